@@ -1,0 +1,1 @@
+"""The command-line interface (Typer + Rich). Thin: it renders what services return."""

@@ -1,0 +1,66 @@
+"""The ``crimestats`` command: a thin shell over the service functions.
+
+Each command lives in its own module under ``crimestats.cli``; this module assembles
+them and guarantees the error contract: a user error prints one message and exits 1,
+bad usage exits 2, and no traceback ever reaches a user (set ``CRIMESTATS_DEBUG=1`` to
+see one when reporting a bug).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+import typer
+
+from crimestats.cli.output import print_error
+from crimestats.errors import CrimestatsError
+
+app = typer.Typer(
+    name="crimestats",
+    help="Event-based crime and criminal-justice statistics.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _register() -> None:
+    """Attach every command module's commands and sub-apps to ``app``."""
+    from crimestats.cli import demo_cmd, ingest_cmd, quarantine_cmd, store_cmd
+
+    for module in (store_cmd, ingest_cmd, quarantine_cmd, demo_cmd):
+        module.register(app)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``crimestats`` script; applies the exit-code contract."""
+    try:
+        result = app(args=argv, prog_name="crimestats", standalone_mode=False)
+    except click.exceptions.UsageError as exc:
+        exc.show()
+        sys.exit(2)
+    except click.exceptions.Abort:
+        print_error("aborted")
+        sys.exit(1)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except CrimestatsError as exc:
+        print_error(exc.message, exc.hint)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        print_error("interrupted; the store is as it was before the interrupted file")
+        sys.exit(130)
+    except Exception as exc:  # the last line of defence: never a traceback
+        if os.environ.get("CRIMESTATS_DEBUG"):
+            raise
+        print_error(
+            f"internal error ({type(exc).__name__}): {exc}",
+            "this is a bug in crimestats; rerun with CRIMESTATS_DEBUG=1 and report the traceback",
+        )
+        sys.exit(1)
+    sys.exit(result if isinstance(result, int) else 0)

@@ -1,0 +1,29 @@
+"""How the CLI talks to people: one console, one error shape, JSON when asked.
+
+Errors reach a user as one message (and a ``fix:`` line) on stderr with exit code 1;
+bad usage exits 2 (STYLE.md practice 6). Nothing here computes anything.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from rich.console import Console
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+def print_json(data: Any) -> None:
+    """Print one JSON document to stdout (for ``--json``), with no Rich markup."""
+    sys.stdout.write(json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def print_error(message: str, hint: str | None = None) -> None:
+    """The one shape of an error on the command line."""
+    err_console.print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True)
+    if hint:
+        err_console.print(f"  [bold]fix:[/] {hint}", markup=True, soft_wrap=True)

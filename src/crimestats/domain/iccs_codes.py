@@ -1,0 +1,29 @@
+"""The set of valid ICCS v1.0 codes, read from package data.
+
+Only what validation needs lives here (is this code a real ICCS code?). The full
+classification API (labels, hierarchy, search) is ``crimestats.iccs``.
+Source: UNODC, ICCS Version 1.0 (2015), Part Two; see ``data/iccs/PROVENANCE.md``.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import cache
+from importlib import resources
+
+ICCS_CODE_PATTERN = re.compile(r"^(0[1-9]|1[01])(\d{2}(\d(\d)?)?)?$")
+"""Shape of an ICCS code: a two-digit section 01-11, then 2, 3 or 4 more digits."""
+
+
+@cache
+def known_iccs_codes() -> frozenset[str]:
+    """All 320 codes of ICCS v1.0, levels 1-4, as zero-padded strings."""
+    path = resources.files("crimestats") / "data" / "iccs" / "iccs_v1_codes.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return frozenset(row["code"] for row in csv.DictReader(handle))
+
+
+def is_iccs_code(code: str) -> bool:
+    """True when ``code`` is a code of ICCS v1.0 (any level)."""
+    return code in known_iccs_codes()

@@ -1,0 +1,176 @@
+"""The store's schema, as an ordered list of migrations.
+
+A store records the migrations it has applied in ``schema_version``; opening a store
+applies the missing ones in one transaction. Never edit a published migration: add one.
+Tables follow DESIGN.md section 3. Every loaded row carries the ``ingest_id`` of the
+ingest that loaded it (lineage), and incidents, victims and suspects keep a
+``fields_hash`` so a later file can be checked against what the store already holds.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+MIGRATIONS: Final[tuple[tuple[int, str, str], ...]] = (
+    (
+        1,
+        "event-based store, quarantine and provenance",
+        """
+        CREATE SEQUENCE IF NOT EXISTS ingest_id_seq START 1;
+
+        CREATE TABLE ingests (
+            ingest_id      BIGINT PRIMARY KEY,
+            source         VARCHAR NOT NULL,
+            target         VARCHAR NOT NULL,
+            file           VARCHAR NOT NULL,
+            file_sha256    VARCHAR NOT NULL,
+            file_bytes     BIGINT NOT NULL,
+            mapping        VARCHAR,
+            mapping_sha256 VARCHAR,
+            started_at     TIMESTAMP NOT NULL,
+            finished_at    TIMESTAMP NOT NULL,
+            rows_read      BIGINT NOT NULL,
+            accepted       BIGINT NOT NULL,
+            quarantined    BIGINT NOT NULL,
+            duplicates     BIGINT NOT NULL,
+            warnings       BIGINT NOT NULL,
+            issues_json    VARCHAR NOT NULL,
+            code_version   VARCHAR NOT NULL
+        );
+
+        CREATE TABLE incidents (
+            source         VARCHAR NOT NULL,
+            incident_id    VARCHAR NOT NULL,
+            reported_date  DATE NOT NULL,
+            occurred_start TIMESTAMP,
+            occurred_end   TIMESTAMP,
+            area_code      VARCHAR,
+            lat            DOUBLE,
+            lon            DOUBLE,
+            location_type  VARCHAR,
+            cyber_related  VARCHAR NOT NULL,
+            weapon         VARCHAR NOT NULL,
+            narrative      VARCHAR,
+            fields_hash    UBIGINT NOT NULL,
+            ingest_id      BIGINT NOT NULL
+        );
+
+        CREATE TABLE offences (
+            source          VARCHAR NOT NULL,
+            incident_id     VARCHAR NOT NULL,
+            offence_seq     INTEGER NOT NULL,
+            national_code   VARCHAR,
+            national_label  VARCHAR,
+            description     VARCHAR,
+            attempted       VARCHAR NOT NULL,
+            iccs_code       VARCHAR,
+            iccs_method     VARCHAR,
+            iccs_confidence DOUBLE,
+            fields_hash     UBIGINT NOT NULL,
+            ingest_id       BIGINT NOT NULL
+        );
+
+        CREATE TABLE victims (
+            source                  VARCHAR NOT NULL,
+            incident_id             VARCHAR NOT NULL,
+            victim_seq              INTEGER NOT NULL,
+            victim_type             VARCHAR NOT NULL,
+            sex                     VARCHAR NOT NULL,
+            age                     INTEGER,
+            citizenship             VARCHAR,
+            relationship_to_suspect VARCHAR NOT NULL,
+            injury                  VARCHAR NOT NULL,
+            fields_hash             UBIGINT NOT NULL,
+            ingest_id               BIGINT NOT NULL
+        );
+
+        CREATE TABLE suspects (
+            source      VARCHAR NOT NULL,
+            incident_id VARCHAR NOT NULL,
+            suspect_seq INTEGER NOT NULL,
+            person_ref  VARCHAR,
+            sex         VARCHAR NOT NULL,
+            age         INTEGER,
+            citizenship VARCHAR,
+            fields_hash UBIGINT NOT NULL,
+            ingest_id   BIGINT NOT NULL
+        );
+
+        CREATE TABLE justice_events (
+            source      VARCHAR NOT NULL,
+            person_ref  VARCHAR,
+            incident_id VARCHAR,
+            stage       VARCHAR NOT NULL,
+            event_date  DATE NOT NULL,
+            detail      VARCHAR,
+            unsentenced BOOLEAN,
+            fields_hash UBIGINT NOT NULL,
+            ingest_id   BIGINT NOT NULL
+        );
+
+        -- one row per accepted input row: the key that makes re-ingest idempotent
+        CREATE TABLE row_ledger (
+            source    VARCHAR NOT NULL,
+            target    VARCHAR NOT NULL,
+            row_key   VARCHAR NOT NULL,
+            row_hash  UBIGINT NOT NULL,
+            ingest_id BIGINT NOT NULL
+        );
+
+        CREATE TABLE populations (
+            area_code  VARCHAR NOT NULL,
+            year       INTEGER NOT NULL,
+            sex        VARCHAR,
+            age_group  VARCHAR,
+            population DOUBLE NOT NULL,
+            source     VARCHAR
+        );
+
+        CREATE TABLE areas (
+            area_code   VARCHAR NOT NULL,
+            name        VARCHAR,
+            level       VARCHAR NOT NULL,
+            parent_code VARCHAR,
+            geometry    VARCHAR
+        );
+
+        CREATE TABLE quarantine (
+            ingest_id  BIGINT NOT NULL,
+            source     VARCHAR NOT NULL,
+            file       VARCHAR NOT NULL,
+            row_number BIGINT,
+            raw        VARCHAR NOT NULL,
+            reasons    VARCHAR NOT NULL
+        );
+
+        -- every problem found, errors and warnings alike, one row per (row, rule)
+        CREATE TABLE ingest_issues (
+            ingest_id  BIGINT NOT NULL,
+            row_number BIGINT,
+            code       VARCHAR NOT NULL,
+            severity   VARCHAR NOT NULL,
+            field      VARCHAR,
+            value      VARCHAR
+        );
+
+        CREATE TABLE audit_log (
+            at      TIMESTAMP NOT NULL,
+            actor   VARCHAR NOT NULL,
+            action  VARCHAR NOT NULL,
+            target  VARCHAR,
+            detail  VARCHAR
+        );
+
+        CREATE TABLE releases (
+            release_id  VARCHAR NOT NULL,
+            created_at  TIMESTAMP NOT NULL,
+            directory   VARCHAR NOT NULL,
+            config_json VARCHAR,
+            manifest    VARCHAR
+        );
+        """,
+    ),
+)
+"""(version, what it does, DDL) in the order they apply."""
+
+LATEST_VERSION: Final[int] = MIGRATIONS[-1][0]
