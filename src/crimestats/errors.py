@@ -38,15 +38,15 @@ class CrimestatsError(Exception):
         return self.message
 
 
-class UsageError(ValueError, CrimestatsError):
+class UsageError(CrimestatsError, ValueError):
     """A command was called with options that cannot work together."""
 
 
-class MappingError(ValueError, CrimestatsError):
+class MappingError(CrimestatsError, ValueError):
     """A mapping file is not valid: names the file, the key and the fix."""
 
 
-class FileRefusedError(ValueError, CrimestatsError):
+class FileRefusedError(CrimestatsError, ValueError):
     """An input file was refused as a whole; nothing of it was loaded.
 
     ``code`` is a stable problem code (see ``crimestats.validation.file_problems``).
@@ -58,7 +58,7 @@ class FileRefusedError(ValueError, CrimestatsError):
         self.code = code
 
 
-class StoreError(RuntimeError, CrimestatsError):
+class StoreError(CrimestatsError, RuntimeError):
     """The store cannot be opened, migrated or written."""
 
 
@@ -66,7 +66,7 @@ class StoreLockedError(StoreError):
     """Another process has the store open for writing."""
 
 
-class NotFoundError(LookupError, CrimestatsError):
+class NotFoundError(CrimestatsError, LookupError):
     """A named file, source or code does not exist."""
 
     def __str__(self) -> str:  # LookupError would quote the message otherwise

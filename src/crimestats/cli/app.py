@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import sys
 
-import click
 import typer
 
 from crimestats.cli.output import print_error
@@ -38,17 +37,13 @@ _register()
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``crimestats`` script; applies the exit-code contract."""
+    """Entry point of the ``crimestats`` script; applies the exit-code contract.
+
+    Typer runs in standalone mode, so bad usage prints its message and exits 2; our own
+    errors propagate out of it and are rendered here as one message with exit code 1.
+    """
     try:
-        result = app(args=argv, prog_name="crimestats", standalone_mode=False)
-    except click.exceptions.UsageError as exc:
-        exc.show()
-        sys.exit(2)
-    except click.exceptions.Abort:
-        print_error("aborted")
-        sys.exit(1)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
+        app(args=argv, prog_name="crimestats")
     except CrimestatsError as exc:
         print_error(exc.message, exc.hint)
         sys.exit(1)
@@ -63,4 +58,3 @@ def main(argv: list[str] | None = None) -> None:
             "this is a bug in crimestats; rerun with CRIMESTATS_DEBUG=1 and report the traceback",
         )
         sys.exit(1)
-    sys.exit(result if isinstance(result, int) else 0)

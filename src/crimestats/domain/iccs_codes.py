@@ -1,7 +1,9 @@
 """The set of valid ICCS v1.0 codes, read from package data.
 
-Only what validation needs lives here (is this code a real ICCS code?). The full
-classification API (labels, hierarchy, search) is ``crimestats.iccs``.
+Only what validation needs lives here (is this code a real ICCS code?), plus the one
+reader of the ICCS package-data CSVs that ``crimestats.iccs`` builds on, so the files are
+parsed in one place. The full classification API (labels, hierarchy, search) is
+``crimestats.iccs``.
 Source: UNODC, ICCS Version 1.0 (2015), Part Two; see ``data/iccs/PROVENANCE.md``.
 """
 
@@ -17,11 +19,20 @@ ICCS_CODE_PATTERN = re.compile(r"^(0[1-9]|1[01])(\d{2}(\d(\d)?)?)?$")
 
 
 @cache
+def read_iccs_csv(name: str) -> tuple[dict[str, str], ...]:
+    """Rows of one CSV of ``data/iccs`` (e.g. ``iccs_v1_codes.csv``) as read-only dicts.
+
+    Every value stays a string: codes such as ``"0101"`` must keep their leading zero.
+    """
+    path = resources.files("crimestats") / "data" / "iccs" / name
+    with path.open(encoding="utf-8", newline="") as handle:
+        return tuple(dict(row) for row in csv.DictReader(handle))
+
+
+@cache
 def known_iccs_codes() -> frozenset[str]:
     """All 320 codes of ICCS v1.0, levels 1-4, as zero-padded strings."""
-    path = resources.files("crimestats") / "data" / "iccs" / "iccs_v1_codes.csv"
-    with path.open(encoding="utf-8", newline="") as handle:
-        return frozenset(row["code"] for row in csv.DictReader(handle))
+    return frozenset(row["code"] for row in read_iccs_csv("iccs_v1_codes.csv"))
 
 
 def is_iccs_code(code: str) -> bool:

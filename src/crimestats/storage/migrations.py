@@ -154,7 +154,7 @@ MIGRATIONS: Final[tuple[tuple[int, str, str], ...]] = (
         );
 
         CREATE TABLE audit_log (
-            at      TIMESTAMP NOT NULL,
+            logged_at TIMESTAMP NOT NULL,
             actor   VARCHAR NOT NULL,
             action  VARCHAR NOT NULL,
             target  VARCHAR,

@@ -1,0 +1,45 @@
+"""``crimestats quarantine``: the rejected rows, why, and how to fix them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from crimestats.cli.options import DbOption
+from crimestats.cli.output import console, print_json
+from crimestats.services.quarantine import export_quarantine, quarantined_rows
+
+
+def quarantine(
+    source: Annotated[str | None, typer.Option("--source", help="Only this source.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Export to this CSV file.")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Rows to show on screen.")] = 20,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """List (or export with --out) what was rejected and why."""
+    rows = quarantined_rows(db, source=source)
+    if out is not None:
+        export_quarantine(rows, out)
+        console.print(f"wrote {len(rows):,} quarantined rows to {out}")
+        return
+    if json_out:
+        print_json({"quarantined": len(rows), "rows": rows})
+        return
+    table = Table(title=f"{len(rows):,} quarantined rows" + (f" of {source}" if source else ""))
+    for col in ("source", "file", "row", "problems", "fix"):
+        table.add_column(col, overflow="fold")
+    for r in rows[:limit]:
+        table.add_row(r["source"], Path(r["file"]).name, str(r["row_number"]), r["problems"],
+                      r["fixes"])  # fmt: skip
+    console.print(table)
+    if len(rows) > limit:
+        console.print(f"... {len(rows) - limit:,} more; use --out FILE to export them all")
+
+
+def register(app: typer.Typer) -> None:
+    """Attach ``quarantine``."""
+    app.command("quarantine")(quarantine)

@@ -1,0 +1,128 @@
+"""The text the autocoder learns from, gathered from ICCS itself and from people.
+
+Four kinds of example, each a (text, ICCS code) pair with a weight and a ``source`` tag
+so that evaluation can leave a whole source out:
+
+1. ``iccs``: every category's label, the first sentence of its description, and each of
+   its inclusions (ICCS Part Three lists them separated by ";"). Exclusions teach too: an
+   exclusion such as "Threat to inflict serious bodily injury (020121)" is an example
+   *of the code in brackets*. Footnote markers ("*20") and the footnote definitions the
+   third-party parse appended to descriptions are cut off.
+2. ``iccs_index``: the ICCS alphabetical index (Annex 2), without its 14 entries whose
+   code does not exist.
+3. ``vocabulary``: a hand-written list of everyday police and penal-code words for ICCS
+   categories in English and Spanish (``data/iccs_vocabulary``), for words ICCS never
+   uses ("battery", "larceny", "hurto").
+4. One tag per correspondence table (``chicago``, ``nibrs``, ...): each national label
+   with a code. Chilean entries also contribute their Spanish legal descriptions.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from crimestats.domain.iccs_codes import is_iccs_code
+from crimestats.iccs.classification import load_classification
+from crimestats.iccs.correspondence import CorrespondenceTable, chile_descriptions
+from crimestats.iccs.reference import alphabetical_index
+
+_FOOTNOTE = re.compile(r"\*\d+")
+_CODE_REF = re.compile(r"\((\d{2,6})\)\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """One training text, the ICCS code it means, its weight and where it came from."""
+
+    text: str
+    code: str
+    source: str
+    weight: float = 1.0
+
+
+def _clean(text: str) -> str:
+    return " ".join(_FOOTNOTE.sub(" ", text).split()).strip(" .;,")
+
+
+def _first_sentence(description: str) -> str:
+    head = re.split(r"\*\d+", description, maxsplit=1)[0]
+    return _clean(head.split(". ")[0])
+
+
+def _items(text: str) -> list[str]:
+    if not text or text.strip() in {"-", ""}:
+        return []
+    return [c for c in (_clean(part) for part in text.split(";")) if c and c != "-"]
+
+
+@cache
+def iccs_examples() -> tuple[Example, ...]:
+    """Examples from ICCS labels, descriptions, inclusions and bracketed exclusions."""
+    out: list[Example] = []
+    for cat in load_classification():
+        out.append(Example(cat.label, cat.code, "iccs", 2.0))
+        if cat.description:
+            out.append(Example(_first_sentence(cat.description), cat.code, "iccs", 1.0))
+        out.extend(Example(item, cat.code, "iccs", 1.0) for item in _items(cat.inclusions))
+        for item in _items(cat.exclusions):
+            match = _CODE_REF.search(item)
+            if match and is_iccs_code(match.group(1)):
+                text = _CODE_REF.sub("", item).strip()
+                if text:
+                    out.append(Example(text, match.group(1), "iccs", 0.5))
+    return tuple(out)
+
+
+@cache
+def index_examples() -> tuple[Example, ...]:
+    """Examples from the alphabetical index, skipping codes not in the structure."""
+    return tuple(
+        Example(entry.term, entry.code, "iccs_index", 1.0)
+        for entry in alphabetical_index()
+        if entry.exists
+    )
+
+
+@cache
+def vocabulary_examples() -> tuple[Example, ...]:
+    """Examples from the bundled police and penal-code vocabulary."""
+    resource = resources.files("crimestats") / "data" / "iccs_vocabulary" / "vocabulary.csv"
+    with resource.open(encoding="utf-8", newline="") as handle:
+        return tuple(
+            Example(row["term"], row["iccs_code"], "vocabulary", 1.0)
+            for row in csv.DictReader(handle)
+        )
+
+
+def correspondence_examples(table: CorrespondenceTable) -> list[Example]:
+    """Examples from correspondence entries that have a code (and Chilean descriptions)."""
+    descriptions = chile_descriptions()
+    out: list[Example] = []
+    for entry in table:
+        if entry.iccs_code is None:
+            continue
+        out.append(Example(entry.national_label, entry.iccs_code, entry.source, 1.0))
+        if entry.source == "chile" and entry.national_code in descriptions:
+            out.append(Example(descriptions[entry.national_code], entry.iccs_code, "chile", 0.5))
+    return out
+
+
+def default_examples(
+    table: CorrespondenceTable, *, include: Iterable[str] = ("iccs", "index", "vocabulary")
+) -> list[Example]:
+    """ICCS text, the index, the vocabulary and the given correspondence table."""
+    parts = set(include)
+    out: list[Example] = []
+    if "iccs" in parts:
+        out.extend(iccs_examples())
+    if "index" in parts:
+        out.extend(index_examples())
+    if "vocabulary" in parts:
+        out.extend(vocabulary_examples())
+    out.extend(correspondence_examples(table))
+    return out

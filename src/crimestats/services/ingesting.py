@@ -1,0 +1,205 @@
+"""Ingest files into the store: inspect, adapt, validate, load, reconcile.
+
+This is the one function the CLI, the Python API and the benchmark call. Each file is
+its own transaction: a refused file loads nothing and the others still load.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from crimestats.domain.flat_layout import LAYOUTS, OFFENCE_TEXT_FIELDS, field_names
+from crimestats.errors import FileRefusedError, UsageError
+from crimestats.ingest.file_inspect import FileInfo, inspect_file, refuse
+from crimestats.ingest.mapping import Mapping, identity_mapping, load_mapping
+from crimestats.storage.loader import load_file
+from crimestats.storage.store import open_store
+from crimestats.version import code_version
+
+_SOURCE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
+ProgressFn = Callable[[str, str], None]
+"""progress(file, step) is called as each file moves through its steps."""
+
+
+@dataclass(slots=True)
+class IngestResult:
+    """The reconciliation of one file: read = accepted + quarantined + duplicates."""
+
+    file: str
+    source: str
+    read: int = 0
+    accepted: int = 0
+    quarantined: int = 0
+    duplicates: int = 0
+    warnings: int = 0
+    issues: dict[str, int] = field(default_factory=dict)
+    ingest_id: int | None = None
+    refused: dict[str, str] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (the keys of DESIGN.md section 3, and more)."""
+        return asdict(self)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 22):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _check_columns(info: FileInfo, mapping: Mapping, delimiter: str) -> None:
+    header = set(info.header)
+    if len(header) != len(info.header):
+        dupes = sorted({h for h in info.header if info.header.count(h) > 1})
+        raise refuse(
+            info.path,
+            "file-duplicate-column",
+            f"the header names these columns more than once: {', '.join(dupes)}",
+            "rename the repeated columns so each is unique",
+        )
+    if mapping.path is None:
+        layout = LAYOUTS[mapping.target]
+        needed = [f.name for f in layout if f.required]
+        if mapping.target == "incidents" and not header & set(OFFENCE_TEXT_FIELDS):
+            needed.append("national_code|national_label|description|iccs_code")
+    else:
+        needed = list(mapping.required_columns())
+    missing = [c for c in needed if c not in header and not ("|" in c and header & set(c.split("|")))]
+    if not missing:
+        return
+    if len(info.header) == 1 and info.kind == "csv":
+        only = info.header[0]
+        for other, name in ((";", "semicolon"), ("\t", "tab"), ("|", "pipe"), (",", "comma")):
+            if other != delimiter and other in only:
+                raise refuse(
+                    info.path,
+                    "file-wrong-delimiter",
+                    f"the header is one column that contains {name}s: the file is "
+                    f"{name}-separated, not {delimiter!r}-separated",
+                    f"declare 'delimiter: \"{other}\"' in a mapping file"
+                    if other != "\t"
+                    else "declare 'delimiter: tab' in a mapping file",
+                )
+    hints = []
+    for col in missing:
+        close = difflib.get_close_matches(col, list(info.header), n=1)
+        hints.append(f"{col} (did you mean {close[0]!r}?)" if close else col)
+    layout_help = (
+        "give the file a header in the flat v1 layout ('crimestats schema --template'), "
+        "or pass --mapping FILE for its own layout"
+        if mapping.path is None
+        else f"check the column names in {mapping.path} against the file's header"
+    )
+    raise refuse(
+        info.path,
+        "file-missing-column",
+        f"missing column(s): {', '.join(hints)}; the header has: {', '.join(info.header[:20])}",
+        layout_help,
+    )
+
+
+def _unknown_columns(info: FileInfo, mapping: Mapping) -> list[tuple[str, str | None, str | None]]:
+    if mapping.path is not None:
+        return []
+    known = set(field_names(LAYOUTS[mapping.target]))
+    out: list[tuple[str, str | None, str | None]] = []
+    for col in info.header:
+        if col not in known:
+            close = difflib.get_close_matches(col, sorted(known), n=1)
+            out.append(("column-unknown", col, f"did you mean {close[0]}?" if close else None))
+    return out
+
+
+def ingest_files(
+    paths: Sequence[str | Path],
+    *,
+    source: str,
+    db: str | Path | None = None,
+    mapping: str | Path | None = None,
+    target: str = "incidents",
+    progress: ProgressFn | None = None,
+) -> list[IngestResult]:
+    """Load each file in its own transaction; a refused file is reported, not raised.
+
+    Raises ``UsageError`` / ``MappingError`` for problems that concern every file (a bad
+    source name or mapping), before anything is loaded.
+    """
+    if not _SOURCE_NAME.match(source):
+        raise UsageError(
+            f"source name {source!r} is not allowed",
+            hint="use letters, digits, '_', '-' or '.', starting with a letter or digit",
+        )
+    if not paths:
+        raise UsageError("no files given", hint="crimestats ingest FILE... --source NAME")
+    loaded = load_mapping(mapping) if mapping else None
+    report = progress or (lambda _f, _s: None)
+    results: list[IngestResult] = []
+    with open_store(db) as con, ThreadPoolExecutor(max_workers=1) as pool:
+        for raw_path in paths:
+            path = Path(raw_path)
+            result = IngestResult(file=str(path), source=source)
+            results.append(result)
+            try:
+                report(str(path), "inspecting")
+                the_mapping = loaded
+                probe = loaded or identity_mapping([], target)
+                info = inspect_file(
+                    path,
+                    declared_format=probe.file_format,
+                    delimiter=probe.delimiter,
+                    encoding=probe.encoding,
+                )
+                if the_mapping is None:
+                    the_mapping = identity_mapping(list(info.header), target)
+                _check_columns(info, the_mapping, the_mapping.delimiter)
+                future = pool.submit(_sha256, path)
+                outcome = load_file(
+                    con,
+                    info,
+                    mapping=the_mapping,
+                    source=source,
+                    file_sha256=future.result,
+                    file_warnings=_unknown_columns(info, the_mapping),
+                    code_version=code_version(),
+                    step=lambda s, p=str(path): report(p, s),
+                )
+            except FileRefusedError as exc:
+                result.refused = {"code": exc.code, "message": exc.message, "fix": exc.hint or ""}
+                report(str(path), "refused")
+                continue
+            result.ingest_id = outcome.ingest_id
+            result.read = outcome.read
+            result.accepted = outcome.accepted
+            result.quarantined = outcome.quarantined
+            result.duplicates = outcome.duplicates
+            result.warnings = outcome.warnings
+            result.issues = outcome.issues
+            report(str(path), "done")
+    return results
+
+
+def summarise(results: list[IngestResult]) -> dict[str, Any]:
+    """One JSON object for a whole ingest command: totals, then each file."""
+    issues: dict[str, int] = {}
+    for r in results:
+        for code, n in r.issues.items():
+            issues[code] = issues.get(code, 0) + n
+    return {
+        "read": sum(r.read for r in results),
+        "accepted": sum(r.accepted for r in results),
+        "quarantined": sum(r.quarantined for r in results),
+        "duplicates": sum(r.duplicates for r in results),
+        "warnings": sum(r.warnings for r in results),
+        "issues": dict(sorted(issues.items())),
+        "refused": sum(1 for r in results if r.refused),
+        "files": [r.to_dict() for r in results],
+    }

@@ -1,0 +1,303 @@
+"""Load one staged, validated file into the store, as one transaction.
+
+Either the whole file's outcome lands (its accepted rows in the event tables, its
+rejected rows in ``quarantine``, every problem in ``ingest_issues``, and its
+reconciliation in ``ingests``) or nothing does: a process killed at any moment leaves
+the store as it was, because DuckDB commits atomically through its write-ahead log.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from crimestats.domain.flat_layout import LAYOUTS
+from crimestats.errors import StoreError
+from crimestats.ingest.file_inspect import FileInfo
+from crimestats.ingest.mapping import Mapping
+from crimestats.storage.group_checks import classify_incident_rows, classify_justice_rows
+from crimestats.storage.row_checks import validated_table_sql
+from crimestats.storage.sql_text import ident, lit
+from crimestats.storage.staging import raw_rows_sql, stage_file
+from crimestats.validation.catalogue import INCIDENT_RULES, JUSTICE_RULES
+
+_TEMP = (
+    "_raw", "_rejects", "_rej_idx", "_v", "_dup", "_keyconf", "_incagg", "_entconf", "_s",
+    "_bad_inc", "_final",
+)  # fmt: skip
+
+
+@dataclass(slots=True)
+class LoadOutcome:
+    """What loading one file did."""
+
+    ingest_id: int
+    read: int
+    accepted: int
+    quarantined: int
+    duplicates: int
+    warnings: int
+    issues: dict[str, int] = field(default_factory=dict)
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = con.execute(sql).fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def _insert_incident_tables(con: duckdb.DuckDBPyConnection, src: str, ingest_id: int) -> None:
+    acc = "(SELECT v.* FROM _v v JOIN _final f USING (_k) WHERE f.status = 'accepted')"
+    con.execute(
+        f"""
+INSERT INTO incidents
+SELECT {src}, incident_id, any_value(d_reported_date), any_value(ts_occurred_start),
+  any_value(ts_occurred_end), any_value(area_code), any_value(f_lat), any_value(f_lon),
+  any_value(location_type), any_value(cyber), any_value(weapon_v), any_value(narrative),
+  any_value(incident_hash), {ingest_id}
+FROM {acc} a
+WHERE NOT EXISTS (SELECT 1 FROM incidents i WHERE i.source = {src} AND i.incident_id = a.incident_id)
+GROUP BY incident_id
+"""
+    )
+    con.execute(
+        f"""
+INSERT INTO offences
+SELECT {src}, incident_id, o_seq, any_value(national_code), any_value(national_label),
+  any_value(description), any_value(attempted_v), any_value(iccs_code),
+  CASE WHEN any_value(iccs_code) IS NOT NULL THEN 'source' END,
+  CASE WHEN any_value(iccs_code) IS NOT NULL THEN 1.0 END,
+  any_value(offence_hash), {ingest_id}
+FROM {acc} a
+WHERE NOT EXISTS (SELECT 1 FROM offences o WHERE o.source = {src}
+                  AND o.incident_id = a.incident_id AND o.offence_seq = a.o_seq)
+GROUP BY incident_id, o_seq
+"""
+    )
+    con.execute(
+        f"""
+INSERT INTO victims
+SELECT {src}, incident_id, v_seq, any_value(victim_type_v), any_value(victim_sex_v),
+  any_value(i_victim_age), any_value(victim_citizenship), any_value(victim_relationship_v),
+  any_value(victim_injury_v), any_value(victim_hash), {ingest_id}
+FROM {acc} a
+WHERE has_victim AND NOT EXISTS (SELECT 1 FROM victims x WHERE x.source = {src}
+                  AND x.incident_id = a.incident_id AND x.victim_seq = a.v_seq)
+GROUP BY incident_id, v_seq
+"""
+    )
+    con.execute(
+        f"""
+INSERT INTO suspects
+SELECT {src}, incident_id, s_seq, any_value(suspect_person_ref), any_value(suspect_sex_v),
+  any_value(i_suspect_age), any_value(suspect_citizenship), any_value(suspect_hash), {ingest_id}
+FROM {acc} a
+WHERE has_suspect AND NOT EXISTS (SELECT 1 FROM suspects x WHERE x.source = {src}
+                  AND x.incident_id = a.incident_id AND x.suspect_seq = a.s_seq)
+GROUP BY incident_id, s_seq
+"""
+    )
+
+
+def _insert_justice(con: duckdb.DuckDBPyConnection, src: str, ingest_id: int) -> None:
+    con.execute(
+        f"""
+INSERT INTO justice_events
+SELECT {src}, person_ref, incident_id, stage_v, d_event_date, detail, unsent, row_hash,
+  {ingest_id}
+FROM _v v JOIN _final f USING (_k) WHERE f.status = 'accepted'
+"""
+    )
+
+
+def _same_file_loaded(
+    con: duckdb.DuckDBPyConnection, source: str, mapping: Mapping, sha: str
+) -> bool:
+    row = con.execute(
+        "SELECT count(*) FROM ingests WHERE source = ? AND target = ? AND file_sha256 = ? "
+        "AND coalesce(mapping_sha256, '') = ?",
+        [source, mapping.target, sha, mapping.sha256 or ""],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def _record_ingest(
+    con: duckdb.DuckDBPyConnection,
+    ingest_id: int,
+    source: str,
+    mapping: Mapping,
+    info: FileInfo,
+    sha: str,
+    started: datetime,
+    counts: tuple[int, int, int, int, int],
+    issues: dict[str, int],
+    code_version: str,
+) -> None:
+    con.execute(
+        "INSERT INTO ingests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            ingest_id,
+            source,
+            mapping.target,
+            str(Path(info.path).resolve()),
+            sha,
+            info.size,
+            str(mapping.path) if mapping.path else mapping.name,
+            mapping.sha256,
+            started,
+            datetime.now(UTC).replace(tzinfo=None),
+            *counts,
+            json.dumps(issues, sort_keys=True),
+            code_version,
+        ],
+    )
+
+
+def load_file(
+    con: duckdb.DuckDBPyConnection,
+    info: FileInfo,
+    *,
+    mapping: Mapping,
+    source: str,
+    file_sha256: Callable[[], str],
+    file_warnings: list[tuple[str, str | None, str | None]],
+    code_version: str,
+    step: Callable[[str], None] = lambda _: None,
+) -> LoadOutcome:
+    """Stage, validate and load one file in one transaction; returns its reconciliation."""
+    started = datetime.now(UTC).replace(tzinfo=None)
+    for table in _TEMP:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    step("reading")
+    staged = stage_file(
+        con, info, delimiter=mapping.delimiter, quote=mapping.quote, encoding=mapping.encoding
+    )
+    step("validating")
+    layout = LAYOUTS[mapping.target]
+    rules = INCIDENT_RULES if mapping.target == "incidents" else JUSTICE_RULES
+    needs_tag = any(
+        s.generate or (s.if_empty and s.if_empty.generate) for s in mapping.fields.values()
+    )
+    file_tag = file_sha256()[:12] if needs_tag else ""
+    con.execute(
+        validated_table_sql(
+            mapping=mapping,
+            layout=layout,
+            rules=rules,
+            raw_from=raw_rows_sql(staged),
+            file_tag=file_tag,
+        )
+    )
+    src = lit(source)
+    step("loading")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        ingest_id = _scalar(con, "SELECT nextval('ingest_id_seq')")
+        read = staged.parsed + staged.rejected
+        if _same_file_loaded(con, source, mapping, file_sha256()):
+            # The very same file through the same mapping: every row is a duplicate.
+            _record_ingest(
+                con, ingest_id, source, mapping, info, file_sha256(), started,
+                (read, 0, 0, read, 0), {}, code_version,
+            )  # fmt: skip
+            con.execute("COMMIT")
+            return LoadOutcome(ingest_id, read, 0, 0, read, 0, {})
+        if mapping.target == "incidents":
+            classify_incident_rows(con, source=source, limits=mapping.limits)
+            warn_sql = "v.warnings"
+        else:
+            classify_justice_rows(con, source=source)
+            warn_sql = "list_concat(v.warnings, f.extra_warnings)"
+        if mapping.target == "incidents":
+            _insert_incident_tables(con, src, ingest_id)
+        else:
+            _insert_justice(con, src, ingest_id)
+        con.execute(
+            f"""
+INSERT INTO row_ledger
+SELECT {src}, {lit(mapping.target)}, v.row_key, v.row_hash, {ingest_id}
+FROM _v v JOIN _final f USING (_k) WHERE f.status = 'accepted'
+"""
+        )
+        header = list(info.header)
+        raw_json = "to_json({" + ", ".join(f"{lit(h)}: r.{ident(h)}" for h in header) + "})"
+        file_name = lit(str(info.path))
+        con.execute(
+            f"""
+INSERT INTO quarantine
+SELECT {ingest_id}, {src}, {file_name}, v._row, CAST({raw_json} AS VARCHAR),
+  CAST(to_json(f.errors) AS VARCHAR)
+FROM _v v JOIN _final f USING (_k) JOIN (SELECT rowid AS _k, * FROM _raw) r USING (_k)
+WHERE f.status = 'quarantined'
+ORDER BY v._row
+"""
+        )
+        con.execute(
+            f"""
+INSERT INTO quarantine
+SELECT {ingest_id}, {src}, {file_name}, _row, raw,
+  CAST(to_json([{{'code': 'row-malformed', 'field': NULL,
+                  'value': error_type || ': ' || error_message}}]) AS VARCHAR)
+FROM _rejects ORDER BY _row
+"""
+        )
+        con.execute(
+            f"""
+INSERT INTO ingest_issues
+SELECT {ingest_id}, _row, p.code, p.severity, p.field, p.value FROM (
+  SELECT v._row, unnest(list_concat(
+      list_transform(f.errors, x -> {{'code': x.code, 'severity': 'error',
+                                       'field': x.field, 'value': x.value}}),
+      list_transform({warn_sql}, x -> {{'code': x.code, 'severity': 'warning',
+                                       'field': x.field, 'value': x.value}}))) AS p
+  FROM _v v JOIN _final f USING (_k) WHERE f.status <> 'duplicate'
+)
+UNION ALL SELECT {ingest_id}, _row, 'row-malformed', 'error', NULL, error_type FROM _rejects
+"""
+        )
+        for code, fld, value in file_warnings:
+            con.execute(
+                "INSERT INTO ingest_issues VALUES (?, NULL, ?, 'warning', ?, ?)",
+                [ingest_id, code, fld, value],
+            )
+        counts = con.execute(
+            "SELECT count(*) FILTER (status = 'accepted'), count(*) FILTER (status = 'quarantined'),"
+            " count(*) FILTER (status = 'duplicate') FROM _final"
+        ).fetchone()
+        assert counts is not None
+        accepted, quarantined, duplicates = (int(c) for c in counts)
+        quarantined += staged.rejected
+        issues = {
+            str(code): int(n)
+            for code, n in con.execute(
+                "SELECT code, count(*) FROM ingest_issues WHERE ingest_id = ? "
+                "GROUP BY code ORDER BY code",
+                [ingest_id],
+            ).fetchall()
+        }
+        n_warnings = _scalar(
+            con,
+            f"SELECT count(*) FROM ingest_issues WHERE ingest_id = {ingest_id} "
+            "AND severity = 'warning'",
+        )
+        if read != accepted + quarantined + duplicates:  # by construction; never skip the check
+            raise StoreError(
+                f"{info.path}: reconciliation failed ({read} read, {accepted} accepted, "
+                f"{quarantined} quarantined, {duplicates} duplicates); nothing was loaded"
+            )
+        _record_ingest(
+            con, ingest_id, source, mapping, info, file_sha256(), started,
+            (read, accepted, quarantined, duplicates, n_warnings), issues, code_version,
+        )  # fmt: skip
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for table in _TEMP:
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+    return LoadOutcome(ingest_id, read, accepted, quarantined, duplicates, n_warnings, issues)

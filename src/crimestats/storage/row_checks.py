@@ -1,0 +1,128 @@
+"""Build the validated staging table ``_v``: mapped text, typed twins, problems, hashes.
+
+One CREATE TABLE over the staged rows runs the whole adapter and every row rule in
+DuckDB. Hashes summarise each record of the event model (incident, offence, victim,
+suspect) so that conflicts inside the file and with the store are found by comparing
+one number per record.
+"""
+
+from __future__ import annotations
+
+from crimestats.domain.flat_layout import FlatField
+from crimestats.ingest.mapping import Mapping
+from crimestats.storage.mapping_sql import mapped_select
+from crimestats.storage.rule_sql import problem_lists, typed_column
+from crimestats.storage.sql_text import ident
+from crimestats.validation.problems import Rule
+
+INCIDENT_COLUMNS = (
+    "d_reported_date", "ts_occurred_start", "ts_occurred_end", "area_code", "f_lat", "f_lon",
+    "location_type", "cyber", "weapon_v", "narrative",
+)  # fmt: skip
+OFFENCE_COLUMNS = ("national_code", "national_label", "description", "attempted_v", "iccs_code")
+VICTIM_COLUMNS = (
+    "victim_type_v", "victim_sex_v", "i_victim_age", "victim_citizenship",
+    "victim_relationship_v", "victim_injury_v",
+)  # fmt: skip
+SUSPECT_COLUMNS = ("suspect_person_ref", "suspect_sex_v", "i_suspect_age", "suspect_citizenship")
+JUSTICE_COLUMNS = ("incident_id", "person_ref", "stage_v", "d_event_date", "detail", "unsent")
+
+
+def _hash(cols: tuple[str, ...]) -> str:
+    return "hash(" + ", ".join(ident(c) for c in cols) + ")"
+
+
+def _any_present(names: tuple[str, ...]) -> str:
+    return "(" + " OR ".join(f"{ident(n)} IS NOT NULL" for n in names) + ")"
+
+
+def _incident_canon() -> str:
+    victim_fields = (
+        "victim_seq", "victim_type", "victim_sex", "victim_age", "victim_citizenship",
+        "victim_relationship", "victim_injury",
+    )  # fmt: skip
+    suspect_fields = (
+        "suspect_seq", "suspect_person_ref", "suspect_sex", "suspect_age", "suspect_citizenship",
+    )  # fmt: skip
+    return f"""
+      coalesce(e_cyber_related, 'unknown') AS cyber,
+      coalesce(e_weapon, 'unknown') AS weapon_v,
+      coalesce(e_attempted, 'unknown') AS attempted_v,
+      coalesce(i_offence_seq, 1) AS o_seq,
+      {_any_present(victim_fields)} AS has_victim,
+      CASE WHEN {_any_present(victim_fields)} THEN coalesce(i_victim_seq, 1) END AS v_seq,
+      coalesce(e_victim_type, 'person') AS victim_type_v,
+      coalesce(e_victim_sex, 'unknown') AS victim_sex_v,
+      coalesce(e_victim_relationship, 'unknown') AS victim_relationship_v,
+      coalesce(e_victim_injury, 'unknown') AS victim_injury_v,
+      {_any_present(suspect_fields)} AS has_suspect,
+      CASE WHEN {_any_present(suspect_fields)} THEN coalesce(i_suspect_seq, 1) END AS s_seq,
+      coalesce(e_suspect_sex, 'unknown') AS suspect_sex_v"""
+
+
+def _incident_hashes() -> str:
+    return f"""
+      {_hash(INCIDENT_COLUMNS)} AS incident_hash,
+      {_hash(OFFENCE_COLUMNS)} AS offence_hash,
+      {_hash(VICTIM_COLUMNS)} AS victim_hash,
+      {_hash(SUSPECT_COLUMNS)} AS suspect_hash,
+      hash({_hash(INCIDENT_COLUMNS)}, {_hash(OFFENCE_COLUMNS)},
+           {_hash(VICTIM_COLUMNS)}, {_hash(SUSPECT_COLUMNS)}) AS row_hash,
+      concat_ws(chr(31), incident_id, CAST(o_seq AS VARCHAR),
+                coalesce(CAST(v_seq AS VARCHAR), ''), coalesce(CAST(s_seq AS VARCHAR), ''))
+        AS row_key"""
+
+
+def _justice_canon() -> str:
+    return """
+      e_stage AS stage_v,
+      CASE WHEN e_unsentenced = 'true' THEN true WHEN e_unsentenced = 'false' THEN false END
+        AS unsent"""
+
+
+def _justice_hashes() -> str:
+    return f"""
+      {_hash(JUSTICE_COLUMNS)} AS row_hash,
+      concat_ws(chr(31), coalesce(incident_id, ''), coalesce(person_ref, ''),
+                coalesce(stage_v, ''), coalesce(CAST(d_event_date AS VARCHAR), ''),
+                coalesce(detail, '')) AS row_key"""
+
+
+def validated_table_sql(
+    *,
+    mapping: Mapping,
+    layout: tuple[FlatField, ...],
+    rules: tuple[Rule, ...],
+    raw_from: str,
+    file_tag: str,
+) -> str:
+    """SQL creating ``_v`` from the staged rows (``raw_from`` gives ``_k``, ``_row``)."""
+    names = tuple(f.name for f in layout)
+    twins = [t for t in (typed_column(f) for f in layout) if t is not None]
+    typed = ",\n      ".join(f"{sql} AS {ident(name)}" for name, sql in twins)
+    errors, warnings = problem_lists(rules, layout, mapping)
+    incident = mapping.target == "incidents"
+    canon = _incident_canon() if incident else _justice_canon()
+    hashes = _incident_hashes() if incident else _justice_hashes()
+    return f"""
+CREATE TEMP TABLE _v AS
+WITH m AS (
+  SELECT _k, _row,
+    {mapped_select(mapping, names, file_tag)}
+  FROM {raw_from}
+),
+t AS (
+  SELECT m.*,
+      {typed}
+  FROM m
+),
+c AS (
+  SELECT t.*, {canon}
+  FROM t
+)
+SELECT c.*,
+  {errors} AS errors,
+  {warnings} AS warnings,
+  {hashes}
+FROM c
+"""

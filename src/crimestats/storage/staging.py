@@ -1,0 +1,168 @@
+"""Stage an input file in temporary DuckDB tables, all columns as text.
+
+``_raw`` holds the parsed rows (``_k`` = order of parsing, ``_row`` = 1-based data-row
+number in the file, header excluded); ``_rejects`` holds lines the CSV parser could not
+split, with their raw text. Whole-file faults found while reading (bad encoding, an
+unbalanced quote, a cut-off last line or compressed stream) refuse the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from crimestats.ingest.file_inspect import FileInfo, refuse
+from crimestats.storage.sql_text import ident, lit
+
+_DUCK_ENCODING = {"utf-8": "utf-8", "utf8": "utf-8", "latin-1": "latin-1", "latin1": "latin-1",
+                  "iso-8859-1": "latin-1", "cp1252": "latin-1", "utf-16": "utf-16"}
+
+
+@dataclass(frozen=True, slots=True)
+class Staged:
+    """Counts of what the staging read."""
+
+    parsed: int
+    rejected: int
+
+
+def _drop(con: duckdb.DuckDBPyConnection, *tables: str) -> None:
+    for table in tables:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def _read_csv_sql(info: FileInfo, delimiter: str, quote: str, encoding: str) -> str:
+    columns = "{" + ", ".join(f"{lit(h)}: 'VARCHAR'" for h in info.header) + "}"
+    return (
+        f"read_csv({lit(str(info.path))}, columns={columns}, header=true, auto_detect=false, "
+        f"delim={lit(delimiter)}, quote={lit(quote)}, escape={lit(quote)}, "
+        f"encoding={lit(_DUCK_ENCODING.get(encoding, encoding))}, "
+        f"compression={lit(info.compression or 'none')}, null_padding=false, "
+        "store_rejects=true, rejects_table='_rejects_raw', rejects_scan='_rejects_scan', "
+        "max_line_size=10000000)"
+    )
+
+
+def _ends_with_newline(info: FileInfo) -> bool:
+    if info.compression:
+        import gzip
+
+        with gzip.open(info.path, "rb") as handle:
+            last = b""
+            while chunk := handle.read(1 << 20):
+                last = chunk
+        return last.endswith((b"\n", b"\r"))
+    with info.path.open("rb") as handle:
+        handle.seek(-1, 2)
+        return handle.read(1) in (b"\n", b"\r")
+
+
+def _check_rejects(con: duckdb.DuckDBPyConnection, info: FileInfo, encoding: str) -> None:
+    bad = con.execute(
+        "SELECT line, CAST(error_type AS VARCHAR) FROM _rejects_raw "
+        "WHERE CAST(error_type AS VARCHAR) IN ('INVALID ENCODING', 'UNQUOTED VALUE') "
+        "ORDER BY line LIMIT 1"
+    ).fetchone()
+    if bad is not None:
+        line, kind = bad
+        if kind == "INVALID ENCODING":
+            raise refuse(
+                info.path,
+                "file-encoding",
+                f"line {line} is not valid {encoding} text",
+                "re-save the file as UTF-8, or declare its encoding (e.g. 'encoding: latin-1') "
+                "in a mapping file",
+            )
+        raise refuse(
+            info.path,
+            "file-unbalanced-quote",
+            f"a quoted value opened on line {line} is never closed, so the rows after it "
+            "cannot be told apart",
+            "fix the quote on that line (a quote inside a value is written twice: \"\")",
+        )
+    last = con.execute("SELECT max(line) FROM _rejects_raw").fetchone()
+    total = con.execute("SELECT count(*) FROM _raw").fetchone()
+    if last and last[0] is not None and total is not None:
+        parsed_lines = int(total[0]) + int(
+            con.execute("SELECT count(*) FROM _rejects_raw").fetchone()[0]  # type: ignore[index]
+        )
+        if int(last[0]) >= parsed_lines + 1 and not _ends_with_newline(info):
+            raise refuse(
+                info.path,
+                "file-truncated",
+                f"the last line ({last[0]}) is incomplete and the file does not end with a "
+                "line break: it looks cut off",
+                "copy or download the file again",
+            )
+
+
+def stage_file(
+    con: duckdb.DuckDBPyConnection, info: FileInfo, *, delimiter: str, quote: str, encoding: str
+) -> Staged:
+    """Read the file into ``_raw`` (and ``_rejects``); refuse it on whole-file faults."""
+    _drop(con, "_raw", "_rejects", "_rejects_raw", "_rejects_scan", "_rej_idx")
+    try:
+        if info.kind == "parquet":
+            cols = ", ".join(f"CAST({ident(h)} AS VARCHAR) AS {ident(h)}" for h in info.header)
+            con.execute(
+                f"CREATE TEMP TABLE _raw AS SELECT {cols} FROM read_parquet({lit(str(info.path))})"
+            )
+            con.execute("CREATE TEMP TABLE _rejects_raw (line BIGINT, error_type VARCHAR, "
+                        "csv_line VARCHAR, error_message VARCHAR)")
+        else:
+            con.execute(
+                f"CREATE TEMP TABLE _raw AS SELECT * FROM "
+                f"{_read_csv_sql(info, delimiter, quote, encoding)}"
+            )
+    except duckdb.Error as exc:
+        text = str(exc).splitlines()[0]
+        lowered = text.lower()
+        if "gzip" in lowered or "compress" in lowered or "zlib" in lowered or "inflate" in lowered:
+            raise refuse(
+                info.path,
+                "file-truncated",
+                f"the compressed stream is damaged or cut short ({text})",
+                "copy or download the file again; 'gzip -t FILE' checks it",
+            ) from exc
+        if "unicode" in lowered or "encoding" in lowered or "utf" in lowered:
+            raise refuse(
+                info.path,
+                "file-encoding",
+                f"the text is not valid {encoding} ({text})",
+                "re-save the file as UTF-8, or declare 'encoding:' in a mapping file",
+            ) from exc
+        raise refuse(
+            info.path,
+            "file-unreadable",
+            f"DuckDB could not read it ({text})",
+            "check that the file is a well-formed CSV or Parquet file",
+        ) from exc
+    _check_rejects(con, info, encoding)
+    con.execute(
+        "CREATE TEMP TABLE _rejects AS SELECT CAST(line AS BIGINT) - 1 AS _row, "
+        "CAST(csv_line AS VARCHAR) AS raw, CAST(error_type AS VARCHAR) AS error_type, "
+        "CAST(error_message AS VARCHAR) AS error_message FROM _rejects_raw"
+    )
+    _drop(con, "_rejects_raw", "_rejects_scan")
+    rejected = int(con.execute("SELECT count(*) FROM _rejects").fetchone()[0])  # type: ignore[index]
+    parsed = int(con.execute("SELECT count(*) FROM _raw").fetchone()[0])  # type: ignore[index]
+    if rejected:
+        # A rejected row with data-row number r is preceded by r - 1 - (rank - 1) parsed
+        # rows; a parsed row k comes after every reject whose threshold is <= k.
+        con.execute(
+            "CREATE TEMP TABLE _rej_idx AS SELECT thresh, max(cum) AS cum FROM ("
+            " SELECT _row - 1 - (row_number() OVER (ORDER BY _row) - 1) AS thresh,"
+            " row_number() OVER (ORDER BY _row) AS cum FROM _rejects) GROUP BY thresh"
+        )
+    return Staged(parsed=parsed, rejected=rejected)
+
+
+def raw_rows_sql(staged: Staged) -> str:
+    """FROM clause giving ``_k`` (parse order), ``_row`` (data-row number) and the columns."""
+    if staged.rejected == 0:
+        return "(SELECT rowid AS _k, rowid + 1 AS _row, * FROM _raw) r"
+    return (
+        "(SELECT r0.*, r0._k + 1 + coalesce(j.cum, 0) AS _row FROM "
+        "(SELECT rowid AS _k, * FROM _raw) r0 ASOF LEFT JOIN _rej_idx j ON r0._k >= j.thresh) r"
+    )
