@@ -6,7 +6,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from crimestats.cli.options import DbOption
@@ -21,12 +28,12 @@ class StepProgress:
 
     def __init__(self, progress: Progress) -> None:
         self.progress = progress
-        self.tasks: dict[str, int] = {}
+        self.tasks: dict[str, TaskID] = {}
 
     def __call__(self, file: str, step: str) -> None:
         if file not in self.tasks:
-            self.tasks[file] = int(
-                self.progress.add_task(Path(file).name, total=len(STEPS) - 1, step=step)
+            self.tasks[file] = self.progress.add_task(
+                Path(file).name, total=len(STEPS) - 1, step=step
             )
         task = self.tasks[file]
         done = STEPS.index(step) if step in STEPS else len(STEPS) - 1

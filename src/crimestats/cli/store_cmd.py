@@ -87,11 +87,16 @@ def schema(
     if json_out:
         print_json(
             [
-                {"name": f.name, "type": f.type.value, "required": f.required,
-                 "values": list(f.allowed), "record": f.level.value,
-                 "description": f.description}
+                {
+                    "name": f.name,
+                    "type": f.type.value,
+                    "required": f.required,
+                    "values": list(f.allowed),
+                    "record": f.level.value,
+                    "description": f.description,
+                }
                 for f in layout
-            ]  # fmt: skip
+            ]
         )
         return
     table = Table(title=f"flat v1 layout: {target}")
@@ -108,8 +113,17 @@ def rules(json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
     items = all_rules()
     if json_out:
         print_json(
-            [{"code": r.code, "severity": r.severity.value, "field": r.field,
-              "message": r.message, "fix": r.fix, "nibrs": r.nibrs} for r in items]  # fmt: skip
+            [
+                {
+                    "code": r.code,
+                    "severity": r.severity.value,
+                    "field": r.field,
+                    "message": r.message,
+                    "fix": r.fix,
+                    "nibrs": r.nibrs,
+                }
+                for r in items
+            ]
         )
         return
     table = Table(title=f"{len(items)} validation rules")

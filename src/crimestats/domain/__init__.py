@@ -42,7 +42,7 @@ __all__ = [
     "Sex",
     "Suspect",
     "TriState",
-    "VictimType",
     "Victim",
+    "VictimType",
     "Weapon",
 ]

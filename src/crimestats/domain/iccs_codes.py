@@ -10,6 +10,7 @@ Source: UNODC, ICCS Version 1.0 (2015), Part Two; see ``data/iccs/PROVENANCE.md`
 from __future__ import annotations
 
 import csv
+import io
 import re
 from functools import cache
 from importlib import resources
@@ -25,8 +26,8 @@ def read_iccs_csv(name: str) -> tuple[dict[str, str], ...]:
     Every value stays a string: codes such as ``"0101"`` must keep their leading zero.
     """
     path = resources.files("crimestats") / "data" / "iccs" / name
-    with path.open(encoding="utf-8", newline="") as handle:
-        return tuple(dict(row) for row in csv.DictReader(handle))
+    text = path.read_text(encoding="utf-8")
+    return tuple(dict(row) for row in csv.DictReader(io.StringIO(text, newline="")))
 
 
 @cache

@@ -77,7 +77,9 @@ def _sniff(head: bytes) -> str:
 def _declared(path: Path) -> tuple[str, str | None]:
     suffixes = [s.lower() for s in path.suffixes]
     compression = "gzip" if suffixes and suffixes[-1] == ".gz" else None
-    core = suffixes[-2] if compression and len(suffixes) >= 2 else (suffixes[-1] if suffixes else "")
+    core = (
+        suffixes[-2] if compression and len(suffixes) >= 2 else (suffixes[-1] if suffixes else "")
+    )
     kind = "parquet" if core in (".parquet", ".pq") else "csv"
     return kind, compression
 
@@ -104,7 +106,9 @@ def _first_line(path: Path, compression: str | None) -> bytes:
     return data
 
 
-def _csv_header(path: Path, compression: str | None, delimiter: str, encoding: str) -> tuple[str, ...]:
+def _csv_header(
+    path: Path, compression: str | None, delimiter: str, encoding: str
+) -> tuple[str, ...]:
     data = _first_line(path, compression)
     if not data.strip():
         raise refuse(path, "file-empty", "the file is empty", "export the data again")

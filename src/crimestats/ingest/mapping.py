@@ -149,7 +149,9 @@ def _check_regex(path: Path, where: str, pattern: str) -> str:
     try:
         re.compile(pattern)
     except re.error as exc:
-        raise _err(path, where, f"invalid regular expression {pattern!r}: {exc}", "fix the regex")
+        raise _err(
+            path, where, f"invalid regular expression {pattern!r}: {exc}", "fix the regex"
+        ) from None
     return pattern
 
 
@@ -250,9 +252,13 @@ def load_mapping(path: str | Path) -> Mapping:
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise MappingError(f"mapping file {p} does not exist", hint="check the --mapping path")
+        raise MappingError(
+            f"mapping file {p} does not exist", hint="check the --mapping path"
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise MappingError(f"cannot read mapping file {p}: {exc}", hint="save it as UTF-8 YAML")
+        raise MappingError(
+            f"cannot read mapping file {p}: {exc}", hint="save it as UTF-8 YAML"
+        ) from None
     try:
         doc = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -261,7 +267,7 @@ def load_mapping(path: str | Path) -> Mapping:
         raise MappingError(
             f"{p}: {where}: not valid YAML ({getattr(exc, 'problem', exc)})",
             hint="check indentation and quoting (quote values containing ':' or '#')",
-        )
+        ) from None
     if not isinstance(doc, dict):
         raise _err(p, "top level", "expected a YAML mapping", "start with 'fields:'")
     unknown = set(doc) - _TOP_KEYS
@@ -304,7 +310,9 @@ def load_mapping(path: str | Path) -> Mapping:
             raise _err(p, "bbox", "expected [min_lon, min_lat, max_lon, max_lat]", "fix it")
         min_lon, min_lat, max_lon, max_lat = (float(v) for v in bbox)
         if not (min_lon < max_lon and min_lat < max_lat):
-            raise _err(p, "bbox", "min must be below max", "order: min_lon, min_lat, max_lon, max_lat")
+            raise _err(
+                p, "bbox", "min must be below max", "order: min_lon, min_lat, max_lon, max_lat"
+            )
         bbox = (min_lon, min_lat, max_lon, max_lat)
     limits = dict(DEFAULT_LIMITS)
     for key, val in (doc.get("limits") or {}).items():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -73,7 +74,9 @@ def _check_columns(info: FileInfo, mapping: Mapping, delimiter: str) -> None:
             needed.append("national_code|national_label|description|iccs_code")
     else:
         needed = list(mapping.required_columns())
-    missing = [c for c in needed if c not in header and not ("|" in c and header & set(c.split("|")))]
+    missing = [
+        c for c in needed if c not in header and not ("|" in c and header & set(c.split("|")))
+    ]
     if not missing:
         return
     if len(info.header) == 1 and info.kind == "csv":
@@ -119,11 +122,18 @@ def _unknown_columns(info: FileInfo, mapping: Mapping) -> list[tuple[str, str | 
     return out
 
 
+def _stepper(report: ProgressFn, path: str) -> Callable[[str], None]:
+    def step(name: str) -> None:
+        report(path, name)
+
+    return step
+
+
 def ingest_files(
     paths: Sequence[str | Path],
     *,
     source: str,
-    db: str | Path | None = None,
+    db: str | os.PathLike[str] | None = None,
     mapping: str | Path | None = None,
     target: str = "incidents",
     progress: ProgressFn | None = None,
@@ -170,7 +180,7 @@ def ingest_files(
                     file_sha256=future.result,
                     file_warnings=_unknown_columns(info, the_mapping),
                     code_version=code_version(),
-                    step=lambda s, p=str(path): report(p, s),
+                    step=_stepper(report, str(path)),
                 )
             except FileRefusedError as exc:
                 result.refused = {"code": exc.code, "message": exc.message, "fix": exc.hint or ""}

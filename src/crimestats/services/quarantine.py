@@ -49,7 +49,9 @@ def quarantined_rows(
             {
                 "source": rec["source"],
                 "file": rec["file"],
-                "row_number": None if rec["row_number"] != rec["row_number"] else int(rec["row_number"]),
+                "row_number": None
+                if rec["row_number"] != rec["row_number"]
+                else int(rec["row_number"]),
                 "codes": codes,
                 "problems": problems,
                 "fixes": fixes,

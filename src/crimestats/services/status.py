@@ -51,13 +51,17 @@ def store_status(db: str | os.PathLike[str] | None = None) -> dict[str, Any]:
             t = con.table(table)
             counts[table] = t.group_by("source").aggregate(n=t.count()).to_pandas()
         ingests = con.table("ingests")
-        totals = ingests.group_by("source").aggregate(
-            files=ingests.count(),
-            read=ingests.rows_read.sum(),
-            accepted=ingests.accepted.sum(),
-            quarantined=ingests.quarantined.sum(),
-            duplicates=ingests.duplicates.sum(),
-        ).to_pandas()
+        totals = (
+            ingests.group_by("source")
+            .aggregate(
+                files=ingests.count(),
+                read=ingests.rows_read.sum(),
+                accepted=ingests.accepted.sum(),
+                quarantined=ingests.quarantined.sum(),
+                duplicates=ingests.duplicates.sum(),
+            )
+            .to_pandas()
+        )
         version = con.table("schema_version").version.max().execute()
         _ = ibis  # imported for its side effect of registering the backend
     sources: dict[str, dict[str, Any]] = {}

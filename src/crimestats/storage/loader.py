@@ -28,7 +28,7 @@ from crimestats.validation.catalogue import INCIDENT_RULES, JUSTICE_RULES
 
 _TEMP = (
     "_raw", "_rejects", "_rej_idx", "_v", "_dup", "_keyconf", "_incagg", "_entconf", "_s",
-    "_bad_inc", "_final",
+    "_bad_inc", "_final", "_acc",
 )  # fmt: skip
 
 
@@ -51,7 +51,11 @@ def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
 
 
 def _insert_incident_tables(con: duckdb.DuckDBPyConnection, src: str, ingest_id: int) -> None:
-    acc = "(SELECT v.* FROM _v v JOIN _final f USING (_k) WHERE f.status = 'accepted')"
+    con.execute(
+        "CREATE TEMP TABLE _acc AS SELECT v.* FROM _v v SEMI JOIN "
+        "(SELECT _k FROM _final WHERE status = 'accepted') f USING (_k)"
+    )
+    acc = "_acc"
     con.execute(
         f"""
 INSERT INTO incidents
@@ -60,7 +64,8 @@ SELECT {src}, incident_id, any_value(d_reported_date), any_value(ts_occurred_sta
   any_value(location_type), any_value(cyber), any_value(weapon_v), any_value(narrative),
   any_value(incident_hash), {ingest_id}
 FROM {acc} a
-WHERE NOT EXISTS (SELECT 1 FROM incidents i WHERE i.source = {src} AND i.incident_id = a.incident_id)
+WHERE NOT EXISTS (SELECT 1 FROM incidents i
+                  WHERE i.source = {src} AND i.incident_id = a.incident_id)
 GROUP BY incident_id
 """
     )
@@ -265,7 +270,8 @@ UNION ALL SELECT {ingest_id}, _row, 'row-malformed', 'error', NULL, error_type F
                 [ingest_id, code, fld, value],
             )
         counts = con.execute(
-            "SELECT count(*) FILTER (status = 'accepted'), count(*) FILTER (status = 'quarantined'),"
+            "SELECT count(*) FILTER (status = 'accepted'),"
+            " count(*) FILTER (status = 'quarantined'),"
             " count(*) FILTER (status = 'duplicate') FROM _final"
         ).fetchone()
         assert counts is not None

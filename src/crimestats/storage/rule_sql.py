@@ -50,8 +50,8 @@ def typed_column(fld: FlatField) -> tuple[str, str] | None:
         num = f"try_cast({col} AS DOUBLE)"
         return (f"f_{fld.name}", f"CASE WHEN isfinite({num}) THEN {num} END")
     if fld.type in (FieldType.ENUM, FieldType.BOOLEAN):
-        norm = f"lower(regexp_replace(trim({col}), '[\\s\\-]+', '_', 'g'))"
-        if fld.allowed and set(fld.allowed) <= {"true", "false", "unknown"} or (
+        norm = f"replace(replace(lower(trim({col})), ' ', '_'), '-', '_')"
+        if (fld.allowed and set(fld.allowed) <= {"true", "false", "unknown"}) or (
             fld.type is FieldType.BOOLEAN
         ):
             norm = (
@@ -75,7 +75,7 @@ def _problem(rule: Rule, cond: str, fld: str | None) -> str:
     )
 
 
-def _conditions(  # noqa: PLR0911, PLR0912 - one branch per check kind is the clearest form
+def _conditions(
     rule: Rule, layout: dict[str, FlatField], mapping: Mapping
 ) -> list[tuple[str, str | None]]:
     kind, p, fld = rule.check.kind, rule.check.params, rule.field
@@ -147,19 +147,18 @@ def _conditions(  # noqa: PLR0911, PLR0912 - one branch per check kind is the cl
     if kind == "nonperson_person_fields":
         vt = _typed(layout, "victim_type")
         person_fields = (
-            f'{_typed(layout, "victim_age")} IS NOT NULL OR '
+            f"{_typed(layout, 'victim_age')} IS NOT NULL OR "
             f"coalesce({_typed(layout, 'victim_sex')}, 'unknown') <> 'unknown' OR "
             f"coalesce({_typed(layout, 'victim_relationship')}, 'unknown') <> 'unknown' OR "
             f"coalesce({_typed(layout, 'victim_injury')}, 'unknown') <> 'unknown'"
         )
         return [(f"{vt} IN ('legal_entity', 'state', 'society') AND ({person_fields})", fld)]
     if kind == "max_length":
-        return [
-            (f"length({ident(f)}) > {p['max']}", f) for f in p["fields"] if f in layout
-        ]
+        return [(f"length({ident(f)}) > {p['max']}", f) for f in p["fields"] if f in layout]
     if kind == "control_chars":
         pattern = lit("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]")
-        return [(f"regexp_matches({ident(f)}, {pattern})", f) for f in p["fields"] if f in layout]
+        text = "concat_ws('', " + ", ".join(ident(f) for f in p["fields"] if f in layout) + ")"
+        return [(f"regexp_matches({text}, {pattern})", None)]
     raise ValueError(f"rule {rule.code}: check kind {kind!r} is not a row check")
 
 
@@ -168,17 +167,26 @@ def problem_lists(
 ) -> tuple[str, str]:
     """SQL for the ``errors`` and ``warnings`` list columns of a staged row."""
     by_name = {f.name: f for f in layout}
-    errors: list[str] = []
-    warnings: list[str] = []
+    errors: list[tuple[str, str]] = []
+    warnings: list[tuple[str, str]] = []
     for rule in rules:
         severity = mapping.severity.get(rule.code, rule.severity)
         for cond, fld in _conditions(rule, by_name, mapping):
             target = errors if severity is Severity.ERROR else warnings
-            target.append(_problem(rule, cond, fld))
+            target.append((cond, _problem(rule, cond, fld)))
 
-    def as_list(items: list[str]) -> str:
+    def as_list(items: list[tuple[str, str]]) -> str:
+        empty = "CAST([] AS STRUCT(code VARCHAR, field VARCHAR, value VARCHAR)[])"
         if not items:
-            return "CAST([] AS STRUCT(code VARCHAR, field VARCHAR, value VARCHAR)[])"
-        return "list_filter([\n      " + ",\n      ".join(items) + "\n    ], x -> x IS NOT NULL)"
+            return empty
+        # Most rows break no rule: a cheap OR decides, and only the rows that break
+        # something pay for building their list of problems.
+        any_broken = " OR ".join(f"coalesce({cond}, false)" for cond, _ in items)
+        built = (
+            "list_filter([\n      "
+            + ",\n      ".join(problem for _, problem in items)
+            + "\n    ], x -> x IS NOT NULL)"
+        )
+        return f"CASE WHEN {any_broken} THEN {built} ELSE {empty} END"
 
     return as_list(errors), as_list(warnings)

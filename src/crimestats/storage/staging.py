@@ -15,8 +15,15 @@ import duckdb
 from crimestats.ingest.file_inspect import FileInfo, refuse
 from crimestats.storage.sql_text import ident, lit
 
-_DUCK_ENCODING = {"utf-8": "utf-8", "utf8": "utf-8", "latin-1": "latin-1", "latin1": "latin-1",
-                  "iso-8859-1": "latin-1", "cp1252": "latin-1", "utf-16": "utf-16"}
+_DUCK_ENCODING = {
+    "utf-8": "utf-8",
+    "utf8": "utf-8",
+    "latin-1": "latin-1",
+    "latin1": "latin-1",
+    "iso-8859-1": "latin-1",
+    "cp1252": "latin-1",
+    "utf-16": "utf-16",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +86,7 @@ def _check_rejects(con: duckdb.DuckDBPyConnection, info: FileInfo, encoding: str
             "file-unbalanced-quote",
             f"a quoted value opened on line {line} is never closed, so the rows after it "
             "cannot be told apart",
-            "fix the quote on that line (a quote inside a value is written twice: \"\")",
+            'fix the quote on that line (a quote inside a value is written twice: "")',
         )
     last = con.execute("SELECT max(line) FROM _rejects_raw").fetchone()
     total = con.execute("SELECT count(*) FROM _raw").fetchone()
@@ -108,8 +115,10 @@ def stage_file(
             con.execute(
                 f"CREATE TEMP TABLE _raw AS SELECT {cols} FROM read_parquet({lit(str(info.path))})"
             )
-            con.execute("CREATE TEMP TABLE _rejects_raw (line BIGINT, error_type VARCHAR, "
-                        "csv_line VARCHAR, error_message VARCHAR)")
+            con.execute(
+                "CREATE TEMP TABLE _rejects_raw (line BIGINT, error_type VARCHAR, "
+                "csv_line VARCHAR, error_message VARCHAR)"
+            )
         else:
             con.execute(
                 f"CREATE TEMP TABLE _raw AS SELECT * FROM "

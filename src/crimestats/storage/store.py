@@ -37,7 +37,7 @@ def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
         if "lock" in text.lower():
             raise StoreLockedError(
                 f"the store {path} is in use by another process",
-                hint="wait for the other crimestats command to finish, or use --db for another store",
+                hint="wait for the other crimestats command to finish, or use another --db",
             ) from exc
         raise StoreError(
             f"cannot open the store {path}: {text.splitlines()[0]}",

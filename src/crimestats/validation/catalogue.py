@@ -187,7 +187,10 @@ INCIDENT_RULES: tuple[Rule, ...] = (
         "offence-missing",
         E,
         None,
-        Check("one_of_required", {"fields": ("national_code", "national_label", "description", "iccs_code")}),
+        Check(
+            "one_of_required",
+            {"fields": ("national_code", "national_label", "description", "iccs_code")},
+        ),
         "the row names no offence (national_code, national_label, description and iccs_code "
         "are all blank)",
         "map at least one of the source's offence columns",

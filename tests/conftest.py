@@ -1,0 +1,59 @@
+"""Shared helpers: write small flat v1 files and ingest them into a fresh store."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crimestats.domain.flat_layout import FLAT_V1
+from crimestats.services.ingesting import IngestResult, ingest_files
+
+FLAT_FIELDS = [f.name for f in FLAT_V1]
+
+
+def write_flat(path: Path, rows: list[dict[str, Any]], fields: list[str] | None = None) -> Path:
+    """Write rows as a flat v1 CSV (only the given or the used columns)."""
+    if fields is None:
+        used = {k for row in rows for k in row}
+        fields = [f for f in FLAT_FIELDS if f in used] or ["incident_id"]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: row.get(k, "") for k in fields})
+    return path
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    """A path for a fresh store."""
+    return tmp_path / "store.duckdb"
+
+
+@pytest.fixture
+def ingest_rows(tmp_path: Path, db: Path) -> Callable[..., IngestResult]:
+    """Write rows to a CSV and ingest it; returns the file's result."""
+    counter = {"n": 0}
+
+    def run(rows: list[dict[str, Any]], source: str = "test", **kwargs: Any) -> IngestResult:
+        counter["n"] += 1
+        path = write_flat(tmp_path / f"in{counter['n']}.csv", rows)
+        return ingest_files([path], source=source, db=db, **kwargs)[0]
+
+    return run
+
+
+def base_row(**overrides: Any) -> dict[str, Any]:
+    """A valid flat v1 row, with overrides."""
+    row: dict[str, Any] = {
+        "incident_id": "I1",
+        "reported_date": "2024-01-10",
+        "occurred_start": "2024-01-09 22:00:00",
+        "national_label": "Assault",
+    }
+    row.update(overrides)
+    return row
