@@ -16,7 +16,7 @@ from crimestats.domain.flat_layout import FLAT_V1
 def _cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
     return subprocess.run(
         [sys.executable, "-m", "crimestats", *args],
-        capture_output=True, text=True, cwd=cwd, env=env,
+        capture_output=True, text=True, cwd=cwd, env=env, check=False,
     )  # fmt: skip
 
 

@@ -27,7 +27,11 @@ def _rows(relative: str) -> list[dict[str, str]]:
 
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "crimestats", *args], capture_output=True, text=True, env=env
+        [sys.executable, "-m", "crimestats", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
 
 
