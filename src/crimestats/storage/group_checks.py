@@ -36,7 +36,11 @@ def _when(cond: str, problem: str) -> str:
 def classify_incident_rows(
     con: duckdb.DuckDBPyConnection, *, source: str, limits: dict[str, int]
 ) -> None:
-    """Create ``_final`` (``_k``, ``status``, ``errors``) for the incident layout."""
+    """Create ``_out`` (``_k``, ``status``, ``errors``) for the rows not accepted.
+
+    Only duplicates and quarantined rows are listed: they are few, so the accepted rows
+    are found by an anti-join against a small table rather than by copying them all.
+    """
     src = lit(source)
     con.execute(
         "CREATE TEMP TABLE _dup AS SELECT row_key, row_hash, min(_k) AS first_k FROM _v "
@@ -99,6 +103,7 @@ def classify_incident_rows(
     con.execute(
         f"""
 CREATE TEMP TABLE _s AS
+SELECT * FROM (
 SELECT v._k, v.incident_id,
   (d.first_k IS NOT NULL AND v._k <> d.first_k)
     OR (l.row_key IS NOT NULL AND l.row_hash = v.row_hash) AS is_dup,
@@ -123,6 +128,7 @@ LEFT JOIN (SELECT incident_id, victim_seq, fields_hash FROM victims WHERE source
   ON sv.incident_id = v.incident_id AND sv.victim_seq = v.v_seq
 LEFT JOIN (SELECT incident_id, suspect_seq, fields_hash FROM suspects WHERE source = {src}) ss
   ON ss.incident_id = v.incident_id AND ss.suspect_seq = v.s_seq
+) WHERE is_dup OR len(errors) > 0
 """
     )
     con.execute(
@@ -132,20 +138,24 @@ LEFT JOIN (SELECT incident_id, suspect_seq, fields_hash FROM suspects WHERE sour
     held = _p("incident-has-rejected-rows", "incident_id", "s.incident_id")
     con.execute(
         f"""
-CREATE TEMP TABLE _final AS
-SELECT s._k,
-  CASE WHEN s.is_dup THEN 'duplicate'
-       WHEN len(s.errors) > 0 OR b.incident_id IS NOT NULL THEN 'quarantined'
-       ELSE 'accepted' END AS status,
-  CASE WHEN NOT s.is_dup AND len(s.errors) = 0 AND b.incident_id IS NOT NULL
-       THEN [{held}] ELSE s.errors END AS errors
-FROM _s s LEFT JOIN _bad_inc b ON b.incident_id = s.incident_id
+CREATE TEMP TABLE _out AS
+SELECT _k, CASE WHEN is_dup THEN 'duplicate' ELSE 'quarantined' END AS status, errors,
+  [] :: {_PROBLEM}[] AS extra_warnings
+FROM _s
+UNION ALL
+SELECT v._k, 'quarantined', [{held.replace("s.incident_id", "v.incident_id")}],
+  [] :: {_PROBLEM}[]
+FROM _v v SEMI JOIN _bad_inc b ON b.incident_id = v.incident_id
+ANTI JOIN _s s ON s._k = v._k
 """
     )
 
 
 def classify_justice_rows(con: duckdb.DuckDBPyConnection, *, source: str) -> None:
-    """Create ``_final`` for the justice-event layout (no incident atomicity)."""
+    """Create ``_out`` for the justice-event layout (no incident atomicity).
+
+    Here ``_out`` also lists accepted rows that carry the unknown-incident warning.
+    """
     src = lit(source)
     con.execute(
         "CREATE TEMP TABLE _dup AS SELECT row_key, min(_k) AS first_k FROM _v "
@@ -154,7 +164,8 @@ def classify_justice_rows(con: duckdb.DuckDBPyConnection, *, source: str) -> Non
     unknown = _p("justice-incident-unknown", "incident_id", "v.incident_id")
     con.execute(
         f"""
-CREATE TEMP TABLE _final AS
+CREATE TEMP TABLE _out AS
+SELECT * FROM (
 SELECT v._k,
   CASE WHEN (d.first_k IS NOT NULL AND v._k <> d.first_k) OR l.row_key IS NOT NULL
          THEN 'duplicate'
@@ -168,5 +179,6 @@ LEFT JOIN (SELECT row_key FROM row_ledger WHERE source = {src} AND target = 'jus
   ON l.row_key = v.row_key
 LEFT JOIN (SELECT DISTINCT incident_id FROM incidents WHERE source = {src}) i
   ON i.incident_id = v.incident_id
+) WHERE status <> 'accepted' OR len(extra_warnings) > 0
 """
     )

@@ -28,8 +28,14 @@ from crimestats.validation.catalogue import INCIDENT_RULES, JUSTICE_RULES
 
 _TEMP = (
     "_raw", "_rejects", "_rej_idx", "_v", "_dup", "_keyconf", "_incagg", "_entconf", "_s",
-    "_bad_inc", "_final", "_acc",
+    "_bad_inc", "_out",
 )  # fmt: skip
+
+
+ACCEPTED = (
+    "(SELECT v.* FROM _v v ANTI JOIN (SELECT _k FROM _out WHERE status <> 'accepted') o USING (_k))"
+)
+"""The accepted rows: every staged row that ``_out`` does not list as rejected."""
 
 
 @dataclass(slots=True)
@@ -51,11 +57,7 @@ def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
 
 
 def _insert_incident_tables(con: duckdb.DuckDBPyConnection, src: str, ingest_id: int) -> None:
-    con.execute(
-        "CREATE TEMP TABLE _acc AS SELECT v.* FROM _v v SEMI JOIN "
-        "(SELECT _k FROM _final WHERE status = 'accepted') f USING (_k)"
-    )
-    acc = "_acc"
+    acc = ACCEPTED
     con.execute(
         f"""
 INSERT INTO incidents
@@ -114,7 +116,7 @@ def _insert_justice(con: duckdb.DuckDBPyConnection, src: str, ingest_id: int) ->
 INSERT INTO justice_events
 SELECT {src}, person_ref, incident_id, stage_v, d_event_date, detail, unsent, row_hash,
   {ingest_id}
-FROM _v v JOIN _final f USING (_k) WHERE f.status = 'accepted'
+FROM {ACCEPTED} v
 """
     )
 
@@ -213,19 +215,15 @@ def load_file(
             return LoadOutcome(ingest_id, read, 0, 0, read, 0, {})
         if mapping.target == "incidents":
             classify_incident_rows(con, source=source, limits=mapping.limits)
-            warn_sql = "v.warnings"
-        else:
-            classify_justice_rows(con, source=source)
-            warn_sql = "list_concat(v.warnings, f.extra_warnings)"
-        if mapping.target == "incidents":
             _insert_incident_tables(con, src, ingest_id)
         else:
+            classify_justice_rows(con, source=source)
             _insert_justice(con, src, ingest_id)
         con.execute(
             f"""
 INSERT INTO row_ledger
 SELECT {src}, {lit(mapping.target)}, v.row_key, v.row_hash, {ingest_id}
-FROM _v v JOIN _final f USING (_k) WHERE f.status = 'accepted'
+FROM {ACCEPTED} v
 """
         )
         header = list(info.header)
@@ -236,7 +234,7 @@ FROM _v v JOIN _final f USING (_k) WHERE f.status = 'accepted'
 INSERT INTO quarantine
 SELECT {ingest_id}, {src}, {file_name}, v._row, CAST({raw_json} AS VARCHAR),
   CAST(to_json(f.errors) AS VARCHAR)
-FROM _v v JOIN _final f USING (_k) JOIN (SELECT rowid AS _k, * FROM _raw) r USING (_k)
+FROM _v v JOIN _out f USING (_k) JOIN (SELECT rowid AS _k, * FROM _raw) r USING (_k)
 WHERE f.status = 'quarantined'
 ORDER BY v._row
 """
@@ -255,11 +253,16 @@ FROM _rejects ORDER BY _row
 INSERT INTO ingest_issues
 SELECT {ingest_id}, _row, p.code, p.severity, p.field, p.value FROM (
   SELECT v._row, unnest(list_concat(
-      list_transform(f.errors, x -> {{'code': x.code, 'severity': 'error',
-                                       'field': x.field, 'value': x.value}}),
-      list_transform({warn_sql}, x -> {{'code': x.code, 'severity': 'warning',
-                                       'field': x.field, 'value': x.value}}))) AS p
-  FROM _v v JOIN _final f USING (_k) WHERE f.status <> 'duplicate'
+      list_transform(
+        CASE WHEN f.status = 'quarantined' THEN f.errors ELSE v.errors END,
+        x -> {{'code': x.code, 'severity': 'error', 'field': x.field, 'value': x.value}}),
+      list_transform(
+        list_concat(v.warnings, coalesce(f.extra_warnings, [])),
+        x -> {{'code': x.code, 'severity': 'warning', 'field': x.field, 'value': x.value}})
+  )) AS p
+  FROM _v v LEFT JOIN _out f USING (_k)
+  WHERE coalesce(f.status, 'accepted') <> 'duplicate'
+    AND (f._k IS NOT NULL OR len(v.warnings) > 0)
 )
 UNION ALL SELECT {ingest_id}, _row, 'row-malformed', 'error', NULL, error_type FROM _rejects
 """
@@ -270,12 +273,12 @@ UNION ALL SELECT {ingest_id}, _row, 'row-malformed', 'error', NULL, error_type F
                 [ingest_id, code, fld, value],
             )
         counts = con.execute(
-            "SELECT count(*) FILTER (status = 'accepted'),"
-            " count(*) FILTER (status = 'quarantined'),"
-            " count(*) FILTER (status = 'duplicate') FROM _final"
+            "SELECT count(*) FILTER (status = 'quarantined'),"
+            " count(*) FILTER (status = 'duplicate') FROM _out"
         ).fetchone()
         assert counts is not None
-        accepted, quarantined, duplicates = (int(c) for c in counts)
+        quarantined, duplicates = (int(c) for c in counts)
+        accepted = _scalar(con, f"SELECT count(*) FROM {ACCEPTED}")
         quarantined += staged.rejected
         issues = {
             str(code): int(n)

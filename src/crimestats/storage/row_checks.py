@@ -28,6 +28,17 @@ SUSPECT_COLUMNS = ("suspect_person_ref", "suspect_sex_v", "i_suspect_age", "susp
 JUSTICE_COLUMNS = ("incident_id", "person_ref", "stage_v", "d_event_date", "detail", "unsent")
 
 
+INCIDENT_KEEP = (
+    "_k", "_row", "incident_id", "area_code", "location_type", "narrative", "national_code",
+    "national_label", "description", "iccs_code", "victim_citizenship", "suspect_person_ref",
+    "suspect_citizenship", "d_reported_date", "ts_occurred_start", "ts_occurred_end", "f_lat",
+    "f_lon", "i_victim_age", "i_suspect_age", "cyber", "weapon_v", "attempted_v", "o_seq",
+    "has_victim", "v_seq", "victim_type_v", "victim_sex_v", "victim_relationship_v",
+    "victim_injury_v", "has_suspect", "s_seq", "suspect_sex_v",
+)  # fmt: skip
+"""Columns of ``_v`` the later steps read (the typed values, not their source text)."""
+
+
 def _hash(cols: tuple[str, ...]) -> str:
     return "hash(" + ", ".join(ident(c) for c in cols) + ")"
 
@@ -104,6 +115,7 @@ def validated_table_sql(
     incident = mapping.target == "incidents"
     canon = _incident_canon() if incident else _justice_canon()
     hashes = _incident_hashes() if incident else _justice_hashes()
+    keep = ", ".join(ident(c) for c in INCIDENT_KEEP) if incident else "c.*"
     return f"""
 CREATE TEMP TABLE _v AS
 WITH m AS (
@@ -116,11 +128,11 @@ t AS (
       {typed}
   FROM m
 ),
-c AS (
+c AS MATERIALIZED (
   SELECT t.*, {canon}
   FROM t
 )
-SELECT c.*,
+SELECT {keep},
   {errors} AS errors,
   {warnings} AS warnings,
   {hashes}
