@@ -97,3 +97,22 @@ def test_init_creates_a_migrated_store(tmp_path: Path) -> None:
     assert proc.returncode == 0
     status = json.loads(_cli("status", "--json", "--db", str(db)).stdout)
     assert status == {"schema_version": 1, "sources": {}}
+
+
+def test_mse_is_registered_and_reproduces_the_uk_figure() -> None:
+    data = Path(__file__).resolve().parents[1] / "data" / "mse" / "UKdat_5.csv"
+    proc = _cli("mse", str(data), "--json")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    # Home Office (2014): about 11,300 victims, 95% interval about 10,000 to 13,000
+    assert 10_000 < out["total"] < 13_000
+    assert out["observed"] == 2744
+
+
+def test_mse_bad_file_is_one_message(tmp_path: Path) -> None:
+    bad = tmp_path / "lists.csv"
+    bad.write_text("A,B,count\n1,2,5\n")
+    proc = _cli("mse", str(bad))
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert str(bad) in proc.stderr.replace("\n", "")

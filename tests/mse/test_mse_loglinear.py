@@ -96,7 +96,8 @@ def test_check_model_existence_and_identifiability() -> None:
     assert check_model(saturated, all_pairs).ok
 
     empty_ab = CaptureData.from_rows(
-        ["A", "B", "C"], [((1, 0, 0), 10), ((0, 1, 0), 12), ((0, 0, 1), 9), ((1, 0, 1), 3), ((0, 1, 1), 5)]
+        ["A", "B", "C"],
+        [((1, 0, 0), 10), ((0, 1, 0), 12), ((0, 0, 1), 9), ((1, 0, 1), 3), ((0, 1, 1), 5)],
     )
     # removing the A-and-B histories leaves 5 cells for 6 parameters
     check = check_model(empty_ab, all_pairs)
@@ -110,3 +111,16 @@ def test_nonexistent_fit_is_flagged_and_warnings_do_not_escape() -> None:
     assert not fit.usable
     assert math.isnan(fit.total)
     assert math.isnan(fit.interval()[0])
+
+
+@pytest.mark.parametrize("pairs", [(), ((0, 1), (1, 3), (2, 4)), ((0, 1), (0, 4), (1, 2), (3, 4))])
+def test_newton_search_engine_agrees_with_statsmodels(pairs: tuple[tuple[int, int], ...]) -> None:
+    # (0, 4) is LA:GP, an empty overlap: both engines see the same reduced table
+    data = read_capture_file(DATA / "UKdat_5.csv")
+    reported = fit_model(data, pairs)
+    fast = fit_model(data, pairs, engine="newton")
+    assert fast.converged
+    assert fast.total == pytest.approx(reported.total, rel=1e-7)
+    assert fast.intercept_se == pytest.approx(reported.intercept_se, rel=1e-6)
+    assert fast.log_likelihood == pytest.approx(reported.log_likelihood, rel=1e-9)
+    assert fast.deviance == pytest.approx(reported.deviance, rel=1e-6, abs=1e-8)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -122,7 +123,9 @@ def _tables(draw: st.DrawFn) -> tuple[list[tuple[tuple[int, ...], int]], list[in
     counts = draw(st.lists(st.integers(0, 60), min_size=2**t - 1, max_size=2**t - 1))
     rows = [(tuple(int(x) for x in h), c) for h, c in zip(all_histories(t), counts, strict=True)]
     order = draw(st.permutations(list(range(t))))
-    names = draw(st.lists(st.text("abcdefXYZ", min_size=1, max_size=4), min_size=t, max_size=t, unique=True))
+    names = draw(
+        st.lists(st.text("abcdefXYZ", min_size=1, max_size=4), min_size=t, max_size=t, unique=True)
+    )
     return rows, order, names
 
 
@@ -161,3 +164,41 @@ def test_bic_is_invariant_to_list_order_on_the_uk_data() -> None:
     b = select_bic(shuffled).fit
     assert b.total == pytest.approx(a.total, rel=1e-6)
     assert np.isclose(a.bic, b.bic)
+
+
+def test_no_estimate_is_reported_not_invented() -> None:
+    # two lists that share no case: independence gives an infinite dark figure
+    data = CaptureData.from_rows(["A", "B"], [((1, 0), 30), ((0, 1), 20)])
+    for method in ("main", "stepwise", "bic"):
+        result = estimate(data, method)
+        assert result.total is None
+        assert result.ci_low is None
+        assert any(w.startswith("no estimate") for w in result.warnings)
+        json.dumps(result.to_dict(), allow_nan=False)  # strict JSON, nulls not NaN
+
+
+def test_every_result_shows_its_model_sensitivity() -> None:
+    data = read_capture_file(DATA / "UKdat_5.csv")
+    result = estimate(data, "stepwise")
+    span = result.sensitivity()
+    assert span is not None
+    assert result.total is not None
+    assert span[0] <= result.total <= span[1]
+    # neighbours: 10 pairs, each either dropped from or added to the 6-term model
+    assert 0 < len(result.neighbours) <= 10
+    for model in result.neighbours:
+        assert abs(len(model.pairs) - len(result.interactions)) == 1
+    doc = result.to_dict()["model_sensitivity"]
+    assert isinstance(doc, dict)
+    assert doc["low"] == span[0]
+
+
+def test_bic_warns_when_close_models_disagree() -> None:
+    result = estimate(read_capture_file(DATA / "UKdat_5.csv"), "bic")
+    (warning,) = [w for w in result.warnings if "BIC points" in w]
+    # among the 1,024 models, those within 2 BIC points give 12,262 to 25,978
+    assert "of 1024" in warning
+    assert "12,262 to 25,978" in warning
+    weights = [m.weight for m in result.models]
+    assert all(w is not None for w in weights)
+    assert weights == sorted(weights, reverse=True)

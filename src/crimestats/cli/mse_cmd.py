@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from crimestats.cli.output import console, err_console, print_json
-from crimestats.mse.problems import usage
+from crimestats.errors import UsageError
 
 if TYPE_CHECKING:
     from crimestats.mse import CaptureData, MseResult
@@ -33,16 +33,16 @@ def _fmt(x: float | None) -> str:
 
 def _check_options(method: str, pthresh: float, bootstrap: int, shape: str) -> None:
     if method not in METHOD_CHOICES:
-        raise usage(
+        raise UsageError(
             f"unknown method {method!r}",
             hint="use --method " + "|".join(METHOD_CHOICES),
         )
     if shape not in SHAPE_CHOICES:
-        raise usage(f"unknown shape {shape!r}", hint="use --shape " + "|".join(SHAPE_CHOICES))
+        raise UsageError(f"unknown shape {shape!r}", hint="use --shape " + "|".join(SHAPE_CHOICES))
     if not 0.0 <= pthresh <= 1.0:
-        raise usage(f"--pthresh {pthresh} is not a probability", hint="try 0.02 (the default)")
+        raise UsageError(f"--pthresh {pthresh} is not a probability", hint="try 0.02 (the default)")
     if not 0 <= bootstrap <= MAX_BOOTSTRAP:
-        raise usage(
+        raise UsageError(
             f"--bootstrap {bootstrap} is out of range",
             hint=f"give 0 (none) to {MAX_BOOTSTRAP:,} replicates; 1,000 is usual",
         )
@@ -81,6 +81,12 @@ def _print_result(data: CaptureData, r: MseResult) -> None:
         console.print(
             f"  bootstrap ({b.succeeded:,}/{b.replicates:,} replicates, seed {b.seed}): "
             f"{_fmt(b.low)} to {_fmt(b.high)}"
+        )
+    span = r.sensitivity()
+    if span is not None:
+        console.print(
+            f"  model sensitivity: {_fmt(span[0])} to {_fmt(span[1])} across the "
+            f"{len(r.neighbours)} admissible model(s) one term away"
         )
     console.print("  two-list terms: " + (", ".join(r.interactions) or "none (independent lists)"))
     if r.steps:
@@ -166,7 +172,7 @@ def mse(
         try:
             write_report(html, data, results)
         except OSError as exc:
-            raise usage(
+            raise UsageError(
                 f"cannot write {html}: {exc.strerror}", hint="check the folder exists"
             ) from exc
     if json_out:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from crimestats.errors import CrimestatsError
+from crimestats.errors import CrimestatsError, UsageError
 from crimestats.mse.capture_histories import CaptureData, IntArray, informative_lists
 from crimestats.mse.loglinear import ModelFit
 from crimestats.mse.selection import select
@@ -111,9 +111,9 @@ def bootstrap_interval(
     in the result) or a ready generator.
     """
     if replicates < 1:
-        raise ValueError("replicates must be at least 1")
+        raise UsageError("replicates must be at least 1")
     if not fit.usable:
-        raise ValueError("the fit has no estimate to bootstrap from")
+        raise UsageError("the fit has no estimate to bootstrap from")
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     totals = np.full(replicates, np.nan)
     for k in range(replicates):

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from crimestats.mse.problems import not_found, refused
+from crimestats.errors import FileRefusedError, NotFoundError
 
 #: Header names of the last column that mark a list-overlap table (case-insensitive).
 COUNT_COLUMN_NAMES = frozenset({"count", "counts", "freq", "frequency", "n", "cases", "number"})
@@ -94,26 +94,28 @@ class CaptureData:
         """
         t = len(lists)
         if t < 2:
-            raise refused(
+            raise FileRefusedError(
                 source,
                 "mse-too-few-lists",
                 f"{t} list column(s); multiple systems estimation needs at least two lists",
                 hint="give one 0/1 column per list (and a last 'count' column for a table)",
             )
         if len(set(lists)) != t:
-            raise refused(source, "mse-duplicate-column", "list names repeat: " + ", ".join(lists))
+            raise FileRefusedError(
+                source, "mse-duplicate-column", "list names repeat: " + ", ".join(lists)
+            )
         histories = all_histories(t)
         index = {tuple(int(x) for x in h): k for k, h in enumerate(histories)}
         counts = np.zeros(len(histories), dtype=np.int64)
         for history, count in rows:
             key = tuple(int(x) for x in history)
             if len(key) != t or any(x not in (0, 1) for x in key):
-                raise refused(source, "mse-not-binary", f"history {key} is not 0/1")
+                raise FileRefusedError(source, "mse-not-binary", f"history {key} is not 0/1")
             if count < 0:
-                raise refused(source, "mse-bad-count", f"negative count {count}")
+                raise FileRefusedError(source, "mse-bad-count", f"negative count {count}")
             if not any(key):
                 if count > 0:
-                    raise refused(source, "mse-no-list", "a case is on no list")
+                    raise FileRefusedError(source, "mse-no-list", "a case is on no list")
                 continue
             counts[index[key]] += count
         return cls(tuple(lists), histories, counts, source, shape, tuple(notes))
@@ -188,7 +190,7 @@ def read_capture_file(path: str | Path, shape: str = "auto") -> CaptureData:
     """
     name = str(path)
     if shape not in {"auto", "table", "individual"}:
-        raise refused(name, "mse-bad-shape", f"unknown shape {shape!r}")
+        raise FileRefusedError(name, "mse-bad-shape", f"unknown shape {shape!r}")
     header, body = _read_table(Path(path), name)
     if shape == "auto":
         shape = "table" if _looks_like_table(header, body) else "individual"
@@ -198,7 +200,7 @@ def read_capture_file(path: str | Path, shape: str = "auto") -> CaptureData:
         history = tuple(_binary(v, name, line, c) for v, c in zip(row, lists, strict=False))
         count = _count(row[-1], name, line, header[-1]) if shape == "table" else 1
         if not any(history) and (count > 0 or shape == "individual"):
-            raise refused(
+            raise FileRefusedError(
                 name,
                 "mse-no-list",
                 f"line {line} is on no list, so it cannot have been observed",
@@ -210,9 +212,9 @@ def read_capture_file(path: str | Path, shape: str = "auto") -> CaptureData:
         notes.append(f"aggregated {len(body)} case records into capture histories")
     data = CaptureData.from_rows(lists, rows, source=name, shape=shape, notes=notes)
     if data.observed == 0:
-        raise refused(name, "mse-no-cases", "every count is zero")
+        raise FileRefusedError(name, "mse-no-cases", "every count is zero")
     if data.t > MAX_LISTS:
-        raise refused(
+        raise FileRefusedError(
             name,
             "mse-too-many-lists",
             f"{data.t} lists; at most {MAX_LISTS} are supported",
@@ -224,11 +226,13 @@ def read_capture_file(path: str | Path, shape: str = "auto") -> CaptureData:
 def _read_table(p: Path, name: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Header and numbered non-blank rows, each row as long as the header."""
     if not p.is_file():
-        raise not_found(f"{name}: no such file", hint="check the path; give a CSV of list columns")
+        raise NotFoundError(
+            f"{name}: no such file", hint="check the path; give a CSV of list columns"
+        )
     try:
         text = p.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise refused(
+        raise FileRefusedError(
             name,
             "mse-encoding",
             f"not UTF-8 text ({exc.reason} at byte {exc.start})",
@@ -237,22 +241,22 @@ def _read_table(p: Path, name: str) -> tuple[list[str], list[tuple[int, list[str
     lines = text.splitlines()
     numbered = [(k, line) for k, line in enumerate(lines, start=1) if line.strip()]
     if not numbered:
-        raise refused(name, "mse-empty", "the file is empty", hint="add a header row")
+        raise FileRefusedError(name, "mse-empty", "the file is empty", hint="add a header row")
     delimiter = _delimiter(numbered[0][1])
     parsed = [(k, next(csv.reader([line], delimiter=delimiter))) for k, line in numbered]
     header = [h.strip() for h in parsed[0][1]]
     body = parsed[1:]
     if not body:
-        raise refused(name, "mse-no-cases", "a header but no rows")
+        raise FileRefusedError(name, "mse-no-cases", "a header but no rows")
     if len(set(header)) != len(header) or any(not h for h in header):
-        raise refused(
+        raise FileRefusedError(
             name,
             "mse-duplicate-column",
             "column names must be unique and not empty: " + ", ".join(repr(h) for h in header),
         )
     for line, row in body:
         if len(row) != len(header):
-            raise refused(
+            raise FileRefusedError(
                 name,
                 "mse-row-length",
                 f"line {line} has {len(row)} fields, the header has {len(header)}",
@@ -277,7 +281,7 @@ def _binary(value: str, path: str, line: int, column: str) -> int:
     v = value.strip()
     if v in {"0", "1"}:
         return int(v)
-    raise refused(
+    raise FileRefusedError(
         path,
         "mse-not-binary",
         f"line {line}, column {column!r}: {value!r} is not 0 or 1",
@@ -292,7 +296,7 @@ def _count(value: str, path: str, line: int, column: str) -> int:
     except ValueError:
         number = float("nan")
     if not np.isfinite(number) or number < 0 or number != int(number):
-        raise refused(
+        raise FileRefusedError(
             path,
             "mse-bad-count",
             f"line {line}, column {column!r}: {value!r} is not a count of cases",
@@ -333,11 +337,11 @@ def informative_lists(data: CaptureData) -> tuple[CaptureData, list[str]]:
     if len(keep) == data.t:
         return data, warnings
     if len(keep) < 2:
-        raise refused(
+        raise FileRefusedError(
             data.source,
             "mse-too-few-lists",
             f"only {len(keep)} informative list(s) remain; at least two are needed",
-            "; ".join(warnings) or None,
+            hint="; ".join(warnings) or None,
         )
     return data.select_lists(keep), warnings
 

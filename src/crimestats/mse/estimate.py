@@ -5,7 +5,7 @@ the model, compute SparseMSE's normal interval on the log scale of the intercept
 (``estimatepopulation.0``), optionally bootstrap, and gather every warning a reader
 needs. :func:`estimate_all` runs every method side by side and weighs the models they
 chose by BIC (``w_i = exp(-BIC_i / 2) / sum_j exp(-BIC_j / 2)``; Burnham & Anderson
-2002, section 6.4): when the methods disagree, that disagreement *is* the uncertainty,
+2002): when the methods disagree, that disagreement *is* the uncertainty,
 and it must be shown rather than hidden behind one number.
 
 :class:`MseResult` is a plain dataclass whose :meth:`MseResult.to_dict` gives JSON-ready
@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from crimestats.errors import UsageError
 from crimestats.mse.bootstrap import (
     MAX_FAILED_SHARE,
     BootstrapInterval,
@@ -30,7 +31,15 @@ from crimestats.mse.bootstrap import (
 )
 from crimestats.mse.capture_histories import CaptureData, informative_lists
 from crimestats.mse.loglinear import ModelFit, Pair, expected_overlap, fit_model
-from crimestats.mse.selection import METHODS, ConsideredModel, Selection, Step, select
+from crimestats.mse.selection import (
+    METHODS,
+    ConsideredModel,
+    Selection,
+    Step,
+    bic_weights,
+    neighbours,
+    select,
+)
 
 #: A list with fewer cases than this tells little about its own capture probability.
 MIN_LIST_CASES = 10
@@ -41,6 +50,11 @@ MIN_OVERLAP_CASES = 20
 WIDE_INTERVAL_RATIO = 2.0
 #: An estimated hidden figure beyond this multiple of the cases seen is an extrapolation.
 EXTRAPOLATION_RATIO = 10.0
+#: Models within this BIC distance of the best are about as well supported: Raftery
+#: (1995, Sociological Methodology 25) grades a BIC difference under 2 as weak evidence.
+BIC_CLOSE = 2.0
+#: How many of the models a search compared are kept in the result.
+MODELS_SHOWN = 10
 INTERVAL_KIND = "normal on the log of the dark figure (SparseMSE estimatepopulation.0)"
 
 
@@ -102,10 +116,30 @@ class MseResult:
     aic: float | None
     n_parameters: int
     pthresh: float
+    neighbours: tuple[ConsideredModel, ...] = ()
     bootstrap: BootstrapInterval | None = None
     bic_weight: float | None = None
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+
+    def sensitivity(self) -> tuple[float, float] | None:
+        """Lowest and highest total among this model and its one-term neighbours."""
+        totals = [m.total for m in self.neighbours if math.isfinite(m.total)]
+        if self.total is None or not totals:
+            return None
+        return (min([self.total, *totals]), max([self.total, *totals]))
+
+    def sensitivity_dict(self) -> dict[str, object] | None:
+        """:meth:`sensitivity` with what it is, for JSON."""
+        span = self.sensitivity()
+        if span is None:
+            return None
+        return {
+            "low": span[0],
+            "high": span[1],
+            "models": len(self.neighbours),
+            "kind": "totals of the admissible models one two-list term away from this one",
+        }
 
     @property
     def has_estimate(self) -> bool:
@@ -137,9 +171,8 @@ class MseResult:
                 }
                 for s in self.steps
             ],
-            "models": [
-                _model_dict(m, w) for m, w in zip(self.models, _weights(self.models), strict=True)
-            ],
+            "models": [_model_dict(m) for m in self.models],
+            "model_sensitivity": self.sensitivity_dict(),
             "search": self.search,
             "bic": self.bic,
             "aic": self.aic,
@@ -173,26 +206,11 @@ def _num(x: float | None) -> float | None:
     return x if x is not None and math.isfinite(x) else None
 
 
-def _weights(models: Sequence[ConsideredModel]) -> list[float | None]:
-    return bic_weights([m.bic for m in models])
-
-
-def bic_weights(bics: Sequence[float | None]) -> list[float | None]:
-    """Schwarz weights ``exp(-delta_i / 2) / sum exp(-delta_j / 2)`` (None where no BIC)."""
-    finite = [b for b in bics if b is not None and math.isfinite(b)]
-    if not finite:
-        return [None for _ in bics]
-    best = min(finite)
-    raw = [math.exp(-(b - best) / 2) if b is not None and math.isfinite(b) else None for b in bics]
-    scale = sum(r for r in raw if r is not None)
-    return [r / scale if r is not None else None for r in raw]
-
-
-def _model_dict(model: ConsideredModel, weight: float | None) -> dict[str, object]:
+def _model_dict(model: ConsideredModel) -> dict[str, object]:
     return {
         "interactions": list(model.pairs),
         "bic": _num(model.bic),
-        "bic_weight": weight,
+        "bic_weight": model.weight,
         "total": _num(model.total),
         "ci_low": _num(model.ci_low),
         "ci_high": _num(model.ci_high),
@@ -249,6 +267,35 @@ def _result_warnings(fit: ModelFit, observed: int, low: float, high: float) -> l
     return found
 
 
+def _spread_warnings(
+    chosen: Selection, near: Sequence[ConsideredModel], fit: ModelFit
+) -> list[str]:
+    """Say so when models about as well supported give far apart totals."""
+    if not fit.usable:
+        return []
+    found = []
+    rivals = [m for m in chosen.considered if m.bic - fit.bic <= BIC_CLOSE]
+    if chosen.method == "bic" and len(rivals) > 1:
+        low = min(m.total for m in rivals)
+        high = max(m.total for m in rivals)
+        weight = chosen.considered[0].weight or 0.0
+        found.append(
+            f"{len(rivals)} models are within {BIC_CLOSE:g} BIC points of the best (which has "
+            f"weight {weight:.2f} of {len(chosen.considered)}); their totals run from "
+            f"{low:,.0f} to {high:,.0f}"
+        )
+    close = [m for m in near if m.bic - fit.bic <= BIC_CLOSE]
+    if close:
+        low = min(fit.total, *(m.total for m in close))
+        high = max(fit.total, *(m.total for m in close))
+        if high > WIDE_INTERVAL_RATIO * low:
+            found.append(
+                f"models one term away with about as good a BIC give totals from {low:,.0f} "
+                f"to {high:,.0f}: the estimate hangs on the choice of model"
+            )
+    return found
+
+
 def estimate(
     data: CaptureData,
     method: str = "stepwise",
@@ -265,7 +312,7 @@ def estimate(
     :func:`crimestats.mse.bootstrap.bootstrap_interval`.
     """
     if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+        raise UsageError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
     cleaned, cleaning = informative_lists(data)
     chosen = select(cleaned, method, pthresh)
     return _result(
@@ -321,6 +368,8 @@ def _result(
                 "normal interval: the choice of model drives the uncertainty"
             )
     usable = fit.usable
+    near = tuple(neighbours(cleaned, fit)) if usable else ()
+    warns += _spread_warnings(chosen, near, fit)
     total = fit.total + dropped_cases if usable else None
     pairs: list[Pair] = list(fit.pairs)
     return MseResult(
@@ -337,7 +386,18 @@ def _result(
         interactions=tuple(cleaned.pair_name(p) for p in pairs),
         empty_overlaps=tuple(_empty_overlaps(cleaned, fit)),
         steps=tuple(chosen.steps),
-        models=tuple(chosen.considered[:10]),
+        models=tuple(chosen.considered[:MODELS_SHOWN]),
+        neighbours=tuple(
+            replace(
+                m,
+                total=m.total + dropped_cases,
+                ci_low=m.ci_low + dropped_cases,
+                ci_high=m.ci_high + dropped_cases,
+            )
+            for m in near
+        )
+        if dropped_cases
+        else near,
         search=chosen.search,
         bic=_num(fit.bic),
         aic=_num(fit.aic),
@@ -350,7 +410,6 @@ def _result(
 
 
 def _shift(boot: BootstrapInterval, cases: int) -> BootstrapInterval:
-    from dataclasses import replace
 
     if cases == 0:
         return boot
@@ -389,7 +448,6 @@ def estimate_all(
         distinct.setdefault(r.interactions, r.bic)
     keys = list(distinct)
     weights = dict(zip(keys, bic_weights([distinct[k] for k in keys]), strict=True))
-    from dataclasses import replace
 
     weighted = tuple(
         replace(

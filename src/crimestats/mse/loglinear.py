@@ -7,7 +7,7 @@ all-zero history is never seen, and ``exp(b0)`` is its expected count: the dark 
 
 Two-list terms whose lists have **no case in common** cannot be estimated: the
 likelihood keeps rising as ``g_ij -> -inf``. Following Chan, Silverman & Vincent (2019,
-arXiv:1902.05156, section 2; SparseMSE ``buildmodel``), such a term is set to ``-inf``,
+arXiv:1902.05156; SparseMSE ``buildmodel``), such a term is set to ``-inf``,
 which removes every history containing both lists from the fit, and it still counts as
 one parameter in the information criteria.
 
@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from crimestats.mse.capture_histories import CaptureData
+from crimestats.mse.newton import PoissonFit, fit_poisson
 
 Pair = tuple[int, int]
 FloatArray = npt.NDArray[np.float64]
@@ -202,14 +203,30 @@ def term_names(data: CaptureData, pairs: Sequence[Pair]) -> list[str]:
     return ["(Intercept)", *data.lists, *(data.pair_name(p) for p in pairs)]
 
 
-def fit_model(data: CaptureData, pairs: Sequence[Pair], *, check: bool = True) -> ModelFit:
-    """Fit the Poisson log-linear model with main effects and the given two-list terms.
-
-    Uses statsmodels' GLM (IRLS). Numerical warnings from statsmodels and numpy are
-    caught and kept in ``warnings`` instead of escaping: a result carries its caveats.
-    """
+def _fit_statsmodels(x: FloatArray, y: FloatArray) -> PoissonFit:
     import statsmodels.api as sm
 
+    result = sm.GLM(y, x, family=sm.families.Poisson()).fit()
+    return PoissonFit(
+        params=np.asarray(result.params, dtype=np.float64),
+        cov=np.asarray(result.cov_params(), dtype=np.float64),
+        mu=np.asarray(result.fittedvalues, dtype=np.float64),
+        llf=float(result.llf),
+        deviance=float(result.deviance),
+        converged=bool(result.converged),
+    )
+
+
+def fit_model(
+    data: CaptureData, pairs: Sequence[Pair], *, check: bool = True, engine: str = "statsmodels"
+) -> ModelFit:
+    """Fit the Poisson log-linear model with main effects and the given two-list terms.
+
+    ``engine="statsmodels"`` (GLM by IRLS) gives the reported fits; ``"newton"`` is the
+    lean solver of :mod:`crimestats.mse.newton` used to rank many models quickly.
+    Numerical warnings are caught and kept in ``warnings`` instead of escaping: a
+    result carries its caveats.
+    """
     fitted, empty = split_pairs(data, pairs)
     keep = kept_rows(data, empty)
     x = design_matrix(data.histories[keep], fitted)
@@ -220,24 +237,18 @@ def fit_model(data: CaptureData, pairs: Sequence[Pair], *, check: bool = True) -
     with warnings.catch_warnings(record=True) as records, np.errstate(all="ignore"):
         warnings.simplefilter("always")
         try:
-            result = sm.GLM(y, x, family=sm.families.Poisson()).fit()
-            params = np.asarray(result.params, dtype=np.float64)
-            cov = np.asarray(result.cov_params(), dtype=np.float64)
-            mu_kept = np.asarray(result.fittedvalues, dtype=np.float64)
-            llf = float(result.llf)
-            deviance = float(result.deviance)
-            converged = bool(result.converged)
+            result = fit_poisson(x, y) if engine == "newton" else _fit_statsmodels(x, y)
         except (np.linalg.LinAlgError, ValueError, ZeroDivisionError) as exc:
             caught.append(f"the model could not be fitted: {exc}")
-            params = np.full(x.shape[1], np.nan)
-            cov = np.full((x.shape[1], x.shape[1]), np.nan)
-            mu_kept = np.full(len(y), np.nan)
-            llf = deviance = math.nan
-            converged = False
+            nan = np.full(x.shape[1], np.nan)
+            result = PoissonFit(
+                nan, np.diag(nan), np.full(len(y), np.nan), math.nan, math.nan, False
+            )
     caught += sorted({f"{r.category.__name__}: {r.message}" for r in records})
-    se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    params = result.params
+    se = np.sqrt(np.clip(np.diag(result.cov), 0.0, None))
     mu = np.zeros(len(data.counts))
-    mu[keep] = mu_kept
+    mu[keep] = result.mu
     return ModelFit(
         pairs=canonical(pairs),
         fitted_pairs=fitted,
@@ -248,11 +259,11 @@ def fit_model(data: CaptureData, pairs: Sequence[Pair], *, check: bool = True) -
         intercept=float(params[0]),
         intercept_se=float(se[0]),
         mu=mu,
-        log_likelihood=llf,
-        deviance=deviance,
+        log_likelihood=result.llf,
+        deviance=result.deviance,
         n_parameters=x.shape[1] + len(empty),
         observed=data.observed,
-        converged=converged and bool(np.all(np.isfinite(params))),
+        converged=result.converged and bool(np.all(np.isfinite(params))),
         warnings=tuple(caught),
     )
 

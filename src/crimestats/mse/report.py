@@ -15,8 +15,8 @@ from html import escape
 from pathlib import Path
 
 from crimestats.mse.capture_histories import CaptureData
-from crimestats.mse.estimate import MseResult, bic_weights
-from crimestats.mse.selection import ConsideredModel
+from crimestats.mse.estimate import MseResult
+from crimestats.mse.selection import ConsideredModel, bic_weights
 
 _CSS = """
 body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;
@@ -41,9 +41,9 @@ def _nice_ticks(low: float, high: float, count: int = 6) -> list[float]:
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
     start = math.floor(low / step) * step
-    ticks = []
+    ticks: list[float] = []
     value = start
-    while value <= high + step / 2:
+    while len(ticks) < 2 or ticks[-1] < high:
         ticks.append(value)
         value += step
     return ticks
@@ -137,16 +137,18 @@ def _results_table(results: Sequence[MseResult]) -> str:
     for r in results:
         boot = f"{_fmt(r.bootstrap.low)} to {_fmt(r.bootstrap.high)}" if r.bootstrap else "not run"
         weight = "-" if r.bic_weight is None else f"{r.bic_weight:.2f}"
+        span = r.sensitivity()
+        near = "-" if span is None else f"{_fmt(span[0])} to {_fmt(span[1])}"
         terms = ", ".join(r.interactions) or "none (lists independent)"
         rows.append(
             f"<tr><td class='l'>{escape(r.method)}</td><td>{_fmt(r.total)}</td>"
             f"<td>{_fmt(r.hidden)}</td><td>{_fmt(r.ci_low)} to {_fmt(r.ci_high)}</td>"
-            f"<td>{boot}</td><td>{_fmt(r.bic)}</td><td>{weight}</td>"
+            f"<td>{boot}</td><td>{near}</td><td>{_fmt(r.bic)}</td><td>{weight}</td>"
             f"<td class='l'>{escape(terms)}</td></tr>"
         )
     return (
         "<table><tr><th class='l'>method</th><th>total</th><th>hidden</th>"
-        "<th>95% interval</th><th>bootstrap</th><th>BIC</th><th>weight</th>"
+        "<th>95% interval</th><th>bootstrap</th><th>one term away</th><th>BIC</th><th>weight</th>"
         f"<th class='l'>two-list terms</th></tr>{''.join(rows)}</table>"
     )
 
@@ -251,7 +253,9 @@ def render_report(
         "<h2>Estimates</h2>",
         interval_chart(rows, data.observed),
         "<p class='small'>Dot: estimate. Thick bar: 95% interval (normal on the log of the "
-        "dark figure). Thin bar: bootstrap interval repeating the model choice.</p>",
+        "dark figure). Thin bar: bootstrap interval repeating the model choice. "
+        "&quot;One term away&quot;: totals of the models with one two-list term more or "
+        "fewer.</p>",
         _results_table(results),
         _models_section(results, data.observed),
         "<h2>Overlap table</h2>",

@@ -5,8 +5,8 @@ allows, and the data alone often cannot say. So each method is kept simple and i
 choices are recorded (the steps taken, the models compared) for the reader to see.
 
 * ``main``: main effects only, i.e. lists independent given the population.
-* ``stepwise``: the procedure of Chan, Silverman & Vincent (2019, arXiv:1902.05156,
-  section 2.4; SparseMSE ``stepwisefit``). Start from main effects. For each two-list
+* ``stepwise``: the procedure of Chan, Silverman & Vincent (2019, arXiv:1902.05156;
+  SparseMSE ``stepwisefit``). Start from main effects. For each two-list
   term not yet in, the count of cases on both lists has, under the current model, a
   Poisson distribution; its p-value is the smaller tail ``min(P(X <= n), P(X >= n))``.
   Add the term with the smallest p-value while it is below ``pthresh``, never a term
@@ -24,9 +24,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from crimestats.errors import UsageError
 from crimestats.mse.capture_histories import CaptureData
 from crimestats.mse.loglinear import (
-    ModelCheck,
     ModelFit,
     Pair,
     canonical,
@@ -37,8 +37,8 @@ from crimestats.mse.loglinear import (
 )
 
 METHODS = ("main", "stepwise", "bic")
-#: Ten pairs (five lists) make 1,024 models: a few seconds to fit all. Beyond that the
-#: count doubles with each pair, so the search turns greedy.
+#: Ten pairs (five lists) make 1,024 models: about half a second to fit all with the
+#: Newton solver. Beyond that the count doubles with each pair, so the search turns greedy.
 EXHAUSTIVE_MAX_PAIRS = 10
 
 
@@ -54,13 +54,18 @@ class Step:
 
 @dataclass(frozen=True)
 class ConsideredModel:
-    """A model compared by the BIC search, kept so the reader sees the runners-up."""
+    """A model a search fitted, kept so the reader sees the runners-up.
+
+    ``weight`` is its BIC weight among all the models the search compared (``None`` on
+    the stepwise path, whose models are stages, not rivals).
+    """
 
     pairs: tuple[str, ...]
     bic: float
     total: float
     ci_low: float
     ci_high: float
+    weight: float | None = None
 
 
 @dataclass(eq=False)
@@ -99,10 +104,11 @@ def select_stepwise(data: CaptureData, pthresh: float = 0.02) -> Selection:
     """Forward selection of two-list terms by Poisson p-value (Chan et al. 2019).
 
     Ties in p-value (rare) go to the larger standardised departure of the observed
-    overlap from its expectation, so relabelling lists cannot change the choice.
+    overlap from its expectation, so relabelling lists cannot change the choice unless
+    two terms tie on both (then the earlier pair in list order wins, as in SparseMSE).
     """
     if not 0.0 <= pthresh <= 1.0:
-        raise ValueError(f"pthresh must be between 0 and 1, not {pthresh}")
+        raise UsageError(f"pthresh must be between 0 and 1, not {pthresh}")
     candidates = data.pairs()
     if pthresh >= 1.0 and check_model(data, candidates).ok:
         return Selection("stepwise", fit_model(data, candidates), search="all pairs (pthresh=1)")
@@ -114,21 +120,22 @@ def select_stepwise(data: CaptureData, pthresh: float = 0.02) -> Selection:
     path: list[ConsideredModel] = []
     observed = {p: data.overlap(*p) for p in candidates}
     while True:
-        best: tuple[float, float, Pair, float] | None = None
-        for pair in candidates:
+        ranked = []
+        for order, pair in enumerate(candidates):
             if pair in chosen:
                 continue
             mean = expected_overlap(data, fit, pair)
             p = poisson_p_value(observed[pair], mean)
-            if p >= pthresh or not check_model(data, [*chosen, pair]).ok:
-                continue
-            departure = abs(observed[pair] - mean) / math.sqrt(max(mean, 1e-12))
-            key = (p, -departure, pair, mean)
-            if best is None or key[:2] < best[:2]:
-                best = key
-        if best is None:
+            if p < pthresh:
+                departure = abs(observed[pair] - mean) / math.sqrt(max(mean, 1e-12))
+                ranked.append((p, -departure, order, pair, mean))
+        # the smallest p-value whose model passes the checks (checking in p order gives
+        # SparseMSE's choice, where failing candidates get p = 1, with fewer checks)
+        ranked.sort(key=lambda r: r[:3])
+        step = next((r for r in ranked if check_model(data, [*chosen, r[3]]).ok), None)
+        if step is None:
             break
-        p, _, pair, mean = best
+        p, _, _, pair, mean = step
         chosen.append(pair)
         steps.append(Step(data.pair_name(pair), observed[pair], mean, p))
         path.append(_summary(data, fit))
@@ -138,17 +145,10 @@ def select_stepwise(data: CaptureData, pthresh: float = 0.02) -> Selection:
     return Selection("stepwise", fit, steps=steps, considered=path, search=search)
 
 
-def _summary(data: CaptureData, fit: ModelFit) -> ConsideredModel:
+def _summary(data: CaptureData, fit: ModelFit, weight: float | None = None) -> ConsideredModel:
     low, high = fit.interval()
     names = tuple(data.pair_name(p) for p in fit.pairs)
-    return ConsideredModel(names, fit.bic, fit.total, low, high)
-
-
-def _better(a: ModelFit, b: ModelFit | None) -> bool:
-    """Lower BIC wins; ties go to fewer parameters, then the smaller estimate."""
-    if b is None:
-        return True
-    return (a.bic, a.n_parameters, a.total) < (b.bic, b.n_parameters, b.total)
+    return ConsideredModel(names, fit.bic, fit.total, low, high, weight)
 
 
 def select_bic(data: CaptureData) -> Selection:
@@ -163,14 +163,45 @@ def select_bic(data: CaptureData) -> Selection:
     usable = [f for f in fits if f.usable]
     if not usable:
         return Selection("bic", fit_model(data, ()), search=search + "; none usable")
-    best: ModelFit | None = None
-    for f in usable:
-        if _better(f, best):
-            best = f
-    assert best is not None
+    # lower BIC first; ties to fewer parameters, then the smaller estimate
     ranked = sorted(usable, key=lambda f: (f.bic, f.n_parameters, f.total))
-    considered = [_summary(data, f) for f in ranked]
+    weights = bic_weights([f.bic for f in ranked])
+    considered = [_summary(data, f, w) for f, w in zip(ranked, weights, strict=True)]
+    best = fit_model(data, ranked[0].pairs, check=False)  # the reported fit: statsmodels
     return Selection("bic", best, considered=considered, search=search)
+
+
+def bic_weights(bics: Sequence[float | None]) -> list[float | None]:
+    """Schwarz weights ``exp(-delta_i / 2) / sum_j exp(-delta_j / 2)``.
+
+    ``delta_i`` is the BIC above the lowest; ``None`` where a model has no BIC. They
+    approximate posterior model probabilities under equal prior weights (Burnham &
+    Anderson 2002).
+    """
+    finite = [b for b in bics if b is not None and math.isfinite(b)]
+    if not finite:
+        return [None for _ in bics]
+    best = min(finite)
+    raw = [math.exp(-(b - best) / 2) if b is not None and math.isfinite(b) else None for b in bics]
+    scale = sum(r for r in raw if r is not None)
+    return [r / scale if r is not None else None for r in raw]
+
+
+def neighbours(data: CaptureData, fit: ModelFit) -> list[ConsideredModel]:
+    """Admissible models one two-list term away from ``fit`` (one more, or one fewer).
+
+    How far the estimate moves between them is a cheap, always-available measure of
+    how much it hangs on the model: shown with every result, whatever the method.
+    """
+    found = []
+    for pair in data.pairs():
+        model = [p for p in fit.pairs if p != pair] if pair in fit.pairs else [*fit.pairs, pair]
+        if not check_model(data, model).ok:
+            continue
+        other = fit_model(data, model, check=False, engine="newton")
+        if other.usable:
+            found.append(_summary(data, other))
+    return sorted(found, key=lambda m: m.bic)
 
 
 def _all_models(data: CaptureData, pairs: Sequence[Pair]) -> list[ModelFit]:
@@ -191,20 +222,13 @@ def _all_models(data: CaptureData, pairs: Sequence[Pair]) -> list[ModelFit]:
                     model = [*empties, *subset]
                     if not top_ok and not check_model(data, model).ok:
                         continue
-                    fit = fit_model(data, model, check=False)
-                    fits.append(_with_check(fit, ModelCheck(True, True)))
+                    fits.append(fit_model(data, model, check=False, engine="newton"))
     return fits
-
-
-def _with_check(fit: ModelFit, check: ModelCheck) -> ModelFit:
-    from dataclasses import replace
-
-    return replace(fit, check=check)
 
 
 def _greedy(data: CaptureData, pairs: Sequence[Pair]) -> list[ModelFit]:
     """Add or drop one pair at a time while the BIC falls (many lists)."""
-    current = fit_model(data, ())
+    current = fit_model(data, (), engine="newton")
     fitted = [current]
     seen = {current.pairs}
     while True:
@@ -218,9 +242,9 @@ def _greedy(data: CaptureData, pairs: Sequence[Pair]) -> list[ModelFit]:
             if model in seen:
                 continue
             seen.add(model)
-            fit = fit_model(data, model)
+            fit = fit_model(data, model, engine="newton")
             fitted.append(fit)
-            if fit.usable and _better(fit, best):
+            if fit.usable and (fit.bic, fit.n_parameters) < (best.bic, best.n_parameters):
                 best = fit
         if best is current:
             return fitted
@@ -235,7 +259,7 @@ def select(data: CaptureData, method: str, pthresh: float = 0.02) -> Selection:
         return select_stepwise(data, pthresh)
     if method == "bic":
         return select_bic(data)
-    raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    raise UsageError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
 
 
 __all__ = [
@@ -244,6 +268,8 @@ __all__ = [
     "ConsideredModel",
     "Selection",
     "Step",
+    "bic_weights",
+    "neighbours",
     "poisson_p_value",
     "select",
     "select_bic",
