@@ -4,7 +4,7 @@
 CSV (``.csv.gz``) or Parquet (``.parquet``), plus ``OUT.manifest.json`` with the counts the
 generator injected (incidents, bad rows by kind, duplicates). The same rows, seed, chunk size
 and vocabulary give a byte-identical file. Columns are made with numpy
-(``np.random.default_rng``) and written by polars in chunks of ``--chunk-rows`` (1M) rows.
+(``np.random.default_rng``) and written by polars in chunks of ``--chunk-rows`` (500k) rows.
 
 Distributions
 -------------
@@ -44,24 +44,32 @@ Incident facts
     ``weapon`` from the first offence: the weapon its description names (95%), else by
     offence category (violence: none 45%, other 12%, knife 6%, firearm 5%, unknown 32%).
     ``cyber_related``: fraud 35% true, otherwise 0.5%; 10% blank. ``narrative`` on 25% of
-    rows, built from templates with commas, quotes and (1% of them) a line break.
+    incidents, built from templates with commas, quotes and (1% of them) a line break.
 Victims and suspects
     Present by offence category (violence ~97% victims, property 65%, drugs 5%; suspects
-    from 40% for property to 95% for drugs): about 64% and 52% of rows. Victim type person,
-    else legal entity (property, fraud), society or state. Person victims: sex male 52% /
-    female 44% (78% female for domestic, 85% for sexual offences); age 10 + Gamma(2.2, 11)
-    with 6% children 0-17, capped at 99, 8% blank; relationship intimate partner / family
-    for domestic offences (share observed per offence), else stranger 45%, acquaintance 25%;
-    injury by category (homicide 95% fatal). Suspects: male 76%; age 12 + Gamma(2, 11);
-    ``suspect_person_ref`` from a pool where 0.1% of people are 10% of suspects.
-    Citizenship: 92% home (POL), 6% a neighbour or migrant origin, 2% blank.
+    from 40% for property to 95% for drugs): about 67% and 57% of rows. Victim type person,
+    else legal entity (property, fraud), society or state; only person victims carry sex,
+    age, citizenship, relationship and injury. Sex male 52% / female 44% (78% female for
+    domestic, 85% for sexual offences); age 10 + Gamma(2.2, 11) with 6% children 0-17,
+    capped at 99, 8% blank; relationship for domestic offences (the share observed per
+    offence) intimate partner 60% (victims 16+) else family, otherwise stranger 45%,
+    acquaintance 25%, unknown 26%, 10% blank; injury by category (homicide 95% fatal).
+    A later offence of an incident concerns the first offence's victim 70% of the time and
+    repeats it exactly (victim_seq 1); otherwise it has its own victim (victim_seq =
+    offence_seq). One suspect per incident (suspect_seq 1, repeated on every row): male 76%,
+    age 12 + Gamma(2, 11) with 15% blank, ``suspect_person_ref`` from a pool where 0.1% of
+    people are 10% of suspects. Citizenship: 92% home (POL), 6% a neighbour or migrant
+    origin, 2% blank.
 Bad rows (0.5%) and duplicates (0.1%)
     Kinds (shares of the bad rows): blank incident id 15%, blank reported date 5%,
     unparseable reported date 15% (``31/02/2019``, ``2019-13-45``, ...), future reported
     date 10% (2031-2035), age out of 0-120 15% (150, -1), coordinate out of range 10%
     (lat 95, lon 200), unknown enum value 25% (``M``, ``gun``, ``yes``, ...), no offence text
-    5%. Duplicates are exact copies of good rows placed at random positions in the same
-    chunk. The manifest counts both, so an ingest can be reconciled against it.
+    5%. Some junk is readable by a lenient parser (``20190704``, ``12/07/2018``). A bad row
+    is one row of an incident whose other rows are good, so a validator that holds back
+    whole incidents quarantines a little more (about 1.2x). Duplicates are exact copies of
+    good rows placed at random positions in the same chunk. The manifest counts both, so
+    an ingest can be reconciled against it.
 """
 
 from __future__ import annotations
@@ -69,30 +77,43 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import re
 import sys
 import time
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
 
 import numpy as np
 import polars as pl
 
-from crimestats.domain.enums import Injury, Relationship, Sex, TriState, VictimType, Weapon, values
 from crimestats.domain.flat_layout import FLAT_V1, FieldType, field_names
+from vocabulary import (
+    INJURIES,
+    RELATIONSHIPS,
+    SEXES,
+    TRI,
+    VICTIM_TYPES,
+    WEAPONS,
+    D,
+    F,
+    P,
+    R,
+    S,
+    V,
+    Vocabulary,
+    W,
+    load_vocabulary,
+)
 
 DEFAULT_ROWS = 10_000_000
 DEFAULT_SEED = 20261123
-CHUNK_ROWS = 1_000_000
-CHICAGO_DIR = Path(__file__).resolve().parents[2] / "shared/data/incidents_chicago_2014_sample"
+CHUNK_ROWS = 500_000
 
 FIRST_DAY, LAST_DAY = np.datetime64("2015-01-01"), np.datetime64("2024-12-31")
 CALENDAR_START = np.datetime64("2010-01-01")  # historic offences reach back before 2015
 LAT_BOX, LON_BOX = (49.0, 54.8), (14.1, 24.1)
 HOME, FOREIGN = "POL", ("UKR", "BLR", "DEU", "ROU", "GEO", "VNM", "IND", "LTU", "CZE", "RUS")
+COUNTRIES = (HOME, *FOREIGN)
 BAD_SHARE, DUP_SHARE = 0.005, 0.001
 # kind: (share of bad rows, options); a bad row takes one option: its columns (comma
 # separated) all get one of its values.
@@ -116,62 +137,6 @@ BAD_KINDS: dict[str, tuple[float, tuple[tuple[str, tuple[object, ...]], ...]]] =
 _DTYPES = {FieldType.INTEGER: pl.Int32, FieldType.DECIMAL: pl.Float64}
 SCHEMA = {f.name: _DTYPES.get(f.type, pl.String) for f in FLAT_V1}
 
-# Offence categories drive victim/suspect presence, weapons and injuries.
-CATEGORIES = "VSPFDWRX"  # violent sexual property fraud drugs weapons public-oRder other
-V, S, P, F, D, W, R, X = range(len(CATEGORIES))
-_CHICAGO_CATEGORY = {  # Primary Type -> category
-    name: CATEGORIES.index(cat)
-    for cat, names in (
-        ("V", "BATTERY,ASSAULT,ROBBERY,HOMICIDE,KIDNAPPING,INTIMIDATION,STALKING,"
-              "OFFENSE INVOLVING CHILDREN,HUMAN TRAFFICKING"),
-        ("S", "CRIM SEXUAL ASSAULT,CRIMINAL SEXUAL ASSAULT,SEX OFFENSE"),
-        ("P", "THEFT,BURGLARY,MOTOR VEHICLE THEFT,CRIMINAL DAMAGE,CRIMINAL TRESPASS,ARSON"),
-        ("F", "DECEPTIVE PRACTICE"),
-        ("D", "NARCOTICS,OTHER NARCOTIC VIOLATION"),
-        ("W", "WEAPONS VIOLATION,CONCEALED CARRY LICENSE VIOLATION"),
-        ("R", "PUBLIC PEACE VIOLATION,INTERFERENCE WITH PUBLIC OFFICER,PROSTITUTION,"
-              "LIQUOR LAW VIOLATION,GAMBLING,OBSCENITY,PUBLIC INDECENCY"),
-    )
-    for name in names.split(",")
-}  # fmt: skip
-# code, label, description, category: 60 generic offences, most frequent first.
-_BUILTIN = """\
-T01|THEFT|Theft from a shop|P;T02|THEFT|Theft of property under 500|P;A01|ASSAULT|Common assault|V
-D01|CRIMINAL DAMAGE|Damage to a vehicle|P;T03|THEFT|Theft from a motor vehicle|P
-A02|ASSAULT|Domestic assault without injury|V;F01|FRAUD|Online purchase fraud|F
-B01|BURGLARY|Burglary of a dwelling|P;N01|DRUGS|Possession of cannabis|D
-T04|THEFT|Theft of a bicycle|P;D02|CRIMINAL DAMAGE|Damage to a dwelling|P
-A03|ASSAULT|Assault occasioning actual bodily harm|V;M01|VEHICLE THEFT|Theft of a motor vehicle|P
-O01|PUBLIC ORDER|Threatening behaviour in public|R;T05|THEFT|Theft from the person|P
-F02|FRAUD|Card not present fraud|F;A04|ASSAULT|Domestic assault with injury|V
-H01|HARASSMENT|Harassment by telephone or message|V
-R01|ROBBERY|Robbery of personal property, no weapon|V
-B02|BURGLARY|Burglary of business premises|P;N02|DRUGS|Possession of a class A drug|D
-F03|FRAUD|Identity theft|F;T06|THEFT|Theft by an employee|P;D03|CRIMINAL DAMAGE|Graffiti|P
-O02|PUBLIC ORDER|Drunk and disorderly|R;R02|ROBBERY|Armed robbery with a knife|V
-A05|ASSAULT|Assault on a police officer|V;W01|WEAPONS|Possession of a knife in public|W
-B03|BURGLARY|Attempted burglary of a dwelling|P;H02|HARASSMENT|Stalking|V
-N03|DRUGS|Supply of a controlled drug|D;F04|FRAUD|Computer fraud, phishing|F
-T07|THEFT|Theft of a mobile phone|P;S01|SEXUAL OFFENCE|Sexual assault on an adult|S
-A06|ASSAULT|Aggravated assault with a firearm|V;R03|ROBBERY|Armed robbery with a firearm|V
-W02|WEAPONS|Unlawful possession of a firearm|W;X01|OTHER|Breach of a protection order|X
-O03|PUBLIC ORDER|Resisting an officer|R;F05|FRAUD|Forgery of documents|F
-D04|CRIMINAL DAMAGE|Arson of a vehicle|P;S02|SEXUAL OFFENCE|Rape of an adult|S
-X02|OTHER|Failure to appear|X;T08|THEFT|Handling stolen goods|P
-S03|SEXUAL OFFENCE|Sexual offence against a child|S;A07|ASSAULT|Child neglect or cruelty|V
-F06|FRAUD|Benefit fraud|F;O04|PUBLIC ORDER|Prostitution, soliciting|R
-X03|OTHER|Drink driving|X;X04|OTHER|Dangerous driving|X;K01|KIDNAPPING|Abduction|V
-F07|CORRUPTION|Bribery of an official|F;M02|VEHICLE THEFT|Attempted theft of a motor vehicle|P
-H03|HOMICIDE|Murder|V;H04|HOMICIDE|Manslaughter|V;A08|ASSAULT|Attempted murder|V
-X05|OTHER|Cruelty to animals|X;F08|FRAUD|Money laundering|F;O05|PUBLIC ORDER|Hate speech|R
-S04|SEXUAL OFFENCE|Distribution of child sexual abuse material|S;K02|TRAFFICKING|Human trafficking|V
-N04|DRUGS|Cultivation of cannabis|D;W03|WEAPONS|Illegal sale of a firearm|W
-X06|OTHER|Environmental offence, illegal dumping|X;O06|PUBLIC ORDER|Illegal gambling|R"""
-_BUILTIN_LOCATIONS = (
-    ("street", 24), ("residence", 20), ("apartment", 14), ("shop", 8), ("vehicle", 6),
-    ("parking lot", 5), ("restaurant or bar", 4), ("school", 3), ("public transport", 3),
-    ("park", 3), ("office", 3), ("online", 3), ("hospital", 1), ("other", 3),
-)  # fmt: skip
 _NARRATIVE = (  # prefix, suffix around "<description> at <location>"
     ("Caller reported ", ". Officers attended."),
     ('Victim states "', '", no further details.'),
@@ -183,82 +148,6 @@ _OCCUR_HOURS = (5.5, 4.0, 3.3, 2.7, 2.1, 1.8, 2.0, 2.6, 3.6, 4.2, 4.3, 4.4,
                 5.6, 4.6, 4.8, 5.0, 5.0, 5.0, 5.4, 5.3, 5.2, 5.0, 4.8, 4.3)  # fmt: skip
 _REPORT_HOURS = (1.5, 1.0, 0.8, 0.6, 0.5, 0.6, 1.2, 2.5, 4.5, 5.8, 6.3, 6.4,
                  6.2, 6.2, 6.3, 6.3, 6.2, 6.0, 5.7, 5.2, 4.5, 3.8, 3.0, 2.2)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """Offence and place vocabularies with their frequencies."""
-
-    source: str
-    codes: list[str]
-    labels: list[str]
-    descriptions: list[str]
-    weights: np.ndarray  # sums to 1
-    category: np.ndarray  # int, V..X
-    domestic: np.ndarray  # share of domestic incidents per offence
-    weapon_hint: np.ndarray  # index into WEAPONS, -1 when the text names none
-    attempt: np.ndarray  # bool: the description says attempted
-    fatal: np.ndarray  # bool: homicide
-    locations: list[str]
-    location_weights: np.ndarray
-
-
-WEAPONS, TRI, SEXES = values(Weapon), values(TriState), values(Sex)
-VICTIM_TYPES, RELATIONSHIPS, INJURIES = values(VictimType), values(Relationship), values(Injury)
-_WEAPON_WORDS = (
-    (0, r"HANDGUN|FIREARM|\bGUN|RIFLE|SHOTGUN"),
-    (1, r"KNIFE|CUTTING"),
-    (2, r"OTHER DANGEROUS WEAPON|OTHER WEAPON"),
-    (3, r"NO WEAPON|STRONGARM|HANDS"),
-)
-
-
-def _flags(labels: list[str], descriptions: list[str]) -> dict[str, np.ndarray]:
-    text = [f"{lab} {desc}".upper() for lab, desc in zip(labels, descriptions, strict=True)]
-    hint = np.full(len(text), -1, dtype=np.int8)
-    for weapon, pattern in reversed(_WEAPON_WORDS):
-        hint[[bool(re.search(pattern, t)) for t in text]] = weapon
-    return {
-        "weapon_hint": hint,
-        "attempt": np.array(["ATTEMPT" in t for t in text]),
-        "fatal": np.array([bool(re.search("HOMICIDE|MURDER|MANSLAUGHTER", t)) for t in text])
-        & ~np.array(["ATTEMPT" in t for t in text]),
-    }
-
-
-def load_vocabulary(which: str = "auto") -> Vocabulary:
-    """The Chicago sample's offences and places if present (or asked for), else built-ins."""
-    files = sorted(CHICAGO_DIR.glob("chicago_crimes_*.csv")) if which != "builtin" else []
-    if which == "chicago" and not files:
-        raise SystemExit(f"no Chicago sample in {CHICAGO_DIR}; use --vocab builtin")
-    if files:
-        df = pl.read_csv(files[0], infer_schema_length=0)
-        g = (
-            df.group_by("IUCR", "Primary Type", "Description")
-            .agg(pl.len().alias("n"), (pl.col("Domestic") == "true").mean().alias("dom"))
-            .sort("n", "IUCR", "Description", descending=[True, False, False])
-        )
-        labels, descs = g["Primary Type"].to_list(), g["Description"].to_list()
-        loc = df.group_by("Location Description").len().drop_nulls().sort("len", descending=True)
-        locations, loc_w = loc["Location Description"].to_list(), loc["len"].to_numpy()
-        codes, weights = g["IUCR"].to_list(), g["n"].to_numpy().astype(float)
-        category = np.array([_CHICAGO_CATEGORY.get(lab, X) for lab in labels])
-        domestic = g["dom"].to_numpy()
-        source = f"chicago-2014-sample ({len(codes)} offences)"
-    else:
-        rows = [line.split("|") for line in _BUILTIN.replace("\n", ";").split(";")]
-        codes, labels, descs = [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
-        category = np.array([CATEGORIES.index(r[3]) for r in rows])
-        weights = 1.0 / np.arange(1, len(rows) + 1) ** 1.1
-        domestic = np.where(category == V, 0.3, np.where(category == S, 0.25, 0.02))
-        domestic[[("Domestic" in d) for d in descs]] = 0.95
-        locations = [name for name, _ in _BUILTIN_LOCATIONS]
-        loc_w = np.array([w for _, w in _BUILTIN_LOCATIONS], dtype=float)
-        source = f"builtin ({len(codes)} offences)"
-    return Vocabulary(
-        source, codes, labels, descs, weights / weights.sum(), category, domestic,
-        **_flags(labels, descs), locations=locations, location_weights=loc_w / loc_w.sum(),
-    )  # fmt: skip
 
 
 def day_weights() -> np.ndarray:
@@ -320,6 +209,12 @@ def _choice(rng: np.random.Generator, p: tuple[float, ...] | np.ndarray, n: int)
     """``n`` draws of an index with relative weights ``p`` (like ``rng.choice``, but faster)."""
     p = np.asarray(p, dtype=float)
     return np.searchsorted(np.cumsum(p / p.sum()), rng.random(n), side="right")
+
+
+def _citizenship(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Indices into COUNTRIES: 92% home, 6% foreign (neighbours first), 2% blank (= len)."""
+    foreign = np.array([35, 10, 8, 8, 6, 6, 5, 5, 4, 4.0]) * 6 / 91
+    return _choice(rng, (92, *foreign, 2), n)
 
 
 def _by_category(
@@ -507,10 +402,10 @@ class Workload:
         weapon = np.where((hint >= 0) & (rng.random(ch.n_inc) < 0.95), hint, weapon)
         cyber = _by_category(rng, ch.cat, {-1: (0.5, 80, 19.5), F: (35, 45, 20)})
         attempted = np.where(voc.attempt[off], 0, _choice(rng, (3, 88, 9), ch.n))
-        template = _choice(rng, (0.25, 0.25, 0.25, 0.24, 0.01), ch.n)
-        narrative = pl.concat_str(
-            _pick([t[0] for t in _NARRATIVE], template, ~ch.row(0.25)),
-            _pick(voc.descriptions, off).str.to_lowercase(),
+        template = _choice(rng, (0.25, 0.25, 0.25, 0.24, 0.01), ch.n_inc)[rep]
+        narrative = pl.concat_str(  # an incident-level field: the same on all its rows
+            _pick([t[0] for t in _NARRATIVE], template, ch.inc(0.75)),
+            _pick(voc.descriptions, off[ch.first][rep]).str.to_lowercase(),
             pl.lit(" at "),
             _pick(voc.locations, loc[rep]).str.to_lowercase(),
             _pick([t[1] for t in _NARRATIVE], template),
@@ -539,27 +434,32 @@ class Workload:
         })  # fmt: skip
         age = np.where(rng.random(n) < 0.06, rng.integers(0, 18, n), 10 + rng.gamma(2.2, 11, n))
         age = np.minimum(age, 99).astype(np.int32)
+        partner = (rng.random(n) < 0.6) & (age >= 16)  # domestic: partner, else family
         relationship = np.where(
-            dom, np.where(rng.random(n) < 0.6, 0, 1), _choice(rng, (0, 0, 25, 45, 4, 26), n)
+            dom, np.where(partner, 0, 1), _choice(rng, (0, 0, 25, 45, 4, 26), n)
         )
+        age = np.where(rng.random(n) < 0.08, -1, age)
+        relationship = np.where(rng.random(n) < 0.10, len(RELATIONSHIPS), relationship)
+        citizenship = _citizenship(rng, n)
         injury = _by_category(rng, cat, {
             -1: (85, 3, 0, 0, 12), V: (40, 38, 9, 0.5, 12.5), S: (50, 25, 8, 0, 17),
         })  # fmt: skip
         injury = np.where(self.vocab.fatal[ch.off] & (rng.random(n) < 0.95), 3, injury)
-        # later offences of an incident mostly concern the victim of its first offence
+        # later offences of an incident mostly concern the victim of its first offence, and
+        # then repeat that victim exactly (same victim_seq, same fields)
         inherit = (ch.seq > 1) & (rng.random(n) < 0.7)
         src = np.where(inherit, ch.first[ch.rep], np.arange(n))
-        present, vtype, sex, age, relationship, injury = (
-            a[src] for a in (present, vtype, sex, age, relationship, injury)
+        present, vtype, sex, age, relationship, injury, citizenship = (
+            a[src] for a in (present, vtype, sex, age, relationship, injury, citizenship)
         )
         person = present & (vtype == 0)
         return {
             "victim_seq": pl.Series(np.where(present, np.where(inherit, 1, ch.seq), -1)),
             "victim_type": _pick(VICTIM_TYPES, vtype, ~present),
             "victim_sex": _pick(SEXES, sex, ~person),
-            "victim_age": pl.Series(np.where(person & ~ch.row(0.08), age, -1)),
-            "victim_citizenship": self._citizenship(ch, person),
-            "victim_relationship": _pick(RELATIONSHIPS, relationship, ~person | ch.row(0.10)),
+            "victim_age": pl.Series(np.where(person, age, -1)),
+            "victim_citizenship": _pick(COUNTRIES, citizenship, ~person),
+            "victim_relationship": _pick(RELATIONSHIPS, relationship, ~person),
             "victim_injury": _pick(INJURIES, injury, ~person),
         }
 
@@ -580,16 +480,8 @@ class Workload:
             "suspect_person_ref": _eval(pl.when(pl.Series(on)).then(ref_text)),
             "suspect_sex": _pick(SEXES, sex[rep], ~on),
             "suspect_age": pl.Series(np.where(on, age[rep], -1)),
-            "suspect_citizenship": self._citizenship(ch, on),
+            "suspect_citizenship": _pick(COUNTRIES, _citizenship(rng, n_inc)[rep], ~on),
         }
-
-    @staticmethod
-    def _citizenship(ch: _Chunk, on: np.ndarray) -> pl.Series:
-        """92% home, 6% foreign (neighbours and migrant origins first), 2% blank."""
-        foreign = np.array([35, 10, 8, 8, 6, 6, 5, 5, 4, 4.0]) * 6 / 91
-        c = _choice(ch.rng, (92, *foreign, 2), ch.n)
-        countries = [HOME, *FOREIGN]
-        return _pick(countries, np.minimum(c, len(countries) - 1), ~on | (c == len(countries)))
 
     def _inject_bad(
         self, rng: np.random.Generator, df: pl.DataFrame
@@ -637,19 +529,6 @@ class Workload:
         return pl.concat([*pieces, df.slice(prev)], rechunk=False)
 
 
-def _write(sink: IO[bytes], df: pl.DataFrame, header: bool, parquet: list[Any]) -> None:
-    """Append a chunk to CSV, or to Parquet when ``parquet`` is a list (holding the writer)."""
-    if parquet and parquet[0] is None:
-        df.write_csv(sink, include_header=header, float_precision=6)
-        return
-    import pyarrow.parquet as pq
-
-    table = df.to_arrow()
-    if not parquet:
-        parquet.append(pq.ParquetWriter(sink, table.schema, compression="zstd"))
-    parquet[0].write_table(table)
-
-
 def generate(
     out: str | Path,
     rows: int = DEFAULT_ROWS,
@@ -666,23 +545,22 @@ def generate(
     w = Workload(rows, seed, chunk_rows, load_vocabulary(vocab))
     tmp = out.with_name(out.name + ".partial")
     gz = out.name.endswith(".gz")
-    with (
-        gzip.open(tmp, "wb", compresslevel=1) if gz else tmp.open("wb") as sink,
-        ThreadPoolExecutor(1) as pool,  # write chunk c while chunk c + 1 is drawn
-    ):
-        pending: Future[None] | None = None
-        parquet: list[Any] = [] if out.name.endswith(".parquet") else [None]
+    parquet = None
+    with gzip.open(tmp, "wb", compresslevel=1) if gz else tmp.open("wb") as sink:
         for c in range(len(w)):
             df = w.chunk(c)
-            if pending is not None:
-                pending.result()
-            pending = pool.submit(_write, sink, df, c == 0, parquet)
+            if out.name.endswith(".parquet"):
+                import pyarrow.parquet as pq
+
+                table = df.to_arrow()
+                parquet = parquet or pq.ParquetWriter(sink, table.schema, compression="zstd")
+                parquet.write_table(table)
+            else:
+                df.write_csv(sink, include_header=c == 0, float_precision=6)
             if not quiet:
                 print(f"\r  chunk {c + 1}/{len(w)}", end="", file=sys.stderr, flush=True)
-        if pending is not None:
-            pending.result()
-        if parquet and parquet[0] is not None:
-            parquet[0].close()
+        if parquet is not None:
+            parquet.close()
     tmp.replace(out)
     manifest = {
         "file": out.name,

@@ -1,0 +1,318 @@
+"""Ingest with validation against DuckDB's own ``read_csv`` of the same file (DESIGN.md s. 9).
+
+The measure: ``crimestats.ingest_files`` must load the synthetic national workload
+(``generate.py``) at no less than half the rate (rows/s) of DuckDB reading the same CSV
+into a table of a fresh DuckDB file:
+``CREATE TABLE t AS SELECT * FROM read_csv('file', header=true)``.
+
+Each phase runs in its own Python process, so its peak memory is its own: the child
+reports the wall time of the work alone (imports and start-up excluded, closing the
+database included) and its RSS high-water mark (``VmHWM``, else ``ru_maxrss``), which
+includes the interpreter and imported libraries; ``base MB`` is the peak before the work
+began. The file is read once before the timed phases so that both start with it in
+the page cache. The workload is generated once per (rows, seed) and reused.
+
+Run alone: ``python bench/bench_ingest.py --rows 1000000``. Results go to stdout and to
+``bench/out/ingest.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import generate
+
+TARGET_RATIO = 0.5
+OUT_JSON = Path(__file__).resolve().parent / "out" / "ingest.json"
+WORKDIR_ENV = "CRIMESTATS_BENCH_DIR"
+
+
+# --- the phases (each runs in a child process) ---------------------------------------------
+
+
+def phase_read_csv(path: Path, db: Path) -> dict[str, Any]:
+    """The baseline: DuckDB reads the CSV into a table of a fresh database file."""
+    import duckdb
+
+    t0 = time.perf_counter()
+    con = duckdb.connect(str(db))
+    con.execute(
+        "CREATE TABLE t AS SELECT * FROM read_csv(?, header = true)", [str(path)]
+    ).fetchall()
+    row = con.execute("SELECT count(*) FROM t").fetchone()
+    con.close()
+    return {"seconds": time.perf_counter() - t0, "rows_loaded": row[0] if row else 0}
+
+
+def phase_ingest(path: Path, db: Path) -> dict[str, Any]:
+    """crimestats: adapt, validate and load the file into a fresh store."""
+    ingest_files = _ingest_function()
+    t0 = time.perf_counter()
+    results = ingest_files([path], source="bench", db=db)
+    seconds = time.perf_counter() - t0
+    counts: dict[str, Any] = {
+        key: sum(int(getattr(r, key)) for r in results)
+        for key in ("read", "accepted", "quarantined", "duplicates")
+    }
+    for r in results:
+        if getattr(r, "refused", None):
+            raise SystemExit(f"the file was refused: {r.refused}")
+        for code, n in (getattr(r, "issues", None) or {}).items():
+            counts.setdefault("issues", {})[code] = counts.get("issues", {}).get(code, 0) + n
+    return {"seconds": seconds, **counts}
+
+
+PHASES = {"duckdb read_csv": phase_read_csv, "crimestats ingest": phase_ingest}
+
+
+def _child(phase: str, path: Path, db: Path) -> None:
+    base = _maxrss_mb()
+    result = PHASES[phase](path, db)
+    result.update(peak_mb=round(_maxrss_mb()), base_mb=round(base))
+    print(json.dumps(result))
+
+
+def _maxrss_mb() -> float:
+    """This process's peak RSS in MiB.
+
+    Linux's ``VmHWM`` first: ``ru_maxrss`` of a child also counts the parent's RSS at fork,
+    so it would charge the generator's memory to the phase.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def run_phase(phase: str, path: Path, workdir: Path) -> dict[str, Any]:
+    """Run one phase in a fresh interpreter on a fresh database; its JSON result."""
+    db = workdir / f"bench_{phase.replace(' ', '_')}.duckdb"
+    _remove_db(db)
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--phase", phase]
+    cmd += ["--file", str(path), "--db", str(db)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    try:
+        if proc.returncode != 0:
+            tail = "\n".join(proc.stderr.strip().splitlines()[-15:])
+            return {"phase": phase, "error": f"exit {proc.returncode}: {tail}"}
+        result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+        result["db_mb"] = round(db.stat().st_size / 2**20, 1) if db.exists() else None
+        return {"phase": phase, **result}
+    finally:
+        _remove_db(db)
+
+
+def best_of(repeat: int, phase: str, path: Path, workdir: Path) -> dict[str, Any]:
+    """The fastest of ``repeat`` runs of a phase (the first error, if any run fails)."""
+    runs = [run_phase(phase, path, workdir) for _ in range(max(1, repeat))]
+    failed = [r for r in runs if "error" in r]
+    if failed:
+        return failed[0]
+    best = min(runs, key=lambda r: r["seconds"])
+    return {**best, "runs": [round(r["seconds"], 2) for r in runs]}
+
+
+def _remove_db(db: Path) -> None:
+    for p in (db, db.with_name(db.name + ".wal")):
+        p.unlink(missing_ok=True)
+
+
+# --- the benchmark -------------------------------------------------------------------------
+
+
+# where ingest_files lives: the package's public place first, then the service module
+INGEST_MODULES = ("crimestats", "crimestats.services.ingesting")
+
+
+def _ingest_function() -> Any:
+    errors = []
+    for name in INGEST_MODULES:
+        try:
+            return importlib.import_module(name).ingest_files
+        except (ImportError, AttributeError) as exc:
+            errors.append(f"{name}: {exc}")
+    raise ImportError("; ".join(errors))
+
+
+def ingest_available() -> str | None:
+    """None if ``ingest_files`` imports, else why not."""
+    try:
+        _ingest_function()
+    except ImportError as exc:
+        return f"ingest_files does not import yet ({exc})"
+    return None
+
+
+def machine() -> dict[str, Any]:
+    """What the numbers were measured on."""
+    import duckdb
+    import polars
+
+    cpu = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        names = [ln for ln in cpuinfo.read_text().splitlines() if ln.startswith("model name")]
+        cpu = names[0].split(":", 1)[1].strip() if names else cpu
+    try:
+        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    except (ValueError, OSError):
+        ram = float("nan")
+    return {
+        "cpu": cpu,
+        "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+        "ram_gb": round(ram, 1),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "polars": polars.__version__,
+    }
+
+
+def workload(rows: int, seed: int, workdir: Path) -> tuple[Path, dict[str, Any]]:
+    """The workload CSV for (rows, seed), generated unless a complete one is there."""
+    path = workdir / f"flat_v1_{rows}_{seed}.csv"
+    manifest = generate.manifest_path(path)
+    if path.exists() and manifest.exists():
+        m = json.loads(manifest.read_text())
+        if (m.get("rows"), m.get("seed"), m.get("bytes")) == (rows, seed, path.stat().st_size):
+            print(f"reusing {path} (generated in {m['seconds']} s)")
+            return path, {**m, "reused": True}
+    print(f"generating {rows:,} rows (seed {seed}) into {path} ...")
+    return path, {**generate.generate(path, rows, seed), "reused": False}
+
+
+def _warm(path: Path) -> None:
+    with path.open("rb") as f:
+        while f.read(1 << 24):
+            pass
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:,.0f}" if isinstance(value, int) or value >= 100 else f"{value:,.2f}"
+
+
+def _table(rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = []
+    for r in rows:
+        cells = [c.rjust(w) for c, w in zip(r, widths, strict=True)]
+        cells[0] = r[0].ljust(widths[0])
+        lines.append("  ".join(cells))
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def main(
+    rows: int = generate.DEFAULT_ROWS,
+    seed: int = generate.DEFAULT_SEED,
+    workdir: str | Path | None = None,
+    repeat: int = 1,
+) -> dict[str, Any]:
+    """Generate (or reuse) the workload, time both phases, print and save the results.
+
+    With ``repeat`` > 1 each phase runs that many times and the fastest run counts (the
+    machine may be shared); all times are kept under ``runs``.
+    """
+    work = Path(
+        workdir or os.environ.get(WORKDIR_ENV) or Path(tempfile.gettempdir()) / "crimestats-bench"
+    )
+    work.mkdir(parents=True, exist_ok=True)
+    info = machine()
+    print("machine: " + ", ".join(f"{k} {v}" for k, v in info.items()))
+    path, manifest = workload(rows, seed, work)
+    n = manifest["rows"]
+    _warm(path)
+
+    phases = [{"phase": "generate (not timed against)", "seconds": manifest["seconds"]}]
+    phases.append(best_of(repeat, "duckdb read_csv", path, work))
+    missing = ingest_available()
+    if missing is None:
+        phases.append(best_of(repeat, "crimestats ingest", path, work))
+    else:
+        phases.append({"phase": "crimestats ingest", "skipped": missing})
+    for p in phases:
+        if p.get("seconds"):
+            p["rows_per_s"] = round(n / p["seconds"])
+            p["seconds"] = round(p["seconds"], 2)
+
+    base, ingest = phases[1], phases[2]
+    ratio = None
+    if base.get("rows_per_s") and ingest.get("rows_per_s"):
+        ratio = round(ingest["rows_per_s"] / base["rows_per_s"], 3)
+    result = {
+        "measure": "ingest rate / DuckDB read_csv rate",
+        "target": TARGET_RATIO,
+        "ratio": ratio,
+        "meets_target": None if ratio is None else ratio >= TARGET_RATIO,
+        "machine": info,
+        "workload": {k: v for k, v in manifest.items() if k != "columns"},
+        "phases": phases,
+    }
+
+    table = [("phase", "seconds", "rows/s", "peak MB", "base MB")]
+    for p in phases:
+        cells = [p.get("seconds"), p.get("rows_per_s"), p.get("peak_mb"), p.get("base_mb")]
+        table.append((p["phase"], *(_fmt(c) for c in cells)))
+    print(
+        f"\nworkload: {n:,} rows, {manifest['incidents']:,} incidents, "
+        f"{manifest['bytes'] / 2**20:,.0f} MiB CSV, {manifest['bad_rows']:,} bad rows, "
+        f"{manifest['duplicates']:,} duplicates, vocabulary {manifest['vocabulary']}"
+    )
+    print(_table(table))
+    for p in phases:
+        if "error" in p or "skipped" in p:
+            print(f"  {p['phase']}: {p.get('error') or p.get('skipped')}")
+    if "read" in ingest:
+        print(
+            f"  ingest reconciliation: read {ingest['read']:,} = accepted {ingest['accepted']:,}"
+            f" + quarantined {ingest['quarantined']:,} + duplicates {ingest['duplicates']:,}"
+            f"  (generator injected {manifest['bad_rows']:,} bad rows and "
+            f"{manifest['duplicates']:,} duplicates)"
+        )
+    verdict = "n/a" if ratio is None else ("meets" if ratio >= TARGET_RATIO else "BELOW")
+    print(
+        f"ratio ingest / read_csv: {'-' if ratio is None else ratio}  "
+        f"(target >= {TARGET_RATIO}: {verdict})"
+    )
+    OUT_JSON.parent.mkdir(parents=True, exist_ok=True)
+    OUT_JSON.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"wrote {OUT_JSON}")
+    return result
+
+
+def _cli(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=generate.DEFAULT_ROWS)
+    parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
+    parser.add_argument(
+        "--workdir", help=f"where the workload lives (${WORKDIR_ENV}, or a temp dir)"
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="runs per phase; the best counts")
+    parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
+    parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.phase:
+        _child(args.phase, args.file, args.db)
+        return 0
+    result = main(args.rows, args.seed, args.workdir, args.repeat)
+    return 1 if any("error" in p for p in result["phases"]) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_cli())

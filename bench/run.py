@@ -1,0 +1,80 @@
+"""``make bench``: the measures of DESIGN.md section 9 on the synthetic national workload.
+
+Runs ``bench_ingest`` (ingest rate against DuckDB's ``read_csv``) and, where present,
+``bench_iccs`` (ICCS coding). Rows: ``--rows``, else ``$CRIMESTATS_BENCH_ROWS``, else
+10,000,000. The workload is generated once per (rows, seed) into ``--workdir``
+(``$CRIMESTATS_BENCH_DIR``, else ``<tmp>/crimestats-bench``) and reused. Results are
+printed and written under ``bench/out/``. Exit code 1 if a benchmark fails to run, or,
+with ``--strict``, if a measure misses its target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+import traceback
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+ROWS_ENV = "CRIMESTATS_BENCH_ROWS"
+
+
+def _rows_default() -> int:
+    text = os.environ.get(ROWS_ENV, "").replace("_", "").replace(",", "")
+    if not text:
+        return 10_000_000
+    try:
+        return int(text)
+    except ValueError:
+        raise SystemExit(f"{ROWS_ENV}={os.environ[ROWS_ENV]!r} is not a whole number") from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=_rows_default(), help=f"(${ROWS_ENV})")
+    parser.add_argument("--seed", type=int, default=None, help="workload seed (20261123)")
+    parser.add_argument("--workdir", help="where the workload is generated and reused")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per timed phase; best counts")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    args = parser.parse_args(argv)
+
+    if str(BENCH_DIR) not in sys.path:  # run as `python bench/run.py` or imported
+        sys.path.insert(0, str(BENCH_DIR))
+    failed, missed = [], []
+
+    print(f"== ingest ({args.rows:,} rows) ==")
+    try:
+        bench_ingest = importlib.import_module("bench_ingest")
+        seed = args.seed if args.seed is not None else bench_ingest.generate.DEFAULT_SEED
+        result = bench_ingest.main(args.rows, seed, args.workdir, args.repeat)
+        if any("error" in p for p in result["phases"]):
+            failed.append("ingest")
+        if result["meets_target"] is False:
+            missed.append("ingest")
+    except Exception:  # noqa: BLE001 - one failing benchmark must not hide the others
+        traceback.print_exc()
+        failed.append("ingest")
+
+    if (BENCH_DIR / "bench_iccs.py").exists():
+        print(f"\n== ICCS coding ({args.rows:,} offences) ==")
+        try:
+            bench_iccs = importlib.import_module("bench_iccs")
+            if callable(getattr(bench_iccs, "main", None)):
+                bench_iccs.main(args.rows)
+            else:
+                print("bench_iccs.py has no main(rows); skipped")
+        except Exception:  # noqa: BLE001
+            traceback.print_exc()
+            failed.append("iccs")
+
+    if failed:
+        print(f"\nbenchmarks that failed to run: {', '.join(failed)}")
+    if missed:
+        print(f"measures below target: {', '.join(missed)}")
+    return 1 if failed or (args.strict and missed) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
