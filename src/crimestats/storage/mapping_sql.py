@@ -16,6 +16,16 @@ def _blank_to_null(expr: str) -> str:
     return f"nullif(trim({expr}), '')"
 
 
+def _clean_column(name: str) -> str:
+    """A source column as trimmed text or NULL; trims only values that need it (fast path)."""
+    col = ident(name)
+    return (
+        f"CASE WHEN {col} = '' THEN NULL WHEN starts_with({col}, ' ') OR ends_with({col}, ' ') "
+        f"OR starts_with({col}, chr(9)) OR ends_with({col}, chr(9)) "
+        f"THEN nullif(trim({col}), '') ELSE {col} END"
+    )
+
+
 def _source(spec: FieldSpec, file_tag: str, incident_expr: str) -> str:
     if spec.value is not None:
         return _blank_to_null(lit(spec.value))
@@ -24,9 +34,9 @@ def _source(spec: FieldSpec, file_tag: str, incident_expr: str) -> str:
     if spec.generate == "sequence":
         return f"CAST(row_number() OVER (PARTITION BY {incident_expr} ORDER BY _k) AS VARCHAR)"
     if len(spec.columns) == 1:
-        return _blank_to_null(f"CAST({ident(spec.columns[0])} AS VARCHAR)")
+        return _clean_column(spec.columns[0])
     if spec.columns:
-        parts = ", ".join(_blank_to_null(f"CAST({ident(c)} AS VARCHAR)") for c in spec.columns)
+        parts = ", ".join(_clean_column(c) for c in spec.columns)
         return _blank_to_null(f"concat_ws({lit(spec.join)}, {parts})")
     return "CAST(NULL AS VARCHAR)"
 

@@ -51,14 +51,16 @@ def typed_column(fld: FlatField) -> tuple[str, str] | None:
         return (f"f_{fld.name}", f"CASE WHEN isfinite({num}) THEN {num} END")
     if fld.type in (FieldType.ENUM, FieldType.BOOLEAN):
         norm = f"replace(replace(lower(trim({col})), ' ', '_'), '-', '_')"
-        if (fld.allowed and set(fld.allowed) <= {"true", "false", "unknown"}) or (
-            fld.type is FieldType.BOOLEAN
-        ):
+        tri_state = bool(fld.allowed) and set(fld.allowed) <= {"true", "false", "unknown"}
+        if tri_state or fld.type is FieldType.BOOLEAN:
             norm = (
                 f"CASE WHEN {norm} IN {_in_list(_TRUE)} THEN 'true' "
                 f"WHEN {norm} IN {_in_list(_FALSE)} THEN 'false' ELSE {norm} END"
             )
-        return (f"e_{fld.name}", norm)
+        allowed = fld.allowed or ("true", "false")
+        # Most sources already write the canonical value: keep it without rewriting.
+        fast = f"CASE WHEN {col} IN {_in_list(allowed)} THEN {col} ELSE {norm} END"
+        return (f"e_{fld.name}", fast)
     return None
 
 
