@@ -52,13 +52,20 @@ def classify_incident_rows(
     )
     max_off = int(limits["max_offences_per_incident"])
     max_vic = int(limits["max_victims_per_incident"])
+    # Distinct counts are costly; only incidents with more rows than the smaller limit
+    # can break a limit, so they are counted for those few incidents alone.
+    floor = min(max_off, max_vic)
     con.execute(
-        "CREATE TEMP TABLE _incagg AS SELECT incident_id, "
-        "min(incident_hash) <> max(incident_hash) AS conflict, "
-        f"count(DISTINCT o_seq) > {max_off} AS many_off, "
-        f"count(DISTINCT v_seq) > {max_vic} AS many_vic "
+        "CREATE TEMP TABLE _incrows AS SELECT incident_id, "
+        "min(incident_hash) <> max(incident_hash) AS conflict, count(*) AS n "
         "FROM _v WHERE incident_id IS NOT NULL GROUP BY incident_id "
-        f"HAVING conflict OR count(DISTINCT o_seq) > {max_off} OR count(DISTINCT v_seq) > {max_vic}"
+        f"HAVING min(incident_hash) <> max(incident_hash) OR count(*) > {floor}"
+    )
+    con.execute(
+        "CREATE TEMP TABLE _incagg AS SELECT r.incident_id, any_value(r.conflict) AS conflict, "
+        f"count(DISTINCT v.o_seq) > {max_off} AS many_off, "
+        f"count(DISTINCT v.v_seq) > {max_vic} AS many_vic "
+        "FROM _incrows r JOIN _v v ON v.incident_id = r.incident_id GROUP BY r.incident_id"
     )
     con.execute(
         "CREATE TEMP TABLE _entconf AS "

@@ -28,7 +28,7 @@ from crimestats.validation.catalogue import INCIDENT_RULES, JUSTICE_RULES
 
 _TEMP = (
     "_raw", "_rejects", "_rej_idx", "_v", "_dup", "_keyconf", "_incagg", "_entconf", "_s",
-    "_bad_inc", "_out",
+    "_bad_inc", "_out", "_incrows",
 )  # fmt: skip
 
 
