@@ -132,7 +132,12 @@ def load_vocabulary(which: str = "auto") -> Vocabulary:
             .sort("n", "IUCR", "Description", descending=[True, False, False])
         )
         labels, descs = g["Primary Type"].to_list(), g["Description"].to_list()
-        loc = df.group_by("Location Description").len().drop_nulls().sort("len", descending=True)
+        loc = (
+            df.group_by("Location Description")
+            .len()
+            .drop_nulls()
+            .sort("len", "Location Description", descending=[True, False])
+        )
         locations, loc_w = loc["Location Description"].to_list(), loc["len"].to_numpy()
         codes, weights = g["IUCR"].to_list(), g["n"].to_numpy().astype(float)
         category = np.array([_CHICAGO_CATEGORY.get(lab, X) for lab in labels])
