@@ -20,6 +20,7 @@ become entries through :func:`merge_review_answers`, a pure function.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -157,6 +158,12 @@ def write_table(entries: Iterable[CorrespondenceEntry], path: str | Path) -> Non
         writer.writerows(e.as_row() for e in entries)
 
 
+def _package_text(name: str) -> str:
+    return (resources.files("crimestats") / "data" / "correspondence" / name).read_text(
+        encoding="utf-8"
+    )
+
+
 def bundled_sources() -> tuple[str, ...]:
     """The ``source`` values of the bundled tables."""
     return tuple(BUNDLED_FILES)
@@ -172,9 +179,8 @@ def load_bundled(source: str | None = None) -> CorrespondenceTable:
             f"no bundled correspondence table for source {source!r}",
             hint=f"bundled sources: {', '.join(BUNDLED_FILES)}",
         )
-    resource = resources.files("crimestats") / "data" / "correspondence" / BUNDLED_FILES[source]
-    with resource.open(encoding="utf-8", newline="") as handle:
-        return _parse(csv.DictReader(handle), f"data/correspondence/{BUNDLED_FILES[source]}")
+    text = _package_text(BUNDLED_FILES[source])
+    return _parse(csv.DictReader(io.StringIO(text)), f"data/correspondence/{BUNDLED_FILES[source]}")
 
 
 @cache
@@ -185,22 +191,15 @@ def record_counts() -> dict[tuple[str, str], int]:
     (Chicago "DOMESTIC BATTERY SIMPLE") matters more than one seen once. Sources without
     incident data (NIBRS, Chile) are absent; weight their categories 1.
     """
-    resource = resources.files("crimestats") / "data" / "correspondence" / "record_counts.csv"
-    with resource.open(encoding="utf-8", newline="") as handle:
-        return {
-            (row["source"], row["national_code"]): int(row["records"])
-            for row in csv.DictReader(handle)
-        }
+    rows = csv.DictReader(io.StringIO(_package_text("record_counts.csv")))
+    return {(row["source"], row["national_code"]): int(row["records"]) for row in rows}
 
 
 @cache
 def chile_descriptions() -> dict[str, str]:
     """Legal descriptions (Spanish) of the Chilean national codes, extra training text."""
-    resource = (
-        resources.files("crimestats") / "data" / "correspondence" / "chile_cum_descriptions.csv"
-    )
-    with resource.open(encoding="utf-8", newline="") as handle:
-        return {row["national_code"]: row["description"] for row in csv.DictReader(handle)}
+    rows = csv.DictReader(io.StringIO(_package_text("chile_cum_descriptions.csv")))
+    return {row["national_code"]: row["description"] for row in rows}
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,10 +264,11 @@ def merge_review_answers(
 
     merged: list[CorrespondenceEntry] = []
     for entry in entries:
-        answer = decided.pop((entry.source, entry.national_code), None)
-        if answer is None or answer.iccs_code == entry.iccs_code:
+        key = (entry.source, entry.national_code)
+        if key not in decided or decided[key].iccs_code == entry.iccs_code:
+            decided.pop(key, None)
             merged.append(entry)
         else:
-            merged.append(reviewed(answer, entry.national_label))
+            merged.append(reviewed(decided.pop(key), entry.national_label))
     merged.extend(reviewed(a, a.national_label) for a in decided.values())
     return merged

@@ -20,6 +20,7 @@ so that evaluation can leave a whole source out:
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -92,11 +93,8 @@ def index_examples() -> tuple[Example, ...]:
 def vocabulary_examples() -> tuple[Example, ...]:
     """Examples from the bundled police and penal-code vocabulary."""
     resource = resources.files("crimestats") / "data" / "iccs_vocabulary" / "vocabulary.csv"
-    with resource.open(encoding="utf-8", newline="") as handle:
-        return tuple(
-            Example(row["term"], row["iccs_code"], "vocabulary", 1.0)
-            for row in csv.DictReader(handle)
-        )
+    rows = csv.DictReader(io.StringIO(resource.read_text(encoding="utf-8")))
+    return tuple(Example(row["term"], row["iccs_code"], "vocabulary", 1.0) for row in rows)
 
 
 def correspondence_examples(table: CorrespondenceTable) -> list[Example]:

@@ -1,0 +1,197 @@
+"""``crimestats iccs ...``: browse the classification, code texts and files, evaluate.
+
+Thin (STYLE.md practice 6): every command calls ``crimestats.iccs`` and renders the
+result, as Rich text or, with ``--json``, as one JSON document. The autocoder is fitted
+on first use and cached (see ``Autocoder.fit_default``); a spinner on stderr says so.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+from rich.tree import Tree
+
+from crimestats.cli.output import console, err_console, print_json
+from crimestats.errors import UsageError
+from crimestats.iccs import Autocoder, code_file, evaluate_file, load_classification, search
+
+iccs_app = typer.Typer(
+    name="iccs",
+    help="The ICCS classification: show, search, tree; code texts and files; evaluate.",
+    no_args_is_help=True,
+)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+
+
+def _model() -> Autocoder:
+    with err_console.status("fitting the ICCS autocoder (cached after the first run)..."):
+        return Autocoder.fit_default()
+
+
+@iccs_app.command("show")
+def show(code: str, as_json: JsonOption = False) -> None:
+    """Show one ICCS code: label, place in the hierarchy, definition and scope."""
+    cls = load_classification()
+    cat = cls.get(code)
+    ancestors = cls.ancestors(cat.code)
+    children = cls.children(cat.code)
+    if as_json:
+        data = cat.to_dict()
+        data["ancestors"] = [{"code": a.code, "label": a.label} for a in ancestors]
+        data["children"] = [{"code": c.code, "label": c.label} for c in children]
+        print_json(data)
+        return
+    console.print(f"[bold]{cat.code}[/] {escape(cat.label)}  (level {cat.level})")
+    for a in ancestors:
+        console.print(f"  in {a.code} {escape(a.label)}")
+    for title, text in (
+        ("Description", cat.description),
+        ("Inclusions", cat.inclusions),
+        ("Exclusions", cat.exclusions),
+    ):
+        if text:
+            console.print(f"[bold]{title}:[/] {escape(text)}")
+    for c in children:
+        console.print(f"  - {c.code} {escape(c.label)}")
+
+
+@iccs_app.command("search")
+def search_cmd(
+    text: Annotated[list[str], typer.Argument(help="Words to look for.")],
+    limit: Annotated[int, typer.Option(help="How many results.")] = 10,
+    as_json: JsonOption = False,
+) -> None:
+    """Search codes by words in labels, definitions, inclusions and the index (ranked)."""
+    hits = search(" ".join(text), limit=limit)
+    if as_json:
+        print_json(
+            [{"code": h.category.code, "label": h.category.label, "score": h.score} for h in hits]
+        )
+        return
+    if not hits:
+        err_console.print("no ICCS category matches; try other words")
+        return
+    table = Table("code", "label", "score")
+    for h in hits:
+        table.add_row(h.category.code, escape(h.category.label), f"{h.score:.2f}")
+    console.print(table)
+
+
+@iccs_app.command("tree")
+def tree(
+    code: Annotated[str | None, typer.Argument(help="Root code; all sections if omitted.")] = None,
+    depth: Annotated[int, typer.Option(help="Levels to show below the root.")] = 4,
+    as_json: JsonOption = False,
+) -> None:
+    """Print the hierarchy below CODE (or the whole classification)."""
+    cls = load_classification()
+    roots = [cls.get(code)] if code else cls.children(None)
+
+    def node(c_code: str, left: int) -> dict[str, object]:
+        cat = cls.get(c_code)
+        kids = [node(k.code, left - 1) for k in cls.children(c_code)] if left > 0 else []
+        return {"code": cat.code, "label": cat.label, "children": kids}
+
+    nodes = [node(r.code, depth - 1) for r in roots]
+    if as_json:
+        print_json(nodes if code is None else nodes[0])
+        return
+
+    def draw(parent: Tree, item: dict[str, object]) -> None:
+        branch = parent.add(f"{item['code']} {escape(str(item['label']))}")
+        for kid in item["children"]:  # type: ignore[attr-defined]
+            draw(branch, kid)
+
+    if code is None:
+        top = Tree("ICCS v1.0")
+        for n in nodes:
+            draw(top, n)
+    else:
+        top = Tree(f"{nodes[0]['code']} {escape(str(nodes[0]['label']))}")
+        for kid in nodes[0]["children"]:  # type: ignore[attr-defined]
+            draw(top, kid)
+    console.print(top)
+
+
+@iccs_app.command("code")
+def code_cmd(
+    text: Annotated[list[str] | None, typer.Argument(help="Offence texts to code.")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="CSV file to code.")] = None,
+    column: Annotated[str | None, typer.Option(help="Text column of --file.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Where to write the coded CSV.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Code offence texts, or a CSV column, to ICCS with confidence and explanation."""
+    if file is not None:
+        if text or column is None or out is None:
+            raise UsageError(
+                "--file needs --column and --out, and no TEXT arguments",
+                hint="crimestats iccs code --file IN.csv --column NAME --out OUT.csv",
+            )
+        result = code_file(file, column, out, _model())
+        if as_json:
+            print_json(result.to_dict() | {"out": str(out)})
+        else:
+            console.print(
+                f"coded {result.rows} rows ({result.distinct_texts} distinct texts); "
+                f"{result.needs_review} need review; wrote {out}"
+            )
+        return
+    if not text:
+        raise UsageError(
+            "give TEXT arguments or --file",
+            hint='crimestats iccs code "theft of a bicycle"',
+        )
+    codings = _model().code_texts(text)
+    if as_json:
+        print_json([c.to_dict() for c in codings])
+        return
+    cls = load_classification()
+    for c in codings:
+        label = cls.get(c.code).label if c.code else "(no code)"
+        flag = "  [yellow]needs review[/]" if c.needs_review else ""
+        console.print(
+            f"[bold]{escape(c.text)}[/] -> {c.code or '-'} {escape(label)} "
+            f"({c.confidence:.2f}){flag}"
+        )
+        for alt in c.top3[1:]:
+            console.print(f"    or {alt.code} {escape(alt.label)} ({alt.probability:.2f})")
+        if c.explanation:
+            console.print(f"    because: {escape(', '.join(c.explanation))}")
+
+
+@iccs_app.command("evaluate")
+def evaluate_cmd(
+    labelled: Path,
+    text_column: Annotated[str, typer.Option(help="Column with offence texts.")],
+    code_column: Annotated[str, typer.Option(help="Column with the true ICCS codes.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Accuracy by ICCS level, auto-coded share and precision, top confusions."""
+    report, skipped = evaluate_file(labelled, text_column, code_column, _model())
+    if as_json:
+        print_json(report.to_dict() | {"rows_skipped_no_valid_code": skipped})
+        return
+    table = Table("level", "accuracy")
+    for level, acc in report.accuracy.items():
+        table.add_row(str(level), "-" if acc is None else f"{acc:.1%}")
+    console.print(table)
+    precision = "-" if report.precision_l2 is None else f"{report.precision_l2:.1%}"
+    console.print(
+        f"auto-coded {report.coverage:.1%} of {report.n_texts} rows; "
+        f"right at level 2 among them: {precision}"
+    )
+    if skipped:
+        console.print(f"skipped {skipped} rows without a valid ICCS code")
+    for conf in report.confusions:
+        console.print(f"  {conf['true']} coded as {conf['predicted']}: {conf['records']}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``iccs`` sub-app to the main application."""
+    app.add_typer(iccs_app, name="iccs")

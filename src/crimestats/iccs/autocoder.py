@@ -1,0 +1,438 @@
+"""The ICCS autocoder: free offence text in, an ICCS code with a calibrated confidence out.
+
+How it decides (DESIGN.md section 4, step 2):
+
+1. Text is normalised (:mod:`crimestats.iccs.text`) and turned into TF-IDF features:
+   word 1-2-grams and character 3-5-grams within word boundaries, which carry Spanish
+   and English stems, plurals and police abbreviations across sources.
+2. Two scorers vote, with equal weight:
+   - a nearest-neighbour vote over the training texts (cosine similarity, the ``k``
+     closest, each weighted by similarity to the 4th power so that a near-identical
+     label decides), which gives deep codes when a known wording appears;
+   - a linear SVM over ICCS level-2 categories, turned into probabilities with a softmax,
+     which generalises to new wordings but only says which level-2 category.
+3. The votes are summed up the hierarchy (a level-2 code's probability includes its
+   descendants'), mapped through an isotonic calibration per level learnt from held-out
+   sources (Zadrozny & Elkan 2002), and the autocoder keeps the *deepest* code whose calibrated
+   probability reaches ``backoff``: when unsure between two level-4 codes it backs off to
+   their parent rather than guess.
+4. A coding needs review when it does not reach level 2 or its level-2 probability is
+   below ``review_threshold``.
+
+Calibration data come from leave-one-source-out folds over the correspondence tables in
+the training set: each source is predicted by a model that never saw it, which is how
+the autocoder meets a new police force. scikit-learn is imported lazily: importing this
+module is cheap, fitting is not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from crimestats.domain.enums import IccsMethod
+from crimestats.errors import UsageError
+from crimestats.iccs.classification import load_classification
+from crimestats.iccs.correspondence import CorrespondenceTable, load_bundled
+from crimestats.iccs.text import normalise
+from crimestats.iccs.training import Example, default_examples
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+MODEL_VERSION = "1"
+"""Bump when the model changes, so cached models are refitted."""
+
+GENERIC_SOURCES = frozenset({"iccs", "iccs_index", "vocabulary"})
+"""Training sources that are not a national vocabulary (never left out when calibrating)."""
+
+_CHUNK = 4096
+_MIN_CALIBRATION = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One possible code for a text and its calibrated probability."""
+
+    code: str
+    label: str
+    probability: float
+
+
+@dataclass(frozen=True, slots=True)
+class Coding:
+    """What the autocoder says about one text, and why."""
+
+    text: str
+    code: str | None
+    confidence: float
+    method: IccsMethod
+    top3: tuple[Candidate, ...]
+    explanation: tuple[str, ...]
+    similar: tuple[str, ...]
+    needs_review: bool
+    level2_confidence: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready mapping."""
+        return {
+            "text": self.text,
+            "iccs_code": self.code,
+            "iccs_confidence": round(self.confidence, 4),
+            "iccs_method": self.method.value,
+            "needs_review": self.needs_review,
+            "level2_confidence": round(self.level2_confidence, 4),
+            "top3": [
+                {"code": c.code, "label": c.label, "probability": round(c.probability, 4)}
+                for c in self.top3
+            ],
+            "explanation": list(self.explanation),
+            "similar": list(self.similar),
+        }
+
+
+class _Scorer:
+    """The fitted kNN + linear scorers over one vectoriser (no calibration)."""
+
+    def __init__(self, features: Any, vectors: Any, examples: Sequence[Example], k: int) -> None:
+        import numpy as np
+        from sklearn.svm import LinearSVC
+
+        self.features = features
+        self.k = k
+        self.vectors = vectors
+        self.codes = sorted({e.code for e in examples})
+        index = {c: i for i, c in enumerate(self.codes)}
+        self.labels = np.array([index[e.code] for e in examples])
+        self.weights = np.array([e.weight for e in examples])
+        self.texts = [e.text for e in examples]
+        self.svm = LinearSVC(C=1.0, tol=1e-3, max_iter=2000)
+        self.svm.fit(vectors, [e.code[:4] for e in examples], sample_weight=self.weights)
+        self.svm_columns = np.array([index[c] for c in self.svm.classes_])
+        # class -> its level-2 (or level-1) ancestor among the SVM classes
+        svm_index = {c: i for i, c in enumerate(self.svm.classes_)}
+        self.group_of = np.array([svm_index.get(c[:4], -1) for c in self.codes])
+
+    def scores(
+        self, queries: Any, temperature: float
+    ) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
+        """Raw class probabilities (rows sum to 1) and the nearest training rows."""
+        import numpy as np
+
+        n = queries.shape[0]
+        sims = (queries @ self.vectors.T).toarray()
+        k = min(self.k, sims.shape[1])
+        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        top_sims = np.take_along_axis(sims, top, axis=1)
+        order = np.argsort(-top_sims, axis=1)
+        top = np.take_along_axis(top, order, axis=1)
+        top_sims = np.take_along_axis(top_sims, order, axis=1)
+        knn = np.zeros((n, len(self.codes)))
+        rows = np.repeat(np.arange(n), k)
+        np.add.at(knn, (rows, self.labels[top].ravel()), (top_sims**4 * self.weights[top]).ravel())
+        totals = knn.sum(axis=1, keepdims=True)
+        knn = np.divide(knn, totals, out=np.zeros_like(knn), where=totals > 0)
+        margins = self.svm.decision_function(queries) * temperature
+        margins -= margins.max(axis=1, keepdims=True)
+        soft = np.exp(margins)
+        soft /= soft.sum(axis=1, keepdims=True)
+        # The SVM only knows level-2 categories: share each one's mass among its
+        # descendants as the neighbours do, keeping it on the category where they are
+        # silent, so that the linear vote can support a deep code too.
+        in_group = np.zeros((len(self.codes), soft.shape[1]))
+        known = self.group_of >= 0
+        in_group[np.flatnonzero(known), self.group_of[known]] = 1.0
+        group_mass = knn @ in_group
+        share = np.divide(
+            knn,
+            group_mass[:, np.maximum(self.group_of, 0)],
+            out=np.zeros_like(knn),
+            where=(group_mass[:, np.maximum(self.group_of, 0)] > 0) & known,
+        )
+        linear = share * soft[:, np.maximum(self.group_of, 0)]
+        silent = group_mass <= 0
+        linear[:, self.svm_columns] += soft * silent
+        empty = totals[:, 0] == 0
+        knn[empty] = linear[empty]
+        return 0.5 * knn + 0.5 * linear, top
+
+
+class Autocoder:
+    """Codes free text to ICCS; fit once, then :meth:`code_texts` on distinct texts.
+
+    Parameters
+    ----------
+    neighbours:
+        How many nearest training texts vote (``k``).
+    temperature:
+        Softmax temperature applied to the SVM margins.
+    backoff:
+        The calibrated probability a code needs to be chosen; below it the autocoder
+        backs off to the parent code.
+    review_threshold:
+        The calibrated level-2 probability below which a coding needs review.
+    """
+
+    def __init__(
+        self,
+        *,
+        neighbours: int = 10,
+        temperature: float = 8.0,
+        backoff: float = 0.5,
+        review_threshold: float = 0.6,
+    ) -> None:
+        if not 0 < backoff <= 1 or not 0 <= review_threshold <= 1:
+            raise UsageError(
+                "backoff must be in (0, 1] and review_threshold in [0, 1]",
+                hint="e.g. backoff=0.5, review_threshold=0.6",
+            )
+        self.neighbours = neighbours
+        self.temperature = temperature
+        self.backoff = backoff
+        self.review_threshold = review_threshold
+        self._scorer: _Scorer | None = None
+        self._calibration: Any = None
+        self.n_examples = 0
+
+    # ----- fitting -----------------------------------------------------------------
+    def fit(self, examples: Sequence[Example], *, calibrate: bool = True) -> Autocoder:
+        """Learn from ``examples``; calibrate on leave-one-source-out folds if asked."""
+        if not examples:
+            raise UsageError("the autocoder needs training examples", hint="pass some")
+        from crimestats.iccs._features import TextFeatures
+
+        features = TextFeatures().fit([normalise(e.text) for e in examples])
+        vectors = features.transform([normalise(e.text) for e in examples])
+        self._scorer = _Scorer(features, vectors, examples, self.neighbours)
+        self.n_examples = len(examples)
+        self._nodes_setup()
+        self._calibration = self._fit_calibration(examples, vectors) if calibrate else None
+        return self
+
+    def _nodes_setup(self) -> None:
+        import numpy as np
+
+        assert self._scorer is not None
+        self._nodes = [c.code for c in load_classification()]
+        node_index = {c: i for i, c in enumerate(self._nodes)}
+        self._node_level = np.array([_level(c) for c in self._nodes])
+        up = np.zeros((len(self._scorer.codes), len(self._nodes)))
+        for i, code in enumerate(self._scorer.codes):
+            for size in (2, 4, 5, 6):
+                if len(code) >= size:
+                    up[i, node_index[code[:size]]] = 1.0
+        self._up = up
+
+    def _fit_calibration(self, examples: Sequence[Example], vectors: Any) -> Any:
+        import numpy as np
+        from sklearn.isotonic import IsotonicRegression
+
+        groups = sorted({e.source for e in examples} - GENERIC_SOURCES)
+        raw: dict[int, list[float]] = {1: [], 2: [], 3: [], 4: []}
+        hit: dict[int, list[float]] = {1: [], 2: [], 3: [], 4: []}
+        for group in groups:
+            keep = np.array([e.source != group for e in examples])
+            held = [int(i) for i in np.flatnonzero(~keep)]
+            scorer = _Scorer(
+                self._require().features,
+                vectors[keep],
+                [e for e, k in zip(examples, keep, strict=True) if k],
+                self.neighbours,
+            )
+            probs, _ = scorer.scores(vectors[held], self.temperature)
+            agg = self._aggregate_with(probs, scorer.codes)
+            for row, idx in enumerate(held):
+                truth = examples[idx].code
+                for level in range(1, _level(truth) + 1):
+                    cols = np.flatnonzero(self._node_level == level)
+                    best = cols[np.argmax(agg[row, cols])]
+                    raw[level].append(float(agg[row, best]))
+                    hit[level].append(float(self._nodes[best] == truth[: _size(level)]))
+        maps: dict[int, Any] = {}
+        for level in (1, 2, 3, 4):
+            if len(raw[level]) < _MIN_CALIBRATION:
+                continue
+            iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
+            iso.fit(np.array(raw[level]), np.array(hit[level]))
+            maps[level] = iso
+        return maps or None
+
+    def _aggregate_with(self, probs: Any, codes: Sequence[str]) -> Any:
+        import numpy as np
+
+        node_index = {c: i for i, c in enumerate(self._nodes)}
+        up = np.zeros((len(codes), len(self._nodes)))
+        for i, code in enumerate(codes):
+            for size in (2, 4, 5, 6):
+                if len(code) >= size:
+                    up[i, node_index[code[:size]]] = 1.0
+        return probs @ up
+
+    def _require(self) -> _Scorer:
+        if self._scorer is None:
+            raise UsageError("the autocoder is not fitted", hint="call fit() or fit_default()")
+        return self._scorer
+
+    @property
+    def calibrated(self) -> bool:
+        """True when probabilities pass through a learnt calibration."""
+        return self._calibration is not None
+
+    # ----- the default model -------------------------------------------------------
+    @classmethod
+    def fit_default(
+        cls, table: CorrespondenceTable | None = None, *, cache: bool = True
+    ) -> Autocoder:
+        """The autocoder trained on ICCS, its index, the vocabulary and ``table``.
+
+        ``table`` defaults to every bundled correspondence table. With ``cache`` the
+        fitted model is kept in the user cache directory (``$CRIMESTATS_CACHE_DIR``, or
+        ``$XDG_CACHE_HOME/crimestats``, or ``~/.cache/crimestats``), keyed by a hash of
+        the training data, so the next run loads it instead of fitting (about 15 s).
+        """
+        examples = default_examples(table if table is not None else load_bundled())
+        key = _data_hash(examples)
+        path = cache_dir() / f"iccs-autocoder-{key}.pickle"
+        if cache and path.is_file():
+            with path.open("rb") as handle:
+                loaded = pickle.load(handle)  # noqa: S301 - the user's own cache, keyed by hash
+            if isinstance(loaded, cls):
+                return loaded
+        model = cls().fit(examples)
+        if cache:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            with tmp.open("wb") as handle:
+                pickle.dump(model, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(path)
+        return model
+
+    # ----- coding ------------------------------------------------------------------
+    def code_texts(self, texts: Sequence[str]) -> list[Coding]:
+        """One Coding per input text, in order; each distinct text is scored once."""
+        distinct = list(dict.fromkeys(texts))
+        coded: dict[str, Coding] = {}
+        for start in range(0, len(distinct), _CHUNK):
+            chunk = distinct[start : start + _CHUNK]
+            coded.update(zip(chunk, self._code_distinct(chunk), strict=True))
+        return [coded[t] for t in texts]
+
+    def code_text(self, text: str) -> Coding:
+        """Code one text."""
+        return self.code_texts([text])[0]
+
+    def probabilities(self, texts: Sequence[str]) -> tuple[list[str], Any]:
+        """Calibrated probability of every ICCS code (columns) for each text (rows)."""
+        scorer = self._require()
+        probs, _ = scorer.scores(
+            scorer.features.transform([normalise(t) for t in texts]), self.temperature
+        )
+        return list(self._nodes), self._calibrate(probs @ self._up)
+
+    def _calibrate(self, agg: Any) -> Any:
+        """Map raw aggregated probabilities through each level's isotonic calibration."""
+        if self._calibration is None:
+            return agg
+        out = agg.copy()
+        for level, iso in self._calibration.items():
+            cols = self._node_level == level
+            block = agg[:, cols]
+            out[:, cols] = iso.predict(block.ravel()).reshape(block.shape)
+        return out
+
+    def _code_distinct(self, texts: Sequence[str]) -> list[Coding]:
+        import numpy as np
+
+        scorer = self._require()
+        normal = [normalise(t) for t in texts]
+        queries = scorer.features.transform(normal)
+        probs, nearest = scorer.scores(queries, self.temperature)
+        cal = self._calibrate(probs @ self._up)
+        classification = load_classification()
+        out: list[Coding] = []
+        for row, text in enumerate(texts):
+            if not normal[row]:
+                out.append(_empty(text))
+                continue
+            chosen = -1
+            for level in (4, 3, 2, 1):
+                cols = np.flatnonzero(self._node_level == level)
+                best = cols[np.argmax(cal[row, cols])]
+                if cal[row, best] >= self.backoff:
+                    chosen = int(best)
+                    break
+            if chosen < 0:
+                cols = np.flatnonzero(self._node_level == 1)
+                chosen = int(cols[np.argmax(cal[row, cols])])
+            code = self._nodes[chosen]
+            level = _level(code)
+            same = np.flatnonzero(self._node_level == level)
+            ranked = same[np.argsort(-cal[row, same])][:3]
+            top3 = tuple(
+                Candidate(
+                    self._nodes[i], classification.get(self._nodes[i]).label, float(cal[row, i])
+                )
+                for i in ranked
+            )
+            l2 = float(cal[row, self._nodes.index(code[:4])]) if level >= 2 else 0.0
+            out.append(
+                Coding(
+                    text=text,
+                    code=code,
+                    confidence=float(cal[row, chosen]),
+                    method=IccsMethod.MODEL,
+                    top3=top3,
+                    explanation=scorer.features.explain(queries[row], scorer.svm, code[:4]),
+                    similar=tuple(
+                        f"{scorer.texts[j]} ({scorer.codes[scorer.labels[j]]})"
+                        for j in nearest[row, :3]
+                    ),
+                    needs_review=level < 2 or l2 < self.review_threshold,
+                    level2_confidence=l2,
+                )
+            )
+        return out
+
+
+def _empty(text: str) -> Coding:
+    return Coding(
+        text=text,
+        code=None,
+        confidence=0.0,
+        method=IccsMethod.MODEL,
+        top3=(),
+        explanation=(),
+        similar=(),
+        needs_review=True,
+    )
+
+
+def _level(code: str) -> int:
+    return {2: 1, 4: 2, 5: 3, 6: 4}[len(code)]
+
+
+def _size(level: int) -> int:
+    return {1: 2, 2: 4, 3: 5, 4: 6}[level]
+
+
+def _data_hash(examples: Sequence[Example]) -> str:
+    import sklearn
+
+    digest = hashlib.sha256(f"{MODEL_VERSION}|{sklearn.__version__}".encode())
+    for e in examples:
+        digest.update(f"{e.text}\t{e.code}\t{e.source}\t{e.weight}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def cache_dir() -> Path:
+    """Where fitted models are cached (never inside the repository)."""
+    if explicit := os.environ.get("CRIMESTATS_CACHE_DIR"):
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "crimestats"

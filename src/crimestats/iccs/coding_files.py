@@ -1,0 +1,113 @@
+"""Coding and evaluating CSV files: the file forms of ``crimestats iccs code/evaluate``.
+
+``code_file`` keeps every input row and column, in order, and appends ``iccs_code``,
+``iccs_confidence``, ``iccs_method`` and ``needs_review`` (``true``/``false``). All
+columns are read as text, so codes such as ``0101`` keep their leading zero
+(DESIGN.md section 10). Each distinct text is coded once, whatever the row count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from crimestats.domain.iccs_codes import is_iccs_code
+from crimestats.errors import FileRefusedError, NotFoundError, UsageError
+from crimestats.iccs.autocoder import Autocoder
+from crimestats.iccs.evaluation import Report, score_texts, summarise
+
+ADDED_COLUMNS = ("iccs_code", "iccs_confidence", "iccs_method", "needs_review")
+
+
+def _read(path: Path, columns: tuple[str, ...]) -> object:
+    import polars as pl
+
+    if not path.is_file():
+        raise NotFoundError(f"no file at {path}", hint="check the path")
+    try:
+        frame = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
+    except pl.exceptions.PolarsError as exc:
+        raise FileRefusedError(
+            str(path), "csv-unreadable", f"cannot be read as CSV ({exc})", hint="save it as CSV"
+        ) from exc
+    for column in columns:
+        if column not in frame.columns:
+            raise UsageError(
+                f"{path} has no column {column!r}",
+                hint=f"its columns are: {', '.join(frame.columns)}",
+            )
+    return frame
+
+
+@dataclass(frozen=True, slots=True)
+class CodedFile:
+    """What :func:`code_file` did: rows written, distinct texts, rows needing review."""
+
+    rows: int
+    distinct_texts: int
+    needs_review: int
+
+    def to_dict(self) -> dict[str, int]:
+        """A JSON-ready mapping."""
+        return {
+            "rows": self.rows,
+            "distinct_texts": self.distinct_texts,
+            "needs_review": self.needs_review,
+        }
+
+
+def code_file(
+    in_path: str | Path, column: str, out_path: str | Path, model: Autocoder
+) -> CodedFile:
+    """Code the texts of ``column`` and write the input plus the four ICCS columns."""
+    import polars as pl
+
+    frame = _read(Path(in_path), (column,))
+    assert isinstance(frame, pl.DataFrame)
+    clash = [c for c in ADDED_COLUMNS if c in frame.columns]
+    if clash:
+        raise UsageError(
+            f"{in_path} already has column(s) {', '.join(clash)}",
+            hint="rename or drop them first; crimestats will not overwrite input columns",
+        )
+    texts = frame.get_column(column).fill_null("").to_list()
+    distinct = list(dict.fromkeys(texts))
+    codings = dict(zip(distinct, model.code_texts(distinct), strict=True))
+    coded = [codings[t] for t in texts]
+    out = frame.with_columns(
+        pl.Series("iccs_code", [c.code or "" for c in coded], dtype=pl.String),
+        pl.Series("iccs_confidence", [f"{c.confidence:.4f}" for c in coded], dtype=pl.String),
+        pl.Series("iccs_method", [c.method.value for c in coded], dtype=pl.String),
+        pl.Series(
+            "needs_review", ["true" if c.needs_review else "false" for c in coded], dtype=pl.String
+        ),
+    )
+    out.write_csv(Path(out_path))
+    return CodedFile(
+        rows=len(texts),
+        distinct_texts=len(distinct),
+        needs_review=sum(c.needs_review for c in coded),
+    )
+
+
+def evaluate_file(
+    path: str | Path, text_column: str, code_column: str, model: Autocoder
+) -> tuple[Report, int]:
+    """Score ``model`` against a labelled file; also returns rows skipped (no valid code).
+
+    Each row counts once (weight 1): a labelled file is a sample of records.
+    """
+    import polars as pl
+
+    frame = _read(Path(path), (text_column, code_column))
+    assert isinstance(frame, pl.DataFrame)
+    texts = frame.get_column(text_column).fill_null("").to_list()
+    codes = [c.strip() for c in frame.get_column(code_column).fill_null("").to_list()]
+    keep = [i for i, c in enumerate(codes) if is_iccs_code(c)]
+    if not keep:
+        raise UsageError(
+            f"{path}: no row of {code_column!r} holds a valid ICCS code",
+            hint="codes must be ICCS v1.0 codes with their leading zeros, e.g. 0501",
+        )
+    scored = score_texts(model, [texts[i] for i in keep], [codes[i] for i in keep])
+    return summarise(scored), len(codes) - len(keep)
