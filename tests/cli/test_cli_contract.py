@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from crimestats.domain.flat_layout import FLAT_V1
+from crimestats.storage.migrations import LATEST_VERSION
 
 
 def _cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
@@ -96,7 +97,7 @@ def test_init_creates_a_migrated_store(tmp_path: Path) -> None:
     proc = _cli("init", "--db", str(db))
     assert proc.returncode == 0
     status = json.loads(_cli("status", "--json", "--db", str(db)).stdout)
-    assert status == {"schema_version": 1, "sources": {}}
+    assert status == {"schema_version": LATEST_VERSION, "sources": {}}
 
 
 def test_mse_is_registered_and_reproduces_the_uk_figure() -> None:

@@ -27,9 +27,19 @@ app = typer.Typer(
 
 def _register() -> None:
     """Attach every command module's commands and sub-apps to ``app``."""
-    from crimestats.cli import demo_cmd, iccs_cmd, ingest_cmd, mse_cmd, quarantine_cmd, store_cmd
+    from crimestats.cli import (
+        classify_cmd,
+        demo_cmd,
+        iccs_cmd,
+        ingest_cmd,
+        mse_cmd,
+        quarantine_cmd,
+        store_cmd,
+    )
 
-    for module in (store_cmd, ingest_cmd, quarantine_cmd, iccs_cmd, demo_cmd, mse_cmd):
+    for module in (
+        store_cmd, ingest_cmd, quarantine_cmd, iccs_cmd, classify_cmd, demo_cmd, mse_cmd,
+    ):  # fmt: skip
         module.register(app)
 
 

@@ -73,7 +73,8 @@ GROUP BY incident_id
     )
     con.execute(
         f"""
-INSERT INTO offences
+INSERT INTO offences (source, incident_id, offence_seq, national_code, national_label,
+  description, attempted, iccs_code, iccs_method, iccs_confidence, fields_hash, ingest_id)
 SELECT {src}, incident_id, o_seq, any_value(national_code), any_value(national_label),
   any_value(description), any_value(attempted_v), any_value(iccs_code),
   CASE WHEN any_value(iccs_code) IS NOT NULL THEN 'source' END,

@@ -170,6 +170,25 @@ MIGRATIONS: Final[tuple[tuple[int, str, str], ...]] = (
         );
         """,
     ),
+    (
+        2,
+        "ICCS coding: review flag on offences, reviewed correspondence entries",
+        """
+        ALTER TABLE offences ADD COLUMN needs_review BOOLEAN;
+
+        -- correspondence entries decided by people (review answers, a country's table):
+        -- they outrank the bundled tables, and the model never overrides them
+        CREATE TABLE correspondence (
+            source         VARCHAR NOT NULL,
+            national_code  VARCHAR NOT NULL,
+            national_label VARCHAR,
+            iccs_code      VARCHAR,
+            note           VARCHAR,
+            version        VARCHAR NOT NULL,
+            decided_at     TIMESTAMP NOT NULL
+        );
+        """,
+    ),
 )
 """(version, what it does, DDL) in the order they apply."""
 

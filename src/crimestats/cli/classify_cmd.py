@@ -1,0 +1,84 @@
+"""``crimestats classify`` and ``crimestats review export|import``: ICCS coding of the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from crimestats.cli.options import DbOption
+from crimestats.cli.output import console, print_json
+from crimestats.services.classifying import classify, export_review, import_review
+
+review_app = typer.Typer(help="The review queue: export codings to check, import answers.")
+
+
+def classify_cmd(
+    correspondence: Annotated[
+        list[Path] | None,
+        typer.Option("--correspondence", help="A correspondence table CSV (repeatable)."),
+    ] = None,
+    review_out: Annotated[
+        Path | None, typer.Option("--review-out", help="Also write the review queue here.")
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Code every uncoded offence: source code, correspondence, then the autocoder."""
+    with console.status("coding offences to ICCS ..."):
+        result = classify(db, correspondence=correspondence or [])
+        queued = export_review(db, review_out) if review_out else None
+    if json_out:
+        out = result.to_dict()
+        if queued is not None:
+            out["review_queue"] = {"file": str(review_out), "groups": queued}
+        print_json(out)
+        return
+    table = Table(title=f"ICCS coding: {result.offences:,} offences in {result.groups:,} groups")
+    table.add_column("method")
+    table.add_column("offences", justify="right")
+    for method, n in sorted(result.by_method.items()):
+        table.add_row(method, f"{n:,}")
+    console.print(table)
+    console.print(
+        f"{result.distinct_texts_modelled:,} distinct texts went to the autocoder; "
+        f"{result.needs_review:,} offences need review"
+    )
+    if queued is not None:
+        console.print(f"wrote {queued:,} groups to review to {review_out}")
+
+
+def review_export(
+    out: Annotated[Path, typer.Option("--out", help="CSV to write the queue to.")],
+    db: DbOption = None,
+) -> None:
+    """Write the offences whose model coding needs a person's check, with suggestions."""
+    n = export_review(db, out)
+    console.print(f"wrote {n:,} groups to review to {out}; fill in iccs_code, then import it")
+
+
+def review_import(
+    file: Annotated[Path, typer.Argument(help="A review file with iccs_code filled in.")],
+    reviewer: Annotated[str | None, typer.Option("--reviewer", help="Who reviewed.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Turn answers into correspondence entries (which the model never overrides)."""
+    result = import_review(db, file, reviewer=reviewer)
+    if json_out:
+        print_json(result)
+        return
+    console.print(
+        f"{result['answers']:,} answers became correspondence entries; "
+        f"{result['offences_updated']:,} offences recoded"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Attach ``classify`` and the ``review`` group."""
+    app.command("classify")(classify_cmd)
+    review_app.command("export")(review_export)
+    review_app.command("import")(review_import)
+    app.add_typer(review_app, name="review")
