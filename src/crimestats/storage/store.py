@@ -19,6 +19,8 @@ from crimestats.storage.migrations import LATEST_VERSION, MIGRATIONS
 
 DEFAULT_DB = "crimestats.duckdb"
 DB_ENV = "CRIMESTATS_DB"
+MEMORY_ENV = "CRIMESTATS_MEMORY_LIMIT"
+"""Caps DuckDB's memory (e.g. ``8GB``); past it, staging tables spill to ``<store>.tmp``."""
 
 
 def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:
@@ -112,6 +114,16 @@ def open_store(
     if not read_only and path.parent and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
     con = _connect(path, read_only=read_only)
+    limit = os.environ.get(MEMORY_ENV)
+    if limit:
+        try:
+            con.execute("SET memory_limit = ?", [limit])
+        except duckdb.Error as exc:
+            con.close()
+            raise StoreError(
+                f"{MEMORY_ENV}={limit!r} is not a memory size",
+                hint="write it like 8GB or 512MB",
+            ) from exc
     try:
         if read_only:
             if schema_version(con) < LATEST_VERSION:
