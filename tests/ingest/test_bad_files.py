@@ -126,3 +126,12 @@ def test_latin1_loads_when_declared(tmp_path: Path) -> None:
     label = con.execute("SELECT national_label FROM offences WHERE incident_id = 'A3'").fetchone()
     con.close()
     assert label == ("Vol \u00e0 l'\u00e9talage",)
+
+
+def test_blank_header_cells_and_crlf_and_bom_are_fine(tmp_path: Path) -> None:
+    text = "\ufeffincident_id,reported_date,national_label,\r\nA1,2024-01-01,Theft,x\r\n"
+    path = _make(tmp_path, "odd.csv", text.encode("utf-8"))
+    result = ingest_files([path], source="s", db=tmp_path / "s.duckdb")[0]
+    assert result.refused is None
+    assert (result.read, result.accepted) == (1, 1)
+    assert result.issues == {"column-unknown": 1}  # the blank-named column, as column_4

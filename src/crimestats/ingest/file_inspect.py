@@ -131,7 +131,8 @@ def _csv_header(
             "the file has a header but no data rows",
             "check the export; an empty period needs no file",
         )
-    return tuple(h.strip() for h in header)
+    # A blank header cell still names a column (DuckDB cannot name one ""): column_<n>.
+    return tuple(h.strip() or f"column_{i}" for i, h in enumerate(header, start=1))
 
 
 def _parquet_header(path: Path) -> tuple[str, ...]:
