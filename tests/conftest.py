@@ -47,6 +47,20 @@ def ingest_rows(tmp_path: Path, db: Path) -> Callable[..., IngestResult]:
     return run
 
 
+def table_counts(db: Path, tables: tuple[str, ...]) -> tuple[int, ...]:
+    """Row counts of store tables, read-only (to compare a store before and after)."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return tuple(
+            int(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0])  # type: ignore[index]
+            for t in tables
+        )
+    finally:
+        con.close()
+
+
 def base_row(**overrides: Any) -> dict[str, Any]:
     """A valid flat v1 row, with overrides."""
     row: dict[str, Any] = {

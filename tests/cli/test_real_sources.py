@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from crimestats.services.demo import BUNDLED, bundled_path, mapping_path
+from crimestats.services.demo import BUNDLED, BundledSource, bundled_path, mapping_path
 
 
 def _rows(relative: str) -> list[dict[str, str]]:
@@ -35,18 +35,23 @@ def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
     )
 
 
+def _ingest(item: BundledSource, db: Path) -> dict[str, Any]:
+    proc = _cli(
+        "ingest", str(bundled_path(item.file)), "--source", item.source,
+        "--mapping", str(mapping_path(item.mapping)), "--db", str(db), "--json",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    result: dict[str, Any] = json.loads(proc.stdout)
+    return result
+
+
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict[str, Any]]]:
     """One store loaded with every bundled source through ``crimestats ingest --json``."""
     db = tmp_path_factory.mktemp("real") / "real.duckdb"
     outs = []
     for item in BUNDLED:
-        proc = _cli(
-            "ingest", str(bundled_path(item.file)), "--source", item.source,
-            "--mapping", str(mapping_path(item.mapping)), "--db", str(db), "--json",
-        )  # fmt: skip
-        assert proc.returncode == 0, proc.stderr
-        outs.append(json.loads(proc.stdout))
+        outs.append(_ingest(item, db))
     return db, outs
 
 
@@ -169,12 +174,7 @@ def test_memphis(store: tuple[Path, list[dict[str, Any]]]) -> None:
 def test_reingesting_everything_adds_nothing(store: tuple[Path, list[dict[str, Any]]]) -> None:
     db, _ = store
     before = _one(db, "SELECT (SELECT count(*) FROM incidents), (SELECT count(*) FROM quarantine)")
-    item = BUNDLED[0]
-    proc = _cli(
-        "ingest", str(bundled_path(item.file)), "--source", item.source,
-        "--mapping", str(mapping_path(item.mapping)), "--db", str(db), "--json",
-    )  # fmt: skip
-    out = json.loads(proc.stdout)
+    out = _ingest(BUNDLED[0], db)
     assert (out["accepted"], out["duplicates"]) == (0, out["read"])
     assert (
         _one(db, "SELECT (SELECT count(*) FROM incidents), (SELECT count(*) FROM quarantine)")

@@ -10,21 +10,15 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from tests.conftest import table_counts
 
 from crimestats.services.ingesting import ingest_files
 
 GOOD = "incident_id,reported_date,national_label\nA1,2024-01-01,Theft\nA2,2024-01-02,Assault\n"
 
 
-def _counts(db: Path) -> tuple[int, int, int, int]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return tuple(  # type: ignore[return-value]
-            con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # type: ignore[index]
-            for t in ("incidents", "offences", "quarantine", "ingests")
-        )
-    finally:
-        con.close()
+def _counts(db: Path) -> tuple[int, ...]:
+    return table_counts(db, ("incidents", "offences", "quarantine", "ingests"))
 
 
 def _make(tmp_path: Path, name: str, content: bytes) -> Path:

@@ -9,8 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
+from tests.conftest import table_counts
 
 ROWS = 300_000
 
@@ -24,15 +24,8 @@ def _big_file(path: Path) -> Path:
     return path
 
 
-def _state(db: Path) -> tuple[int, int, int, int]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return tuple(  # type: ignore[return-value]
-            con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # type: ignore[index]
-            for t in ("ingests", "incidents", "quarantine", "row_ledger")
-        )
-    finally:
-        con.close()
+def _state(db: Path) -> tuple[int, ...]:
+    return table_counts(db, ("ingests", "incidents", "quarantine", "row_ledger"))
 
 
 @pytest.mark.slow
