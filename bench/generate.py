@@ -27,11 +27,7 @@ Dates
 Identifiers
     ``incident_id`` = ``YYYY-NNNNNNNN``: report year and a sequence within the year; unique.
 Places
-    380 districts in 16 regions, codes ``RRDD`` with leading zeros (``0201``), drawn with
-    Zipf-like weights (rank^-0.8). Points fall around a district centroid (normal, 0.03 deg
-    for busy, up to 0.09 deg for quiet districts) inside a country-sized box (lat 49.0-54.8,
-    lon 14.1-24.1), 6 decimals; 5% of incidents have no point. ``location_type`` follows the
-    vocabulary's observed shares; domestic offences happen at a residence 75% of the time.
+    See ``places.py``.
 Offences
     ``national_code`` / ``national_label`` / ``description`` come from the distinct
     (IUCR, Primary Type, Description) triples of the Chicago 2014 sample in
@@ -61,15 +57,7 @@ Victims and suspects
     people are 10% of suspects. Citizenship: 92% home (POL), 6% a neighbour or migrant
     origin, 2% blank.
 Bad rows (0.5%) and duplicates (0.1%)
-    Kinds (shares of the bad rows): blank incident id 15%, blank reported date 5%,
-    unparseable reported date 15% (``31/02/2019``, ``2019-13-45``, ...), future reported
-    date 10% (2031-2035), age out of 0-120 15% (150, -1), coordinate out of range 10%
-    (lat 95, lon 200), unknown enum value 25% (``M``, ``gun``, ``yes``, ...), no offence text
-    5%. Some junk is readable by a lenient parser (``20190704``, ``12/07/2018``). A bad row
-    is one row of an incident whose other rows are good, so a validator that holds back
-    whole incidents quarantines a little more (about 1.2x). Duplicates are exact copies of
-    good rows placed at random positions in the same chunk. The manifest counts both, so
-    an ingest can be reconciled against it.
+    See ``bad_rows.py``.
 """
 
 from __future__ import annotations
@@ -86,6 +74,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from bad_rows import BAD_KINDS, DUP_SHARE, inject_bad
 from crimestats.domain.flat_layout import FLAT_V1, FieldType, field_names
 from places import (
     CALENDAR_START,
@@ -93,11 +82,14 @@ from places import (
     LAST_DAY,
     LAT_BOX,
     LON_BOX,
+    OCCUR_HOURS,
+    REPORT_HOURS,
     day_weights,
     make_geography,
 )
 from vocabulary import (
     INJURIES,
+    NARRATIVE,
     RELATIONSHIPS,
     SEXES,
     TRI,
@@ -120,40 +112,8 @@ CHUNK_ROWS = 500_000
 
 HOME, FOREIGN = "POL", ("UKR", "BLR", "DEU", "ROU", "GEO", "VNM", "IND", "LTU", "CZE", "RUS")
 COUNTRIES = (HOME, *FOREIGN)
-BAD_SHARE, DUP_SHARE = 0.005, 0.001
-# kind: (share of bad rows, options); a bad row takes one option: its columns (comma
-# separated) all get one of its values.
-BAD_KINDS: dict[str, tuple[float, tuple[tuple[str, tuple[object, ...]], ...]]] = {
-    "blank-incident-id": (0.15, (("incident_id", (None,)),)),
-    "blank-reported-date": (0.05, (("reported_date", (None,)),)),
-    "unparseable-date": (0.15, (("reported_date", (
-        "31/02/2019", "2019-13-45", "not known", "20190704", "12/07/2018", "2018-02-30",
-        "2017-6-1 25:00")),)),
-    "future-date": (0.10, (("reported_date", (
-        "2031-03-14", "2032-11-02", "2033-07-19", "2034-01-05", "2035-06-30")),)),
-    "age-out-of-range": (0.15, (("victim_age", (150, -1, 999)), ("suspect_age", (150, -1)))),
-    "coordinate-out-of-range": (0.10, (("lat", (95.0, -91.5)), ("lon", (200.0, -181.0)))),
-    "unknown-enum-value": (0.25, (
-        ("victim_sex", ("M", "F")), ("suspect_sex", ("F", "Male")), ("weapon", ("gun", "KNIFE")),
-        ("cyber_related", ("yes", "N")), ("victim_relationship", ("spouse",)),
-        ("attempted", ("Y", "1")), ("victim_injury", ("grievous",)))),
-    "no-offence-text": (0.05, (
-        ("national_code,national_label,description,iccs_code", (None,)),)),
-}  # fmt: skip
 _DTYPES = {FieldType.INTEGER: pl.Int32, FieldType.DECIMAL: pl.Float64}
 SCHEMA = {f.name: _DTYPES.get(f.type, pl.String) for f in FLAT_V1}
-
-_NARRATIVE = (  # prefix, suffix around "<description> at <location>"
-    ("Caller reported ", ". Officers attended."),
-    ('Victim states "', '", no further details.'),
-    ("Report of ", ", suspect left the scene on foot."),
-    ("Patrol called to ", "; CCTV to be checked, witness details taken."),
-    ("Walk-in report: ", ".\nFollow-up by the local team."),
-)
-_OCCUR_HOURS = (5.5, 4.0, 3.3, 2.7, 2.1, 1.8, 2.0, 2.6, 3.6, 4.2, 4.3, 4.4,
-                5.6, 4.6, 4.8, 5.0, 5.0, 5.0, 5.4, 5.3, 5.2, 5.0, 4.8, 4.3)  # fmt: skip
-_REPORT_HOURS = (1.5, 1.0, 0.8, 0.6, 0.5, 0.6, 1.2, 2.5, 4.5, 5.8, 6.3, 6.4,
-                 6.2, 6.2, 6.3, 6.3, 6.2, 6.0, 5.7, 5.2, 4.5, 3.8, 3.0, 2.2)  # fmt: skip
 
 
 def _pick(values: Sequence[str], idx: np.ndarray, null: np.ndarray | None = None) -> pl.Series:
@@ -292,13 +252,13 @@ class Workload:
             else pl.lit(None, dtype).alias(name)
             for name, dtype in SCHEMA.items()
         )
-        df, bad = self._inject_bad(rng, df)
+        df, bad = inject_bad(rng, df, self.bad_counts)
         return self._duplicate(rng, df, bad, c)
 
     def _dates(self, ch: _Chunk, rday: np.ndarray) -> dict[str, pl.Series]:
         """reported_date, occurred_start, occurred_end; times are minutes since 2010-01-01."""
         rng, n_inc, rep = ch.rng, ch.n_inc, ch.rep
-        hour = _choice(rng, _REPORT_HOURS, n_inc)
+        hour = _choice(rng, REPORT_HOURS, n_inc)
         report = rday * 1440 + hour * 60 + rng.integers(0, 60, n_inc)
         mix = _choice(rng, (0.55, 0.35, 0.07, 0.03), n_inc)
         lag = np.choose(
@@ -312,7 +272,7 @@ class Workload:
         ).astype(np.int64)
         start = np.maximum(report - lag, 0)
         long_lag = lag >= 1440
-        clock = _choice(rng, _OCCUR_HOURS, n_inc) * 60 + rng.integers(0, 60, n_inc)
+        clock = _choice(rng, OCCUR_HOURS, n_inc) * 60 + rng.integers(0, 60, n_inc)
         start = np.where(long_lag, start // 1440 * 1440 + clock, start)
         rounding = rng.random(n_inc)
         start = np.where(rounding < 0.30, start // 60 * 60, start)
@@ -368,11 +328,11 @@ class Workload:
         attempted = np.where(voc.attempt[off], 0, _choice(rng, (3, 88, 9), ch.n))
         template = _choice(rng, (0.25, 0.25, 0.25, 0.24, 0.01), ch.n_inc)[rep]
         narrative = pl.concat_str(  # an incident-level field: the same on all its rows
-            _pick([t[0] for t in _NARRATIVE], template, ch.inc(0.75)),
+            _pick([t[0] for t in NARRATIVE], template, ch.inc(0.75)),
             _pick(voc.descriptions, off[ch.first][rep]).str.to_lowercase(),
             pl.lit(" at "),
             _pick(voc.locations, loc[rep]).str.to_lowercase(),
-            _pick([t[1] for t in _NARRATIVE], template),
+            _pick([t[1] for t in NARRATIVE], template),
         )
         return {
             "cyber_related": _pick(TRI, cyber[rep], ch.inc(0.10)),
@@ -446,32 +406,6 @@ class Workload:
             "suspect_age": pl.Series(np.where(on, age[rep], -1)),
             "suspect_citizenship": _pick(COUNTRIES, _citizenship(rng, n_inc)[rep], ~on),
         }
-
-    def _inject_bad(
-        self, rng: np.random.Generator, df: pl.DataFrame
-    ) -> tuple[pl.DataFrame, np.ndarray]:
-        """Spoil 0.5% of the rows, one defect each (see ``BAD_KINDS``)."""
-        n = df.height
-        bad = rng.choice(n, size=round(n * BAD_SHARE), replace=False)
-        kinds = _choice(rng, tuple(share for share, _ in BAD_KINDS.values()), len(bad))
-        edits: dict[str, tuple[list[int], list[object]]] = {}
-        for kind, (name, (_, options)) in enumerate(BAD_KINDS.items()):
-            rows = bad[kinds == kind]
-            self.bad_counts[name] += len(rows)
-            option = rng.integers(0, len(options), len(rows))
-            for row, o in zip(rows.tolist(), option.tolist(), strict=True):
-                columns, values = options[o]
-                value = values[int(rng.integers(0, len(values)))]
-                for col in columns.split(","):
-                    idx, vals = edits.setdefault(col, ([], []))
-                    idx.append(row)
-                    vals.append(value)
-        updates = []
-        for col, (idx, vals) in edits.items():
-            s = df.get_column(col).clone()
-            s.scatter(idx, pl.Series(vals, dtype=s.dtype))
-            updates.append(s)
-        return df.with_columns(updates), bad
 
     def _duplicate(
         self, rng: np.random.Generator, df: pl.DataFrame, bad: np.ndarray, c: int

@@ -2,7 +2,13 @@
 
 Reports span 2015-2024 with trend, season, weekday, holiday and lockdown effects; 380
 districts in 16 regions inside a country-sized box, with Zipf-like weights. See the
-docstring of ``generate.py`` for the numbers.
+docstring of ``generate.py`` for the calendar.
+
+380 districts in 16 regions, codes ``RRDD`` with leading zeros (``0201``), drawn with
+Zipf-like weights (rank^-0.8). Points fall around a district centroid (normal, 0.03 deg
+for busy, up to 0.09 deg for quiet districts) inside a country-sized box (lat 49.0-54.8,
+lon 14.1-24.1), 6 decimals; 5% of incidents have no point. ``location_type`` follows the
+vocabulary's observed shares; domestic offences happen at a residence 75% of the time.
 """
 
 from __future__ import annotations
@@ -14,6 +20,12 @@ import numpy as np
 FIRST_DAY, LAST_DAY = np.datetime64("2015-01-01"), np.datetime64("2024-12-31")
 CALENDAR_START = np.datetime64("2010-01-01")  # historic offences reach back before 2015
 LAT_BOX, LON_BOX = (49.0, 54.8), (14.1, 24.1)
+
+OCCUR_HOURS = (5.5, 4.0, 3.3, 2.7, 2.1, 1.8, 2.0, 2.6, 3.6, 4.2, 4.3, 4.4,
+                5.6, 4.6, 4.8, 5.0, 5.0, 5.0, 5.4, 5.3, 5.2, 5.0, 4.8, 4.3)  # fmt: skip
+REPORT_HOURS = (1.5, 1.0, 0.8, 0.6, 0.5, 0.6, 1.2, 2.5, 4.5, 5.8, 6.3, 6.4,
+                 6.2, 6.2, 6.3, 6.3, 6.2, 6.0, 5.7, 5.2, 4.5, 3.8, 3.0, 2.2)  # fmt: skip
+"""Relative weights of the hour of day an offence happens / is reported."""
 
 
 def day_weights() -> np.ndarray:

@@ -77,6 +77,14 @@ _BUILTIN_LOCATIONS = (
     ("park", 3), ("office", 3), ("online", 3), ("hospital", 1), ("other", 3),
 )  # fmt: skip
 
+NARRATIVE = (  # prefix, suffix around "<description> at <location>"
+    ("Caller reported ", ". Officers attended."),
+    ('Victim states "', '", no further details.'),
+    ("Report of ", ", suspect left the scene on foot."),
+    ("Patrol called to ", "; CCTV to be checked, witness details taken."),
+    ("Walk-in report: ", ".\nFollow-up by the local team."),
+)
+
 
 @dataclass(frozen=True)
 class Vocabulary:
