@@ -3,8 +3,7 @@
 ``python bench/generate.py OUT --rows N --seed S`` writes ``OUT`` as CSV (``.csv``), gzipped
 CSV (``.csv.gz``) or Parquet (``.parquet``), plus ``OUT.manifest.json`` with the counts the
 generator injected (incidents, bad rows by kind, duplicates). The same rows, seed, chunk size
-and vocabulary give a byte-identical file. Columns are made with numpy
-(``np.random.default_rng``) and written by polars in chunks of ``--chunk-rows`` (500k) rows.
+and vocabulary give a byte-identical file (numpy ``default_rng``, polars, 500k-row chunks).
 
 Distributions
 -------------
@@ -26,8 +25,6 @@ Dates
     also in Parquet, so that bad values can be carried.
 Identifiers
     ``incident_id`` = ``YYYY-NNNNNNNN``: report year and a sequence within the year; unique.
-Places
-    See ``places.py``.
 Offences
     ``national_code`` / ``national_label`` / ``description`` come from the distinct
     (IUCR, Primary Type, Description) triples of the Chicago 2014 sample in
@@ -56,8 +53,8 @@ Victims and suspects
     age 12 + Gamma(2, 11) with 15% blank, ``suspect_person_ref`` from a pool where 0.1% of
     people are 10% of suspects. Citizenship: 92% home (POL), 6% a neighbour or migrant
     origin, 2% blank.
-Bad rows (0.5%) and duplicates (0.1%)
-    See ``bad_rows.py``.
+Elsewhere
+    Places: ``places.py``. Bad rows (0.5%) and duplicates (0.1%): ``bad_rows.py``.
 """
 
 from __future__ import annotations
