@@ -22,9 +22,7 @@ Dates
     trough, spikes at midnight and noon). Minutes are rounded to :00 (30%) or :30 (15%);
     6% give a date only and 4% are blank. ``occurred_end`` is on 45% of rows, after the start
     and no later than the report. Dates are ISO text (``YYYY-MM-DD``, ``YYYY-MM-DDTHH:MM:SS``),
-    also in Parquet, so that bad values can be carried.
-Identifiers
-    ``incident_id`` = ``YYYY-NNNNNNNN``: report year and a sequence within the year; unique.
+    also in Parquet, so that bad values can be carried. ``incident_id`` = ``YYYY-NNNNNNNN``.
 Offences
     ``national_code`` / ``national_label`` / ``description`` come from the distinct
     (IUCR, Primary Type, Description) triples of the Chicago 2014 sample in
