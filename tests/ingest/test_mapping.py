@@ -93,6 +93,26 @@ def test_generated_ids_are_stable_so_reingest_is_idempotent(
     assert (again.accepted, again.duplicates) == (0, 3)
 
 
+def test_decimal_comma_coordinates(tmp_path: Path) -> None:
+    src = _write(
+        tmp_path / "eu.csv", "nr;datum;delikt;breite;laenge\n7;15.03.2014;Diebstahl;52,52;13,405\n"
+    )
+    mapping = _write(
+        tmp_path / "eu.yaml",
+        'delimiter: ";"\nfields:\n  incident_id: nr\n'
+        '  reported_date: {column: datum, format: "%d.%m.%Y"}\n  national_label: delikt\n'
+        "  lat: {column: breite, transform: [decimal_comma]}\n"
+        "  lon: {column: laenge, transform: [decimal_comma]}\n",
+    )
+    db = tmp_path / "eu.duckdb"
+    result = ingest_files([src], source="eu", db=db, mapping=mapping)[0]
+    assert result.accepted == 1
+    con = duckdb.connect(str(db), read_only=True)
+    row = con.execute("SELECT CAST(reported_date AS VARCHAR), lat, lon FROM incidents").fetchone()
+    con.close()
+    assert row == ("2014-03-15", 52.52, 13.405)
+
+
 def test_limits_are_configurable(tmp_path: Path) -> None:
     rows = "incident_id,reported_date,national_label,victim_seq\n" + "".join(
         f"A,2024-01-01,Assault,{i}\n" for i in range(1, 4)

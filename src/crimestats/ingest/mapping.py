@@ -9,7 +9,7 @@ spec with these keys (applied in this order)::
     generate: sequence      # 1, 2, ... within each incident_id, in file order (for *_seq)
     regex: 'pattern(with)'  # keep the first capture group
     split: {sep: ",", index: 0}
-    transform: [upper]      # upper | lower (values are always trimmed)
+    transform: [upper]      # upper | lower | decimal_comma (values are always trimmed)
     map: {from: to}         # exact value map (ignore_case: true to fold case)
     patterns: [[regex, value], ...]   # first matching regex wins (case-insensitive)
     unmapped: keep          # keep | default | blank: what a value no map/pattern hits becomes
@@ -69,6 +69,8 @@ _TOP_KEYS = {
     "severity",
     "fields",
 }
+TRANSFORMS = ("upper", "lower", "decimal_comma")
+"""``decimal_comma`` reads ``41,8781`` as ``41.8781`` (European decimal notation)."""
 _ENCODINGS = {"utf-8", "utf8", "latin-1", "latin1", "iso-8859-1", "utf-16", "cp1252"}
 
 
@@ -193,8 +195,13 @@ def _parse_spec(path: Path, where: str, raw: Any, ftype: FieldType | None) -> Fi
         split_index = int(split.get("index", 0))
     transforms = tuple(raw.get("transform", []) or [])
     for t in transforms:
-        if t not in ("upper", "lower"):
-            raise _err(path, f"{where}.transform", f"unknown transform {t!r}", "use upper, lower")
+        if t not in TRANSFORMS:
+            raise _err(
+                path,
+                f"{where}.transform",
+                f"unknown transform {t!r}",
+                f"use {', '.join(TRANSFORMS)}",
+            )
     vmap = raw.get("map", {}) or {}
     if not isinstance(vmap, dict):
         raise _err(path, f"{where}.map", "expected a mapping of value: replacement", "fix it")

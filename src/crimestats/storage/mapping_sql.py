@@ -71,7 +71,10 @@ def field_expression(spec: FieldSpec, file_tag: str, incident_expr: str = "NULL"
         index = spec.split_index + 1 if spec.split_index >= 0 else spec.split_index
         expr = _blank_to_null(f"string_split({expr}, {lit(spec.split_sep)})[{index}]")
     for transform in spec.transforms:
-        expr = f"{transform}({expr})"
+        if transform == "decimal_comma":
+            expr = f"replace({expr}, ',', '.')"
+        else:
+            expr = f"{transform}({expr})"
     expr = _map_values(spec, expr)
     if spec.formats:
         fmts = "[" + ", ".join(lit(f) for f in spec.formats) + "]"
