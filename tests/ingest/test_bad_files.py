@@ -122,6 +122,12 @@ def test_latin1_loads_when_declared(tmp_path: Path) -> None:
     assert label == ("Vol \u00e0 l'\u00e9talage",)
 
 
+def test_a_missing_final_newline_is_a_warning(tmp_path: Path) -> None:
+    path = _make(tmp_path, "nonl.csv", GOOD.rstrip("\n").encode())
+    result = ingest_files([path], source="s", db=tmp_path / "s.duckdb")[0]
+    assert (result.accepted, result.issues) == (2, {"file-no-final-newline": 1})
+
+
 def test_blank_header_cells_and_crlf_and_bom_are_fine(tmp_path: Path) -> None:
     text = "\ufeffincident_id,reported_date,national_label,\r\nA1,2024-01-01,Theft,x\r\n"
     path = _make(tmp_path, "odd.csv", text.encode("utf-8"))

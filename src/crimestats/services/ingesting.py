@@ -110,11 +110,17 @@ def _check_columns(info: FileInfo, mapping: Mapping, delimiter: str) -> None:
     )
 
 
-def _unknown_columns(info: FileInfo, mapping: Mapping) -> list[tuple[str, str | None, str | None]]:
-    if mapping.path is not None:
-        return []
-    known = set(field_names(LAYOUTS[mapping.target]))
+def _file_warnings(info: FileInfo, mapping: Mapping) -> list[tuple[str, str | None, str | None]]:
+    """Whole-file warnings: unknown flat v1 columns; a last line with no line break."""
     out: list[tuple[str, str | None, str | None]] = []
+    if info.kind == "csv" and info.compression is None:
+        with info.path.open("rb") as handle:
+            handle.seek(-1, os.SEEK_END)
+            if handle.read(1) not in (b"\n", b"\r"):
+                out.append(("file-no-final-newline", None, "the last row may be cut short"))
+    if mapping.path is not None:
+        return out
+    known = set(field_names(LAYOUTS[mapping.target]))
     for col in info.header:
         if col not in known:
             close = difflib.get_close_matches(col, sorted(known), n=1)
@@ -178,7 +184,7 @@ def ingest_files(
                     mapping=the_mapping,
                     source=source,
                     file_sha256=future.result,
-                    file_warnings=_unknown_columns(info, the_mapping),
+                    file_warnings=_file_warnings(info, the_mapping),
                     code_version=code_version(),
                     step=_stepper(report, str(path)),
                 )

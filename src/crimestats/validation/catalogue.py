@@ -367,6 +367,22 @@ JUSTICE_RULES: tuple[Rule, ...] = (
 
 GROUP_RULES: tuple[Rule, ...] = (
     Rule(
+        "column-unknown",
+        W,
+        None,
+        Check("file"),
+        "a column of a flat v1 file is not a field of the layout and is not loaded",
+        "rename it to a flat v1 field ('crimestats schema'), or use a mapping file",
+    ),
+    Rule(
+        "file-no-final-newline",
+        W,
+        None,
+        Check("file"),
+        "the file does not end with a line break, so its last row may have been cut short",
+        "check that the last row is complete; re-export the file if it is not",
+    ),
+    Rule(
         "row-malformed",
         E,
         None,
