@@ -117,3 +117,22 @@ def test_mse_bad_file_is_one_message(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert str(bad) in proc.stderr.replace("\n", "")
+
+
+def test_stats_is_registered(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    good = tmp_path / "g.csv"
+    good.write_text(
+        "incident_id,reported_date,national_label,offence_seq\n"
+        "A,2024-01-01,Theft,1\nA,2024-01-01,Assault,2\nB,2024-02-01,Theft,1\n"
+    )
+    assert _cli("ingest", str(good), "--source", "s", "--db", str(db)).returncode == 0
+    offences = _cli("stats", "--by", "month", "--unit", "offences", "--db", str(db))
+    incidents = _cli("stats", "--by", "month", "--unit", "incidents", "--db", str(db))
+    assert offences.returncode == 0, offences.stderr
+    # counted by hand: January has 1 incident with 2 offences, February 1 with 1
+    assert offences.stdout.split() == ["month,count", "2024-01,2", "2024-02,1"]
+    assert incidents.stdout.split() == ["month,count", "2024-01,1", "2024-02,1"]
+    bad = _cli("stats", "--by", "colour", "--db", str(db))
+    assert bad.returncode == 1
+    assert "Traceback" not in bad.stderr

@@ -34,11 +34,13 @@ def _register() -> None:
         ingest_cmd,
         mse_cmd,
         quarantine_cmd,
+        stats_cmd,
         store_cmd,
     )
 
     for module in (
-        store_cmd, ingest_cmd, quarantine_cmd, iccs_cmd, classify_cmd, demo_cmd, mse_cmd,
+        store_cmd, ingest_cmd, quarantine_cmd, iccs_cmd, classify_cmd, stats_cmd, demo_cmd,
+        mse_cmd,
     ):  # fmt: skip
         module.register(app)
 

@@ -1,0 +1,117 @@
+"""``crimestats stats``, ``ingest-population`` and ``ingest-areas``: tables and denominators."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from crimestats.cli.options import DbOption
+from crimestats.cli.output import console, print_json
+from crimestats.services.statistics import (
+    ingest_areas,
+    ingest_population,
+    output_format,
+    publish,
+    statistics_table,
+)
+from crimestats.stats.fields import FIELDS
+
+_FIELDS_HELP = ", ".join(FIELDS)
+
+
+def stats(
+    by: Annotated[
+        list[str],
+        typer.Option("--by", help=f"Fields, comma-separated or repeated: {_FIELDS_HELP}."),
+    ],
+    unit: Annotated[
+        str, typer.Option("--unit", help="What to count: incidents, offences, victims, suspects.")
+    ] = "incidents",
+    rate: Annotated[
+        bool,
+        typer.Option("--rate", help="Add population and rate_per_100k (needs area and a period)."),
+    ] = False,
+    period_basis: Annotated[
+        str, typer.Option("--period-basis", help="Periods from the reported or occurred date.")
+    ] = "reported",
+    source: Annotated[str | None, typer.Option("--source", help="Count only this source.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="csv, json or parquet.")] = "csv",
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write here (CSV/Parquet get FILE.metadata.json beside)."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Counts (and rates per 100,000) by any fields, with the counting unit explicit."""
+    form = output_format(fmt)
+    table = statistics_table(
+        db, by=by, unit=unit, rate=rate, period_basis=period_basis, source=source
+    )
+    text, written = publish(table, form, out)
+    if text is not None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    console.print(f"wrote {', '.join(str(p) for p in written)} ({table.table.num_rows} rows)")
+
+
+def ingest_population_cmd(
+    file: Annotated[
+        Path, typer.Argument(help="CSV: area_code, year, population[, sex, age_group].")
+    ],
+    source: Annotated[
+        str | None, typer.Option("--source", help="Who publishes these populations.")
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Load population denominators (checked as a whole; one transaction)."""
+    result = ingest_population(db, file, source)
+    if json_out:
+        print_json(result)
+        return
+    console.print(
+        f"{file}: {result['rows']} population rows loaded "
+        f"({result['added']} new, {result['replaced']} replaced)"
+    )
+
+
+def ingest_areas_cmd(
+    file: Annotated[Path, typer.Argument(help="GeoJSON FeatureCollection, one feature per area.")],
+    code_property: Annotated[
+        str, typer.Option("--code-property", help="Property holding the area code.")
+    ],
+    name_property: Annotated[
+        str | None, typer.Option("--name-property", help="Property holding the area name.")
+    ] = None,
+    level: Annotated[
+        str, typer.Option("--level", help="Level of these areas, e.g. district.")
+    ] = "area",
+    parent_property: Annotated[
+        str | None, typer.Option("--parent-property", help="Property holding the parent code.")
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Load areas (code, name, level, parent, geometry) from GeoJSON; one transaction."""
+    result = ingest_areas(
+        db, file, code_property=code_property, name_property=name_property, level=level,
+        parent_property=parent_property,
+    )  # fmt: skip
+    if json_out:
+        print_json(result)
+        return
+    console.print(
+        f"{file}: {result['rows']} areas loaded ({result['added']} new, "
+        f"{result['replaced']} replaced)"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Attach ``stats``, ``ingest-population`` and ``ingest-areas``."""
+    app.command("stats")(stats)
+    app.command("ingest-population")(ingest_population_cmd)
+    app.command("ingest-areas")(ingest_areas_cmd)

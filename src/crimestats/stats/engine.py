@@ -1,0 +1,239 @@
+"""``count_table``: counts (and rates) from the store, with their metadata.
+
+This module runs the Ibis expressions of :mod:`crimestats.stats.counting` and
+:mod:`crimestats.stats.rates` on the store (read-only, through
+:func:`crimestats.storage.reads.ibis_store`) and gathers what a reader needs to
+interpret the numbers: the unit, the period basis, how many offences lack a value at the
+ICCS levels asked for (coded to a shallower level, or not coded at all), and the rows
+without a rate with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from crimestats.errors import UsageError
+from crimestats.stats.counting import UNIT_KEY, Unit, count_expr, distinct_units
+from crimestats.stats.fields import (
+    FIELDS,
+    ICCS_LENGTH,
+    PERIOD_COLUMN,
+    PeriodBasis,
+    Record,
+    parse_fields,
+)
+from crimestats.stats.rates import (
+    PER,
+    YEAR_COLUMN,
+    add_rates,
+    missing_rate_reasons,
+    rate_blockers,
+)
+from crimestats.stats.table import StatsTable
+
+UNIT_DEFINITIONS = {
+    Unit.INCIDENTS: "criminal incidents (events); an incident counts once per distinct "
+    "combination of the fields, e.g. once per distinct ICCS category among its offences",
+    Unit.OFFENCES: "offences; an incident with two offences counts twice",
+    Unit.VICTIMS: "victims (every victim record of an incident, of any victim type)",
+    Unit.SUSPECTS: "suspects (every suspect record of an incident)",
+}
+
+
+def _choice(
+    value: str | Unit | PeriodBasis, kind: type[Unit] | type[PeriodBasis], option: str
+) -> Any:
+    try:
+        return kind(value)
+    except ValueError:
+        valid = ", ".join(m.value for m in kind)
+        raise UsageError(f"{option} {value!r} is not known", hint=f"use one of: {valid}") from None
+
+
+def count_table(
+    db: str | os.PathLike[str] | None = None,
+    *,
+    by: list[str] | tuple[str, ...],
+    unit: str | Unit = Unit.INCIDENTS,
+    rate: bool = False,
+    period_basis: str | PeriodBasis = PeriodBasis.REPORTED,
+    source: str | None = None,
+) -> StatsTable:
+    """Count ``unit`` in the store by the fields ``by``; optionally add rates per 100,000.
+
+    Parameters
+    ----------
+    db:
+        the store (default ``$CRIMESTATS_DB`` or ``./crimestats.duckdb``).
+    by:
+        field names (see :data:`crimestats.stats.fields.FIELDS`); items may hold
+        several names separated by commas.
+    unit:
+        ``incidents``, ``offences``, ``victims`` or ``suspects``.
+    rate:
+        add ``population`` and ``rate_per_100k`` (NULL where no population exists).
+    period_basis:
+        ``reported`` (report date) or ``occurred`` (start of the occurrence window).
+    source:
+        count only this source.
+
+    Returns
+    -------
+    StatsTable
+        the pyarrow table (fields, ``count``[, ``population``, ``rate_per_100k``]) and
+        its metadata.
+
+    Examples
+    --------
+    >>> t = count_table("crimestats.duckdb", by=["year", "iccs_l1"], unit="offences")
+    >>> t.table.column_names
+    ['year', 'iccs_l1', 'count']
+    """
+    from crimestats.storage.reads import ibis_store
+    from crimestats.storage.store import resolve_db_path
+    from crimestats.version import code_version
+
+    fields = parse_fields(list(by))
+    unit_ = _choice(unit, Unit, "--unit")
+    basis = _choice(period_basis, PeriodBasis, "--period-basis")
+    blocker = rate_blockers(fields) if rate else None
+    with ibis_store(db) as con:
+        if source is not None:
+            _check_source(con, source)
+        extra = {}
+        if rate and blocker is None:
+            column = PERIOD_COLUMN[basis]
+            extra[YEAR_COLUMN] = lambda t: t[column].cast("date").year().cast("int32")
+        expr = count_expr(con, fields, unit_, basis, source, extra)
+        if rate and blocker is None:
+            expr = add_rates(con, expr, fields)
+        expr = expr.order_by(fields)
+        arrow = expr.to_pyarrow()
+        metadata = _metadata(con, fields, unit_, basis, source)
+    rows: list[dict[str, Any]] = arrow.to_pylist()
+    if rate:
+        arrow = _finish_rates(arrow, blocker)
+        metadata["rate"] = {
+            "per": int(PER),
+            "formula": "rate_per_100k = count / population * 100000",
+            "denominator": _denominator_text(fields),
+            "rows_without_rate": sum(1 for r in arrow.to_pylist() if r["rate_per_100k"] is None),
+            "reasons": missing_rate_reasons(rows if blocker is None else arrow.to_pylist(), fields),
+        }
+    if YEAR_COLUMN in arrow.column_names:
+        arrow = arrow.drop_columns([YEAR_COLUMN])
+    metadata["rows"] = arrow.num_rows
+    metadata["sum_of_counts"] = int(sum(r or 0 for r in arrow.column("count").to_pylist()))
+    metadata["columns"] = list(arrow.column_names)
+    metadata["store"] = str(resolve_db_path(db))
+    metadata["generated_by"] = code_version()
+    return StatsTable(arrow, metadata)
+
+
+def _check_source(con: Any, source: str) -> None:
+    from crimestats.errors import NotFoundError
+
+    incidents = con.table("incidents")
+    names = sorted(incidents.select("source").distinct().to_pyarrow().column(0).to_pylist())
+    if source not in names:
+        raise NotFoundError(
+            f"no incidents from source {source!r} in the store",
+            hint=f"sources in the store: {', '.join(names) or '(none)'}",
+        )
+
+
+def _finish_rates(arrow: Any, blocker: str | None) -> Any:
+    """Give every rate table the same two float columns, NULL where they were not joined."""
+    import pyarrow as pa
+
+    if blocker is not None:
+        nulls = pa.nulls(arrow.num_rows, pa.float64())
+        return arrow.append_column("population", nulls).append_column("rate_per_100k", nulls)
+    for name in ("population", "rate_per_100k"):
+        i = arrow.column_names.index(name)
+        arrow = arrow.set_column(i, name, arrow.column(name).cast(pa.float64()))
+    cols = [c for c in arrow.column_names if c not in ("population", "rate_per_100k")]
+    return arrow.select([*cols, "population", "rate_per_100k"])
+
+
+def _denominator_text(fields: list[str]) -> str:
+    parts = ["area", "year"]
+    if "victim_sex" in fields:
+        parts.append("sex")
+    if "victim_age_group" in fields:
+        parts.append("age group")
+    return f"population of the row's {', '.join(parts)} (table populations)"
+
+
+def _metadata(
+    con: Any, fields: list[str], unit: Unit, basis: PeriodBasis, source: str | None
+) -> dict[str, Any]:
+    """Unit, period basis, ICCS roll-up gaps and completeness of the fields asked for."""
+    meta: dict[str, Any] = {
+        "unit": unit.value,
+        "unit_definition": UNIT_DEFINITIONS[unit],
+        "unit_key": list(UNIT_KEY[unit]),
+        "by": fields,
+        "source_filter": source,
+        "units_in_scope": int(distinct_units(con, unit, source).to_pyarrow().as_py()),
+        "counting_rule": "a unit counts once per distinct combination of the fields, so "
+        "with offence or victim fields the counts can add up to more than units_in_scope",
+        "blank_cells": "a blank (NULL) field value means no value: not recorded, no such "
+        "record (e.g. no victim), or an offence not coded that deep in ICCS",
+    }
+    incidents = con.table("incidents")
+    if source is not None:
+        incidents = incidents.filter(incidents.source == source)
+    if any(FIELDS[f].is_period for f in fields):
+        column = PERIOD_COLUMN[basis]
+        meta["period_basis"] = basis.value
+        meta["period_date"] = column
+        meta["incidents_without_period_date"] = int(
+            incidents[column].isnull().sum().to_pyarrow().as_py() or 0
+        )
+    else:
+        meta["period_basis"] = basis.value
+        meta["period_date"] = None
+    iccs = [f for f in fields if f in ICCS_LENGTH]
+    if iccs:
+        meta["iccs"] = _iccs_metadata(con, iccs, source)
+    if any(FIELDS[f].record is Record.VICTIM for f in fields) and unit is not Unit.VICTIMS:
+        victims = con.table("victims")
+        keys = victims.select(v_source=victims.source, v_incident_id=victims.incident_id).distinct()
+        without = incidents.anti_join(
+            keys,
+            [incidents.source == keys.v_source, incidents.incident_id == keys.v_incident_id],
+        )
+        meta["incidents_without_victim_record"] = int(without.count().to_pyarrow().as_py())
+    return meta
+
+
+def _iccs_metadata(con: Any, levels: list[str], source: str | None) -> dict[str, Any]:
+    """Offences in scope, uncoded, and coded only above each requested level."""
+    offences = con.table("offences")
+    if source is not None:
+        offences = offences.filter(offences.source == source)
+    code = offences.iccs_code
+    aggs = {
+        "offences": offences.count(),
+        "uncoded": code.isnull().sum(),
+        **{lvl: (code.notnull() & (code.length() < ICCS_LENGTH[lvl])).sum() for lvl in levels},
+    }
+    row = offences.aggregate(**aggs).to_pyarrow().to_pylist()[0]
+    methods = offences.group_by("iccs_method").aggregate(n=offences.count()).to_pyarrow()
+    by_method = {
+        str(m) if m is not None else "uncoded": int(n)
+        for m, n in zip(
+            methods.column("iccs_method").to_pylist(), methods.column("n").to_pylist(), strict=True
+        )
+    }
+    return {
+        "classification": "ICCS v1.0 (UNODC 2015)",
+        "offences_in_scope": int(row["offences"]),
+        "uncoded_offences": int(row["uncoded"] or 0),
+        "coded_above_level": {lvl: int(row[lvl] or 0) for lvl in levels},
+        "coded_above_level_note": "offences coded only to a shallower ICCS level have a "
+        "blank value at the deeper levels asked for (never a guessed category)",
+        "coding_method": dict(sorted(by_method.items())),
+    }
