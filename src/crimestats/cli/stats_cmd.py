@@ -43,13 +43,17 @@ def stats(
         Path | None,
         typer.Option("--out", help="Write here (CSV/Parquet get FILE.metadata.json beside)."),
     ] = None,
+    backend: Annotated[
+        str, typer.Option("--backend", help="duckdb, or pyspark (same expressions on Spark).")
+    ] = "duckdb",
     db: DbOption = None,
 ) -> None:
     """Counts (and rates per 100,000) by any fields, with the counting unit explicit."""
     form = output_format(fmt)
     table = statistics_table(
-        db, by=by, unit=unit, rate=rate, period_basis=period_basis, source=source
-    )
+        db, by=by, unit=unit, rate=rate, period_basis=period_basis, source=source,
+        backend=backend,
+    )  # fmt: skip
     text, written = publish(table, form, out)
     if text is not None:
         sys.stdout.write(text)

@@ -25,9 +25,12 @@ def statistics_table(
     rate: bool = False,
     period_basis: str = "reported",
     source: str | None = None,
+    backend: str = "duckdb",
 ) -> StatsTable:
     """A table of counts (and rates) with its metadata; see :func:`crimestats.stats.count_table`."""
-    return count_table(db, by=by, unit=unit, rate=rate, period_basis=period_basis, source=source)
+    return count_table(
+        db, by=by, unit=unit, rate=rate, period_basis=period_basis, source=source, backend=backend
+    )
 
 
 def output_format(name: str) -> Format:

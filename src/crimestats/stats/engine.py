@@ -59,6 +59,7 @@ def count_table(
     rate: bool = False,
     period_basis: str | PeriodBasis = PeriodBasis.REPORTED,
     source: str | None = None,
+    backend: str = "duckdb",
 ) -> StatsTable:
     """Count ``unit`` in the store by the fields ``by``; optionally add rates per 100,000.
 
@@ -77,6 +78,9 @@ def count_table(
         ``reported`` (report date) or ``occurred`` (start of the occurrence window).
     source:
         count only this source.
+    backend:
+        ``duckdb`` (the store itself) or ``pyspark`` (the same Ibis expressions on a local
+        Spark session; DESIGN.md section 8).
 
     Returns
     -------
@@ -90,7 +94,6 @@ def count_table(
     >>> t.table.column_names
     ['year', 'iccs_l1', 'count']
     """
-    from crimestats.storage.reads import ibis_store
     from crimestats.storage.store import resolve_db_path
     from crimestats.version import code_version
 
@@ -98,7 +101,7 @@ def count_table(
     unit_ = _choice(unit, Unit, "--unit")
     basis = _choice(period_basis, PeriodBasis, "--period-basis")
     blocker = rate_blockers(fields) if rate else None
-    with ibis_store(db) as con:
+    with _backend(db, backend) as con:
         if source is not None:
             _check_source(con, source)
         extra = {}
@@ -129,6 +132,21 @@ def count_table(
     metadata["store"] = str(resolve_db_path(db))
     metadata["generated_by"] = code_version()
     return StatsTable(arrow, metadata)
+
+
+def _backend(db: str | os.PathLike[str] | None, backend: str) -> Any:
+    """The Ibis backend the expressions run on (a context manager)."""
+    if backend == "duckdb":
+        from crimestats.storage.reads import ibis_store
+
+        return ibis_store(db)
+    if backend == "pyspark":
+        from crimestats.storage.spark import spark_store
+
+        return spark_store(db)
+    from crimestats.errors import UsageError
+
+    raise UsageError(f"unknown backend {backend!r}", hint="use duckdb or pyspark")
 
 
 def _check_source(con: Any, source: str) -> None:

@@ -1,0 +1,70 @@
+"""The same statistics on DuckDB and on PySpark, cell for cell (DESIGN.md section 8).
+
+One Spark session for the whole module (the JVM takes seconds to start); the store is
+the bundled real data, coded to ICCS. The tables are compared exactly: same columns,
+types, rows and order.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from crimestats.services.classifying import classify
+from crimestats.services.demo import run_demo
+from crimestats.stats import count_table
+
+pytest.importorskip("pyspark", reason="the spark extra is not installed")
+
+# PySpark's own pandas/Arrow glue and py4j sockets raise deprecation and resource
+# warnings inside the library; they say nothing about crimestats, so only here they pass.
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+    pytest.mark.filterwarnings("ignore::FutureWarning"),
+    pytest.mark.filterwarnings("ignore::ResourceWarning"),
+    pytest.mark.filterwarnings("ignore::UserWarning"),
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
+]
+
+STANDARD_TABLES = [
+    {"by": ["source", "year", "iccs_l1"], "unit": "offences"},
+    {"by": ["iccs_l2", "month"], "unit": "incidents"},
+    {"by": ["source", "iccs_l3"], "unit": "incidents"},
+    {"by": ["source", "victim_sex", "victim_age_group"], "unit": "victims"},
+    {"by": ["source", "weapon", "attempted", "cyber_related"], "unit": "incidents"},
+    {"by": ["area", "quarter"], "unit": "suspects", "period_basis": "occurred"},
+    {"by": ["source", "location_type"], "unit": "offences"},
+    {"by": ["area", "year", "iccs_l1"], "unit": "incidents", "rate": True},
+]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _one_spark_session() -> Iterator[None]:
+    """Stop Spark when the module is done, and collect its sockets while warnings are off."""
+    yield
+    from crimestats.storage.spark import spark_session
+
+    spark_session().stop()
+    spark_session.cache_clear()
+    gc.collect()
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("contract") / "c.duckdb"
+    run_demo(db)
+    classify(db)
+    return db
+
+
+@pytest.mark.parametrize("spec", STANDARD_TABLES, ids=lambda s: "-".join(s["by"]))
+def test_duckdb_and_pyspark_agree(store: Path, spec: dict[str, object]) -> None:
+    on_duckdb = count_table(store, **spec)  # type: ignore[arg-type]
+    on_spark = count_table(store, backend="pyspark", **spec)  # type: ignore[arg-type]
+    assert on_duckdb.table.num_rows > 0
+    assert on_duckdb.table.schema == on_spark.table.schema
+    assert on_duckdb.table.to_pylist() == on_spark.table.to_pylist()
+    assert on_duckdb.metadata["sum_of_counts"] == on_spark.metadata["sum_of_counts"]
