@@ -31,6 +31,7 @@ def _register() -> None:
         classify_cmd,
         demo_cmd,
         iccs_cmd,
+        indicators_cmd,
         ingest_cmd,
         mse_cmd,
         quarantine_cmd,
@@ -39,8 +40,8 @@ def _register() -> None:
     )
 
     for module in (
-        store_cmd, ingest_cmd, quarantine_cmd, iccs_cmd, classify_cmd, stats_cmd, demo_cmd,
-        mse_cmd,
+        store_cmd, ingest_cmd, quarantine_cmd, iccs_cmd, classify_cmd, stats_cmd,
+        indicators_cmd, demo_cmd, mse_cmd,
     ):  # fmt: skip
         module.register(app)
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from crimestats.cli.options import DbOption
 from crimestats.cli.output import console, err_console, print_json
 from crimestats.errors import UsageError
 
@@ -149,9 +150,20 @@ def mse(
     shape: Annotated[str, typer.Option(help="auto | table | individual")] = "auto",
     html: Annotated[Path | None, typer.Option(help="write a one-page HTML report here")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="print one JSON document")] = False,
+    register_: Annotated[
+        bool,
+        typer.Option("--register", help="store the estimate for SDG 16.2.2 (needs --area, --year)"),
+    ] = False,
+    area: Annotated[str | None, typer.Option(help="area code the lists cover")] = None,
+    year: Annotated[int | None, typer.Option(help="year the lists cover")] = None,
+    db: DbOption = None,
 ) -> None:
     """Estimate the total and hidden population by multiple systems estimation."""
     _check_options(method, pthresh, bootstrap, shape)
+    if register_ and (area is None or year is None):
+        raise UsageError("--register needs --area and --year", hint="e.g. --area UK --year 2013")
+    if register_ and method == "all":
+        raise UsageError("--register stores one estimate", hint="choose one --method, not all")
     from crimestats.mse import estimate, estimate_all, read_capture_file, write_report
 
     data = read_capture_file(file, shape=shape)
@@ -175,8 +187,16 @@ def mse(
             raise UsageError(
                 f"cannot write {html}: {exc.strerror}", hint="check the folder exists"
             ) from exc
+    registered = None
+    if register_ and area is not None and year is not None:
+        from crimestats.services.indicators import register_mse
+
+        registered = register_mse(db, results[0], area=area, year=year, file=file)
     if json_out:
-        print_json([r.to_dict() for r in results] if method == "all" else results[0].to_dict())
+        doc = [r.to_dict() for r in results] if method == "all" else results[0].to_dict()
+        if registered is not None and isinstance(doc, dict):
+            doc["registered"] = registered
+        print_json(doc)
         return
     if method == "all":
         _print_all(data, results)
@@ -185,6 +205,11 @@ def mse(
     _print_warnings(results)
     if html is not None:
         console.print(f"report written to {html}")
+    if registered is not None:
+        console.print(
+            f"registered as the SDG 16.2.2 estimate of area {area} in {year} "
+            f"({'replacing the earlier one' if registered['replaced'] else 'new'})"
+        )
 
 
 def register(app: typer.Typer) -> None:

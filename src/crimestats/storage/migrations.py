@@ -189,6 +189,27 @@ MIGRATIONS: Final[tuple[tuple[int, str, str], ...]] = (
         );
         """,
     ),
+    (
+        3,
+        "registered multiple systems estimates (SDG 16.2.2 hidden victims)",
+        """
+        -- one row per registered MSE result: what 'crimestats mse --register' stored
+        CREATE TABLE mse_estimates (
+            area_code   VARCHAR NOT NULL,
+            year        INTEGER NOT NULL,
+            method      VARCHAR NOT NULL,
+            observed    BIGINT NOT NULL,
+            total       DOUBLE,
+            hidden      DOUBLE,
+            ci_low      DOUBLE,
+            ci_high     DOUBLE,
+            terms       VARCHAR NOT NULL,
+            source_file VARCHAR NOT NULL,
+            file_sha256 VARCHAR NOT NULL,
+            created_at  TIMESTAMP NOT NULL
+        );
+        """,
+    ),
 )
 """(version, what it does, DDL) in the order they apply."""
 

@@ -1,0 +1,72 @@
+"""``crimestats indicators`` and ``crimestats attrition``: SDG 16 indicators and the
+justice-system flow, as CSV or JSON (see ``docs/indicators.md``)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from crimestats.cli.options import DbOption
+from crimestats.cli.output import console
+from crimestats.errors import UsageError
+from crimestats.services.statistics import output_format, publish
+from crimestats.stats import Format, StatsTable
+
+FormatOption = Annotated[str, typer.Option("--format", help="csv or json.")]
+OutOption = Annotated[
+    Path | None, typer.Option("--out", help="Write here (CSV gets FILE.metadata.json beside).")
+]
+SourceOption = Annotated[str | None, typer.Option("--source", help="Only this source.")]
+
+
+def _emit(table: StatsTable, fmt: str, out: Path | None) -> None:
+    form = output_format(fmt)
+    if form is Format.PARQUET:
+        raise UsageError("--format parquet is not offered here", hint="use csv or json")
+    text, written = publish(table, form, out)
+    if text is not None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    console.print(f"wrote {', '.join(str(p) for p in written)} ({table.table.num_rows} rows)")
+
+
+def indicators(
+    fmt: FormatOption = "csv",
+    out: OutOption = None,
+    area: Annotated[
+        str | None,
+        typer.Option(
+            "--area",
+            help="Territory the sources cover: its population is the denominator of the rates.",
+        ),
+    ] = None,
+    source: SourceOption = None,
+    db: DbOption = None,
+) -> None:
+    """SDG 16.1.1, 16.2.2, 16.3.2 and shares; what cannot be computed says why."""
+    from crimestats.services.indicators import indicators_table
+
+    _emit(indicators_table(db, area=area, source=source), fmt, out)
+
+
+def attrition(
+    by: Annotated[str, typer.Option("--by", help="iccs_l1 or iccs_l2.")] = "iccs_l1",
+    fmt: FormatOption = "csv",
+    out: OutOption = None,
+    source: SourceOption = None,
+    db: DbOption = None,
+) -> None:
+    """Recorded incidents per ICCS category and the share reaching each justice stage."""
+    from crimestats.services.indicators import attrition as attrition_service
+
+    _emit(attrition_service(db, by=by, source=source), fmt, out)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach ``indicators`` and ``attrition``."""
+    app.command("indicators")(indicators)
+    app.command("attrition")(attrition)
