@@ -69,6 +69,15 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
             failed.append("iccs")
 
+    stats_rows = min(args.rows, int(os.environ.get("CRIMESTATS_BENCH_STATS_ROWS", "2000000")))
+    print(f"\n== statistics tables ({stats_rows:,} rows; $CRIMESTATS_BENCH_STATS_ROWS) ==")
+    try:
+        bench_stats = importlib.import_module("bench_stats")
+        bench_stats.main(stats_rows, workdir=args.workdir)
+    except Exception:  # noqa: BLE001
+        traceback.print_exc()
+        failed.append("stats")
+
     if failed:
         print(f"\nbenchmarks that failed to run: {', '.join(failed)}")
     if missed:

@@ -35,13 +35,14 @@ def _register() -> None:
         ingest_cmd,
         mse_cmd,
         quarantine_cmd,
+        series_cmd,
         stats_cmd,
         store_cmd,
     )
 
     for module in (
         store_cmd, ingest_cmd, quarantine_cmd, iccs_cmd, classify_cmd, stats_cmd,
-        indicators_cmd, demo_cmd, mse_cmd,
+        indicators_cmd, series_cmd, demo_cmd, mse_cmd,
     ):  # fmt: skip
         module.register(app)
 
