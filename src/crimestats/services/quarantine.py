@@ -41,9 +41,9 @@ def quarantined_rows(
         q = con.table("quarantine")
         if source:
             q = q.filter(q.source == source)
-        frame = q.order_by(["ingest_id", "row_number"]).to_pandas()
+        records = q.order_by(["ingest_id", "row_number"]).to_pyarrow().to_pylist()
     rows = []
-    for rec in frame.to_dict("records"):
+    for rec in records:
         codes, problems, fixes = _explain(rec["reasons"])
         rows.append(
             {

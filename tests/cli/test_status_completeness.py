@@ -1,0 +1,27 @@
+"""Completeness in ``status``: missing months and late reports, against a file made by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from crimestats.services.ingesting import ingest_files
+from crimestats.services.status import store_status
+
+
+def test_missing_months_and_late_reports(tmp_path: Path) -> None:
+    rows = [
+        "incident_id,reported_date,occurred_start,national_label",
+        "A,2024-01-10,2024-01-09,Theft",  # 1 day
+        "B,2024-01-20,2023-11-01,Fraud",  # 80 days: late
+        "C,2024-04-02,2024-03-31,Theft",  # 2 days; February and March have nothing
+        "D,2024-04-03,,Theft",  # occurrence unknown: not in the late-report base
+    ]
+    path = tmp_path / "s.csv"
+    path.write_text("\n".join(rows) + "\n")
+    db = tmp_path / "s.duckdb"
+    ingest_files([path], source="s", db=db)
+    info = store_status(db)["sources"]["s"]
+    assert info["missing_months"] == ["2024-02", "2024-03"]
+    assert info["late_reports"]["incidents"] == 1
+    assert info["late_reports"]["share_of_known"] == round(1 / 3, 4)
+    assert info["blank_share"]["occurred_start"] == 0.25
