@@ -2,7 +2,9 @@
 
 How it decides (DESIGN.md section 4, step 2):
 
-1. Text is normalised (:mod:`crimestats.iccs.text`) and turned into TF-IDF features:
+1. Text is normalised (:mod:`crimestats.iccs.text`), Spanish, Portuguese and French
+   legal terms get their English equivalents appended (``with_glossary``), and the
+   result is turned into TF-IDF features:
    word 1-2-grams and character 3-5-grams within word boundaries, which carry Spanish
    and English stems, plurals and police abbreviations across sources.
 2. Two scorers vote, with equal weight:
@@ -39,14 +41,14 @@ from crimestats.domain.enums import IccsMethod
 from crimestats.errors import UsageError
 from crimestats.iccs.classification import load_classification
 from crimestats.iccs.correspondence import CorrespondenceTable, load_bundled
-from crimestats.iccs.text import normalise
+from crimestats.iccs.text import load_glossary, with_glossary
 from crimestats.iccs.training import Example, default_examples
 
 if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-MODEL_VERSION = "1"
+MODEL_VERSION = "2"
 """Bump when the model changes, so cached models are refitted."""
 
 GENERIC_SOURCES = frozenset({"iccs", "iccs_index", "vocabulary"})
@@ -207,8 +209,9 @@ class Autocoder:
             raise UsageError("the autocoder needs training examples", hint="pass some")
         from crimestats.iccs._features import TextFeatures
 
-        features = TextFeatures().fit([normalise(e.text) for e in examples])
-        vectors = features.transform([normalise(e.text) for e in examples])
+        normal = [with_glossary(e.text) for e in examples]
+        features = TextFeatures().fit(normal)
+        vectors = features.transform(normal)
         self._scorer = _Scorer(features, vectors, examples, self.neighbours)
         self.n_examples = len(examples)
         self._nodes_setup()
@@ -294,7 +297,8 @@ class Autocoder:
         ``table`` defaults to every bundled correspondence table. With ``cache`` the
         fitted model is kept in the user cache directory (``$CRIMESTATS_CACHE_DIR``, or
         ``$XDG_CACHE_HOME/crimestats``, or ``~/.cache/crimestats``), keyed by a hash of
-        the training data, so the next run loads it instead of fitting (about 15 s).
+        the training data, the model version and the glossary, so the next run loads it
+        instead of fitting (about 15 s).
         """
         examples = default_examples(table if table is not None else load_bundled())
         key = _data_hash(examples)
@@ -331,7 +335,7 @@ class Autocoder:
         """Calibrated probability of every ICCS code (columns) for each text (rows)."""
         scorer = self._require()
         probs, _ = scorer.scores(
-            scorer.features.transform([normalise(t) for t in texts]), self.temperature
+            scorer.features.transform([with_glossary(t) for t in texts]), self.temperature
         )
         return list(self._nodes), self._calibrate(probs @ self._up)
 
@@ -343,14 +347,17 @@ class Autocoder:
         for level, iso in self._calibration.items():
             cols = self._node_level == level
             block = agg[:, cols]
-            out[:, cols] = iso.predict(block.ravel()).reshape(block.shape)
+            # Isotonic maps are step functions: two codes can tie after calibration. A
+            # vanishing share of the raw score breaks the tie in favour of the code the
+            # model itself preferred (otherwise the lower code number would win).
+            out[:, cols] = iso.predict(block.ravel()).reshape(block.shape) + 1e-9 * block
         return out
 
     def _code_distinct(self, texts: Sequence[str]) -> list[Coding]:
         import numpy as np
 
         scorer = self._require()
-        normal = [normalise(t) for t in texts]
+        normal = [with_glossary(t) for t in texts]
         queries = scorer.features.transform(normal)
         probs, nearest = scorer.scores(queries, self.temperature)
         cal = self._calibrate(probs @ self._up)
@@ -424,7 +431,9 @@ def _size(level: int) -> int:
 def _data_hash(examples: Sequence[Example]) -> str:
     import sklearn
 
-    digest = hashlib.sha256(f"{MODEL_VERSION}|{sklearn.__version__}".encode())
+    digest = hashlib.sha256(
+        f"{MODEL_VERSION}|{sklearn.__version__}|{load_glossary().digest}".encode()
+    )
     for e in examples:
         digest.update(f"{e.text}\t{e.code}\t{e.source}\t{e.weight}\n".encode())
     return digest.hexdigest()[:16]

@@ -10,12 +10,25 @@ spelled out, and digits and punctuation reduced to spaces.
 The abbreviation list is short and general on purpose: it holds the contractions of US
 and UK police code tables (e.g. Chicago IUCR secondary descriptions, NYPD PD code
 descriptions), not words of any one test file. Extend it when a new source uses others.
+
+:func:`with_glossary` is what the autocoder featurises: the normalised text followed by
+the English equivalents of the Spanish, Portuguese and French criminal-law words and
+phrases it contains ("hurto simple" -> "hurto simple theft"), from the hand-written
+glossary in ``data/iccs_glossary``. The original words stay, so a source with its own
+table still teaches the model its language; the English lets a text in a language the
+model has few examples of meet the English training text.
 """
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
 import re
 import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 ABBREVIATIONS: dict[str, str] = {
     "agg": "aggravated",
@@ -94,3 +107,108 @@ def normalise(text: str) -> str:
         for piece in raw.replace("/", " ").split():
             words.append(ABBREVIATIONS.get(piece, piece.replace("&", " and ").strip()))
     return " ".join(w for w in " ".join(words).split() if w)
+
+
+_FOLD_NON_WORD = re.compile(r"[^a-z]+")
+
+AMBIGUOUS_TERMS: frozenset[str] = frozenset(
+    {
+        "viol", "outrage", "injure", "injures", "deal", "violence", "menace",
+        "menaces", "degradation", "destruction", "infanticide", "parricide", "pickpocket",
+        "tentative", "rebellion", "domicile", "munitions", "sequestration", "concussion",
+        "brigandage", "coups", "racket", "squat", "tags", "rapt", "marihuana",
+    }
+)  # fmt: skip
+"""One-word glossary terms that are also English words or police abbreviations ("VIOL" is
+"violation" in US code tables, French "viol" is rape; "violence" is English and French):
+they are translated only in a text that shows another sign of being Spanish, Portuguese or
+French (another glossary term, or a function word of those languages), so English text
+passes through :func:`with_glossary` unchanged."""
+
+_ROMANCE_MARKERS: frozenset[str] = frozenset(
+    {
+        "de", "del", "la", "el", "los", "las", "con", "por", "para", "sin", "y",
+        "da", "das", "dos", "em", "sem", "ao", "pelo", "pela", "du", "le", "les", "des",
+        "avec", "sur", "et", "sans", "au", "aux", "une", "un", "d", "l",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Glossary:
+    """Folded es/pt/fr terms (as token tuples) and their English, ready for matching."""
+
+    english: dict[tuple[str, ...], str]
+    longest: int
+    digest: str
+
+
+def _fold_tokens(text: str) -> list[str]:
+    """Accent- and case-folded letter runs, without abbreviation expansion."""
+    folded = strip_accents(text.replace("º", " ").replace("ª", " ")).casefold()
+    return _FOLD_NON_WORD.sub(" ", folded).split()
+
+
+@cache
+def load_glossary() -> Glossary:
+    """The bundled legal-term glossary (``data/iccs_glossary/glossary.csv``), read once.
+
+    Terms are matched on accent- and case-folded words *before* abbreviation expansion,
+    so that e.g. French "viol" is not first read as "violation". A term found in more
+    than one language (Spanish and Portuguese "homicidio") gets all its English
+    renderings.
+    """
+    resource = resources.files("crimestats") / "data" / "iccs_glossary" / "glossary.csv"
+    raw = resource.read_text(encoding="utf-8")
+    merged: dict[tuple[str, ...], dict[str, None]] = {}
+    for row in csv.DictReader(io.StringIO(raw)):
+        key = tuple(_fold_tokens(row["term"]))
+        rendering = " ".join(row["english"].casefold().split())
+        if key and rendering:
+            merged.setdefault(key, {})[rendering] = None
+    english = {key: " ".join(renderings) for key, renderings in merged.items()}
+    longest = max((len(key) for key in english), default=0)
+    return Glossary(english, longest, hashlib.sha256(raw.encode()).hexdigest()[:16])
+
+
+def glossary_english(text: str) -> str:
+    """English equivalents of the glossary terms in ``text``, longest match first.
+
+    >>> glossary_english("Robo con violencia o intimidación")
+    'robbery with violence or threat'
+    >>> glossary_english("Theft of a pedal cycle")
+    ''
+    """
+    glossary = load_glossary()
+    tokens = _fold_tokens(text)
+    found: list[str] = []
+    ambiguous: list[str] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        for size in range(min(glossary.longest, n - i), 0, -1):
+            key = tuple(tokens[i : i + size])
+            english = glossary.english.get(key)
+            if english is not None:
+                (ambiguous if size == 1 and key[0] in AMBIGUOUS_TERMS else found).append(english)
+                i += size
+                break
+        else:
+            i += 1
+    if ambiguous and (found or not _ROMANCE_MARKERS.isdisjoint(tokens)):
+        found.extend(ambiguous)
+    return " ".join(dict.fromkeys(found))
+
+
+def with_glossary(text: str) -> str:
+    """:func:`normalise`, followed by the English of any es/pt/fr legal terms in ``text``.
+
+    This is the form the autocoder learns from and codes; English text passes unchanged.
+
+    >>> with_glossary("Hurto simple")
+    'hurto simple theft'
+    >>> with_glossary("AGG PO HANDS NO/MIN INJURY")
+    'aggravated police officer hands no min injury'
+    """
+    base = normalise(text)
+    extra = glossary_english(text)
+    return f"{base} {normalise(extra)}" if extra and base else base

@@ -1,0 +1,152 @@
+"""The es/pt/fr legal-term glossary: its file, how it is applied, and what it buys."""
+
+from __future__ import annotations
+
+import csv
+import io
+from importlib import resources
+
+import pytest
+
+from crimestats.iccs import Autocoder
+from crimestats.iccs import autocoder as autocoder_module
+from crimestats.iccs.correspondence import load_bundled
+from crimestats.iccs.text import (
+    AMBIGUOUS_TERMS,
+    Glossary,
+    glossary_english,
+    load_glossary,
+    normalise,
+    strip_accents,
+    with_glossary,
+)
+from crimestats.iccs.training import Example, iccs_examples, index_examples
+
+
+def _rows() -> list[dict[str, str]]:
+    resource = resources.files("crimestats") / "data" / "iccs_glossary" / "glossary.csv"
+    return list(csv.DictReader(io.StringIO(resource.read_text(encoding="utf-8"))))
+
+
+def test_glossary_file_is_well_formed() -> None:
+    rows = _rows()
+    assert len(rows) >= 300
+    assert set(rows[0]) == {"language", "term", "english"}
+    assert {r["language"] for r in rows} == {"es", "pt", "fr"}
+    seen: set[tuple[str, str]] = set()
+    for row in rows:
+        term, english = row["term"], row["english"]
+        assert english.strip(), row
+        # folded as the matcher folds text: no accents, lower case, letters and spaces
+        assert term == " ".join(strip_accents(term).casefold().split()), row
+        assert all(part.isascii() and part.isalpha() for part in term.split()), row
+        assert (row["language"], term) not in seen, f"duplicate term {row}"
+        seen.add((row["language"], term))
+
+
+def test_glossary_is_loaded_once() -> None:
+    assert load_glossary() is load_glossary()
+    assert load_glossary().longest >= 3
+
+
+@pytest.mark.parametrize(
+    ("text", "english"),
+    [
+        ("Robo con violencia o intimidación", "robbery"),
+        ("ROUBO A MÃO ARMADA", "armed robbery"),
+        ("Hurto", "theft"),
+        ("furto qualificado", "theft"),
+        ("Homicídio culposo", "manslaughter"),
+        ("Coups et blessures volontaires", "assault"),
+        ("Lesões corporais", "assault"),
+        ("Ameaças", "threat"),
+        ("Estelionato", "fraud"),
+        ("Escroqueries", "fraud"),
+        ("Trafic de stupéfiants", "drug trafficking"),
+        ("Receptação", "handling stolen goods"),
+        ("Recel", "handling stolen goods"),
+        ("Cohecho", "bribery"),
+        ("Conduite en état d'ivresse", "drunk driving"),
+        ("Conducir en estado de ebriedad", "drunk driving"),
+        ("Traite des êtres humains", "trafficking in persons"),
+        ("Violencia intrafamiliar", "domestic violence"),
+        ("Viols sur des mineurs", "rape"),
+    ],
+)
+def test_terms_get_their_english(text: str, english: str) -> None:
+    assert english in glossary_english(text)
+    out = with_glossary(text)
+    assert out.startswith(normalise(text) + " ")
+    assert english in out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "AGG PO HANDS NO/MIN INJURY",
+        "VIOL ORDER OF PROTECTION",  # "viol" is a US abbreviation, not French "rape"
+        "TAX EVASION",  # English "evasion" is not an escape from custody
+        "Theft of a pedal cycle",
+        "Violence and sexual offences",
+        "",
+        "   ",
+    ],
+)
+def test_english_text_passes_unchanged(text: str) -> None:
+    assert with_glossary(text) == normalise(text)
+
+
+def test_english_training_text_is_not_translated() -> None:
+    """ICCS's text, its index, the English vocabulary and the English police tables."""
+    resource = resources.files("crimestats") / "data" / "iccs_vocabulary" / "vocabulary.csv"
+    vocabulary = csv.DictReader(io.StringIO(resource.read_text(encoding="utf-8")))
+    english = [e.text for e in (*iccs_examples(), *index_examples())]
+    english += [row["term"] for row in vocabulary if row["language"] == "en"]
+    english += [entry.national_label for entry in load_bundled().without("chile")]
+    changed = [t for t in english if with_glossary(t) != normalise(t)]
+    assert len(english) > 4000
+    assert changed == []
+
+
+def test_ambiguous_terms_need_a_romance_context() -> None:
+    assert all((term,) in load_glossary().english for term in AMBIGUOUS_TERMS)
+    assert "rape" not in with_glossary("VIOL")
+    assert "rape" in with_glossary("Viol sur personne vulnérable")
+    assert "escape" in with_glossary("Evasión de detenidos")
+
+
+def test_cache_key_changes_with_the_glossary(monkeypatch: pytest.MonkeyPatch) -> None:
+    examples = [Example("hurto", "0502", "vocabulary")]
+    before = autocoder_module._data_hash(examples)
+    monkeypatch.setattr(
+        autocoder_module, "load_glossary", lambda: Glossary({("x",): "y"}, 1, "different")
+    )
+    assert autocoder_module._data_hash(examples) != before
+
+
+@pytest.mark.parametrize(
+    ("text", "section"),
+    [
+        ("robo con violencia", "04"),
+        ("roubo", "04"),
+        ("roubo a transeunte", "04"),
+        ("vol avec violence", "04"),
+        ("homicidio", "01"),
+        ("homicídio qualificado", "01"),
+        ("meurtre", "01"),
+        ("escroquerie", "07"),
+        ("estelionato", "07"),
+        ("furto", "05"),
+        ("cambriolage", "05"),
+        ("tráfico de entorpecentes", "06"),
+        ("trafic de stupéfiants", "06"),
+        ("estupro", "03"),
+        ("agression sexuelle", "03"),
+    ],
+)
+def test_foreign_offences_code_to_the_right_section(
+    autocoder: Autocoder, text: str, section: str
+) -> None:
+    coding = autocoder.code_text(text)
+    assert coding.code is not None
+    assert coding.code[:2] == section, coding
