@@ -28,6 +28,21 @@ def write_flat(path: Path, rows: list[dict[str, Any]], fields: list[str] | None 
     return path
 
 
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled real data, loaded and coded to ICCS once per session.
+
+    Shared by every test that only reads it; a test that changes a store builds its own.
+    """
+    from crimestats.services.classifying import classify
+    from crimestats.services.demo import run_demo
+
+    store = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    run_demo(store)
+    classify(store)
+    return store
+
+
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     """A path for a fresh store."""
@@ -71,3 +86,13 @@ def base_row(**overrides: Any) -> dict[str, Any]:
     }
     row.update(overrides)
     return row
+
+
+def run_cli(*args: str) -> tuple[int, str, BaseException | None]:
+    """Run the real ``crimestats`` Typer app in-process: (exit code, stdout, exception)."""
+    from typer.testing import CliRunner
+
+    from crimestats.cli.app import app
+
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.exception

@@ -13,8 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from crimestats.services.classifying import classify
-from crimestats.services.demo import run_demo
 from crimestats.stats import count_table
 
 pytest.importorskip("pyspark", reason="the spark extra is not installed")
@@ -53,11 +51,9 @@ def _one_spark_session() -> Iterator[None]:
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("contract") / "c.duckdb"
-    run_demo(db)
-    classify(db)
-    return db
+def store(demo_db: Path) -> Path:
+    """The session's bundled-data store (read only here)."""
+    return demo_db
 
 
 @pytest.mark.parametrize("spec", STANDARD_TABLES, ids=lambda s: "-".join(s["by"]))

@@ -1,4 +1,4 @@
-"""``crimestats mse`` through a local Typer app (the lead registers it in cli/app.py)."""
+"""``crimestats mse`` through the real crimestats app, in-process."""
 
 from __future__ import annotations
 
@@ -6,30 +6,16 @@ import json
 from pathlib import Path
 
 import pytest
-import typer
-from typer.testing import CliRunner
+from tests.conftest import run_cli
 
-from crimestats.cli.mse_cmd import register
 from crimestats.errors import CrimestatsError, FileRefusedError, NotFoundError, UsageError
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "mse"
 UK5 = str(DATA / "UKdat_5.csv")
 
 
-def _app() -> typer.Typer:
-    app = typer.Typer()
-
-    @app.callback()
-    def _root() -> None:
-        """Stands in for the crimestats app, which has many commands."""
-
-    register(app)
-    return app
-
-
 def _run(*args: str) -> tuple[int, str, BaseException | None]:
-    result = CliRunner().invoke(_app(), ["mse", *args])
-    return result.exit_code, result.stdout, result.exception
+    return run_cli("mse", *args)
 
 
 def test_json_stepwise_has_the_published_uk_figure() -> None:

@@ -1,34 +1,20 @@
-"""``crimestats series`` through a local Typer app (the lead registers it in cli/app.py)."""
+"""``crimestats series`` through the real crimestats app, in-process."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-import typer
-from typer.testing import CliRunner
+from tests.conftest import run_cli
 
-from crimestats.cli.series_cmd import register
 from crimestats.errors import NotFoundError, UsageError
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "series"
 CTS = str(DATA / "cts_subset.csv")
 
 
-def _app() -> typer.Typer:
-    app = typer.Typer()
-
-    @app.callback()
-    def _root() -> None:
-        """Stands in for the crimestats app, which has many commands."""
-
-    register(app)
-    return app
-
-
 def _run(*args: str) -> tuple[int, str, BaseException | None]:
-    result = CliRunner().invoke(_app(), ["series", *args])
-    return result.exit_code, result.stdout, result.exception
+    return run_cli("series", *args)
 
 
 def test_load_then_reproduce_json(db: Path) -> None:

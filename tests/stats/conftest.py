@@ -9,18 +9,7 @@ import duckdb
 import pytest
 from tests.conftest import write_flat
 
-from crimestats.services.classifying import classify
-from crimestats.services.demo import run_demo
 from crimestats.services.ingesting import ingest_files
-
-
-@pytest.fixture(scope="session")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled real data, loaded and coded to ICCS (shared: tests only read it)."""
-    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    run_demo(db)
-    classify(db)
-    return db
 
 
 def sql(db: Path, query: str) -> list[tuple[Any, ...]]:

@@ -3,35 +3,19 @@ justice-system flow, as CSV or JSON (see ``docs/indicators.md``)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from crimestats.cli.options import DbOption
-from crimestats.cli.output import console
-from crimestats.errors import UsageError
-from crimestats.services.statistics import output_format, publish
-from crimestats.stats import Format, StatsTable
+from crimestats.cli.table_output import emit_table
 
 FormatOption = Annotated[str, typer.Option("--format", help="csv or json.")]
 OutOption = Annotated[
     Path | None, typer.Option("--out", help="Write here (CSV gets FILE.metadata.json beside).")
 ]
 SourceOption = Annotated[str | None, typer.Option("--source", help="Only this source.")]
-
-
-def _emit(table: StatsTable, fmt: str, out: Path | None) -> None:
-    form = output_format(fmt)
-    if form is Format.PARQUET:
-        raise UsageError("--format parquet is not offered here", hint="use csv or json")
-    text, written = publish(table, form, out)
-    if text is not None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    console.print(f"wrote {', '.join(str(p) for p in written)} ({table.table.num_rows} rows)")
 
 
 def indicators(
@@ -50,7 +34,7 @@ def indicators(
     """SDG 16.1.1, 16.2.2, 16.3.2 and shares; what cannot be computed says why."""
     from crimestats.services.indicators import indicators_table
 
-    _emit(indicators_table(db, area=area, source=source), fmt, out)
+    emit_table(indicators_table(db, area=area, source=source), fmt, out, parquet=False)
 
 
 def attrition(
@@ -63,7 +47,7 @@ def attrition(
     """Recorded incidents per ICCS category and the share reaching each justice stage."""
     from crimestats.services.indicators import attrition as attrition_service
 
-    _emit(attrition_service(db, by=by, source=source), fmt, out)
+    emit_table(attrition_service(db, by=by, source=source), fmt, out, parquet=False)
 
 
 def register(app: typer.Typer) -> None:

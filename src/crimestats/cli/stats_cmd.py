@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -10,11 +9,11 @@ import typer
 
 from crimestats.cli.options import DbOption
 from crimestats.cli.output import console, print_json
+from crimestats.cli.table_output import emit_table
 from crimestats.services.statistics import (
     ingest_areas,
     ingest_population,
     output_format,
-    publish,
     statistics_table,
 )
 from crimestats.stats.fields import FIELDS
@@ -49,17 +48,12 @@ def stats(
     db: DbOption = None,
 ) -> None:
     """Counts (and rates per 100,000) by any fields, with the counting unit explicit."""
-    form = output_format(fmt)
+    output_format(fmt)  # a bad --format fails before any work
     table = statistics_table(
         db, by=by, unit=unit, rate=rate, period_basis=period_basis, source=source,
         backend=backend,
     )  # fmt: skip
-    text, written = publish(table, form, out)
-    if text is not None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    console.print(f"wrote {', '.join(str(p) for p in written)} ({table.table.num_rows} rows)")
+    emit_table(table, fmt, out)
 
 
 def ingest_population_cmd(

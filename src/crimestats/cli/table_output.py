@@ -1,0 +1,24 @@
+"""Writing a statistics table the way every table command does: stdout or ``--out``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from crimestats.cli.output import console
+from crimestats.errors import UsageError
+from crimestats.services.statistics import output_format, publish
+from crimestats.stats import Format, StatsTable
+
+
+def emit_table(table: StatsTable, fmt: str, out: Path | None, *, parquet: bool = True) -> None:
+    """CSV/JSON to stdout, or the table (and its metadata beside it) to ``out``."""
+    form = output_format(fmt)
+    if form is Format.PARQUET and not parquet:
+        raise UsageError("--format parquet is not offered here", hint="use csv or json")
+    text, written = publish(table, form, out)
+    if text is not None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    console.print(f"wrote {', '.join(str(p) for p in written)} ({table.table.num_rows} rows)")
