@@ -12,7 +12,11 @@ the builtin exception it resembles, so callers that already catch ``ValueError``
     ├── FileRefusedError(ValueError)    an input file cannot be loaded at all (nothing loaded)
     ├── StoreError(RuntimeError)        the store cannot be opened, migrated or written
     │   └── StoreLockedError            another process holds the store
-    └── NotFoundError(LookupError)      a named thing (file, source, code) does not exist
+    ├── NotFoundError(LookupError)      a named thing (file, source, code) does not exist
+    ├── MaskingError(ValueError)        points cannot be masked as asked (geomask)
+    └── ProtectionError(RuntimeError)   disclosure control could not be completed
+        ├── SuppressionError            the suppression model was not solved within limits
+        └── AuditError                  the attacker's linear program could not be solved
 
 Row-level problems are *not* exceptions: they are data (``crimestats.validation``),
 gathered into a report, and rows with errors go to quarantine.
@@ -73,12 +77,32 @@ class NotFoundError(CrimestatsError, LookupError):
         return CrimestatsError.__str__(self)
 
 
+class MaskingError(CrimestatsError, ValueError):
+    """Points cannot be masked as asked (bad coordinates, too few locations, bad k)."""
+
+
+class ProtectionError(CrimestatsError, RuntimeError):
+    """Disclosure control could not be completed: nothing may be published from it."""
+
+
+class SuppressionError(ProtectionError):
+    """The suppression model could not be solved within its limits."""
+
+
+class AuditError(ProtectionError):
+    """The attacker's linear program could not be solved (a solver failure, not a leak)."""
+
+
 __all__ = [
+    "AuditError",
     "CrimestatsError",
     "FileRefusedError",
     "MappingError",
+    "MaskingError",
     "NotFoundError",
+    "ProtectionError",
     "StoreError",
     "StoreLockedError",
+    "SuppressionError",
     "UsageError",
 ]

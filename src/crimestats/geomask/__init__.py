@@ -20,6 +20,7 @@ casting, :class:`AreaIndex`). See docs/geographic-masking.md.
 
 from __future__ import annotations
 
+from crimestats.errors import MaskingError
 from crimestats.geomask.areas import (
     AreaIndex,
     areas_from_geojson,
@@ -28,7 +29,7 @@ from crimestats.geomask.areas import (
     signed_area,
 )
 from crimestats.geomask.hexagons import HexAggregation, aggregate_to_h3
-from crimestats.geomask.points import MaskingError, as_latlon, haversine_m
+from crimestats.geomask.points import as_latlon, haversine_m
 from crimestats.geomask.report import MaskingReport
 from crimestats.geomask.snapping import (
     AreaOfPoint,

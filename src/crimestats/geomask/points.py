@@ -14,7 +14,7 @@ from typing import TypeAlias
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from crimestats.errors import CrimestatsError
+from crimestats.errors import MaskingError
 
 Points: TypeAlias = Iterable[Sequence[float]] | ArrayLike
 """``(lat, lon)`` pairs, an ``(n, 2)`` array, or a pair of arrays ``(lats, lons)``."""
@@ -23,15 +23,6 @@ FloatArray: TypeAlias = NDArray[np.float64]
 
 EARTH_RADIUS_M = 6_371_008.8
 """Mean Earth radius (IUGG), metres; the radius h3 uses too."""
-
-
-class MaskingError(CrimestatsError, ValueError):
-    """Geographic masking was asked for something it cannot do safely.
-
-    Raised for bad parameters (``min_sources=1``), coordinates that are not WGS84
-    degrees, and any check of the guarantees that fails; never for a point that is
-    merely suppressed (that is counted in the :class:`~crimestats.geomask.MaskingReport`).
-    """
 
 
 def as_latlon(points: Points) -> tuple[FloatArray, FloatArray]:

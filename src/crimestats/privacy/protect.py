@@ -1,0 +1,219 @@
+"""Protect a table for publication: threshold rule plus secondary suppression, or rounding.
+
+Why: one entry point that applies the release's disclosure method, audits the result and
+returns both the publishable numbers and a report for the release metadata (DESIGN.md
+section 6). :func:`protect_table` takes a numpy array of interior cells;
+:func:`protect_rows` takes rows like crimestats' statistics tables (fields plus
+``count``) and returns them with a ``status`` column (``published``, ``primary``,
+``secondary`` or ``rounded``) and ``None`` for withheld counts, margins appended.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from crimestats.errors import UsageError
+from crimestats.privacy.audit import AuditReport, audit
+from crimestats.privacy.rounding import DEFAULT_BASE, controlled_round
+from crimestats.privacy.secondary import Method, Objective, secondary_suppression
+from crimestats.privacy.tables import FullTable, with_margins
+from crimestats.privacy.threshold import DEFAULT_THRESHOLD, check_threshold, primary_mask
+
+Protection = Literal["suppress", "round"]
+DEFAULT_TOTAL_LABEL = "Total"
+
+
+@dataclass(frozen=True)
+class ProtectedTable:
+    """A protected full table (interior and margins) and how it was protected.
+
+    Attributes
+    ----------
+    table : FullTable
+        The true counts with margins (never publish these).
+    published : ndarray of object
+        The full table as published: ints, or ``None`` where withheld.
+    status : ndarray of str
+        ``published``, ``primary``, ``secondary`` or ``rounded`` per cell.
+    parameters : dict
+        The method and its parameters, for release metadata.
+    audit : AuditReport or None
+        Attacker intervals of suppressed cells (``None`` when rounding or not audited).
+    """
+
+    table: FullTable
+    published: NDArray[np.object_]
+    status: NDArray[np.str_]
+    parameters: dict[str, Any]
+    audit: AuditReport | None
+
+    def metadata(self) -> dict[str, Any]:
+        """The disclosure-control record for ``datapackage.json`` (no true counts)."""
+        record: dict[str, Any] = dict(self.parameters)
+        for name in ("primary", "secondary"):
+            record[f"{name}_cells"] = int((self.status == name).sum())
+        if self.audit is not None:
+            record["audit"] = self.audit.to_dict()
+        return record
+
+
+def protect_table(
+    interior: ArrayLike,
+    *,
+    protection: Protection = "suppress",
+    threshold: int = DEFAULT_THRESHOLD,
+    protection_width: float | None = None,
+    objective: Objective = "total",
+    method: Method = "auto",
+    milp_max_cells: int | None = None,
+    base: int = DEFAULT_BASE,
+    run_audit: bool = True,
+    keep_suppressed: ArrayLike | None = None,
+) -> ProtectedTable:
+    """Protect a 1-, 2- or 3-D table of counts given as its interior cells.
+
+    Parameters
+    ----------
+    interior : array_like of non-negative int
+        The interior cells; margins are computed here.
+    protection : {"suppress", "round"}
+        Threshold rule with secondary suppression, or controlled rounding to ``base``.
+    threshold : int
+        Counts in ``1..threshold`` are primary-suppressed (default 3; zeros published).
+    protection_width : float, optional
+        Required width of every suppressed cell's attacker interval; defaults to
+        ``threshold`` (see docs/disclosure-control.md for why).
+    objective, method, milp_max_cells
+        See :func:`crimestats.privacy.secondary.secondary_suppression`.
+    run_audit : bool
+        Solve the attacker's programs for every suppressed cell (slow on large tables).
+    keep_suppressed : array_like of bool, full-table shape, optional
+        Cells to withhold whatever their count, e.g. a previous release's
+        ``status != "published"``, so that a revision cannot be differenced against it
+        (docs/disclosure-control.md). They are fixed like primary cells and reported as
+        ``secondary`` unless the threshold rule also applies.
+    """
+    table = with_margins(interior)
+    if protection == "round":
+        rounding = controlled_round(table, base)
+        status = np.full(table.shape, "rounded")
+        published = rounding.values.astype(object)
+        parameters = {"method": f"{rounding.method} rounding", "base": rounding.base}
+        return ProtectedTable(table, published, status, parameters, None)
+    if protection != "suppress":
+        raise UsageError(f"unknown protection {protection!r}", hint="use 'suppress' or 'round'")
+    threshold = check_threshold(threshold)
+    width = float(threshold if protection_width is None else protection_width)
+    if width < 0:
+        raise UsageError(f"protection_width must not be negative, got {protection_width}")
+    primary = primary_mask(table.flat, threshold)
+    fixed = primary.copy()
+    if keep_suppressed is not None:
+        keep = np.asarray(keep_suppressed, dtype=bool)
+        if keep.shape != table.shape:
+            raise UsageError(
+                f"keep_suppressed has shape {keep.shape}, the full table {table.shape}",
+                hint="pass a mask over interior and margins, e.g. a previous result's status",
+            )
+        fixed |= keep.reshape(-1)
+    found = secondary_suppression(
+        table, fixed, width, objective=objective, method=method, milp_max_cells=milp_max_cells
+    )
+    status = np.where(primary, "primary", np.where(found.suppressed, "secondary", "published"))
+    published = np.array(
+        [
+            None if hidden else int(value)
+            for hidden, value in zip(found.suppressed, table.flat, strict=True)
+        ],
+        dtype=object,
+    )
+    report = audit(table, found.suppressed, width, primary) if run_audit else None
+    parameters = {
+        "method": "threshold rule with secondary suppression",
+        "threshold": threshold,
+        "protection_width": width,
+        "objective": found.objective,
+        "suppression": found.method,
+        "objective_value": found.cost,
+    }
+    return ProtectedTable(
+        table,
+        published.reshape(table.shape),
+        status.reshape(table.shape),
+        parameters,
+        report,
+    )
+
+
+def protect_rows(
+    rows: Iterable[Mapping[str, Any]],
+    dimensions: Sequence[str],
+    *,
+    count: str = "count",
+    total_label: str = DEFAULT_TOTAL_LABEL,
+    include_margins: bool = True,
+    **options: Any,
+) -> tuple[list[dict[str, Any]], ProtectedTable]:
+    """Protect rows of a statistics table (fields plus ``count``) over ``dimensions``.
+
+    Combinations absent from ``rows`` count as zero. Returns the input rows, in order,
+    with the count replaced (``None`` if withheld, rounded if rounding) and a ``status``
+    field; then, if ``include_margins``, one row per margin cell with ``total_label`` in
+    the summed dimensions. ``options`` go to :func:`protect_table`.
+    """
+    data = [dict(row) for row in rows]
+    if not dimensions:
+        raise UsageError("protect_rows needs at least one dimension field")
+    if not data:
+        raise UsageError("there are no rows to protect", hint="check the table's filters")
+    levels: list[dict[Any, int]] = [{} for _ in dimensions]
+    keys: list[tuple[int, ...]] = []
+    for number, row in enumerate(data, start=1):
+        parts: list[int] = []
+        for d, name in enumerate(dimensions):
+            if name not in row:
+                raise UsageError(f"row {number} has no field {name!r}")
+            value = row[name]
+            if value == total_label:
+                raise UsageError(
+                    f"row {number}: {name} is {total_label!r}, the label used for margins",
+                    hint="pass another total_label, or drop total rows before protecting",
+                )
+            parts.append(levels[d].setdefault(value, len(levels[d])))
+        keys.append(tuple(parts))
+    if len(set(keys)) != len(keys):
+        raise UsageError(
+            "two rows share the same dimension values",
+            hint="aggregate the rows first; each cell must appear once",
+        )
+    interior = np.zeros(tuple(max(len(lv), 1) for lv in levels), dtype=np.int64)
+    for number, (key, row) in enumerate(zip(keys, data, strict=True), start=1):
+        value = row.get(count)
+        if isinstance(value, bool) or not isinstance(value, int | np.integer):
+            raise UsageError(f"row {number}: {count} must be an integer, got {value!r}")
+        interior[key] = value
+    protected = protect_table(interior, **options)
+    out: list[dict[str, Any]] = []
+    for key, row in zip(keys, data, strict=True):
+        out.append({**row, count: protected.published[key], "status": str(protected.status[key])})
+    if include_margins:
+        labels = [[*lv.keys(), total_label] for lv in levels]
+        for index in np.ndindex(*protected.table.shape):
+            if not any(i == n for i, n in zip(index, interior.shape, strict=True)):
+                continue
+            margin = {
+                name: labels[d][i]
+                for d, (name, i) in enumerate(zip(dimensions, index, strict=True))
+            }
+            margin[count] = protected.published[index]
+            margin["status"] = str(protected.status[index])
+            out.append(margin)
+    return out, protected
+
+
+__all__ = ["ProtectedTable", "protect_rows", "protect_table"]
