@@ -46,6 +46,7 @@ CASES = [
     ("cut.csv.gz", None, "file-truncated"),
     ("cut.parquet", None, "file-truncated"),
     ("binary.csv", b"\x00\x01\x02garbage" * 50, "file-type-mismatch"),
+    ("areas.geojson", b'{"type": "FeatureCollection", "features": []}', "file-type-mismatch"),
 ]  # fmt: skip
 
 

@@ -74,7 +74,7 @@ def render_results(results: list[IngestResult], title: str = "Ingest") -> None:
     console.print(table)
     for r in results:
         if r.refused:
-            print_error(f"{r.file}: {r.refused['message']} [{r.refused['code']}]", r.refused["fix"])
+            print_error(f"{r.refused['message']} [{r.refused['code']}]", r.refused["fix"])
     issues = summarise(results)["issues"]
     if issues:
         console.print(

@@ -11,6 +11,7 @@ import sys
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 # Outside a terminal (CI logs, pipes) Rich would wrap at 80 columns; tables need more.
 _WIDTH = None if sys.stdout.isatty() else 160
@@ -26,6 +27,7 @@ def print_json(data: Any) -> None:
 
 def print_error(message: str, hint: str | None = None) -> None:
     """The one shape of an error on the command line."""
-    err_console.print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True)
+    # Messages quote user data (file names, values): escape it, or Rich eats "[...]".
+    err_console.print(f"[bold red]error:[/] {escape(message)}", markup=True, soft_wrap=True)
     if hint:
-        err_console.print(f"  [bold]fix:[/] {hint}", markup=True, soft_wrap=True)
+        err_console.print(f"  [bold]fix:[/] {escape(hint)}", markup=True, soft_wrap=True)

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from crimestats.cli.options import DbOption
@@ -32,9 +33,9 @@ def quarantine(
     table = Table(title=f"{len(rows):,} quarantined rows" + (f" of {source}" if source else ""))
     for col in ("source", "file", "row", "problems", "fix"):
         table.add_column(col, overflow="fold")
-    for r in rows[:limit]:
-        table.add_row(r["source"], Path(r["file"]).name, str(r["row_number"]), r["problems"],
-                      r["fixes"])  # fmt: skip
+    for row in rows[:limit]:
+        r = {k: escape(str(v)) for k, v in row.items()}  # user data: no Rich markup
+        table.add_row(r["source"], Path(r["file"]).name, r["row_number"], r["problems"], r["fixes"])
     console.print(table)
     if len(rows) > limit:
         console.print(f"... {len(rows) - limit:,} more; use --out FILE to export them all")

@@ -206,6 +206,13 @@ def inspect_file(
             "the content is a Parquet file but the name says CSV",
             f"rename it to {path.stem}.parquet",
         )
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
+        raise refuse(
+            path,
+            "file-type-mismatch",
+            "the file holds JSON (GeoJSON?), not CSV",
+            "export the records as CSV or Parquet; areas go in with 'crimestats ingest-areas'",
+        )
     if actual == "binary":
         raise refuse(
             path,
