@@ -64,3 +64,19 @@ def test_attrition_csv(tiny_db: Path, tmp_path: Path) -> None:
     assert header == ("source,category,stage,incidents,share_of_recorded,median_days,"
                       "not_computable_reason")  # fmt: skip
     assert (tmp_path / "a.csv.metadata.json").exists()
+
+
+def test_indicators_and_attrition_write_parquet(tmp_path: Path, tiny_db: Path) -> None:
+    import pyarrow.parquet as pq
+    from tests.conftest import run_cli
+
+    for command in ("indicators", "attrition"):
+        out = tmp_path / f"{command}.parquet"
+        code, _, exc = run_cli(
+            command, "--db", str(tiny_db), "--format", "parquet", "--out", str(out)
+        )
+        assert code == 0, exc
+        csv_code, csv_text, _ = run_cli(command, "--db", str(tiny_db), "--format", "csv")
+        assert csv_code == 0
+        # the Parquet file holds the same rows as the CSV form (header line excluded)
+        assert pq.read_table(out).num_rows == len(csv_text.strip().splitlines()) - 1

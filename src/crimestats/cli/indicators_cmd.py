@@ -11,9 +11,10 @@ import typer
 from crimestats.cli.options import DbOption
 from crimestats.cli.table_output import emit_table
 
-FormatOption = Annotated[str, typer.Option("--format", help="csv or json.")]
+FormatOption = Annotated[str, typer.Option("--format", help="csv, json or parquet.")]
 OutOption = Annotated[
-    Path | None, typer.Option("--out", help="Write here (CSV gets FILE.metadata.json beside).")
+    Path | None,
+    typer.Option("--out", help="Write here (CSV/Parquet get FILE.metadata.json beside)."),
 ]
 SourceOption = Annotated[str | None, typer.Option("--source", help="Only this source.")]
 
@@ -34,7 +35,7 @@ def indicators(
     """SDG 16.1.1, 16.2.2, 16.3.2 and shares; what cannot be computed says why."""
     from crimestats.services.indicators import indicators_table
 
-    emit_table(indicators_table(db, area=area, source=source), fmt, out, parquet=False)
+    emit_table(indicators_table(db, area=area, source=source), fmt, out)
 
 
 def attrition(
@@ -47,7 +48,7 @@ def attrition(
     """Recorded incidents per ICCS category and the share reaching each justice stage."""
     from crimestats.services.indicators import attrition as attrition_service
 
-    emit_table(attrition_service(db, by=by, source=source), fmt, out, parquet=False)
+    emit_table(attrition_service(db, by=by, source=source), fmt, out)
 
 
 def register(app: typer.Typer) -> None:

@@ -16,7 +16,7 @@ def emit_table(table: StatsTable, fmt: str, out: Path | None, *, parquet: bool =
     form = output_format(fmt)
     if form is Format.PARQUET and not parquet:
         raise UsageError("--format parquet is not offered here", hint="use csv or json")
-    text, written = publish(table, form, out)
+    text, written = publish(table, output_format(fmt), out)
     if text is not None:
         sys.stdout.write(text)
         sys.stdout.flush()
