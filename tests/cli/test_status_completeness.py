@@ -25,3 +25,21 @@ def test_missing_months_and_late_reports(tmp_path: Path) -> None:
     assert info["late_reports"]["incidents"] == 1
     assert info["late_reports"]["share_of_known"] == round(1 / 3, 4)
     assert info["blank_share"]["occurred_start"] == 0.25
+
+
+def test_every_table_carries_completeness(tmp_path: Path) -> None:
+    from crimestats.services.indicators import attrition, indicators_table
+    from crimestats.services.statistics import statistics_table
+
+    path = tmp_path / "s.csv"
+    path.write_text(
+        "incident_id,reported_date,national_label\nA,2024-01-10,Theft\nB,2024-03-02,Theft\n"
+    )
+    db = tmp_path / "s.duckdb"
+    ingest_files([path], source="s", db=db)
+    for table in (
+        statistics_table(db, by=["month"]),
+        indicators_table(db),
+        attrition(db),
+    ):
+        assert table.metadata["completeness"]["s"]["missing_months"] == ["2024-02"]

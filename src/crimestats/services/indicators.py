@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crimestats.errors import UsageError
+from crimestats.services.status import completeness
 from crimestats.stats import StatsTable
 
 if TYPE_CHECKING:
@@ -25,7 +26,9 @@ def indicators_table(
     """Every indicator; see :func:`crimestats.indicators.indicator_table`."""
     from crimestats.indicators import indicator_table
 
-    return indicator_table(db, area=area, source=source)
+    table = indicator_table(db, area=area, source=source)
+    table.metadata["completeness"] = completeness(db, source)
+    return table
 
 
 def attrition(
@@ -34,7 +37,9 @@ def attrition(
     """The justice-system flow; see :func:`crimestats.indicators.attrition_table`."""
     from crimestats.indicators import attrition_table
 
-    return attrition_table(db, by=by, source=source)
+    table = attrition_table(db, by=by, source=source)
+    table.metadata["completeness"] = completeness(db, source)
+    return table
 
 
 def file_sha256(path: Path) -> str:

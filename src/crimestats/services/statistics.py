@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from crimestats.errors import UsageError
+from crimestats.services.status import completeness
 from crimestats.stats import Format, StatsTable, count_table, render, write
 from crimestats.stats.denominator_files import read_areas_geojson, read_population_csv
 
@@ -28,9 +29,11 @@ def statistics_table(
     backend: str = "duckdb",
 ) -> StatsTable:
     """A table of counts (and rates) with its metadata; see :func:`crimestats.stats.count_table`."""
-    return count_table(
+    table = count_table(
         db, by=by, unit=unit, rate=rate, period_basis=period_basis, source=source, backend=backend
     )
+    table.metadata["completeness"] = completeness(db, source)
+    return table
 
 
 def output_format(name: str) -> Format:

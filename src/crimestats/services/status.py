@@ -136,3 +136,20 @@ def store_status(db: str | os.PathLike[str] | None = None) -> dict[str, Any]:
         for key in ("incidents", "offences", "victims", "suspects", "justice_events"):
             entry.setdefault(key, 0)
     return {"schema_version": int(version), "sources": dict(sorted(sources.items()))}
+
+
+def completeness(
+    db: str | os.PathLike[str] | None = None, source: str | None = None
+) -> dict[str, dict[str, Any]]:
+    """Per source: blank shares, missing months and late reports (for table metadata).
+
+    Every published table carries this, so a reader sees how complete the data behind
+    it are (issue 4: completeness per source and period).
+    """
+    keys = ("reported_from", "reported_to", "missing_months", "late_reports", "blank_share")
+    sources = store_status(db)["sources"]
+    return {
+        name: {k: info[k] for k in keys if k in info}
+        for name, info in sources.items()
+        if source is None or name == source
+    }
