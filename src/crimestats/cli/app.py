@@ -35,6 +35,7 @@ def _register() -> None:
         ingest_cmd,
         mse_cmd,
         quarantine_cmd,
+        release_cmd,
         series_cmd,
         stats_cmd,
         store_cmd,
@@ -42,7 +43,7 @@ def _register() -> None:
 
     for module in (
         store_cmd, ingest_cmd, quarantine_cmd, iccs_cmd, classify_cmd, stats_cmd,
-        indicators_cmd, series_cmd, demo_cmd, mse_cmd,
+        indicators_cmd, series_cmd, release_cmd, demo_cmd, mse_cmd,
     ):  # fmt: skip
         module.register(app)
 

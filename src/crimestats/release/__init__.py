@@ -1,0 +1,43 @@
+"""Releases: protected, documented, reproducible folders of the standard tables (issue 5).
+
+>>> from crimestats.release import build_release
+>>> result = build_release("crimestats.duckdb", "release/")
+>>> result.files[-1]
+'MANIFEST.sha256'
+
+See docs/release.md for what a release holds and how it is protected.
+"""
+
+from __future__ import annotations
+
+from crimestats.release.build import (
+    DATAPACKAGE,
+    ICCS_VERSION,
+    REPORT,
+    ReleaseResult,
+    build_release,
+    datapackage,
+)
+from crimestats.release.files import MANIFEST
+from crimestats.release.tables import (
+    STANDARD_TABLES,
+    TOTAL_LABEL,
+    ProtectedRows,
+    TableSpec,
+    protect_standard_table,
+)
+
+__all__ = [
+    "DATAPACKAGE",
+    "ICCS_VERSION",
+    "MANIFEST",
+    "REPORT",
+    "STANDARD_TABLES",
+    "TOTAL_LABEL",
+    "ProtectedRows",
+    "ReleaseResult",
+    "TableSpec",
+    "build_release",
+    "datapackage",
+    "protect_standard_table",
+]

@@ -1,0 +1,150 @@
+"""Writers of a release's files, each deterministic: the same rows give the same bytes.
+
+CSV: UTF-8, ``\\n`` line ends, header = column names, a blank cell for no value or a
+withheld count. Parquet: pyarrow with fixed options (zstd, no dictionary, no
+statistics) and an explicit schema, so no timestamp or pandas metadata gets in; the
+writer's ``created_by`` string names the pyarrow version, which is stable on one
+install. JSON: sorted keys only where the order carries no meaning, two-space indent,
+final newline. ``MANIFEST.sha256`` is in the ``sha256sum -c`` format.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import io
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from crimestats.release.tables import COUNT, STATUS, ProtectedRows
+
+MANIFEST = "MANIFEST.sha256"
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars (from the solvers) as Python numbers, for JSON."""
+    item = getattr(value, "item", None)
+    return item() if callable(item) else str(value)
+
+
+def json_text(data: Any) -> str:
+    """Stable JSON text: two-space indent, UTF-8 characters kept, final newline."""
+    return json.dumps(data, indent=2, ensure_ascii=False, default=_plain) + "\n"
+
+
+def csv_text(table: ProtectedRows) -> str:
+    """The protected table as CSV text."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(table.columns)
+    for row in table.rows:
+        writer.writerow(["" if row[c] is None else str(row[c]) for c in table.columns])
+    return buffer.getvalue()
+
+
+def write_parquet(table: ProtectedRows, path: Path) -> None:
+    """The protected table as Parquet, with fixed options so the bytes are stable."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    fields = [
+        pa.field(name, pa.int64() if name == COUNT else pa.string()) for name in table.columns
+    ]
+    schema = pa.schema(fields)
+    columns = {name: [row[name] for row in table.rows] for name in table.columns}
+    arrow = pa.table(columns, schema=schema)
+    pq.write_table(
+        arrow,
+        str(path),
+        compression="zstd",
+        use_dictionary=False,
+        write_statistics=False,
+        store_schema=False,
+    )
+
+
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def manifest_text(folder: Path, names: Sequence[str]) -> str:
+    """``HASH  NAME`` lines (two spaces, as ``sha256sum`` writes them), sorted by name."""
+    return "".join(f"{sha256_file(folder / name)}  {name}\n" for name in sorted(names))
+
+
+def report_html(
+    tables: Sequence[ProtectedRows], *, threshold: int, code_version: str, as_of: str | None
+) -> str:
+    """A self-contained HTML page (no script, no external resource): what and how."""
+    esc = html.escape
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        "<title>crimestats release</title>",
+        "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
+        "table{border-collapse:collapse}td,th{border:1px solid #999;padding:2px 6px}"
+        "td.n{text-align:right}tr.total{font-weight:bold}</style>",
+        "</head><body>",
+        "<h1>crimestats release</h1>",
+        "<p>Aggregate tables of recorded crime counted from the crimestats store, "
+        f"produced by {esc(code_version)}"
+        + (f", as of {esc(as_of)}" if as_of else "")
+        + ". Offences are classified by ICCS v1.0 (UNODC 2015).</p>",
+        "<h2>How the tables were protected</h2>",
+        f"<p>Threshold rule: every count from 1 to {threshold} (interior cells and totals) is "
+        "withheld (<em>primary</em>). Secondary suppression withholds further cells so that "
+        "no withheld count can be recovered from the totals; an audit solved the attacker's "
+        "linear programs and checked that every withheld cell stays uncertain by at least "
+        f"{threshold}. Zeros are published. A withheld count is a blank cell; the "
+        "<code>status</code> column says why. Rows with <code>Total</code> are margins.</p>",
+        "<p>Not published: narratives, incident identifiers, person references and exact "
+        "dates (only years). Files, their schemas, the method, its parameters, the audit and "
+        "the lineage of the data are in <code>datapackage.json</code>; "
+        "<code>sha256sum -c MANIFEST.sha256</code> checks every file.</p>",
+    ]
+    for table in tables:
+        disclosure = table.disclosure
+        parts.append(f"<h2>{esc(table.spec.title)}</h2>")
+        parts.append(
+            f"<p>Counting unit: {esc(table.spec.unit)}. Files: "
+            f"<code>{esc(table.spec.name)}.csv</code>, "
+            f"<code>{esc(table.spec.name)}.parquet</code>. Withheld cells: "
+            f"{disclosure.get('primary_cells', 0)} primary, "
+            f"{disclosure.get('secondary_cells', 0)} secondary.</p>"
+        )
+        if not table.rows:
+            parts.append("<p>No data for this table in the store.</p>")
+            continue
+        parts.append("<table><tr>" + "".join(f"<th>{esc(c)}</th>" for c in table.columns))
+        for row in table.rows:
+            total = any(row[c] == "Total" for c in table.spec.by)
+            cells = []
+            for c in table.columns:
+                value = "" if row[c] is None else str(row[c])
+                klass = ' class="n"' if c == COUNT else ""
+                if c == STATUS and value == "published":
+                    value = ""
+                cells.append(f"<td{klass}>{esc(value)}</td>")
+            parts.append(("<tr class=total>" if total else "<tr>") + "".join(cells) + "</tr>")
+        parts.append("</table>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+__all__ = [
+    "MANIFEST",
+    "csv_text",
+    "json_text",
+    "manifest_text",
+    "report_html",
+    "sha256_file",
+    "write_parquet",
+]
