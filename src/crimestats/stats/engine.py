@@ -27,6 +27,7 @@ from crimestats.stats.rates import (
     PER,
     YEAR_COLUMN,
     add_rates,
+    denominator_parts,
     missing_rate_reasons,
     rate_blockers,
 )
@@ -176,12 +177,7 @@ def _finish_rates(arrow: Any, blocker: str | None) -> Any:
 
 
 def _denominator_text(fields: list[str]) -> str:
-    parts = ["area", "year"]
-    if "victim_sex" in fields:
-        parts.append("sex")
-    if "victim_age_group" in fields:
-        parts.append("age group")
-    return f"population of the row's {', '.join(parts)} (table populations)"
+    return f"population of the row's {denominator_parts(fields)} (table populations)"
 
 
 def _metadata(

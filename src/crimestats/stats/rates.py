@@ -90,10 +90,15 @@ def missing_rate_reasons(rows: list[dict[str, Any]], by: list[str]) -> dict[str,
     return dict(sorted(reasons.items()))
 
 
-def _no_population(by: list[str]) -> str:
+def denominator_parts(by: list[str]) -> str:
+    """What a rate's population is matched on: area and year, and sex / age group if asked."""
     parts = ["area", "year"]
     if "victim_sex" in by:
         parts.append("sex")
     if "victim_age_group" in by:
         parts.append("age group")
-    return f"no population for this {', '.join(parts)} (crimestats ingest-population)"
+    return ", ".join(parts)
+
+
+def _no_population(by: list[str]) -> str:
+    return f"no population for this {denominator_parts(by)} (crimestats ingest-population)"
