@@ -1,0 +1,86 @@
+"""A full protected release of the workload, beside the unprotected tables alone (issue 5).
+
+The measure (DESIGN.md section 9): ``crimestats release`` over the 10-million-incident
+workload in under a minute on 2 cores. The baseline is the time to count the same
+standard tables without protection (``count_table`` for each), so the figure shows what
+disclosure control, the audit and the file writers cost on top of the counting.
+
+The store is the one ``bench_stats`` builds (``stats_<rows>_<seed>.duckdb`` in the work
+folder), ingested here if missing. Each phase runs once in this process after a warm-up
+count; the release is written into a fresh folder and not recorded in the store.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import generate
+from crimestats import ingest_files
+from crimestats.release import STANDARD_TABLES, build_release
+from crimestats.stats import count_table
+
+TARGET_SECONDS = 60.0
+
+
+def _store(rows: int, seed: int, workdir: str | None) -> Path:
+    work = Path(workdir or Path(tempfile.gettempdir()) / "crimestats-bench")
+    work.mkdir(parents=True, exist_ok=True)
+    csv_path = work / f"flat_v1_{rows}_{seed}.csv"
+    if not csv_path.exists():
+        generate.generate(csv_path, rows, seed)
+    db = work / f"stats_{rows}_{seed}.duckdb"
+    if not db.exists():
+        ingest_files([csv_path], source="bench", db=db)
+    return db
+
+
+def main(
+    rows: int, seed: int = generate.DEFAULT_SEED, workdir: str | None = None
+) -> dict[str, Any]:
+    db = _store(rows, seed, workdir)
+    spec = STANDARD_TABLES[0]
+    count_table(db, by=list(spec.by), unit=spec.unit)  # warm-up: imports, file cache
+
+    start = time.perf_counter()
+    cells = 0
+    for spec in STANDARD_TABLES:
+        cells += count_table(db, by=list(spec.by), unit=spec.unit).table.num_rows
+    unprotected = time.perf_counter() - start
+
+    out = Path(tempfile.mkdtemp(prefix="crimestats-release-bench-"))
+    try:
+        start = time.perf_counter()
+        result = build_release(db, out / "release", record=False)
+        protected = time.perf_counter() - start
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+    withheld = sum(
+        info["primary_cells"] + info["secondary_cells"] for info in result.tables.values()
+    )
+    report: dict[str, Any] = {
+        "rows": rows,
+        "machine": platform.platform(),
+        "tables": len(STANDARD_TABLES),
+        "interior_cells": cells,
+        "unprotected_tables_seconds": unprotected,
+        "protected_release_seconds": protected,
+        "withheld_cells": withheld,
+        "files": len(result.files),
+        "meets_target": protected < TARGET_SECONDS,
+    }
+    print(f"standard tables counted, unprotected ({cells:,} cells): {unprotected:8.2f} s")
+    print(
+        f"full protected release ({len(result.files)} files, {withheld:,} cells withheld): "
+        f"{protected:8.2f} s (target < {TARGET_SECONDS:.0f} s)"
+    )
+    folder = Path(__file__).resolve().parent / "out"
+    folder.mkdir(exist_ok=True)
+    (folder / "release.json").write_text(json.dumps(report, indent=2, default=str))
+    return report
