@@ -4,9 +4,10 @@ Runs ``bench_ingest`` (ingest rate against DuckDB's ``read_csv``), ``bench_iccs`
 coding), ``bench_stats`` (standard tables on DuckDB, PySpark and pandas) and
 ``bench_release`` (a full protected release beside the unprotected tables). Rows:
 ``--rows``, else ``$CRIMESTATS_BENCH_ROWS``, else 10,000,000. The workload is generated
-once per (rows, seed) into ``--workdir`` (``$CRIMESTATS_BENCH_DIR``, else ``<tmp>/crimestats-bench``) and reused. Results are
-printed and written under ``bench/out/``. Exit code 1 if a benchmark fails to run, or,
-with ``--strict``, if a measure misses its target.
+once per (rows, seed) into ``--workdir`` (``$CRIMESTATS_BENCH_DIR``, else
+``<tmp>/crimestats-bench``) and reused. Results are printed and written under
+``bench/out/``. Exit code 1 if a benchmark fails to run, or, with ``--strict``, if a
+measure misses its target.
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ from scipy.optimize import linprog
 from scipy.sparse.csgraph import connected_components
 
 from crimestats.errors import AuditError
-from crimestats.privacy.tables import FullTable
+from crimestats.privacy.tables import LinearSystem
 
 _TOL = 1e-6
 
@@ -126,7 +126,7 @@ def suppressed_components(
 
 
 def audit(
-    table: FullTable,
+    table: LinearSystem,
     suppressed: NDArray[np.bool_],
     protection_width: float,
     primary: NDArray[np.bool_] | None = None,
@@ -135,8 +135,9 @@ def audit(
 
     Parameters
     ----------
-    table : FullTable
-        The full table (interior and margins) with its additivity system.
+    table : LinearSystem
+        The full table (interior and margins) with its additivity system, or the joint
+        system of linked tables (``joint.py``).
     suppressed : ndarray of bool, flat over the full table
         Cells withheld from publication (primary and secondary).
     protection_width : float

@@ -36,13 +36,13 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from crimestats.errors import SuppressionError
 from crimestats.privacy.audit import suppressed_components
-from crimestats.privacy.tables import FullTable
+from crimestats.privacy.tables import LinearSystem
 
 _TOL = 1e-7
 DEFAULT_MAX_ROUNDS = 500
 
 
-def initial_constraints(table: FullTable) -> sparse.csr_matrix:
+def initial_constraints(table: LinearSystem) -> sparse.csr_matrix:
     """Rows ``sum_{j in line, j != k} s_j - s_k >= 0`` for every line and member ``k``."""
     blocks = []
     for line in table.equations:
@@ -56,7 +56,7 @@ def initial_constraints(table: FullTable) -> sparse.csr_matrix:
 
 
 def milp_suppression(
-    table: FullTable,
+    table: LinearSystem,
     primary: NDArray[np.bool_],
     protection_width: float,
     weights: NDArray[np.float64],
@@ -103,7 +103,7 @@ def milp_suppression(
 
 
 def _separate(
-    table: FullTable,
+    table: LinearSystem,
     chosen: NDArray[np.bool_],
     values: NDArray[np.float64],
     cap: float,

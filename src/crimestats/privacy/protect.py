@@ -150,21 +150,60 @@ def protect_table(
     )
 
 
-def protect_rows(
+@dataclass(frozen=True)
+class IndexedRows:
+    """Rows of a statistics table laid out as the interior of an array.
+
+    ``levels[d]`` maps each value of dimension ``d`` to its index, in order of first
+    appearance; ``keys[i]`` is row ``i``'s interior index; combinations absent from the
+    rows are zero in ``interior``.
+    """
+
+    dimensions: tuple[str, ...]
+    levels: list[dict[Any, int]]
+    keys: list[tuple[int, ...]]
+    interior: NDArray[np.int64]
+
+    def labels(self, total_label: str) -> list[list[Any]]:
+        """Per dimension, the value of each full-table index (the last is the total)."""
+        return [[*lv.keys(), total_label] for lv in self.levels]
+
+    def locate(
+        self, cell: Mapping[str, Any], total_label: str, *, where: str = "forced"
+    ) -> tuple[int, ...] | None:
+        """Full-table index of a cell given by its dimension values (``total_label`` for
+        a margin); ``None`` if a value is not a level of this table."""
+        index: list[int] = []
+        for d, name in enumerate(self.dimensions):
+            if name not in cell:
+                raise UsageError(
+                    f"a {where} cell {dict(cell)!r} has no field {name!r}",
+                    hint="give every dimension's value, or the total label for a margin",
+                )
+            value = cell[name]
+            if value == total_label:
+                index.append(len(self.levels[d]))
+            elif value in self.levels[d]:
+                index.append(self.levels[d][value])
+            else:
+                return None
+        return tuple(index)
+
+
+def index_rows(
     rows: Iterable[Mapping[str, Any]],
     dimensions: Sequence[str],
     *,
     count: str = "count",
     total_label: str = DEFAULT_TOTAL_LABEL,
-    include_margins: bool = True,
-    **options: Any,
-) -> tuple[list[dict[str, Any]], ProtectedTable]:
-    """Protect rows of a statistics table (fields plus ``count``) over ``dimensions``.
+) -> tuple[list[dict[str, Any]], IndexedRows]:
+    """Check rows (fields plus ``count``) and lay them out as an array of counts.
 
-    Combinations absent from ``rows`` count as zero. Returns the input rows, in order,
-    with the count replaced (``None`` if withheld, rounded if rounding) and a ``status``
-    field; then, if ``include_margins``, one row per margin cell with ``total_label`` in
-    the summed dimensions. ``options`` go to :func:`protect_table`.
+    Raises
+    ------
+    UsageError
+        If there are no rows or dimensions, a field is missing, a value is the total
+        label, two rows share a cell, or a count is not an integer.
     """
     data = [dict(row) for row in rows]
     if not dimensions:
@@ -197,23 +236,80 @@ def protect_rows(
         if isinstance(value, bool) or not isinstance(value, int | np.integer):
             raise UsageError(f"row {number}: {count} must be an integer, got {value!r}")
         interior[key] = value
-    protected = protect_table(interior, **options)
+    return data, IndexedRows(tuple(dimensions), levels, keys, interior)
+
+
+def rows_with_status(
+    data: Sequence[Mapping[str, Any]],
+    indexed: IndexedRows,
+    published: NDArray[np.object_],
+    status: NDArray[np.str_],
+    *,
+    count: str = "count",
+    total_label: str = DEFAULT_TOTAL_LABEL,
+    include_margins: bool = True,
+) -> list[dict[str, Any]]:
+    """The input rows with ``count`` as published and a ``status``, then margin rows."""
     out: list[dict[str, Any]] = []
-    for key, row in zip(keys, data, strict=True):
-        out.append({**row, count: protected.published[key], "status": str(protected.status[key])})
+    for key, row in zip(indexed.keys, data, strict=True):
+        out.append({**row, count: published[key], "status": str(status[key])})
     if include_margins:
-        labels = [[*lv.keys(), total_label] for lv in levels]
-        for index in np.ndindex(*protected.table.shape):
-            if not any(i == n for i, n in zip(index, interior.shape, strict=True)):
+        labels = indexed.labels(total_label)
+        inner = indexed.interior.shape
+        for index in np.ndindex(*published.shape):
+            if not any(i == n for i, n in zip(index, inner, strict=True)):
                 continue
             margin = {
                 name: labels[d][i]
-                for d, (name, i) in enumerate(zip(dimensions, index, strict=True))
+                for d, (name, i) in enumerate(zip(indexed.dimensions, index, strict=True))
             }
-            margin[count] = protected.published[index]
-            margin["status"] = str(protected.status[index])
+            margin[count] = published[index]
+            margin["status"] = str(status[index])
             out.append(margin)
+    return out
+
+
+def protect_rows(
+    rows: Iterable[Mapping[str, Any]],
+    dimensions: Sequence[str],
+    *,
+    count: str = "count",
+    total_label: str = DEFAULT_TOTAL_LABEL,
+    include_margins: bool = True,
+    forced: Iterable[Mapping[str, Any]] | None = None,
+    **options: Any,
+) -> tuple[list[dict[str, Any]], ProtectedTable]:
+    """Protect rows of a statistics table (fields plus ``count``) over ``dimensions``.
+
+    Combinations absent from ``rows`` count as zero. Returns the input rows, in order,
+    with the count replaced (``None`` if withheld, rounded if rounding) and a ``status``
+    field; then, if ``include_margins``, one row per margin cell with ``total_label`` in
+    the summed dimensions. ``forced`` lists cells to withhold whatever their count, each
+    as its dimension values (``total_label`` for a margin), e.g. the cells a previous
+    release withheld (docs/disclosure-control.md, revisions); cells whose values are no
+    longer levels of the table are skipped. ``options`` go to :func:`protect_table`.
+    """
+    data, indexed = index_rows(rows, dimensions, count=count, total_label=total_label)
+    if forced is not None:
+        keep = np.zeros(tuple(n + 1 for n in indexed.interior.shape), dtype=bool)
+        for cell in forced:
+            index = indexed.locate(cell, total_label)
+            if index is not None:
+                keep[index] = True
+        if "keep_suppressed" in options:
+            keep |= np.asarray(options.pop("keep_suppressed"), dtype=bool)
+        options["keep_suppressed"] = keep
+    protected = protect_table(indexed.interior, **options)
+    out = rows_with_status(
+        data,
+        indexed,
+        protected.published,
+        protected.status,
+        count=count,
+        total_label=total_label,
+        include_margins=include_margins,
+    )
     return out, protected
 
 
-__all__ = ["ProtectedTable", "protect_rows", "protect_table"]
+__all__ = ["IndexedRows", "ProtectedTable", "index_rows", "protect_rows", "protect_table", "rows_with_status"]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -24,6 +25,34 @@ from scipy import sparse
 from crimestats.errors import UsageError
 
 MAX_DIMENSIONS = 3
+
+
+class LinearSystem(Protocol):
+    """Cells with true values and homogeneous linear equations ``matrix @ flat == 0``.
+
+    Why: the suppression model (``milp.py``) and the audit need only the cells, their
+    values and the equations, not the table's shape, so one table (:class:`FullTable`)
+    and several linked tables (``joint.py``) share them.
+    """
+
+    @property
+    def size(self) -> int:
+        """Number of cells (variables)."""
+
+    @property
+    def flat(self) -> NDArray[np.int64]:
+        """True value of every cell, in variable order."""
+
+    @property
+    def equations(self) -> list[NDArray[np.int64]]:
+        """Cell indices of each equation (every member with a non-zero coefficient)."""
+
+    @property
+    def matrix(self) -> sparse.csr_matrix:
+        """One row per equation of ``equations``, in the same order."""
+
+    def unravel(self, flat_index: int) -> tuple[int, ...]:
+        """Coordinates of a cell for reports."""
 
 
 @dataclass(frozen=True)
