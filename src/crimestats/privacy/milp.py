@@ -62,8 +62,12 @@ def milp_suppression(
     weights: NDArray[np.float64],
     *,
     max_rounds: int = DEFAULT_MAX_ROUNDS,
+    allowed: NDArray[np.bool_] | None = None,
 ) -> tuple[NDArray[np.bool_], int]:
     """Return the optimal flat suppression mask and the number of MILP rounds it took.
+
+    ``allowed`` (default: every cell) marks the cells the model may suppress; linked
+    tables use it to keep structural zeros published (``joint.py``).
 
     Raises
     ------
@@ -75,6 +79,7 @@ def milp_suppression(
     base = initial_constraints(table)
     cuts: list[NDArray[np.float64]] = []
     lower = primary.astype(float)
+    upper = np.ones(table.size) if allowed is None else np.maximum(allowed, primary).astype(float)
     for rounds in range(1, max_rounds + 1):
         constraints = [LinearConstraint(base, 0.0, np.inf)]
         if cuts:
@@ -82,7 +87,7 @@ def milp_suppression(
         result = milp(
             weights,
             integrality=np.ones(table.size),
-            bounds=Bounds(lower, np.ones(table.size)),
+            bounds=Bounds(lower, upper),
             constraints=constraints,
             options={"mip_rel_gap": 0.0},
         )

@@ -53,8 +53,15 @@ class ProtectedTable:
     audit: AuditReport | None
 
     def metadata(self) -> dict[str, Any]:
-        """The disclosure-control record for ``datapackage.json`` (no true counts)."""
-        record: dict[str, Any] = dict(self.parameters)
+        """The disclosure-control record for ``datapackage.json`` (no true counts).
+
+        ``objective_value`` is left out: with the ``"total"`` objective it is the sum of
+        the withheld counts, one more equation for the attacker, which can pin a cell
+        the audit found safe (e.g. interior ``[[2, 0], [0, 4]]``).
+        """
+        record: dict[str, Any] = {
+            k: v for k, v in self.parameters.items() if k != "objective_value"
+        }
         for name in ("primary", "secondary"):
             record[f"{name}_cells"] = int((self.status == name).sum())
         if self.audit is not None:
@@ -249,13 +256,27 @@ def rows_with_status(
     total_label: str = DEFAULT_TOTAL_LABEL,
     include_margins: bool = True,
 ) -> list[dict[str, Any]]:
-    """The input rows with ``count`` as published and a ``status``, then margin rows."""
+    """The input rows with ``count`` as published and a ``status``, then margin rows.
+
+    A combination absent from the input rows is published as zero by its absence; if
+    secondary suppression withheld it, it gets a row with ``count`` ``None`` after the
+    input rows, so that the release does not show it as zero.
+    """
     out: list[dict[str, Any]] = []
     for key, row in zip(indexed.keys, data, strict=True):
         out.append({**row, count: published[key], "status": str(status[key])})
+    labels = indexed.labels(total_label)
+    inner = indexed.interior.shape
+    given = set(indexed.keys)
+    for index in np.ndindex(*inner):
+        # an absent combination reads as zero, so one withheld must be shown as withheld
+        if index not in given and published[index] is None:
+            cell = {
+                name: labels[d][i]
+                for d, (name, i) in enumerate(zip(indexed.dimensions, index, strict=True))
+            }
+            out.append({**cell, count: None, "status": str(status[index])})
     if include_margins:
-        labels = indexed.labels(total_label)
-        inner = indexed.interior.shape
         for index in np.ndindex(*published.shape):
             if not any(i == n for i, n in zip(index, inner, strict=True)):
                 continue
@@ -296,8 +317,12 @@ def protect_rows(
             index = indexed.locate(cell, total_label)
             if index is not None:
                 keep[index] = True
-        if "keep_suppressed" in options:
-            keep |= np.asarray(options.pop("keep_suppressed"), dtype=bool)
+        if options.get("keep_suppressed") is not None:
+            given = np.asarray(options["keep_suppressed"], dtype=bool)
+            if given.shape == keep.shape:
+                keep |= given
+            else:  # protect_table refuses it with its own message
+                keep = given
         options["keep_suppressed"] = keep
     protected = protect_table(indexed.interior, **options)
     out = rows_with_status(
@@ -312,4 +337,11 @@ def protect_rows(
     return out, protected
 
 
-__all__ = ["IndexedRows", "ProtectedTable", "index_rows", "protect_rows", "protect_table", "rows_with_status"]
+__all__ = [
+    "IndexedRows",
+    "ProtectedTable",
+    "index_rows",
+    "protect_rows",
+    "protect_table",
+    "rows_with_status",
+]
