@@ -43,7 +43,9 @@ def test_a_coding_is_well_formed(autocoder: Autocoder) -> None:
         assert coding.explanation
         assert all(isinstance(t, str) for t in coding.explanation)
         assert coding.needs_review == (
-            len(coding.code) < 4 or coding.level2_confidence < autocoder.review_threshold
+            len(coding.code) < 4
+            or coding.level2_confidence < autocoder.review_threshold
+            or coding.familiarity < autocoder.min_familiarity
         )
 
 
@@ -78,6 +80,8 @@ def test_bad_parameters_and_unfitted_use() -> None:
     with pytest.raises(UsageError):
         Autocoder(backoff=0)
     with pytest.raises(UsageError):
+        Autocoder(min_familiarity=1.5)
+    with pytest.raises(UsageError):
         Autocoder().code_text("theft")
     with pytest.raises(UsageError):
         Autocoder().fit([])
@@ -108,3 +112,17 @@ def test_importing_the_package_stays_light() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_familiarity_is_the_share_of_known_words() -> None:
+    examples = [Example("theft of a bicycle", "0502", "a"), Example("murder", "0101", "a")]
+    model = Autocoder().fit(examples, calibrate=False)
+    # by hand: "theft" known, "zzq" not -> 1/2; "qq ww ee" -> 0/3; empty text -> 1
+    assert model.familiarity(["Theft zzq", "MURDER", "qq ww ee", ""]) == [0.5, 1.0, 0.0, 1.0]
+
+
+def test_unfamiliar_text_needs_review(autocoder: Autocoder) -> None:
+    familiar, strange = autocoder.code_texts(["Theft", "Theft qzxv wplk jrtm"])
+    assert strange.familiarity == 0.25
+    assert strange.needs_review
+    assert familiar.familiarity == 1.0

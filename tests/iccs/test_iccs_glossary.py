@@ -1,4 +1,4 @@
-"""The es/pt/fr legal-term glossary: its file, how it is applied, and what it buys."""
+"""The es/pt/fr/de/it/nl legal-term glossary: its file, how it is applied, what it buys."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def test_glossary_file_is_well_formed() -> None:
     rows = _rows()
     assert len(rows) >= 300
     assert set(rows[0]) == {"language", "term", "english"}
-    assert {r["language"] for r in rows} == {"es", "pt", "fr"}
+    assert {r["language"] for r in rows} == {"es", "pt", "fr", "de", "it", "nl"}
     seen: set[tuple[str, str]] = set()
     for row in rows:
         term, english = row["term"], row["english"]
@@ -71,6 +71,14 @@ def test_glossary_is_loaded_once() -> None:
         ("Traite des êtres humains", "trafficking in persons"),
         ("Violencia intrafamiliar", "domestic violence"),
         ("Viols sur des mineurs", "rape"),
+        ("§ 242 Diebstahl", "theft"),
+        ("Körperverletzung", "assault"),
+        ("Urkundenfälschung", "forgery"),
+        ("Rapina a mano armata", "armed robbery"),
+        ("Truffa", "fraud"),
+        ("Ricettazione", "handling stolen goods"),
+        ("Oplichting", "fraud"),
+        ("Woninginbraak", "burglary"),
     ],
 )
 def test_terms_get_their_english(text: str, english: str) -> None:
@@ -108,6 +116,26 @@ def test_english_training_text_is_not_translated() -> None:
     assert changed == []
 
 
+@pytest.mark.parametrize(
+    ("text", "english"),
+    [
+        ("Kfz-Diebstähle", "theft"),  # "diebstahle" inside an unlisted compound
+        ("Betäubungsmittelkriminalität", "drugs"),
+        ("Raubüberfälle", "robbery"),
+        ("Fahrraddiebstähle", "theft"),
+    ],
+)
+def test_german_and_dutch_compounds_are_split(text: str, english: str) -> None:
+    assert english in glossary_english(text)
+
+
+def test_compound_parts_do_not_overlap() -> None:
+    # the longest part wins; "einbruch" (burglary break in) inside it is not added again
+    out = glossary_english("Wohnungseinbruchdiebstahls")
+    assert "burglary of a dwelling" in out
+    assert "break in" not in out
+
+
 def test_ambiguous_terms_need_a_romance_context() -> None:
     assert all((term,) in load_glossary().english for term in AMBIGUOUS_TERMS)
     assert "rape" not in with_glossary("VIOL")
@@ -142,6 +170,12 @@ def test_cache_key_changes_with_the_glossary(monkeypatch: pytest.MonkeyPatch) ->
         ("trafic de stupéfiants", "06"),
         ("estupro", "03"),
         ("agression sexuelle", "03"),
+        ("Diebstahl", "05"),
+        ("Raub", "04"),
+        ("Betrug", "07"),
+        ("Rapina", "04"),
+        ("Truffa", "07"),
+        ("Verkrachting", "03"),
     ],
 )
 def test_foreign_offences_code_to_the_right_section(

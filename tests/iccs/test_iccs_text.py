@@ -25,3 +25,14 @@ def test_normalise_is_idempotent_and_plain(text: str) -> None:
     assert normalise(once) == once
     assert once == once.strip()
     assert "  " not in once
+
+
+def test_article_references_are_removed() -> None:
+    # penal-code tables prefix offence names with article numbers; police tables do not
+    assert normalise("Art. 234 Hurto") == "hurto"
+    assert normalise("Artículo 138.- Homicidio") == "homicidio"
+    assert normalise("Article 221-1 Meurtre") == "meurtre"
+    assert normalise("§ 242 Abs. 1 Diebstahl") == "diebstahl"
+    assert normalise("Acoso art. 172 ter") == "acoso"
+    # the English word "art" without a number stays
+    assert normalise("Theft of works of art") == "theft of works of art"
