@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crimestats import geomask
 from crimestats.geomask import (
@@ -86,3 +88,43 @@ def test_bad_areas_are_refused_with_a_hint() -> None:
     feature = {"properties": {"w": 1}, "geometry": {"type": "Polygon", "coordinates": [SQUARE]}}
     with pytest.raises(MaskingError, match="appears twice"):
         areas_from_geojson({"features": [feature, feature]}, "w")
+
+
+def _shapes() -> AreaIndex:
+    return AreaIndex.from_mapping(
+        {
+            "holed": {"type": "Polygon", "coordinates": [SQUARE, HOLE]},
+            "u": {
+                "type": "MultiPolygon",
+                "coordinates": [[[[x + 2.0, y] for x, y in U_SHAPE]], [[[5, 5], [6, 5], [5, 6]]]],
+            },
+        }
+    )
+
+
+def test_locate_many_gives_the_hand_worked_keys() -> None:
+    index = _shapes()
+    # (lat, lon): in the square, in its hole, in the U's bottom, between the U's arms,
+    # in the triangle, nowhere
+    lats = [0.2, 0.5, 0.5, 2.0, 5.2, 9.0]
+    lons = [0.2, 0.5, 3.5, 3.5, 5.2, 9.0]
+    assert index.locate(lats, lons) == ["holed", None, "u", None, "u", None]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.floats(-1, 7, allow_nan=False), st.floats(-1, 7, allow_nan=False)),
+        max_size=40,
+    )
+)
+def test_locate_many_agrees_with_one_at_a_time(points: list[tuple[float, float]]) -> None:
+    index = _shapes()
+    lats = [p[0] for p in points]
+    lons = [p[1] for p in points]
+    assert index.locate(lats, lons) == [index(a, b) for a, b in points]
+    known = index.with_known(lats, lons, outside="elsewhere")
+    for lat, lon in points:
+        expected = index(lat, lon)
+        assert known(lat, lon) == ("elsewhere" if expected is None else expected)
+    assert known(0.2, 0.2) == "holed"  # a point not given in advance is looked up

@@ -54,6 +54,9 @@ def test_no_published_count_at_or_below_threshold(folder: Path) -> None:
     withheld = 0
     for path in sorted(folder.glob("*.csv")):
         for row in _csv(path):
+            if "status" not in row:  # the map: counts of at least maps.min_count
+                assert not 1 <= int(row["count"]) <= THRESHOLD, (path.name, row)
+                continue
             if row["count"] == "":
                 assert row["status"] in {"primary", "secondary"}
                 withheld += 1
@@ -93,13 +96,13 @@ def test_manifest_verifies_and_covers_every_other_file(folder: Path) -> None:
         assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
         listed.append(name)
     assert listed == sorted(listed)
-    assert set(listed) == {p.name for p in folder.iterdir()} - {MANIFEST}
+    assert set(listed) == set(_files(folder)) - {MANIFEST}
 
 
 def test_two_builds_are_byte_identical(releases: tuple[ReleaseResult, ReleaseResult]) -> None:
     first, second = releases
-    names = sorted(p.name for p in first.directory.iterdir())
-    assert names == sorted(p.name for p in second.directory.iterdir())
+    names = _files(first.directory)
+    assert names == _files(second.directory)
     for name in names:
         assert (first.directory / name).read_bytes() == (second.directory / name).read_bytes(), name
     assert first.release_id == second.release_id
@@ -124,9 +127,14 @@ def _identifiers(db: Path) -> set[str]:
         con.close()
 
 
+def _files(folder: Path) -> list[str]:
+    """Every file under ``folder`` (subfolders too), as sorted POSIX paths relative to it."""
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
 def _published_text(folder: Path) -> list[str]:
     texts: list[str] = []
-    for path in sorted(folder.iterdir()):
+    for path in (folder / name for name in _files(folder)):
         if path.suffix == ".parquet":
             table = pq.read_table(path)
             values = [str(v) for col in table.columns for v in col.to_pylist()]
@@ -151,7 +159,7 @@ def test_no_identifier_narrative_or_exact_date_is_published(demo_db: Path, folde
     assert not plain & tokens
     for other in identifiers - plain:  # narratives and odd ids: any occurrence at all
         assert not any(other in text for text in texts), other
-    for path in folder.glob("*.csv"):
+    for path in folder.rglob("*.csv"):
         assert not re.search(r"\d{4}-\d{2}-\d{2}", path.read_text(encoding="utf-8")), path.name
 
 
@@ -160,8 +168,8 @@ def test_datapackage_lists_every_file_with_its_fields(demo_db: Path, folder: Pat
     assert "created" not in package  # no timestamp unless --as-of
     resources = {r["path"]: r for r in package["resources"]}
     csvs = sorted(p.name for p in folder.glob("*.csv"))
-    assert sorted(p for p in resources if p.endswith(".csv")) == csvs
-    for name in csvs:
+    assert sorted(p for p in resources if p.endswith(".csv") and "/" not in p) == csvs
+    for name in (spec.name + ".csv" for spec in STANDARD_TABLES):
         resource = resources[name]
         with (folder / name).open(encoding="utf-8", newline="") as handle:
             header = next(csv.reader(handle))
@@ -243,3 +251,24 @@ def test_cli_writes_records_and_refuses(demo_db: Path, tmp_path: Path) -> None:
     forced = runner.invoke(app, [*args, "--force"])
     assert forced.exit_code == 0, forced.output
     assert "release " in forced.stdout
+
+
+def test_the_default_config_is_the_release_without_one(
+    demo_db: Path, releases: tuple[ReleaseResult, ReleaseResult], tmp_path: Path
+) -> None:
+    from crimestats.release.config import default_config, load_config
+
+    written = tmp_path / "defaults.yaml"
+    written.write_text(
+        "threshold: 3\n"
+        "tables:\n"
+        + "".join(
+            f"  - {{name: {s.name}, unit: {s.unit}, by: [{', '.join(s.by)}], title: '{s.title}'}}\n"
+            for s in STANDARD_TABLES
+        ),
+        encoding="utf-8",
+    )
+    for config in (default_config(), load_config(written)):
+        out = tmp_path / f"r{id(config)}"
+        again = build_release(demo_db, out, config=config, record=False)
+        assert again.manifest == releases[0].manifest

@@ -33,6 +33,7 @@ def _register() -> None:
         iccs_cmd,
         indicators_cmd,
         ingest_cmd,
+        ledger_cmd,
         mse_cmd,
         quarantine_cmd,
         release_cmd,
@@ -43,7 +44,7 @@ def _register() -> None:
 
     for module in (
         store_cmd, ingest_cmd, quarantine_cmd, iccs_cmd, classify_cmd, stats_cmd,
-        indicators_cmd, series_cmd, release_cmd, demo_cmd, mse_cmd,
+        indicators_cmd, series_cmd, release_cmd, ledger_cmd, demo_cmd, mse_cmd,
     ):  # fmt: skip
         module.register(app)
 

@@ -9,14 +9,31 @@ import typer
 
 from crimestats.cli.options import DbOption
 from crimestats.cli.output import console, print_json
-from crimestats.privacy import DEFAULT_THRESHOLD
 
 
 def release(
     out: Annotated[Path, typer.Option("--out", help="The release folder (new or empty).")],
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="Release configuration (YAML): tables, methods, DP budget "
+            "(docs/release.example.yaml). Default: the standard tables.",
+        ),
+    ] = None,
     threshold: Annotated[
-        int, typer.Option("--threshold", help="Withhold counts 1..THRESHOLD (and protect them).")
-    ] = DEFAULT_THRESHOLD,
+        int | None,
+        typer.Option(
+            "--threshold",
+            help="Withhold counts 1..THRESHOLD (and protect them); default 3, or the "
+            "config's threshold, which this overrides.",
+            show_default=False,
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option("--seed", help="Seed for random steps (OpenDP noise cannot be seeded)."),
+    ] = None,
     as_of: Annotated[
         str | None,
         typer.Option("--as-of", help="ISO date recorded as 'created' (default: no timestamp)."),
@@ -27,17 +44,34 @@ def release(
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     db: DbOption = None,
 ) -> None:
-    """Write the standard tables with disclosure control, datapackage.json and a manifest."""
+    """Write the tables with disclosure control, datapackage.json, a report and a manifest."""
     from crimestats.release import build_release
+    from crimestats.release.config import load_config
 
-    result = build_release(db, out, threshold=threshold, as_of=as_of, force=force)
+    loaded = load_config(config) if config is not None else None
+    result = build_release(
+        db, out, threshold=threshold, as_of=as_of, force=force, config=loaded, seed=seed
+    )
     if json_out:
         print_json(result.to_dict())
         return
     for name, info in result.tables.items():
+        if info.get("method") == "dp":
+            console.print(
+                f"{name}: {info['rows']} rows, differential privacy (epsilon {info['epsilon']:.4g})"
+            )
+        elif info.get("method") == "rounding":
+            console.print(f"{name}: {info['rows']} rows, controlled rounding")
+        else:
+            console.print(
+                f"{name}: {info['rows']} rows, {info['primary_cells']} primary and "
+                f"{info['secondary_cells']} secondary cells withheld"
+            )
+    if result.privacy is not None:
         console.print(
-            f"{name}: {info['rows']} rows, {info['primary_cells']} primary and "
-            f"{info['secondary_cells']} secondary cells withheld"
+            f"privacy budget: {result.privacy['spent_epsilon']:.4g} of "
+            f"{result.privacy['total_epsilon']:.4g} spent ({result.privacy['privacy_unit']}); "
+            "DP tables differ between builds (OpenDP noise cannot be seeded)"
         )
     console.print(
         f"release {result.release_id}: {len(result.files)} files in {result.directory} "

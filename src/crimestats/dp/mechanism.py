@@ -19,6 +19,7 @@ opendp is the ``privacy`` extra, so it is imported here, lazily, and nowhere els
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -87,6 +88,12 @@ def cell_accuracy(scale: float, alpha: float = 0.05) -> float:
 
     Its floor keeps the coverage, as OpenDP's documentation notes.
     """
+    return _cell_accuracy(float(scale), float(alpha))
+
+
+@functools.lru_cache(maxsize=256)
+def _cell_accuracy(scale: float, alpha: float) -> float:
+    """Cached: a deterministic function of its arguments, asked for once per release."""
     return float(_opendp().discrete_laplacian_scale_to_accuracy(scale, alpha))
 
 
@@ -110,6 +117,12 @@ def sum_accuracy(scale: float, cells: int, alpha: float = 0.05) -> float:
     """
     if cells <= 0:
         return 0.0
+    return _sum_accuracy(float(scale), int(cells), float(alpha))
+
+
+@functools.lru_cache(maxsize=256)
+def _sum_accuracy(scale: float, cells: int, alpha: float) -> float:
+    """Cached: a deterministic function of its arguments, asked for once per margin shape."""
     if cells == 1:
         return cell_accuracy(scale, alpha)
     union = cells * cell_accuracy(scale, alpha / cells)
@@ -146,6 +159,15 @@ def laplace_for_counts(*, epsilon: float, sensitivity: int) -> LaplaceCounts:
             hint="use the most cells (summed changes) one privacy unit can affect",
         )
     epsilon = check_epsilon(epsilon)
+    return _calibrated(epsilon, sensitivity)
+
+
+@functools.lru_cache(maxsize=64)
+def _calibrated(epsilon: float, sensitivity: int) -> LaplaceCounts:
+    """The calibrated mechanism, cached: calibration is deterministic and takes milliseconds.
+
+    Caching holds no randomness: each call of the returned mechanism draws fresh noise.
+    """
     dp = _opendp()
     space = dp.vector_domain(dp.atom_domain(T="i64")), dp.l1_distance(T="i64")
     scale = sensitivity / epsilon

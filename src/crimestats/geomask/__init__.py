@@ -8,7 +8,8 @@ release metadata:
 * :func:`build_snap_points` derives anonymous map points, each the centre of at least
   ``min_sources`` distinct source locations within one area, and :func:`snap` moves each
   point to the nearest of them in its own area (data.police.uk's scheme, built from the
-  data instead of an address register).
+  data instead of an address register); :func:`count_at_snap_points` publishes their
+  counts, only those of at least ``min_count``, never on an input location.
 
 A pure library: numpy and h3 (the ``privacy`` extra); no shapely (areas are tested by ray
 casting, :class:`AreaIndex`). See docs/geographic-masking.md.
@@ -23,11 +24,13 @@ from __future__ import annotations
 from crimestats.errors import MaskingError
 from crimestats.geomask.areas import (
     AreaIndex,
+    KnownAreas,
     areas_from_geojson,
     orient_clockwise,
     point_in_polygon,
     signed_area,
 )
+from crimestats.geomask.counted import CountedPoint, SnapCounts, count_at_snap_points
 from crimestats.geomask.hexagons import HexAggregation, aggregate_to_h3
 from crimestats.geomask.points import as_latlon, haversine_m
 from crimestats.geomask.report import MaskingReport
@@ -43,15 +46,19 @@ from crimestats.geomask.snapping import (
 __all__ = [
     "AreaIndex",
     "AreaOfPoint",
+    "CountedPoint",
     "HexAggregation",
+    "KnownAreas",
     "MaskingError",
     "MaskingReport",
+    "SnapCounts",
     "SnapPoints",
     "SnapResult",
     "aggregate_to_h3",
     "areas_from_geojson",
     "as_latlon",
     "build_snap_points",
+    "count_at_snap_points",
     "haversine_m",
     "mdav_groups",
     "orient_clockwise",

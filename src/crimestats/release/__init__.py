@@ -10,15 +10,10 @@ See docs/release.md for what a release holds and how it is protected.
 
 from __future__ import annotations
 
-from crimestats.release.build import (
-    DATAPACKAGE,
-    ICCS_VERSION,
-    REPORT,
-    ReleaseResult,
-    build_release,
-    datapackage,
-)
+from crimestats.release.build import REPORT, ReleaseResult, build_release
+from crimestats.release.config import ReleaseConfig, default_config, load_config, parse_config
 from crimestats.release.files import MANIFEST
+from crimestats.release.package import DATAPACKAGE, ICCS_VERSION, datapackage
 from crimestats.release.tables import (
     STANDARD_TABLES,
     TOTAL_LABEL,
@@ -35,9 +30,13 @@ __all__ = [
     "STANDARD_TABLES",
     "TOTAL_LABEL",
     "ProtectedRows",
+    "ReleaseConfig",
     "ReleaseResult",
     "TableSpec",
     "build_release",
     "datapackage",
+    "default_config",
+    "load_config",
+    "parse_config",
     "protect_standard_table",
 ]

@@ -6,21 +6,28 @@ needs to trust it (units, ICCS version, method, audit, lineage), and is reproduc
 the same store and options give a byte-identical folder (no timestamps unless
 ``as_of`` is given). Only aggregates leave the store: no narrative, incident id, person
 reference or exact date is ever written.
+
+:func:`build_release` is a sequence of steps (configuration, lineage, counting and
+protecting each table, differential privacy, writing, datapackage, report, manifest,
+recording) so that a new output is one more step. Differentially private tables
+(``method: dp`` in the configuration) are the one exception to byte-identity: OpenDP's
+noise cannot be seeded (docs/differential-privacy.md).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crimestats.errors import UsageError
-from crimestats.privacy import DEFAULT_THRESHOLD
 from crimestats.privacy.threshold import check_threshold
+from crimestats.release.config import ReleaseConfig, TableConfig, default_config
 from crimestats.release.files import (
     MANIFEST,
     csv_text,
@@ -29,22 +36,31 @@ from crimestats.release.files import (
     report_html,
     write_parquet,
 )
+from crimestats.release.linked_tables import protect_threshold_tables, withheld_of
+from crimestats.release.package import DATAPACKAGE, ICCS_VERSION, datapackage, sdmx_resources
 from crimestats.release.tables import (
-    COUNT,
-    STANDARD_TABLES,
-    STATUS,
-    STATUSES,
-    TOTAL_LABEL,
     ProtectedRows,
+    TableSpec,
     protect_standard_table,
 )
-from crimestats.storage.releases import ingest_lineage, record_release
+from crimestats.storage.releases import (
+    PrivacySpend,
+    WithheldCell,
+    declared_sources,
+    ingest_lineage,
+    previous_withheld,
+    record_release,
+)
 from crimestats.storage.store import open_store, resolve_db_path
 from crimestats.version import code_version
 
-ICCS_VERSION = "ICCS v1.0 (UNODC 2015)"
-DATAPACKAGE = "datapackage.json"
+if TYPE_CHECKING:
+    from crimestats.dp import PrivacyLedger
+    from crimestats.release.dp_tables import DpPlan
+    from crimestats.release.maps import MapOutput
+
 REPORT = "report.html"
+SDMX_DIR = "sdmx"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,25 +80,37 @@ class ReleaseResult:
     tables : dict
         Per table: rows written, primary and secondary cells.
     recorded : bool
-        Whether the release was recorded in the store's ``releases`` table.
+        Whether the release was recorded in the store's ``releases`` table (and its DP
+        spends in ``privacy_ledger``).
+    privacy : dict or None
+        The privacy ledger of the release's DP tables (``PrivacyLedger.to_dict()``), if any.
+    seed : int or None
+        The seed given for the release's random steps (OpenDP noise does not use it).
     """
 
     directory: Path
     files: list[str]
     manifest: str
     release_id: str
-    tables: dict[str, dict[str, int]] = field(default_factory=dict)
+    tables: dict[str, dict[str, Any]] = field(default_factory=dict)
     recorded: bool = False
+    privacy: dict[str, Any] | None = None
+    seed: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary (``--json``)."""
-        return {
+        out: dict[str, Any] = {
             "directory": str(self.directory),
             "release_id": self.release_id,
             "files": self.files,
             "tables": self.tables,
             "recorded": self.recorded,
         }
+        if self.privacy is not None:
+            out["privacy"] = self.privacy
+        if self.seed is not None:
+            out["seed"] = self.seed
+        return out
 
 
 def _check_as_of(as_of: str | None) -> datetime | None:
@@ -114,118 +142,187 @@ def _prepare_folder(out: Path, *, force: bool) -> None:
         ) from exc
 
 
-def _schema(table: ProtectedRows) -> dict[str, Any]:
-    fields: list[dict[str, Any]] = []
-    for name in table.spec.by:
-        fields.append(
-            {
-                "name": name,
-                "type": "string",
-                "description": f"{name}; '{TOTAL_LABEL}' in margin rows; blank = no value",
-            }
+def _resolve_config(config: ReleaseConfig | None, threshold: int | None) -> ReleaseConfig:
+    """The configuration in force: the given one (or the standard release), and
+    ``threshold`` (an explicit option) over the file's."""
+    if threshold is not None:
+        threshold = check_threshold(threshold)
+    if config is None:
+        return default_config(3 if threshold is None else threshold)
+    if threshold is not None:
+        config = dataclasses.replace(config, threshold=threshold)
+    return config
+
+
+def _check_seed(seed: int | None) -> int | None:
+    if seed is None:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise UsageError(f"--seed {seed!r} is not a whole number >= 0", hint="e.g. --seed 42")
+    return seed
+
+
+def _plan_dp(path: Path, config: ReleaseConfig, sources: list[str]) -> dict[str, DpPlan]:
+    """Count every DP table (bounded) and check its public key set; nothing is noised yet,
+    so a table that cannot be released stops the release before any budget is spent."""
+    if config.dp is None or not config.dp_tables:
+        return {}
+    from crimestats.release.dp_tables import plan_dp_table
+
+    return {
+        t.name: plan_dp_table(
+            path, t, privacy_unit=config.dp.privacy_unit, years=config.dp.years, sources=sources
         )
-    fields.append(
-        {
-            "name": COUNT,
-            "type": "integer",
-            "description": f"number of {table.spec.unit}; blank when withheld",
-            "constraints": {"minimum": 0},
-        }
-    )
-    fields.append(
-        {
-            "name": STATUS,
-            "type": "string",
-            "description": "published, or why the count is withheld",
-            "constraints": {"required": True, "enum": list(STATUSES)},
-        }
-    )
-    return {"fields": fields, "primaryKey": list(table.spec.by), "missingValues": [""]}
+        for t in config.dp_tables
+    }
 
 
-def datapackage(
-    tables: list[ProtectedRows],
-    *,
-    threshold: int,
-    lineage: list[dict[str, object]],
-    as_of: str | None,
-) -> dict[str, Any]:
-    """The Frictionless Data Package (v1) descriptor of a release, as a dict."""
-    resources: list[dict[str, Any]] = []
+def _release_dp(
+    plans: dict[str, DpPlan], config: ReleaseConfig
+) -> tuple[dict[str, ProtectedRows], PrivacyLedger | None]:
+    """Noise every planned table, each charged to the release's ledger before its draw."""
+    if not plans or config.dp is None:
+        return {}, None
+    from crimestats.dp import PrivacyLedger
+    from crimestats.release.dp_tables import release_dp_table
+
+    dp = config.dp
+    ledger = PrivacyLedger(dp.epsilon, dp.privacy_unit)
+    shares = config.epsilon_shares()
+    released = {
+        name: release_dp_table(
+            plan,
+            epsilon=shares[name],
+            privacy_unit=dp.privacy_unit,
+            alpha=dp.alpha,
+            ledger=ledger,
+        )
+        for name, plan in plans.items()
+    }
+    return released, ledger
+
+
+def _spec(table: TableConfig) -> TableSpec:
+    return TableSpec(table.name, table.unit, table.by, table.title)
+
+
+def _previous_withheld(path: Path, config: ReleaseConfig) -> dict[str, list[dict[str, Any]]] | None:
+    """Per threshold table, the cells the store's last recorded release of it withheld
+    (``None`` when the configuration turns carrying forward off)."""
+    if not config.carry_forward:
+        return None
+    with open_store(path, read_only=True) as con:
+        found = {
+            t.name: previous_withheld(con, t.name, t.by)
+            for t in config.tables
+            if t.method == "threshold"
+        }
+    return {name: cells for name, cells in found.items() if cells}
+
+
+def _protect(
+    path: Path, config: ReleaseConfig, forced: dict[str, list[dict[str, Any]]] | None
+) -> dict[str, ProtectedRows]:
+    """Threshold tables (linked ones of one unit together) and rounding tables."""
+    threshold = config.threshold
+    specs = [_spec(t) for t in config.tables if t.method == "threshold"]
+    out = protect_threshold_tables(path, specs, threshold=threshold, forced=forced)
+    for table in config.tables:
+        if table.method == "rounding":
+            out[table.name] = protect_standard_table(
+                path, _spec(table), threshold=threshold, method="rounding", base=table.base or 5
+            )
+    return out
+
+
+def _write_tables(folder: Path, tables: list[ProtectedRows]) -> list[str]:
+    from crimestats.release.dp_tables import write_dp_parquet
+
+    written: list[str] = []
     for table in tables:
-        about = {
-            "title": table.spec.title,
-            "counting_unit": table.spec.unit,
-            "classification": ICCS_VERSION,
-            "period_basis": table.notes.get("period_basis"),
-            "disclosure_control": table.disclosure,
-            "statistics": table.notes,
-        }
-        schema = _schema(table)
-        stem = table.spec.name.replace("_", "-")
-        resources.append(
-            {
-                "profile": "tabular-data-resource",
-                "name": stem,
-                "path": f"{table.spec.name}.csv",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "dialect": {"delimiter": ",", "lineTerminator": "\n", "header": True},
-                "schema": schema,
-                "crimestats": about,
-            }
+        csv_name = f"{table.spec.name}.csv"
+        (folder / csv_name).write_text(csv_text(table), encoding="utf-8", newline="")
+        parquet_name = f"{table.spec.name}.parquet"
+        if table.method == "dp":
+            write_dp_parquet(table, folder / parquet_name)
+        else:
+            write_parquet(table, folder / parquet_name)
+        written += [csv_name, parquet_name]
+    return written
+
+
+def _write_sdmx(
+    folder: Path, tables: list[ProtectedRows], config: ReleaseConfig, as_of: str | None
+) -> list[str]:
+    """The SDMX structure and data messages, in ``sdmx/`` (docs/sdmx.md)."""
+    from crimestats.release.sdmx import write_sdmx
+
+    (folder / SDMX_DIR).mkdir(exist_ok=True)
+    names = write_sdmx(folder / SDMX_DIR, tables, agency=config.sdmx.agency, prepared=as_of)
+    return [f"{SDMX_DIR}/{name}" for name in names]
+
+
+def _write_maps(path: Path, folder: Path, config: ReleaseConfig) -> MapOutput:
+    """The geomasked incident map (docs/geographic-masking.md); never a source point."""
+    from crimestats.release.maps import write_maps
+
+    return write_maps(
+        path, folder, h3_resolution=config.maps.h3_resolution, min_count=config.maps.min_count
+    )
+
+
+def _report(
+    tables: list[ProtectedRows],
+    threshold: int,
+    as_of: str | None,
+    privacy: dict[str, Any] | None,
+    maps: MapOutput | None = None,
+) -> str:
+    html = report_html(
+        tables, threshold=threshold, code_version=code_version(), as_of=as_of, maps=maps
+    )
+    dp_tables = [t for t in tables if t.method == "dp"]
+    if privacy is None or not dp_tables:
+        return html
+    from crimestats.release.dp_tables import dp_report_section
+
+    section = dp_report_section(dp_tables, privacy)
+    end = "</body></html>"
+    if end in html:
+        return html.replace(end, section + "\n" + end, 1)
+    return html + section + "\n"
+
+
+def _spends(tables: list[ProtectedRows], config: ReleaseConfig) -> list[PrivacySpend]:
+    if config.dp is None:
+        return []
+    return [
+        PrivacySpend(
+            table_name=t.spec.name,
+            privacy_unit=config.dp.privacy_unit,
+            epsilon=float(t.disclosure["epsilon"]),
+            mechanism=str(t.disclosure["mechanism"]),
+            sensitivity=int(t.disclosure["sensitivity_l1"]),
+            alpha=config.dp.alpha,
+            release_epsilon=config.dp.epsilon,
         )
-        resources.append(
-            {
-                "profile": "data-resource",
-                "name": f"{stem}-parquet",
-                "path": f"{table.spec.name}.parquet",
-                "format": "parquet",
-                "mediatype": "application/vnd.apache.parquet",
-                "schema": schema,
-                "description": f"the same table as {table.spec.name}.csv, in Parquet",
-            }
-        )
-    package: dict[str, Any] = {
-        "profile": "tabular-data-package",
-        "name": "crimestats-release",
-        "title": "Recorded crime statistics (crimestats release)",
-    }
-    if as_of is not None:
-        package["created"] = as_of
-    package["resources"] = resources
-    package["crimestats"] = {
-        "classification": ICCS_VERSION,
-        "disclosure_control": {
-            "method": "threshold rule with secondary suppression across every margin",
-            "threshold": threshold,
-            "protection_width": threshold,
-            "zeros": "published",
-            "withheld": "blank count, status primary or secondary",
-            "reference": "docs/disclosure-control.md",
-        },
-        "never_published": [
-            "narratives",
-            "incident identifiers",
-            "person references",
-            "exact dates (tables hold years only)",
-        ],
-        "lineage": {"code_version": code_version(), "ingests": lineage},
-    }
-    return package
+        for t in tables
+        if t.method == "dp"
+    ]
 
 
 def build_release(
     db: str | os.PathLike[str] | None,
     out: str | os.PathLike[str],
     *,
-    threshold: int = DEFAULT_THRESHOLD,
+    threshold: int | None = None,
     as_of: str | None = None,
     force: bool = False,
     record: bool = True,
+    config: ReleaseConfig | None = None,
+    seed: int | None = None,
 ) -> ReleaseResult:
-    """Write a protected, reproducible release of the standard tables into ``out``.
+    """Write a protected, reproducible release into ``out``.
 
     Parameters
     ----------
@@ -233,8 +330,9 @@ def build_release(
         The store (default ``$CRIMESTATS_DB`` or ``./crimestats.duckdb``); must exist.
     out : path
         The release folder: created if missing; refused if not empty unless ``force``.
-    threshold : int
-        Counts ``1..threshold`` are withheld (and enough others to protect them).
+    threshold : int, optional
+        Counts ``1..threshold`` are withheld (and enough others to protect them);
+        overrides the configuration's ``threshold`` (default 3).
     as_of : str, optional
         An ISO date or date-time written as ``created`` into ``datapackage.json``; without
         it the folder has no timestamp at all (two builds are byte-identical).
@@ -242,27 +340,51 @@ def build_release(
         Write into a non-empty folder, overwriting release files of the same names
         (other files stay, and are not in the manifest).
     record : bool
-        Also add a row to the store's ``releases`` table.
+        Also add a row to the store's ``releases`` table, and the spends of DP tables to
+        ``privacy_ledger`` (a DP release should always be recorded).
+    config : ReleaseConfig, optional
+        Tables, methods and DP budget (:func:`crimestats.release.config.load_config`);
+        default: the three standard tables under the threshold rule.
+    seed : int, optional
+        Seed for the release's random steps; recorded. OpenDP noise cannot be seeded.
     """
-    threshold = check_threshold(threshold)
+    # 1. configuration and options, checked before anything is read or written
+    config = _resolve_config(config, threshold)
+    threshold = config.threshold
     stamp = _check_as_of(as_of)
+    seed = _check_seed(seed)
     folder = Path(out)
     path = resolve_db_path(db)
+    # 2. lineage and the public sources, from the store (read-only)
     with open_store(path, read_only=True) as con:
         lineage = ingest_lineage(con)
+        sources = declared_sources(con)
     _prepare_folder(folder, force=force)
-    tables = [protect_standard_table(path, spec, threshold=threshold) for spec in STANDARD_TABLES]
-    written: list[str] = []
+    # 3. count and protect: threshold and rounding tables, then DP tables (planned first,
+    #    so a DP table that cannot be released stops the release before any noise)
+    plans = _plan_dp(path, config, sources)
+    forced = _previous_withheld(path, config)
+    protected = _protect(path, config, forced)
+    noised, ledger = _release_dp(plans, config)
+    tables = [noised.get(t.name) or protected[t.name] for t in config.tables]
+    privacy = None
+    if ledger is not None:
+        from crimestats.release.dp_tables import dp_package_block
+
+        privacy = dp_package_block(config, ledger, [t for t in tables if t.method == "dp"])
+    # 4. write tables, datapackage.json, report.html, then the manifest over them all
     try:
-        for table in tables:
-            csv_name = f"{table.spec.name}.csv"
-            (folder / csv_name).write_text(csv_text(table), encoding="utf-8", newline="")
-            parquet_name = f"{table.spec.name}.parquet"
-            write_parquet(table, folder / parquet_name)
-            written += [csv_name, parquet_name]
-        package = datapackage(tables, threshold=threshold, lineage=lineage, as_of=as_of)
+        written = _write_tables(folder, tables)
+        sdmx_files = _write_sdmx(folder, tables, config, as_of)
+        maps = _write_maps(path, folder, config)
+        written += sdmx_files + maps.files
+        package = datapackage(
+            tables, threshold=threshold, lineage=lineage, as_of=as_of, privacy=privacy, seed=seed
+        )
+        package["resources"] += sdmx_resources(sdmx_files) + maps.resources
+        package["crimestats"]["geographic_masking"] = maps.metadata
         (folder / DATAPACKAGE).write_text(json_text(package), encoding="utf-8", newline="")
-        html = report_html(tables, threshold=threshold, code_version=code_version(), as_of=as_of)
+        html = _report(tables, threshold, as_of, privacy, maps)
         (folder / REPORT).write_text(html, encoding="utf-8", newline="")
         written += [DATAPACKAGE, REPORT]
         manifest = manifest_text(folder, written)
@@ -274,26 +396,19 @@ def build_release(
         ) from exc
 
     release_id = hashlib.sha256(manifest.encode("utf-8")).hexdigest()[:16]
-    summary = {
-        table.spec.name: {
+    summary: dict[str, dict[str, Any]] = {}
+    for table in tables:
+        summary[table.spec.name] = {
             "rows": len(table.rows),
             "primary_cells": int(table.disclosure.get("primary_cells", 0)),
             "secondary_cells": int(table.disclosure.get("secondary_cells", 0)),
+            "method": table.method,
         }
-        for table in tables
-    }
+        if table.method == "dp":
+            summary[table.spec.name]["epsilon"] = float(table.disclosure["epsilon"])
+    # 5. record the release (and its privacy spends, in the same transaction)
     if record:
-        config = {"threshold": threshold, "as_of": as_of, "tables": [t.spec.name for t in tables]}
-        created = stamp if stamp is not None else datetime.now(UTC).replace(tzinfo=None)
-        with open_store(path) as con:
-            record_release(
-                con,
-                release_id=release_id,
-                created_at=created,
-                directory=str(folder.resolve()),
-                config_json=json.dumps(config, sort_keys=True),
-                manifest=manifest,
-            )
+        _record(path, folder, release_id, manifest, config, as_of, stamp, seed, tables, written)
     return ReleaseResult(
         directory=folder,
         files=[*sorted(written), MANIFEST],
@@ -301,7 +416,60 @@ def build_release(
         release_id=release_id,
         tables=summary,
         recorded=record,
+        privacy=None if ledger is None else ledger.to_dict(),
+        seed=seed,
     )
+
+
+def _record(
+    path: Path,
+    folder: Path,
+    release_id: str,
+    manifest: str,
+    config: ReleaseConfig,
+    as_of: str | None,
+    stamp: datetime | None,
+    seed: int | None,
+    tables: list[ProtectedRows],
+    written: list[str],
+) -> None:
+    """Add the release to the store; if a DP release cannot be recorded, remove its files
+    (an unrecorded spend must not be published)."""
+    record: dict[str, Any] = {
+        "threshold": config.threshold,
+        "as_of": as_of,
+        "tables": [t.spec.name for t in tables],
+    }
+    if config.source != "(defaults)" or seed is not None:
+        record["config"] = config.to_dict()
+        record["seed"] = seed
+    created = stamp if stamp is not None else datetime.now(UTC).replace(tzinfo=None)
+    spends = _spends(tables, config)
+    try:
+        with open_store(path) as con:
+            record_release(
+                con,
+                release_id=release_id,
+                created_at=created,
+                directory=str(folder.resolve()),
+                config_json=json.dumps(record, sort_keys=True),
+                manifest=manifest,
+                spends=spends,
+                withheld=[
+                    WithheldCell(t.spec.name, tuple(t.spec.by), cell)
+                    for t in tables
+                    if t.method == "threshold"
+                    for cell in withheld_of(t)
+                ],
+            )
+    except BaseException:
+        if spends:
+            for name in [*written, MANIFEST]:
+                (folder / name).unlink(missing_ok=True)
+            for sub in {(folder / name).parent for name in written} - {folder}:
+                if sub.is_dir() and not any(sub.iterdir()):
+                    sub.rmdir()
+        raise
 
 
 __all__ = ["DATAPACKAGE", "ICCS_VERSION", "REPORT", "ReleaseResult", "build_release"]

@@ -15,11 +15,15 @@ import hashlib
 import html
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from crimestats.release.tables import COUNT, STATUS, ProtectedRows
+from crimestats.release.charts import bar_chart, bars_from_rows, hex_map
+from crimestats.release.tables import COUNT, STATUS, TOTAL_LABEL, ProtectedRows
+
+if TYPE_CHECKING:
+    from crimestats.release.maps import MapOutput
 
 MANIFEST = "MANIFEST.sha256"
 
@@ -80,18 +84,94 @@ def manifest_text(folder: Path, names: Sequence[str]) -> str:
     return "".join(f"{sha256_file(folder / name)}  {name}\n" for name in sorted(names))
 
 
-def report_html(
-    tables: Sequence[ProtectedRows], *, threshold: int, code_version: str, as_of: str | None
-) -> str:
-    """A self-contained HTML page (no script, no external resource): what and how."""
+def _iccs_names() -> dict[str, str]:
+    from crimestats.iccs import load_classification
+
+    return {c.code: c.label for c in load_classification()}
+
+
+def _describer(names: dict[str, str]) -> Callable[[str, str], str]:
+    """``(field, value) -> label``: an ICCS code with its name (ICCS v1.0), else the value."""
+
+    def describe(field: str, value: str) -> str:
+        if field.startswith("iccs_") and value in names:
+            return f"{value} {names[value]}"
+        return value
+
+    return describe
+
+
+def _map_section(maps: MapOutput) -> list[str]:
+    """The report's map: the masking method in words, then one small map per source and year."""
     esc = html.escape
+    meta = maps.metadata
+    params = meta.get("parameters", {})
+    parts = ["<h2>Map of incidents (masked)</h2>"]
+    if meta.get("method") == "snap-points":
+        how = (
+            f"Each incident is shown at the nearest anonymous point, the centre of at least "
+            f"{params.get('min_sources')} distinct recorded locations; a point with fewer than "
+            f"{params.get('min_count')} incidents is not shown."
+        )
+    else:
+        how = (
+            f"Incidents are counted per H3 hexagon (resolution {params.get('h3_resolution')}); "
+            f"a hexagon with fewer than {params.get('min_count')} incidents is pooled into a "
+            "larger one, and what stays below that is not shown."
+        )
+    parts.append(
+        f"<p>{esc(how)} No exact location is published; read a hexagon or point as "
+        "&ldquo;somewhere around here&rdquo;. Files: "
+        + ", ".join(f"<code>{esc(name)}</code>" for name in maps.files)
+        + ". See <code>docs/geographic-masking.md</code>.</p>"
+    )
+    features = maps.collection.get("features", [])
+    for group in meta.get("groups", []):
+        source, year = group["source"], group["year"]
+        label = f"{source} {year}"
+        counts = group.get("masking", {}).get("counts")
+        if counts is None:
+            parts.append(f"<h3>{esc(label)}</h3><p>{esc(group.get('note', 'Not mapped.'))}</p>")
+            continue
+        mine = [
+            f
+            for f in features
+            if f["properties"]["source"] == source and f["properties"]["year"] == year
+        ]
+        parts.append(f"<h3>{esc(label)}</h3>")
+        parts.append(
+            f"<p>{counts['published']} incidents mapped in {counts['features']} features; "
+            f"{counts['suppressed']} in places too sparse to show; "
+            f"{group['incidents_without_point']} without a usable location.</p>"
+        )
+        parts.append("<figure>" + hex_map(mine, title=f"Map of incidents, {label}") + "</figure>")
+    return parts
+
+
+def report_html(
+    tables: Sequence[ProtectedRows],
+    *,
+    threshold: int,
+    code_version: str,
+    as_of: str | None,
+    maps: MapOutput | None = None,
+) -> str:
+    """A self-contained HTML page (no script, no external resource): what and how.
+
+    Each table gets an inline SVG bar chart of its published cells (withheld cells are a
+    hatched mark, never a number); ``maps`` (from :func:`crimestats.release.maps.write_maps`)
+    adds a section with a small map per source and year.
+    """
+    esc = html.escape
+    describe = _describer(_iccs_names())
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         "<title>crimestats release</title>",
         "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
         "table{border-collapse:collapse}td,th{border:1px solid #999;padding:2px 6px}"
-        "td.n{text-align:right}tr.total{font-weight:bold}</style>",
+        "td.n{text-align:right}tr.total{font-weight:bold}figure{margin:1em 0}"
+        "figcaption{font-size:smaller;color:#444}</style>",
         "</head><body>",
         "<h1>crimestats release</h1>",
         "<p>Aggregate tables of recorded crime counted from the crimestats store, "
@@ -120,6 +200,14 @@ def report_html(
             f"{disclosure.get('primary_cells', 0)} primary, "
             f"{disclosure.get('secondary_cells', 0)} secondary.</p>"
         )
+        bars, caption = bars_from_rows(
+            table.rows, table.spec.by, total_label=TOTAL_LABEL, describe=describe
+        )
+        chart = bar_chart(bars, title=table.spec.title, chart_id=table.spec.name)
+        parts.append(
+            f"<figure>{chart}<figcaption>{esc(caption)} Hatched marks are withheld counts "
+            "(no value is drawn for them).</figcaption></figure>"
+        )
         if not table.rows:
             parts.append("<p>No data for this table in the store.</p>")
             continue
@@ -135,6 +223,8 @@ def report_html(
                 cells.append(f"<td{klass}>{esc(value)}</td>")
             parts.append(("<tr class=total>" if total else "<tr>") + "".join(cells) + "</tr>")
         parts.append("</table>")
+    if maps is not None:
+        parts += _map_section(maps)
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 

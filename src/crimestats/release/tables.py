@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from crimestats.privacy import protect_rows
+from crimestats.privacy import DEFAULT_BASE, protect_rows
 from crimestats.stats import count_table
 
 TOTAL_LABEL = "Total"
@@ -88,6 +88,10 @@ class ProtectedRows:
         Method, parameters, cell counts and the audit (no true values).
     notes : dict
         What was counted (unit, period basis, ICCS version), small counts withheld.
+    method : str
+        ``threshold``, ``rounding`` or ``dp`` (:mod:`crimestats.release.dp_tables`:
+        columns ``count``, ``accuracy_95``, ``lower_95``, ``upper_95``; no ``status``
+        column, though each row still carries ``status`` = ``published``).
     """
 
     spec: TableSpec
@@ -95,13 +99,14 @@ class ProtectedRows:
     rows: list[dict[str, Any]]
     disclosure: dict[str, Any]
     notes: dict[str, Any]
+    method: str = "threshold"
 
 
 def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _sort_key(row: dict[str, Any], fields: tuple[str, ...]) -> tuple[tuple[int, str], ...]:
+def row_sort_key(row: dict[str, Any], fields: tuple[str, ...]) -> tuple[tuple[int, str], ...]:
     """Values first, then blanks (no value), then the margin label, per field in order."""
     key: list[tuple[int, str]] = []
     for name in fields:
@@ -124,8 +129,16 @@ def _mask_small(value: Any, threshold: int) -> Any:
     return None if 1 <= value <= threshold else value
 
 
-def table_notes(metadata: dict[str, Any], threshold: int) -> dict[str, Any]:
-    """The stats metadata fit for publication: no local paths, no small counts."""
+def table_notes(
+    metadata: dict[str, Any], threshold: int, *, withhold_all: bool = False
+) -> dict[str, Any]:
+    """The stats metadata fit for publication: no local paths, no small counts.
+
+    With ``withhold_all`` (rounded tables) every count in the notes is withheld: an
+    exact total beside a rounded table would undo the rounding.
+    """
+    if withhold_all:
+        threshold = 2**63 - 1
     notes: dict[str, Any] = {}
     for key, value in metadata.items():
         if key in _DROPPED_KEYS:
@@ -138,7 +151,10 @@ def table_notes(metadata: dict[str, Any], threshold: int) -> dict[str, Any]:
             notes[key] = _mask_small(value, threshold)
         else:
             notes[key] = value
-    notes["small_counts_in_notes"] = f"counts 1..{threshold} in these notes are null (withheld)"
+    if withhold_all:
+        notes["small_counts_in_notes"] = "counts in these notes are null (withheld: rounded table)"
+    else:
+        notes["small_counts_in_notes"] = f"counts 1..{threshold} in these notes are null (withheld)"
     return notes
 
 
@@ -154,19 +170,41 @@ def _label_audit(disclosure: dict[str, Any], levels: list[list[str | None]]) -> 
         ]
 
 
-def protect_standard_table(
-    db: str | os.PathLike[str], spec: TableSpec, *, threshold: int
-) -> ProtectedRows:
-    """Count ``spec`` from the store and apply the threshold rule and secondary suppression."""
+def counted_rows(
+    db: str | os.PathLike[str], spec: TableSpec
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The table's counted rows (field values as text, ``count``) in the fixed order, and
+    the statistics metadata."""
     stats = count_table(db, by=list(spec.by), unit=spec.unit)
-    fields = spec.by
     rows = [
-        {**{name: _text(row[name]) for name in fields}, COUNT: int(row[COUNT])}
+        {**{name: _text(row[name]) for name in spec.by}, COUNT: int(row[COUNT])}
         for row in stats.rows()
     ]
-    rows.sort(key=lambda row: _sort_key(row, fields))
+    rows.sort(key=lambda row: row_sort_key(row, spec.by))
+    return rows, stats.metadata
+
+
+def protect_standard_table(
+    db: str | os.PathLike[str],
+    spec: TableSpec,
+    *,
+    threshold: int,
+    method: str = "threshold",
+    base: int = DEFAULT_BASE,
+    forced: list[dict[str, Any]] | None = None,
+) -> ProtectedRows:
+    """Count ``spec`` from the store and protect it.
+
+    ``method`` ``threshold``: the threshold rule and secondary suppression (audited),
+    withholding also every cell of ``forced`` (a previous release's withheld cells);
+    ``rounding``: controlled rounding of every cell and margin to a multiple of ``base``.
+    """
+    if method == "rounding":
+        return _rounded_table(db, spec, threshold=threshold, base=base)
+    rows, metadata = counted_rows(db, spec)
+    fields = spec.by
     columns = [*fields, COUNT, STATUS]
-    notes = table_notes(stats.metadata, threshold)
+    notes = table_notes(metadata, threshold)
     if not rows:
         disclosure: dict[str, Any] = {
             "method": "threshold rule with secondary suppression",
@@ -175,7 +213,7 @@ def protect_standard_table(
         }
         return ProtectedRows(spec, columns, [], disclosure, notes)
     protected_rows, protected = protect_rows(
-        rows, list(fields), total_label=TOTAL_LABEL, threshold=threshold
+        rows, list(fields), total_label=TOTAL_LABEL, threshold=threshold, forced=forced or None
     )
     levels: list[list[str | None]] = []
     for name in fields:
@@ -193,8 +231,130 @@ def protect_standard_table(
         }
         for row in protected_rows
     ]
-    out.sort(key=lambda row: _sort_key(row, fields))
+    out.sort(key=lambda row: row_sort_key(row, fields))
     return ProtectedRows(spec, columns, out, disclosure, notes)
+
+
+def _rounded_table(
+    db: str | os.PathLike[str], spec: TableSpec, *, threshold: int, base: int
+) -> ProtectedRows:
+    """Controlled rounding (crimestats.privacy.controlled_round) of a counted table."""
+    stats = count_table(db, by=list(spec.by), unit=spec.unit)
+    fields = spec.by
+    rows = [
+        {**{name: _text(row[name]) for name in fields}, COUNT: int(row[COUNT])}
+        for row in stats.rows()
+    ]
+    rows.sort(key=lambda row: row_sort_key(row, fields))
+    columns = [*fields, COUNT, STATUS]
+    notes = table_notes(stats.metadata, threshold, withhold_all=True)
+    if not rows:
+        disclosure: dict[str, Any] = {
+            "method": "controlled rounding",
+            "base": base,
+            "note": "the store holds nothing for this table; it is empty",
+        }
+        return ProtectedRows(spec, columns, [], disclosure, notes, method="rounding")
+    rounded, protected = protect_rows(
+        rows, list(fields), total_label=TOTAL_LABEL, protection="round", base=base
+    )
+    disclosure = protected.metadata()
+    disclosure.pop("primary_cells", None)
+    disclosure.pop("secondary_cells", None)
+    out = [
+        {
+            **{name: _text(row[name]) for name in fields},
+            COUNT: int(row[COUNT]),
+            STATUS: str(row[STATUS]),
+        }
+        for row in rounded
+    ]
+    out.sort(key=lambda row: row_sort_key(row, fields))
+    return ProtectedRows(spec, columns, out, disclosure, notes, method="rounding")
+
+
+def table_schema(table: ProtectedRows) -> dict[str, Any]:
+    """The Frictionless Table Schema of a protected table (fields, primary key, blanks)."""
+    if table.method == "dp":
+        from crimestats.release.dp_tables import dp_schema_fields
+
+        fields = dp_schema_fields(table)
+        return {"fields": fields, "primaryKey": list(table.spec.by), "missingValues": [""]}
+    fields = []
+    for name in table.spec.by:
+        fields.append(
+            {
+                "name": name,
+                "type": "string",
+                "description": f"{name}; '{TOTAL_LABEL}' in margin rows; blank = no value",
+            }
+        )
+    rounded = table.method == "rounding"
+    base = table.disclosure.get("base")
+    fields.append(
+        {
+            "name": COUNT,
+            "type": "integer",
+            "description": f"number of {table.spec.unit}, rounded to a multiple of {base} "
+            "(controlled rounding: margins add up)"
+            if rounded
+            else f"number of {table.spec.unit}; blank when withheld",
+            "constraints": {"minimum": 0},
+        }
+    )
+    fields.append(
+        {
+            "name": STATUS,
+            "type": "string",
+            "description": "rounded (every count is rounded)"
+            if rounded
+            else "published, or why the count is withheld",
+            "constraints": {"required": True, "enum": ["rounded"] if rounded else list(STATUSES)},
+        }
+    )
+    return {"fields": fields, "primaryKey": list(table.spec.by), "missingValues": [""]}
+
+
+_THRESHOLD_NOTE = "threshold rule with secondary suppression across every margin"
+
+
+def disclosure_summary(tables: list[ProtectedRows], threshold: int) -> dict[str, Any]:
+    """The release-level method record; unchanged from the first version when all tables
+    use the threshold rule, else one entry per method used."""
+    rule: dict[str, Any] = {
+        "method": _THRESHOLD_NOTE,
+        "threshold": threshold,
+        "protection_width": threshold,
+        "zeros": "published",
+        "withheld": "blank count, status primary or secondary",
+        "reference": "docs/disclosure-control.md",
+    }
+    methods = {t.spec.name: t.method for t in tables}
+    if all(m == "threshold" for m in methods.values()):
+        return rule
+    block: dict[str, Any] = {"methods": methods}
+    if "threshold" in methods.values():
+        block["threshold_rule"] = rule
+    if "rounding" in methods.values():
+        block["controlled_rounding"] = {
+            "method": "controlled rounding of every cell and margin to a multiple of the base",
+            "bases": {
+                t.spec.name: t.disclosure.get("base") for t in tables if t.method == "rounding"
+            },
+            "additive": "margins equal the sums of the rounded cells",
+            "reference": "docs/disclosure-control.md",
+        }
+    if "dp" in methods.values():
+        block["differential_privacy"] = "see crimestats.differential_privacy"
+    return block
+
+
+def public_lineage(lineage: list[dict[str, object]], *, dp: bool) -> list[dict[str, object]]:
+    """The lineage as published: without checksums, sizes and row counts when DP is used."""
+    if not dp:
+        return lineage
+    exact = {"sha256", "bytes", "rows_read", "accepted", "quarantined", "duplicates"}
+    return [{k: v for k, v in item.items() if k not in exact} for item in lineage]
 
 
 __all__ = [
@@ -202,6 +362,10 @@ __all__ = [
     "TOTAL_LABEL",
     "ProtectedRows",
     "TableSpec",
+    "disclosure_summary",
     "protect_standard_table",
+    "public_lineage",
+    "row_sort_key",
     "table_notes",
+    "table_schema",
 ]

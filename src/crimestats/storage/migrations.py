@@ -210,6 +210,42 @@ MIGRATIONS: Final[tuple[tuple[int, str, str], ...]] = (
         );
         """,
     ),
+    (
+        4,
+        "privacy ledger: the epsilon each differentially private release table spent",
+        """
+        -- one row per DP table of a recorded release; epsilons of one privacy unit add up
+        -- (sequential composition). Never counts or noise: only how much was spent.
+        CREATE TABLE privacy_ledger (
+            release_id      VARCHAR NOT NULL,
+            table_name      VARCHAR NOT NULL,
+            privacy_unit    VARCHAR NOT NULL,
+            epsilon         DOUBLE NOT NULL,
+            mechanism       VARCHAR NOT NULL,
+            sensitivity     INTEGER NOT NULL,
+            alpha           DOUBLE NOT NULL,
+            release_epsilon DOUBLE NOT NULL,
+            created_at      TIMESTAMP NOT NULL
+        );
+        """,
+    ),
+    (
+        5,
+        "withheld cells of recorded releases, carried forward to the next release",
+        """
+        -- one row per cell a recorded release withheld (primary or secondary): its table,
+        -- the table's fields and the cell's field values (JSON, 'Total' in margins). The
+        -- next release of the same table withholds them again (docs/disclosure-control.md,
+        -- revisions). Never a count.
+        CREATE TABLE release_withheld (
+            release_id VARCHAR NOT NULL,
+            table_name VARCHAR NOT NULL,
+            fields     VARCHAR NOT NULL,
+            cell       VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL
+        );
+        """,
+    ),
 )
 """(version, what it does, DDL) in the order they apply."""
 

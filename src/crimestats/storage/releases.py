@@ -3,13 +3,50 @@
 Why: lineage goes both ways. A release's ``datapackage.json`` names the ingested files
 it was built from; the store remembers each release built from it, with its options and
 its manifest, so a later release can be compared with (and audited against) earlier ones.
+
+The privacy ledger (table ``privacy_ledger``, migration 4) keeps one row per
+differentially private table of a recorded release: the epsilon it spent, for which
+privacy unit, with which mechanism. It is written in the same transaction as the
+release row, so a recorded release always has its spends recorded. Sums over releases
+are what sequential composition charges to the data (docs/differential-privacy.md).
+
+The cells each recorded release withheld (table ``release_withheld``, migration 5) are
+kept too, never their counts: the next release of the same table withholds them again,
+so subtracting two releases cannot reveal what the first one hid (docs/
+disclosure-control.md, revisions).
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import duckdb
+
+
+@dataclass(frozen=True, slots=True)
+class PrivacySpend:
+    """One DP table's spend, as the store records it (never counts or noise)."""
+
+    table_name: str
+    privacy_unit: str
+    epsilon: float
+    mechanism: str
+    sensitivity: int
+    alpha: float
+    release_epsilon: float
+
+
+@dataclass(frozen=True, slots=True)
+class WithheldCell:
+    """One cell a release withheld: its table, the table's fields, the cell's values."""
+
+    table_name: str
+    fields: tuple[str, ...]
+    cell: dict[str, str | None]
 
 
 def record_release(
@@ -20,13 +57,93 @@ def record_release(
     directory: str,
     config_json: str,
     manifest: str,
+    spends: Sequence[PrivacySpend] = (),
+    withheld: Sequence[WithheldCell] = (),
 ) -> None:
-    """Insert one row into ``releases``."""
-    con.execute(
-        "INSERT INTO releases (release_id, created_at, directory, config_json, manifest) "
-        "VALUES (?, ?, ?, ?, ?)",
-        [release_id, created_at, directory, config_json, manifest],
+    """Insert one row into ``releases``, one per spend into ``privacy_ledger`` and one per
+    withheld cell into ``release_withheld``, atomically."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(
+            "INSERT INTO releases (release_id, created_at, directory, config_json, manifest) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [release_id, created_at, directory, config_json, manifest],
+        )
+        for spend in spends:
+            con.execute(
+                "INSERT INTO privacy_ledger (release_id, table_name, privacy_unit, epsilon, "
+                "mechanism, sensitivity, alpha, release_epsilon, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    release_id, spend.table_name, spend.privacy_unit, spend.epsilon,
+                    spend.mechanism, spend.sensitivity, spend.alpha, spend.release_epsilon,
+                    created_at,
+                ],
+            )  # fmt: skip
+        if withheld:
+            con.executemany(
+                "INSERT INTO release_withheld (release_id, table_name, fields, cell, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [
+                    [
+                        release_id,
+                        cell.table_name,
+                        json.dumps(list(cell.fields)),
+                        json.dumps(cell.cell, sort_keys=True),
+                        created_at,
+                    ]
+                    for cell in withheld
+                ],
+            )
+        con.execute("COMMIT")
+    except duckdb.Error:
+        con.execute("ROLLBACK")
+        raise
+
+
+def previous_withheld(
+    con: duckdb.DuckDBPyConnection, table_name: str, fields: Sequence[str]
+) -> list[dict[str, Any]]:
+    """The cells the last recorded release of this table (same name, same fields) withheld.
+
+    "Last" is the latest ``created_at`` among releases that recorded withheld cells for
+    the table; an empty list when there is none.
+    """
+    key = json.dumps(list(fields))
+    latest = con.execute(
+        "SELECT release_id FROM release_withheld WHERE table_name = ? AND fields = ? "
+        "ORDER BY created_at DESC, release_id DESC LIMIT 1",
+        [table_name, key],
+    ).fetchone()
+    if latest is None:
+        return []
+    rows = con.execute(
+        "SELECT cell FROM release_withheld WHERE release_id = ? AND table_name = ? "
+        "AND fields = ? ORDER BY cell",
+        [latest[0], table_name, key],
+    ).fetchall()
+    return [dict(json.loads(cell)) for (cell,) in rows]
+
+
+def privacy_ledger(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Every recorded spend, oldest first (ties by release and table name)."""
+    cursor = con.execute(
+        "SELECT release_id, table_name, privacy_unit, epsilon, mechanism, sensitivity, alpha, "
+        "release_epsilon, created_at FROM privacy_ledger "
+        "ORDER BY created_at, release_id, table_name"
     )
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def declared_sources(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The sources named by the store's ingests (any target), sorted.
+
+    The publisher chose these inputs and every release names them in its lineage, so a
+    DP table treats them as public categories.
+    """
+    rows = con.execute("SELECT DISTINCT source FROM ingests ORDER BY source").fetchall()
+    return [str(r[0]) for r in rows]
 
 
 def ingest_lineage(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
@@ -67,4 +184,10 @@ def _basename(path: str) -> str:
     return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
-__all__ = ["ingest_lineage", "record_release"]
+__all__ = [
+    "PrivacySpend",
+    "declared_sources",
+    "ingest_lineage",
+    "privacy_ledger",
+    "record_release",
+]

@@ -1,0 +1,474 @@
+"""Differentially private release tables: bounded counts over a full public key set.
+
+Why each step:
+
+* **Public key set.** A DP table releases every combination of the *public* values of
+  its fields, zeros included, never only the combinations that occur (their existence
+  is not protected by the noise; DESIGN.md section 6). What is treated as public:
+  the ICCS v1.0 categories of a level (package data), the enumerations of the data
+  model (sexes, relationships, weapons, true/false/unknown), the UNODC age groups, the
+  years of the period declared in the configuration (``dp.years``) and the sources
+  named in the store's ``ingests`` table (chosen by the publisher, and named in every
+  release's lineage). A blank (no value) is one more category where a field can be
+  empty. Fields with no public list (``area``, ``location_type``) are refused.
+* **Contribution bound.** The L1 sensitivity must not depend on the data, so each
+  privacy unit (an incident with everything recorded on it; or one victim record) is
+  counted in at most ``contributions`` interior cells, each by one: its distinct
+  (unit, cell) rows are ordered by the unit's key and then the cell's values, and only
+  the first ``contributions`` are kept. The rule looks at one privacy unit only, so
+  adding or removing a unit changes at most ``contributions`` cells by one each
+  (sensitivity = ``contributions``). With ``contributions: 1`` an incident with
+  offences in several ICCS sections counts once, in its lowest-coded category (ICCS
+  sections run roughly from the most to the least serious, so this is close to a
+  principal-offence rule); a victims table counts at most one victim per incident.
+* **Release.** :func:`crimestats.dp.release_table`: OpenDP's discrete Laplace on the
+  interior, clamped at zero, margins summed from the released interior (consistent,
+  free of privacy cost), charged to the release's :class:`~crimestats.dp.PrivacyLedger`
+  before any noise is drawn.
+
+Nothing data-dependent but the noisy counts is published: no exact count in the notes,
+not how many rows the bound dropped.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from crimestats.errors import UsageError
+from crimestats.release.tables import COUNT, STATUS, TOTAL_LABEL, ProtectedRows, TableSpec
+
+if TYPE_CHECKING:
+    from crimestats.dp import PrivacyLedger
+    from crimestats.release.config import ReleaseConfig, TableConfig
+
+PUBLIC_FIELDS: Final[dict[str, str]] = {
+    "iccs_l1": "the 11 sections of ICCS v1.0 (UNODC 2015)",
+    "iccs_l2": "every level-2 category of ICCS v1.0",
+    "iccs_l3": "every level-3 category of ICCS v1.0",
+    "iccs_l4": "every level-4 category of ICCS v1.0",
+    "year": "every year of the declared period (dp.years)",
+    "quarter": "every quarter of the declared period (dp.years)",
+    "month": "every month of the declared period (dp.years)",
+    "source": "every source named in the store's ingests (the publisher's choice of inputs)",
+    "victim_sex": "the sexes of the data model (male, female, other, unknown)",
+    "victim_age_group": "the UNODC age groups and unknown",
+    "victim_relationship": "the relationships of the data model",
+    "weapon": "the weapons of the data model",
+    "cyber_related": "true, false, unknown",
+    "attempted": "true, false, unknown",
+}
+"""Fields a DP table may use, and where their public list of values comes from."""
+
+MAX_CELLS: Final = 2_000_000
+"""The largest interior a DP table may have (a larger one is refused, not truncated)."""
+
+_MARGIN: Final = "_T"  # crimestats.dp.TOTAL, without importing the package at import time
+
+
+def accuracy_columns(alpha: float) -> tuple[str, str, str]:
+    """Column names of the half-width and interval, e.g. ``accuracy_95`` for alpha 0.05."""
+    level = f"{round(100 * (1 - alpha), 6):g}".replace(".", "_")
+    return f"accuracy_{level}", f"lower_{level}", f"upper_{level}"
+
+
+def _nullable(name: str, unit: str) -> bool:
+    if name.startswith("iccs_l"):
+        return True  # not coded, or coded only to a shallower level
+    if name.startswith("victim_"):
+        return unit != "victims"  # no victim recorded on the incident
+    if name == "attempted":
+        return unit != "offences"
+    return False
+
+
+def public_domain(
+    name: str, *, unit: str, years: tuple[int, int] | None, sources: list[str]
+) -> list[str | None]:
+    """The public values of a field, in order, with ``None`` (blank) where it can be empty."""
+    from crimestats.domain.enums import Relationship, Sex, TriState, Weapon
+    from crimestats.iccs import load_classification
+    from crimestats.stats import AGE_GROUP_LABELS
+
+    span = range(years[0], years[1] + 1) if years is not None else range(0)
+    values: list[str]
+    if name.startswith("iccs_l"):
+        values = [c.code for c in load_classification().at_level(int(name[-1]))]
+    elif name == "year":
+        values = [str(y) for y in span]
+    elif name == "quarter":
+        values = [f"{y}-Q{q}" for y in span for q in range(1, 5)]
+    elif name == "month":
+        values = [f"{y}-{m:02d}" for y in span for m in range(1, 13)]
+    elif name == "source":
+        values = list(sources)
+    elif name == "victim_sex":
+        values = [s.value for s in Sex]
+    elif name == "victim_age_group":
+        values = list(AGE_GROUP_LABELS)
+    elif name == "victim_relationship":
+        values = [r.value for r in Relationship]
+    elif name == "weapon":
+        values = [w.value for w in Weapon]
+    elif name in ("cyber_related", "attempted"):
+        values = [v.value for v in TriState]
+    else:
+        raise UsageError(
+            f"field {name!r} has no public list of values",
+            hint=f"DP tables take fields from: {', '.join(PUBLIC_FIELDS)}",
+        )
+    clash = [v for v in values if v in (TOTAL_LABEL, _MARGIN)]
+    if clash:
+        raise UsageError(
+            f"{name} has the value {clash[0]!r}, which marks totals in a release",
+            hint="rename that source or category before releasing",
+        )
+    return [*values, None] if _nullable(name, unit) else list(values)
+
+
+def bounded_counts(
+    db: str | os.PathLike[str],
+    table: TableConfig,
+    *,
+    privacy_unit: str,
+    years: tuple[int, int] | None,
+) -> dict[tuple[str | None, ...], int]:
+    """True counts of ``table`` with each privacy unit in at most ``contributions`` cells.
+
+    Keys are tuples of field values as text (``None`` for blank). These are the true
+    (bounded) counts: they go to the mechanism and nowhere else.
+    """
+    import ibis
+
+    from crimestats.stats.counting import UNIT_KEY, Unit, base_table
+    from crimestats.stats.fields import PeriodBasis, field_expressions
+    from crimestats.storage.reads import ibis_store
+
+    unit = Unit(table.unit)
+    if privacy_unit == "victim" and unit is not Unit.VICTIMS:
+        raise UsageError(
+            f"DP table {table.name}: privacy unit victim needs a table of victims",
+            hint="use unit: victims, or privacy_unit: incident",
+        )
+    by = list(table.by)
+    bound = table.contributions or 1
+    with ibis_store(db) as con:
+        t = base_table(con, by, unit)
+        if years is not None:
+            year = t.reported_date.cast("date").year()
+            t = t.filter((year >= years[0]) & (year <= years[1]))
+        exprs = field_expressions(t, PeriodBasis.REPORTED)
+        keys = {f"_key_{k}": t[k] for k in UNIT_KEY[unit]}
+        keyed = t.select(**keys, **{name: exprs[name]() for name in by}).distinct()
+        owner = ["_key_source", "_key_incident_id"]
+        if privacy_unit == "victim":
+            owner.append("_key_victim_seq")
+        order = [keyed[c] for c in (*keys, *by)]
+        rank = ibis.row_number().over(group_by=[keyed[c] for c in owner], order_by=order)
+        ranked = keyed.mutate(_rank=rank)
+        kept = ranked.filter(ranked._rank < bound)
+        rows = kept.group_by(by).aggregate(_n=kept.count()).to_pyarrow().to_pylist()
+    return {
+        tuple(None if r[name] is None else str(r[name]) for name in by): int(r["_n"]) for r in rows
+    }
+
+
+@dataclass(frozen=True)
+class DpPlan:
+    """A DP table counted and checked, ready to release (holds true counts: never publish)."""
+
+    table: TableConfig
+    axes: list[list[str | None]]
+    counts: dict[tuple[str | None, ...], int]
+
+
+def plan_dp_table(
+    db: str | os.PathLike[str],
+    table: TableConfig,
+    *,
+    privacy_unit: str,
+    years: tuple[int, int] | None,
+    sources: list[str],
+) -> DpPlan:
+    """Count ``table`` (bounded) and check every counted value is in the public key set."""
+    axes = [public_domain(f, unit=table.unit, years=years, sources=sources) for f in table.by]
+    cells = math.prod(len(a) for a in axes)
+    if cells > MAX_CELLS:
+        raise UsageError(
+            f"DP table {table.name} has {cells:,} public cells, more than {MAX_CELLS:,}",
+            hint="use coarser fields (e.g. iccs_l1, year) or fewer of them",
+        )
+    counts = bounded_counts(db, table, privacy_unit=privacy_unit, years=years)
+    for d, name in enumerate(table.by):
+        public = set(axes[d])
+        outside = sorted({str(k[d]) for k in counts if k[d] not in public})
+        if outside:
+            raise UsageError(
+                f"DP table {table.name}: the store has {name} values outside the public "
+                f"list, e.g. {', '.join(outside[:5])}",
+                hint="DP tables release only public categories: check the ICCS codes, "
+                "enumerations and sources of the store",
+            )
+    return DpPlan(table, axes, counts)
+
+
+def _label(value: Any) -> str | None:
+    if value == _MARGIN:
+        return TOTAL_LABEL
+    return None if value is None else str(value)
+
+
+def release_dp_table(
+    plan: DpPlan,
+    *,
+    epsilon: float,
+    privacy_unit: str,
+    alpha: float,
+    ledger: PrivacyLedger | None,
+) -> ProtectedRows:
+    """Release a planned table with OpenDP; rows with count and the accuracy interval.
+
+    Every public key appears (zeros too); counts are >= 0; margins are the sums of the
+    released interior. ``accuracy_95`` is the half-width rounded up to 2 decimals;
+    ``lower_95``/``upper_95`` the integers within it of the count (never below 0).
+    """
+    from crimestats.dp import release_table
+    from crimestats.release.tables import row_sort_key
+
+    table = plan.table
+    sensitivity = table.contributions or 1
+    released = release_table(
+        plan.counts,
+        plan.axes,
+        epsilon=epsilon,
+        privacy_unit=privacy_unit,
+        sensitivity=sensitivity,
+        alpha=alpha,
+        ledger=ledger,
+        table_name=table.name,
+    )
+    acc, low, high = accuracy_columns(alpha)
+    rows: list[dict[str, Any]] = []
+    for key, cell in released.cells.items():
+        half = math.ceil(cell.accuracy * 100) / 100
+        row: dict[str, Any] = {name: _label(v) for name, v in zip(table.by, key, strict=True)}
+        row[COUNT] = int(cell.value)
+        row[acc] = half
+        row[low] = max(0, math.ceil(cell.value - half))
+        row[high] = math.floor(cell.value + half)
+        row[STATUS] = "published"  # not a column: for readers that expect one
+        rows.append(row)
+    rows.sort(key=lambda r: row_sort_key(r, table.by))
+    disclosure = released.metadata()
+    disclosure.update(
+        {
+            "method": "differential privacy",
+            "epsilon_requested": epsilon,
+            "contribution_bound": {
+                "contributions": sensitivity,
+                "rule": f"each {privacy_unit} counted in at most {sensitivity} interior "
+                "cell(s), by one each; its first rows by unit key then cell values are kept",
+            },
+            "public_key_set": {f: PUBLIC_FIELDS[f] for f in table.by},
+            "blank_category": "a blank value is a public category where the field can be empty",
+            "interior_cells": len(released.interior.cells),
+            "margin_label": TOTAL_LABEL,
+            "accuracy_columns": {
+                acc: f"half-width a: the true count is within a of count with probability "
+                f">= {1 - alpha:g} (noise only)",
+                low: "smallest whole number within the half-width, at least 0",
+                high: "largest whole number within the half-width",
+            },
+        }
+    )
+    spec = TableSpec(table.name, table.unit, table.by, table.title)
+    columns = [*table.by, COUNT, acc, low, high]
+    notes = dp_notes(table, privacy_unit=privacy_unit)
+    return ProtectedRows(spec, columns, rows, disclosure, notes, method="dp")
+
+
+def dp_notes(table: TableConfig, *, privacy_unit: str) -> dict[str, Any]:
+    """What a DP table counts, in words; no count at all (exact counts are not DP)."""
+    from crimestats.stats.counting import Unit
+    from crimestats.stats.engine import UNIT_DEFINITIONS
+
+    k = table.contributions or 1
+    return {
+        "unit": table.unit,
+        "unit_definition": UNIT_DEFINITIONS[Unit(table.unit)],
+        "by": list(table.by),
+        "counting_rule": f"each {privacy_unit} is counted in at most {k} interior cell(s) "
+        "(contribution bound); its further rows are not counted, so totals can be lower "
+        "than in an unprotected table",
+        "period_basis": "reported",
+        "blank_cells": "a blank field value means no value (not coded that deep, no victim)",
+        "counts_in_notes": "none: a DP table publishes no exact count, not even in its notes",
+    }
+
+
+def write_dp_parquet(table: ProtectedRows, path: Path) -> None:
+    """A DP table as Parquet with typed columns, written with fixed options."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def kind(name: str) -> Any:
+        if name.startswith("accuracy_"):
+            return pa.float64()
+        if name == COUNT or name.startswith(("lower_", "upper_")):
+            return pa.int64()
+        return pa.string()
+
+    schema = pa.schema([pa.field(name, kind(name)) for name in table.columns])
+    columns = {name: [row[name] for row in table.rows] for name in table.columns}
+    pq.write_table(
+        pa.table(columns, schema=schema),
+        str(path),
+        compression="zstd",
+        use_dictionary=False,
+        write_statistics=False,
+        store_schema=False,
+    )
+
+
+def dp_schema_fields(table: ProtectedRows) -> list[dict[str, Any]]:
+    """Frictionless field descriptors of a DP table's columns."""
+    fields: list[dict[str, Any]] = [
+        {
+            "name": n,
+            "type": "string",
+            "description": f"{n}; '{TOTAL_LABEL}' in margin rows; blank = no value",
+        }
+        for n in table.spec.by
+    ]
+    acc, low, high = table.columns[-3:]
+    fields += [
+        {
+            "name": COUNT,
+            "type": "integer",
+            "description": f"number of {table.spec.unit}, with differentially private noise; "
+            "never negative; margins are sums of the interior cells",
+            "constraints": {"required": True, "minimum": 0},
+        },
+        {"name": acc, "type": "number", "description": "half-width of the accuracy interval"},
+        {"name": low, "type": "integer", "description": "lower end of the accuracy interval"},
+        {"name": high, "type": "integer", "description": "upper end of the accuracy interval"},
+    ]
+    return fields
+
+
+def dp_package_block(
+    config: ReleaseConfig, ledger: PrivacyLedger, tables: list[ProtectedRows]
+) -> dict[str, Any]:
+    """The release-level record of differential privacy, for ``datapackage.json``."""
+    from crimestats.dp import MECHANISM
+
+    assert config.dp is not None
+    dp = config.dp
+    shares = config.epsilon_shares()
+    explicit = [t.name for t in config.dp_tables if t.epsilon is not None]
+    split = "equal shares of dp.epsilon over the DP tables"
+    if explicit:
+        split = (
+            f"tables {', '.join(explicit)} take their own epsilon; the others share what "
+            "is left equally"
+        )
+    unit_text = {
+        "incident": "one incident with all its offences, victims and suspects",
+        "victim": "one victim record (a victim of one incident; the store links no "
+        "person's victimisations across incidents, so a person victimised in k "
+        "incidents is protected with k times the epsilon)",
+    }[dp.privacy_unit]
+    return {
+        "mechanism": MECHANISM,
+        "library": "OpenDP (opendp.measurements.make_laplace)",
+        "privacy_unit": dp.privacy_unit,
+        "privacy_unit_definition": unit_text,
+        "epsilon_total": dp.epsilon,
+        "epsilon_spent": ledger.spent,
+        "budget_split": split + " (shares rounded down, so they never add up to more)",
+        "epsilon_by_table": {t.spec.name: t.disclosure["epsilon"] for t in tables},
+        "epsilon_requested_by_table": shares,
+        "composition": "sequential: the epsilons of the DP tables add up "
+        "(Dwork & Roth 2014, Theorem 3.14)",
+        "alpha": dp.alpha,
+        "accuracy": f"each count has a {100 * (1 - dp.alpha):g}% interval for the noise "
+        "(accuracy, lower and upper columns); margins use a conservative bound",
+        "period": None if dp.years is None else list(dp.years),
+        "public_key_set": "every combination of the public values of the table's fields, "
+        "zero cells included",
+        "treated_as_public": {
+            "iccs": "the categories of ICCS v1.0 at each level (package data)",
+            "enumerations": "sexes, relationships, weapons, true/false/unknown, age groups",
+            "years": "the declared period dp.years (quarters and months within it)",
+            "sources": "the sources named in the store's ingests",
+            "blank": "a blank value where a field can be empty",
+        },
+        "contribution_bound": "each privacy unit counts in at most 'contributions' "
+        "interior cells of a table, by one each (the L1 sensitivity)",
+        "not_covered": [
+            "tables of this release protected by the threshold rule or rounding "
+            "(exact aggregates, outside the privacy budget)",
+            "other releases of the same data: their spends add up (store table "
+            "privacy_ledger; crimestats privacy-ledger)",
+        ],
+        "lineage_note": "file checksums, sizes and row counts are exact functions of the "
+        "data, so releases with DP tables leave them out of the lineage (the store keeps "
+        "them)",
+        "reproducible": False,
+        "reproducibility_note": "OpenDP's sampler cannot be seeded: DP tables (their CSV "
+        "and Parquet files), report.html and the manifest differ between builds; every "
+        "other file is byte-identical. To republish, reuse the released values, never "
+        "redraw.",
+        "ledger": ledger.to_dict(),
+        "reference": "docs/differential-privacy.md",
+    }
+
+
+def dp_report_section(tables: list[ProtectedRows], block: dict[str, Any]) -> str:
+    """An HTML section saying how the DP tables were made (inserted into report.html)."""
+    import html
+
+    esc = html.escape
+    names = ", ".join(f"<code>{esc(t.spec.name)}</code>" for t in tables)
+    acc = tables[0].columns[-3:]
+    per_table = "; ".join(
+        f"{esc(t.spec.name)}: epsilon {t.disclosure['epsilon']:.4g}" for t in tables
+    )
+    return "\n".join(
+        [
+            "<h2>Differentially private tables</h2>",
+            f"<p>{names} were released with differential privacy, not the threshold rule: "
+            "no count is withheld, and every count carries random noise from OpenDP's "
+            "discrete Laplace mechanism, so no single "
+            f"{esc(str(block['privacy_unit']))} can be detected in them. Every combination "
+            "of the public categories is listed, zeros included; negative noisy counts "
+            "are shown as 0, and totals are the sums of the rows they total.</p>",
+            f"<p>Privacy unit: {esc(str(block['privacy_unit_definition']))}. Budget: "
+            f"epsilon {block['epsilon_total']:g} for the release ({per_table}).</p>",
+            f"<p><code>{esc(acc[0])}</code> is the half-width of the "
+            f"{1 - float(block['alpha']):.0%} accuracy interval for the noise; "
+            f"<code>{esc(acc[1])}</code> and <code>{esc(acc[2])}</code> are its ends. Small "
+            "counts are not precise: a released 2 may be a true 0 or a true 5. These tables "
+            "differ each time a release is built (the noise cannot be seeded).</p>",
+        ]
+    )
+
+
+__all__ = [
+    "MAX_CELLS",
+    "PUBLIC_FIELDS",
+    "DpPlan",
+    "accuracy_columns",
+    "bounded_counts",
+    "dp_notes",
+    "dp_package_block",
+    "dp_report_section",
+    "dp_schema_fields",
+    "plan_dp_table",
+    "public_domain",
+    "release_dp_table",
+    "write_dp_parquet",
+]

@@ -1,0 +1,438 @@
+"""The release's maps: incident counts per H3 hexagon, or per anonymous snap point.
+
+Why: DESIGN.md section 6 allows a published point only when it is masked, never an
+exact address. The store holds exact coordinates; this module is the one step that turns
+them into something publishable, with :mod:`crimestats.geomask` doing the masking:
+
+* ``h3`` (default): incidents are counted per H3 cell, per source and year of report;
+  cells under ``min_count`` are pooled into coarser cells and what stays small is
+  suppressed (:func:`crimestats.geomask.aggregate_to_h3`). Published coordinates are
+  vertices of the H3 grid, which does not depend on the data.
+* ``snap``: anonymous points, each the centre of at least ``min_sources`` distinct
+  source locations (:func:`crimestats.geomask.build_snap_points`), carry the count of
+  incidents snapped to them; a point with fewer than ``min_count`` is dropped and its
+  incidents suppressed. Published coordinates are rounded to 4 decimals and moved to a
+  neighbouring 4-decimal position if they would coincide with a source location.
+
+Only one method per release: a hexagon map and a snap-point map of the same incidents
+could be subtracted from each other. Files are byte-stable (features sorted, coordinates
+rounded to a fixed number of decimals, GeoJSON rings as RFC 7946 section 3.1.6 wants:
+exterior counter-clockwise, holes clockwise, each closed). See docs/geographic-masking.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from crimestats.errors import UsageError
+from crimestats.geomask import (
+    AreaIndex,
+    aggregate_to_h3,
+    areas_from_geojson,
+    count_at_snap_points,
+    signed_area,
+)
+from crimestats.storage.points import (
+    PointGroup,
+    area_geometries,
+    area_levels,
+    incident_point_groups,
+)
+
+METHODS = ("h3", "snap")
+H3_DECIMALS = 6
+"""Decimals of published H3 vertices (about 0.1 m): enough to draw, fixed for stable bytes."""
+SNAP_DECIMALS = 4
+"""Decimals of published snap points (about 11 m): coarser than any street address."""
+H3_FILES = ("map_h3.geojson", "map_h3.csv")
+SNAP_FILES = ("map_snap.geojson", "map_snap.csv")
+OUTSIDE = "(outside every area)"
+"""The region of points in no area of ``area_level``: snapped among themselves only."""
+
+
+@dataclass(frozen=True)
+class MapOutput:
+    """What :func:`write_maps` wrote.
+
+    Attributes
+    ----------
+    files : list of str
+        File names written, relative to the folder (empty when no source has a point).
+    resources : list of dict
+        Frictionless resource descriptors of those files, for ``datapackage.json``.
+    metadata : dict
+        Method, parameters, per source and year the masking report (published, merged,
+        suppressed, incidents without a point), and notes. No location, no small cell.
+    collection : dict
+        The published GeoJSON FeatureCollection (as written), for drawing the report's map.
+    """
+
+    files: list[str]
+    resources: list[dict[str, Any]]
+    metadata: dict[str, Any]
+    collection: dict[str, Any] = field(default_factory=dict)
+
+
+def _ring_rfc7946(ring: Sequence[Sequence[float]], exterior: bool) -> list[list[float]]:
+    coords = [[round(float(x), H3_DECIMALS), round(float(y), H3_DECIMALS)] for x, y in ring]
+    if coords[0] != coords[-1]:
+        coords.append(list(coords[0]))
+    counter_clockwise = signed_area(coords) > 0
+    if counter_clockwise != exterior:
+        coords.reverse()
+    return coords
+
+
+def rfc7946_geometry(geometry: dict[str, Any]) -> dict[str, Any]:
+    """A (Multi)Polygon rounded to :data:`H3_DECIMALS`, rings closed and right-hand ruled."""
+
+    def polygon(rings: Sequence[Sequence[Sequence[float]]]) -> list[list[list[float]]]:
+        return [_ring_rfc7946(ring, index == 0) for index, ring in enumerate(rings)]
+
+    if geometry["type"] == "Polygon":
+        return {"type": "Polygon", "coordinates": polygon(geometry["coordinates"])}
+    return {"type": "MultiPolygon", "coordinates": [polygon(p) for p in geometry["coordinates"]]}
+
+
+def _geojson_text(features: list[dict[str, Any]]) -> str:
+    """One feature per line, compact: small, diffable and byte-stable."""
+    lines = [json.dumps(f, separators=(",", ":"), ensure_ascii=False) for f in features]
+    body = ",\n".join(lines)
+    return '{"type":"FeatureCollection","features":[\n' + body + ("\n" if lines else "") + "]}\n"
+
+
+def _csv_text(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _group_entry(group: PointGroup) -> dict[str, Any]:
+    return {
+        "source": group.source,
+        "year": group.year,
+        "incidents": group.incidents,
+        "incidents_without_point": group.without_point,
+    }
+
+
+def _hexagons(
+    groups: list[PointGroup], resolution: int, min_count: int
+) -> tuple[list[dict[str, Any]], list[list[Any]], list[dict[str, Any]]]:
+    features: list[dict[str, Any]] = []
+    rows: list[list[Any]] = []
+    entries: list[dict[str, Any]] = []
+    for group in groups:
+        entry = _group_entry(group)
+        if group.n_points == 0:
+            entry["note"] = "no incident of this source and year has a point; nothing mapped"
+            entries.append(entry)
+            continue
+        result = aggregate_to_h3((group.lats, group.lons), resolution, min_count)
+        entry["masking"] = result.report.metadata()
+        entries.append(entry)
+        for feature in result.features:
+            props = feature["properties"]
+            features.append(
+                {
+                    "type": "Feature",
+                    "id": f"{group.source}/{group.year}/{props['cell']}",
+                    "properties": {
+                        "source": group.source,
+                        "year": group.year,
+                        "h3_cell": props["cell"],
+                        "resolution": props["resolution"],
+                        "count": props["count"],
+                    },
+                    "geometry": rfc7946_geometry(feature["geometry"]),
+                }
+            )
+            rows.append(
+                [group.source, group.year, props["cell"], props["resolution"], props["count"]]
+            )
+    return features, rows, entries
+
+
+def _snap_points(
+    groups: list[PointGroup],
+    min_sources: int,
+    min_count: int,
+    areas: AreaIndex | None,
+    max_distance_m: float | None,
+) -> tuple[list[dict[str, Any]], list[list[Any]], list[dict[str, Any]]]:
+    features: list[dict[str, Any]] = []
+    rows: list[list[Any]] = []
+    entries: list[dict[str, Any]] = []
+    # every source location of every group: no published point may sit on any of them
+    taken = {
+        (round(a, SNAP_DECIMALS), round(b, SNAP_DECIMALS))
+        for g in groups
+        for a, b in zip(g.lats.tolist(), g.lons.tolist(), strict=True)
+    }
+    for group in groups:
+        entry = _group_entry(group)
+        if group.n_points == 0:
+            entry["note"] = "no incident of this source and year has a point; nothing mapped"
+            entries.append(entry)
+            continue
+        area_of_point = (
+            None if areas is None else areas.with_known(group.lats, group.lons, outside=OUTSIDE)
+        )
+        counted = count_at_snap_points(
+            (group.lats, group.lons),
+            min_sources,
+            min_count,
+            area_of_point,
+            max_distance_m=max_distance_m,
+            decimals=SNAP_DECIMALS,
+            avoid=taken,
+        )
+        entry["masking"] = counted.report.metadata()
+        entries.append(entry)
+        for number, point in enumerate(counted.points):
+            area = "" if point.area is None or point.area == OUTSIDE else str(point.area)
+            features.append(
+                {
+                    "type": "Feature",
+                    "id": f"{group.source}/{group.year}/{number}",
+                    "properties": {
+                        "source": group.source,
+                        "year": group.year,
+                        "point": number,
+                        "area": area or None,
+                        "count": point.count,
+                    },
+                    "geometry": {"type": "Point", "coordinates": [point.lon, point.lat]},
+                }
+            )
+            rows.append([group.source, group.year, number, area, point.lat, point.lon, point.count])
+    return features, rows, entries
+
+
+def _field(name: str, kind: str, description: str) -> dict[str, Any]:
+    return {"name": name, "type": kind, "description": description}
+
+
+def _resources(method: str, summary: dict[str, Any]) -> list[dict[str, Any]]:
+    geojson_name, csv_name = H3_FILES if method == "h3" else SNAP_FILES
+    stem = geojson_name.removesuffix(".geojson").replace("_", "-")
+    common = [
+        _field("source", "string", "the source the incidents came from"),
+        _field("year", "integer", "calendar year of the report date"),
+    ]
+    count = {
+        **_field("count", "integer", "incidents counted in this feature"),
+        "constraints": {"minimum": summary["parameters"]["min_count"]},
+    }
+    if method == "h3":
+        fields = [
+            *common,
+            _field("h3_cell", "string", "H3 cell id (a pooled cell is coarser, see resolution)"),
+            _field("resolution", "integer", "H3 resolution of the cell"),
+            count,
+        ]
+        key = ["source", "year", "h3_cell"]
+    else:
+        fields = [
+            *common,
+            _field("point", "integer", "number of the anonymous point within source and year"),
+            _field("area", "string", "area the point and its incidents lie in; blank: none"),
+            _field("lat", "number", "anonymous point latitude, WGS84"),
+            _field("lon", "number", "anonymous point longitude, WGS84"),
+            count,
+        ]
+        key = ["source", "year", "point"]
+    return [
+        {
+            "profile": "data-resource",
+            "name": f"{stem}-geojson",
+            "path": geojson_name,
+            "format": "geojson",
+            "mediatype": "application/geo+json",
+            "encoding": "utf-8",
+            "description": "incident counts on a masked map (RFC 7946 GeoJSON, WGS84)",
+            "crimestats": summary,
+        },
+        {
+            "profile": "tabular-data-resource",
+            "name": stem,
+            "path": csv_name,
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "dialect": {"delimiter": ",", "lineTerminator": "\n", "header": True},
+            "schema": {"fields": fields, "primaryKey": key},
+            "description": f"the counts of {geojson_name}, without geometry",
+            "crimestats": summary,
+        },
+    ]
+
+
+def _check(method: str, h3_resolution: int, min_count: int, min_sources: int) -> None:
+    if method not in METHODS:
+        raise UsageError(f"map method {method!r} is unknown", hint="use 'h3' or 'snap'")
+    if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 2:
+        raise UsageError(
+            f"maps.min_count {min_count!r} would publish single incidents on a map",
+            hint="use 5 or more (10 is the default)",
+        )
+    if isinstance(h3_resolution, bool) or not isinstance(h3_resolution, int):
+        raise UsageError(f"maps.h3_resolution {h3_resolution!r} is not an integer", hint="use 8")
+    if not 0 <= h3_resolution <= 15:
+        raise UsageError(
+            f"maps.h3_resolution {h3_resolution} is not an H3 resolution",
+            hint="use 0 (continents) to 15; 8 (about 0.74 km2) suits a city",
+        )
+    if isinstance(min_sources, bool) or not isinstance(min_sources, int) or min_sources < 2:
+        raise UsageError(
+            f"maps.min_sources {min_sources!r} would let a point stand for one location",
+            hint="use 8, as data.police.uk does with addresses",
+        )
+
+
+def _require_h3() -> None:
+    try:
+        import h3  # noqa: F401
+    except ImportError as exc:  # pragma: no cover - the extra is installed for the tests
+        raise UsageError(
+            "the hexagon map needs the h3 package, which is not installed",
+            hint="install the privacy extra: pip install 'crimestats[privacy]'",
+        ) from exc
+
+
+def _areas(db: Path, method: str, level: str) -> AreaIndex:
+    if method != "snap":
+        raise UsageError(
+            "maps.area_level applies to the snap method only",
+            hint="drop area_level, or use method 'snap' (hexagons may straddle areas)",
+        )
+    geometries = area_geometries(db, level)
+    if not geometries:
+        levels = area_levels(db)
+        raise UsageError(
+            f"the store has no areas with a geometry at level {level!r}",
+            hint=f"use one of: {', '.join(levels)}" if levels else "load area polygons first",
+        )
+    features = [
+        {"type": "Feature", "properties": {"area": code}, "geometry": json.loads(text)}
+        for code, text in geometries.items()
+    ]
+    return areas_from_geojson({"type": "FeatureCollection", "features": features}, "area")
+
+
+def write_maps(
+    db: Path,
+    folder: Path,
+    *,
+    h3_resolution: int = 8,
+    min_count: int = 10,
+    method: str = "h3",
+    min_sources: int = 8,
+    area_level: str | None = None,
+    max_distance_m: float | None = None,
+) -> MapOutput:
+    """Write the masked incident map of every source and year into ``folder``.
+
+    Parameters
+    ----------
+    db : Path
+        The store.
+    folder : Path
+        The release folder (must exist).
+    h3_resolution : int
+        Finest H3 resolution published (method ``h3``).
+    min_count : int
+        Smallest count of a published hexagon or point (>= 2).
+    method : str
+        ``"h3"`` (hexagons, ``map_h3.*``) or ``"snap"`` (anonymous points, ``map_snap.*``).
+    min_sources : int
+        Distinct source locations behind each anonymous point (method ``snap``).
+    area_level : str, optional
+        Method ``snap``: a level of the store's ``areas`` (e.g. ``precinct``) whose
+        polygons no snapping may cross; points in no such area are snapped among
+        themselves. Without it, a source and year is one region.
+    max_distance_m : float, optional
+        Method ``snap``: an incident farther than this (metres) from its nearest snap
+        point is suppressed rather than shown far from where it was.
+    """
+    _check(method, h3_resolution, min_count, min_sources)
+    if max_distance_m is not None and (method != "snap" or not max_distance_m > 0):
+        raise UsageError(
+            f"maps.max_distance_m {max_distance_m!r} needs method 'snap' and a positive distance",
+            hint="give metres, e.g. 1500, with method 'snap'; or leave it out",
+        )
+    if method == "h3":
+        _require_h3()
+    areas = None if area_level is None else _areas(db, method, area_level)
+    groups = incident_point_groups(db)
+    if method == "h3":
+        features, rows, entries = _hexagons(groups, h3_resolution, min_count)
+        parameters: dict[str, Any] = {
+            "h3_resolution": h3_resolution,
+            "min_count": min_count,
+            "max_merge_levels": 2,
+            "coordinate_decimals": H3_DECIMALS,
+        }
+        name = "h3-hexagons"
+        header = ["source", "year", "h3_cell", "resolution", "count"]
+        files = H3_FILES
+    else:
+        features, rows, entries = _snap_points(
+            groups, min_sources, min_count, areas, max_distance_m
+        )
+        parameters = {
+            "min_sources": min_sources,
+            "area_level": area_level,
+            "max_distance_m": max_distance_m,
+            "min_count": min_count,
+            "coordinate_decimals": SNAP_DECIMALS,
+        }
+        name = "snap-points"
+        header = ["source", "year", "point", "area", "lat", "lon", "count"]
+        files = SNAP_FILES
+    summary = {
+        "method": name,
+        "parameters": parameters,
+        "counting_unit": "incidents",
+        "period_basis": "reported",
+        "reference": "docs/geographic-masking.md",
+    }
+    metadata: dict[str, Any] = {**summary, "groups": entries}
+    notes = [
+        f"Every published {'hexagon' if method == 'h3' else 'point'} counts at least "
+        f"{min_count} incidents; smaller counts are pooled or suppressed and only their "
+        "total per source and year is given here.",
+        "Incidents without a usable point (no or invalid coordinates) are counted per "
+        "source and year and never mapped.",
+    ]
+    empty = [e for e in entries if "masking" not in e]
+    if empty:
+        notes.append(
+            "Nothing is mapped for: "
+            + ", ".join(f"{e['source']} {e['year']}" for e in empty)
+            + " (no incident with a usable point"
+            + (", or too few distinct locations)." if method == "snap" else ").")
+        )
+    metadata["notes"] = notes
+    collection = {"type": "FeatureCollection", "features": features}
+    if not features:
+        return MapOutput(files=[], resources=[], metadata=metadata, collection=collection)
+    (folder / files[0]).write_text(_geojson_text(features), encoding="utf-8", newline="")
+    (folder / files[1]).write_text(_csv_text(header, rows), encoding="utf-8", newline="")
+    return MapOutput(
+        files=list(files),
+        resources=_resources(method, summary),
+        metadata=metadata,
+        collection=collection,
+    )
+
+
+__all__ = ["METHODS", "MapOutput", "rfc7946_geometry", "write_maps"]

@@ -1,0 +1,140 @@
+"""The release's ``datapackage.json``: a Frictionless Data Package describing every file.
+
+Why: a reader (or ``frictionless validate``) must find, for each file, its schema, the
+counting unit, the ICCS version, the period basis, how it was protected and where the
+data came from, without reading our code. The package profile is ``data-package``: the
+tables are tabular resources, but the Parquet copies, the SDMX messages and the map are
+not CSV tables, so ``tabular-data-package`` (which demands only tabular resources) would
+not fit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crimestats.release.tables import (
+    ProtectedRows,
+    disclosure_summary,
+    public_lineage,
+    table_schema,
+)
+from crimestats.version import code_version
+
+ICCS_VERSION = "ICCS v1.0 (UNODC 2015)"
+DATAPACKAGE = "datapackage.json"
+
+
+def datapackage(
+    tables: list[ProtectedRows],
+    *,
+    threshold: int,
+    lineage: list[dict[str, object]],
+    as_of: str | None,
+    privacy: dict[str, Any] | None = None,
+    seed: int | None = None,
+) -> dict[str, Any]:
+    """The Frictionless Data Package (v1) descriptor of a release, as a dict.
+
+    ``privacy`` is the release-level DP record (:func:`crimestats.release.dp_tables.
+    dp_package_block`), given when the release has DP tables.
+    """
+    resources: list[dict[str, Any]] = []
+    for table in tables:
+        about = {
+            "title": table.spec.title,
+            "counting_unit": table.spec.unit,
+            "classification": ICCS_VERSION,
+            "period_basis": table.notes.get("period_basis"),
+            "disclosure_control": table.disclosure,
+            "statistics": table.notes,
+        }
+        if table.method == "dp":
+            about["reproducible"] = False
+        schema = table_schema(table)
+        stem = table.spec.name.replace("_", "-")
+        resources.append(
+            {
+                "profile": "tabular-data-resource",
+                "name": stem,
+                "path": f"{table.spec.name}.csv",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "dialect": {"delimiter": ",", "lineTerminator": "\n", "header": True},
+                "schema": schema,
+                "crimestats": about,
+            }
+        )
+        resources.append(
+            {
+                "profile": "data-resource",
+                "name": f"{stem}-parquet",
+                "path": f"{table.spec.name}.parquet",
+                "format": "parquet",
+                "mediatype": "application/vnd.apache.parquet",
+                "schema": schema,
+                "description": f"the same table as {table.spec.name}.csv, in Parquet",
+            }
+        )
+    package: dict[str, Any] = {
+        "profile": "data-package",
+        "name": "crimestats-release",
+        "title": "Recorded crime statistics (crimestats release)",
+    }
+    if as_of is not None:
+        package["created"] = as_of
+    package["resources"] = resources
+    package["crimestats"] = {
+        "classification": ICCS_VERSION,
+        "disclosure_control": disclosure_summary(tables, threshold),
+        "never_published": [
+            "narratives",
+            "incident identifiers",
+            "person references",
+            "exact dates (tables hold years only)",
+        ],
+        "lineage": {
+            "code_version": code_version(),
+            "ingests": public_lineage(lineage, dp=privacy is not None),
+        },
+    }
+    if privacy is not None:
+        package["crimestats"]["differential_privacy"] = privacy
+    if seed is not None:
+        package["crimestats"]["seed"] = {
+            "value": seed,
+            "note": "seeds the release's random steps; OpenDP noise cannot be seeded",
+        }
+    return package
+
+
+def sdmx_resources(files: list[str]) -> list[dict[str, Any]]:
+    """Resource descriptors for the SDMX files (docs/sdmx.md)."""
+    out: list[dict[str, Any]] = []
+    for name in sorted(files):
+        stem = name.rsplit("/", 1)[-1]
+        if stem.endswith(".sdmx.csv"):
+            fmt, media, what = "csv", "application/vnd.sdmx.data+csv;version=1.0.0", "SDMX-CSV"
+        elif stem.startswith("sdmx-structure"):
+            fmt, media, what = "xml", "application/vnd.sdmx.structure+xml;version=2.1", "DSD"
+        else:
+            fmt, media, what = (
+                "xml",
+                "application/vnd.sdmx.structurespecificdata+xml;version=2.1",
+                "SDMX-ML 2.1 structure-specific data",
+            )
+        slug = "".join(c if c.isalnum() else "-" for c in stem.lower()).strip("-")
+        out.append(
+            {
+                "profile": "data-resource",
+                "name": f"sdmx-{slug}",
+                "path": name,
+                "format": fmt,
+                "mediatype": media,
+                "description": f"{what} (docs/sdmx.md)",
+            }
+        )
+    return out
+
+
+__all__ = ["DATAPACKAGE", "ICCS_VERSION", "datapackage", "sdmx_resources"]
