@@ -1,24 +1,45 @@
-"""Standard statistics tables over the workload: DuckDB, PySpark local, and pandas.
+"""Standard statistics tables over the workload: DuckDB, PySpark local and pandas, in one run.
 
-Loads the workload once into a fresh store (``crimestats.ingest_files``), then times the
-standard tables (issue 4) with ``crimestats.stats.count_table`` on DuckDB and on PySpark,
-and a pandas version of the same counts as the baseline (frames read from the store once,
-not timed; group-bys timed). The pandas baseline counts distinct incidents or offences per
-group exactly as the engine does, so the three must agree, and the script checks it.
+Loads the workload once into a fresh store (``crimestats.ingest_files``), adds an area tree
+over its districts (district ``RRDD`` -> region ``RR`` -> country) with synthetic district
+populations, then times each standard table (issue 4):
+
+* **DuckDB**: ``crimestats.stats.count_table`` on the store (metadata included);
+* **PySpark local** (``pyspark``): the same call with ``backend="pyspark"``; the JVM is
+  started before the clock, but every call hands the store's tables to Spark as Arrow,
+  which is timed (and also measured alone, as ``handoff``); the driver holds them all in
+  its heap, so at 10M rows a 4 GB driver runs out of memory (reported, not fatal);
+* **PySpark over Parquet** (``pyspark-parquet``): the same ``count_table`` with Spark
+  reading the store's tables from Parquet files, as a cluster would (export timed apart);
+* **pandas**: the same counts written directly in pandas over frames read from the store
+  once (reading them and deriving year and month is timed apart: ``pandas load``), with
+  the engine's counting rule (a unit counts once per distinct combination of the fields)
+  and roll-up rule (a region's population only when every district has one).
+
+The results are compared with DuckDB's cell for cell (floats rounded to 6 decimals), and
+the script says so. ``python bench/bench_stats.py --rows N [--backends LIST]``, LIST from
+``duckdb,pyspark,pyspark-parquet,pandas`` (the default).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import math
+import os
 import platform
+import resource
+import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate
 from crimestats import ingest_files
 from crimestats.stats import count_table
@@ -27,31 +48,22 @@ TABLES: list[dict[str, Any]] = [
     {"by": ["year", "iccs_l1"], "unit": "offences"},
     {"by": ["area", "year"], "unit": "incidents"},
     {"by": ["year", "weapon"], "unit": "incidents"},
+    {"by": ["month", "iccs_l2"], "unit": "incidents"},
+    {"by": ["victim_sex", "victim_age_group"], "unit": "victims"},
+    {"by": ["area", "year"], "unit": "incidents", "rate": True, "area_level": "region"},
 ]
+YEARS = range(2010, 2025)
+AGE_BINS = [(0, 14, "0-14"), (15, 29, "15-29"), (30, 44, "30-44"), (45, 59, "45-59")]
 
 
-def _pandas_tables(db: Path) -> tuple[list[pd.DataFrame], float]:
-    con = duckdb.connect(str(db), read_only=True)
-    inc = con.execute(
-        "SELECT incident_id, area_code AS area, year(reported_date) AS year, weapon FROM incidents"
-    ).df()
-    off = con.execute(
-        "SELECT o.incident_id, o.offence_seq, substr(o.iccs_code, 1, 2) AS iccs_l1, "
-        "year(i.reported_date) AS year FROM offences o JOIN incidents i USING (source, incident_id)"
-    ).df()
-    con.close()
-    start = time.perf_counter()
-    out = [
-        off.groupby(["year", "iccs_l1"], dropna=False).size().reset_index(name="count"),
-        inc.groupby(["area", "year"], dropna=False).size().reset_index(name="count"),
-        inc.groupby(["year", "weapon"], dropna=False).size().reset_index(name="count"),
-    ]
-    return out, time.perf_counter() - start
+def _name(spec: dict[str, Any]) -> str:
+    level = f" @{spec['area_level']}" if "area_level" in spec else ""
+    rate = " rate" if spec.get("rate") else ""
+    return f"{' x '.join(spec['by'])} ({spec['unit']}{rate}{level})"
 
 
-def main(
-    rows: int, seed: int = generate.DEFAULT_SEED, workdir: str | None = None
-) -> dict[str, Any]:
+def prepare(rows: int, seed: int, workdir: str | None) -> Path:
+    """The workload's store (generated and ingested once), with the area tree added."""
     work = Path(workdir or Path(tempfile.gettempdir()) / "crimestats-bench")
     work.mkdir(parents=True, exist_ok=True)
     csv_path = work / f"flat_v1_{rows}_{seed}.csv"
@@ -60,34 +72,288 @@ def main(
     db = work / f"stats_{rows}_{seed}.duckdb"
     if not db.exists():
         ingest_files([csv_path], source="bench", db=db)
-    result: dict[str, Any] = {"rows": rows, "machine": platform.platform(), "tables": []}
-    for spec in TABLES:
-        timings = {}
-        tables = {}
-        for backend in ("duckdb", "pyspark"):
-            count_table(db, backend=backend, **spec)  # warm-up (Spark JVM, caches)
-            start = time.perf_counter()
-            tables[backend] = count_table(db, backend=backend, **spec).table
-            timings[backend] = time.perf_counter() - start
-        agree = tables["duckdb"].to_pylist() == tables["pyspark"].to_pylist()
-        result["tables"].append({"spec": spec, "seconds": timings, "engines_agree": agree})
-    frames, pandas_seconds = _pandas_tables(db)
-    result["pandas_groupby_seconds_all_tables"] = pandas_seconds
-    totals = [int(f["count"].sum()) for f in frames]
-    engine_totals = [
-        sum(count_table(db, **spec).table.column("count").to_pylist()) for spec in TABLES
-    ]
-    result["pandas_agrees_on_totals"] = totals == engine_totals
-    print(f"{'table':34} {'duckdb s':>9} {'pyspark s':>10} agree")
-    for t in result["tables"]:
-        name = f"{'+'.join(t['spec']['by'])} ({t['spec']['unit']})"
-        s = t["seconds"]
-        print(f"{name:34} {s['duckdb']:9.2f} {s['pyspark']:10.2f} {t['engines_agree']}")
-    print(
-        f"pandas group-bys (all {len(TABLES)} tables, frames preloaded): "
-        f"{pandas_seconds:.2f} s; totals agree: {result['pandas_agrees_on_totals']}"
+    _add_areas(db)
+    return db
+
+
+def district_population(code: str, year: int) -> float:
+    """Synthetic: 20,000-116,000 by district, +0.5% a year; district 0101 lacks 2024."""
+    base = 20_000 + 1_000 * (int(code) % 97)
+    return float(round(base * (1.005 ** (year - 2010))))
+
+
+def _add_areas(db: Path) -> None:
+    from crimestats.stats.denominator_files import AreaRow, PopulationRow
+    from crimestats.storage.denominators import store_areas, store_populations
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        if con.execute("SELECT count(*) FROM areas").fetchone() != (0,):
+            return
+        codes = [r[0] for r in con.execute(
+            "SELECT DISTINCT area_code FROM incidents WHERE area_code IS NOT NULL ORDER BY 1"
+        ).fetchall()]  # fmt: skip
+    finally:
+        con.close()
+    regions = sorted({c[:2] for c in codes})
+    areas = [AreaRow("XX", "country", "country", None, None)]
+    areas += [AreaRow(r, None, "region", "XX", None) for r in regions]
+    areas += [AreaRow(c, None, "district", c[:2], None) for c in codes]
+    pops = [PopulationRow(c, y, None, None, district_population(c, y))
+            for c in codes for y in YEARS if not (c == codes[0] and y == 2024)]  # fmt: skip
+    store_areas(db, areas)
+    store_populations(db, pops, "synthetic")
+
+
+# ---------------------------------------------------------------- pandas baseline
+
+
+def load_frames(db: Path) -> dict[str, pd.DataFrame]:
+    """The columns the tables need, as pandas frames (strings backed by Arrow)."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        q = {
+            "inc": "SELECT incident_id, area_code, reported_date, weapon FROM incidents",
+            "off": "SELECT incident_id, offence_seq, iccs_code FROM offences",
+            "vic": "SELECT incident_id, victim_seq, sex, age FROM victims",
+            "areas": "SELECT area_code, level, parent_code FROM areas",
+            "pop": "SELECT area_code, year, population FROM populations "
+            "WHERE sex IS NULL AND age_group IS NULL",
+        }
+        frames = {k: con.execute(v).to_arrow_table().to_pandas(types_mapper=_arrow_strings)
+                  for k, v in q.items()}  # fmt: skip
+    finally:
+        con.close()
+    inc = frames["inc"]
+    date = pd.to_datetime(inc["reported_date"])
+    inc["year"] = date.dt.year
+    inc["month"] = date.dt.strftime("%Y-%m").astype(pd.StringDtype("pyarrow"))
+    return frames
+
+
+def _arrow_strings(dtype: Any) -> Any:
+    import pyarrow as pa
+
+    return pd.StringDtype("pyarrow") if dtype in (pa.string(), pa.large_string()) else None
+
+
+def _level(codes: pd.Series, length: int) -> pd.Series:
+    return codes.where(codes.str.len() >= length).str.slice(0, length)
+
+
+def _size(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    return frame.groupby(by, dropna=False, observed=True).size().reset_index(name="count")
+
+
+def pandas_table(spec: dict[str, Any], f: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The table of ``spec`` computed in pandas alone."""
+    inc, off, vic = f["inc"], f["off"], f["vic"]
+    by = spec["by"]
+    if by == ["year", "iccs_l1"]:
+        t = off.merge(inc[["incident_id", "year"]], on="incident_id")
+        return _size(t.assign(iccs_l1=_level(t["iccs_code"], 2)), by)
+    if by == ["month", "iccs_l2"]:
+        t = inc[["incident_id", "month"]].merge(off, on="incident_id", how="left")
+        t = t.assign(iccs_l2=_level(t["iccs_code"], 4))
+        return _size(t.drop_duplicates(["incident_id", *by]), by)
+    if by == ["victim_sex", "victim_age_group"]:
+        t = vic.merge(inc[["incident_id"]], on="incident_id")
+        group = pd.Series("unknown", index=t.index, dtype=object)
+        for low, high, label in AGE_BINS:
+            group[t["age"].between(low, high)] = label
+        group[t["age"] >= 60] = "60+"
+        return _size(t.assign(victim_sex=t["sex"], victim_age_group=group), by)
+    if spec.get("area_level") == "region":
+        return _region_rates(f)
+    t = inc.rename(columns={"area_code": "area"})
+    return _size(t, by)
+
+
+def _region_rates(f: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    areas, pop = f["areas"], f["pop"]
+    districts = areas[areas["level"] == "district"]
+    parent = dict(zip(districts["area_code"], districts["parent_code"], strict=True))
+    inc = f["inc"]
+    counts = _size(inc.assign(area=inc["area_code"].map(parent).astype(object)), ["area", "year"])
+    p = pop[pop["area_code"].isin(parent)].assign(area=lambda d: d["area_code"].map(parent))
+    sums = p.groupby(["area", "year"]).agg(
+        population=("population", "sum"), n=("area_code", "size")
     )
+    expected = districts.groupby("parent_code").size()
+    sums = sums[sums["n"] == sums.index.get_level_values("area").map(expected)].reset_index()
+    out = counts.merge(sums[["area", "year", "population"]], on=["area", "year"], how="left")
+    out["rate_per_100k"] = out["count"] / out["population"] * 100_000
+    return out
+
+
+# ---------------------------------------------------------------- comparison
+
+
+def _cell(v: Any) -> Any:
+    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+        return None
+    if hasattr(v, "item"):
+        v = v.item()
+    return round(v, 6) if isinstance(v, float) else v
+
+
+def cells(rows: list[dict[str, Any]], columns: list[str]) -> set[tuple[Any, ...]]:
+    return {tuple(_cell(r[c]) for c in columns) for r in rows}
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _timed(fn: Callable[[], Any]) -> tuple[Any, float]:
+    start = time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - start
+
+
+def main(
+    rows: int,
+    seed: int = generate.DEFAULT_SEED,
+    workdir: str | None = None,
+    backends: tuple[str, ...] = ("duckdb", "pyspark", "pyspark-parquet", "pandas"),
+) -> dict[str, Any]:
+    db = prepare(rows, seed, workdir)
+    result: dict[str, Any] = {"rows": rows, "machine": platform.platform(),
+                              "cpus": os.cpu_count(), "tables": []}  # fmt: skip
+    duck: dict[str, Any] = {}
+    for spec in TABLES:
+        duck[_name(spec)], seconds = _timed(lambda s=spec: count_table(db, **s).table)
+        result["tables"].append({"table": _name(spec), "duckdb_s": seconds})
+    if "pyspark" in backends:
+        try:
+            _spark_handoff(db, result, duck)
+        except Exception as exc:  # noqa: BLE001 - e.g. the driver's heap is too small
+            result["pyspark_error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
+    if "pyspark-parquet" in backends:
+        _spark_over_parquet(db, result, duck)
+    if "pandas" in backends:
+        frames, result["pandas_load_s"] = _timed(lambda: load_frames(db))
+        for entry, spec in zip(result["tables"], TABLES, strict=True):
+            frame, entry["pandas_s"] = _timed(lambda s=spec: pandas_table(s, frames))
+            cols = duck[entry["table"]].column_names
+            entry["pandas_agrees"] = cells(frame.to_dict("records"), cols) == cells(
+                duck[entry["table"]].to_pylist(), cols
+            )
+        del frames
+    result["peak_rss_mb_python"] = round(_peak_mb())
+    _print(result)
     out = Path(__file__).resolve().parent / "out"
     out.mkdir(exist_ok=True)
     (out / "stats.json").write_text(json.dumps(result, indent=2, default=str))
     return result
+
+
+def _spark_handoff(db: Path, result: dict[str, Any], duck: dict[str, Any]) -> None:
+    """``--backend pyspark`` as shipped: every call hands the store to Spark as Arrow."""
+    from crimestats.storage.spark import spark_session, spark_store
+
+    spark_session()  # JVM start-up, not timed
+
+    def handoff() -> None:
+        with spark_store(db):
+            pass
+
+    _, result["pyspark_handoff_s"] = _timed(handoff)
+    for entry, spec in zip(result["tables"], TABLES, strict=True):
+        table, entry["pyspark_s"] = _timed(
+            lambda s=spec: count_table(db, backend="pyspark", **s).table
+        )
+        cols = table.column_names
+        entry["pyspark_agrees"] = cells(table.to_pylist(), cols) == cells(
+            duck[entry["table"]].to_pylist(), cols
+        )
+
+
+SPARK_TABLES = ("incidents", "offences", "victims", "suspects", "justice_events", "populations")
+
+
+def _spark_over_parquet(db: Path, result: dict[str, Any], duck: dict[str, Any]) -> None:
+    """PySpark reading the store's tables from Parquet, as a cluster would (no handoff).
+
+    The tables are exported once with DuckDB's COPY (timed apart), registered as Spark
+    views, and ``count_table`` runs unchanged: only its backend factory is swapped for
+    one that yields the Ibis PySpark backend over those views.
+    """
+    from contextlib import contextmanager
+
+    import ibis
+
+    from crimestats.stats import engine
+    from crimestats.storage.spark import spark_session
+
+    folder = db.parent / f"{db.stem}_parquet"
+    folder.mkdir(exist_ok=True)
+
+    def export() -> None:
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            for name in SPARK_TABLES:
+                cols = [r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()]
+                keep = ", ".join(f'"{c}"' for c in cols if c != "fields_hash")
+                target = folder / f"{name}.parquet"
+                con.execute(f"COPY (SELECT {keep} FROM {name}) TO '{target}' (FORMAT parquet)")
+        finally:
+            con.close()
+
+    _, result["parquet_export_s"] = _timed(export)
+    session = spark_session()  # JVM start-up, not timed
+    for name in SPARK_TABLES:
+        session.read.parquet(str(folder / f"{name}.parquet")).createOrReplaceTempView(name)
+
+    @contextmanager
+    def over_parquet(db_: Any, backend: str) -> Any:
+        yield ibis.pyspark.connect(session)
+
+    original = engine._backend
+    engine._backend = over_parquet  # type: ignore[assignment]
+    try:
+        for entry, spec in zip(result["tables"], TABLES, strict=True):
+            table, entry["pyspark_parquet_s"] = _timed(
+                lambda s=spec: count_table(db, backend="pyspark", **s).table
+            )
+            cols = table.column_names
+            entry["pyspark_parquet_agrees"] = cells(table.to_pylist(), cols) == cells(
+                duck[entry["table"]].to_pylist(), cols
+            )
+    finally:
+        engine._backend = original  # type: ignore[assignment]
+
+
+def _print(result: dict[str, Any]) -> None:
+    print(f"{'table':52} {'duckdb s':>9} {'pyspark s':>10} {'pandas s':>9}  agree (spark, pandas)")
+    for t in result["tables"]:
+        sp, pd_ = t.get("pyspark_s"), t.get("pandas_s")
+        print(
+            f"{t['table']:52} {t['duckdb_s']:9.2f} "
+            f"{'' if sp is None else f'{sp:.2f}':>10} {'' if pd_ is None else f'{pd_:.2f}':>9}"
+            f"  {t.get('pyspark_agrees', '-')}, {t.get('pandas_agrees', '-')}"
+        )
+    if "pandas_load_s" in result:
+        print(f"pandas: reading the frames from the store once: {result['pandas_load_s']:.2f} s")
+    for t in result["tables"]:
+        if "pyspark_parquet_s" in t:
+            print(f"pyspark over Parquet: {t['table']:52} {t['pyspark_parquet_s']:8.2f} s"
+                  f"  agrees: {t['pyspark_parquet_agrees']}")  # fmt: skip
+    if "parquet_export_s" in result:
+        print(f"pyspark over Parquet: exporting the store once: {result['parquet_export_s']:.2f} s")
+    if "pyspark_handoff_s" in result:
+        print(f"pyspark: handing the store to Spark (in every call): "
+              f"{result['pyspark_handoff_s']:.2f} s")  # fmt: skip
+    if "pyspark_error" in result:
+        print(f"pyspark (handoff) failed: {result['pyspark_error']}")
+    print(f"peak RSS of this process: {result['peak_rss_mb_python']} MB (Spark's JVM apart)")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
+    parser.add_argument("--workdir")
+    parser.add_argument("--backends", default="duckdb,pyspark,pyspark-parquet,pandas")
+    args = parser.parse_args()
+    main(args.rows, args.seed, args.workdir, tuple(args.backends.split(",")))

@@ -36,7 +36,11 @@ STANDARD_TABLES = [
     {"by": ["area", "quarter"], "unit": "suspects", "period_basis": "occurred"},
     {"by": ["source", "location_type"], "unit": "offences"},
     {"by": ["area", "year", "iccs_l1"], "unit": "incidents", "rate": True},
-]
+    # area hierarchy: Memphis robberies placed in precincts, block populations rolled up
+    {"by": ["area", "year"], "unit": "incidents", "rate": True, "area_level": "precinct",
+     "population_year": 2020, "source": "code_memphis"},
+    {"by": ["area", "month"], "unit": "offences", "rate": True, "area_level": "city"},
+]  # fmt: skip
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -64,3 +68,5 @@ def test_duckdb_and_pyspark_agree(store: Path, spec: dict[str, object]) -> None:
     assert on_duckdb.table.schema == on_spark.table.schema
     assert on_duckdb.table.to_pylist() == on_spark.table.to_pylist()
     assert on_duckdb.metadata["sum_of_counts"] == on_spark.metadata["sum_of_counts"]
+    for key in ("area_hierarchy", "rate"):
+        assert on_duckdb.metadata.get(key) == on_spark.metadata.get(key)

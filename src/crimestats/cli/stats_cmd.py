@@ -45,13 +45,25 @@ def stats(
     backend: Annotated[
         str, typer.Option("--backend", help="duckdb, or pyspark (same expressions on Spark).")
     ] = "duckdb",
+    area_level: Annotated[
+        str | None,
+        typer.Option(
+            "--area-level",
+            help="Count areas of this level of the areas tree (e.g. district): incidents "
+            "roll up to it, populations are summed when every child area has one.",
+        ),
+    ] = None,
+    population_year: Annotated[
+        int | None,
+        typer.Option("--population-year", help="With --rate: use this year's populations."),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Counts (and rates per 100,000) by any fields, with the counting unit explicit."""
     output_format(fmt)  # a bad --format fails before any work
     table = statistics_table(
         db, by=by, unit=unit, rate=rate, period_basis=period_basis, source=source,
-        backend=backend,
+        backend=backend, area_level=area_level, population_year=population_year,
     )  # fmt: skip
     emit_table(table, fmt, out)
 

@@ -27,11 +27,14 @@ def statistics_table(
     period_basis: str = "reported",
     source: str | None = None,
     backend: str = "duckdb",
+    area_level: str | None = None,
+    population_year: int | None = None,
 ) -> StatsTable:
     """A table of counts (and rates) with its metadata; see :func:`crimestats.stats.count_table`."""
     table = count_table(
-        db, by=by, unit=unit, rate=rate, period_basis=period_basis, source=source, backend=backend
-    )
+        db, by=by, unit=unit, rate=rate, period_basis=period_basis, source=source,
+        backend=backend, area_level=area_level, population_year=population_year,
+    )  # fmt: skip
     table.metadata["completeness"] = completeness(db, source)
     return table
 

@@ -96,18 +96,26 @@ def _join(left: Any, right: Any, prefix: str, how: str) -> Any:
     return joined.drop(f"{prefix}_source", f"{prefix}_incident_id")
 
 
-def base_table(con: Any, by: list[str], unit: Unit, source: str | None = None) -> Any:
+def base_table(
+    con: Any, by: list[str], unit: Unit, source: str | None = None, area_level: Any = None
+) -> Any:
     """One row per (unit, offence, victim) combination the fields need, incident columns on each.
 
     Incidents are the spine; offences are joined when the unit or a field needs them,
     victims likewise (a left join: an incident without a recorded victim keeps one row
-    whose victim fields are NULL). Suspects are joined only to count suspects.
+    whose victim fields are NULL). Suspects are joined only to count suspects. With an
+    ``area_level`` (:class:`crimestats.stats.area_level.AreaLevel`), ``area_code`` is the
+    incident's area at that level of the area tree.
     """
     import ibis
 
     incidents = con.table("incidents")
     if source is not None:
         incidents = incidents.filter(incidents.source == source)
+    if area_level is not None:
+        from crimestats.stats.area_level import relabel
+
+        incidents = relabel(incidents.select(*_INCIDENT_COLS, "lat", "lon"), area_level)
     t = incidents.select(*_INCIDENT_COLS)
     records = {FIELDS[name].record for name in by}
     if unit is Unit.OFFENCES or Record.OFFENCE in records:
@@ -128,6 +136,7 @@ def count_expr(
     period_basis: PeriodBasis,
     source: str | None = None,
     extra: dict[str, Any] | None = None,
+    area_level: Any = None,
 ) -> Any:
     """Counts of ``unit`` by the fields ``by`` (columns: the fields, then ``count``).
 
@@ -135,18 +144,40 @@ def count_expr(
     they are grouped on too (used for the year of a quarter or month when computing
     rates; each is a function of a field already in ``by``, so groups do not change).
     """
-    t = base_table(con, by, unit, source)
+    t = base_table(con, by, unit, source, area_level)
     exprs = field_expressions(t, period_basis)
     columns = {name: exprs[name]() for name in by}
     for name, make in (extra or {}).items():
         columns[name] = make(t)
+    groups = [*by, *(extra or {})]
+    if not multiplies(by, unit):  # one row per unit already: no DISTINCT (10x faster)
+        plain = t.select(**columns)
+        return plain.group_by(groups).aggregate(count=plain.count())
     keys = {f"_key_{k}": t[k] for k in UNIT_KEY[unit]}  # "source" may be a field too
     keyed = t.select(**keys, **columns).distinct()
-    groups = [*by, *(extra or {})]
     return keyed.group_by(groups).aggregate(count=keyed.count())
 
 
+_OWN_RECORD: Final[dict[Unit, Record | None]] = {
+    Unit.INCIDENTS: Record.INCIDENT,
+    Unit.OFFENCES: Record.OFFENCE,
+    Unit.VICTIMS: Record.VICTIM,
+    Unit.SUSPECTS: None,
+}
+
+
+def multiplies(by: list[str], unit: Unit) -> bool:
+    """Whether the joins for ``by`` can give a unit more than one row.
+
+    Only a field of a record that is "many" per unit does (an offence field when counting
+    incidents, a victim field when counting offences, ...). Otherwise the base table has
+    exactly one row per unit, because the store holds each key once (ingest refuses or
+    deduplicates repeated keys, DESIGN.md section 3), and counting rows is counting units.
+    """
+    records = {FIELDS[name].record for name in by}
+    return bool(records - {Record.INCIDENT, _OWN_RECORD[unit]})
+
+
 def distinct_units(con: Any, unit: Unit, source: str | None = None) -> Any:
-    """The number of distinct units in scope (a scalar Ibis expression)."""
-    t = base_table(con, [], unit, source)
-    return t.select(*UNIT_KEY[unit]).distinct().count()
+    """The number of units in scope (a scalar Ibis expression)."""
+    return base_table(con, [], unit, source).count()  # one row per unit (see multiplies)

@@ -14,6 +14,7 @@ import os
 from typing import Any
 
 from crimestats.errors import UsageError
+from crimestats.stats.area_level import placement, prepare_area_level
 from crimestats.stats.counting import UNIT_KEY, Unit, count_expr, distinct_units
 from crimestats.stats.fields import (
     FIELDS,
@@ -22,6 +23,12 @@ from crimestats.stats.fields import (
     PeriodBasis,
     Record,
     parse_fields,
+)
+from crimestats.stats.hierarchy import RolledPopulations, read_tree
+from crimestats.stats.level_rates import (
+    populations_memtable,
+    rolled_populations,
+    rolled_reason,
 )
 from crimestats.stats.rates import (
     PER,
@@ -61,6 +68,8 @@ def count_table(
     period_basis: str | PeriodBasis = PeriodBasis.REPORTED,
     source: str | None = None,
     backend: str = "duckdb",
+    area_level: str | None = None,
+    population_year: int | None = None,
 ) -> StatsTable:
     """Count ``unit`` in the store by the fields ``by``; optionally add rates per 100,000.
 
@@ -82,6 +91,14 @@ def count_table(
     backend:
         ``duckdb`` (the store itself) or ``pyspark`` (the same Ibis expressions on a local
         Spark session; DESIGN.md section 8).
+    area_level:
+        count (and take populations) at this level of the ``areas`` tree: ``area`` is
+        then the incident's area at that level (an ancestor of its recorded area, or the
+        polygon containing its coordinates when it has no area code), and denominators
+        are rolled up (:mod:`crimestats.stats.hierarchy`). Needs ``area`` in ``by``.
+    population_year:
+        with ``rate``, divide every row by that year's population (e.g. a census year)
+        instead of the population of the row's own year.
 
     Returns
     -------
@@ -102,29 +119,48 @@ def count_table(
     unit_ = _choice(unit, Unit, "--unit")
     basis = _choice(period_basis, PeriodBasis, "--period-basis")
     blocker = rate_blockers(fields) if rate else None
+    _check_area_options(fields, rate, area_level, population_year)
+    tree = read_tree(db) if area_level is not None else None
+    rolled: RolledPopulations | None = None
     with _backend(db, backend) as con:
         if source is not None:
             _check_source(con, source)
+        level = None
+        if tree is not None and area_level is not None:
+            level = prepare_area_level(tree, con, area_level, source)
         extra = {}
         if rate and blocker is None:
             column = PERIOD_COLUMN[basis]
             extra[YEAR_COLUMN] = lambda t: t[column].cast("date").year().cast("int32")
-        expr = count_expr(con, fields, unit_, basis, source, extra)
+        expr = count_expr(con, fields, unit_, basis, source, extra, level)
         if rate and blocker is None:
-            expr = add_rates(con, expr, fields)
+            pops = None
+            if level is not None:
+                rolled = rolled_populations(con, level, fields, population_year)
+                pops = populations_memtable(rolled)
+            expr = add_rates(con, expr, fields, pops, population_year)
         expr = expr.order_by(fields)
         arrow = expr.to_pyarrow()
         metadata = _metadata(con, fields, unit_, basis, source)
+        if level is not None:
+            metadata["area_hierarchy"] = placement(con, level, source)
     rows: list[dict[str, Any]] = arrow.to_pylist()
     if rate:
         arrow = _finish_rates(arrow, blocker)
+        explain = None
+        if rolled is not None and area_level is not None:
+            explain = rolled_reason(rolled, area_level, fields, population_year)
         metadata["rate"] = {
             "per": int(PER),
             "formula": "rate_per_100k = count / population * 100000",
-            "denominator": _denominator_text(fields),
+            "denominator": _denominator_text(fields, area_level, population_year),
             "rows_without_rate": sum(1 for r in arrow.to_pylist() if r["rate_per_100k"] is None),
-            "reasons": missing_rate_reasons(rows if blocker is None else arrow.to_pylist(), fields),
+            "reasons": missing_rate_reasons(
+                rows if blocker is None else arrow.to_pylist(), fields, explain
+            ),
         }
+        if rolled is not None:
+            metadata["rate"]["denominator_basis"] = rolled.basis
     if YEAR_COLUMN in arrow.column_names:
         arrow = arrow.drop_columns([YEAR_COLUMN])
     metadata["rows"] = arrow.num_rows
@@ -176,8 +212,30 @@ def _finish_rates(arrow: Any, blocker: str | None) -> Any:
     return arrow.select([*cols, "population", "rate_per_100k"])
 
 
-def _denominator_text(fields: list[str]) -> str:
-    return f"population of the row's {denominator_parts(fields)} (table populations)"
+def _check_area_options(
+    fields: list[str], rate: bool, area_level: str | None, population_year: int | None
+) -> None:
+    if area_level is not None and "area" not in fields:
+        raise UsageError(
+            "--area-level needs 'area' in --by",
+            hint=f"e.g. --by area,year --area-level {area_level}",
+        )
+    if population_year is not None and not rate:
+        raise UsageError("--population-year applies to rates only", hint="add --rate")
+
+
+def _denominator_text(
+    fields: list[str], area_level: str | None, population_year: int | None
+) -> str:
+    text = f"population of the row's {denominator_parts(fields)} (table populations)"
+    if population_year is not None:
+        text += f"; the year is {population_year} for every row (--population-year)"
+    if area_level is not None:
+        text += (
+            f"; areas at level {area_level!r}: the sum of the child areas' populations when "
+            "every child has one, else the area's own population, else no rate"
+        )
+    return text
 
 
 def _metadata(

@@ -17,6 +17,7 @@ blank.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any, Final
 
 PER: Final[float] = 100_000.0
@@ -34,15 +35,24 @@ def rate_blockers(by: list[str]) -> str | None:
     return None
 
 
-def add_rates(con: Any, counts: Any, by: list[str]) -> Any:
+def add_rates(
+    con: Any,
+    counts: Any,
+    by: list[str],
+    populations: Any = None,
+    population_year: int | None = None,
+) -> Any:
     """Left-join the denominator to ``counts`` and add ``population`` and ``rate_per_100k``.
 
     ``counts`` must carry :data:`YEAR_COLUMN` (the year of its period). Rows with no
     matching population, or a population of 0, get NULL in both columns' rate.
+    ``populations`` replaces the store's table (the rolled-up denominators of an area
+    level); ``population_year`` matches every row to that year's population instead of
+    its own (e.g. a census year), and the metadata says so.
     """
     import ibis
 
-    pop = con.table("populations")
+    pop = con.table("populations") if populations is None else populations
     by_sex = "victim_sex" in by
     by_age = "victim_age_group" in by
     pop = pop.filter(pop.sex.notnull() if by_sex else pop.sex.isnull())
@@ -54,7 +64,8 @@ def add_rates(con: Any, counts: Any, by: list[str]) -> Any:
         p_age=pop.age_group,
         population=pop.population,
     )
-    cond = [counts.area == pop.p_area, counts[YEAR_COLUMN] == pop.p_year]
+    year = counts[YEAR_COLUMN] if population_year is None else ibis.literal(population_year)
+    cond = [counts.area == pop.p_area, year == pop.p_year]
     if by_sex:
         cond.append(counts.victim_sex == pop.p_sex)
     if by_age:
@@ -66,8 +77,16 @@ def add_rates(con: Any, counts: Any, by: list[str]) -> Any:
     return joined.mutate(rate_per_100k=rate)
 
 
-def missing_rate_reasons(rows: list[dict[str, Any]], by: list[str]) -> dict[str, int]:
-    """Rows without a rate, counted by reason (the result table is small: done in Python)."""
+def missing_rate_reasons(
+    rows: list[dict[str, Any]],
+    by: list[str],
+    explain: Callable[[dict[str, Any]], str | None] | None = None,
+) -> dict[str, int]:
+    """Rows without a rate, counted by reason (the result table is small: done in Python).
+
+    ``explain(row)`` gives the reason of a row without a population when the generic one
+    is not enough (an area level's incomplete roll-up).
+    """
     reasons: Counter[str] = Counter()
     blocker = rate_blockers(by)
     for row in rows:
@@ -76,7 +95,7 @@ def missing_rate_reasons(rows: list[dict[str, Any]], by: list[str]) -> dict[str,
         if blocker:
             reasons[blocker] += 1
         elif row.get("area") is None:
-            reasons["area unknown (blank area code)"] += 1
+            reasons[(explain(row) if explain else None) or "area unknown (blank area code)"] += 1
         elif row.get(YEAR_COLUMN) is None and all(row.get(p) is None for p in PERIOD_FIELDS):
             reasons["period unknown (no date on the period basis)"] += 1
         elif ("victim_sex" in by or "victim_age_group" in by) and (
@@ -86,7 +105,7 @@ def missing_rate_reasons(rows: list[dict[str, Any]], by: list[str]) -> dict[str,
         elif row.get("population") is not None:
             reasons["population is 0"] += 1
         else:
-            reasons[_no_population(by)] += 1
+            reasons[(explain(row) if explain else None) or _no_population(by)] += 1
     return dict(sorted(reasons.items()))
 
 
