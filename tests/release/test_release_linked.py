@@ -121,7 +121,7 @@ def test_revised_release_keeps_withheld_cells_withheld(tmp_path: Path) -> None:
     theft = [r for r in _csv(first / "offences_by_source_iccs_l2.csv") if r["iccs_l2"] == "0502"]
     north = next(r for r in theft if r["source"] == "north")
     assert north["count"] == ""  # 3 incidents
-    assert north["status"] == "primary"
+    assert north["status"] == "withheld"
 
     # one late report: north 2023 theft becomes 4, above the threshold
     late = base_row(

@@ -41,7 +41,9 @@ from crimestats.release.package import DATAPACKAGE, ICCS_VERSION, datapackage, s
 from crimestats.release.tables import (
     ProtectedRows,
     TableSpec,
+    notes_without_withheld_total,
     protect_standard_table,
+    public_disclosure,
 )
 from crimestats.storage.releases import (
     PrivacySpend,
@@ -226,7 +228,16 @@ def _protect(
     """Threshold tables (linked ones of one unit together) and rounding tables."""
     threshold = config.threshold
     specs = [_spec(t) for t in config.tables if t.method == "threshold"]
-    out = protect_threshold_tables(path, specs, threshold=threshold, forced=forced)
+    out = {
+        name: dataclasses.replace(
+            table,
+            disclosure=public_disclosure(table.disclosure),
+            notes=notes_without_withheld_total(table),
+        )
+        for name, table in protect_threshold_tables(
+            path, specs, threshold=threshold, forced=forced
+        ).items()
+    }
     for table in config.tables:
         if table.method == "rounding":
             out[table.name] = protect_standard_table(

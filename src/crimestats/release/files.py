@@ -141,8 +141,8 @@ def _map_section(maps: MapOutput) -> list[str]:
         parts.append(f"<h3>{esc(label)}</h3>")
         parts.append(
             f"<p>{counts['published']} incidents mapped in {counts['features']} features; "
-            f"{counts['suppressed']} in places too sparse to show; "
-            f"{group['incidents_without_point']} without a usable location.</p>"
+            f"in places too sparse to show: {counts['suppressed_share']}; "
+            f"without a usable location: {counts['without_location_share']}.</p>"
         )
         parts.append("<figure>" + hex_map(mine, title=f"Map of incidents, {label}") + "</figure>")
     return parts

@@ -116,12 +116,36 @@ def _csv_text(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 
 def _group_entry(group: PointGroup) -> dict[str, Any]:
-    return {
-        "source": group.source,
-        "year": group.year,
-        "incidents": group.incidents,
-        "incidents_without_point": group.without_point,
+    """What a release says of one source and year: never its exact number of incidents,
+    located or not (with the tables' withheld margins, that would pin small cells)."""
+    return {"source": group.source, "year": group.year}
+
+
+def _band(part: int, whole: int) -> str:
+    """A coarse share, so that no count of incidents can be worked back from it."""
+    if part == 0:
+        return "none"
+    share = part / whole if whole else 1.0
+    if share < 0.05:
+        return "under 5%"
+    if share < 0.2:
+        return "5% to 20%"
+    return "20% or more"
+
+
+def public_masking(report: dict[str, Any], group: PointGroup) -> dict[str, Any]:
+    """The masking report fit for publication: parameters, the published total (the sum
+    of the map's own cells), features and displacement; the suppressed incidents and
+    those without a location only as coarse shares."""
+    out = {k: v for k, v in report.items() if k != "counts"}
+    counts = report.get("counts", {})
+    out["counts"] = {
+        "published": counts.get("published"),
+        "features": counts.get("features"),
+        "suppressed_share": _band(int(counts.get("suppressed", 0)), group.n_points),
+        "without_location_share": _band(group.without_point, group.incidents),
     }
+    return out
 
 
 def _hexagons(
@@ -137,7 +161,7 @@ def _hexagons(
             entries.append(entry)
             continue
         result = aggregate_to_h3((group.lats, group.lons), resolution, min_count)
-        entry["masking"] = result.report.metadata()
+        entry["masking"] = public_masking(result.report.metadata(), group)
         entries.append(entry)
         for feature in result.features:
             props = feature["properties"]
@@ -195,7 +219,7 @@ def _snap_points(
             decimals=SNAP_DECIMALS,
             avoid=taken,
         )
-        entry["masking"] = counted.report.metadata()
+        entry["masking"] = public_masking(counted.report.metadata(), group)
         entries.append(entry)
         for number, point in enumerate(counted.points):
             area = "" if point.area is None or point.area == OUTSIDE else str(point.area)

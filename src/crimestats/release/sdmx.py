@@ -15,7 +15,8 @@ Byte-identical for the same input: pysdmx would stamp each message with a random
 the current time, so the header's ``Prepared`` is ``prepared`` (or the Unix epoch) and
 its ``ID`` is a digest of the message itself. Every cell of a table is one observation:
 a withheld count has no ``OBS_VALUE``, ``OBS_STATUS`` ``Q`` and ``CONF_STATUS`` ``C``
-(primary) or ``D`` (secondary); a published one ``A`` and ``F``.
+(primary and secondary alike: telling them apart would say which hold 1..3); a
+published one ``A`` and ``F``.
 """
 
 from __future__ import annotations

@@ -56,9 +56,23 @@ CONF_STATUS_CODES = {
     "C": "Confidential statistical information",
     "D": "Secondary confidentiality set by the sender, not for publication",
 }
-OBS_STATUS_BY_STATUS = {"published": "A", "primary": "Q", "secondary": "Q", "rounded": "E"}
+OBS_STATUS_BY_STATUS = {
+    "published": "A",
+    "withheld": "Q",
+    "primary": "Q",
+    "secondary": "Q",
+    "rounded": "E",
+}
 """SDMX observation status per release status; DP tables' noisy counts are ``E`` too."""
-CONF_STATUS_BY_STATUS = {"published": "F", "primary": "C", "secondary": "D", "rounded": "F"}
+CONF_STATUS_BY_STATUS = {
+    "published": "F",
+    "withheld": "C",
+    "primary": "C",
+    "secondary": "D",
+    "rounded": "F",
+}
+"""A release publishes only ``withheld`` (so ``C``): ``D`` would mark secondary cells
+apart from primary ones, which hold 1..threshold."""
 CONCEPT_SCHEME = "CS_CRIMESTATS"
 ICCS_CODELIST = "CL_ICCS"
 

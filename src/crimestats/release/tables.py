@@ -20,7 +20,17 @@ from crimestats.stats import count_table
 TOTAL_LABEL = "Total"
 COUNT = "count"
 STATUS = "status"
-STATUSES = ("published", "primary", "secondary")
+WITHHELD = "withheld"
+STATUSES = ("published", WITHHELD)
+"""Published statuses: primary and secondary cells are both just ``withheld``, since
+telling them apart says that a primary cell holds 1..threshold (the disclosure record
+keeps how many of each, never which)."""
+
+
+def public_status(status: str) -> str:
+    """``primary`` and ``secondary`` (the privacy layer's words) become ``withheld``."""
+    return WITHHELD if status in ("primary", "secondary") else status
+
 
 # numbers of the stats metadata that are counts of people or events: published only
 # when 0 or above the threshold (a small count in the notes would undo the suppression)
@@ -129,6 +139,20 @@ def _mask_small(value: Any, threshold: int) -> Any:
     return None if 1 <= value <= threshold else value
 
 
+def _mask_breakdown(value: Any, threshold: int) -> Any:
+    """Like :func:`_mask_small`, but a breakdown (a dict of counts) with any entry
+    withheld is withheld whole: its total is usually published elsewhere in the notes,
+    so one withheld entry would be the total minus the others."""
+    masked = _mask_small(value, threshold)
+    if isinstance(value, dict) and isinstance(masked, dict):
+        flat = [v for v in masked.values() if not isinstance(v, dict)]
+        if any(v is None for v in flat) and any(
+            isinstance(v, int) and not isinstance(v, bool) for v in value.values()
+        ):
+            return {k: (None if not isinstance(v, dict) else v) for k, v in masked.items()}
+    return masked
+
+
 def table_notes(
     metadata: dict[str, Any], threshold: int, *, withhold_all: bool = False
 ) -> dict[str, Any]:
@@ -145,10 +169,11 @@ def table_notes(
             continue
         if key == "iccs" and isinstance(value, dict):
             notes[key] = {
-                k: _mask_small(v, threshold) if k in _COUNT_KEYS else v for k, v in value.items()
+                k: _mask_breakdown(v, threshold) if k in _COUNT_KEYS else v
+                for k, v in value.items()
             }
         elif key in _COUNT_KEYS:
-            notes[key] = _mask_small(value, threshold)
+            notes[key] = _mask_breakdown(value, threshold)
         else:
             notes[key] = value
     if withhold_all:
@@ -227,7 +252,7 @@ def protect_standard_table(
         {
             **{name: _text(row[name]) for name in fields},
             COUNT: None if row[COUNT] is None else int(row[COUNT]),
-            STATUS: str(row[STATUS]),
+            STATUS: public_status(str(row[STATUS])),
         }
         for row in protected_rows
     ]
@@ -326,7 +351,7 @@ def disclosure_summary(tables: list[ProtectedRows], threshold: int) -> dict[str,
         "threshold": threshold,
         "protection_width": threshold,
         "zeros": "published",
-        "withheld": "blank count, status primary or secondary",
+        "withheld": "blank count, status withheld (primary and secondary alike)",
         "reference": "docs/disclosure-control.md",
     }
     methods = {t.spec.name: t.method for t in tables}
@@ -349,12 +374,43 @@ def disclosure_summary(tables: list[ProtectedRows], threshold: int) -> dict[str,
     return block
 
 
+_ROW_COUNTS = frozenset({"bytes", "rows_read", "accepted", "quarantined", "duplicates"})
+"""Exact sizes of an ingested file: a file of one month or one small source would publish
+a count the tables withhold (the store keeps them: ``crimestats status``)."""
+
+
 def public_lineage(lineage: list[dict[str, object]], *, dp: bool) -> list[dict[str, object]]:
-    """The lineage as published: without checksums, sizes and row counts when DP is used."""
-    if not dp:
-        return lineage
-    exact = {"sha256", "bytes", "rows_read", "accepted", "quarantined", "duplicates"}
+    """The lineage as published: each file's name, checksum, source, target and mapping;
+    never its sizes or row counts; without checksums too when DP is used (a checksum is
+    an exact function of the data, outside any privacy budget)."""
+    exact = _ROW_COUNTS | {"sha256"} if dp else _ROW_COUNTS
     return [{k: v for k, v in item.items() if k not in exact} for item in lineage]
+
+
+def notes_without_withheld_total(table: ProtectedRows) -> dict[str, Any]:
+    """The table's notes, with the totals they state (``units_in_scope``,
+    ``offences_in_scope``) withheld when the table withholds its grand total: the notes
+    would otherwise publish the very number the table hides."""
+    grand = [row for row in table.rows if all(row[f] == TOTAL_LABEL for f in table.spec.by)]
+    if not grand or grand[0].get(COUNT) is not None:
+        return table.notes
+    notes = dict(table.notes)
+    if "units_in_scope" in notes:
+        notes["units_in_scope"] = None
+    iccs = notes.get("iccs")
+    if isinstance(iccs, dict) and "offences_in_scope" in iccs:
+        notes["iccs"] = {**iccs, "offences_in_scope": None}
+    return notes
+
+
+def public_disclosure(disclosure: dict[str, Any]) -> dict[str, Any]:
+    """The disclosure record without which cells were primary and which secondary: the
+    audit's per-cell ``status`` would tell a reader that a primary cell holds 1..3."""
+    audit = disclosure.get("audit")
+    if not isinstance(audit, dict) or not isinstance(audit.get("cells"), list):
+        return disclosure
+    cells = [{k: v for k, v in cell.items() if k != "status"} for cell in audit["cells"]]
+    return {**disclosure, "audit": {**audit, "cells": cells}}
 
 
 __all__ = [
@@ -363,7 +419,9 @@ __all__ = [
     "ProtectedRows",
     "TableSpec",
     "disclosure_summary",
+    "notes_without_withheld_total",
     "protect_standard_table",
+    "public_disclosure",
     "public_lineage",
     "row_sort_key",
     "table_notes",
