@@ -1,14 +1,12 @@
 """The same statistics on DuckDB and on PySpark, cell for cell (DESIGN.md section 8).
 
-One Spark session for the whole module (the JVM takes seconds to start); the store is
-the bundled real data, coded to ICCS. The tables are compared exactly: same columns,
+One Spark session for the whole package (the JVM takes seconds to start: conftest.py);
+the store is the bundled real data, coded to ICCS. The tables are compared exactly: same columns,
 types, rows and order.
 """
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -41,17 +39,6 @@ STANDARD_TABLES = [
      "population_year": 2020, "source": "code_memphis"},
     {"by": ["area", "month"], "unit": "offences", "rate": True, "area_level": "city"},
 ]  # fmt: skip
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _one_spark_session() -> Iterator[None]:
-    """Stop Spark when the module is done, and collect its sockets while warnings are off."""
-    yield
-    from crimestats.storage.spark import spark_session
-
-    spark_session().stop()
-    spark_session.cache_clear()
-    gc.collect()
 
 
 @pytest.fixture(scope="module")
