@@ -17,6 +17,7 @@ Only the H3 grid's own vertices are published, never an input coordinate.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -57,6 +58,13 @@ class HexAggregation:
         return {"type": "FeatureCollection", "features": list(self.features)}
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _cell_geometry(cell: str) -> dict[str, Any]:
+    """One cell's polygon, cached: the same cells recur across sources and years (a
+    national map has thousands of cells, not millions). Callers must not mutate it."""
+    return _geometry([cell])
+
+
 def _geometry(cells: Iterable[str]) -> dict[str, Any]:
     import h3
 
@@ -72,7 +80,12 @@ def _geometry(cells: Iterable[str]) -> dict[str, Any]:
 
 
 def aggregate_to_h3(
-    points: Points, resolution: int, min_count: int, *, max_merge_levels: int = 2
+    points: Points,
+    resolution: int,
+    min_count: int,
+    *,
+    max_merge_levels: int = 2,
+    cell_geometry: bool = True,
 ) -> HexAggregation:
     """Count points per H3 cell; merge small cells upward, then suppress what is left.
 
@@ -87,6 +100,11 @@ def aggregate_to_h3(
     max_merge_levels
         How many resolutions coarser small cells may be pooled (each level is 7 times
         the area); ``0`` suppresses small cells at once.
+    cell_geometry
+        With ``False``, a feature that is one whole cell gets ``geometry`` ``None``: the
+        caller draws it from the cell id (a national map has hundreds of thousands of
+        cells, and building each polygon twice is most of the time). Pooled parents,
+        which stand for only some of their children, always carry their own shape.
 
     Examples
     --------
@@ -115,13 +133,13 @@ def aggregate_to_h3(
 
     published: dict[str, int] = {}
     covered: set[str] = set()
-    geometries: dict[str, dict[str, Any]] = {}
+    geometries: dict[str, dict[str, Any] | None] = {}
     pool: Counter[str] = Counter(fine)
     for cell, n in pool.items():
         if n >= min_count:
             published[cell] = n
             covered.add(cell)
-            geometries[cell] = _geometry([cell])
+            geometries[cell] = _cell_geometry(cell) if cell_geometry else None
     pool = Counter({cell: n for cell, n in pool.items() if n < min_count})
     merged_points = 0
     for level in range(1, levels + 1):
@@ -140,18 +158,20 @@ def aggregate_to_h3(
                 pool[parent] = n
     suppressed = sum(pool.values())
 
-    # Where each published point is represented: the centre of the cell it is counted in.
-    owner: list[str | None] = []
-    for cell in fine:
+    # Where each published point is represented: the centre of the cell it is counted in
+    # (worked out once per distinct fine cell, then looked up per point).
+    owner_of: dict[str, tuple[float, float] | None] = {}
+    for cell in set(fine):
         found = None
         for level in range(levels + 1):
             candidate = cell if level == 0 else h3.cell_to_parent(cell, resolution - level)
             if candidate in published:
                 found = candidate
                 break
-        owner.append(found)
+        owner_of[cell] = None if found is None else h3.cell_to_latlng(found)
+    owner = [owner_of[cell] for cell in fine]
     kept = np.array([o is not None for o in owner], dtype=bool)
-    centres = np.array([h3.cell_to_latlng(o) for o in owner if o is not None]).reshape(-1, 2)
+    centres = np.array([o for o in owner if o is not None], dtype=np.float64).reshape(-1, 2)
     distances = haversine_m(lats[kept], lons[kept], centres[:, 0], centres[:, 1])
     if int(kept.sum()) + suppressed != len(fine):  # pragma: no cover - an invariant
         raise MaskingError("hexagon counts do not add up", hint="report this as a bug")

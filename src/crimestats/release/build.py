@@ -275,10 +275,17 @@ def _write_sdmx(
 
 def _write_maps(path: Path, folder: Path, config: ReleaseConfig) -> MapOutput:
     """The geomasked incident map (docs/geographic-masking.md); never a source point."""
-    from crimestats.release.maps import write_maps
+    from crimestats.release.maps import MapOutput, write_maps
 
+    if config.maps.method == "none":
+        return MapOutput(files=[], resources=[], metadata={"method": "none"})
     return write_maps(
-        path, folder, h3_resolution=config.maps.h3_resolution, min_count=config.maps.min_count
+        path,
+        folder,
+        h3_resolution=config.maps.h3_resolution,
+        min_count=config.maps.min_count,
+        method=config.maps.method,
+        min_sources=config.maps.min_sources,
     )
 
 
@@ -393,9 +400,10 @@ def build_release(
             tables, threshold=threshold, lineage=lineage, as_of=as_of, privacy=privacy, seed=seed
         )
         package["resources"] += sdmx_resources(sdmx_files) + maps.resources
-        package["crimestats"]["geographic_masking"] = maps.metadata
+        if maps.files:
+            package["crimestats"]["geographic_masking"] = maps.metadata
         (folder / DATAPACKAGE).write_text(json_text(package), encoding="utf-8", newline="")
-        html = _report(tables, threshold, as_of, privacy, maps)
+        html = _report(tables, threshold, as_of, privacy, maps if maps.files else None)
         (folder / REPORT).write_text(html, encoding="utf-8", newline="")
         written += [DATAPACKAGE, REPORT]
         manifest = manifest_text(folder, written)

@@ -53,7 +53,8 @@ _TABLE_KEYS: Final = (
 )
 _DP_KEYS: Final = ("epsilon", "privacy_unit", "alpha", "years")
 _SDMX_KEYS: Final = ("agency",)
-_MAPS_KEYS: Final = ("h3_resolution", "min_count")
+_MAPS_KEYS: Final = ("method", "h3_resolution", "min_count", "min_sources")
+MAP_METHODS: Final = ("h3", "snap", "none")
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,10 +143,14 @@ class SdmxConfig:
 
 @dataclass(frozen=True, slots=True)
 class MapsConfig:
-    """Map output settings: resolution and minimum count of the masked H3 map."""
+    """Map output settings: the masking method (``h3`` hexagons, ``snap`` anonymous
+    points, ``none`` for no map), H3 resolution, minimum count per published feature and,
+    for snap points, the fewest distinct source locations behind each point."""
 
     h3_resolution: int = DEFAULT_H3_RESOLUTION
     min_count: int = DEFAULT_MIN_COUNT
+    method: str = "h3"
+    min_sources: int = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +200,12 @@ class ReleaseConfig:
             "tables": [t.to_dict() for t in self.tables],
             "dp": None if self.dp is None else self.dp.to_dict(),
             "sdmx": {"agency": self.sdmx.agency},
-            "maps": {"h3_resolution": self.maps.h3_resolution, "min_count": self.maps.min_count},
+            "maps": {
+                "method": self.maps.method,
+                "h3_resolution": self.maps.h3_resolution,
+                "min_count": self.maps.min_count,
+                "min_sources": self.maps.min_sources,
+            },
             "carry_forward": self.carry_forward,
         }
 
@@ -386,6 +396,12 @@ def parse_config(doc: Any, *, where: str = "release config") -> ReleaseConfig:
     min_count = check.whole(
         "maps.min_count", maps.get("min_count", DEFAULT_MIN_COUNT), 1, None, fix
     )
+    method = maps.get("method", "h3")
+    if method not in MAP_METHODS:
+        fix = "h3 (hexagons), snap (anonymous points) or none (no map)"
+        raise check.err("maps.method", f"{method!r} is not a map method", fix)
+    fix = "the fewest distinct recorded locations behind one snap point, e.g. 8"
+    min_sources = check.whole("maps.min_sources", maps.get("min_sources", 8), 2, None, fix)
     carry_forward = top.get("carry_forward", True)
     if not isinstance(carry_forward, bool):
         fix = "true (withhold again what the last release withheld) or false"
@@ -395,7 +411,7 @@ def parse_config(doc: Any, *, where: str = "release config") -> ReleaseConfig:
         threshold=threshold,
         dp=dp,
         sdmx=SdmxConfig(agency),
-        maps=MapsConfig(resolution, min_count),
+        maps=MapsConfig(resolution, min_count, method, min_sources),
         carry_forward=carry_forward,
         source=where,
     )

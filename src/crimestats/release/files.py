@@ -101,6 +101,10 @@ def _describer(names: dict[str, str]) -> Callable[[str, str], str]:
     return describe
 
 
+REPORT_MAP_FEATURES = 5000
+"""Most features one map of the report draws; a larger map is only in its files."""
+
+
 def _map_section(maps: MapOutput) -> list[str]:
     """The report's map: the masking method in words, then one small map per source and year."""
     esc = html.escape
@@ -144,6 +148,12 @@ def _map_section(maps: MapOutput) -> list[str]:
             f"in places too sparse to show: {counts['suppressed_share']}; "
             f"without a usable location: {counts['without_location_share']}.</p>"
         )
+        if len(mine) > REPORT_MAP_FEATURES:  # a national map: too big for one page
+            parts.append(
+                f"<p>{len(mine)} features: too many to draw in this page; open "
+                f"<code>{esc(maps.files[0])}</code> in a GIS.</p>"
+            )
+            continue
         parts.append("<figure>" + hex_map(mine, title=f"Map of incidents, {label}") + "</figure>")
     return parts
 

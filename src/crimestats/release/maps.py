@@ -23,6 +23,7 @@ exterior counter-clockwise, holes clockwise, each closed). See docs/geographic-m
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from collections.abc import Sequence
@@ -87,6 +88,19 @@ def _ring_rfc7946(ring: Sequence[Sequence[float]], exterior: bool) -> list[list[
     if counter_clockwise != exterior:
         coords.reverse()
     return coords
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _hexagon_ring(cell: str) -> tuple[tuple[float, float], ...]:
+    import h3
+
+    ring = _ring_rfc7946([(lng, lat) for lat, lng in h3.cell_to_boundary(cell)], True)
+    return tuple((x, y) for x, y in ring)
+
+
+def hexagon_geometry(cell: str) -> dict[str, Any]:
+    """One whole H3 cell as an RFC 7946 Polygon (rounded, closed, counter-clockwise)."""
+    return {"type": "Polygon", "coordinates": [[list(p) for p in _hexagon_ring(cell)]]}
 
 
 def rfc7946_geometry(geometry: dict[str, Any]) -> dict[str, Any]:
@@ -154,13 +168,21 @@ def _hexagons(
     features: list[dict[str, Any]] = []
     rows: list[list[Any]] = []
     entries: list[dict[str, Any]] = []
+
+    def shape_of(props: dict[str, Any], geometry: dict[str, Any] | None) -> dict[str, Any]:
+        if geometry is None:  # one whole cell: drawn from its id
+            return hexagon_geometry(props["cell"])
+        return rfc7946_geometry(geometry)  # a pooled parent standing for some children
+
     for group in groups:
         entry = _group_entry(group)
         if group.n_points == 0:
             entry["note"] = "no incident of this source and year has a point; nothing mapped"
             entries.append(entry)
             continue
-        result = aggregate_to_h3((group.lats, group.lons), resolution, min_count)
+        result = aggregate_to_h3(
+            (group.lats, group.lons), resolution, min_count, cell_geometry=False
+        )
         entry["masking"] = public_masking(result.report.metadata(), group)
         entries.append(entry)
         for feature in result.features:
@@ -176,7 +198,7 @@ def _hexagons(
                         "resolution": props["resolution"],
                         "count": props["count"],
                     },
-                    "geometry": rfc7946_geometry(feature["geometry"]),
+                    "geometry": shape_of(props, feature["geometry"]),
                 }
             )
             rows.append(
