@@ -42,9 +42,10 @@ def test_a_coding_is_well_formed(autocoder: Autocoder) -> None:
         assert probs == sorted(probs, reverse=True)
         assert coding.explanation
         assert all(isinstance(t, str) for t in coding.explanation)
+        threshold = autocoder.foreign_threshold if coding.foreign else autocoder.review_threshold
         assert coding.needs_review == (
             len(coding.code) < 4
-            or coding.level2_confidence < autocoder.review_threshold
+            or coding.level2_confidence < threshold
             or coding.familiarity < autocoder.min_familiarity
         )
 

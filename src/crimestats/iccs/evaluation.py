@@ -25,7 +25,7 @@ from typing import Any
 from crimestats.iccs.autocoder import Autocoder
 from crimestats.iccs.classification import code_level, truncate
 from crimestats.iccs.correspondence import CorrespondenceTable, load_bundled, record_counts
-from crimestats.iccs.training import default_examples
+from crimestats.iccs.training import DEFAULT_INCLUDE, default_examples
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +173,7 @@ def leave_one_source_out(
     table: CorrespondenceTable | None = None,
     *,
     sources: Sequence[str] | None = None,
-    include: Sequence[str] = ("iccs", "index", "vocabulary"),
+    include: Sequence[str] = DEFAULT_INCLUDE,
     calibrate: bool = True,
     autocoder: dict[str, Any] | None = None,
 ) -> list[Scored]:

@@ -328,6 +328,30 @@ def glossary_english(text: str) -> str:
     return " ".join(dict.fromkeys(found))
 
 
+def looks_foreign(text: str) -> bool:
+    """Whether ``text`` is in one of the glossary's languages rather than English.
+
+    True when it contains a glossary term, a letter with an accent or cedilla, a function
+    word of those languages that is not an English word or abbreviation ("de", "la",
+    "avec", "und", ...), or two shorter ones ("y", "da"). English police and ICCS text
+    contains none of these (the glossary is tested not to touch it), so this splits texts
+    into the two
+    groups the autocoder calibrates separately: its confidence learnt on English sources
+    is not its confidence on a language it knows only through the glossary.
+
+    >>> looks_foreign("Hurto simple"), looks_foreign("THEFT FROM MOTOR VEHICLE")
+    (True, False)
+    """
+    if glossary_english(text) or _ACCENTED.search(text):
+        return True
+    markers = _ROMANCE_MARKERS.intersection(_fold_tokens(text))
+    return len(markers) >= 2 or not markers.isdisjoint(_CLEAR_MARKERS)
+
+
+_ACCENTED = re.compile(r"[À-ÖØ-öø-ÿ]")
+_CLEAR_MARKERS = _ROMANCE_MARKERS - {"d", "l", "un", "im", "au", "da", "di", "il", "em", "y", "del"}
+
+
 def with_glossary(text: str) -> str:
     """:func:`normalise`, followed by the English of any glossary legal terms in ``text``.
 

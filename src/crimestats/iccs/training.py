@@ -10,10 +10,14 @@ so that evaluation can leave a whole source out:
    third-party parse appended to descriptions are cut off.
 2. ``iccs_index``: the ICCS alphabetical index (Annex 2), without its 14 entries whose
    code does not exist.
-3. ``vocabulary``: a hand-written list of everyday police and penal-code words for ICCS
-   categories in English and Spanish (``data/iccs_vocabulary``), for words ICCS never
-   uses ("battery", "larceny", "hurto").
-4. One tag per correspondence table (``chicago``, ``nibrs``, ...): each national label
+3. ``vocabulary`` (English) and ``vocabulary_es`` (Spanish): a hand-written list of
+   everyday police and penal-code words for ICCS categories (``data/iccs_vocabulary``),
+   for words ICCS never uses ("battery", "larceny", "hurto").
+4. ``iccs_es``, ``iccs_fr``, ``iccs_pt``: ICCS category labels and a few inclusions in
+   Spanish, French and Portuguese (``data/iccs_translations``, written from the official
+   translations' headings as known to their author; see its PROVENANCE note), so the model has
+   ICCS's own wording in the languages of most national penal codes it meets.
+5. One tag per correspondence table (``chicago``, ``nibrs``, ...): each national label
    with a code. Chilean entries also contribute their Spanish legal descriptions.
 """
 
@@ -31,6 +35,16 @@ from crimestats.domain.iccs_codes import is_iccs_code
 from crimestats.iccs.classification import load_classification
 from crimestats.iccs.correspondence import CorrespondenceTable, chile_descriptions
 from crimestats.iccs.reference import alphabetical_index
+
+TRANSLATION_LANGUAGES = ("es", "fr", "pt")
+"""Languages of the bundled ICCS label translations (``iccs_labels_{lang}.csv``)."""
+
+TRANSLATION_SOURCES = tuple(f"iccs_{lang}" for lang in TRANSLATION_LANGUAGES)
+"""Their source tags: one per language, so that calibration can hold a language out."""
+
+
+DEFAULT_INCLUDE = ("iccs", "index", "vocabulary", "translations")
+"""The generic training parts of the default model (see :func:`default_examples`)."""
 
 _FOOTNOTE = re.compile(r"\*\d+")
 _CODE_REF = re.compile(r"\((\d{2,6})\)\s*$")
@@ -94,7 +108,43 @@ def vocabulary_examples() -> tuple[Example, ...]:
     """Examples from the bundled police and penal-code vocabulary."""
     resource = resources.files("crimestats") / "data" / "iccs_vocabulary" / "vocabulary.csv"
     rows = csv.DictReader(io.StringIO(resource.read_text(encoding="utf-8")))
-    return tuple(Example(row["term"], row["iccs_code"], "vocabulary", 1.0) for row in rows)
+    return tuple(
+        Example(row["term"], row["iccs_code"], _vocabulary_source(row["language"]), 1.0)
+        for row in rows
+    )
+
+
+def _vocabulary_source(language: str) -> str:
+    return "vocabulary" if language == "en" else f"vocabulary_{language}"
+
+
+FOREIGN_GENERIC_SOURCES = frozenset(
+    {*TRANSLATION_SOURCES, *(_vocabulary_source(lang) for lang in TRANSLATION_LANGUAGES)}
+)
+"""The generic (not national) training text that is not English: the ICCS translations
+and the Spanish vocabulary. Held out together, they show how the model does on text in
+a language it knows only through the glossary, which is how it meets a new national
+penal code (the autocoder calibrates foreign text on this fold)."""
+
+
+@cache
+def translation_examples() -> tuple[Example, ...]:
+    """Examples from the Spanish, French and Portuguese ICCS labels and inclusions.
+
+    Labels weigh as the English ones (2), inclusions 1, like :func:`iccs_examples`;
+    each language is its own source (``iccs_es``, ...).
+    """
+    folder = resources.files("crimestats") / "data" / "iccs_translations"
+    out: list[Example] = []
+    for lang in TRANSLATION_LANGUAGES:
+        text = (folder / f"iccs_labels_{lang}.csv").read_text(encoding="utf-8")
+        for row in csv.DictReader(io.StringIO(text)):
+            code, source = row["code"], f"iccs_{lang}"
+            out.append(Example(row["label"], code, source, 2.0))
+            out.extend(
+                Example(item, code, source, 1.0) for item in _items(row.get("inclusions") or "")
+            )
+    return tuple(out)
 
 
 def correspondence_examples(table: CorrespondenceTable) -> list[Example]:
@@ -111,9 +161,9 @@ def correspondence_examples(table: CorrespondenceTable) -> list[Example]:
 
 
 def default_examples(
-    table: CorrespondenceTable, *, include: Iterable[str] = ("iccs", "index", "vocabulary")
+    table: CorrespondenceTable, *, include: Iterable[str] = DEFAULT_INCLUDE
 ) -> list[Example]:
-    """ICCS text, the index, the vocabulary and the given correspondence table."""
+    """ICCS text (English and translated), the index, the vocabulary and ``table``."""
     parts = set(include)
     out: list[Example] = []
     if "iccs" in parts:
@@ -122,5 +172,7 @@ def default_examples(
         out.extend(index_examples())
     if "vocabulary" in parts:
         out.extend(vocabulary_examples())
+    if "translations" in parts:
+        out.extend(translation_examples())
     out.extend(correspondence_examples(table))
     return out
