@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from crimestats.cli.options import DbOption
 from crimestats.cli.output import console, print_json
@@ -73,6 +74,8 @@ def release(
             f"{result.privacy['total_epsilon']:.4g} spent ({result.privacy['privacy_unit']}); "
             "DP tables differ between builds (OpenDP noise cannot be seeded)"
         )
+    for warning in result.warnings:
+        console.print(f"[yellow]warning:[/yellow] {escape(warning)}")
     console.print(
         f"release {result.release_id}: {len(result.files)} files in {result.directory} "
         "(check with: sha256sum -c MANIFEST.sha256)"

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from crimestats.errors import AuditError, SuppressionError
 from crimestats.privacy.audit import AuditReport, CellInterval, audit
+from crimestats.privacy.cross_repair import protect_across_units
+from crimestats.privacy.cross_unit import UnitTable, cross_audit
 from crimestats.privacy.hypercube import hypercube_suppression
 from crimestats.privacy.joint import Hierarchy, JointSystem, build_joint
 from crimestats.privacy.linked import LinkedTable, protect_linked, withheld_cells
@@ -50,14 +52,17 @@ __all__ = [
     "Rounding",
     "Suppression",
     "SuppressionError",
+    "UnitTable",
     "audit",
     "build_joint",
     "cell_weights",
     "controlled_round",
+    "cross_audit",
     "hypercube_suppression",
     "milp_suppression",
     "objective_value",
     "primary_mask",
+    "protect_across_units",
     "protect_linked",
     "protect_rows",
     "protect_table",

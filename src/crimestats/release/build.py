@@ -98,6 +98,7 @@ class ReleaseResult:
     recorded: bool = False
     privacy: dict[str, Any] | None = None
     seed: int | None = None
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary (``--json``)."""
@@ -112,6 +113,8 @@ class ReleaseResult:
             out["privacy"] = self.privacy
         if self.seed is not None:
             out["seed"] = self.seed
+        if self.warnings:
+            out["warnings"] = self.warnings
         return out
 
 
@@ -437,7 +440,23 @@ def build_release(
         recorded=record,
         privacy=None if ledger is None else ledger.to_dict(),
         seed=seed,
+        warnings=_warnings(tables),
     )
+
+
+def _warnings(tables: list[ProtectedRows]) -> list[str]:
+    """What a publisher must know before sharing the folder (also in the metadata)."""
+    out: list[str] = []
+    for table in tables:
+        cross = table.disclosure.get("cross_unit_audit")
+        if isinstance(cross, dict) and cross.get("passed") is False:
+            out.append(
+                f"{table.spec.name}: the joint audit with the other unit's table found "
+                f"{cross.get('narrow_cells', 'some')} withheld cells that could be bounded "
+                "more tightly than the protection width (docs/disclosure-control.md, "
+                "section 7); publish one of the two tables, or check them by hand"
+            )
+    return out
 
 
 def _record(

@@ -9,6 +9,12 @@ threshold tables of each counting unit go through
 them); a unit with one table is protected alone as before. Every table also withholds
 again the cells the store's last recorded release of it withheld (``forced``), so that
 subtracting two releases does not reveal what the first one hid.
+
+Tables of different units are tied too: ``offences >= incidents`` per source and ICCS
+section (and any incident field both tables have). After each unit is protected, the
+incidents and offences tables are audited together and repaired
+(:mod:`crimestats.privacy.cross_unit`); the result goes into each table's
+``cross_unit_audit`` (docs/disclosure-control.md section 7).
 """
 
 from __future__ import annotations
@@ -20,17 +26,27 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from crimestats.errors import UsageError
+from crimestats.errors import AuditError, UsageError
+from crimestats.privacy.cross_repair import protect_across_units, table_record
+from crimestats.privacy.cross_unit import (
+    INCIDENTS,
+    OFFENCES,
+    UnitTable,
+    build_cross_system,
+    cross_audit,
+)
 from crimestats.privacy.joint import Hierarchy
 from crimestats.privacy.linked import LinkedTable, protect_linked
 from crimestats.release.tables import (
     COUNT,
     STATUS,
     TOTAL_LABEL,
+    WITHHELD,
     ProtectedRows,
     TableSpec,
     counted_rows,
     protect_standard_table,
+    public_status,
     row_sort_key,
     table_notes,
 )
@@ -58,13 +74,18 @@ def _hierarchies(
 ) -> list[Hierarchy]:
     """ICCS levels and periods nest: declare each pair of nested fields the tables use.
 
+    Periods nest for every unit (each record has one date). ICCS levels add up only for
+    offences: an incident with offences in two divisions of one section counts once in
+    the section and once in each division, so for incidents (and victims, suspects) a
+    section is not the sum of its divisions and no equation is declared.
     Declared only when every child value has a parent: a blank child (an offence coded
     above that level, an incident without a period date) has none, and the hierarchy is
     then not declared (the metadata says so).
     """
     used = {name for spec in specs for name in spec.by}
+    additive_iccs = all(spec.unit == "offences" for spec in specs)
     out: list[Hierarchy] = []
-    for chain in (ICCS_LEVELS, PERIOD_LEVELS):
+    for chain in (ICCS_LEVELS, PERIOD_LEVELS) if additive_iccs else (PERIOD_LEVELS,):
         levels = [level for level in chain if level in used]
         for parent, child in itertools.pairwise(levels):
             values = {
@@ -87,7 +108,8 @@ def _linked_group(
     *,
     threshold: int,
     forced: Mapping[str, list[dict[str, Any]]],
-) -> dict[str, ProtectedRows]:
+) -> tuple[dict[str, ProtectedRows], list[Hierarchy]]:
+    """Protect the tables of one unit together; also return the hierarchies used."""
     counted = {spec.name: counted_rows(db, spec) for spec in specs}
     rows = {name: value[0] for name, value in counted.items()}
     live = [spec for spec in specs if rows[spec.name]]
@@ -103,7 +125,7 @@ def _linked_group(
             spec.name: protect_standard_table(
                 db, spec, threshold=threshold, forced=forced.get(spec.name)
             ),
-        }
+        }, []
     hierarchies = _hierarchies(live, rows)
     inputs = [
         LinkedTable(list(spec.by), rows[spec.name], forced.get(spec.name, [])) for spec in live
@@ -132,14 +154,29 @@ def _linked_group(
             {
                 **{name: None if row[name] is None else str(row[name]) for name in fields},
                 COUNT: None if row[COUNT] is None else int(row[COUNT]),
-                STATUS: str(row[STATUS]),
+                STATUS: public_status(str(row[STATUS])),
             }
             for row in protected
         ]
         written.sort(key=lambda row: row_sort_key(row, fields))
         notes = table_notes(counted[spec.name][1], threshold)
         out[spec.name] = ProtectedRows(spec, [*fields, COUNT, STATUS], written, disclosure, notes)
-    return out
+    return out, hierarchies
+
+
+def _protect_unit(
+    db: str | os.PathLike[str],
+    group: Sequence[TableSpec],
+    *,
+    threshold: int,
+    forced: Mapping[str, list[dict[str, Any]]],
+) -> tuple[dict[str, ProtectedRows], list[Hierarchy]]:
+    """The tables of one counting unit: alone, or linked through ``protect_linked``."""
+    if len(group) == 1:
+        spec = group[0]
+        table = protect_standard_table(db, spec, threshold=threshold, forced=forced.get(spec.name))
+        return {spec.name: table}, []
+    return _linked_group(db, group, threshold=threshold, forced=forced)
 
 
 def protect_threshold_tables(
@@ -153,6 +190,9 @@ def protect_threshold_tables(
 
     ``forced`` maps a table name to cells to withhold whatever their count (field values,
     ``Total`` in margins), e.g. what the last recorded release of that table withheld.
+    Then the incidents and offences tables are audited together through
+    ``offences >= incidents`` (:mod:`crimestats.privacy.cross_unit`), and cells are
+    withheld until that audit passes too.
     """
     carried = forced is not None
     forced = forced or {}
@@ -160,18 +200,82 @@ def protect_threshold_tables(
     for spec in specs:
         by_unit.setdefault(spec.unit, []).append(spec)
     out: dict[str, ProtectedRows] = {}
-    for group in by_unit.values():
-        if len(group) == 1:
-            spec = group[0]
-            out[spec.name] = protect_standard_table(
-                db, spec, threshold=threshold, forced=forced.get(spec.name)
-            )
-        else:
-            out.update(_linked_group(db, group, threshold=threshold, forced=forced))
+    hierarchies: dict[str, list[Hierarchy]] = {}
+    for unit, group in by_unit.items():
+        tables, hierarchies[unit] = _protect_unit(db, group, threshold=threshold, forced=forced)
+        out.update(tables)
+    out = _across_units(db, by_unit, out, threshold=threshold, forced=forced, used=hierarchies)
     return {
         name: dataclasses.replace(table, disclosure=_stable(table.disclosure, carried=carried))
         for name, table in out.items()
     }
+
+
+_REPAIR_ROUNDS = 3
+"""Rounds of the greedy cross-unit repair before the release falls back (and says so)."""
+_CROSS_UNITS = (INCIDENTS, OFFENCES)
+"""Units linked by a provable inequality (offences >= incidents); victims and suspects
+are not: an incident may have none, and an offence or incident many."""
+
+
+def _across_units(
+    db: str | os.PathLike[str],
+    by_unit: Mapping[str, list[TableSpec]],
+    out: dict[str, ProtectedRows],
+    *,
+    threshold: int,
+    forced: Mapping[str, list[dict[str, Any]]],
+    used: Mapping[str, list[Hierarchy]],
+) -> dict[str, ProtectedRows]:
+    """Audit the incidents and offences tables together and repair; record the audit."""
+    specs = [spec for unit in _CROSS_UNITS for spec in by_unit.get(unit, []) if out[spec.name].rows]
+    if {spec.unit for spec in specs} != set(_CROSS_UNITS):
+        return out
+    truth = {spec.name: counted_rows(db, spec)[0] for spec in specs}
+    current = dict(out)
+
+    def tables() -> list[UnitTable]:
+        return [
+            UnitTable(spec.name, spec.unit, spec.by, truth[spec.name], withheld_of(current[name]))
+            for spec in specs
+            for name in [spec.name]
+        ]
+
+    def reprotect(extra: Mapping[str, list[dict[str, Any]]]) -> list[UnitTable]:
+        for unit in _CROSS_UNITS:
+            group = by_unit[unit]
+            if any(spec.name in extra for spec in group):
+                more = {
+                    spec.name: [*forced.get(spec.name, []), *extra.get(spec.name, [])]
+                    for spec in group
+                }
+                current.update(_protect_unit(db, group, threshold=threshold, forced=more)[0])
+        return tables()
+
+    first = tables()
+    hierarchies = {unit: used.get(unit, []) for unit in _CROSS_UNITS}
+    try:
+        final, system, report = protect_across_units(
+            first,
+            reprotect,
+            protection_width=float(threshold),
+            hierarchies=hierarchies,
+            total_label=TOTAL_LABEL,
+            max_rounds=_REPAIR_ROUNDS,
+        )
+    except AuditError:
+        # the greedy repair did not converge: publish the units' own patterns and say
+        # that the cross-unit audit failed (how many cells), without the narrow bounds
+        current = dict(out)
+        final = first
+        system = build_cross_system(first, hierarchies=hierarchies, total_label=TOTAL_LABEL)
+        report = cross_audit(system, system.mask(first), float(threshold))
+    mask = system.mask(final)
+    for number, spec in enumerate(specs):
+        disclosure = dict(current[spec.name].disclosure)
+        disclosure["cross_unit_audit"] = table_record(system, report, number, mask)
+        current[spec.name] = dataclasses.replace(current[spec.name], disclosure=disclosure)
+    return current
 
 
 _RUN_DEPENDENT = ("forced_cells", "forced_cells_not_found")
@@ -202,7 +306,7 @@ def withheld_of(table: ProtectedRows) -> list[dict[str, str | None]]:
     return [
         {name: row[name] for name in table.spec.by}
         for row in table.rows
-        if row.get(STATUS) in ("primary", "secondary")
+        if row.get(STATUS) == WITHHELD
     ]
 
 
