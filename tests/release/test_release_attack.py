@@ -335,12 +335,10 @@ def test_status_does_not_pin_a_small_count(demo_db: Path, demo_release: Path) ->
     assert not lp_findings(demo_db, demo_release, recovered_small, **ALONE)
 
 
-@leak("LEAK: incident and offence tables are protected apart, published totals link them")
 def test_incident_and_offence_tables_do_not_narrow(demo_db: Path, demo_release: Path) -> None:
     assert not lp_findings(demo_db, demo_release, narrow, status=False, maps=False, notes=False)
 
 
-@leak("LEAK: the joint attack over every file pins counts 1..3")
 def test_the_joint_attack_pins_no_small_count(demo_db: Path, demo_release: Path) -> None:
     assert not lp_findings(demo_db, demo_release, recovered_small)
 

@@ -62,7 +62,7 @@ def test_one_bar_chart_per_table_and_a_map_per_mapped_group(
     assert [c.get("aria-label") for c in charts] == [t.spec.title for t in tables]
     mapped = [g for g in maps.metadata["groups"] if "masking" in g]
     assert len(_svgs(page, "map")) == len(mapped) > 0
-    assert "01 Acts leading to death" in page  # ICCS v1.0 section 01, named (UNODC 2015)
+    assert "0101 Intentional homicide" in page  # ICCS v1.0 division 0101, named (UNODC 2015)
 
 
 def test_report_is_self_contained(page: str) -> None:

@@ -11,8 +11,8 @@ The release is built with a fixed ``--as-of`` and compared, file by file, to
 are checked by their own tests (read-back, validity), not here.
 
 The golden files were checked once by hand and are checked here again against an
-independent count of the raw police.uk file (every published cell of the incidents table
-equals the raw count). After an intended change, regenerate them with
+independent count of the raw police.uk file (every published police.uk cell of the
+offences table equals the raw count). After an intended change, regenerate them with
 ``CRIMESTATS_UPDATE_GOLDEN=1 pytest tests/release/test_release_golden.py`` and review the
 diff before committing.
 """
@@ -39,10 +39,10 @@ from crimestats.services.ingesting import ingest_files
 GOLDEN = Path(__file__).resolve().parents[1] / "data" / "golden_release"
 AS_OF = "2024-06-30"
 FILES = (
-    "incidents_by_source_year_iccs_l1.csv",
+    "incidents_by_source_year.csv",
     "offences_by_source_iccs_l2.csv",
     "victims_by_source_sex_age_group.csv",
-    "sdmx/incidents_by_source_year_iccs_l1.sdmx.csv",
+    "sdmx/incidents_by_source_year.sdmx.csv",
     "sdmx/offences_by_source_iccs_l2.sdmx.csv",
     "sdmx/victims_by_source_sex_age_group.sdmx.csv",
     "map_h3.csv",
@@ -93,9 +93,9 @@ def test_release_file_matches_golden(release: Path, name: str) -> None:
     assert _read(produced) == _read(golden), f"{name} differs from its golden file"
 
 
-def _raw_policeuk_counts() -> Counter[tuple[str, str | None]]:
-    """(year, ICCS section) -> street crimes, from the raw file and the correspondence CSV
-    (a label the table leaves blank counts under ``None``)."""
+def _raw_policeuk_counts() -> Counter[str | None]:
+    """ICCS division -> street crimes, from the raw file and the correspondence CSV (a
+    label the table leaves blank, or codes above the division, counts under ``None``)."""
     table = resources.files("crimestats") / "data" / "correspondence" / "policeuk.csv"
     with table.open(encoding="utf-8", newline="") as handle:
         code = {
@@ -103,20 +103,20 @@ def _raw_policeuk_counts() -> Counter[tuple[str, str | None]]:
             for row in csv.DictReader(handle)
             if row["source"] == "policeuk"
         }
-    counts: Counter[tuple[str, str | None]] = Counter()
+    counts: Counter[str | None] = Counter()
     with gzip.open(bundled_path(STREET), "rt", encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             iccs = code[row["Crime type"]]
-            counts[(row["Month"][:4], None if iccs is None else iccs[:2])] += 1
+            counts[None if iccs is None or len(iccs) < 4 else iccs[:4]] += 1
     return counts
 
 
 def _model_sections(db: Path) -> set[str | None]:
-    """ICCS sections the autocoder reached in the store (cells a raw count cannot check)."""
+    """ICCS divisions the autocoder reached in the store (cells a raw count cannot check)."""
     con = duckdb.connect(str(db), read_only=True)
     try:
         rows = con.execute(
-            "SELECT DISTINCT substr(iccs_code, 1, 2) FROM offences "
+            "SELECT DISTINCT substr(iccs_code, 1, 4) FROM offences "
             "WHERE source = 'policeuk' AND iccs_method = 'model'"
         ).fetchall()
     finally:
@@ -124,23 +124,25 @@ def _model_sections(db: Path) -> set[str | None]:
     return {r[0] for r in rows}
 
 
-def test_golden_incident_counts_equal_a_raw_count(store: Path) -> None:
+def test_golden_counts_equal_a_raw_count(store: Path) -> None:
     expected = _raw_policeuk_counts()
     unsure = _model_sections(store) | {None}  # where the blank-coded labels went
-    golden = GOLDEN / "incidents_by_source_year_iccs_l1.csv"
-    with golden.open(encoding="utf-8", newline="") as handle:
-        rows = [r for r in csv.DictReader(handle) if r["source"] == "policeuk"]
-    interior = [r for r in rows if "Total" not in (r["year"], r["iccs_l1"])]
+    with (GOLDEN / "offences_by_source_iccs_l2.csv").open(encoding="utf-8", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["source"] == "policeuk"]
+    interior = [r for r in rows if r["iccs_l2"] != "Total"]
     published = [r for r in interior if r["count"] != ""]
-    assert len(published) >= 10
+    assert len(published) >= 5
     checked = 0
     for row in published:
-        key = (row["year"], row["iccs_l1"] or None)
-        if key[1] in unsure:
+        key = row["iccs_l2"] or None
+        if key in unsure:
             continue
         assert int(row["count"]) == expected[key], key
         checked += 1
-    assert checked >= 8
-    # the grand total: every street crime is one incident, whatever its code
-    total = next(r for r in rows if r["year"] == "Total" and r["iccs_l1"] == "Total")
+    assert checked >= 5
+    # the police.uk total: every street crime is one offence and one incident
+    total = next(r for r in rows if r["iccs_l2"] == "Total")
     assert int(total["count"]) == sum(expected.values())
+    with (GOLDEN / "incidents_by_source_year.csv").open(encoding="utf-8", newline="") as f:
+        years = {r["year"]: r["count"] for r in csv.DictReader(f) if r["source"] == "policeuk"}
+    assert int(years["Total"]) == sum(expected.values())

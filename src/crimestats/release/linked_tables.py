@@ -212,6 +212,7 @@ def protect_threshold_tables(
 
 
 _REPAIR_ROUNDS = 3
+_COUPLING_ROUNDS = 10
 """Rounds of the greedy cross-unit repair before the release falls back (and says so)."""
 _CROSS_UNITS = (INCIDENTS, OFFENCES)
 """Units linked by a provable inequality (offences >= incidents); victims and suspects
@@ -264,18 +265,80 @@ def _across_units(
             max_rounds=_REPAIR_ROUNDS,
         )
     except AuditError:
-        # the greedy repair did not converge: publish the units' own patterns and say
-        # that the cross-unit audit failed (how many cells), without the narrow bounds
+        # the greedy repair did not converge. Fall back on coupling: in every (shared
+        # fields, ICCS section) slice where either table withholds a cell, withhold the
+        # slice in both tables, so that neither side bounds the other's hidden cells; then
+        # audit again. If that fails too, publish the units' own patterns and say so
+        # (how many cells), without the narrow bounds.
         current = dict(out)
+        extra: dict[str, list[dict[str, Any]]] = {}
         final = first
-        system = build_cross_system(first, hierarchies=hierarchies, total_label=TOTAL_LABEL)
-        report = cross_audit(system, system.mask(first), float(threshold))
+        for _ in range(_COUPLING_ROUNDS):  # until no slice is half hidden
+            more = _coupled_slices(specs, current)
+            if not more:
+                break
+            for name, cells in more.items():
+                extra[name] = [*extra.get(name, []), *cells]
+            final = reprotect(extra)
+        system = build_cross_system(final, hierarchies=hierarchies, total_label=TOTAL_LABEL)
+        report = cross_audit(system, system.mask(final), float(threshold))
+        if not report.passed:
+            current = dict(out)
+            final = first
+            system = build_cross_system(first, hierarchies=hierarchies, total_label=TOTAL_LABEL)
+            report = cross_audit(system, system.mask(first), float(threshold))
     mask = system.mask(final)
     for number, spec in enumerate(specs):
         disclosure = dict(current[spec.name].disclosure)
         disclosure["cross_unit_audit"] = table_record(system, report, number, mask)
         current[spec.name] = dataclasses.replace(current[spec.name], disclosure=disclosure)
     return current
+
+
+def _slice_key(
+    row: Mapping[str, Any], shared: Sequence[str], iccs: str | None, width: int
+) -> tuple[Any, ...] | None:
+    """The (shared fields, ICCS section) slice of a row; ``None`` for a row outside every
+    slice (a margin over a shared field, a blank or totalled ICCS value)."""
+    values = [row[name] for name in shared]
+    if any(v == TOTAL_LABEL for v in values):
+        return None
+    if iccs is None:
+        return tuple(values)
+    code = row[iccs]
+    if code is None or code == TOTAL_LABEL:
+        return None
+    return (*values, str(code)[:width])
+
+
+def _coupled_slices(
+    specs: Sequence[TableSpec], tables: Mapping[str, ProtectedRows]
+) -> dict[str, list[dict[str, Any]]]:
+    """Cells to withhold so that no slice is half hidden: every row of every table in a
+    slice where any of the tables withholds a row."""
+    iccs_of = {s.name: next((f for f in s.by if f in _CODE_WIDTH), None) for s in specs}
+    if any(iccs_of[s.name] is None for s in specs):
+        return {}
+    width = min(_CODE_WIDTH[str(iccs_of[s.name])] for s in specs)
+    shared = [f for f in specs[0].by if f not in _CODE_WIDTH and all(f in s.by for s in specs)]
+    hidden: set[tuple[Any, ...]] = set()
+    for spec in specs:
+        for row in tables[spec.name].rows:
+            if row.get(STATUS) == WITHHELD:
+                key = _slice_key(row, shared, iccs_of[spec.name], width)
+                if key is not None:
+                    hidden.add(key)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for spec in specs:
+        cells = [
+            {name: row[name] for name in spec.by}
+            for row in tables[spec.name].rows
+            if row.get(STATUS) != WITHHELD
+            and _slice_key(row, shared, iccs_of[spec.name], width) in hidden
+        ]
+        if cells:
+            out[spec.name] = cells
+    return out
 
 
 _RUN_DEPENDENT = ("forced_cells", "forced_cells_not_found")
