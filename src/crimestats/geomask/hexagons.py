@@ -65,15 +65,18 @@ def _cell_geometry(cell: str) -> dict[str, Any]:
     return _geometry([cell])
 
 
-def _geometry(cells: Iterable[str]) -> dict[str, Any]:
+def _geometry(cells: Iterable[str], *, orient: bool = True) -> dict[str, Any]:
+    """The union of ``cells`` as a (Multi)Polygon in (lng, lat); with ``orient=False`` the
+    rings keep h3's order (a caller that orients them itself saves the work)."""
     import h3
 
     shape = h3.cells_to_h3shape(sorted(cells))
     polys = list(shape) if isinstance(shape, h3.LatLngMultiPoly) else [shape]
-    polygons = [
-        orient_clockwise([[(lng, lat) for lat, lng in ring] for ring in (p.outer, *p.holes)])
-        for p in polys
+    polygons: list[Any] = [
+        [[(lng, lat) for lat, lng in ring] for ring in (p.outer, *p.holes)] for p in polys
     ]
+    if orient:
+        polygons = [orient_clockwise(p) for p in polygons]
     if len(polygons) == 1:
         return {"type": "Polygon", "coordinates": polygons[0]}
     return {"type": "MultiPolygon", "coordinates": polygons}
@@ -104,7 +107,8 @@ def aggregate_to_h3(
         With ``False``, a feature that is one whole cell gets ``geometry`` ``None``: the
         caller draws it from the cell id (a national map has hundreds of thousands of
         cells, and building each polygon twice is most of the time). Pooled parents,
-        which stand for only some of their children, always carry their own shape.
+        which stand for only some of their children, always carry their own shape, in
+        h3's ring order (the caller orients it).
 
     Examples
     --------
@@ -152,7 +156,7 @@ def aggregate_to_h3(
                 cells = [c for c in h3.cell_to_children(parent, resolution) if c not in covered]
                 covered.update(cells)
                 published[parent] = n
-                geometries[parent] = _geometry(cells)
+                geometries[parent] = _geometry(cells, orient=cell_geometry)
                 merged_points += n
             else:
                 pool[parent] = n
