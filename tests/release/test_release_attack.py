@@ -4,8 +4,9 @@ Why: each table's audit proves its withheld cells safe against that table's own 
 every cell known only to be >= 0. An intruder reads the whole folder (tables with their
 ``status`` column, the map's counts, the notes, every file's bytes) and a later release.
 These tests attack with their own implementation (scipy's MILP over all published numbers
-jointly, regexes over every file) and assert the promise of issue 5. ``@leak`` marks a leak
-found and not fixed (strict xfail): remove it once the release is fixed.
+jointly, regexes over every file) and assert the promise of issue 5. A leak found and not
+yet fixed is marked ``pytest.mark.xfail(strict=True)`` with ``LEAK:`` and how it works,
+so the suite stays green and the fix turns it into a failure to remove the mark.
 """
 
 from __future__ import annotations
@@ -34,11 +35,6 @@ T = 3  # the default threshold (issue 5)
 Key = tuple[str, ...]
 Intervals = dict[Any, tuple[float, float]]
 Spec = list[tuple[int, str | None, int]]  # (year, ICCS code, incidents)
-
-
-def leak(reason: str) -> pytest.MarkDecorator:
-    """A leak found and not fixed: the test fails today; remove the marker once fixed."""
-    return pytest.mark.xfail(strict=True, raises=AssertionError, reason=reason)
 
 
 @dataclass

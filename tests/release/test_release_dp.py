@@ -324,7 +324,7 @@ def test_cli_release_with_config_and_the_ledger_listing(store: Path, tmp_path: P
 def test_an_unrecorded_dp_release_leaves_no_files(
     store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from crimestats.release import build as build_module
+    from crimestats.release import recording as build_module
 
     def fail(*args: object, **kwargs: object) -> None:
         raise StoreError("the store is locked")

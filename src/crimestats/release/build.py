@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import os
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,8 +35,9 @@ from crimestats.release.files import (
     report_html,
     write_parquet,
 )
-from crimestats.release.linked_tables import protect_threshold_tables, withheld_of
+from crimestats.release.linked_tables import protect_threshold_tables
 from crimestats.release.package import DATAPACKAGE, ICCS_VERSION, datapackage, sdmx_resources
+from crimestats.release.recording import record_in_store
 from crimestats.release.tables import (
     ProtectedRows,
     TableSpec,
@@ -46,12 +46,9 @@ from crimestats.release.tables import (
     public_disclosure,
 )
 from crimestats.storage.releases import (
-    PrivacySpend,
-    WithheldCell,
     declared_sources,
     ingest_lineage,
     previous_withheld,
-    record_release,
 )
 from crimestats.storage.store import open_store, resolve_db_path
 from crimestats.version import code_version
@@ -314,24 +311,6 @@ def _report(
     return html + section + "\n"
 
 
-def _spends(tables: list[ProtectedRows], config: ReleaseConfig) -> list[PrivacySpend]:
-    if config.dp is None:
-        return []
-    return [
-        PrivacySpend(
-            table_name=t.spec.name,
-            privacy_unit=config.dp.privacy_unit,
-            epsilon=float(t.disclosure["epsilon"]),
-            mechanism=str(t.disclosure["mechanism"]),
-            sensitivity=int(t.disclosure["sensitivity_l1"]),
-            alpha=config.dp.alpha,
-            release_epsilon=config.dp.epsilon,
-        )
-        for t in tables
-        if t.method == "dp"
-    ]
-
-
 def build_release(
     db: str | os.PathLike[str] | None,
     out: str | os.PathLike[str],
@@ -430,7 +409,9 @@ def build_release(
             summary[table.spec.name]["epsilon"] = float(table.disclosure["epsilon"])
     # 5. record the release (and its privacy spends, in the same transaction)
     if record:
-        _record(path, folder, release_id, manifest, config, as_of, stamp, seed, tables, written)
+        record_in_store(
+            path, folder, release_id, manifest, config, as_of, stamp, seed, tables, written
+        )
     return ReleaseResult(
         directory=folder,
         files=[*sorted(written), MANIFEST],
@@ -457,57 +438,6 @@ def _warnings(tables: list[ProtectedRows]) -> list[str]:
                 "section 7); publish one of the two tables, or check them by hand"
             )
     return out
-
-
-def _record(
-    path: Path,
-    folder: Path,
-    release_id: str,
-    manifest: str,
-    config: ReleaseConfig,
-    as_of: str | None,
-    stamp: datetime | None,
-    seed: int | None,
-    tables: list[ProtectedRows],
-    written: list[str],
-) -> None:
-    """Add the release to the store; if a DP release cannot be recorded, remove its files
-    (an unrecorded spend must not be published)."""
-    record: dict[str, Any] = {
-        "threshold": config.threshold,
-        "as_of": as_of,
-        "tables": [t.spec.name for t in tables],
-    }
-    if config.source != "(defaults)" or seed is not None:
-        record["config"] = config.to_dict()
-        record["seed"] = seed
-    created = stamp if stamp is not None else datetime.now(UTC).replace(tzinfo=None)
-    spends = _spends(tables, config)
-    try:
-        with open_store(path) as con:
-            record_release(
-                con,
-                release_id=release_id,
-                created_at=created,
-                directory=str(folder.resolve()),
-                config_json=json.dumps(record, sort_keys=True),
-                manifest=manifest,
-                spends=spends,
-                withheld=[
-                    WithheldCell(t.spec.name, tuple(t.spec.by), cell)
-                    for t in tables
-                    if t.method == "threshold"
-                    for cell in withheld_of(t)
-                ],
-            )
-    except BaseException:
-        if spends:
-            for name in [*written, MANIFEST]:
-                (folder / name).unlink(missing_ok=True)
-            for sub in {(folder / name).parent for name in written} - {folder}:
-                if sub.is_dir() and not any(sub.iterdir()):
-                    sub.rmdir()
-        raise
 
 
 __all__ = ["DATAPACKAGE", "ICCS_VERSION", "REPORT", "ReleaseResult", "build_release"]
