@@ -22,30 +22,18 @@ import time
 from pathlib import Path
 from typing import Any
 
+import bench_stats
 import generate
-from crimestats import ingest_files
 from crimestats.release import STANDARD_TABLES, build_release, parse_config
 from crimestats.stats import count_table
 
 TARGET_SECONDS = 60.0
 
 
-def _store(rows: int, seed: int, workdir: str | None) -> Path:
-    work = Path(workdir or Path(tempfile.gettempdir()) / "crimestats-bench")
-    work.mkdir(parents=True, exist_ok=True)
-    csv_path = work / f"flat_v1_{rows}_{seed}.csv"
-    if not csv_path.exists():
-        generate.generate(csv_path, rows, seed)
-    db = work / f"stats_{rows}_{seed}.duckdb"
-    if not db.exists():
-        ingest_files([csv_path], source="bench", db=db)
-    return db
-
-
 def main(
     rows: int, seed: int = generate.DEFAULT_SEED, workdir: str | None = None
 ) -> dict[str, Any]:
-    db = _store(rows, seed, workdir)
+    db = bench_stats.prepare(rows, seed, workdir)  # the same store as the statistics
     spec = STANDARD_TABLES[0]
     count_table(db, by=list(spec.by), unit=spec.unit)  # warm-up: imports, file cache
 

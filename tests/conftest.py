@@ -76,6 +76,23 @@ def table_counts(db: Path, tables: tuple[str, ...]) -> tuple[int, ...]:
         con.close()
 
 
+def set_iccs_codes(db: Path, codes: dict[tuple[str, int], str | None]) -> None:
+    """Code offences by hand, (incident id, offence seq) -> ICCS code, with plain SQL: a
+    store whose codes are known without the autocoder (``None`` leaves one uncoded)."""
+    import duckdb
+
+    con = duckdb.connect(str(db))
+    try:
+        for (incident, seq), code in codes.items():
+            con.execute(
+                "UPDATE offences SET iccs_code = ?, iccs_method = ? "
+                "WHERE incident_id = ? AND offence_seq = ?",
+                [code, "manual" if code else None, incident, seq],
+            )
+    finally:
+        con.close()
+
+
 def base_row(**overrides: Any) -> dict[str, Any]:
     """A valid flat v1 row, with overrides."""
     row: dict[str, Any] = {

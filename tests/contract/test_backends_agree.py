@@ -15,15 +15,6 @@ from crimestats.stats import count_table
 
 pytest.importorskip("pyspark", reason="the spark extra is not installed")
 
-# PySpark's own pandas/Arrow glue and py4j sockets raise deprecation and resource
-# warnings inside the library; they say nothing about crimestats, so only here they pass.
-pytestmark = [
-    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
-    pytest.mark.filterwarnings("ignore::FutureWarning"),
-    pytest.mark.filterwarnings("ignore::ResourceWarning"),
-    pytest.mark.filterwarnings("ignore::UserWarning"),
-    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
-]
 
 STANDARD_TABLES = [
     {"by": ["source", "year", "iccs_l1"], "unit": "offences"},

