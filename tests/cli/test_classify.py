@@ -54,6 +54,21 @@ def test_every_offence_is_coded_and_keeps_how(coded: Path) -> None:
     assert bad == [(0,)]
 
 
+def test_not_a_crime_stays_uncoded_and_out_of_review(coded: Path) -> None:
+    """police.uk anti-social behaviour is ``none`` in the table: no code, no review."""
+    street = next(i.file for i in BUNDLED if i.file.startswith("policeuk/") and "street" in i.file)
+    with gzip.open(bundled_path(street), "rt", encoding="utf-8", newline="") as handle:
+        raw = sum(1 for r in csv.DictReader(handle) if r["Crime type"] == "Anti-social behaviour")
+    assert raw > 0
+    got = _q(
+        coded,
+        "SELECT count(*), count(iccs_code), count(*) FILTER (WHERE needs_review), "
+        "any_value(iccs_method) FROM offences WHERE source = 'policeuk' "
+        "AND national_code = 'Anti-social behaviour'",
+    )
+    assert got == [(raw, 0, 0, "correspondence")]
+
+
 def test_chicago_follows_its_correspondence_table(coded: Path) -> None:
     table = _table("chicago_iucr.csv")
     with gzip.open(bundled_path(BUNDLED[0].file), "rt", encoding="utf-8") as handle:
@@ -75,9 +90,10 @@ def test_review_answers_become_entries_the_model_never_overrides(
     with queue.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == n > 0
-    asb = next(r for r in rows if r["national_code"] == "Anti-social behaviour")
-    asb["iccs_code"] = "none"  # not a crime
-    other = rows[1]
+    assert not any(r["national_code"] == "Anti-social behaviour" for r in rows)  # table: none
+    asb = next(r for r in rows if r["national_code"] == "Other crime")
+    asb["iccs_code"] = "none"  # a reviewer may still say "not a crime"
+    other = next(r for r in rows if r is not asb)
     other["iccs_code"] = "11"
     with queue.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))

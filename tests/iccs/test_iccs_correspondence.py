@@ -87,6 +87,24 @@ def test_read_table_refuses_bad_files(tmp_path: Path) -> None:
         read_table(_write(tmp_path / "d.csv", duplicated))
 
 
+def test_none_is_out_of_scope_and_empty_is_no_single_code(tmp_path: Path) -> None:
+    rows = [
+        list(COLUMNS),
+        ["x", "1", "Lost property", "none", "not a crime", "1"],
+        ["x", "2", "Found vehicle", "None", "", "1"],
+        ["x", "3", "All other offences", "", "too broad", "1"],
+    ]
+    table = read_table(_write(tmp_path / "scope.csv", rows))
+    lost, found, other = (table.lookup("x", k) for k in ("1", "2", "3"))
+    assert lost is not None
+    assert found is not None
+    assert other is not None
+    assert (lost.iccs_code, lost.out_of_scope) == (None, True)
+    assert (found.iccs_code, found.out_of_scope) == (None, True)
+    assert (other.iccs_code, other.out_of_scope) == (None, False)
+    assert [e.as_row()["iccs_code"] for e in (lost, found, other)] == ["none", "none", ""]
+
+
 def test_write_then_read_round_trips(tmp_path: Path) -> None:
     entries = list(load_bundled("policeuk"))
     write_table(entries, tmp_path / "t.csv")

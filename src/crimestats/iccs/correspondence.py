@@ -7,9 +7,12 @@ where each national code belongs. Tables are versioned CSV files with exactly th
 
 - ``iccs_code`` is the deepest ICCS code that is right for *every* offence the national
   code covers; where the national category is broader than one ICCS category it is a
-  parent code and ``note`` says why. An empty ``iccs_code`` means the national category
-  is not a crime (e.g. NIBRS 09C justifiable homicide) or too broad for any code; such
-  offences go to the autocoder or to review.
+  parent code and ``note`` says why. ``none`` (:data:`OUT_OF_SCOPE`) means the national
+  category is outside ICCS (not a crime, e.g. NIBRS 09C justifiable homicide or police.uk
+  anti-social behaviour): its offences stay without a code and never go to the
+  autocoder or to review. An empty ``iccs_code`` means the category is a crime but too
+  broad for any one code ("All other offenses"): each offence goes to the autocoder, and
+  to review when it is unsure.
 - ``version`` is the version of the table (bump it when an entry changes).
 
 Bundled tables live in ``data/correspondence`` (see its PROVENANCE.md); a country adds
@@ -43,10 +46,17 @@ BUNDLED_FILES = {
 }
 """Bundled tables by ``source`` value (the value ingest writes to ``offences.source``)."""
 
+OUT_OF_SCOPE = "none"
+"""What a table writes in ``iccs_code`` for a national category outside ICCS (not a crime)."""
+
 
 @dataclass(frozen=True, slots=True)
 class CorrespondenceEntry:
-    """One national code and the ICCS code it corresponds to (None: no ICCS code)."""
+    """One national code and the ICCS code it corresponds to.
+
+    ``iccs_code`` None with ``out_of_scope`` means the category is not a crime in ICCS
+    terms (never coded); None without it means "no single code" (coded case by case).
+    """
 
     source: str
     national_code: str
@@ -54,14 +64,15 @@ class CorrespondenceEntry:
     iccs_code: str | None
     note: str = ""
     version: str = "1"
+    out_of_scope: bool = False
 
     def as_row(self) -> dict[str, str]:
-        """The entry as a CSV row (an empty string for no ICCS code)."""
+        """The entry as a CSV row (``none`` out of scope, empty for no single code)."""
         return {
             "source": self.source,
             "national_code": self.national_code,
             "national_label": self.national_label,
-            "iccs_code": self.iccs_code or "",
+            "iccs_code": OUT_OF_SCOPE if self.out_of_scope else self.iccs_code or "",
             "note": self.note,
             "version": self.version,
         }
@@ -121,18 +132,21 @@ def _parse(reader: csv.DictReader[str], where: str) -> CorrespondenceTable:
     seen: set[tuple[str, str]] = set()
     for line, row in enumerate(reader, start=2):
         code = (row["iccs_code"] or "").strip()
-        if code and not is_iccs_code(code):
+        outside = code.lower() == OUT_OF_SCOPE
+        if code and not outside and not is_iccs_code(code):
             raise MappingError(
                 f"{where}, line {line}: {code!r} is not a code of ICCS v1.0",
-                hint="check the code with `crimestats iccs show CODE`; keep leading zeros",
+                hint="check the code with `crimestats iccs show CODE`; keep leading zeros; "
+                f"write {OUT_OF_SCOPE!r} for a category that is not a crime",
             )
         entry = CorrespondenceEntry(
             source=row["source"].strip(),
             national_code=row["national_code"].strip(),
             national_label=row["national_label"].strip(),
-            iccs_code=code or None,
+            iccs_code=None if outside else code or None,
             note=row["note"] or "",
             version=row["version"].strip(),
+            out_of_scope=outside,
         )
         if not entry.source or not entry.national_code:
             raise MappingError(

@@ -105,7 +105,11 @@ def classify(
             method = "manual"
             if entry is None:
                 entry, method = tables.lookup(group.source, group.key), "correspondence"
-            if entry is not None and (entry.iccs_code is not None or method == "manual"):
+            # a person's answer, a code, or "not a crime" (out of scope) is final
+            decided = entry is not None and (
+                entry.iccs_code is not None or entry.out_of_scope or method == "manual"
+            )
+            if entry is not None and decided:
                 codings.append(
                     GroupCoding(group.source, group.key, entry.iccs_code, method, 1.0, False)
                 )
