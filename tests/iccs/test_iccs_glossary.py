@@ -19,6 +19,7 @@ from crimestats.iccs.text import (
     normalise,
     strip_accents,
     with_glossary,
+    without_attempt,
 )
 from crimestats.iccs.training import Example, iccs_examples, index_examples
 
@@ -111,7 +112,7 @@ def test_english_training_text_is_not_translated() -> None:
     english = [e.text for e in (*iccs_examples(), *index_examples())]
     english += [row["term"] for row in vocabulary if row["language"] == "en"]
     english += [entry.national_label for entry in load_bundled().without("chile")]
-    changed = [t for t in english if with_glossary(t) != normalise(t)]
+    changed = [t for t in english if with_glossary(t) != without_attempt(normalise(t))]
     assert len(english) > 4000
     assert changed == []
 

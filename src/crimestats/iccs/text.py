@@ -28,6 +28,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -296,6 +297,28 @@ def _compound_english(token: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+_PLURAL_SPAN = 3
+"""Longest glossary term (in words) also looked up in the singular."""
+
+
+def _singular(token: str) -> tuple[str, ...]:
+    """The token and its possible singulars in the glossary's languages (-s, -es)."""
+    if len(token) > 4 and token.endswith("es"):
+        return (token, token[:-1], token[:-2])
+    if len(token) > 3 and token.endswith("s") and not token.endswith("ss"):
+        return (token, token[:-1])
+    return (token,)
+
+
+def _singulars(key: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Every other spelling of ``key`` with its plural words made singular.
+
+    Glossaries list terms in the singular ("homicidio", "delito sexual"); statistical
+    tables name categories in the plural ("Homicidios", "Delitos sexuales").
+    """
+    return list(itertools.product(*(_singular(t) for t in key)))[1:]
+
+
 def glossary_english(text: str) -> str:
     """English equivalents of the glossary terms in ``text``, longest match first.
 
@@ -315,6 +338,16 @@ def glossary_english(text: str) -> str:
         for size in range(min(glossary.longest, n - i), 0, -1):
             key = tuple(tokens[i : i + size])
             english = glossary.english.get(key)
+            if english is None and size <= _PLURAL_SPAN:
+                english = next(
+                    (
+                        e
+                        for k in _singulars(key)
+                        if (e := glossary.english.get(k)) is not None
+                        and not AMBIGUOUS_TERMS.intersection(k)
+                    ),
+                    None,
+                )
             if english is not None:
                 (ambiguous if size == 1 and key[0] in AMBIGUOUS_TERMS else found).append(english)
                 i += size
@@ -352,8 +385,47 @@ _ACCENTED = re.compile(r"[À-ÖØ-öø-ÿ]")
 _CLEAR_MARKERS = _ROMANCE_MARKERS - {"d", "l", "un", "im", "au", "da", "di", "il", "em", "y", "del"}
 
 
+ATTEMPT_WORDS: frozenset[str] = frozenset(
+    {
+        "attempt", "attempted", "attempts", "attempting", "tentativa", "tentative",
+        "intento", "frustrado", "frustrada", "versuch", "versuchter", "versuchte",
+        "poging", "tentato", "tentata",
+    }
+)  # fmt: skip
+"""Words that mark an attempt (after normalising: "ATT" is already "attempt")."""
+
+HOMICIDE_WORDS: frozenset[str] = frozenset(
+    {
+        "murder", "murders", "homicide", "homicides", "manslaughter", "kill", "killing",
+        "homicidio", "homicidios", "asesinato", "feminicidio", "femicidio", "omicidi",
+        "meurtre", "assassinat", "mord", "totschlag", "omicidio", "moord", "doodslag",
+    }
+)  # fmt: skip
+"""Words of homicide: the one offence whose attempt ICCS codes apart (0102)."""
+
+
+def without_attempt(normal: str) -> str:
+    """``normal`` without its attempt words, unless it is about a homicide.
+
+    ICCS codes an attempt as the offence attempted and records the attempt in its *At*
+    tag; only attempted intentional homicide has a code of its own (0102). Left in, the
+    word "attempted" pulls "BURGLARY, ATTEMPTED" or "BIKE - ATTEMPTED STOLEN" towards
+    0102, whose training texts are the ones that say "attempted" most.
+
+    >>> without_attempt("burglary attempted")
+    'burglary'
+    >>> without_attempt("attempted murder")
+    'attempted murder'
+    """
+    words = normal.split()
+    if HOMICIDE_WORDS.isdisjoint(words):
+        words = [w for w in words if w not in ATTEMPT_WORDS]
+    return " ".join(words)
+
+
 def with_glossary(text: str) -> str:
-    """:func:`normalise`, followed by the English of any glossary legal terms in ``text``.
+    """:func:`normalise`, followed by the English of any glossary legal terms in ``text``,
+    without attempt words outside homicide (:func:`without_attempt`).
 
     This is the form the autocoder learns from and codes; English text passes unchanged.
 
@@ -361,7 +433,9 @@ def with_glossary(text: str) -> str:
     'hurto simple theft'
     >>> with_glossary("AGG PO HANDS NO/MIN INJURY")
     'aggravated police officer hands no min injury'
+    >>> with_glossary("Tentativa de hurto")
+    'de hurto theft'
     """
     base = normalise(text)
     extra = glossary_english(text)
-    return f"{base} {normalise(extra)}" if extra and base else base
+    return without_attempt(f"{base} {normalise(extra)}" if extra and base else base)
