@@ -10,6 +10,7 @@ import pytest
 from crimestats.domain.enums import IccsMethod
 from crimestats.errors import UsageError
 from crimestats.iccs import Autocoder, leave_one_source_out, summarise
+from crimestats.iccs._calibration import ENGLISH, pool_of
 from crimestats.iccs.training import Example, iccs_examples, index_examples
 
 
@@ -42,7 +43,9 @@ def test_a_coding_is_well_formed(autocoder: Autocoder) -> None:
         assert probs == sorted(probs, reverse=True)
         assert coding.explanation
         assert all(isinstance(t, str) for t in coding.explanation)
-        threshold = autocoder.foreign_threshold if coding.foreign else autocoder.review_threshold
+        pool = pool_of(coding.text) if coding.foreign else ENGLISH
+        threshold = autocoder.threshold_for(pool)
+        assert coding.review_threshold == threshold
         assert coding.needs_review == (
             len(coding.code) < 4
             or coding.level2_confidence < threshold

@@ -88,10 +88,10 @@ class Scorer:
 
 
 def isotonic_maps(
-    raw: dict[tuple[bool, int], list[float]],
-    hit: dict[tuple[bool, int], list[float]],
+    raw: dict[tuple[str, int], list[float]],
+    hit: dict[tuple[str, int], list[float]],
     *,
-    foreign: bool,
+    pool: str,
 ) -> dict[int, Any]:
     """One isotonic regression per level with enough held-out points (Zadrozny & Elkan
     2002): raw aggregated probability of the best code -> share of such codes right."""
@@ -100,11 +100,11 @@ def isotonic_maps(
 
     maps: dict[int, Any] = {}
     for level in (1, 2, 3, 4):
-        xs = raw.get((foreign, level), [])
+        xs = raw.get((pool, level), [])
         if len(xs) < MIN_CALIBRATION:
             continue
         iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
-        iso.fit(np.array(xs), np.array(hit[(foreign, level)]))
+        iso.fit(np.array(xs), np.array(hit[(pool, level)]))
         maps[level] = iso
     return maps
 
@@ -137,3 +137,39 @@ def up_matrix(codes: Sequence[str], nodes: Sequence[str]) -> Any:
             if len(code) >= size:
                 up[i, node_index[code[:size]]] = 1.0
     return up
+
+
+def section_index(nodes: Sequence[str]) -> dict[str, dict[int, Any]]:
+    """For each section (its two digits), the positions in ``nodes`` of its codes by
+    level (2, 3, 4); key ``""`` level 1: the positions of the sections themselves."""
+    import numpy as np
+
+    out: dict[str, dict[int, list[int]]] = {"": {1: []}}
+    for i, code in enumerate(nodes):
+        level = {2: 1, 4: 2, 5: 3, 6: 4}[len(code)]
+        if level == 1:
+            out[""][1].append(i)
+        else:
+            out.setdefault(code[:2], {}).setdefault(level, []).append(i)
+    return {s: {lv: np.array(ix) for lv, ix in by.items()} for s, by in out.items()}
+
+
+def choose(
+    scores: Any, nodes: Sequence[str], sections: dict[str, dict[int, Any]], backoff: float
+) -> int:
+    """The code chosen from calibrated ``scores`` (one per node): the likeliest section,
+    then inside it the deepest code whose score reaches ``backoff`` (the section itself
+    when none does). Codes outside the likeliest section are never chosen (searching the
+    whole tree from the bottom picked e.g. serious assault for "Robo agravado" from one
+    level-4 score while robbery led at levels 1 and 2)."""
+    tops = sections[""][1]
+    section = int(tops[scores[tops].argmax()])
+    inside = sections.get(nodes[section], {})
+    for level in (4, 3, 2):
+        cols = inside.get(level)
+        if cols is None or not len(cols):
+            continue
+        best = int(cols[scores[cols].argmax()])
+        if scores[best] >= backoff:
+            return best
+    return section

@@ -16,9 +16,9 @@ How it decides (DESIGN.md section 4, step 2):
      which generalises to new wordings but only says which level-2 category.
 3. The votes are summed up the hierarchy (a level-2 code's probability includes its
    descendants'), mapped through an isotonic calibration per level learnt from held-out
-   sources (Zadrozny & Elkan 2002), and the autocoder keeps the *deepest* code whose calibrated
-   probability reaches ``backoff``: when unsure between two level-4 codes it backs off to
-   their parent rather than guess.
+   sources (Zadrozny & Elkan 2002), and the autocoder keeps, inside the likeliest section,
+   the *deepest* code whose calibrated probability reaches ``backoff``: when unsure
+   between two level-4 codes it backs off to their parent rather than guess.
 4. A coding needs review when it does not reach level 2, its level-2 probability is
    below ``review_threshold`` (``foreign_threshold`` for text in another language than
    English), or fewer than ``min_familiarity`` of its words (after normalising and the
@@ -48,7 +48,16 @@ from typing import TYPE_CHECKING, Any
 
 from crimestats.domain.enums import IccsMethod
 from crimestats.errors import UsageError
-from crimestats.iccs._scoring import Scorer, isotonic_maps, threshold_for, up_matrix
+from crimestats.iccs._calibration import (
+    ENGLISH,
+    FOREIGN,
+    UNDERSTOOD,
+    Calibration,
+    HeldOut,
+    foreign_pool,
+    pool_of,
+)
+from crimestats.iccs._scoring import Scorer, choose, section_index, up_matrix
 from crimestats.iccs.classification import load_classification
 from crimestats.iccs.correspondence import CorrespondenceTable, load_bundled
 from crimestats.iccs.text import load_glossary, looks_foreign, with_glossary
@@ -57,7 +66,7 @@ from crimestats.iccs.training import FOREIGN_GENERIC_SOURCES, Example, default_e
 if TYPE_CHECKING:
     pass
 
-MODEL_VERSION = "8"
+MODEL_VERSION = "10"
 """Bump when the model changes, so cached models are refitted."""
 
 GENERIC_SOURCES = frozenset({"iccs", "iccs_index", "vocabulary", *FOREIGN_GENERIC_SOURCES})
@@ -96,8 +105,10 @@ class Coding:
     familiarity: float = 1.0
     foreign: bool = False
     """True when the text looks like one of the glossary's languages and the model has a
-    foreign calibration: its confidence then comes from that calibration and must reach
-    ``foreign_threshold`` to be auto-coded."""
+    foreign calibration: its confidence then comes from that calibration (one for text
+    the glossary mostly covers, one for the rest: :mod:`crimestats.iccs._calibration`)."""
+    review_threshold: float = 0.0
+    """The level-2 confidence this coding needed to be auto-coded."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready mapping."""
@@ -110,6 +121,7 @@ class Coding:
             "level2_confidence": round(self.level2_confidence, 4),
             "familiarity": round(self.familiarity, 4),
             "foreign_language": self.foreign,
+            "review_threshold": round(self.review_threshold, 4),
             "top3": [
                 {"code": c.code, "label": c.label, "probability": round(c.probability, 4)}
                 for c in self.top3
@@ -175,12 +187,10 @@ class Autocoder:
         self.min_familiarity = min_familiarity
         self.foreign_calibration = foreign_calibration
         self.foreign_precision = foreign_precision
-        self.foreign_threshold = review_threshold
-        self._foreign_maps: dict[int, Any] | None = None
         self._known: frozenset[str] = frozenset()
         self.version = ""
         self._scorer: Scorer | None = None
-        self._calibration: Any = None
+        self._calibration: Calibration | None = None
         self.n_examples = 0
 
     # ----- fitting -----------------------------------------------------------------
@@ -199,11 +209,20 @@ class Autocoder:
         self.version = MODEL_VERSION
         self._nodes_setup()
         self._calibration = None
-        self._foreign_maps = None
-        self.foreign_threshold = self.review_threshold
         if calibrate:
-            self._calibration, self._foreign_maps = self._fit_calibration(examples, vectors)
+            self._calibration = self._fit_calibration(examples, vectors)
         return self
+
+    def threshold_for(self, pool: str) -> float:
+        """The review threshold of a calibration pool (see :func:`pool_of`)."""
+        if self._calibration is None:
+            return self.review_threshold
+        return self._calibration.threshold(pool, self.review_threshold)
+
+    @property
+    def foreign_threshold(self) -> float:
+        """The review threshold of foreign text the glossary mostly covers."""
+        return self.threshold_for(UNDERSTOOD)
 
     def _nodes_setup(self) -> None:
         import numpy as np
@@ -212,12 +231,11 @@ class Autocoder:
         self._nodes = [c.code for c in load_classification()]
         self._node_level = np.array([_level(c) for c in self._nodes])
         self._up = up_matrix(self._scorer.codes, self._nodes)
+        self._sections = section_index(self._nodes)
 
-    def _fit_calibration(
-        self, examples: Sequence[Example], vectors: Any
-    ) -> tuple[dict[int, Any] | None, dict[int, Any] | None]:
-        """Isotonic maps per level from held-out folds: the general one, and one for
-        text in the glossary's languages.
+    def _fit_calibration(self, examples: Sequence[Example], vectors: Any) -> Calibration:
+        """Isotonic maps per level and pool from held-out folds, and the foreign pools'
+        review thresholds (:mod:`crimestats.iccs._calibration`).
 
         The folds are the correspondence sources (each predicted by a model without it)
         and, with ``foreign_calibration``, all generic non-English text at once (the
@@ -225,11 +243,10 @@ class Autocoder:
         those languages only through the glossary). The general map learns from every
         source fold, as before there was a foreign one (learning it from English folds
         only was tried: its per-level maps disagreed and codes moved, see the model
-        card). The foreign map learns from the foreign fold and from held-out texts that
+        card). The foreign maps learn from the foreign fold and from held-out texts that
         :func:`looks_foreign`: a confidence learnt on English police labels says little
         about a Spanish statute heading (leave-one-source-out on the Chilean table,
-        December 2026: about 62% right at level 2 among auto-coded with a single map). A
-        level with too few foreign points uses the general map.
+        December 2026: about 62% right at level 2 among auto-coded with a single map).
         """
         import numpy as np
 
@@ -237,8 +254,7 @@ class Autocoder:
         groups = [frozenset({s}) for s in sorted(present - GENERIC_SOURCES)]
         if self.foreign_calibration and FOREIGN_GENERIC_SOURCES & present:
             groups.append(FOREIGN_GENERIC_SOURCES & present)
-        raw: dict[tuple[bool, int], list[float]] = {}
-        hit: dict[tuple[bool, int], list[float]] = {}
+        held_out = HeldOut()
         for group in groups:
             keep = np.array([e.source not in group for e in examples])
             held = [int(i) for i in np.flatnonzero(~keep)]
@@ -253,27 +269,18 @@ class Autocoder:
             for row, idx in enumerate(held):
                 truth = examples[idx].code
                 generic = examples[idx].source in FOREIGN_GENERIC_SOURCES
-                pools = [] if generic else [False]
-                if self.foreign_calibration and (generic or looks_foreign(examples[idx].text)):
-                    pools.append(True)
+                text = examples[idx].text
+                pools = [] if generic else [ENGLISH]
+                if self.foreign_calibration and (generic or looks_foreign(text)):
+                    pools += [FOREIGN, foreign_pool(text)]
                 for level in range(1, _level(truth) + 1):
                     cols = np.flatnonzero(self._node_level == level)
                     best = cols[np.argmax(agg[row, cols])]
-                    right = float(self._nodes[best] == truth[: _size(level)])
-                    for pool in pools:
-                        raw.setdefault((pool, level), []).append(float(agg[row, best]))
-                        hit.setdefault((pool, level), []).append(right)
-        english = isotonic_maps(raw, hit, foreign=False)
-        foreign_maps = isotonic_maps(raw, hit, foreign=True)
-        if not self.foreign_calibration:
-            return english or None, None
-        if 2 in foreign_maps:
-            calibrated = foreign_maps[2].predict(np.array(raw[(True, 2)]))
-            self.foreign_threshold = max(
-                self.review_threshold,
-                threshold_for(calibrated, np.array(hit[(True, 2)]), self.foreign_precision),
-            )
-        return english or None, ({**english, **foreign_maps} or None)
+                    right = self._nodes[best] == truth[: _size(level)]
+                    held_out.add(pools, level, float(agg[row, best]), right)
+        return held_out.fit(
+            review_threshold=self.review_threshold, precision=self.foreign_precision
+        )
 
     def familiarity(self, texts: Sequence[str]) -> list[float]:
         """Per text, the share of its words (after normalising and the glossary) that
@@ -298,7 +305,7 @@ class Autocoder:
     @property
     def calibrated(self) -> bool:
         """True when probabilities pass through a learnt calibration."""
-        return self._calibration is not None
+        return self._calibration is not None and bool(self._calibration.maps)
 
     # ----- the default model -------------------------------------------------------
     @classmethod
@@ -352,28 +359,27 @@ class Autocoder:
         probs, _ = scorer.scores(
             scorer.features.transform([with_glossary(t) for t in texts]), self.temperature
         )
-        return list(self._nodes), self._calibrate(probs @ self._up, self._foreign_rows(texts))
+        return list(self._nodes), self._calibrate(probs @ self._up, self._pools(texts))
 
-    def _foreign_rows(self, texts: Sequence[str]) -> Any:
-        import numpy as np
+    def _pools(self, texts: Sequence[str]) -> list[str]:
+        """The calibration pool of each text (all English without foreign calibration)."""
+        maps = self._calibration.maps if self._calibration else {}
+        if not self.foreign_calibration or set(maps) <= {ENGLISH}:
+            return [ENGLISH] * len(texts)
+        return [pool_of(t) for t in texts]
 
-        if not self._foreign_maps:
-            return np.zeros(len(texts), dtype=bool)
-        return np.array([looks_foreign(t) for t in texts], dtype=bool)
-
-    def _calibrate(self, agg: Any, foreign: Any) -> Any:
+    def _calibrate(self, agg: Any, pools: Sequence[str]) -> Any:
         """Map raw aggregated probabilities through each level's isotonic calibration
-        (the foreign maps for rows where ``foreign`` is true)."""
+        (each row through the maps of its pool)."""
         import numpy as np
 
-        if self._calibration is None:
+        if self._calibration is None or not self._calibration.maps:
             return agg
         out = agg.copy()
-        for maps, rows in ((self._calibration, ~foreign), (self._foreign_maps, foreign)):
-            if not maps or not rows.any():
-                continue
-            which = np.flatnonzero(rows)
-            for level, iso in maps.items():
+        labels = np.array(pools)
+        for pool in sorted(set(pools)):
+            which = np.flatnonzero(labels == pool)
+            for level, iso in self._calibration.maps_for(pool).items():
                 cols = np.flatnonzero(self._node_level == level)
                 block = agg[np.ix_(which, cols)]
                 # Isotonic maps are step functions: two codes can tie after calibration.
@@ -381,8 +387,7 @@ class Autocoder:
                 # the model itself preferred (otherwise the lower code number would win).
                 # Reported probabilities are clipped to 1 (see _code_distinct).
                 steps = iso.predict(block.ravel()).reshape(block.shape)
-                calibrated = steps + _TIE * block
-                out[np.ix_(which, cols)] = calibrated
+                out[np.ix_(which, cols)] = steps + _TIE * block
         return out
 
     def _code_distinct(self, texts: Sequence[str]) -> list[Coding]:
@@ -392,24 +397,15 @@ class Autocoder:
         normal = [with_glossary(t) for t in texts]
         queries = scorer.features.transform(normal)
         probs, nearest = scorer.scores(queries, self.temperature)
-        foreign = self._foreign_rows(texts)
-        cal = self._calibrate(probs @ self._up, foreign)
+        pools = self._pools(texts)
+        cal = self._calibrate(probs @ self._up, pools)
         classification = load_classification()
         out: list[Coding] = []
         for row, text in enumerate(texts):
             if not normal[row]:
                 out.append(_empty(text))
                 continue
-            chosen = -1
-            for level in (4, 3, 2, 1):
-                cols = np.flatnonzero(self._node_level == level)
-                best = cols[np.argmax(cal[row, cols])]
-                if cal[row, best] >= self.backoff:
-                    chosen = int(best)
-                    break
-            if chosen < 0:
-                cols = np.flatnonzero(self._node_level == 1)
-                chosen = int(cols[np.argmax(cal[row, cols])])
+            chosen = choose(cal[row], self._nodes, self._sections, self.backoff)
             code = self._nodes[chosen]
             level = _level(code)
             same = np.flatnonzero(self._node_level == level)
@@ -425,7 +421,7 @@ class Autocoder:
             # clipped to 1 after the tie-break share (thresholds are at most 1, so the
             # review decision is the same either way)
             l2 = min(1.0, float(cal[row, self._nodes.index(code[:4])])) if level >= 2 else 0.0
-            threshold = self.foreign_threshold if foreign[row] else self.review_threshold
+            threshold = self.threshold_for(pools[row])
             familiar = _share_known(normal[row], self._known)
             out.append(
                 Coding(
@@ -442,7 +438,8 @@ class Autocoder:
                     needs_review=(level < 2 or l2 < threshold or familiar < self.min_familiarity),
                     level2_confidence=l2,
                     familiarity=familiar,
-                    foreign=bool(foreign[row]),
+                    foreign=pools[row] != ENGLISH,
+                    review_threshold=threshold,
                 )
             )
         return out

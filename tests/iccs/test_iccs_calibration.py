@@ -1,0 +1,114 @@
+"""The v8-v9 autocoder rules, each checked on a case worked by hand: attempts, plurals,
+glossary coverage, the calibration pools and the section-bound choice of a code."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from crimestats.iccs._calibration import (
+    ENGLISH,
+    FOREIGN,
+    PARTLY,
+    UNDERSTOOD,
+    Calibration,
+    HeldOut,
+    pool_of,
+)
+from crimestats.iccs._scoring import choose, section_index
+from crimestats.iccs.text import glossary_coverage, glossary_english, with_glossary
+
+NODES = ["01", "0101", "04", "0401", "04011", "040111", "02", "0201", "02011", "020111"]
+SECTIONS = section_index(NODES)
+
+
+def test_attempt_words_go_except_for_homicide() -> None:
+    assert with_glossary("BURGLARY, ATTEMPTED") == "burglary"
+    assert with_glossary("THEFT - ATT: AUTOMOBILE") == "theft automobile"
+    assert with_glossary("Attempted murder") == "attempted murder"
+    assert "attempted" in with_glossary("Tentativa de homicidio")
+
+
+def test_glossary_terms_are_found_in_the_plural() -> None:
+    assert glossary_english("Homicidios") == glossary_english("Homicidio") != ""
+    assert glossary_english("Secuestros") == glossary_english("Secuestro") != ""
+    assert glossary_english("Burglaries and thefts") == ""  # English stays English
+
+
+def test_glossary_coverage_by_hand() -> None:
+    # "de" is a function word; "robo" is a term, "cables" and "cobre" are not
+    assert glossary_coverage("Robo de cables de cobre") == 1 / 3
+    assert glossary_coverage("Robo con violencia") == 1.0
+    assert glossary_coverage("Theft of a pedal cycle") == 0.0
+    assert glossary_coverage("") == 0.0
+
+
+@given(st.text(max_size=60))
+def test_glossary_coverage_is_a_share(text: str) -> None:
+    assert 0.0 <= glossary_coverage(text) <= 1.0
+
+
+def test_pools() -> None:
+    assert pool_of("THEFT FROM MOTOR VEHICLE") == ENGLISH
+    assert pool_of("Robo con violencia") == UNDERSTOOD
+    assert pool_of("Robo de cables de cobre") == PARTLY
+
+
+def test_held_out_points_give_each_pool_its_threshold() -> None:
+    held = HeldOut()
+    # 40 points a pool and level (MIN_CALIBRATION is 30): understood text is right
+    # whenever its raw score is >= 0.5, partly covered text only above 0.9
+    for i in range(40):
+        raw = i / 40
+        held.add([FOREIGN, UNDERSTOOD], 2, raw, raw >= 0.5)
+        held.add([FOREIGN, PARTLY], 2, raw, raw >= 0.9)
+        held.add([ENGLISH], 2, raw, raw >= 0.2)
+    calibration = held.fit(review_threshold=0.55, precision=0.95)
+    # the isotonic maps are step functions: 1.0 where always right, 0 where never
+    understood = calibration.maps_for(UNDERSTOOD)[2].predict(np.array([0.4, 0.6]))
+    partly = calibration.maps_for(PARTLY)[2].predict(np.array([0.6, 0.95]))
+    assert list(understood) == [0.0, 1.0]
+    assert list(partly) == [0.0, 1.0]
+    # the lowest calibrated level at which held-out precision reaches 95% is 1.0 for
+    # both pools; a threshold is never below the English review threshold
+    assert calibration.threshold(UNDERSTOOD, 0.55) == 1.0
+    assert calibration.threshold(ENGLISH, 0.55) == 0.55
+
+
+def test_a_pool_without_points_borrows_the_broader_one() -> None:
+    english, foreign = object(), object()
+    calibration = Calibration(
+        maps={ENGLISH: {1: english, 2: english}, FOREIGN: {2: foreign}},
+        thresholds={FOREIGN: 0.8},
+    )
+    assert calibration.maps_for(PARTLY) == {1: english, 2: foreign}
+    assert calibration.maps_for(ENGLISH) == {1: english, 2: english}
+    assert calibration.threshold(PARTLY, 0.55) == 0.8
+    assert calibration.threshold(ENGLISH, 0.55) == 0.55
+
+
+def _scores(**by_code: float) -> np.ndarray:
+    return np.array([by_code.get(f"c{c}", 0.0) for c in NODES])
+
+
+def test_choice_stays_inside_the_likeliest_section() -> None:
+    # robbery leads at levels 1 and 2; one level-4 assault code scores high alone
+    scores = _scores(c04=0.7, c0401=0.6, c02=0.3, c0201=0.3, c02011=0.3, c020111=0.55)
+    assert NODES[choose(scores, NODES, SECTIONS, 0.5)] == "0401"
+
+
+def test_choice_takes_the_deepest_sure_code_and_backs_off() -> None:
+    deep = _scores(c04=0.9, c0401=0.9, c04011=0.8, c040111=0.7)
+    assert NODES[choose(deep, NODES, SECTIONS, 0.5)] == "040111"
+    unsure = _scores(c04=0.9, c0401=0.45, c04011=0.4, c040111=0.3)
+    assert NODES[choose(unsure, NODES, SECTIONS, 0.5)] == "04"
+
+
+@given(st.lists(st.floats(0, 1), min_size=len(NODES), max_size=len(NODES)))
+def test_choice_is_always_in_the_top_section(values: list[float]) -> None:
+    scores = np.array(values)
+    sections = [i for i, c in enumerate(NODES) if len(c) == 2]
+    top = max(sections, key=lambda i: (scores[i], -i))
+    chosen = NODES[choose(scores, NODES, SECTIONS, 0.5)]
+    assert chosen[:2] == NODES[top]
