@@ -4,6 +4,7 @@ glossary coverage, the calibration pools and the section-bound choice of a code.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -55,25 +56,39 @@ def test_pools() -> None:
     assert pool_of("Robo de cables de cobre") == PARTLY
 
 
+def _points(held: HeldOut, pools: list[str], n: int = 40) -> None:
+    """Level-2 points raw = i/n: right from 0.5 up, except one wrong at 0.8."""
+    for i in range(n):
+        raw = i / n
+        held.add(pools, 2, raw, raw >= 0.5 and i != int(0.8 * n))
+
+
 def test_held_out_points_give_each_pool_its_threshold() -> None:
+    # By hand (pool adjacent violators): raw < 0.5 -> 0; 0.5 <= raw <= 0.8 -> 12 right
+    # and 1 wrong pooled = 12/13; raw > 0.8 -> 1. At confidence >= 12/13 the held-out
+    # points are 19 of 20 right (95%); at 1, 7 of 7.
     held = HeldOut()
-    # 40 points a pool and level (MIN_CALIBRATION is 30): understood text is right
-    # whenever its raw score is >= 0.5, partly covered text only above 0.9
-    for i in range(40):
-        raw = i / 40
-        held.add([FOREIGN, UNDERSTOOD], 2, raw, raw >= 0.5)
-        held.add([FOREIGN, PARTLY], 2, raw, raw >= 0.9)
-        held.add([ENGLISH], 2, raw, raw >= 0.2)
+    _points(held, [FOREIGN, UNDERSTOOD])
+    _points(held, [FOREIGN, PARTLY])
     calibration = held.fit(review_threshold=0.55, precision=0.95, partly_precision=0.99)
-    # the isotonic maps are step functions: 1.0 where always right, 0 where never
-    understood = calibration.maps_for(UNDERSTOOD)[2].predict(np.array([0.4, 0.6]))
-    partly = calibration.maps_for(PARTLY)[2].predict(np.array([0.6, 0.95]))
-    assert list(understood) == [0.0, 1.0]
-    assert list(partly) == [0.0, 1.0]
-    # the lowest calibrated level at which held-out precision reaches 95% is 1.0 for
-    # both pools; a threshold is never below the English review threshold
-    assert calibration.threshold(UNDERSTOOD, 0.55) == 1.0
-    assert calibration.threshold(ENGLISH, 0.55) == 0.55
+    assert calibration.thresholds[UNDERSTOOD] == pytest.approx(12 / 13)
+    assert calibration.thresholds[FOREIGN] == pytest.approx(12 / 13)
+    assert calibration.thresholds[PARTLY] == 1.0
+    swapped = held.fit(review_threshold=0.55, precision=0.99, partly_precision=0.95)
+    assert swapped.thresholds[UNDERSTOOD] == 1.0
+    assert swapped.thresholds[PARTLY] == 1.0  # never below the foreign threshold
+    floor = held.fit(review_threshold=0.97, precision=0.95, partly_precision=0.95)
+    assert floor.thresholds[UNDERSTOOD] == 0.97  # never below the English threshold
+
+
+def test_a_pool_with_few_points_takes_the_broader_threshold() -> None:
+    held = HeldOut()
+    _points(held, [FOREIGN, UNDERSTOOD])
+    held.add([FOREIGN, PARTLY], 2, 0.3, True)  # two lucky points are no evidence
+    held.add([FOREIGN, PARTLY], 2, 0.4, True)
+    calibration = held.fit(review_threshold=0.55, precision=0.95, partly_precision=0.99)
+    assert PARTLY not in calibration.thresholds
+    assert calibration.threshold(PARTLY, 0.55) == calibration.thresholds[FOREIGN]
 
 
 def test_a_pool_without_points_borrows_the_broader_one() -> None:

@@ -131,6 +131,25 @@ def test_merge_review_answers_adds_replaces_and_keeps() -> None:
     assert entries[0].iccs_code == "0502"  # inputs untouched
 
 
+def test_a_not_a_crime_answer_stays_out_of_scope_through_a_file(tmp_path: Path) -> None:
+    entries = [CorrespondenceEntry("x", "O", "Other crime", None, "no single code", "1")]
+    answers = [
+        ReviewAnswer("x", "O", "Other crime", None, reviewer="ana"),  # "none": not a crime
+        ReviewAnswer("x", "L", "Lost property", None),
+    ]
+    merged = merge_review_answers(entries, answers, version="2")
+    assert [(e.national_code, e.out_of_scope, e.version) for e in merged] == [
+        ("O", True, "2"),
+        ("L", True, "2"),
+    ]
+    write_table(merged, tmp_path / "reviewed.csv")
+    back = read_table(tmp_path / "reviewed.csv")
+    assert [(e.national_code, e.iccs_code, e.out_of_scope) for e in back] == [
+        ("O", None, True),
+        ("L", None, True),
+    ]
+
+
 def test_merge_refuses_conflicts_and_bad_codes() -> None:
     with pytest.raises(UsageError, match="disagree"):
         merge_review_answers(

@@ -69,14 +69,17 @@ def test_offences_by_level_three_match_sql(demo_db: Path) -> None:
     )
     t = count_table(demo_db, by=["iccs_l3"], unit="offences")
     assert {r["iccs_l3"]: r["count"] for r in t.rows()} == expected
-    [(shallow, uncoded)] = sql(
+    [(shallow, uncoded, not_crime)] = sql(
         demo_db,
         "SELECT count(*) FILTER (WHERE length(iccs_code) < 5), "
-        "count(*) FILTER (WHERE iccs_code IS NULL) FROM offences",
+        "count(*) FILTER (WHERE iccs_code IS NULL AND iccs_method = 'model'), "
+        "count(*) FILTER (WHERE iccs_code IS NULL AND iccs_method IN "
+        "('correspondence', 'manual')) FROM offences",
     )
     assert t.metadata["iccs"]["coded_above_level"] == {"iccs_l3": shallow}
     assert t.metadata["iccs"]["uncoded_offences"] == uncoded
-    assert expected.get(None, 0) == shallow + uncoded
+    assert t.metadata["iccs"]["not_a_crime_offences"] == not_crime > 0  # police.uk ASB
+    assert expected.get(None, 0) == shallow + uncoded + not_crime
 
 
 def test_occurred_basis_leaves_undated_incidents_blank(demo_db: Path) -> None:

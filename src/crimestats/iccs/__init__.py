@@ -9,7 +9,7 @@ Nothing here imports a database, web or CLI library; scikit-learn is imported on
 an autocoder is fitted.
 """
 
-from crimestats.iccs.autocoder import Autocoder, Candidate, Coding
+from crimestats.iccs.autocoder import Autocoder
 from crimestats.iccs.classification import (
     Classification,
     IccsCode,
@@ -18,6 +18,7 @@ from crimestats.iccs.classification import (
     truncate,
 )
 from crimestats.iccs.coding_files import CodedFile, code_file, evaluate_file
+from crimestats.iccs.codings import Candidate, Coding
 from crimestats.iccs.correspondence import (
     CorrespondenceEntry,
     CorrespondenceTable,

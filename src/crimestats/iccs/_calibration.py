@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from crimestats.iccs._scoring import isotonic_maps, threshold_for
+from crimestats.iccs._scoring import MIN_CALIBRATION, isotonic_maps, threshold_for
 from crimestats.iccs.text import glossary_coverage, looks_foreign
 
 ENGLISH = "english"
@@ -102,12 +102,19 @@ class HeldOut:
         calibration = Calibration(
             maps={p: m for p in sorted(pools) if (m := isotonic_maps(self.raw, self.hit, pool=p))}
         )
-        for pool in sorted(pools - {ENGLISH}):
+        # the broad pool first: a narrower pool with too few points takes its threshold
+        for pool in (FOREIGN, UNDERSTOOD, PARTLY):
             level2 = calibration.maps_for(pool).get(2)
-            if level2 is None or (pool, 2) not in self.raw:
+            points = self.raw.get((pool, 2), [])
+            if level2 is None or len(points) < MIN_CALIBRATION:
                 continue
-            calibrated = level2.predict(np.array(self.raw[(pool, 2)]))
+            calibrated = level2.predict(np.array(points))
             target = partly_precision if pool == PARTLY else precision
             cut = threshold_for(calibrated, np.array(self.hit[(pool, 2)]), target)
             calibration.thresholds[pool] = max(review_threshold, cut)
+        if PARTLY in calibration.thresholds and FOREIGN in calibration.thresholds:
+            # partly covered text is never held to less than foreign text in general
+            calibration.thresholds[PARTLY] = max(
+                calibration.thresholds[PARTLY], calibration.thresholds[FOREIGN]
+            )
         return calibration

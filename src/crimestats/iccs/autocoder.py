@@ -20,19 +20,23 @@ How it decides (DESIGN.md section 4, step 2):
    the *deepest* code whose calibrated probability reaches ``backoff``: when unsure
    between two level-4 codes it backs off to their parent rather than guess.
 4. A coding needs review when it does not reach level 2, its level-2 probability is
-   below ``review_threshold`` (``foreign_threshold`` for text in another language than
-   English), or fewer than ``min_familiarity`` of its words (after normalising and the
-   glossary) occur in the training texts.
+   below the review threshold of its calibration pool (``review_threshold`` for English
+   text; for text in another language one per pool, see below), or fewer than
+   ``min_familiarity`` of its words (after normalising and the glossary) occur in the
+   training texts. Each coding says which threshold applied.
 
 Calibration data come from leave-one-source-out folds over the correspondence tables in
 the training set: each source is predicted by a model that never saw it, which is how
 the autocoder meets a new police force. Text in the glossary's languages is calibrated
 apart (:func:`~crimestats.iccs.text.looks_foreign`), on the foreign texts of those folds
 and on one more fold: all the non-English generic text (ICCS translations, Spanish
-vocabulary) predicted by a model that knows those languages only through the glossary.
-Its review threshold is the lowest confidence at which that foreign held-out text is
-right at level 2 at least ``foreign_precision`` (0.90) of the time: a confidence learnt
-on English police tables is too high for a penal code in another language.
+vocabulary) predicted by a model that knows those languages only through the glossary;
+and it is split in two pools by how much of it the glossary covers
+(:mod:`crimestats.iccs._calibration`). A pool's review threshold is the lowest
+confidence at which its held-out text is right at level 2 at least ``foreign_precision``
+(0.90) of the time, ``partly_precision`` (0.98) for the partly covered pool: a
+confidence learnt on English police tables is too high for a penal code in another
+language, and most of all where the model understands only some of its words.
 scikit-learn is imported lazily: importing this module is cheap, fitting is not.
 """
 
@@ -42,9 +46,8 @@ import hashlib
 import os
 import pickle
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from crimestats.domain.enums import IccsMethod
 from crimestats.errors import UsageError
@@ -59,14 +62,12 @@ from crimestats.iccs._calibration import (
 )
 from crimestats.iccs._scoring import Scorer, choose, section_index, up_matrix
 from crimestats.iccs.classification import load_classification
+from crimestats.iccs.codings import Candidate, Coding, empty_coding
 from crimestats.iccs.correspondence import CorrespondenceTable, load_bundled
 from crimestats.iccs.text import load_glossary, looks_foreign, with_glossary
 from crimestats.iccs.training import FOREIGN_GENERIC_SOURCES, Example, default_examples
 
-if TYPE_CHECKING:
-    pass
-
-MODEL_VERSION = "11"
+MODEL_VERSION = "12"
 """Bump when the model changes, so cached models are refitted."""
 
 GENERIC_SOURCES = frozenset({"iccs", "iccs_index", "vocabulary", *FOREIGN_GENERIC_SOURCES})
@@ -78,57 +79,6 @@ _TIE = 1e-9
 _Scorer = Scorer
 """The scorer's name before it moved to ``_scoring`` (v4 and earlier): cached models of
 those versions must unpickle before their version is checked and they are refitted."""
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """One possible code for a text and its calibrated probability."""
-
-    code: str
-    label: str
-    probability: float
-
-
-@dataclass(frozen=True, slots=True)
-class Coding:
-    """What the autocoder says about one text, and why."""
-
-    text: str
-    code: str | None
-    confidence: float
-    method: IccsMethod
-    top3: tuple[Candidate, ...]
-    explanation: tuple[str, ...]
-    similar: tuple[str, ...]
-    needs_review: bool
-    level2_confidence: float = 0.0
-    familiarity: float = 1.0
-    foreign: bool = False
-    """True when the text looks like one of the glossary's languages and the model has a
-    foreign calibration: its confidence then comes from that calibration (one for text
-    the glossary mostly covers, one for the rest: :mod:`crimestats.iccs._calibration`)."""
-    review_threshold: float = 0.0
-    """The level-2 confidence this coding needed to be auto-coded."""
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready mapping."""
-        return {
-            "text": self.text,
-            "iccs_code": self.code,
-            "iccs_confidence": round(self.confidence, 4),
-            "iccs_method": self.method.value,
-            "needs_review": self.needs_review,
-            "level2_confidence": round(self.level2_confidence, 4),
-            "familiarity": round(self.familiarity, 4),
-            "foreign_language": self.foreign,
-            "review_threshold": round(self.review_threshold, 4),
-            "top3": [
-                {"code": c.code, "label": c.label, "probability": round(c.probability, 4)}
-                for c in self.top3
-            ],
-            "explanation": list(self.explanation),
-            "similar": list(self.similar),
-        }
 
 
 class Autocoder:
@@ -162,8 +112,12 @@ class Autocoder:
         sent four in five Spanish and French police categories to review although
         those auto-coded were all right, at 0.90 (threshold ~0.88) half are auto-coded,
         94% right (docs/iccs-model-card.md). It applies to foreign text the glossary
-        mostly covers; ``partly_precision`` (0.98) to the rest, which is where the
-        Chilean table's own conventions made most confident errors.
+        mostly covers.
+    partly_precision:
+        The same for foreign text the glossary covers less than half of
+        (:data:`~crimestats.iccs._calibration.PARTLY`): with the Chilean table held out,
+        such headings auto-coded at a 90% target were right at level 2 about 60% of the
+        time; at 0.98 the pool is auto-coded only when nearly certain.
     """
 
     def __init__(
@@ -225,7 +179,8 @@ class Autocoder:
 
     @property
     def foreign_threshold(self) -> float:
-        """The review threshold of foreign text the glossary mostly covers."""
+        """The review threshold of foreign text the glossary mostly covers (the pool most
+        foreign text falls in; :meth:`threshold_for` gives any pool's)."""
         return self.threshold_for(UNDERSTOOD)
 
     def _nodes_setup(self) -> None:
@@ -409,13 +364,16 @@ class Autocoder:
         out: list[Coding] = []
         for row, text in enumerate(texts):
             if not normal[row]:
-                out.append(_empty(text))
+                out.append(empty_coding(text))
                 continue
             chosen = choose(cal[row], self._nodes, self._sections, self.backoff)
             code = self._nodes[chosen]
             level = _level(code)
             same = np.flatnonzero(self._node_level == level)
-            ranked = same[np.argsort(-cal[row, same])][:3]
+            # the chosen code first (it may trail a code of another section at its
+            # level), then the likeliest others as alternatives for a reviewer
+            others = same[np.argsort(-cal[row, same])]
+            ranked = [chosen, *(int(i) for i in others if i != chosen)][:3]
             top3 = tuple(
                 Candidate(
                     self._nodes[i],
@@ -449,19 +407,6 @@ class Autocoder:
                 )
             )
         return out
-
-
-def _empty(text: str) -> Coding:
-    return Coding(
-        text=text,
-        code=None,
-        confidence=0.0,
-        method=IccsMethod.MODEL,
-        top3=(),
-        explanation=(),
-        similar=(),
-        needs_review=True,
-    )
 
 
 def _words(texts: Iterable[str]) -> frozenset[str]:

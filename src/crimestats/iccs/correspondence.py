@@ -221,7 +221,8 @@ class ReviewAnswer:
     """A person's answer to one review-queue item: this national code is this ICCS code.
 
     For offences with no national code, ``national_code`` is the description text itself
-    (the review queue shows distinct texts).
+    (the review queue shows distinct texts). ``iccs_code`` None means the person said
+    "not a crime": the entry it becomes is out of scope.
     """
 
     source: str
@@ -274,12 +275,17 @@ def merge_review_answers(
             iccs_code=answer.iccs_code,
             note=note,
             version=version,
+            out_of_scope=answer.iccs_code is None,
         )
 
     merged: list[CorrespondenceEntry] = []
     for entry in entries:
         key = (entry.source, entry.national_code)
-        if key not in decided or decided[key].iccs_code == entry.iccs_code:
+        same = key in decided and (decided[key].iccs_code, decided[key].iccs_code is None) == (
+            entry.iccs_code,
+            entry.out_of_scope,
+        )
+        if key not in decided or same:
             decided.pop(key, None)
             merged.append(entry)
         else:

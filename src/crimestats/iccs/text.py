@@ -307,7 +307,8 @@ _PLURAL_SPAN = 3
 
 
 def _singular(token: str) -> tuple[str, ...]:
-    """The token and its possible singulars in the glossary's languages (-s, -es)."""
+    """The token and its possible singulars by the -s/-es rule of Spanish, Portuguese,
+    French and English plurals (Italian, German and Dutch plurals are not handled)."""
     if len(token) > 4 and token.endswith("es"):
         return (token, token[:-1], token[:-2])
     if len(token) > 3 and token.endswith("s") and not token.endswith("ss"):
@@ -392,7 +393,7 @@ def glossary_coverage(text: str) -> float:
     >>> glossary_coverage("Robo de cables de cobre")
     0.3333333333333333
     """
-    tokens = _fold_tokens(text)
+    tokens = _fold_tokens(_ARTICLE.sub(" ", text))  # "art. 391 nº 1" is no content
     covered: set[int] = set()
     for start, size, _ in _matches(tokens):
         covered.update(range(start, start + size))

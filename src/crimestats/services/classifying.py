@@ -20,6 +20,7 @@ from typing import Any
 
 from crimestats.errors import UsageError
 from crimestats.iccs.correspondence import (
+    OUT_OF_SCOPE,
     CorrespondenceEntry,
     CorrespondenceTable,
     ReviewAnswer,
@@ -45,7 +46,7 @@ REVIEW_COLUMNS = (
 )  # fmt: skip
 """Columns of a review file: the reviewer fills ``iccs_code`` (and may add a note)."""
 
-NO_CODE = ("none", "-", "not a crime")
+NO_CODE = (OUT_OF_SCOPE, "-", "not a crime")
 """What a reviewer writes in ``iccs_code`` for a category that gets no ICCS code."""
 
 
@@ -109,7 +110,7 @@ def classify(
             decided = entry is not None and (
                 entry.iccs_code is not None or entry.out_of_scope or method == "manual"
             )
-            if entry is not None and decided:
+            if entry is not None and decided:  # (mypy needs entry narrowed again)
                 codings.append(
                     GroupCoding(group.source, group.key, entry.iccs_code, method, 1.0, False)
                 )

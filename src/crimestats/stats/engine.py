@@ -287,9 +287,12 @@ def _iccs_metadata(con: Any, levels: list[str], source: str | None) -> dict[str,
     if source is not None:
         offences = offences.filter(offences.source == source)
     code = offences.iccs_code
+    # a table or a reviewer said "not a crime" (code ``none``): no code, yet decided
+    decided = offences.iccs_method.isin(["correspondence", "manual"])
     aggs = {
         "offences": offences.count(),
-        "uncoded": code.isnull().sum(),
+        "uncoded": (code.isnull() & ~decided.fill_null(False)).sum(),
+        "not_a_crime": (code.isnull() & decided.fill_null(False)).sum(),
         **{lvl: (code.notnull() & (code.length() < ICCS_LENGTH[lvl])).sum() for lvl in levels},
     }
     row = offences.aggregate(**aggs).to_pyarrow().to_pylist()[0]
@@ -304,6 +307,9 @@ def _iccs_metadata(con: Any, levels: list[str], source: str | None) -> dict[str,
         "classification": "ICCS v1.0 (UNODC 2015)",
         "offences_in_scope": int(row["offences"]),
         "uncoded_offences": int(row["uncoded"] or 0),
+        "not_a_crime_offences": int(row["not_a_crime"] or 0),
+        "not_a_crime_note": "offences of categories that a correspondence table or a "
+        "reviewer marks as not a crime (ICCS code 'none'); they have a blank ICCS value",
         "coded_above_level": {lvl: int(row[lvl] or 0) for lvl in levels},
         "coded_above_level_note": "offences coded only to a shallower ICCS level have a "
         "blank value at the deeper levels asked for (never a guessed category)",

@@ -107,12 +107,16 @@ def _qualified_key(table: str) -> str:
 
 
 def stored_entries(con: duckdb.DuckDBPyConnection) -> list[CorrespondenceEntry]:
-    """Correspondence entries decided by people and kept in the store."""
+    """Correspondence entries decided by people and kept in the store (a person's entry
+    without a code is a "not a crime" answer: out of scope)."""
     rows = con.execute(
         "SELECT source, national_code, coalesce(national_label, ''), iccs_code, "
         "coalesce(note, ''), version FROM correspondence ORDER BY source, national_code"
     ).fetchall()
-    return [CorrespondenceEntry(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
+    return [
+        CorrespondenceEntry(r[0], r[1], r[2], r[3], r[4], r[5], out_of_scope=r[3] is None)
+        for r in rows
+    ]
 
 
 def replace_entries(con: duckdb.DuckDBPyConnection, entries: Sequence[CorrespondenceEntry]) -> None:
