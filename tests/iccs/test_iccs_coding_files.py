@@ -63,3 +63,37 @@ def test_evaluate_file(autocoder: Autocoder) -> None:
     assert report.n_texts == 10
     assert report.records == 10
     assert all(0.0 <= (v or 0.0) <= 1.0 for v in report.accuracy.values())
+
+
+def test_evaluate_file_weighted_by_records(autocoder: Autocoder, tmp_path: Path) -> None:
+    """Each row stands for its count of records; the figures are recomputed by hand."""
+    rows = _rows(SAMPLE)
+    weights = [float(i * i) for i in range(1, len(rows) + 1)]
+    path = tmp_path / "weighted.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["offence", "true_code", "records"])
+        for row, weight in zip(rows, weights, strict=True):
+            writer.writerow([row["offence"], row["true_code"], f"{weight:g}"])
+    report, skipped = evaluate_file(
+        path, "offence", "true_code", autocoder, weight_column="records"
+    )
+    codings = autocoder.code_texts([r["offence"] for r in rows])
+    right1 = sum(
+        w
+        for r, c, w in zip(rows, codings, weights, strict=True)
+        if (c.code or "")[:2] == r["true_code"][:2]
+    )
+    auto = sum(w for c, w in zip(codings, weights, strict=True) if not c.needs_review)
+    assert skipped == 0
+    assert report.records == sum(weights)
+    assert report.accuracy[1] == pytest.approx(right1 / sum(weights))
+    assert report.coverage == pytest.approx(auto / sum(weights))
+
+
+@pytest.mark.parametrize("bad", ["many", "-3", ""])
+def test_evaluate_file_refuses_a_bad_weight(autocoder: Autocoder, tmp_path: Path, bad: str) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(f"offence,true_code,records\nTheft,0502,4\nMurder,0101,{bad}\n", "utf-8")
+    with pytest.raises(UsageError, match="row 3"):
+        evaluate_file(path, "offence", "true_code", autocoder, weight_column="records")

@@ -170,10 +170,16 @@ def evaluate_cmd(
     labelled: Path,
     text_column: Annotated[str, typer.Option(help="Column with offence texts.")],
     code_column: Annotated[str, typer.Option(help="Column with the true ICCS codes.")],
+    weight_column: Annotated[
+        str | None,
+        typer.Option(help="Column with the records each row stands for (weights every figure)."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Accuracy by ICCS level, auto-coded share and precision, top confusions."""
-    report, skipped = evaluate_file(labelled, text_column, code_column, _model())
+    report, skipped = evaluate_file(
+        labelled, text_column, code_column, _model(), weight_column=weight_column
+    )
     if as_json:
         print_json(report.to_dict() | {"rows_skipped_no_valid_code": skipped})
         return
@@ -182,9 +188,9 @@ def evaluate_cmd(
         table.add_row(str(level), "-" if acc is None else f"{acc:.1%}")
     console.print(table)
     precision = "-" if report.precision_l2 is None else f"{report.precision_l2:.1%}"
+    unit = f"{report.records:,.0f} records" if weight_column else f"{report.n_texts} rows"
     console.print(
-        f"auto-coded {report.coverage:.1%} of {report.n_texts} rows; "
-        f"right at level 2 among them: {precision}"
+        f"auto-coded {report.coverage:.1%} of {unit}; right at level 2 among them: {precision}"
     )
     if skipped:
         console.print(f"skipped {skipped} rows without a valid ICCS code")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from crimestats.domain.iccs_codes import is_iccs_code
 from crimestats.errors import FileRefusedError, NotFoundError, UsageError
@@ -91,23 +92,52 @@ def code_file(
 
 
 def evaluate_file(
-    path: str | Path, text_column: str, code_column: str, model: Autocoder
+    path: str | Path,
+    text_column: str,
+    code_column: str,
+    model: Autocoder,
+    *,
+    weight_column: str | None = None,
 ) -> tuple[Report, int]:
     """Score ``model`` against a labelled file; also returns rows skipped (no valid code).
 
-    Each row counts once (weight 1): a labelled file is a sample of records.
+    Each row counts once (weight 1): a labelled file is a sample of records. A file of
+    categories with how many records each stands for names that count in
+    ``weight_column``, and every figure is then weighted by records.
     """
     import polars as pl
 
-    frame = _read(Path(path), (text_column, code_column))
+    columns = (text_column, code_column, *((weight_column,) if weight_column else ()))
+    frame = _read(Path(path), columns)
     assert isinstance(frame, pl.DataFrame)
     texts = frame.get_column(text_column).fill_null("").to_list()
     codes = [c.strip() for c in frame.get_column(code_column).fill_null("").to_list()]
+    weights = _weights(frame, weight_column, path) if weight_column else [1.0] * len(codes)
     keep = [i for i, c in enumerate(codes) if is_iccs_code(c)]
     if not keep:
         raise UsageError(
             f"{path}: no row of {code_column!r} holds a valid ICCS code",
             hint="codes must be ICCS v1.0 codes with their leading zeros, e.g. 0501",
         )
-    scored = score_texts(model, [texts[i] for i in keep], [codes[i] for i in keep])
+    scored = score_texts(
+        model, [texts[i] for i in keep], [codes[i] for i in keep], [weights[i] for i in keep]
+    )
     return summarise(scored), len(codes) - len(keep)
+
+
+def _weights(frame: Any, column: str, path: str | Path) -> list[float]:
+    """Records per row from ``column``: non-negative numbers, else a UsageError that
+    names the first bad row (rows counted from 2, the header being row 1)."""
+    out: list[float] = []
+    for row, raw in enumerate(frame.get_column(column).to_list(), start=2):
+        try:
+            value = float(str(raw).strip().replace(",", "")) if raw is not None else -1.0
+        except ValueError:
+            value = -1.0
+        if not value >= 0 or value == float("inf"):
+            raise UsageError(
+                f"{path}, row {row}: {column!r} is {raw!r}, not a number of records",
+                hint=f"give every row a count of 0 or more in {column!r}",
+            )
+        out.append(value)
+    return out
