@@ -38,8 +38,8 @@ def test_glossary_terms_are_found_in_the_plural() -> None:
 
 
 def test_glossary_coverage_by_hand() -> None:
-    # "de" is a function word; "robo" is a term, "cables" and "cobre" are not
-    assert glossary_coverage("Robo de cables de cobre") == 1 / 3
+    # "de" is a function word; "robo" is a term, "tapas" and "alcantarilla" are not
+    assert glossary_coverage("Robo de tapas de alcantarilla") == 1 / 3
     assert glossary_coverage("Robo con violencia") == 1.0
     assert glossary_coverage("Theft of a pedal cycle") == 0.0
     assert glossary_coverage("") == 0.0
@@ -53,7 +53,7 @@ def test_glossary_coverage_is_a_share(text: str) -> None:
 def test_pools() -> None:
     assert pool_of("THEFT FROM MOTOR VEHICLE") == ENGLISH
     assert pool_of("Robo con violencia") == UNDERSTOOD
-    assert pool_of("Robo de cables de cobre") == PARTLY
+    assert pool_of("Robo de tapas de alcantarilla") == PARTLY
 
 
 def _points(held: HeldOut, pools: list[str], n: int = 40) -> None:

@@ -390,7 +390,7 @@ def glossary_coverage(text: str) -> float:
 
     >>> glossary_coverage("Robo con violencia")
     1.0
-    >>> glossary_coverage("Robo de cables de cobre")
+    >>> glossary_coverage("Robo de tapas de alcantarilla")
     0.3333333333333333
     """
     tokens = _fold_tokens(_ARTICLE.sub(" ", text))  # "art. 391 nº 1" is no content
