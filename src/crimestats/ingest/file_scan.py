@@ -66,7 +66,7 @@ def _check_expansion(info: FileInfo, limits: IngestLimits, content: int) -> None
         raise refuse(
             info.path,
             "file-too-large",
-            f"the {describe(info.size)} compressed file expands more than "
+            f"the compressed file ({describe(info.size)}) expands more than "
             f"{limits.max_ratio} times (the limit on compression ratio; real CSV compresses "
             "5-15 times): it looks like a decompression bomb; nothing was loaded",
             raise_hint(

@@ -102,6 +102,21 @@ def describe(value: int) -> str:
     return f"{value:,} bytes"
 
 
+_SIZES = frozenset({"max_line_bytes", "max_header_bytes", "max_decompressed", "ratio_from"})
+
+
 def raise_hint(field_name: str, value: int, what: str) -> str:
-    """The ``fix:`` line of a refusal: how to raise the limit, or what to change instead."""
-    return f"{what}; or raise the limit: {env_name(field_name)}={value * 4} (now {value})"
+    """The ``fix:`` line of a refusal: what to change, or how to raise the limit."""
+    if field_name in _SIZES:
+        now, higher = describe(value), _env_size(value * 4)
+    else:
+        now, higher = str(value), str(value * 4)
+    return f"{what}; or raise the limit: {env_name(field_name)}={higher} (now {now})"
+
+
+def _env_size(value: int) -> str:
+    """A size as the environment variable takes it: ``40MB``, else plain bytes."""
+    for unit, size in (("GB", GIB), ("MB", MIB), ("KB", KIB)):
+        if value >= size and value % size == 0:
+            return f"{value // size}{unit}"
+    return str(value)
