@@ -67,7 +67,18 @@ def literal_path(path: Path) -> Iterator[str]:
                 f"the temporary folder {folder} has a glob character in its name",
                 "set TMPDIR to a folder whose path has none of * ? [ ] { }",
             )
-        link.symlink_to(path.resolve())
+        try:
+            link.symlink_to(path.resolve())
+        except OSError:  # no symlinks here: a plain path is still read literally
+            if _GLOB_OR_HOME.search(str(path.resolve())):
+                raise refuse(
+                    path,
+                    "file-unreadable",
+                    "the name has a glob character (* ? [ ] { }) and no link can be made "
+                    "to read it literally",
+                    "rename the file without * ? [ ] { }",
+                ) from None
+            link = path.resolve()
         yield str(link)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
