@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from crimestats.errors import FileRefusedError
+from crimestats.ingest.limits import IngestLimits, describe, raise_hint
 
 _MAGIC = {
     b"PAR1": "parquet",
@@ -32,7 +33,7 @@ _WHAT = {
     "sqlite": "an SQLite database",
     "duckdb": "a DuckDB database",
 }
-_HEADER_BYTES = 1 << 20
+_SCAN_CHUNK = 1 << 20
 
 FILE_PROBLEMS = {
     "file-not-found": "the file does not exist",
@@ -45,6 +46,12 @@ FILE_PROBLEMS = {
     "file-truncated": "the file ends in the middle of a row or a compressed block",
     "file-unbalanced-quote": "a quote opened and never closed; rows after it cannot be split",
     "file-unreadable": "the file cannot be read",
+    "file-line-too-long": "a line is longer than the limit on one line",
+    "file-header-too-large": "the header line or a column name is longer than its limit",
+    "file-too-many-columns": "the file has more columns than the limit",
+    "file-too-large": "a compressed file expands past the limit on size or ratio",
+    "out-of-memory": "DuckDB ran out of memory loading the file",
+    "disk-full": "the disk holding the store (or its temporary files) is full",
 }
 """Stable codes of whole-file problems (the file is refused, nothing loaded)."""
 
@@ -58,6 +65,8 @@ class FileInfo:
     compression: str | None  # gzip | None
     header: tuple[str, ...]
     size: int
+    content_bytes: int | None = None  # decompressed size, once scanned (file_scan)
+    ends_with_newline: bool | None = None  # once scanned
 
 
 def refuse(path: Path, code: str, message: str, fix: str) -> FileRefusedError:
@@ -88,14 +97,40 @@ def _python_encoding(encoding: str) -> str:
     return {"utf-8": "utf-8-sig", "utf8": "utf-8-sig"}.get(encoding, encoding)
 
 
-def _first_line(path: Path, compression: str | None) -> bytes:
+def _open_text(path: Path, compression: str | None) -> io.BufferedIOBase:
+    if compression == "gzip":
+        return gzip.open(path, "rb")
+    return path.open("rb")
+
+
+def _head(path: Path, compression: str | None, limits: IngestLimits) -> tuple[bytes, bool]:
+    """The first ``max_header_bytes`` + 1 bytes, and whether any data follows the header.
+
+    Whether a row follows is read on past the header, chunk by chunk, so a header near the
+    limit is never mistaken for a file with no rows.
+    """
     try:
-        if compression == "gzip":
-            with gzip.open(path, "rb") as handle:
-                data = handle.read(_HEADER_BYTES)
-        else:
-            with path.open("rb") as handle:
-                data = handle.read(_HEADER_BYTES)
+        with _open_text(path, compression) as handle:
+            data = handle.read(limits.max_header_bytes + 1)
+            lines = data.splitlines()
+            no_break = b"\n" not in data and b"\r" not in data
+            if no_break and len(data) > limits.max_header_bytes:
+                raise refuse(
+                    path,
+                    "file-header-too-large",
+                    f"the first line is longer than {describe(limits.max_header_bytes)} "
+                    "(the limit on the header line)",
+                    raise_hint(
+                        "max_header_bytes",
+                        limits.max_header_bytes,
+                        "check that the file starts with one header line of column names",
+                    ),
+                )
+            has_rows = any(line.strip() for line in lines[1:])
+            if no_break:
+                return data, False
+            while not has_rows and (chunk := handle.read(_SCAN_CHUNK)):
+                has_rows = bool(chunk.strip())
     except (EOFError, OSError, zlib.error) as exc:
         raise refuse(
             path,
@@ -103,13 +138,50 @@ def _first_line(path: Path, compression: str | None) -> bytes:
             f"the compressed stream is damaged or cut short ({exc})",
             "download or copy the file again; 'gzip -t FILE' checks it",
         ) from exc
-    return data
+    return data, has_rows
+
+
+def _parse_header(path: Path, text: str, delimiter: str, limits: IngestLimits) -> list[str]:
+    too_long = refuse(
+        path,
+        "file-header-too-large",
+        f"a column name of the header is longer than {limits.max_column_name:,} characters "
+        "(the limit on a column name)",
+        raise_hint(
+            "max_column_name",
+            limits.max_column_name,
+            "check the header line: is the delimiter right, are the quotes balanced?",
+        ),
+    )
+    try:
+        header = next(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as exc:  # Python's own field limit (128 KiB), far past ours
+        raise too_long from exc
+    if any(len(h) > limits.max_column_name for h in header):
+        raise too_long
+    _check_column_count(path, len(header), limits)
+    return header
+
+
+def _check_column_count(path: Path, count: int, limits: IngestLimits) -> None:
+    if count > limits.max_columns:
+        raise refuse(
+            path,
+            "file-too-many-columns",
+            f"the file has {count:,} columns, more than {limits.max_columns:,} "
+            "(the limit on columns)",
+            raise_hint(
+                "max_columns",
+                limits.max_columns,
+                "keep only the columns the mapping needs, or check the delimiter",
+            ),
+        )
 
 
 def _csv_header(
-    path: Path, compression: str | None, delimiter: str, encoding: str
+    path: Path, compression: str | None, delimiter: str, encoding: str, limits: IngestLimits
 ) -> tuple[str, ...]:
-    data = _first_line(path, compression)
+    data, has_rows = _head(path, compression, limits)
     if not data.strip():
         raise refuse(path, "file-empty", "the file is empty", "export the data again")
     lines = data.splitlines()
@@ -123,8 +195,8 @@ def _csv_header(
             "re-save the file as UTF-8, or declare its encoding (e.g. 'encoding: latin-1') "
             "in a mapping file",
         ) from exc
-    header = next(csv.reader(io.StringIO(text), delimiter=delimiter))
-    if not any(len(line.strip()) for line in lines[1:]):
+    header = _parse_header(path, text, delimiter, limits)
+    if not has_rows:
         raise refuse(
             path,
             "file-empty",
@@ -135,7 +207,7 @@ def _csv_header(
     return tuple(h.strip() or f"column_{i}" for i, h in enumerate(header, start=1))
 
 
-def _parquet_header(path: Path) -> tuple[str, ...]:
+def _parquet_header(path: Path, limits: IngestLimits) -> tuple[str, ...]:
     import pyarrow.parquet as pq
 
     try:
@@ -147,15 +219,22 @@ def _parquet_header(path: Path) -> tuple[str, ...]:
             f"the Parquet file is damaged or cut short ({exc})",
             "write or copy the file again",
         ) from exc
+    _check_column_count(path, meta.num_columns, limits)
     if meta.num_rows == 0:
         raise refuse(path, "file-empty", "the Parquet file has no rows", "export the data again")
     return tuple(meta.schema.to_arrow_schema().names)
 
 
 def inspect_file(
-    path: Path, *, declared_format: str | None, delimiter: str, encoding: str
+    path: Path,
+    *,
+    declared_format: str | None,
+    delimiter: str,
+    encoding: str,
+    limits: IngestLimits | None = None,
 ) -> FileInfo:
     """Check a file's existence, type and header; refuse it whole if it cannot load."""
+    limits = limits or IngestLimits()
     if not path.exists():
         raise refuse(path, "file-not-found", "no such file", "check the path")
     if not path.is_file():
@@ -198,7 +277,7 @@ def inspect_file(
                 "the name says Parquet but the content is not a Parquet file",
                 "rename it to .csv if it is text, or write it again as Parquet",
             )
-        return FileInfo(path, "parquet", None, _parquet_header(path), size)
+        return FileInfo(path, "parquet", None, _parquet_header(path, limits), size)
     if actual == "parquet":
         raise refuse(
             path,
@@ -220,5 +299,5 @@ def inspect_file(
             "the file holds binary data, not CSV text",
             "export the data as CSV (UTF-8) or Parquet",
         )
-    header = _csv_header(path, compression, delimiter, encoding)
+    header = _csv_header(path, compression, delimiter, encoding, limits)
     return FileInfo(path, "csv", compression, header, size)

@@ -19,6 +19,8 @@ from typing import Any
 from crimestats.domain.flat_layout import LAYOUTS, OFFENCE_TEXT_FIELDS, field_names
 from crimestats.errors import FileRefusedError, UsageError
 from crimestats.ingest.file_inspect import FileInfo, inspect_file, refuse
+from crimestats.ingest.file_scan import scan_content
+from crimestats.ingest.limits import IngestLimits
 from crimestats.ingest.mapping import Mapping, identity_mapping, load_mapping
 from crimestats.storage.loader import load_file
 from crimestats.storage.store import open_store
@@ -143,12 +145,15 @@ def ingest_files(
     mapping: str | Path | None = None,
     target: str = "incidents",
     progress: ProgressFn | None = None,
+    limits: IngestLimits | None = None,
 ) -> list[IngestResult]:
     """Load each file in its own transaction; a refused file is reported, not raised.
 
     Raises ``UsageError`` / ``MappingError`` for problems that concern every file (a bad
-    source name or mapping), before anything is loaded.
+    source name or mapping, a bad limit), before anything is loaded. ``limits`` default
+    to ``IngestLimits.from_env()``.
     """
+    limits = limits or IngestLimits.from_env()
     if not _SOURCE_NAME.match(source):
         raise UsageError(
             f"source name {source!r} is not allowed",
@@ -173,10 +178,12 @@ def ingest_files(
                     declared_format=probe.file_format,
                     delimiter=probe.delimiter,
                     encoding=probe.encoding,
+                    limits=limits,
                 )
                 if the_mapping is None:
                     the_mapping = identity_mapping(list(info.header), target)
                 _check_columns(info, the_mapping, the_mapping.delimiter)
+                info = scan_content(info, limits)
                 future = pool.submit(_sha256, path)
                 outcome = load_file(
                     con,
@@ -187,6 +194,7 @@ def ingest_files(
                     file_warnings=_file_warnings(info, the_mapping),
                     code_version=code_version(),
                     step=_stepper(report, str(path)),
+                    limits=limits,
                 )
             except FileRefusedError as exc:
                 result.refused = {"code": exc.code, "message": exc.message, "fix": exc.hint or ""}

@@ -8,6 +8,7 @@ the store as it was, because DuckDB commits atomically through its write-ahead l
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,8 +20,10 @@ import duckdb
 from crimestats.domain.flat_layout import LAYOUTS
 from crimestats.errors import StoreError
 from crimestats.ingest.file_inspect import FileInfo
+from crimestats.ingest.limits import IngestLimits
 from crimestats.ingest.mapping import Mapping
 from crimestats.storage.group_checks import classify_incident_rows, classify_justice_rows
+from crimestats.storage.resource_errors import refusal_for
 from crimestats.storage.row_checks import validated_table_sql
 from crimestats.storage.sql_text import ident, lit
 from crimestats.storage.staging import raw_rows_sql, stage_file
@@ -165,6 +168,28 @@ def _record_ingest(
     )
 
 
+def _commit(con: duckdb.DuckDBPyConnection) -> None:
+    """COMMIT; the one place the file's outcome becomes durable (and may hit a full disk)."""
+    con.execute("COMMIT")
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back if a transaction is still open.
+
+    DuckDB has already rolled back a COMMIT that failed (e.g. the disk filled up while
+    writing the log); a second ROLLBACK would raise "no transaction is active" and hide
+    the real error.
+    """
+    with contextlib.suppress(duckdb.TransactionException):
+        con.execute("ROLLBACK")
+
+
+def _drop_temp(con: duckdb.DuckDBPyConnection) -> None:
+    for table in _TEMP:
+        with contextlib.suppress(duckdb.Error):  # temp tables vanish with the connection
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
 def load_file(
     con: duckdb.DuckDBPyConnection,
     info: FileInfo,
@@ -175,14 +200,48 @@ def load_file(
     file_warnings: list[tuple[str, str | None, str | None]],
     code_version: str,
     step: Callable[[str], None] = lambda _: None,
+    limits: IngestLimits | None = None,
 ) -> LoadOutcome:
-    """Stage, validate and load one file in one transaction; returns its reconciliation."""
+    """Stage, validate and load one file in one transaction; returns its reconciliation.
+
+    Running out of memory or disk space refuses the file (``resource_errors``) and
+    leaves the store as it was.
+    """
+    try:
+        return _load(
+            con, info, mapping=mapping, source=source, file_sha256=file_sha256,
+            file_warnings=file_warnings, code_version=code_version, step=step,
+            limits=limits or IngestLimits(),
+        )  # fmt: skip
+    except (duckdb.Error, OSError) as exc:
+        refusal = refusal_for(exc, info.path)
+        if refusal is None:
+            raise
+        raise refusal from exc
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection,
+    info: FileInfo,
+    *,
+    mapping: Mapping,
+    source: str,
+    file_sha256: Callable[[], str],
+    file_warnings: list[tuple[str, str | None, str | None]],
+    code_version: str,
+    step: Callable[[str], None],
+    limits: IngestLimits,
+) -> LoadOutcome:
     started = datetime.now(UTC).replace(tzinfo=None)
-    for table in _TEMP:
-        con.execute(f"DROP TABLE IF EXISTS {table}")
+    _drop_temp(con)
     step("reading")
     staged = stage_file(
-        con, info, delimiter=mapping.delimiter, quote=mapping.quote, encoding=mapping.encoding
+        con,
+        info,
+        delimiter=mapping.delimiter,
+        quote=mapping.quote,
+        encoding=mapping.encoding,
+        limits=limits,
     )
     step("validating")
     layout = LAYOUTS[mapping.target]
@@ -212,7 +271,7 @@ def load_file(
                 con, ingest_id, source, mapping, info, file_sha256(), started,
                 (read, 0, 0, read, 0), {}, code_version,
             )  # fmt: skip
-            con.execute("COMMIT")
+            _commit(con)
             return LoadOutcome(ingest_id, read, 0, 0, read, 0, {})
         if mapping.target == "incidents":
             classify_incident_rows(con, source=source, limits=mapping.limits)
@@ -303,11 +362,10 @@ UNION ALL SELECT {ingest_id}, _row, 'row-malformed', 'error', NULL, error_type F
             con, ingest_id, source, mapping, info, file_sha256(), started,
             (read, accepted, quarantined, duplicates, n_warnings), issues, code_version,
         )  # fmt: skip
-        con.execute("COMMIT")
+        _commit(con)
     except BaseException:
-        con.execute("ROLLBACK")
+        _rollback(con)
         raise
     finally:
-        for table in _TEMP:
-            con.execute(f"DROP TABLE IF EXISTS {table}")
+        _drop_temp(con)
     return LoadOutcome(ingest_id, read, accepted, quarantined, duplicates, n_warnings, issues)

@@ -4,16 +4,31 @@
 number in the file, header excluded); ``_rejects`` holds lines the CSV parser could not
 split, with their raw text. Whole-file faults found while reading (bad encoding, an
 unbalanced quote, a cut-off last line or compressed stream) refuse the file.
+
+DuckDB treats ``* ? [ ] { }`` in a path as a glob and a leading ``~`` as the home
+folder, with no way to escape them: ``read_csv('d[12].csv')`` reads ``d1.csv``. So
+DuckDB is never given the user's path: it reads a symbolic link with a plain name in a
+private temporary folder (``literal_path``), which names exactly the file the user gave.
 """
 
 from __future__ import annotations
 
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 
 from crimestats.ingest.file_inspect import FileInfo, refuse
+from crimestats.ingest.limits import IngestLimits
+from crimestats.storage.resource_errors import refusal_for
 from crimestats.storage.sql_text import ident, lit
+
+_GLOB_OR_HOME = re.compile(r"[*?\[\]{}]|^~")
 
 _DUCK_ENCODING = {
     "utf-8": "utf-8",
@@ -39,19 +54,53 @@ def _drop(con: duckdb.DuckDBPyConnection, *tables: str) -> None:
         con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
-def _read_csv_sql(info: FileInfo, delimiter: str, quote: str, encoding: str) -> str:
+@contextmanager
+def literal_path(path: Path) -> Iterator[str]:
+    """A path DuckDB reads literally: a link to ``path`` named ``input`` in a fresh folder."""
+    folder = Path(tempfile.mkdtemp(prefix="crimestats-input-"))
+    try:
+        link = folder / "input"
+        if _GLOB_OR_HOME.search(str(link)):
+            raise refuse(
+                path,
+                "file-unreadable",
+                f"the temporary folder {folder} has a glob character in its name",
+                "set TMPDIR to a folder whose path has none of * ? [ ] { }",
+            )
+        try:
+            link.symlink_to(path.resolve())
+        except OSError:  # no symlinks here: a plain path is still read literally
+            if _GLOB_OR_HOME.search(str(path.resolve())):
+                raise refuse(
+                    path,
+                    "file-unreadable",
+                    "the name has a glob character (* ? [ ] { }) and no link can be made "
+                    "to read it literally",
+                    "rename the file without * ? [ ] { }",
+                ) from None
+            link = path.resolve()
+        yield str(link)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _read_csv_sql(
+    info: FileInfo, source: str, delimiter: str, quote: str, encoding: str, max_line: int
+) -> str:
     columns = "{" + ", ".join(f"{lit(h)}: 'VARCHAR'" for h in info.header) + "}"
     return (
-        f"read_csv({lit(str(info.path))}, columns={columns}, header=true, auto_detect=false, "
+        f"read_csv({lit(source)}, columns={columns}, header=true, auto_detect=false, "
         f"delim={lit(delimiter)}, quote={lit(quote)}, escape={lit(quote)}, "
         f"encoding={lit(_DUCK_ENCODING.get(encoding, encoding))}, "
         f"compression={lit(info.compression or 'none')}, null_padding=false, "
         "store_rejects=true, rejects_table='_rejects_raw', rejects_scan='_rejects_scan', "
-        "max_line_size=10000000)"
+        f"max_line_size={max_line})"
     )
 
 
 def _ends_with_newline(info: FileInfo) -> bool:
+    if info.ends_with_newline is not None:  # known from the content scan
+        return info.ends_with_newline
     if info.compression:
         import gzip
 
@@ -104,27 +153,32 @@ def _check_rejects(con: duckdb.DuckDBPyConnection, info: FileInfo, encoding: str
             )
 
 
-def stage_file(
-    con: duckdb.DuckDBPyConnection, info: FileInfo, *, delimiter: str, quote: str, encoding: str
-) -> Staged:
-    """Read the file into ``_raw`` (and ``_rejects``); refuse it on whole-file faults."""
-    _drop(con, "_raw", "_rejects", "_rejects_raw", "_rejects_scan", "_rej_idx")
+def _read(
+    con: duckdb.DuckDBPyConnection,
+    info: FileInfo,
+    source: str,
+    delimiter: str,
+    quote: str,
+    encoding: str,
+    limits: IngestLimits,
+) -> None:
     try:
         if info.kind == "parquet":
             cols = ", ".join(f"CAST({ident(h)} AS VARCHAR) AS {ident(h)}" for h in info.header)
-            con.execute(
-                f"CREATE TEMP TABLE _raw AS SELECT {cols} FROM read_parquet({lit(str(info.path))})"
-            )
+            con.execute(f"CREATE TEMP TABLE _raw AS SELECT {cols} FROM read_parquet({lit(source)})")
             con.execute(
                 "CREATE TEMP TABLE _rejects_raw (line BIGINT, error_type VARCHAR, "
                 "csv_line VARCHAR, error_message VARCHAR)"
             )
         else:
-            con.execute(
-                f"CREATE TEMP TABLE _raw AS SELECT * FROM "
-                f"{_read_csv_sql(info, delimiter, quote, encoding)}"
-            )
+            # The content scan refused any physical line over the limit; a quoted value
+            # spanning lines past it is rejected by DuckDB and quarantined.
+            sql = _read_csv_sql(info, source, delimiter, quote, encoding, limits.max_line_bytes + 2)
+            con.execute(f"CREATE TEMP TABLE _raw AS SELECT * FROM {sql}")
     except duckdb.Error as exc:
+        resource = refusal_for(exc, info.path)
+        if resource is not None:
+            raise resource from exc
         text = str(exc).splitlines()[0]
         lowered = text.lower()
         if "gzip" in lowered or "compress" in lowered or "zlib" in lowered or "inflate" in lowered:
@@ -147,6 +201,21 @@ def stage_file(
             f"DuckDB could not read it ({text})",
             "check that the file is a well-formed CSV or Parquet file",
         ) from exc
+
+
+def stage_file(
+    con: duckdb.DuckDBPyConnection,
+    info: FileInfo,
+    *,
+    delimiter: str,
+    quote: str,
+    encoding: str,
+    limits: IngestLimits | None = None,
+) -> Staged:
+    """Read the file into ``_raw`` (and ``_rejects``); refuse it on whole-file faults."""
+    _drop(con, "_raw", "_rejects", "_rejects_raw", "_rejects_scan", "_rej_idx")
+    with literal_path(info.path) as source:
+        _read(con, info, source, delimiter, quote, encoding, limits or IngestLimits())
     _check_rejects(con, info, encoding)
     con.execute(
         "CREATE TEMP TABLE _rejects AS SELECT CAST(line AS BIGINT) - 1 AS _row, "

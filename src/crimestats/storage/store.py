@@ -2,11 +2,17 @@
 
 Only ``crimestats.storage`` imports DuckDB (STYLE.md practice 2). The path comes from
 ``--db``, else ``$CRIMESTATS_DB``, else ``./crimestats.duckdb``.
+
+An existing file is opened only if it starts like a DuckDB database (``check_store_file``):
+given an SQLite file, DuckDB would try to download its SQLite extension from the
+internet, and a damaged file used to be reported as "in use". Extensions are never
+installed or loaded on demand (the ones crimestats needs are built into the wheel).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -22,6 +28,37 @@ DB_ENV = "CRIMESTATS_DB"
 MEMORY_ENV = "CRIMESTATS_MEMORY_LIMIT"
 """Caps DuckDB's memory (e.g. ``8GB``); past it, staging tables spill to ``<store>.tmp``."""
 
+DUCKDB_MAGIC = b"DUCK"
+"""Bytes 8-11 of every DuckDB database file (after an 8-byte checksum)."""
+_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+_LOCKED = re.compile(r"could not set lock|conflicting lock", re.IGNORECASE)
+_OTHER_FORMATS = {
+    b"SQLite format 3\x00": "an SQLite database",
+    b"PK\x03\x04": "a ZIP archive",
+    b"\x1f\x8b": "a gzip file",
+    b"PAR1": "a Parquet file",
+}
+
+
+def check_store_file(path: Path) -> None:
+    """Refuse an existing file that is not a DuckDB database, before DuckDB opens it."""
+    if not path.is_file():
+        return
+    with path.open("rb") as handle:
+        head = handle.read(16)
+    if head[8:12] == DUCKDB_MAGIC:
+        return
+    what = next((w for magic, w in _OTHER_FORMATS.items() if head.startswith(magic)), None)
+    if what is None:
+        what = "empty" if not head else "not a DuckDB database (damaged, or another kind of file)"
+    else:
+        what = f"{what}, not a DuckDB database"
+    raise StoreError(
+        f"{path} is {what}, so it is not a crimestats store",
+        hint="give --db the path of a crimestats store, or a new path to create one; "
+        "restore a damaged store from a backup",
+    )
+
 
 def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:
     """The store path: the argument, else ``$CRIMESTATS_DB``, else ``./crimestats.duckdb``."""
@@ -32,18 +69,25 @@ def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:
 
 
 def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    check_store_file(path)
     try:
-        return duckdb.connect(str(path), read_only=read_only)
+        return duckdb.connect(str(path), read_only=read_only, config=dict(_CONFIG))
     except duckdb.IOException as exc:
         text = str(exc)
-        if "lock" in text.lower():
+        if _LOCKED.search(text):
             raise StoreLockedError(
                 f"the store {path} is in use by another process",
                 hint="wait for the other crimestats command to finish, or use another --db",
             ) from exc
+        if "corrupt" in text.lower() or "not a valid duckdb" in text.lower():
+            raise StoreError(
+                f"the store {path} is damaged ({text.splitlines()[0]})",
+                hint="restore it from a backup, or give --db a new path to start a new store",
+            ) from exc
         raise StoreError(
             f"cannot open the store {path}: {text.splitlines()[0]}",
-            hint="check that the path is a crimestats DuckDB file and that you may write there",
+            hint="check that the path is a crimestats store and that you may write there; "
+            "restore a damaged store from a backup",
         ) from exc
     except duckdb.Error as exc:
         raise StoreError(

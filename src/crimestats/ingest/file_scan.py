@@ -1,0 +1,120 @@
+"""Read a CSV file's content once, in bounded memory, before DuckDB stages it.
+
+Two things cannot be left to DuckDB. Its CSV reader silently drops a line longer than
+its read buffer (the row is neither read nor rejected), so the longest physical line is
+measured here; and a small .gz can hold gigabytes (a decompression bomb), so the
+content is stream-decompressed with a cap on its size and on its expansion ratio. Both
+refuse the file before anything is staged; see ``crimestats.ingest.limits``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import zlib
+from pathlib import Path
+from typing import BinaryIO
+
+from crimestats.ingest.file_inspect import FileInfo, refuse
+from crimestats.ingest.limits import IngestLimits, describe, raise_hint
+
+_MAX_CHUNK = 1 << 20
+
+
+def _open(info: FileInfo) -> BinaryIO:
+    if info.compression == "gzip":
+        return gzip.open(info.path, "rb")  # type: ignore[return-value]
+    return info.path.open("rb")
+
+
+def _line_break(chunk: bytes, *, last: bool) -> int:
+    """Index of the first (or last) CR or LF in ``chunk``; -1 if it has none."""
+    if last:
+        return max(chunk.rfind(b"\n"), chunk.rfind(b"\r"))
+    hits = [i for i in (chunk.find(b"\n"), chunk.find(b"\r")) if i >= 0]
+    return min(hits) if hits else -1
+
+
+def _refuse_line(path: Path, limits: IngestLimits, line: int) -> Exception:
+    return refuse(
+        path,
+        "file-line-too-long",
+        f"line {line} is longer than {describe(limits.max_line_bytes)} "
+        "(the limit on one line); nothing was loaded",
+        raise_hint(
+            "max_line_bytes",
+            limits.max_line_bytes,
+            "check that the file's lines end with line breaks and no value holds a whole file",
+        ),
+    )
+
+
+def _check_expansion(info: FileInfo, limits: IngestLimits, content: int) -> None:
+    if content > limits.max_decompressed:
+        raise refuse(
+            info.path,
+            "file-too-large",
+            f"the compressed file holds more than {describe(limits.max_decompressed)} of "
+            "data (the limit on decompressed size); nothing was loaded",
+            raise_hint(
+                "max_decompressed",
+                limits.max_decompressed,
+                "split the data into smaller files",
+            ),
+        )
+    if content > limits.ratio_from and content > limits.max_ratio * info.size:
+        raise refuse(
+            info.path,
+            "file-too-large",
+            f"the compressed file ({describe(info.size)}) expands more than "
+            f"{limits.max_ratio} times (the limit on compression ratio; real CSV compresses "
+            "5-15 times): it looks like a decompression bomb; nothing was loaded",
+            raise_hint(
+                "max_ratio",
+                limits.max_ratio,
+                "check where the file came from; if it is genuine, load it uncompressed",
+            ),
+        )
+
+
+def scan_content(info: FileInfo, limits: IngestLimits) -> FileInfo:
+    """Measure every line and the decompressed size; refuse the file past a limit.
+
+    Reads in chunks no longer than the line limit, so a line longer than the limit
+    cannot hide inside one chunk: only the run across chunk ends needs counting.
+    Returns ``info`` with ``content_bytes`` and ``ends_with_newline`` filled in.
+    """
+    if info.kind != "csv":
+        return info
+    chunk_size = max(1, min(limits.max_line_bytes, _MAX_CHUNK))
+    content = 0
+    run = 0  # bytes since the last line break
+    line = 1
+    tail = b""
+    try:
+        with _open(info) as handle:
+            while chunk := handle.read(chunk_size):
+                content += len(chunk)
+                first = _line_break(chunk, last=False)
+                if first < 0:
+                    run += len(chunk)
+                else:
+                    if run + first > limits.max_line_bytes:
+                        raise _refuse_line(info.path, limits, line)
+                    line += chunk.count(b"\n")
+                    run = len(chunk) - _line_break(chunk, last=True) - 1
+                if run > limits.max_line_bytes:
+                    raise _refuse_line(info.path, limits, line)
+                if info.compression:
+                    _check_expansion(info, limits, content)
+                tail = chunk
+    except (EOFError, OSError, zlib.error) as exc:
+        raise refuse(
+            info.path,
+            "file-truncated",
+            f"the compressed stream is damaged or cut short ({exc})",
+            "download or copy the file again; 'gzip -t FILE' checks it",
+        ) from exc
+    return dataclasses.replace(
+        info, content_bytes=content, ends_with_newline=tail.endswith((b"\n", b"\r"))
+    )
