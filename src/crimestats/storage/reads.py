@@ -22,7 +22,13 @@ def ibis_store(db: str | os.PathLike[str] | None = None) -> Iterator[Any]:
     path = resolve_db_path(db)
     with open_store(path, read_only=True):
         pass  # raises NotFoundError for a missing store; migrates an old one
-    backend = ibis.duckdb.connect(str(path), read_only=True)
+    # No extension is ever installed or loaded: there is no network, and a store is data.
+    backend = ibis.duckdb.connect(
+        str(path),
+        read_only=True,
+        autoinstall_known_extensions=False,
+        autoload_known_extensions=False,
+    )
     try:
         yield backend
     finally:
