@@ -205,7 +205,7 @@ def read_yaml(
     try:
         return _parse(text, bounds), text
     except _LimitError as exc:
-        raise error(f"{p}: the YAML {exc.problem}", hint=exc.fix) from None
+        raise error(f"{p}: the {what} {exc.problem}", hint=exc.fix) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "somewhere"

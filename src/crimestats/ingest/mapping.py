@@ -17,7 +17,7 @@ spec with these keys (applied in this order)::
     default: value          # used when the result is blank
     if_empty: {spec}        # another spec, used when the result is blank (3 levels at most)
 
-Top level: ``target`` (incidents | justice_events), ``format`` (csv | parquet),
+Top level: ``fields`` (above), ``target`` (incidents | justice_events), ``format`` (csv | parquet),
 ``delimiter``, ``encoding``, ``bbox`` ([min_lon, min_lat, max_lon, max_lat]),
 ``quote``, ``limits`` (positive whole numbers), ``severity`` (rule code -> error |
 warning), and the free texts ``name``, ``description``, ``source_url``, ``crimestats_mapping``
