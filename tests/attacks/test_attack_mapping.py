@@ -388,7 +388,7 @@ def test_every_key_with_every_wrong_value_is_a_mapping_error_or_a_correct_load(
         ("limits: {max_victims_per_incident: 2.5}", "limits.max_victims_per_incident", "whole"),
         ("limits: {max_victims_per_incident: -1}", "limits.max_victims_per_incident", "outside"),
         ("limits: {max_victims_per_incident: '3'}", "limits.max_victims_per_incident", "whole"),
-        ("quote: ''", "quote", "not one character"),
+        ("quote: 'ab'", "quote", "not one character"),
         ("target: [incidents]", "target", "unknown target"),
         ("7: x", "top level", "unknown key(s) ['7']"),
     ],

@@ -17,11 +17,11 @@ spec with these keys (applied in this order)::
     default: value          # used when the result is blank
     if_empty: {spec}        # another spec, used when the result is blank (3 levels at most)
 
-Top level: ``fields`` (above), ``target`` (incidents | justice_events), ``format`` (csv | parquet),
-``delimiter``, ``encoding``, ``bbox`` ([min_lon, min_lat, max_lon, max_lat]),
-``quote``, ``limits`` (positive whole numbers), ``severity`` (rule code -> error |
-warning), and the free texts ``name``, ``description``, ``source_url``, ``crimestats_mapping``
-(the mapping format version, 1).
+Top level: ``fields`` (above), ``target`` (incidents | justice_events), ``format``
+(csv | parquet), ``delimiter``, ``encoding``, ``bbox`` ([min_lon, min_lat, max_lon,
+max_lat]), ``quote`` (one character, or '' for none), ``limits`` (positive whole
+numbers), ``severity`` (rule code -> error | warning), and the free texts ``name``,
+``description``, ``source_url``, ``crimestats_mapping`` (the format version, 1).
 
 Every value is read with its type checked (:mod:`crimestats.ingest.mapping_values`):
 ``ignore_case: "false"`` (a string) is refused rather than read as true, regular
@@ -111,11 +111,12 @@ def _bbox(where: Where, raw: object) -> tuple[float, float, float, float]:
     return (min_lon, min_lat, max_lon, max_lat)
 
 
-def _one_char(where: Where, raw: object, fix: str) -> str:
+def _one_char(where: Where, raw: object, fix: str, *, none: bool = False) -> str:
+    """One character (``tab`` or ``\\t`` for a tab); with ``none``, also ``''`` (none)."""
     value = text(where, raw)
     if value in ("\\t", "tab"):
         value = "\t"
-    if len(value) != 1 or value in ("\n", "\r"):
+    if len(value) > 1 or (not value and not none) or value in ("\n", "\r"):
         raise where.error(f"{value!r} is not one character", fix)
     return value
 
@@ -182,7 +183,9 @@ def load_mapping(path: str | Path) -> Mapping:
         _ENCODINGS,
     )
     delimiter = _one_char(top.at("delimiter"), doc.get("delimiter", ","), "e.g. ',' ';' or tab")
-    quote = _one_char(top.at("quote"), doc.get("quote", '"'), "e.g. '\"' or \"'\"")
+    quote = _one_char(
+        top.at("quote"), doc.get("quote", '"'), "e.g. '\"', \"'\" or '' (no quoting)", none=True
+    )
     if quote == delimiter:
         raise top.at("quote").error("the quote is the delimiter", "pick two different characters")
     for free_text in ("name", "description", "source_url"):
