@@ -214,6 +214,21 @@ def test_if_empty_is_limited_to_three_levels(tmp_path: Path) -> None:
     assert load_mapping(ok).required_columns() == ("D", "A", "B")
 
 
+def test_huge_value_maps_and_pattern_lists_are_refused(tmp_path: Path) -> None:
+    # Each entry is one more WHEN evaluated on every row: 30,000 took 20 s for one row.
+    entries = "".join(f"      k{i}: v{i}\n" for i in range(1001))
+    path = _write(
+        tmp_path / "map.yaml", BASE + "  national_label:\n    column: K\n    map:\n" + entries
+    )
+    error = _refused(path, "1001 entries, more than the 1000")
+    assert "fields.national_label.map" in error.message
+    pairs = ", ".join(f"[p{i}, v]" for i in range(201))
+    path = _write(
+        tmp_path / "pat.yaml", BASE + f"  national_label: {{column: K, patterns: [{pairs}]}}\n"
+    )
+    _refused(path, "201 patterns, more than the 200")
+
+
 def test_file_size_limit_is_configurable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _write(tmp_path / "big.yaml", "description: " + "x" * 2000 + "\n" + BASE)
     assert load_mapping(path).name == "big"  # under the 1 MB default

@@ -38,6 +38,11 @@ MAX_IF_EMPTY_DEPTH = 3
 """How many ``if_empty`` fallbacks may nest: each is one more column to try, so three is
 already more than any source needs; deeper nesting only makes the SQL explode."""
 MAX_COLUMNS = 100
+MAX_MAP_ENTRIES = 1000
+MAX_PATTERNS = 200
+"""A value map or pattern list becomes one SQL CASE evaluated on every row, so its cost
+grows with rows x entries (30,000 entries took 20 s to plan for a one-row file); the
+largest bundled map has 29 entries."""
 MAX_SPLIT_INDEX = 1000
 
 
@@ -98,11 +103,22 @@ def _one_or_list(where: Where, raw: object) -> list[object]:
 
 def _value_map(where: Where, raw: object) -> tuple[tuple[str, str], ...]:
     pairs = mapping(where, raw, "{source value: our value}")
+    if len(pairs) > MAX_MAP_ENTRIES:
+        raise where.error(
+            f"{len(pairs)} entries, more than the {MAX_MAP_ENTRIES} a map may hold",
+            "map the values that matter and keep the rest (unmapped: keep), or group "
+            "values with patterns",
+        )
     return tuple((text(where, k, blank=False), text(where.at(str(k)), v)) for k, v in pairs.items())
 
 
 def _patterns(where: Where, raw: object, checks: SqlChecks) -> tuple[tuple[str, str], ...]:
     items = sequence(where, raw, "[[regex, value], ...]")
+    if len(items) > MAX_PATTERNS:
+        raise where.error(
+            f"{len(items)} patterns, more than the {MAX_PATTERNS} a field may hold",
+            "combine patterns with | (e.g. 'KNIFE|BLADE') or use a value map",
+        )
     out: list[tuple[str, str]] = []
     for i, item in enumerate(items):
         at = where.at(i)
