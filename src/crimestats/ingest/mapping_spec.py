@@ -96,7 +96,7 @@ def _split(where: Where, raw: object) -> tuple[str, int]:
     return sep, index
 
 
-def _one_or_list(where: Where, raw: object) -> list[object]:
+def _one_or_list(raw: object) -> list[object]:
     """A value that may be written alone or as a list (``transform: upper``)."""
     return raw if isinstance(raw, list) else [raw]
 
@@ -135,13 +135,14 @@ def _formats(
 ) -> tuple[str, ...]:
     if ftype not in (FieldType.DATE, FieldType.DATETIME):
         raise where.error("format applies to date fields only", "remove it")
-    items = _one_or_list(where, raw)
+    items = _one_or_list(raw)
     if not items:
         raise where.error("the list is empty", 'write a format such as "%Y-%m-%d"')
     fix = 'write strptime codes such as "%m/%d/%Y"'
+    places = [where.at(i) for i in range(len(items))] if isinstance(raw, list) else [where]
     return tuple(
-        checks.date_format(where.at(i), plain_string(where.at(i), f, fix))
-        for i, f in enumerate(items)
+        checks.date_format(at, plain_string(at, f, fix))
+        for at, f in zip(places, items, strict=True)
     )
 
 
@@ -190,7 +191,7 @@ def parse_spec(
         split_index=split_index,
         transforms=tuple(
             choice(where.at("transform").at(i), t, TRANSFORMS)
-            for i, t in enumerate(_one_or_list(where, spec.get("transform", [])))
+            for i, t in enumerate(_one_or_list(spec.get("transform", [])))
         ),
         value_map=_value_map(where.at("map"), spec.get("map", {})),
         ignore_case=boolean(where.at("ignore_case"), spec.get("ignore_case", False)),
