@@ -138,7 +138,7 @@ def test_limits_are_configurable(tmp_path: Path) -> None:
         ("target: prisons\nfields:\n  x: y\n", "unknown target"),
         ("delimiter: ';;'\nfields:\n  incident_id: a\n  reported_date: b\n", "one character"),
         ("fields:\n  incident_id: {column: a, regex: '('}\n  reported_date: b\n", "regular"),
-        ("fields:\n  incident_id: a\n  reported_date: {column: b, format: 1}\n  weapon: "
+        ("fields:\n  incident_id: a\n  reported_date: {column: b, format: '%Y'}\n  weapon: "
          "{column: c, format: '%Y'}\n", "date fields only"),
         ("severity: {no-such-rule: error}\nfields:\n  incident_id: a\n  reported_date: b\n",
          "unknown rule code"),

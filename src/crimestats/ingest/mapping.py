@@ -15,89 +15,53 @@ spec with these keys (applied in this order)::
     unmapped: keep          # keep | default | blank: what a value no map/pattern hits becomes
     format: "%m/%d/%Y"      # date format(s) for date fields (strptime codes)
     default: value          # used when the result is blank
-    if_empty: {spec}        # another spec, used when the result is blank
+    if_empty: {spec}        # another spec, used when the result is blank (3 levels at most)
 
-Top level: ``target`` (incidents | justice_events), ``format`` (csv | parquet),
-``delimiter``, ``encoding``, ``bbox`` ([min_lon, min_lat, max_lon, max_lat]),
-``limits``, ``severity`` (rule code -> error | warning).
+Top level: ``fields`` (above), ``target`` (incidents | justice_events), ``format``
+(csv | parquet), ``delimiter``, ``encoding``, ``bbox`` ([min_lon, min_lat, max_lon,
+max_lat]), ``quote`` (one character, or '' for none), ``limits`` (positive whole
+numbers), ``severity`` (rule code -> error | warning), and the free texts ``name``,
+``description``, ``source_url``, ``crimestats_mapping`` (the format version, 1).
+
+Every value is read with its type checked (:mod:`crimestats.ingest.mapping_values`):
+``ignore_case: "false"`` (a string) is refused rather than read as true, regular
+expressions must be valid for DuckDB's RE2 engine and ``regex`` must keep a ( group ),
+date formats must be valid strptime codes. The file itself is read by
+:func:`crimestats.yaml_files.read_yaml` (size, nesting and alias limits).
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import yaml
-
-from crimestats.domain.flat_layout import LAYOUTS, FieldType, field_names
-from crimestats.errors import MappingError
+from crimestats.domain.flat_layout import LAYOUTS, field_names
+from crimestats.ingest.mapping_spec import TRANSFORMS, FieldSpec, parse_spec
+from crimestats.ingest.mapping_values import (
+    SqlChecks,
+    Where,
+    choice,
+    known_keys,
+    mapping,
+    number,
+    sequence,
+    text,
+    whole_number,
+)
 from crimestats.validation.catalogue import DEFAULT_LIMITS, all_rules
 from crimestats.validation.problems import Severity
+from crimestats.yaml_files import read_yaml
 
-_SPEC_KEYS = {
-    "column",
-    "columns",
-    "join",
-    "value",
-    "generate",
-    "regex",
-    "split",
-    "transform",
-    "map",
-    "ignore_case",
-    "patterns",
-    "unmapped",
-    "format",
-    "default",
-    "if_empty",
-}
-_TOP_KEYS = {
-    "crimestats_mapping",
-    "name",
-    "description",
-    "source_url",
-    "target",
-    "format",
-    "delimiter",
-    "encoding",
-    "quote",
-    "bbox",
-    "limits",
-    "severity",
-    "fields",
-}
-TRANSFORMS = ("upper", "lower", "decimal_comma")
-"""``decimal_comma`` reads ``41,8781`` as ``41.8781`` (European decimal notation)."""
-_ENCODINGS = {"utf-8", "utf8", "latin-1", "latin1", "iso-8859-1", "utf-16", "cp1252"}
+__all__ = ["TRANSFORMS", "FieldSpec", "Mapping", "identity_mapping", "load_mapping"]
 
-
-@dataclass(frozen=True, slots=True)
-class FieldSpec:
-    """How one field of the layout is computed from a source row."""
-
-    columns: tuple[str, ...] = ()
-    join: str = " "
-    value: str | None = None
-    generate: str | None = None
-    regex: str | None = None
-    split_sep: str | None = None
-    split_index: int = 0
-    transforms: tuple[str, ...] = ()
-    value_map: tuple[tuple[str, str], ...] = ()
-    ignore_case: bool = False
-    patterns: tuple[tuple[str, str], ...] = ()
-    unmapped: str = "keep"
-    formats: tuple[str, ...] = ()
-    default: str | None = None
-    if_empty: FieldSpec | None = None
-
-    def referenced_columns(self) -> tuple[str, ...]:
-        """Every source column this spec reads, fallbacks included."""
-        more = self.if_empty.referenced_columns() if self.if_empty else ()
-        return self.columns + more
+_TOP_KEYS = (
+    "crimestats_mapping", "name", "description", "source_url", "target", "format",
+    "delimiter", "encoding", "quote", "bbox", "limits", "severity", "fields",
+)  # fmt: skip
+_ENCODINGS = ("utf-8", "utf8", "latin-1", "latin1", "iso-8859-1", "utf-16", "cp1252")
+MAX_LIMIT = 1_000_000
+"""Largest value of a ``limits`` entry (a per-incident count)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,218 +97,115 @@ def identity_mapping(columns: list[str], target: str = "incidents") -> Mapping:
     return Mapping(name=f"flat-v1-{target}", target=target, fields=fields)
 
 
-def _err(path: Path, where: str, problem: str, fix: str) -> MappingError:
-    return MappingError(f"{path}: {where}: {problem}", hint=fix)
-
-
-def _text(path: Path, where: str, value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (str, int, float)):
-        return str(value)
-    if value is None:
-        return ""
-    raise _err(path, where, f"expected a text value, got {type(value).__name__}", "quote it")
-
-
-def _check_regex(path: Path, where: str, pattern: str) -> str:
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise _err(
-            path, where, f"invalid regular expression {pattern!r}: {exc}", "fix the regex"
-        ) from None
-    return pattern
-
-
-def _parse_spec(path: Path, where: str, raw: Any, ftype: FieldType | None) -> FieldSpec:
-    if isinstance(raw, str):
-        return FieldSpec(columns=(raw,))
-    if not isinstance(raw, dict):
-        raise _err(path, where, "expected a column name or a mapping of options", "see docs")
-    unknown = set(raw) - _SPEC_KEYS
-    if unknown:
-        raise _err(
-            path,
-            where,
-            f"unknown option(s) {sorted(unknown)}",
-            f"use only: {', '.join(sorted(_SPEC_KEYS))}",
-        )
-    sources = [k for k in ("column", "columns", "value", "generate") if k in raw]
-    if len(sources) > 1:
-        raise _err(path, where, f"give only one of {sources}", "pick one source for the field")
-    columns: tuple[str, ...] = ()
-    if "column" in raw:
-        columns = (_text(path, f"{where}.column", raw["column"]),)
-    if "columns" in raw:
-        cols = raw["columns"]
-        if not isinstance(cols, list) or not cols:
-            raise _err(path, f"{where}.columns", "expected a non-empty list", "list columns")
-        columns = tuple(_text(path, f"{where}.columns", c) for c in cols)
-    generate = raw.get("generate")
-    if generate is not None and generate not in ("file_row", "sequence"):
-        raise _err(
-            path, f"{where}.generate", f"unknown generator {generate!r}", "use file_row or sequence"
-        )
-    split = raw.get("split")
-    split_sep, split_index = None, 0
-    if split is not None:
-        if not isinstance(split, dict) or "sep" not in split:
-            raise _err(path, f"{where}.split", "expected {sep: ',', index: 0}", "add sep")
-        split_sep = _text(path, f"{where}.split.sep", split["sep"])
-        split_index = int(split.get("index", 0))
-    transforms = tuple(raw.get("transform", []) or [])
-    for t in transforms:
-        if t not in TRANSFORMS:
-            raise _err(
-                path,
-                f"{where}.transform",
-                f"unknown transform {t!r}",
-                f"use {', '.join(TRANSFORMS)}",
-            )
-    vmap = raw.get("map", {}) or {}
-    if not isinstance(vmap, dict):
-        raise _err(path, f"{where}.map", "expected a mapping of value: replacement", "fix it")
-    value_map = tuple(
-        (_text(path, f"{where}.map", k), _text(path, f"{where}.map", v)) for k, v in vmap.items()
+def _bbox(where: Where, raw: object) -> tuple[float, float, float, float]:
+    shape = "[min_lon, min_lat, max_lon, max_lat]"
+    items = sequence(where, raw, shape)
+    if len(items) != 4:
+        raise where.error(f"expected 4 numbers, got {len(items)}", f"write it as {shape}")
+    bounds = (180.0, 90.0, 180.0, 90.0)
+    min_lon, min_lat, max_lon, max_lat = (
+        number(where.at(i), v, -b, b) for i, (v, b) in enumerate(zip(items, bounds, strict=True))
     )
-    patterns_raw = raw.get("patterns", []) or []
-    patterns: list[tuple[str, str]] = []
-    for i, item in enumerate(patterns_raw):
-        if not isinstance(item, list) or len(item) != 2:
-            raise _err(path, f"{where}.patterns[{i}]", "expected [regex, value]", "fix the pair")
-        patterns.append(
-            (
-                _check_regex(path, f"{where}.patterns[{i}]", _text(path, where, item[0])),
-                _text(path, where, item[1]),
+    if not (min_lon < max_lon and min_lat < max_lat):
+        raise where.error("min must be below max", f"order: {shape}")
+    return (min_lon, min_lat, max_lon, max_lat)
+
+
+def _one_char(where: Where, raw: object, fix: str, *, none: bool = False) -> str:
+    """One character (``tab`` or ``\\t`` for a tab); with ``none``, also ``''`` (none)."""
+    value = text(where, raw)
+    if value in ("\\t", "tab"):
+        value = "\t"
+    if len(value) > 1 or (not value and not none) or value in ("\n", "\r"):
+        raise where.error(f"{value!r} is not one character", fix)
+    return value
+
+
+def _limits(where: Where, raw: object) -> dict[str, int]:
+    limits = dict(DEFAULT_LIMITS)
+    given = mapping(where, raw, "{max_offences_per_incident: 10}")
+    known_keys(where, given, tuple(DEFAULT_LIMITS))
+    for key, val in given.items():
+        limits[str(key)] = whole_number(where.at(str(key)), val, 1, MAX_LIMIT)
+    return limits
+
+
+def _severity(where: Where, raw: object) -> dict[str, Severity]:
+    codes = {r.code for r in all_rules()}
+    severity: dict[str, Severity] = {}
+    for code, sev in mapping(where, raw, "{rule-code: error}").items():
+        at = where.at(str(code))
+        if code not in codes:
+            raise at.error("unknown rule code", "see 'crimestats rules'")
+        severity[str(code)] = Severity(choice(at, sev, ("error", "warning")))
+    return severity
+
+
+def _fields(where: Where, raw: object, target: str, checks: SqlChecks) -> dict[str, FieldSpec]:
+    layout = {f.name: f for f in LAYOUTS[target]}
+    raw_fields = mapping(where, raw, "fields: {incident_id: ID, ...}")
+    if not raw_fields:
+        raise where.error("missing or empty", "map at least the required fields")
+    fields: dict[str, FieldSpec] = {}
+    for name, spec in raw_fields.items():
+        at = where.at(str(name))
+        if not isinstance(name, str) or name not in layout:
+            raise at.error(
+                f"{name!r} is not a field of the {target} layout",
+                f"fields are: {', '.join(layout)} (run 'crimestats schema')",
             )
-        )
-    unmapped = raw.get("unmapped", "keep")
-    if unmapped not in ("keep", "default", "blank"):
-        raise _err(path, f"{where}.unmapped", f"unknown {unmapped!r}", "use keep, default or blank")
-    fmt = raw.get("format")
-    formats: tuple[str, ...] = ()
-    if fmt is not None:
-        if ftype not in (FieldType.DATE, FieldType.DATETIME):
-            raise _err(path, f"{where}.format", "format applies to date fields only", "remove it")
-        formats = tuple(fmt) if isinstance(fmt, list) else (_text(path, where, fmt),)
-    regex = raw.get("regex")
-    if_empty = raw.get("if_empty")
-    default = raw.get("default")
-    value = raw.get("value")
-    return FieldSpec(
-        columns=columns,
-        join=_text(path, f"{where}.join", raw.get("join", " ")),
-        value=None if value is None else _text(path, f"{where}.value", value),
-        generate=generate,
-        regex=None if regex is None else _check_regex(path, f"{where}.regex", str(regex)),
-        split_sep=split_sep,
-        split_index=split_index,
-        transforms=transforms,
-        value_map=value_map,
-        ignore_case=bool(raw.get("ignore_case", False)),
-        patterns=tuple(patterns),
-        unmapped=unmapped,
-        formats=formats,
-        default=None if default is None else _text(path, f"{where}.default", default),
-        if_empty=None
-        if if_empty is None
-        else _parse_spec(path, f"{where}.if_empty", if_empty, ftype),
-    )
+        fields[name] = parse_spec(at, spec, layout[name].type, checks)
+    missing = [f.name for f in LAYOUTS[target] if f.required and f.name not in fields]
+    if missing:
+        raise where.error(f"required field(s) not mapped: {missing}", "map them")
+    return fields
 
 
 def load_mapping(path: str | Path) -> Mapping:
     """Read and check a mapping file; every problem names the file, the key and the fix."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise MappingError(
-            f"mapping file {p} does not exist", hint="check the --mapping path"
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MappingError(
-            f"cannot read mapping file {p}: {exc}", hint="save it as UTF-8 YAML"
-        ) from None
-    try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "somewhere"
-        raise MappingError(
-            f"{p}: {where}: not valid YAML ({getattr(exc, 'problem', exc)})",
-            hint="check indentation and quoting (quote values containing ':' or '#')",
-        ) from None
-    if not isinstance(doc, dict):
-        raise _err(p, "top level", "expected a YAML mapping", "start with 'fields:'")
-    unknown = set(doc) - _TOP_KEYS
-    if unknown:
-        raise _err(p, "top level", f"unknown key(s) {sorted(unknown)}", f"use: {sorted(_TOP_KEYS)}")
-    target = doc.get("target", "incidents")
-    if target not in LAYOUTS:
-        raise _err(p, "target", f"unknown target {target!r}", f"use one of {sorted(LAYOUTS)}")
-    layout = {f.name: f for f in LAYOUTS[target]}
-    raw_fields = doc.get("fields")
-    if not isinstance(raw_fields, dict) or not raw_fields:
-        raise _err(p, "fields", "missing or empty", "map at least the required fields")
-    fields: dict[str, FieldSpec] = {}
-    for name, raw in raw_fields.items():
-        if name not in layout:
-            raise _err(
-                p,
-                f"fields.{name}",
-                f"{name!r} is not a field of the {target} layout",
-                f"fields are: {', '.join(layout)} (run 'crimestats schema')",
-            )
-        fields[name] = _parse_spec(p, f"fields.{name}", raw, layout[name].type)
-    missing = [f.name for f in LAYOUTS[target] if f.required and f.name not in fields]
-    if missing:
-        raise _err(p, "fields", f"required field(s) not mapped: {missing}", "map them")
+    doc, source_text = read_yaml(p)
+    top = Where(p, "")
+    doc = mapping(top, doc, "a YAML mapping starting with 'fields:'")
+    known_keys(top, doc, _TOP_KEYS)
+    version = doc.get("crimestats_mapping", 1)
+    if version != 1 or isinstance(version, bool):
+        raise top.at("crimestats_mapping").error(
+            f"unsupported mapping format {version!r}", "write crimestats_mapping: 1"
+        )
+    target = choice(top.at("target"), doc.get("target", "incidents"), tuple(LAYOUTS))
     file_format = doc.get("format")
-    if file_format not in (None, "csv", "parquet"):
-        raise _err(p, "format", f"unknown format {file_format!r}", "use csv or parquet")
-    encoding = str(doc.get("encoding", "utf-8")).lower()
-    if encoding not in _ENCODINGS:
-        raise _err(p, "encoding", f"unsupported encoding {encoding!r}", f"use {sorted(_ENCODINGS)}")
-    delimiter = _text(p, "delimiter", doc.get("delimiter", ","))
-    if delimiter in ("\\t", "tab"):
-        delimiter = "\t"
-    if len(delimiter) != 1:
-        raise _err(p, "delimiter", f"{delimiter!r} is not one character", "e.g. ',' ';' or tab")
-    bbox = doc.get("bbox")
-    if bbox is not None:
-        if not (isinstance(bbox, list) and len(bbox) == 4):
-            raise _err(p, "bbox", "expected [min_lon, min_lat, max_lon, max_lat]", "fix it")
-        min_lon, min_lat, max_lon, max_lat = (float(v) for v in bbox)
-        if not (min_lon < max_lon and min_lat < max_lat):
-            raise _err(
-                p, "bbox", "min must be below max", "order: min_lon, min_lat, max_lon, max_lat"
-            )
-        bbox = (min_lon, min_lat, max_lon, max_lat)
-    limits = dict(DEFAULT_LIMITS)
-    for key, val in (doc.get("limits") or {}).items():
-        if key not in DEFAULT_LIMITS:
-            raise _err(p, f"limits.{key}", "unknown limit", f"use {sorted(DEFAULT_LIMITS)}")
-        limits[key] = int(val)
-    codes = {r.code for r in all_rules()}
-    severity: dict[str, Severity] = {}
-    for code, sev in (doc.get("severity") or {}).items():
-        if code not in codes:
-            raise _err(p, f"severity.{code}", "unknown rule code", "see 'crimestats rules'")
-        if sev not in ("error", "warning"):
-            raise _err(p, f"severity.{code}", f"unknown severity {sev!r}", "use error or warning")
-        severity[code] = Severity(sev)
+    if file_format is not None:
+        file_format = choice(top.at("format"), file_format, ("csv", "parquet"))
+    encoding = choice(
+        top.at("encoding"),
+        text(top.at("encoding"), doc.get("encoding", "utf-8")).lower(),
+        _ENCODINGS,
+    )
+    delimiter = _one_char(top.at("delimiter"), doc.get("delimiter", ","), "e.g. ',' ';' or tab")
+    quote = _one_char(
+        top.at("quote"), doc.get("quote", '"'), "e.g. '\"', \"'\" or '' (no quoting)", none=True
+    )
+    if quote == delimiter:
+        raise top.at("quote").error("the quote is the delimiter", "pick two different characters")
+    for free_text in ("name", "description", "source_url"):
+        text(top.at(free_text), doc.get(free_text))
+    checks = SqlChecks()
+    try:
+        fields = _fields(top.at("fields"), doc.get("fields"), target, checks)
+    finally:
+        checks.close()
     return Mapping(
-        name=str(doc.get("name", p.stem)),
+        name=text(top.at("name"), doc.get("name"), blank=True) or p.stem,
         target=target,
         fields=fields,
         path=p,
-        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        sha256=hashlib.sha256(source_text.encode("utf-8")).hexdigest(),
         file_format=file_format,
         delimiter=delimiter,
-        quote=_text(p, "quote", doc.get("quote", '"')),
+        quote=quote,
         encoding=encoding,
-        bbox=bbox,
-        limits=limits,
-        severity=severity,
+        bbox=None if doc.get("bbox") is None else _bbox(top.at("bbox"), doc["bbox"]),
+        limits=_limits(top.at("limits"), doc.get("limits") or {}),
+        severity=_severity(top.at("severity"), doc.get("severity") or {}),
     )

@@ -3,10 +3,11 @@
 Every staged row ends in exactly one bucket, which is what makes the reconciliation
 ``read = accepted + quarantined + duplicates`` hold by construction:
 
-1. *duplicate*: the same key and the same content as an earlier row of the file, or as
-   a row the store already holds for the source;
-2. *quarantined*: a row rule or a group rule failed, or (for incidents) another row of
+1. *quarantined*: a row rule or a group rule failed, or (for incidents) another row of
    the same incident was quarantined, so the incident is held back whole (as NIBRS does);
+2. *duplicate*: a row with no error and the same key and the same content as an earlier
+   row of the file, or as a row the store already holds for the source. A row in error
+   is never a duplicate: a row without a key (a blank id) cannot duplicate anything;
 3. *accepted*: everything else.
 
 Conflicts are found with GROUP BY ... HAVING over one hash per record: the result sets
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import duckdb
 
+from crimestats.storage.row_checks import CONTENT_COLUMNS, content_json
 from crimestats.storage.sql_text import lit
 
 _PROBLEM = "STRUCT(code VARCHAR, field VARCHAR, value VARCHAR)"
@@ -42,13 +44,20 @@ def classify_incident_rows(
     are found by an anti-join against a small table rather than by copying them all.
     """
     src = lit(source)
+    # Rows without an incident id have no key: they are quarantined (incident-id-missing),
+    # never counted as duplicates of each other.
     con.execute(
         "CREATE TEMP TABLE _dup AS SELECT row_key, row_hash, min(_k) AS first_k FROM _v "
-        "GROUP BY row_key, row_hash HAVING count(*) > 1"
+        "WHERE incident_id IS NOT NULL GROUP BY row_key, row_hash HAVING count(*) > 1"
     )
+    # Equal hashes are confirmed on the exact content (only for the few would-be
+    # duplicates), so a hash collision is a key conflict, never a silent duplicate.
     con.execute(
-        "CREATE TEMP TABLE _keyconf AS SELECT row_key FROM _v GROUP BY row_key "
-        "HAVING min(row_hash) <> max(row_hash)"
+        "CREATE TEMP TABLE _keyconf AS SELECT row_key FROM _v WHERE incident_id IS NOT NULL "
+        "GROUP BY row_key HAVING min(row_hash) <> max(row_hash) "
+        "UNION SELECT v.row_key FROM _v v SEMI JOIN _dup d "
+        "ON d.row_key = v.row_key AND d.row_hash = v.row_hash "
+        f"GROUP BY v.row_key HAVING count(DISTINCT {content_json(CONTENT_COLUMNS)}) > 1"
     )
     max_off = int(limits["max_offences_per_incident"])
     max_vic = int(limits["max_victims_per_incident"])
@@ -69,11 +78,14 @@ def classify_incident_rows(
     )
     con.execute(
         "CREATE TEMP TABLE _entconf AS "
-        "SELECT incident_id, o_seq AS seq, 'offence' AS entity FROM _v GROUP BY incident_id, o_seq "
+        "SELECT incident_id, o_seq AS seq, 'offence' AS entity FROM _v "
+        "WHERE incident_id IS NOT NULL GROUP BY incident_id, o_seq "
         "HAVING min(offence_hash) <> max(offence_hash) "
         "UNION ALL SELECT incident_id, v_seq, 'victim' FROM _v WHERE has_victim "
+        "AND incident_id IS NOT NULL "
         "GROUP BY incident_id, v_seq HAVING min(victim_hash) <> max(victim_hash) "
         "UNION ALL SELECT incident_id, s_seq, 'suspect' FROM _v WHERE has_suspect "
+        "AND incident_id IS NOT NULL "
         "GROUP BY incident_id, s_seq HAVING min(suspect_hash) <> max(suspect_hash)"
     )
     group_problems = ", ".join(
@@ -140,13 +152,13 @@ LEFT JOIN (SELECT incident_id, suspect_seq, fields_hash FROM suspects WHERE sour
     )
     con.execute(
         "CREATE TEMP TABLE _bad_inc AS SELECT DISTINCT incident_id FROM _s "
-        "WHERE NOT is_dup AND len(errors) > 0 AND incident_id IS NOT NULL"
+        "WHERE len(errors) > 0 AND incident_id IS NOT NULL"
     )
     held = _p("incident-has-rejected-rows", "incident_id", "s.incident_id")
     con.execute(
         f"""
 CREATE TEMP TABLE _out AS
-SELECT _k, CASE WHEN is_dup THEN 'duplicate' ELSE 'quarantined' END AS status, errors,
+SELECT _k, CASE WHEN len(errors) > 0 THEN 'quarantined' ELSE 'duplicate' END AS status, errors,
   [] :: {_PROBLEM}[] AS extra_warnings
 FROM _s
 UNION ALL
@@ -166,7 +178,7 @@ def classify_justice_rows(con: duckdb.DuckDBPyConnection, *, source: str) -> Non
     src = lit(source)
     con.execute(
         "CREATE TEMP TABLE _dup AS SELECT row_key, min(_k) AS first_k FROM _v "
-        "GROUP BY row_key HAVING count(*) > 1"
+        "WHERE len(errors) = 0 GROUP BY row_key HAVING count(*) > 1"
     )
     unknown = _p("justice-incident-unknown", "incident_id", "v.incident_id")
     con.execute(
@@ -174,9 +186,10 @@ def classify_justice_rows(con: duckdb.DuckDBPyConnection, *, source: str) -> Non
 CREATE TEMP TABLE _out AS
 SELECT * FROM (
 SELECT v._k,
-  CASE WHEN (d.first_k IS NOT NULL AND v._k <> d.first_k) OR l.row_key IS NOT NULL
+  CASE WHEN len(v.errors) > 0 THEN 'quarantined'
+       WHEN (d.first_k IS NOT NULL AND v._k <> d.first_k) OR l.row_key IS NOT NULL
          THEN 'duplicate'
-       WHEN len(v.errors) > 0 THEN 'quarantined' ELSE 'accepted' END AS status,
+       ELSE 'accepted' END AS status,
   v.errors AS errors,
   CASE WHEN v.incident_id IS NOT NULL AND i.incident_id IS NULL THEN [{unknown}]
        ELSE [] END AS extra_warnings

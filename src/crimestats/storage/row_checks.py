@@ -3,7 +3,8 @@
 One CREATE TABLE over the staged rows runs the whole adapter and every row rule in
 DuckDB. Hashes summarise each record of the event model (incident, offence, victim,
 suspect) so that conflicts inside the file and with the store are found by comparing
-one number per record.
+one number per record. Row keys are never hashes or joined strings: they are the typed
+key fields written as JSON (:func:`key_json`), so two different keys cannot be equal.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from crimestats.domain.flat_layout import FlatField
 from crimestats.ingest.mapping import Mapping
 from crimestats.storage.mapping_sql import mapped_select
 from crimestats.storage.rule_sql import problem_lists, typed_column
-from crimestats.storage.sql_text import ident
+from crimestats.storage.sql_text import ident, lit
 from crimestats.validation.problems import Rule
 
 INCIDENT_COLUMNS = (
@@ -26,6 +27,38 @@ VICTIM_COLUMNS = (
 )  # fmt: skip
 SUSPECT_COLUMNS = ("suspect_person_ref", "suspect_sex_v", "i_suspect_age", "suspect_citizenship")
 JUSTICE_COLUMNS = ("incident_id", "person_ref", "stage_v", "d_event_date", "detail", "unsent")
+CONTENT_COLUMNS = INCIDENT_COLUMNS + OFFENCE_COLUMNS + VICTIM_COLUMNS + SUSPECT_COLUMNS
+"""Every field of an incident-layout row after typing: what two rows of one key must share."""
+
+INCIDENT_KEY = (
+    ("incident_id", "incident_id"), ("offence_seq", "o_seq"), ("victim_seq", "v_seq"),
+    ("suspect_seq", "s_seq"),
+)  # fmt: skip
+"""(name in the key, column of ``_v``): what identifies one row of the incident layout."""
+JUSTICE_KEY = (
+    ("incident_id", "incident_id"), ("person_ref", "person_ref"), ("stage", "stage_v"),
+    ("event_date", "d_event_date"), ("detail", "detail"), ("unsentenced", "unsent"),
+)  # fmt: skip
+"""A justice event has no id of its own: its key is the whole record, every field of it.
+The names are the columns of the store's ``justice_events`` table, so the same key can be
+rebuilt from the store (see :func:`key_json`)."""
+
+
+def key_json(fields: tuple[tuple[str, str], ...]) -> str:
+    """SQL for a row key that cannot collide: the typed fields as one JSON object.
+
+    JSON escapes every character a value may hold (a separator such as U+001F cannot fake
+    a field boundary), writes NULL as ``null`` (distinct from ``""``) and keeps numbers,
+    dates and booleans apart from text; and it reads well in a conflict message:
+    ``{"incident_id":"R1","offence_seq":1,"victim_seq":null,"suspect_seq":null}``.
+    """
+    pairs = ", ".join(f"{lit(name)}: {ident(column)}" for name, column in fields)
+    return f"CAST(to_json({{{pairs}}}) AS VARCHAR)"
+
+
+def content_json(columns: tuple[str, ...]) -> str:
+    """SQL for the exact content of a row (to confirm that equal hashes mean equal rows)."""
+    return key_json(tuple((c, c) for c in columns))
 
 
 INCIDENT_KEEP = (
@@ -79,9 +112,7 @@ def _incident_hashes() -> str:
       {_hash(SUSPECT_COLUMNS)} AS suspect_hash,
       hash({_hash(INCIDENT_COLUMNS)}, {_hash(OFFENCE_COLUMNS)},
            {_hash(VICTIM_COLUMNS)}, {_hash(SUSPECT_COLUMNS)}) AS row_hash,
-      concat_ws(chr(31), incident_id, CAST(o_seq AS VARCHAR),
-                coalesce(CAST(v_seq AS VARCHAR), ''), coalesce(CAST(s_seq AS VARCHAR), ''))
-        AS row_key"""
+      {key_json(INCIDENT_KEY)} AS row_key"""
 
 
 def _justice_canon() -> str:
@@ -94,9 +125,7 @@ def _justice_canon() -> str:
 def _justice_hashes() -> str:
     return f"""
       {_hash(JUSTICE_COLUMNS)} AS row_hash,
-      concat_ws(chr(31), coalesce(incident_id, ''), coalesce(person_ref, ''),
-                coalesce(stage_v, ''), coalesce(CAST(d_event_date AS VARCHAR), ''),
-                coalesce(detail, '')) AS row_key"""
+      {key_json(JUSTICE_KEY)} AS row_key"""
 
 
 def validated_table_sql(
