@@ -359,7 +359,7 @@ def build_release(
     seed = _check_seed(seed)
     check_table_names([t.name for t in config.tables], where=config.source)
     _check_recorded(config, record)
-    target = Path(out)
+    target = Path(out).resolve()  # "." and ".." resolved: the folder has a name
     path = resolve_db_path(db)
     check_target(target, force=force, store=path)
     # 2. lineage and the public sources, from the store (read-only); the store proven

@@ -113,6 +113,8 @@ def check_target(target: Path, *, force: bool, store: Path | None = None) -> Non
     """Refuse a target that is a file, a non-empty folder without ``force``, or (with
     ``force``) a non-empty folder that is not a release, or one that holds the store:
     ``--force`` removes the old folder whole, so it must be an old release."""
+    if not target.name:
+        raise UsageError(f"{target} cannot be a release folder", hint="pass --out a new folder")
     if target.exists() and not target.is_dir():
         raise UsageError(f"{target} is a file, not a folder", hint="pass --out a folder path")
     if not target.is_dir() or not any(target.iterdir()):
