@@ -402,3 +402,82 @@ def test_a_table_named_like_a_release_file_is_refused_before_counting(
         with pytest.raises(UsageError):
             build_release(store, out, config=odd, record=False)
         assert not out.exists()
+
+
+def test_the_cli_refuses_map_h3_with_one_message_and_a_fix(
+    store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from crimestats.cli.app import main
+
+    config = tmp_path / "release.yaml"
+    config.write_text(
+        "tables:\n  - {name: map_h3, unit: incidents, by: [source]}\n", encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit) as done:
+        main(["release", "--out", str(out), "--config", str(config), "--db", str(store)])
+    assert done.value.code == 1
+    printed = capsys.readouterr()
+    text = printed.out + printed.err
+    assert "release.yaml: table name 'map_h3' clashes" in text
+    assert text.count("fix:") == 1
+    assert "Traceback" not in text
+    assert not out.exists()
+    assert _recorded(store) == ([], [])
+
+
+NOBODY_RELEASE = """
+import sys
+from crimestats.dp import mechanism
+
+
+def drew(self, counts):
+    print("noise drawn", flush=True)
+    raise SystemExit(3)
+
+
+mechanism.LaplaceCounts.__call__ = drew
+from crimestats.cli.app import main
+
+main(sys.argv[1:])
+"""
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0 or shutil.which("setpriv") is None,
+    reason="runs the release as user nobody (needs root and setpriv)",
+)
+def test_a_store_the_user_may_not_write_refuses_before_any_noise(store: Path) -> None:
+    """The real thing as root: the CLI run as ``nobody`` on a root-owned store, which
+    nobody may read but not write."""
+    import tempfile
+
+    base = Path(tempfile.mkdtemp())
+    try:
+        base.chmod(0o755)
+        db = base / "store.duckdb"
+        shutil.copyfile(store, db)
+        db.chmod(0o644)
+        (base / "release.py").write_text(NOBODY_RELEASE, encoding="utf-8")
+        (base / "release.yaml").write_text(json.dumps(CONFIG), encoding="utf-8")
+        work = base / "work"
+        work.mkdir()
+        work.chmod(0o777)
+        out = work / "rel"
+        done = subprocess.run(
+            ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable,
+             str(base / "release.py"), "release", "--out", str(out), "--config",
+             str(base / "release.yaml"), "--db", str(db)],
+            cwd=work, capture_output=True, text=True, timeout=WAIT, check=False,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "HOME": str(work),
+                 "PYTHONDONTWRITEBYTECODE": "1"},
+        )  # fmt: skip
+        text = done.stdout + done.stderr
+        assert "noise drawn" not in text
+        assert done.returncode == 1, text
+        assert "cannot be written" in text
+        assert text.count("fix:") == 1
+        assert sorted(p.name for p in work.iterdir()) == []  # no folder, no staging
+        assert _recorded(db) == ([], [])
+    finally:
+        shutil.rmtree(base, ignore_errors=True)

@@ -53,16 +53,24 @@ def check_recordable(path: Path) -> None:
     StoreError
         With what to do; called before anything is counted or noised.
     """
-    with open_store(path):
-        pass
+    fix = "give write access to the store and its folder, or release from a writable copy"
+    try:
+        with open_store(path):
+            pass
+    except StoreLockedError:
+        raise
+    except StoreError as exc:
+        raise StoreError(_not_writable(path, exc.message), hint=fix) from exc
     for where in (path, path.absolute().parent):
         if not os.access(where, os.W_OK):
-            raise StoreError(
-                f"the store {path} cannot be written ({where} is read-only), and a release "
-                "is always recorded in its store before it is published",
-                hint="give write access to the store and its folder, or release from a "
-                "writable copy of the store",
-            )
+            raise StoreError(_not_writable(path, f"{where} is read-only"), hint=fix)
+
+
+def _not_writable(path: Path, why: str) -> str:
+    return (
+        f"the store {path} cannot be written ({why}), and a release is always recorded in "
+        "its store before it is published; nothing was counted or noised"
+    )
 
 
 def record_in_store(
