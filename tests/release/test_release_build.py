@@ -291,5 +291,5 @@ def test_a_file_outside_the_manifest_stops_the_release(
 
     monkeypatch.setattr(build, "_write_sdmx", stray)
     with pytest.raises(RuntimeError, match=r"not listed \['stray.txt'\]"):
-        build_release(demo_db, tmp_path / "rel", record=False)
-    assert list(tmp_path.iterdir()) == []  # no folder, no staging left
+        build_release(demo_db, tmp_path / "new" / "parents" / "rel", record=False)
+    assert list(tmp_path.iterdir()) == []  # no folder, no staging, no parent it made

@@ -145,7 +145,11 @@ def _default_dir_mode() -> int:
 
 
 def _owner_alive(name: str) -> bool:
-    """Whether the process named in a staging folder's name still runs (on this host)."""
+    """Whether the process named in a staging folder's name still runs (on this host).
+
+    Never asked on Windows, where ``os.kill`` would end the process: kept there."""
+    if os.name == "nt":
+        return True
     try:
         pid = int(name.rsplit("-", 2)[-2])
     except (IndexError, ValueError):
@@ -186,6 +190,7 @@ class StagingFolder:
         self.force = force
         self._path: Path | None = None
         self._done = False
+        self._made: list[Path] = []  # parents of the target this release created
 
     @property
     def path(self) -> Path:
@@ -196,6 +201,7 @@ class StagingFolder:
 
     def __enter__(self) -> StagingFolder:
         parent = self.target.absolute().parent
+        self._made = [p for p in (parent, *parent.parents) if not p.exists()]
         try:
             parent.mkdir(parents=True, exist_ok=True)
             remove_leftovers(self.target)
@@ -222,6 +228,7 @@ class StagingFolder:
         staging = self.path
         aside: Path | None = None
         try:
+            _sync(staging)
             staging.chmod(_default_dir_mode())
             if self.force and self.target.is_dir() and any(self.target.iterdir()):
                 token = f"{os.getpid()}-{secrets.token_hex(4)}"
@@ -237,6 +244,7 @@ class StagingFolder:
         except OSError as exc:
             raise self._not_moved(exc, recorded) from exc
         self._done = True
+        _sync_folder(self.target.parent)
         if aside is not None:
             if aside.is_symlink():
                 aside.unlink()
@@ -266,6 +274,37 @@ class StagingFolder:
     ) -> None:
         if self._path is not None and not self._done:
             shutil.rmtree(self._path, ignore_errors=True)
+            for made in self._made:  # innermost first; only if still empty
+                try:
+                    made.rmdir()
+                except OSError:
+                    break
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush a folder's entries (names, renames) to disk; a no-op where unsupported."""
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
+
+
+def _sync(folder: Path) -> None:
+    """Flush every file of the release to disk before it is renamed into place, so a
+    power cut cannot leave a published folder whose files fail their manifest."""
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            with path.open("rb") as handle:
+                os.fsync(handle.fileno())
+        elif path.is_dir():
+            _sync_folder(path)
+    _sync_folder(folder)
 
 
 __all__ = [
