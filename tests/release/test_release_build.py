@@ -274,3 +274,22 @@ def test_the_default_config_is_the_release_without_one(
         out = tmp_path / f"r{id(config)}"
         again = build_release(demo_db, out, config=config, record=False)
         assert again.manifest == releases[0].manifest
+
+
+def test_a_file_outside_the_manifest_stops_the_release(
+    demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The manifest lists exactly the files of the folder: a writer that leaves an
+    unlisted file is a bug, caught before anything is published."""
+    from crimestats.release import build
+
+    real = build._write_sdmx
+
+    def stray(folder: Path, *args: object, **kwargs: object) -> list[str]:
+        (folder / "stray.txt").write_text("not listed\n", encoding="utf-8")
+        return real(folder, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build, "_write_sdmx", stray)
+    with pytest.raises(RuntimeError, match=r"not listed \['stray.txt'\]"):
+        build_release(demo_db, tmp_path / "new" / "parents" / "rel", record=False)
+    assert list(tmp_path.iterdir()) == []  # no folder, no staging, no parent it made

@@ -40,7 +40,10 @@ def release(
         typer.Option("--as-of", help="ISO date recorded as 'created' (default: no timestamp)."),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Write into a non-empty folder, overwriting.")
+        bool,
+        typer.Option(
+            "--force", help="Replace the old release in --out whole (every old file goes)."
+        ),
     ] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     db: DbOption = None,

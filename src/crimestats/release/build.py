@@ -9,7 +9,11 @@ reference or exact date is ever written.
 
 :func:`build_release` is a sequence of steps (configuration, lineage, counting and
 protecting each table, differential privacy, writing, datapackage, report, manifest,
-recording) so that a new output is one more step. Differentially private tables
+recording, publishing) so that a new output is one more step. A release is a
+transaction: its files are written into a private staging folder beside the target,
+recorded in the store (release, DP spends, withheld cells in one transaction), and only
+then moved into place (:mod:`crimestats.release.folder`); a store that cannot be written
+refuses the release before any noise is drawn. Differentially private tables
 (``method: dp`` in the configuration) are the one exception to byte-identity: OpenDP's
 noise cannot be seeded (docs/differential-privacy.md).
 """
@@ -35,9 +39,17 @@ from crimestats.release.files import (
     report_html,
     write_parquet,
 )
+from crimestats.release.folder import (
+    REPORT,
+    SDMX_DIR,
+    StagingFolder,
+    check_listed,
+    check_table_names,
+    check_target,
+)
 from crimestats.release.linked_tables import protect_threshold_tables
 from crimestats.release.package import DATAPACKAGE, ICCS_VERSION, datapackage, sdmx_resources
-from crimestats.release.recording import record_in_store
+from crimestats.release.recording import check_recordable, record_in_store
 from crimestats.release.tables import (
     ProtectedRows,
     TableSpec,
@@ -57,9 +69,6 @@ if TYPE_CHECKING:
     from crimestats.dp import PrivacyLedger
     from crimestats.release.dp_tables import DpPlan
     from crimestats.release.maps import MapOutput
-
-REPORT = "report.html"
-SDMX_DIR = "sdmx"
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,21 +136,14 @@ def _check_as_of(as_of: str | None) -> datetime | None:
         ) from exc
 
 
-def _prepare_folder(out: Path, *, force: bool) -> None:
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"{out} is a file, not a folder", hint="pass --out a folder path")
-    if out.is_dir() and any(out.iterdir()) and not force:
+def _check_recorded(config: ReleaseConfig, record: bool) -> None:
+    """A DP release is always recorded: an unrecorded spend is invisible to the next one."""
+    if not record and config.dp_tables:
         raise UsageError(
-            f"{out} is not empty",
-            hint="pass an empty or new folder, or --force to overwrite the release files in it",
+            "a release with differentially private tables must be recorded in the store "
+            f"(tables {', '.join(t.name for t in config.dp_tables)})",
+            hint="leave record on: its spends go to the store's privacy ledger",
         )
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(
-            f"cannot create {out}: {exc.strerror or exc}",
-            hint="check that you may write there",
-        ) from exc
 
 
 def _resolve_config(config: ReleaseConfig | None, threshold: int | None) -> ReleaseConfig:
@@ -329,7 +331,8 @@ def build_release(
     db : path, optional
         The store (default ``$CRIMESTATS_DB`` or ``./crimestats.duckdb``); must exist.
     out : path
-        The release folder: created if missing; refused if not empty unless ``force``.
+        The release folder: created (moved into place) at the end; refused if not empty
+        unless ``force``.
     threshold : int, optional
         Counts ``1..threshold`` are withheld (and enough others to protect them);
         overrides the configuration's ``threshold`` (default 3).
@@ -337,11 +340,12 @@ def build_release(
         An ISO date or date-time written as ``created`` into ``datapackage.json``; without
         it the folder has no timestamp at all (two builds are byte-identical).
     force : bool
-        Write into a non-empty folder, overwriting release files of the same names
-        (other files stay, and are not in the manifest).
+        Replace an old release in ``out`` whole (every old file goes; a folder that is
+        not a release is refused).
     record : bool
         Also add a row to the store's ``releases`` table, and the spends of DP tables to
-        ``privacy_ledger`` (a DP release should always be recorded).
+        ``privacy_ledger``, before the folder is published; the store is proven writable
+        first. A release with DP tables is refused without it.
     config : ReleaseConfig, optional
         Tables, methods and DP budget (:func:`crimestats.release.config.load_config`);
         default: the three standard tables under the threshold rule.
@@ -353,13 +357,40 @@ def build_release(
     threshold = config.threshold
     stamp = _check_as_of(as_of)
     seed = _check_seed(seed)
-    folder = Path(out)
+    check_table_names([t.name for t in config.tables], where=config.source)
+    _check_recorded(config, record)
+    target = Path(out).resolve()  # "." and ".." resolved: the folder has a name
     path = resolve_db_path(db)
-    # 2. lineage and the public sources, from the store (read-only)
+    check_target(target, force=force, store=path)
+    # 2. lineage and the public sources, from the store (read-only); the store proven
+    #    writable now, before any noise, when the release is to be recorded
     with open_store(path, read_only=True) as con:
         lineage = ingest_lineage(con)
         sources = declared_sources(con)
-    _prepare_folder(folder, force=force)
+    if record:
+        check_recordable(path)
+    with StagingFolder(target, force=force) as staging:
+        return _build(
+            staging, path, config, sources, lineage, as_of=as_of, stamp=stamp, seed=seed,
+            record=record,
+        )  # fmt: skip
+
+
+def _build(
+    staging: StagingFolder,
+    path: Path,
+    config: ReleaseConfig,
+    sources: list[str],
+    lineage: list[dict[str, object]],
+    *,
+    as_of: str | None,
+    stamp: datetime | None,
+    seed: int | None,
+    record: bool,
+) -> ReleaseResult:
+    """Steps 3 to 6 of :func:`build_release`, inside the staging folder."""
+    threshold = config.threshold
+    folder = staging.path
     # 3. count and protect: threshold and rounding tables, then DP tables (planned first,
     #    so a DP table that cannot be released stops the release before any noise)
     plans = _plan_dp(path, config, sources)
@@ -390,9 +421,10 @@ def build_release(
         written += [DATAPACKAGE, REPORT]
         manifest = manifest_text(folder, written)
         (folder / MANIFEST).write_text(manifest, encoding="utf-8", newline="")
+        check_listed(folder, [*written, MANIFEST])
     except OSError as exc:
         raise UsageError(
-            f"cannot write the release into {folder}: {exc.strerror or exc}",
+            f"cannot write the release into {staging.target}: {exc.strerror or exc}",
             hint="check the free space and that you may write there",
         ) from exc
 
@@ -407,13 +439,15 @@ def build_release(
         }
         if table.method == "dp":
             summary[table.spec.name]["epsilon"] = float(table.disclosure["epsilon"])
-    # 5. record the release (and its privacy spends, in the same transaction)
+    # 5. record the release (and its privacy spends, in the same transaction), then
+    # 6. publish: the staging folder becomes the target in one rename
     if record:
         record_in_store(
-            path, folder, release_id, manifest, config, as_of, stamp, seed, tables, written
+            path, staging.target, release_id, manifest, config, as_of, stamp, seed, tables
         )
+    staging.publish(recorded=release_id if record else None)
     return ReleaseResult(
-        directory=folder,
+        directory=staging.target,
         files=[*sorted(written), MANIFEST],
         manifest=manifest,
         release_id=release_id,

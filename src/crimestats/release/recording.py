@@ -2,19 +2,23 @@
 ``privacy_ledger`` and its withheld cells in ``release_withheld``, in one transaction.
 
 Why apart from :mod:`crimestats.release.build`: recording is the one step that writes to
-the store, and the one that must undo the folder when it fails (an unrecorded privacy
-spend must not be published).
+the store. It comes after every file is written (the release id is the manifest's hash)
+and before the folder is published (:mod:`crimestats.release.folder`), so a release that
+cannot be recorded is never published, and its noise never leaves the staging folder.
+:func:`check_recordable` proves the store writable at the start, before any noise is
+drawn: a read-only store, or one another process holds, refuses the release then.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from crimestats.errors import CrimestatsError, StoreError, StoreLockedError
 from crimestats.release.config import ReleaseConfig
-from crimestats.release.files import MANIFEST
 from crimestats.release.linked_tables import withheld_of
 from crimestats.release.tables import ProtectedRows
 from crimestats.storage.releases import PrivacySpend, WithheldCell, record_release
@@ -39,6 +43,36 @@ def privacy_spends(tables: list[ProtectedRows], config: ReleaseConfig) -> list[P
     ]
 
 
+def check_recordable(path: Path) -> None:
+    """Prove now that the release can be recorded at its end: open the store for writing
+    (another process's lock, read-only or not, refuses it) and check that the file and
+    its folder (DuckDB's write-ahead log) may be written.
+
+    Raises
+    ------
+    StoreError
+        With what to do; called before anything is counted or noised.
+    """
+    fix = "give write access to the store and its folder, or release from a writable copy"
+    try:
+        with open_store(path):
+            pass
+    except StoreLockedError:
+        raise
+    except StoreError as exc:
+        raise StoreError(_not_writable(path, exc.message), hint=fix) from exc
+    for where in (path, path.absolute().parent):
+        if not os.access(where, os.W_OK):
+            raise StoreError(_not_writable(path, f"{where} is read-only"), hint=fix)
+
+
+def _not_writable(path: Path, why: str) -> str:
+    return (
+        f"the store {path} cannot be written ({why}), and a release is always recorded in "
+        "its store before it is published; nothing was counted or noised"
+    )
+
+
 def record_in_store(
     path: Path,
     folder: Path,
@@ -49,10 +83,15 @@ def record_in_store(
     stamp: datetime | None,
     seed: int | None,
     tables: list[ProtectedRows],
-    written: list[str],
 ) -> None:
-    """Add the release to the store; if a DP release cannot be recorded, remove its files
-    (an unrecorded spend must not be published)."""
+    """Add the release to the store (``folder`` is where it will be published).
+
+    Raises
+    ------
+    StoreError
+        (or :class:`StoreLockedError`) if it cannot be recorded: the caller then publishes
+        nothing, so no privacy spend goes unrecorded.
+    """
     record: dict[str, Any] = {
         "threshold": config.threshold,
         "as_of": as_of,
@@ -80,14 +119,22 @@ def record_in_store(
                     for cell in withheld_of(t)
                 ],
             )
-    except BaseException:
-        if spends:
-            for name in [*written, MANIFEST]:
-                (folder / name).unlink(missing_ok=True)
-            for sub in {(folder / name).parent for name in written} - {folder}:
-                if sub.is_dir() and not any(sub.iterdir()):
-                    sub.rmdir()
-        raise
+    except StoreLockedError as exc:
+        raise StoreLockedError(_not_recorded(path, exc.message), hint=exc.hint) from exc
+    except CrimestatsError as exc:
+        raise StoreError(_not_recorded(path, exc.message), hint=exc.hint) from exc
+    except Exception as exc:  # DuckDB's own errors: only crimestats.storage imports it
+        raise StoreError(
+            _not_recorded(path, str(exc).splitlines()[0]),
+            hint="check the free space and that you may write the store, then release again",
+        ) from exc
 
 
-__all__ = ["privacy_spends", "record_in_store"]
+def _not_recorded(path: Path, why: str) -> str:
+    return (
+        f"the release could not be recorded in the store {path} ({why}); nothing was "
+        "published, so no privacy spend goes unrecorded"
+    )
+
+
+__all__ = ["check_recordable", "privacy_spends", "record_in_store"]
