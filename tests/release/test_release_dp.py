@@ -9,6 +9,7 @@ it every time.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import itertools
 import json
 import math
@@ -97,9 +98,10 @@ def _csv(path: Path) -> list[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def dp_release(store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("dprel") / "out"
-    build_release(store, folder, config=parse_config(CONFIG), record=False)
-    return folder
+    base = tmp_path_factory.mktemp("dprel")
+    db = base / "store.duckdb"
+    shutil.copyfile(store, db)  # a DP release is always recorded: not in the shared store
+    return build_release(db, base / "out", config=parse_config(CONFIG)).directory
 
 
 def test_contribution_bound_counts_each_incident_in_one_cell(store: Path) -> None:
@@ -217,9 +219,11 @@ def test_metadata_says_how(dp_release: Path) -> None:
 
 
 def test_everything_but_the_dp_tables_is_byte_identical(store: Path, tmp_path: Path) -> None:
-    config = parse_config(CONFIG)
-    first = build_release(store, tmp_path / "a", config=config, record=False)
-    second = build_release(store, tmp_path / "b", config=config, record=False)
+    config = dataclasses.replace(parse_config(CONFIG), carry_forward=False)
+    db = tmp_path / "copy.duckdb"
+    shutil.copyfile(store, db)  # a DP release is always recorded: not in the shared store
+    first = build_release(db, tmp_path / "a", config=config)
+    second = build_release(db, tmp_path / "b", config=config)
     noisy = {"incidents_dp.csv", "incidents_dp.parquet", "victims_dp.csv",
              "victims_dp.parquet", "report.html", "MANIFEST.sha256",
              "sdmx/incidents_dp.sdmx.xml", "sdmx/incidents_dp.sdmx.csv",
@@ -334,7 +338,8 @@ def test_an_unrecorded_dp_release_leaves_no_files(
     shutil.copyfile(store, db)
     with pytest.raises(StoreError):
         build_release(db, tmp_path / "out", config=parse_config(CONFIG))
-    assert list((tmp_path / "out").iterdir()) == []
+    assert not (tmp_path / "out").exists()
+    assert list(tmp_path.glob(".out.*")) == []
 
 
 def test_values_outside_the_public_list_are_refused(store: Path) -> None:
