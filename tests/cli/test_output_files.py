@@ -1,0 +1,124 @@
+"""The output-file promise (issue 11, finding 12): no file replaced without --force, every
+file written atomically, and every OS failure one message naming the path and a fix."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from crimestats.errors import UsageError
+from crimestats.output_files import check_output_file, open_text, write_text, write_with
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+def test_a_new_file_is_written_whole(tmp_path: Path) -> None:
+    out = write_text(tmp_path / "a.csv", "x,y\n", overwrite=False)
+    assert out.read_text(encoding="utf-8") == "x,y\n"
+    assert _leftovers(tmp_path) == []
+    # the umask applies, as for any file the user creates (not a private 0600 temp file)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
+
+
+def test_an_existing_file_needs_overwrite(tmp_path: Path) -> None:
+    target = tmp_path / "a.csv"
+    target.write_text("precious\n", encoding="utf-8")
+    with pytest.raises(UsageError) as caught:
+        write_text(target, "new\n", overwrite=False, option="--out")
+    assert caught.value.message == f"--out {target} already exists"
+    assert "--force" in str(caught.value.hint)
+    assert target.read_text(encoding="utf-8") == "precious\n"
+    write_text(target, "new\n", overwrite=True)
+    assert target.read_text(encoding="utf-8") == "new\n"
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda root: root, "is a folder, not a file"),
+        (lambda root: root / "missing" / "a.csv", "does not exist"),
+        (lambda root: root / "file.txt" / "a.csv", "is not a folder"),
+        (lambda root: "", "is a folder, not a file"),
+    ],
+    ids=["folder", "missing-folder", "parent-is-a-file", "empty"],
+)
+def test_paths_that_cannot_become_a_file_are_refused_before_work(
+    tmp_path: Path, make: object, expected: str
+) -> None:
+    (tmp_path / "file.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(UsageError) as caught:
+        check_output_file(make(tmp_path), overwrite=True, option="--out")  # type: ignore[operator]
+    assert expected in caught.value.message
+    assert caught.value.hint
+
+
+def test_a_read_only_file_is_not_replaced_even_with_force(tmp_path: Path) -> None:
+    target = tmp_path / "a.csv"
+    target.write_text("keep\n", encoding="utf-8")
+    target.chmod(0o444)
+    with pytest.raises(UsageError, match="is read-only"):
+        write_text(target, "new\n", overwrite=True)
+    assert target.read_text(encoding="utf-8") == "keep\n"
+
+
+def test_a_full_disk_says_so_and_leaves_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "a.csv"
+    target.write_text("old\n", encoding="utf-8")
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(UsageError) as caught:
+        write_text(target, "new\n" * 1000, overwrite=True, option="--out")
+    assert caught.value.message == f"cannot write --out {target}: the disk is full"
+    assert "free some space" in str(caught.value.hint)
+    assert target.read_text(encoding="utf-8") == "old\n"
+    assert _leftovers(tmp_path) == []
+
+
+def test_a_failing_writer_leaves_no_half_file(tmp_path: Path) -> None:
+    target = tmp_path / "a.parquet"
+
+    def half(tmp: Path) -> None:
+        tmp.write_text("half", encoding="utf-8")
+        raise OSError(errno.EIO, "input/output error")
+
+    with pytest.raises(UsageError, match="input/output error"):
+        write_with(target, half, overwrite=False)
+    assert not target.exists()
+    assert _leftovers(tmp_path) == []
+
+
+def test_open_text_writes_nothing_when_the_block_fails(tmp_path: Path) -> None:
+    target = tmp_path / "a.csv"
+
+    def fail_half_way() -> None:
+        with open_text(target, overwrite=False) as handle:
+            handle.write("half a file")
+            raise RuntimeError("the caller failed")
+
+    with pytest.raises(RuntimeError):
+        fail_half_way()
+    assert not target.exists()
+    assert _leftovers(tmp_path) == []
+    with open_text(target, overwrite=False) as handle:
+        handle.write("whole\n")
+    assert target.read_text(encoding="utf-8") == "whole\n"
+
+
+def test_a_place_nobody_may_write_is_one_message() -> None:
+    with pytest.raises(UsageError) as caught:
+        write_text("/sys/crimestats-test.csv", "x", overwrite=False)
+    assert "permission denied" in caught.value.message
+    assert caught.value.hint
