@@ -347,7 +347,7 @@ HOSTILE_FILES: dict[str, tuple[tuple[str, ...], bytes, str]] = {
     "review-wrong-columns": (("review", "import"), b"a,b,c\n1,2,3\n", "missing column"),
     "review-bad-code": (
         ("review", "import"),
-        ("source,national_code,iccs_code\ns,Theft,not-a-code\n").encode(),
+        (b"source,national_code,iccs_code\ns,Theft,not-a-code\n"),
         "not a code of ICCS",
     ),
     "review-no-answer": (
