@@ -122,3 +122,55 @@ def test_a_place_nobody_may_write_is_one_message() -> None:
         write_text("/sys/crimestats-test.csv", "x", overwrite=False)
     assert "permission denied" in caught.value.message
     assert caught.value.hint
+
+
+def _run(argv: list[str]) -> tuple[int, str]:
+    """``crimestats ARGV`` in-process: (exit code, stderr)."""
+    from typer.testing import CliRunner
+
+    from crimestats.cli.app import main
+
+    with CliRunner().isolation(env={"CRIMESTATS_DEBUG": None}) as (_out, err, _):
+        try:
+            main(argv)
+            code = 0
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        return code, err.getvalue().decode("utf-8", "replace")
+
+
+def test_quarantine_out_does_not_replace_a_file_without_force(tmp_path: Path) -> None:
+    """Finding 12: ``quarantine --out`` replaced an existing file without asking."""
+    from crimestats.services.ingesting import ingest_files
+
+    flat = tmp_path / "in.csv"
+    flat.write_text(
+        "incident_id,reported_date,national_label,victim_age\nA,2024-01-01,Theft,200\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "s.duckdb"
+    ingest_files([flat], source="s", db=db)
+    out = tmp_path / "q.csv"
+    out.write_text("the provider's notes\n", encoding="utf-8")
+    code, stderr = _run(["quarantine", "--out", str(out), "--db", str(db)])
+    assert code == 1
+    assert stderr.splitlines()[0] == f"error: --out {out} already exists"
+    assert "fix: pass --force" in stderr
+    assert out.read_text(encoding="utf-8") == "the provider's notes\n"
+    code, stderr = _run(["quarantine", "--out", str(out), "--force", "--db", str(db)])
+    assert code == 0, stderr
+    header, row = out.read_text(encoding="utf-8").splitlines()
+    assert header == "source,file,row_number,codes,problems,fixes,raw"
+    assert row.startswith("s,")
+    assert _leftovers(tmp_path) == []
+
+
+def test_an_os_refusal_is_a_user_error_not_a_bug(tmp_path: Path) -> None:
+    """An OSError from deep inside (here: an input that is a folder) names the path."""
+    folder = tmp_path / "pop"
+    folder.mkdir()
+    code, stderr = _run(["ingest-population", str(folder), "--db", str(tmp_path / "s.duckdb")])
+    assert code == 1
+    assert stderr.splitlines()[0] == f"error: cannot use {folder}: it is a folder"
+    assert stderr.splitlines()[1].strip().startswith("fix:")
+    assert "bug" not in stderr

@@ -3,7 +3,10 @@
 Each command lives in its own module under ``crimestats.cli``; this module assembles
 them and guarantees the error contract: a user error prints one message and exits 1,
 bad usage exits 2, and no traceback ever reaches a user (set ``CRIMESTATS_DEBUG=1`` to
-see one when reporting a bug).
+see one when reporting a bug). The machine refusing a user's path (``OSError``) and
+running out of memory are user errors with a fix, not bugs; "this is a bug" is kept
+for exceptions nothing expected. ``tests/attacks/test_error_promise.py`` sweeps every
+option of every command to hold this (docs/security-errors.md).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import os
 import sys
 
+import duckdb
 import typer
 
 from crimestats.cli.output import print_error
@@ -110,7 +114,7 @@ def main(argv: list[str] | None = None) -> None:
             raise
         print_error(*_os_failure(exc))
         sys.exit(1)
-    except MemoryError:
+    except (MemoryError, duckdb.OutOfMemoryException):
         if os.environ.get("CRIMESTATS_DEBUG"):
             raise
         print_error(

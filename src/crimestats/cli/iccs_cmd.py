@@ -65,7 +65,7 @@ def show(code: str, as_json: JsonOption = False) -> None:
 @iccs_app.command("search")
 def search_cmd(
     text: Annotated[list[str], typer.Argument(help="Words to look for.")],
-    limit: Annotated[int, typer.Option(help="How many results.")] = 10,
+    limit: Annotated[int, typer.Option(min=1, help="How many results.")] = 10,
     as_json: JsonOption = False,
 ) -> None:
     """Search codes by words in labels, definitions, inclusions and the index (ranked)."""
@@ -87,7 +87,7 @@ def search_cmd(
 @iccs_app.command("tree")
 def tree(
     code: Annotated[str | None, typer.Argument(help="Root code; all sections if omitted.")] = None,
-    depth: Annotated[int, typer.Option(help="Levels to show below the root.")] = 4,
+    depth: Annotated[int, typer.Option(min=1, help="Levels to show below the root.")] = 4,
     as_json: JsonOption = False,
 ) -> None:
     """Print the hierarchy below CODE (or the whole classification)."""
