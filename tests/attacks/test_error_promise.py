@@ -466,3 +466,78 @@ def test_out_of_memory_is_called_so_not_a_malformed_file(
     assert lines[0].startswith("error: out of memory")
     assert "CRIMESTATS_MEMORY_LIMIT" in lines[1]
     assert "bug" not in stderr
+
+
+# ----- every output file: refused on a full disk, never half written ---------------------
+
+OUTPUT_FILES = {
+    ("schema",): "--template",
+    ("quarantine",): "--out",
+    ("classify",): "--review-out",
+    ("stats",): "--out",
+    ("indicators",): "--out",
+    ("attrition",): "--out",
+    ("mse",): "--html",
+    ("iccs", "code"): "--out",
+    ("review", "export"): "--out",
+}
+"""Every option that names a file a command writes (``release --out`` is a folder with
+its own transaction, docs/release.md)."""
+INPUTS_AND_FOLDERS = {
+    ("ingest", "<files>"), ("ingest", "--mapping"), ("classify", "--correspondence"),
+    ("ingest-population", "<file>"), ("ingest-areas", "<file>"), ("release", "--out"),
+    ("release", "--config"), ("mse", "<file>"), ("iccs code", "--file"),
+    ("iccs evaluate", "<labelled>"), ("review import", "<file>"), ("series load", "<file>"),
+    ("series reproduce", "--file"), ("series reproduce", "--population-file"),
+}  # fmt: skip
+"""The other path parameters (besides ``--db``): files read, or a folder."""
+
+
+def test_every_path_option_is_known_as_input_or_output() -> None:
+    """A new path option must be placed here, so an output file cannot escape the
+    full-disk sweep below."""
+    found = {
+        (" ".join(path), _name(p))
+        for path, command in COMMANDS.items()
+        for p in command.params
+        if _kind(p) == "path" and _name(p) != "--db" and path[0] not in SKIPPED_COMMANDS
+    }
+    outputs = {(" ".join(k), v) for k, v in OUTPUT_FILES.items()}
+    assert found == outputs | INPUTS_AND_FOLDERS
+
+
+@pytest.mark.parametrize("command", sorted(OUTPUT_FILES), ids=" ".join)
+@pytest.mark.parametrize("force", [False, True], ids=["new", "force"])
+def test_a_full_disk_is_one_message_and_leaves_no_half_file(
+    command: tuple[str, ...],
+    force: bool,
+    world: dict[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import errno
+
+    target = tmp_path / "out.csv"
+    if force:
+        target.write_text("old\n", encoding="utf-8")
+    store = tmp_path / "store.duckdb"
+    shutil.copy(world["store"], store)
+    names = {**world, "store": store, "new": target, "newdir": tmp_path / "release"}
+    case = Case(command, OUTPUT_FILES[command], str(target), json=False)
+    argv = _argv(case, COMMANDS[command], names) + (["--force"] if force else [])
+
+    def full(_fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    monkeypatch.chdir(tmp_path)
+    with CliRunner().isolation(env={"CRIMESTATS_DEBUG": None}) as (_out, err, _):
+        with pytest.raises(SystemExit) as exited:
+            main(argv)
+        stderr = err.getvalue().decode("utf-8", "replace")
+    assert exited.value.code == 1, stderr
+    lines = stderr.splitlines()
+    assert lines[0] == f"error: cannot write {case.param} {target}: the disk is full", stderr
+    assert lines[1].strip().startswith("fix: free some space"), stderr
+    assert target.read_text(encoding="utf-8") == "old\n" if force else not target.exists()
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
