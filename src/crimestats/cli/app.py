@@ -82,7 +82,7 @@ def _refuse_undecodable(argv: list[str]) -> None:
         except UnicodeEncodeError:
             shown = arg.encode("utf-8", "backslashreplace").decode("utf-8")
             raise UsageError(
-                f"the argument {shown!r} is not UTF-8 text",
+                f"the argument '{shown}' is not UTF-8 text",
                 hint="rename the file, or give the value in UTF-8",
             ) from None
 
