@@ -59,17 +59,18 @@ def check_output_file(path: str | os.PathLike[str], *, overwrite: bool, option: 
     """
     target = Path(path)
     shown = f"{option} {target}"
-    if str(path) == "" or target.is_dir():
-        raise UsageError(
-            f"{shown} is a folder, not a file",
-            hint=f"name a file inside it, e.g. {option} {target / 'out.csv'}",
-        )
     parent = target.parent
     try:
+        is_folder = str(path) == "" or target.is_dir()
         parent_ok = parent.is_dir()
         exists = target.exists() or target.is_symlink()
     except OSError as exc:  # a name too long, a loop of links
         raise _refusal(target, exc, option) from exc
+    if is_folder:
+        raise UsageError(
+            f"{shown} is a folder, not a file",
+            hint=f"name a file inside it, e.g. {option} {target / 'out.csv'}",
+        )
     if not parent_ok:
         what = "is not a folder" if parent.exists() else "does not exist"
         raise UsageError(

@@ -166,11 +166,27 @@ def test_quarantine_out_does_not_replace_a_file_without_force(tmp_path: Path) ->
 
 
 def test_an_os_refusal_is_a_user_error_not_a_bug(tmp_path: Path) -> None:
-    """An OSError from deep inside (here: an input that is a folder) names the path."""
+    """An OSError from deep inside (here: a file name past the system's limit) names
+    the path and the reason; it is the user's machine saying no, not a bug."""
+    long_name = tmp_path / ("x" * 5000)
+    code, stderr = _run(["mse", str(long_name)])
+    assert code == 1
+    assert stderr.splitlines()[0] == f"error: cannot use {long_name}: the name is too long"
+    assert stderr.splitlines()[1].strip() == "fix: choose a shorter file name"
+    assert "bug" not in stderr
+
+
+def test_a_folder_given_as_population_file_is_refused_by_name(tmp_path: Path) -> None:
     folder = tmp_path / "pop"
     folder.mkdir()
     code, stderr = _run(["ingest-population", str(folder), "--db", str(tmp_path / "s.duckdb")])
     assert code == 1
-    assert stderr.splitlines()[0] == f"error: cannot use {folder}: it is a folder"
-    assert stderr.splitlines()[1].strip().startswith("fix:")
-    assert "bug" not in stderr
+    assert stderr.splitlines()[0] == f"error: {folder}: is a folder, not a file"
+    assert stderr.splitlines()[1].strip() == "fix: give the file's path"
+
+
+def test_a_name_too_long_is_one_message(tmp_path: Path) -> None:
+    with pytest.raises(UsageError) as caught:
+        check_output_file(tmp_path / ("x" * 5000), overwrite=False, option="--out")
+    assert caught.value.message.endswith("the name is too long")
+    assert caught.value.hint == "choose a shorter file name"
