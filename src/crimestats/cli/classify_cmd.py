@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from crimestats.cli.options import DbOption
+from crimestats.cli.options import DbOption, ForceOption
 from crimestats.cli.output import console, print_json
+from crimestats.output_files import check_output_file
 from crimestats.services.classifying import classify, export_review, import_review
 
 review_app = typer.Typer(help="The review queue: export codings to check, import answers.")
@@ -24,12 +25,19 @@ def classify_cmd(
         Path | None, typer.Option("--review-out", help="Also write the review queue here.")
     ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    force: ForceOption = False,
     db: DbOption = None,
 ) -> None:
     """Code every uncoded offence: source code, correspondence, then the autocoder."""
+    if review_out is not None:  # a bad path fails before the coding, not after it
+        check_output_file(review_out, overwrite=force, option="--review-out")
     with console.status("coding offences to ICCS ..."):
         result = classify(db, correspondence=correspondence or [])
-        queued = export_review(db, review_out) if review_out else None
+        queued = (
+            export_review(db, review_out, overwrite=force, option="--review-out")
+            if review_out
+            else None
+        )
     if json_out:
         out = result.to_dict()
         if queued is not None:
@@ -52,10 +60,11 @@ def classify_cmd(
 
 def review_export(
     out: Annotated[Path, typer.Option("--out", help="CSV to write the queue to.")],
+    force: ForceOption = False,
     db: DbOption = None,
 ) -> None:
     """Write the offences whose model coding needs a person's check, with suggestions."""
-    n = export_review(db, out)
+    n = export_review(db, out, overwrite=force)
     console.print(f"wrote {n:,} groups to review to {out}; fill in iccs_code, then import it")
 
 

@@ -33,7 +33,7 @@ def demo(db: DbOption = None) -> None:
     with progress_bar() as bar:
         results = run_demo(db, progress=StepProgress(bar))
     render_results(results, title="Bundled sources")
-    classify_cmd(correspondence=None, review_out=None, json_out=False, db=db)
+    classify_cmd(correspondence=None, review_out=None, json_out=False, force=False, db=db)
     status(json_out=False, db=db)
     if any(r.refused for r in results):
         raise typer.Exit(1)

@@ -15,9 +15,11 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
+from crimestats.cli.options import ForceOption
 from crimestats.cli.output import console, err_console, print_json
 from crimestats.errors import UsageError
 from crimestats.iccs import Autocoder, code_file, evaluate_file, load_classification, search
+from crimestats.output_files import check_output_file
 
 iccs_app = typer.Typer(
     name="iccs",
@@ -63,7 +65,7 @@ def show(code: str, as_json: JsonOption = False) -> None:
 @iccs_app.command("search")
 def search_cmd(
     text: Annotated[list[str], typer.Argument(help="Words to look for.")],
-    limit: Annotated[int, typer.Option(help="How many results.")] = 10,
+    limit: Annotated[int, typer.Option(min=1, help="How many results.")] = 10,
     as_json: JsonOption = False,
 ) -> None:
     """Search codes by words in labels, definitions, inclusions and the index (ranked)."""
@@ -85,7 +87,7 @@ def search_cmd(
 @iccs_app.command("tree")
 def tree(
     code: Annotated[str | None, typer.Argument(help="Root code; all sections if omitted.")] = None,
-    depth: Annotated[int, typer.Option(help="Levels to show below the root.")] = 4,
+    depth: Annotated[int, typer.Option(min=1, help="Levels to show below the root.")] = 4,
     as_json: JsonOption = False,
 ) -> None:
     """Print the hierarchy below CODE (or the whole classification)."""
@@ -125,6 +127,7 @@ def code_cmd(
     column: Annotated[str | None, typer.Option(help="Text column of --file.")] = None,
     out: Annotated[Path | None, typer.Option(help="Where to write the coded CSV.")] = None,
     as_json: JsonOption = False,
+    force: ForceOption = False,
 ) -> None:
     """Code offence texts, or a CSV column, to ICCS with confidence and explanation."""
     if file is not None:
@@ -133,7 +136,8 @@ def code_cmd(
                 "--file needs --column and --out, and no TEXT arguments",
                 hint="crimestats iccs code --file IN.csv --column NAME --out OUT.csv",
             )
-        result = code_file(file, column, out, _model())
+        check_output_file(out, overwrite=force, option="--out")  # before fitting the model
+        result = code_file(file, column, out, _model(), overwrite=force)
         if as_json:
             print_json(result.to_dict() | {"out": str(out)})
         else:

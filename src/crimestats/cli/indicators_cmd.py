@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from crimestats.cli.options import DbOption
-from crimestats.cli.table_output import emit_table
+from crimestats.cli.options import DbOption, ForceOption
+from crimestats.cli.table_output import check_table_options, emit_table
 
 FormatOption = Annotated[str, typer.Option("--format", help="csv, json or parquet.")]
 OutOption = Annotated[
@@ -30,12 +30,14 @@ def indicators(
         ),
     ] = None,
     source: SourceOption = None,
+    force: ForceOption = False,
     db: DbOption = None,
 ) -> None:
     """SDG 16.1.1, 16.2.2, 16.3.2 and shares; what cannot be computed says why."""
     from crimestats.services.indicators import indicators_table
 
-    emit_table(indicators_table(db, area=area, source=source), fmt, out)
+    check_table_options(fmt, out, force=force)
+    emit_table(indicators_table(db, area=area, source=source), fmt, out, force=force)
 
 
 def attrition(
@@ -43,12 +45,14 @@ def attrition(
     fmt: FormatOption = "csv",
     out: OutOption = None,
     source: SourceOption = None,
+    force: ForceOption = False,
     db: DbOption = None,
 ) -> None:
     """Recorded incidents per ICCS category and the share reaching each justice stage."""
     from crimestats.services.indicators import attrition as attrition_service
 
-    emit_table(attrition_service(db, by=by, source=source), fmt, out)
+    check_table_options(fmt, out, force=force)
+    emit_table(attrition_service(db, by=by, source=source), fmt, out, force=force)
 
 
 def register(app: typer.Typer) -> None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from crimestats.cli.options import DbOption
+from crimestats.cli.options import DbOption, ForceOption
 from crimestats.cli.output import console, err_console, print_json
 from crimestats.errors import UsageError
 
@@ -32,7 +32,7 @@ def _fmt(x: float | None) -> str:
     return "-" if x is None else f"{x:,.0f}"
 
 
-def _check_options(method: str, pthresh: float, bootstrap: int, shape: str) -> None:
+def _check_options(method: str, pthresh: float, bootstrap: int, shape: str, seed: int) -> None:
     if method not in METHOD_CHOICES:
         raise UsageError(
             f"unknown method {method!r}",
@@ -47,6 +47,8 @@ def _check_options(method: str, pthresh: float, bootstrap: int, shape: str) -> N
             f"--bootstrap {bootstrap} is out of range",
             hint=f"give 0 (none) to {MAX_BOOTSTRAP:,} replicates; 1,000 is usual",
         )
+    if seed < 0:
+        raise UsageError(f"--seed {seed} is negative", hint="give a seed of 0 or more")
 
 
 @contextmanager
@@ -156,10 +158,15 @@ def mse(
     ] = False,
     area: Annotated[str | None, typer.Option(help="area code the lists cover")] = None,
     year: Annotated[int | None, typer.Option(help="year the lists cover")] = None,
+    force: ForceOption = False,
     db: DbOption = None,
 ) -> None:
     """Estimate the total and hidden population by multiple systems estimation."""
-    _check_options(method, pthresh, bootstrap, shape)
+    _check_options(method, pthresh, bootstrap, shape, seed)
+    if html is not None:  # a bad path fails before the estimation, not after it
+        from crimestats.output_files import check_output_file
+
+        check_output_file(html, overwrite=force, option="--html")
     if register_ and (area is None or year is None):
         raise UsageError("--register needs --area and --year", hint="e.g. --area UK --year 2013")
     if register_ and method == "all":
@@ -181,12 +188,7 @@ def mse(
                 )
             ]
     if html is not None:
-        try:
-            write_report(html, data, results)
-        except OSError as exc:
-            raise UsageError(
-                f"cannot write {html}: {exc.strerror}", hint="check the folder exists"
-            ) from exc
+        write_report(html, data, results, overwrite=force)
     registered = None
     if register_ and area is not None and year is not None:
         from crimestats.services.indicators import register_mse

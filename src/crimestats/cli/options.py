@@ -15,3 +15,9 @@ DbOption = Annotated[
         show_default=False,
     ),
 ]
+
+ForceOption = Annotated[
+    bool,
+    typer.Option("--force", help="Replace an existing output file (never done without it)."),
+]
+"""Every command that writes a file refuses an existing one unless given ``--force``."""

@@ -9,8 +9,10 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from crimestats.cli.options import DbOption
+from crimestats.cli.options import DbOption, ForceOption
 from crimestats.cli.output import console, print_json
+from crimestats.errors import UsageError
+from crimestats.output_files import check_output_file
 from crimestats.services.quarantine import export_quarantine, quarantined_rows
 
 
@@ -19,13 +21,21 @@ def quarantine(
     out: Annotated[Path | None, typer.Option("--out", help="Export to this CSV file.")] = None,
     limit: Annotated[int, typer.Option("--limit", help="Rows to show on screen.")] = 20,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    force: ForceOption = False,
     db: DbOption = None,
 ) -> None:
     """List (or export with --out) what was rejected and why."""
+    if limit < 0:
+        raise UsageError(f"--limit {limit} is negative", hint="give 0 or more rows to show")
+    if out is not None:
+        check_output_file(out, overwrite=force, option="--out")  # before reading the store
     rows = quarantined_rows(db, source=source)
     if out is not None:
-        export_quarantine(rows, out)
-        console.print(f"wrote {len(rows):,} quarantined rows to {out}")
+        export_quarantine(rows, out, overwrite=force)
+        if json_out:
+            print_json({"quarantined": len(rows), "file": str(out)})
+        else:
+            console.print(f"wrote {len(rows):,} quarantined rows to {out}")
         return
     if json_out:
         print_json({"quarantined": len(rows), "rows": rows})

@@ -7,13 +7,12 @@ from typing import Annotated
 
 import typer
 
-from crimestats.cli.options import DbOption
+from crimestats.cli.options import DbOption, ForceOption
 from crimestats.cli.output import console, print_json
-from crimestats.cli.table_output import emit_table
+from crimestats.cli.table_output import check_table_options, emit_table
 from crimestats.services.statistics import (
     ingest_areas,
     ingest_population,
-    output_format,
     statistics_table,
 )
 from crimestats.stats.fields import FIELDS
@@ -57,15 +56,16 @@ def stats(
         int | None,
         typer.Option("--population-year", help="With --rate: use this year's populations."),
     ] = None,
+    force: ForceOption = False,
     db: DbOption = None,
 ) -> None:
     """Counts (and rates per 100,000) by any fields, with the counting unit explicit."""
-    output_format(fmt)  # a bad --format fails before any work
+    check_table_options(fmt, out, force=force)  # a bad --format or --out fails before any work
     table = statistics_table(
         db, by=by, unit=unit, rate=rate, period_basis=period_basis, source=source,
         backend=backend, area_level=area_level, population_year=population_year,
     )  # fmt: skip
-    emit_table(table, fmt, out)
+    emit_table(table, fmt, out, force=force)
 
 
 def ingest_population_cmd(

@@ -10,9 +10,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from crimestats.cli.options import DbOption
+from crimestats.cli.options import DbOption, ForceOption
 from crimestats.cli.output import console, print_json
 from crimestats.domain.flat_layout import LAYOUTS
+from crimestats.output_files import open_text
 from crimestats.services.status import store_status
 from crimestats.storage.store import open_store, resolve_db_path
 from crimestats.validation.catalogue import all_rules
@@ -74,15 +75,19 @@ def schema(
         "incidents"
     ),
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    force: ForceOption = False,
 ) -> None:
     """The flat v1 layout: field names, types, required fields and allowed values."""
     if target not in LAYOUTS:
         raise typer.BadParameter(f"use one of {sorted(LAYOUTS)}", param_hint="--target")
     layout = LAYOUTS[target]
     if template is not None:
-        with template.open("w", encoding="utf-8", newline="") as handle:
+        with open_text(template, overwrite=force, option="--template") as handle:
             csv.writer(handle).writerow([f.name for f in layout])
-        console.print(f"wrote {template}")
+        if json_out:
+            print_json({"template": str(template), "fields": [f.name for f in layout]})
+        else:
+            console.print(f"wrote {template}")
         return
     if json_out:
         print_json(

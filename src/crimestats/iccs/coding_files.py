@@ -16,6 +16,7 @@ from crimestats.domain.iccs_codes import is_iccs_code
 from crimestats.errors import FileRefusedError, NotFoundError, UsageError
 from crimestats.iccs.autocoder import Autocoder
 from crimestats.iccs.evaluation import Report, score_texts, summarise
+from crimestats.output_files import write_with
 
 ADDED_COLUMNS = ("iccs_code", "iccs_confidence", "iccs_method", "needs_review")
 
@@ -58,9 +59,17 @@ class CodedFile:
 
 
 def code_file(
-    in_path: str | Path, column: str, out_path: str | Path, model: Autocoder
+    in_path: str | Path,
+    column: str,
+    out_path: str | Path,
+    model: Autocoder,
+    *,
+    overwrite: bool = False,
 ) -> CodedFile:
-    """Code the texts of ``column`` and write the input plus the four ICCS columns."""
+    """Code the texts of ``column`` and write the input plus the four ICCS columns.
+
+    The output is written atomically; an existing file is replaced only with ``overwrite``.
+    """
     import polars as pl
 
     frame = _read(Path(in_path), (column,))
@@ -83,7 +92,12 @@ def code_file(
             "needs_review", ["true" if c.needs_review else "false" for c in coded], dtype=pl.String
         ),
     )
-    out.write_csv(Path(out_path))
+
+    def write(tmp: Path) -> None:
+        with tmp.open("wb") as handle:  # a handle: Polars cannot open every path name
+            out.write_csv(handle)
+
+    write_with(out_path, write, overwrite=overwrite, option="--out")
     return CodedFile(
         rows=len(texts),
         distinct_texts=len(distinct),

@@ -111,9 +111,12 @@ def bootstrap_interval(
     in the result) or a ready generator.
     """
     if replicates < 1:
-        raise UsageError("replicates must be at least 1")
+        raise UsageError("replicates must be at least 1", hint="give 1 or more replicates")
     if not fit.usable:
-        raise UsageError("the fit has no estimate to bootstrap from")
+        raise UsageError(
+            "the fit has no estimate to bootstrap from",
+            hint="choose a model that gives an estimate (see the warnings), then bootstrap",
+        )
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     totals = np.full(replicates, np.nan)
     for k in range(replicates):

@@ -35,6 +35,24 @@ COUNT_COLUMN_NAMES = frozenset({"count", "counts", "freq", "frequency", "n", "ca
 #: More lists than this make 2**t histories and the stepwise search impractical, and no
 #: published MSE study we know of uses so many; merge related lists instead.
 MAX_LISTS = 10
+#: The largest count of one capture history: far above any population (the world has
+#: about 8e9 people) and small enough that 2**MAX_LISTS such counts add up without
+#: leaving int64, so no sum overflows and floats keep every digit (below 2**53).
+MAX_COUNT = 10**12
+_DUPLICATE_HINT = "give every list column its own, non-empty name"
+_TOO_MANY_HINT = "merge lists from similar sources (as the UK study merged PF and NCA)"
+
+
+def check_list_count(t: int, source: str) -> None:
+    """Refuse more than :data:`MAX_LISTS` lists before anything of size ``2**t`` is built."""
+    if t > MAX_LISTS:
+        raise FileRefusedError(
+            source,
+            "mse-too-many-lists",
+            f"{t} lists; at most {MAX_LISTS} are supported",
+            hint=_TOO_MANY_HINT,
+        )
+
 
 IntArray = npt.NDArray[np.int64]
 
@@ -102,20 +120,39 @@ class CaptureData:
             )
         if len(set(lists)) != t:
             raise FileRefusedError(
-                source, "mse-duplicate-column", "list names repeat: " + ", ".join(lists)
+                source,
+                "mse-duplicate-column",
+                "list names repeat: " + ", ".join(lists),
+                hint=_DUPLICATE_HINT,
             )
+        check_list_count(t, source)
         histories = all_histories(t)
         index = {tuple(int(x) for x in h): k for k, h in enumerate(histories)}
         counts = np.zeros(len(histories), dtype=np.int64)
         for history, count in rows:
             key = tuple(int(x) for x in history)
             if len(key) != t or any(x not in (0, 1) for x in key):
-                raise FileRefusedError(source, "mse-not-binary", f"history {key} is not 0/1")
-            if count < 0:
-                raise FileRefusedError(source, "mse-bad-count", f"negative count {count}")
+                raise FileRefusedError(
+                    source,
+                    "mse-not-binary",
+                    f"history {key} is not 0/1",
+                    hint=f"give each history as {t} values of 0 or 1, one per list",
+                )
+            if not 0 <= count <= MAX_COUNT:
+                raise FileRefusedError(
+                    source,
+                    "mse-bad-count",
+                    f"count {count} of history {key} is not between 0 and {MAX_COUNT:,}",
+                    hint="give the number of cases with that history",
+                )
             if not any(key):
                 if count > 0:
-                    raise FileRefusedError(source, "mse-no-list", "a case is on no list")
+                    raise FileRefusedError(
+                        source,
+                        "mse-no-list",
+                        "a case is on no list",
+                        hint="remove the all-zero history: an unseen case cannot be counted",
+                    )
                 continue
             counts[index[key]] += count
         return cls(tuple(lists), histories, counts, source, shape, tuple(notes))
@@ -190,11 +227,14 @@ def read_capture_file(path: str | Path, shape: str = "auto") -> CaptureData:
     """
     name = str(path)
     if shape not in {"auto", "table", "individual"}:
-        raise FileRefusedError(name, "mse-bad-shape", f"unknown shape {shape!r}")
+        raise FileRefusedError(
+            name, "mse-bad-shape", f"unknown shape {shape!r}", hint="use auto, table or individual"
+        )
     header, body = _read_table(Path(path), name)
     if shape == "auto":
         shape = "table" if _looks_like_table(header, body) else "individual"
     lists = header[:-1] if shape == "table" else header
+    check_list_count(len(lists), name)  # before 2**t histories are built
     rows: list[tuple[tuple[int, ...], int]] = []
     for line, row in body:
         history = tuple(_binary(v, name, line, c) for v, c in zip(row, lists, strict=False))
@@ -212,13 +252,8 @@ def read_capture_file(path: str | Path, shape: str = "auto") -> CaptureData:
         notes.append(f"aggregated {len(body)} case records into capture histories")
     data = CaptureData.from_rows(lists, rows, source=name, shape=shape, notes=notes)
     if data.observed == 0:
-        raise FileRefusedError(name, "mse-no-cases", "every count is zero")
-    if data.t > MAX_LISTS:
         raise FileRefusedError(
-            name,
-            "mse-too-many-lists",
-            f"{data.t} lists; at most {MAX_LISTS} are supported",
-            hint="merge lists from similar sources (as the UK study merged PF and NCA)",
+            name, "mse-no-cases", "every count is zero", hint="give the counts of cases seen"
         )
     return data
 
@@ -231,6 +266,10 @@ def _read_table(p: Path, name: str) -> tuple[list[str], list[tuple[int, list[str
         )
     try:
         text = p.read_text(encoding="utf-8-sig")
+        if "\0" in text:
+            raise FileRefusedError(
+                name, "mse-encoding", "a binary file, not CSV text", hint="give a CSV file"
+            )
     except UnicodeDecodeError as exc:
         raise FileRefusedError(
             name,
@@ -243,16 +282,27 @@ def _read_table(p: Path, name: str) -> tuple[list[str], list[tuple[int, list[str
     if not numbered:
         raise FileRefusedError(name, "mse-empty", "the file is empty", hint="add a header row")
     delimiter = _delimiter(numbered[0][1])
-    parsed = [(k, next(csv.reader([line], delimiter=delimiter))) for k, line in numbered]
+    try:
+        parsed = [(k, next(csv.reader([line], delimiter=delimiter))) for k, line in numbered]
+    except csv.Error as exc:  # a field past csv's size limit
+        raise FileRefusedError(
+            name, "mse-not-csv", f"cannot be read as CSV ({exc})", hint="give a CSV file"
+        ) from exc
     header = [h.strip() for h in parsed[0][1]]
     body = parsed[1:]
     if not body:
-        raise FileRefusedError(name, "mse-no-cases", "a header but no rows")
+        raise FileRefusedError(
+            name,
+            "mse-no-cases",
+            "a header but no rows",
+            hint="add one row per capture history (a table) or per case",
+        )
     if len(set(header)) != len(header) or any(not h for h in header):
         raise FileRefusedError(
             name,
             "mse-duplicate-column",
             "column names must be unique and not empty: " + ", ".join(repr(h) for h in header),
+            hint=_DUPLICATE_HINT,
         )
     for line, row in body:
         if len(row) != len(header):
@@ -260,6 +310,7 @@ def _read_table(p: Path, name: str) -> tuple[list[str], list[tuple[int, list[str
                 name,
                 "mse-row-length",
                 f"line {line} has {len(row)} fields, the header has {len(header)}",
+                hint="give every row one value per column",
             )
     return header, body
 
@@ -290,17 +341,20 @@ def _binary(value: str, path: str, line: int, column: str) -> int:
 
 
 def _count(value: str, path: str, line: int, column: str) -> int:
+    """A whole number of cases, 0 to :data:`MAX_COUNT` (``12.0`` is read as 12)."""
     v = value.strip()
     try:
-        number = float(v)
+        number = int(v) if v.isdigit() else float(v)
     except ValueError:
         number = float("nan")
-    if not np.isfinite(number) or number < 0 or number != int(number):
+    # a comparison, not np.isfinite: an int past 2**64 is no numpy type (nan fails it too)
+    if not (0 <= number <= MAX_COUNT and number == int(number)):
         raise FileRefusedError(
             path,
             "mse-bad-count",
             f"line {line}, column {column!r}: {value!r} is not a count of cases",
-            hint="the last column of a list-overlap table is a whole number >= 0",
+            hint=f"the last column of a list-overlap table is a whole number from 0 to "
+            f"{MAX_COUNT:,}",
         )
     return int(number)
 
@@ -348,6 +402,7 @@ def informative_lists(data: CaptureData) -> tuple[CaptureData, list[str]]:
 
 __all__ = [
     "COUNT_COLUMN_NAMES",
+    "MAX_COUNT",
     "MAX_LISTS",
     "CaptureData",
     "all_histories",

@@ -312,7 +312,7 @@ def estimate(
     :func:`crimestats.mse.bootstrap.bootstrap_interval`.
     """
     if method not in METHODS:
-        raise UsageError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+        raise UsageError(f"unknown method {method!r}", hint=f"choose one of {', '.join(METHODS)}")
     cleaned, cleaning = informative_lists(data)
     chosen = select(cleaned, method, pthresh)
     return _result(

@@ -284,11 +284,16 @@ def write_report(
     results: Sequence[MseResult],
     *,
     title: str = "Multiple systems estimation",
+    overwrite: bool = False,
+    option: str = "--html",
 ) -> Path:
-    """Write :func:`render_report` to ``path`` (UTF-8) and return the path."""
-    target = Path(path)
-    target.write_text(render_report(data, results, title=title), encoding="utf-8")
-    return target
+    """Write :func:`render_report` to ``path`` (UTF-8, atomically) and return the path;
+    an existing file is replaced only with ``overwrite``."""
+    from crimestats.output_files import write_text
+
+    return write_text(
+        path, render_report(data, results, title=title), overwrite=overwrite, option=option
+    )
 
 
 __all__ = ["interval_chart", "reading", "render_report", "write_report"]

@@ -108,7 +108,9 @@ def select_stepwise(data: CaptureData, pthresh: float = 0.02) -> Selection:
     two terms tie on both (then the earlier pair in list order wins, as in SparseMSE).
     """
     if not 0.0 <= pthresh <= 1.0:
-        raise UsageError(f"pthresh must be between 0 and 1, not {pthresh}")
+        raise UsageError(
+            f"pthresh must be between 0 and 1, not {pthresh}", hint="try 0.02 (the default)"
+        )
     candidates = data.pairs()
     if pthresh >= 1.0 and check_model(data, candidates).ok:
         return Selection("stepwise", fit_model(data, candidates), search="all pairs (pthresh=1)")
@@ -259,7 +261,7 @@ def select(data: CaptureData, method: str, pthresh: float = 0.02) -> Selection:
         return select_stepwise(data, pthresh)
     if method == "bic":
         return select_bic(data)
-    raise UsageError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    raise UsageError(f"unknown method {method!r}", hint=f"choose one of {', '.join(METHODS)}")
 
 
 __all__ = [

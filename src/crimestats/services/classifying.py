@@ -10,6 +10,7 @@ entry in the store, which the model never overrides.
 from __future__ import annotations
 
 import csv
+import io
 import os
 from collections import Counter
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from crimestats.domain.iccs_codes import is_iccs_code
 from crimestats.errors import UsageError
 from crimestats.iccs.correspondence import (
     OUT_OF_SCOPE,
@@ -28,6 +30,7 @@ from crimestats.iccs.correspondence import (
     merge_review_answers,
     read_table,
 )
+from crimestats.output_files import check_output_file, open_text
 from crimestats.storage.coding import (
     GroupCoding,
     OffenceGroup,
@@ -79,7 +82,17 @@ def _tables(
     """(entries decided by people, every other table in order of precedence)."""
     given: list[CorrespondenceEntry] = []
     for path in files:
-        given.extend(read_table(path))
+        try:
+            given.extend(read_table(path))
+        except UnicodeDecodeError:
+            raise UsageError(
+                f"{path} is not UTF-8 text", hint="save the correspondence table as UTF-8 CSV"
+            ) from None
+        except csv.Error as exc:  # a NUL byte, a field past the size limit
+            raise UsageError(
+                f"{path} is not a CSV file ({exc})",
+                hint="give a correspondence CSV (see docs/correspondence.md)",
+            ) from None
     seen = {(e.source, e.national_code) for e in given}
     rest = given + [e for e in load_bundled() if (e.source, e.national_code) not in seen]
     return CorrespondenceTable(people), CorrespondenceTable(rest)
@@ -146,16 +159,26 @@ def classify(
     return result
 
 
-def export_review(db: str | os.PathLike[str] | None, out: Path) -> int:
-    """Write the review queue (one row per group needing review); returns its length."""
+def export_review(
+    db: str | os.PathLike[str] | None,
+    out: Path,
+    *,
+    overwrite: bool = False,
+    option: str = "--out",
+) -> int:
+    """Write the review queue (one row per group needing review); returns its length.
+
+    The file is written atomically, and an existing one only replaced with ``overwrite``.
+    """
     from crimestats.iccs.autocoder import Autocoder
 
+    check_output_file(out, overwrite=overwrite, option=option)  # before fitting the model
     with open_store(db) as con:
         groups = needing_review(con)
         people, tables = _tables(stored_entries(con), [])
     model = Autocoder.fit_default(CorrespondenceTable([*people, *tables])) if groups else None
     codings = model.code_texts([g.text for g in groups]) if model else []
-    with out.open("w", encoding="utf-8", newline="") as handle:
+    with open_text(out, overwrite=overwrite, option=option) as handle:
         writer = csv.DictWriter(handle, fieldnames=REVIEW_COLUMNS)
         writer.writeheader()
         for group, coding in zip(groups, codings, strict=True):
@@ -181,34 +204,68 @@ def export_review(db: str | os.PathLike[str] | None, out: Path) -> int:
     return len(groups)
 
 
-def _answers(path: Path, reviewer: str | None) -> list[ReviewAnswer]:
+REVIEW_REQUIRED = ("source", "national_code", "iccs_code")
+"""The columns an imported review file must have (the others are for the reviewer)."""
+
+
+def _review_rows(path: Path) -> list[dict[str, str | None]]:
+    """The rows of a review file, or one UsageError saying why it is not one."""
+    again = "start from the file 'crimestats review export' writes"
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder, not a review file", hint="give the CSV file")
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.DictReader(handle))
+        text = path.read_text(encoding="utf-8-sig")
+        if "\0" in text:
+            raise UsageError(f"{path} is a binary file, not a CSV file", hint=again)
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        header = list(reader.fieldnames or [])
+        rows = list(reader)
     except FileNotFoundError:
         raise UsageError(f"no review file {path}", hint="check the path") from None
     except UnicodeDecodeError:
         raise UsageError(f"{path} is not UTF-8", hint="save the review file as UTF-8") from None
+    except csv.Error as exc:  # a field past the size limit, a broken quote: not a CSV file
+        raise UsageError(f"{path} is not a CSV file ({exc})", hint=again) from None
+    if not header:
+        raise UsageError(f"{path} is empty", hint=again)
+    missing = [c for c in REVIEW_REQUIRED if c not in header]
+    if missing:
+        raise UsageError(f"{path}: missing column(s) {', '.join(missing)}", hint=again)
+    return rows
+
+
+def _answers(path: Path, reviewer: str | None) -> list[ReviewAnswer]:
     answers = []
-    for number, row in enumerate(rows, start=2):
-        missing = [c for c in ("source", "national_code", "iccs_code") if c not in row]
-        if missing:
-            raise UsageError(
-                f"{path}: missing column(s) {', '.join(missing)}",
-                hint="start from the file 'crimestats review export' writes",
-            )
+    for number, row in enumerate(_review_rows(path), start=2):
         code = (row.get("iccs_code") or "").strip()
         if not code:
             continue  # not reviewed yet
+        source, national = (row.get("source") or "").strip(), (row.get("national_code") or "")
+        if not source or not national.strip():
+            raise UsageError(
+                f"{path}, line {number}: an answer without its source or national_code",
+                hint="keep the source and national_code columns as exported",
+            )
+        if code.lower() not in NO_CODE and not is_iccs_code(code):
+            raise UsageError(
+                f"{path}, line {number}: {code!r} is not a code of ICCS v1.0",
+                hint="correct the answer with a code from 'crimestats iccs search' "
+                "(leading zeros kept), or write 'none' for not a crime",
+            )
         answers.append(
             ReviewAnswer(
-                source=row["source"].strip(),
-                national_code=row["national_code"].strip(),
+                source=source,
+                national_code=national.strip(),
                 national_label=(row.get("national_label") or "").strip(),
                 iccs_code=None if code.lower() in NO_CODE else code,
                 reviewer=(row.get("reviewer") or reviewer or "").strip(),
                 note=(row.get("note") or "").strip() + f" (line {number})",
             )
+        )
+    if not answers:
+        raise UsageError(
+            f"{path} holds no answer: every iccs_code is blank",
+            hint="fill in iccs_code for the rows you reviewed, then import the file again",
         )
     return answers
 

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from crimestats.output_files import open_text
 from crimestats.storage.reads import ibis_store
 from crimestats.validation.catalogue import rule_by_code
 
@@ -61,9 +62,12 @@ def quarantined_rows(
     return rows
 
 
-def export_quarantine(rows: list[dict[str, Any]], out: Path) -> None:
-    """Write the rows to a UTF-8 CSV with a fixed header."""
-    with out.open("w", encoding="utf-8", newline="") as handle:
+def export_quarantine(
+    rows: list[dict[str, Any]], out: Path, *, overwrite: bool = False, option: str = "--out"
+) -> None:
+    """Write the rows to a UTF-8 CSV with a fixed header (atomically; an existing file
+    only with ``overwrite``, see :mod:`crimestats.output_files`)."""
+    with open_text(out, overwrite=overwrite, option=option) as handle:
         writer = csv.DictWriter(handle, fieldnames=EXPORT_COLUMNS)
         writer.writeheader()
         writer.writerows(rows)

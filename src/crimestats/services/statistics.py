@@ -8,14 +8,17 @@ checks in :mod:`crimestats.stats.denominator_files`, writes in
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
 
 from crimestats.errors import UsageError
+from crimestats.output_files import check_output_file, write_text, write_with
 from crimestats.services.status import completeness
-from crimestats.stats import Format, StatsTable, count_table, render, write
+from crimestats.stats import Format, StatsTable, count_table, render
 from crimestats.stats.denominator_files import read_areas_geojson, read_population_csv
+from crimestats.stats.table import sidecar_path
 
 
 def statistics_table(
@@ -48,13 +51,42 @@ def output_format(name: str) -> Format:
         raise UsageError(f"--format {name!r} is not known", hint=f"use one of: {choices}") from None
 
 
-def publish(stats: StatsTable, fmt: Format, out: Path | None) -> tuple[str | None, list[Path]]:
-    """Text for stdout (without ``out``) or the files written (with ``out``)."""
+def check_table_output(fmt: Format, out: Path | None, *, overwrite: bool = False) -> list[Path]:
+    """The files a table would be written to (none for stdout), refused before any work
+    if one cannot be written: a folder, a missing folder, an existing file without
+    ``overwrite`` (``--force``). CSV and Parquet get ``FILE.metadata.json`` beside them."""
     if out is None:
         if fmt is Format.PARQUET:
             raise UsageError("Parquet cannot go to the terminal", hint="pass --out FILE.parquet")
+        return []
+    check_output_file(out, overwrite=overwrite, option="--out")  # a folder has no sidecar
+    if fmt is Format.JSON:
+        return [out]
+    side = check_output_file(sidecar_path(out), overwrite=overwrite, option="--out")
+    return [out, side]
+
+
+def publish(
+    stats: StatsTable, fmt: Format, out: Path | None, *, overwrite: bool = False
+) -> tuple[str | None, list[Path]]:
+    """Text for stdout (without ``out``) or the files written (with ``out``).
+
+    Each file is written atomically (:mod:`crimestats.output_files`); the table before
+    its metadata, so a failure between the two leaves no metadata without its table.
+    """
+    targets = check_table_output(fmt, out, overwrite=overwrite)
+    if out is None:
         return render(stats, fmt), []
-    return None, write(stats, fmt, out)
+    if fmt is Format.PARQUET:
+        import pyarrow.parquet as pq
+
+        write_with(out, lambda tmp: pq.write_table(stats.table, str(tmp)), overwrite=overwrite)
+    else:
+        write_text(out, render(stats, fmt), overwrite=overwrite)
+    if len(targets) > 1:
+        metadata = json.dumps(stats.metadata, indent=2, default=str, ensure_ascii=False) + "\n"
+        write_text(targets[1], metadata, overwrite=overwrite)
+    return None, targets
 
 
 def ingest_population(

@@ -56,6 +56,12 @@ def _refuse(path: Path, code: str, problems: list[str], hint: str) -> FileRefuse
     return FileRefusedError(str(path), code, f"{shown}{more}; nothing was loaded", hint=hint)
 
 
+def _folder(path: Path) -> FileRefusedError:
+    return FileRefusedError(
+        str(path), "file-is-a-folder", "is a folder, not a file", hint="give the file's path"
+    )
+
+
 def read_population_csv(path: Path) -> list[PopulationRow]:
     """Read and check a population CSV; raises FileRefusedError listing every problem."""
     try:
@@ -67,6 +73,8 @@ def read_population_csv(path: Path) -> list[PopulationRow]:
         from crimestats.errors import NotFoundError
 
         raise NotFoundError(f"no file {path}", hint="check the path") from None
+    except IsADirectoryError:
+        raise _folder(path) from None
     except (UnicodeDecodeError, csv.Error) as exc:
         raise FileRefusedError(
             str(path), "file-unreadable", f"cannot read the CSV: {exc}",
@@ -159,6 +167,8 @@ def read_areas_geojson(
         from crimestats.errors import NotFoundError
 
         raise NotFoundError(f"no file {path}", hint="check the path") from None
+    except IsADirectoryError:
+        raise _folder(path) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise FileRefusedError(
             str(path), "file-unreadable", f"not a JSON document: {exc}",
