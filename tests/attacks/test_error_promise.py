@@ -210,14 +210,7 @@ that takes them: a refusal must not print half a JSON document."""
 NOT_NEGATIVE = {"--limit", "--depth", "--worst", "--bootstrap", "--threshold", "--seed"}
 """Counts and seeds: a negative value must be refused, not silently used (``rows[:-1]``)."""
 
-_INGEST_JSON = (
-    "owned by files (cli/ingest_cmd.py): with --json a refused file exits 1 with the "
-    "refusal only inside the JSON on stdout, no 'error:' message and 'fix:' line on stderr"
-)
-OWNED_ELSEWHERE: dict[str, str] = {
-    f"ingest|<files>|{value}|json": _INGEST_JSON
-    for value in ("folder", "missing", "in-missing-folder", "existing", "binary")
-}
+OWNED_ELSEWHERE: dict[str, str] = {}
 """Case ids that fail in code another helper owns:
 ``xfail(strict=True)`` with the owner, to be removed when their fix is merged."""
 

@@ -101,6 +101,9 @@ def ingest(
     if json_out:
         results = ingest_files(files, source=source, db=db, mapping=mapping, target=target)
         print_json(summarise(results))
+        for r in results:  # the JSON holds the refusal too; stderr says it for people
+            if r.refused:
+                print_error(f"{r.refused['message']} [{r.refused['code']}]", r.refused["fix"])
     else:
         with progress_bar() as bar:
             results = ingest_files(

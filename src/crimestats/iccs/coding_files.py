@@ -27,7 +27,7 @@ def _read(path: Path, columns: tuple[str, ...]) -> object:
     if not path.is_file():
         raise NotFoundError(f"no file at {path}", hint="check the path")
     try:
-        frame = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
+        frame = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy", glob=False)
     except pl.exceptions.PolarsError as exc:
         raise FileRefusedError(
             str(path), "csv-unreadable", f"cannot be read as CSV ({exc})", hint="save it as CSV"

@@ -212,6 +212,8 @@ def _parquet_header(path: Path, limits: IngestLimits) -> tuple[str, ...]:
 
     try:
         meta = pq.read_metadata(path)
+    except MemoryError:
+        raise
     except Exception as exc:  # pyarrow raises several types for a damaged file
         raise refuse(
             path,

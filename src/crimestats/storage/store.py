@@ -155,9 +155,15 @@ def open_store(
             f"no store at {path}",
             hint="run 'crimestats init' or 'crimestats ingest', or pass --db PATH",
         )
-    if not read_only and path.parent and not path.parent.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-    con = _connect(path, read_only=read_only)
+    try:
+        if not read_only and path.parent and not path.parent.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        con = _connect(path, read_only=read_only)
+    except OSError as exc:  # a folder nobody may write, a name too long, a file as folder
+        raise StoreError(
+            f"cannot open the store {path}: {exc.strerror or exc}",
+            hint="give --db (or $CRIMESTATS_DB) a path in a folder you may write",
+        ) from exc
     limit = os.environ.get(MEMORY_ENV)
     if limit:
         try:
