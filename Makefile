@@ -25,7 +25,7 @@ test: install
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
-# The edit-run loop: pytest only, without the tests marked slow (> ~1 s each) or spark
+# The edit-run loop, under a minute: pytest only, without the tests marked slow or spark
 # (the markers are set in tests/conftest.py); `make test` stays the whole suite.
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not slow and not spark"

@@ -224,6 +224,19 @@ def test_cited_dotted_name_imports(name: str) -> None:
     assert _resolves(name), f"{name} does not import; cited at {DOTTED_REFS[name]}"
 
 
+def test_cited_design_sections_exist() -> None:
+    """'DESIGN.md section N' names a numbered section of docs/DESIGN.md."""
+    design = (ROOT / "docs" / "DESIGN.md").read_text(encoding="utf-8")
+    sections = set(re.findall(r"^## (\d+)\.", design, re.MULTILINE))
+    cited: dict[str, list[str]] = {}
+    for doc in _doc_lines():
+        for number in re.findall(r"DESIGN\.md,? section (\d+)", doc.text):
+            cited.setdefault(number, []).append(f"{doc.file.relative_to(ROOT)}:{doc.line}")
+    assert cited, "no 'DESIGN.md section N' found: the scan is broken"
+    missing = {n: where for n, where in cited.items() if n not in sections}
+    assert not missing, f"sections cited but not in docs/DESIGN.md: {missing}"
+
+
 def test_the_reference_scan_finds_what_it_should() -> None:
     """The scan is not vacuous: known citations of each kind are found."""
     assert "crimestats/ingest/mapping.py" in PATH_REFS  # README
