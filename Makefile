@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run test test-fast lint format docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -25,6 +25,11 @@ test: install
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
+# The edit-run loop, under a minute: pytest only, without the tests marked slow or spark
+# (the markers are set in tests/conftest.py); `make test` stays the whole suite.
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not slow and not spark"
+
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
@@ -33,6 +38,10 @@ lint: install
 format: install
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
+
+# docs/cli.md is generated from the Typer app; tests/docs checks it is up to date.
+docs: install
+	$(BIN)/python -m crimestats.cli.reference docs/cli.md
 
 bench: install
 	$(BIN)/python bench/run.py

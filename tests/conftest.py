@@ -113,3 +113,172 @@ def run_cli(*args: str) -> tuple[int, str, BaseException | None]:
 
     result = CliRunner().invoke(app, list(args))
     return result.exit_code, result.stdout, result.exception
+
+
+# ---------------------------------------------------------------- markers for make test-fast
+# `make test-fast` runs `pytest -m "not slow and not spark"`: the edit-run loop, under a
+# minute. `make test` still runs everything. Tests are marked here, not in their files, so
+# that the list is one place to keep.
+
+SPARK_TESTS = ("tests/contract/",)
+"""PySpark and a JVM (ten seconds to start, gigabytes of memory)."""
+
+SLOW_TESTS: dict[str, tuple[str, ...]] = {
+    # Measured once on main at 3964f6c, 2026-12-06: `nice -n 19 pytest -q --durations=0`
+    # (821 tests, 11 min 27 s on 2 cores with a load average of 4-7). Listed: every test
+    # whose call took more than 0.3 s (all parameters of a test when half of them did), and
+    # whole files (`()`) whose module fixture took more than 1 s to set up (a store built
+    # and coded, a release written). Re-measure the same way when the suite changes much.
+    "tests/attacks/test_attack_files.py": (
+        "test_file_name_with_glob_characters_loads_exactly_that_file",
+        "test_glob_name_gzip_and_parquet_load_exactly_that_file",
+        "test_no_line_length_at_which_a_row_vanishes",
+        "test_default_limit_counts_every_line_and_refuses_a_longer_one",
+        "test_gzip_over_decompressed_limit_is_refused_before_staging",
+        "test_gzip_expanding_past_ratio_is_refused",
+        "test_bomb_check_runs_in_bounded_memory",
+        "test_too_many_columns_refused_early",
+        "test_column_limit_is_configurable",
+        "test_oversized_header_refused_with_its_real_cause",
+        "test_corrupt_store_is_reported_as_damaged_not_in_use",
+        "test_a_store_held_by_another_process_is_still_reported_in_use",
+        "test_store_connections_never_install_or_autoload_extensions",
+        "test_disk_full_at_commit_refuses_the_file_and_leaves_the_store_usable",
+        "test_out_of_memory_is_named_with_its_fix",
+        "test_csv_cut_inside_a_quoted_field_is_never_loaded_truncated",
+    ),
+    "tests/bench/test_workload_generator.py": (),
+    "tests/cli/test_classify.py": (),
+    "tests/cli/test_cli_contract.py": (),
+    "tests/cli/test_demo_cli.py": (),
+    "tests/cli/test_real_sources.py": (),
+    "tests/cli/test_status_completeness.py": ("test_every_table_carries_completeness",),
+    "tests/dp/test_dp_release.py": (
+        "test_output_has_exactly_the_public_keys_as_non_negative_integers",
+    ),
+    "tests/dp/test_dp_statistics.py": (),
+    "tests/dp/test_dp_tables.py": ("test_margin_half_widths_cover_sparse_margins",),
+    "tests/geomask/test_geomask_areas.py": ("test_locate_many_agrees_with_one_at_a_time",),
+    "tests/geomask/test_geomask_counted.py": ("test_published_counts_keep_every_promise",),
+    "tests/geomask/test_geomask_snapping.py": (
+        "test_snap_point_guarantees_hold_for_random_points",
+    ),
+    "tests/iccs/test_iccs_autocoder.py": (),
+    "tests/iccs/test_iccs_glossary.py": ("test_english_training_text_is_not_translated",),
+    "tests/iccs/test_iccs_heldout.py": (
+        "test_heldout_section_accuracy_has_a_floor",
+        "test_police_categories_meet_floors",
+    ),
+    "tests/indicators/test_indicators_cli.py": (
+        "test_mse_register_round_trip",
+        "test_indicators_and_attrition_write_parquet",
+    ),
+    "tests/indicators/test_indicators_tiny.py": (
+        "test_without_area_counts_stay_and_rates_say_why",
+        "test_not_computable_when_the_source_lacks_the_data",
+    ),
+    "tests/ingest/test_bad_files.py": ("test_bad_file_is_refused_whole",),
+    "tests/ingest/test_crash.py": (),
+    "tests/ingest/test_formats.py": (),
+    "tests/ingest/test_justice.py": (),
+    "tests/ingest/test_mapping.py": (),
+    "tests/ingest/test_reconciliation_property.py": (),
+    "tests/mse/test_mse_bootstrap.py": (
+        "test_bootstrap_is_reproducible_with_a_seed_and_changes_with_it",
+        "test_all_methods_bootstrap_from_independent_streams",
+    ),
+    "tests/mse/test_mse_cli.py": (
+        "test_json_all_is_a_list_with_weights",
+        "test_all_human_table_shows_every_method",
+    ),
+    "tests/mse/test_mse_report.py": (
+        "test_uk_report_is_offline_and_shows_data_estimates_and_warnings",
+    ),
+    "tests/mse/test_mse_selection.py": (
+        "test_uk_bic_search_is_exhaustive_and_ranks_models",
+        "test_all_methods_carry_bic_weights_that_sum_to_one_over_distinct_models",
+        "test_relabelling_or_reordering_lists_never_changes_an_estimate",
+        "test_bic_is_invariant_to_list_order_on_the_uk_data",
+        "test_bic_warns_when_close_models_disagree",
+    ),
+    "tests/privacy/test_privacy_cross_unit.py": (
+        "test_random_records_leave_every_withheld_cell_wide",
+        "test_the_red_team_case_leaks_without_and_not_with_the_cross_unit_audit",
+    ),
+    "tests/privacy/test_privacy_linked.py": (
+        "test_linked_tables_withstand_an_independent_attacker",
+        "test_the_joint_milp_withstands_the_same_attacker",
+        "test_hierarchies_withstand_an_independent_attacker",
+        "test_the_joint_audit_repairs_what_the_tables_pass_alone",
+    ),
+    "tests/privacy/test_privacy_properties.py": (
+        "test_no_published_cell_is_under_the_threshold",
+        "test_every_suppressed_cell_keeps_the_protection_width",
+        "test_milp_never_costs_more_than_the_heuristic",
+        "test_milp_is_optimal_against_every_pattern",
+        "test_audit_matches_a_brute_force_attacker",
+        "test_3d_tables_are_protected",
+    ),
+    "tests/privacy/test_privacy_suppression.py": (
+        "test_privacy_imports_no_engine_or_interface",
+        "test_medium_table_from_the_heuristic_passes_the_audit",
+    ),
+    "tests/release/test_release_attack.py": (),
+    "tests/release/test_release_build.py": (),
+    "tests/release/test_release_charts.py": (),
+    "tests/release/test_release_config.py": (
+        "test_any_value_gives_a_config_or_a_usage_error",
+        "test_epsilon_shares_never_exceed_the_budget",
+    ),
+    "tests/release/test_release_dp.py": (),
+    "tests/release/test_release_frictionless.py": (),
+    "tests/release/test_release_golden.py": (),
+    "tests/release/test_release_linked.py": (
+        "test_linked_tables_agree_and_withheld_cells_stay_hidden",
+        "test_revised_release_keeps_withheld_cells_withheld",
+        "test_months_nest_in_years_across_linked_tables",
+    ),
+    "tests/release/test_release_maps.py": (),
+    "tests/release/test_release_sdmx.py": (),
+    "tests/series/test_series_cli.py": (
+        "test_reproduce_homicide_on_a_fresh_install_prints_a_table",
+    ),
+    "tests/series/test_series_reproduce.py": (
+        "test_homicide_wpp_full_bundled_file_matches_the_independent_count",
+        "test_homicide_wpp_every_miss_at_one_decimal_has_a_known_reason",
+    ),
+    "tests/series/test_series_store.py": ("test_homicide_falls_back_to_the_bundled_file",),
+    "tests/stats/test_stats_cli.py": ("test_out_files_with_sidecar",),
+    "tests/stats/test_stats_hierarchy.py": ("test_population_year",),
+    "tests/stats/test_stats_locate.py": ("test_same_answer_as_geomask",),
+    "tests/stats/test_stats_memphis.py": (),
+    "tests/validation/test_rules.py": (
+        "test_rule_fires_on_its_case[coordinates-null-island]",
+        "test_rule_fires_on_its_case[reported-date-missing]",
+        "test_conflicts_with_the_store",
+    ),
+}
+"""Per test file, the slow test functions (or ``name[param]`` ids); ``()``: the whole file."""
+
+SLOW_FIXTURES = frozenset({"autocoder", "demo_db"})
+"""Session fixtures that take long once: fitting the ICCS autocoder (67 s in that run),
+building and coding the demo store (13 s); every test that uses one is slow."""
+
+
+def _is_slow(nodeid: str) -> bool:
+    """``nodeid`` is listed in :data:`SLOW_TESTS` (its file, function or parameter)."""
+    file, _, name = nodeid.partition("::")
+    if file not in SLOW_TESTS:
+        return False
+    names = SLOW_TESTS[file]
+    return not names or name in names or name.split("[", 1)[0] in names
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests ``make test-fast`` leaves out (see ``SPARK_TESTS``, ``SLOW_TESTS``)."""
+    for item in items:
+        if item.nodeid.startswith(SPARK_TESTS):
+            item.add_marker(pytest.mark.spark)
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if _is_slow(item.nodeid) or SLOW_FIXTURES & fixtures:
+            item.add_marker(pytest.mark.slow)
