@@ -53,7 +53,8 @@ class MappingError(CrimestatsError, ValueError):
 class FileRefusedError(CrimestatsError, ValueError):
     """An input file was refused as a whole; nothing of it was loaded.
 
-    ``code`` is a stable problem code (see ``crimestats.validation.file_problems``).
+    ``code`` is a stable problem code (``file-line-too-long``, ``file-truncated``...), named
+    where the file is refused (e.g. ``crimestats.ingest.file_inspect``).
     """
 
     def __init__(self, path: str, code: str, message: str, *, hint: str | None = None) -> None:

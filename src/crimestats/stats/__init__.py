@@ -8,7 +8,8 @@ it runs unchanged on DuckDB or PySpark. The counting unit is always explicit
 
 >>> from crimestats.stats import count_table
 >>> t = count_table("crimestats.duckdb", by=["year", "iccs_l1"], unit="offences")
->>> t.table, t.metadata["iccs"]["uncoded_offences"]
+>>> t.metadata["unit"]
+'offences'
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Which polygon area a point lies in, for many points at once (numpy).
 
-The same even-odd ray-casting rule as :func:`crimestats.geomask.point_in_ring` (Shimrat
+The same even-odd ray-casting rule as :func:`crimestats.geomask.areas.point_in_ring` (Shimrat
 1962; W. R. Franklin's PNPOLY form), vectorised over points and edges so that ten
 thousand census-block centroids against a city's precincts (tens of thousands of
 vertices) take well under a second instead of tens of seconds in pure Python.
