@@ -37,6 +37,7 @@ from crimestats.privacy.cross_unit import (
 )
 from crimestats.privacy.joint import Hierarchy
 from crimestats.privacy.linked import LinkedTable, protect_linked
+from crimestats.release.public_notes import public_notes
 from crimestats.release.tables import (
     COUNT,
     STATUS,
@@ -44,11 +45,12 @@ from crimestats.release.tables import (
     WITHHELD,
     ProtectedRows,
     TableSpec,
+    WithheldByRule,
     counted_rows,
     protect_standard_table,
+    public_disclosure,
     public_status,
     row_sort_key,
-    table_notes,
 )
 
 ICCS_LEVELS = ("iccs_l1", "iccs_l2", "iccs_l3", "iccs_l4")
@@ -159,8 +161,15 @@ def _linked_group(
             for row in protected
         ]
         written.sort(key=lambda row: row_sort_key(row, fields))
-        notes = table_notes(counted[spec.name][1], threshold)
-        out[spec.name] = ProtectedRows(spec, [*fields, COUNT, STATUS], written, disclosure, notes)
+        notes = public_notes(counted[spec.name][1], fields, written, exact_total=True)
+        out[spec.name] = ProtectedRows(
+            spec,
+            [*fields, COUNT, STATUS],
+            written,
+            public_disclosure(disclosure),
+            notes,
+            by_rule=WithheldByRule.of(disclosure),
+        )
     return out, hierarchies
 
 

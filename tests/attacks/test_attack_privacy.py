@@ -1,0 +1,297 @@
+"""Red-team tests of issues 11 and 12: metadata, configuration and successive releases.
+
+Why: each promise of docs/security-privacy.md is checked by an attacker who reads every
+file a release publishes (CSV, SDMX-CSV, ``datapackage.json``, ``report.html``), and
+every earlier release of the store, and solves their own integer programme (scipy's MILP,
+built here from the published numbers only; the ``Attack`` model of
+tests/release/test_release_attack.py) for the bounds of each withheld cell. Each test
+asserts independently computed true values (read from the store by SQL) and fails on the
+code before the fix it covers.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from tests.release.test_release_attack import (
+    TOTAL,
+    Attack,
+    Intervals,
+    Spec,
+    Table,
+    make_store,
+    package_of,
+    read_tables,
+    true_cells,
+)
+
+from crimestats.release import build_release
+
+T = 3
+BIG = 10_000.0
+
+
+# --- the attacker's reading of every file -------------------------------------------
+
+
+def sdmx_cells(folder: Path, table: Table) -> dict[tuple[str, ...], int]:
+    """Published observations of a table's SDMX-CSV copy (``_T`` is a total)."""
+    path = folder / "sdmx" / f"{table.name}.sdmx.csv"
+    out: dict[tuple[str, ...], int] = {}
+    if not path.exists():
+        return out
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            key = []
+            for name in table.fields:
+                value = row[name.upper()]
+                key.append(TOTAL if value == "_T" else "" if value.startswith("_") else value)
+            if row["OBS_VALUE"] not in ("", "NaN"):
+                out[tuple(key)] = int(float(row["OBS_VALUE"]))
+    return out
+
+
+def rule_counts(folder: Path) -> dict[str, tuple[int, int]]:
+    """Per table, (primary, secondary) withheld cells, wherever the release states them:
+    the disclosure record of ``datapackage.json`` or the sentence of ``report.html``."""
+    out: dict[str, tuple[int, int]] = {}
+    for resource in package_of(folder)["resources"]:
+        record = resource.get("crimestats", {}).get("disclosure_control", {})
+        if "primary_cells" in record:
+            name = resource["path"].removesuffix(".csv")
+            out[name] = (int(record["primary_cells"]), int(record.get("secondary_cells", 0)))
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    said = r"<code>(\w+)\.csv</code>.*?Withheld cells: (\d+) primary, (\d+) secondary"
+    for name, primary, secondary in re.findall(said, html):
+        out.setdefault(name, (int(primary), int(secondary)))
+    return out
+
+
+def add_rule_counts(attack: Attack, table: Table, primary: int) -> None:
+    """Exactly ``primary`` withheld interior-or-margin cells hold 1..T, the others 0 or > T:
+    a binary p per cell (1..T when set), z (> T when set), sum of p = primary."""
+    chosen: dict[int, float] = {}
+    for key, (count, _) in table.cells.items():
+        if count is not None:
+            continue
+        x = attack.var((table.name, key))
+        p = attack.var(("p", table.name, key), 0.0, 1.0)
+        z = attack.var(("z", table.name, key), 0.0, 1.0)
+        attack.rows += [
+            ({x: 1.0, p: -1.0}, 0.0, float("inf")),  # x >= p
+            ({x: 1.0, p: BIG}, -float("inf"), T + BIG),  # x <= T when p
+            ({x: 1.0, p: -BIG, z: -BIG}, -float("inf"), 0.0),  # x = 0 unless p or z
+            ({x: 1.0, z: -(T + 1.0)}, 0.0, float("inf")),  # x > T when z
+            ({p: 1.0, z: 1.0}, -float("inf"), 1.0),
+        ]
+        chosen[p] = 1.0
+    attack.rows.append((chosen, float(primary), float(primary)))
+
+
+def add_iccs_notes(attack: Attack, table: Table, notes: dict[str, Any]) -> None:
+    """What the ICCS notes of an offences table say: offences in scope are its grand
+    total; the offences not coded, not a crime or coded above the level are the blank
+    column (all of it when every part is stated); the coding methods add up to the total."""
+    iccs = notes.get("iccs") or {}
+    level = next((f for f in table.fields if f.startswith("iccs_")), None)
+    if table.unit != "offences" or level is None:
+        return
+    grand = attack.term(table, table.key())
+    if isinstance(iccs.get("offences_in_scope"), int):
+        attack.relation([grand], [], iccs["offences_in_scope"], iccs["offences_in_scope"])
+    parts = [
+        iccs.get("uncoded_offences"),
+        iccs.get("not_a_crime_offences"),
+        (iccs.get("coded_above_level") or {}).get(level),
+    ]
+    known = [p for p in parts if isinstance(p, int)]
+    blank = attack.term(table, table.key(**{level: ""}))
+    high = sum(known) if len(known) == len(parts) else float("inf")
+    attack.relation([blank], [], sum(known), high)
+    methods = iccs.get("coding_method") or {}
+    if methods and all(isinstance(v, int) for v in methods.values()):
+        total = sum(methods.values())
+        attack.relation([grand], [], total, total)
+
+
+def attack_everything(folders: list[Path]) -> Intervals:
+    """The attacker's integer bounds on every withheld cell of the given releases, each
+    release's tables prefixed ``r<n>/`` (no link between releases here)."""
+    attack = Attack(status=True, secondary_gap=True)
+    for number, folder in enumerate(folders, start=1):
+        package = package_of(folder)
+        counts = rule_counts(folder)
+        for table in read_tables(folder):
+            name = table.name
+            resource = next(r for r in package["resources"] if r["path"] == f"{name}.csv")
+            table.name = f"r{number}/{name}"
+            for key, value in sdmx_cells(folder, table).items():
+                count, _status = table.cells.get(key, (None, "withheld"))
+                if count is None:
+                    table.cells[key] = (value, "published")  # the SDMX copy publishes it
+            attack.add_table(table)
+            notes = resource["crimestats"].get("statistics", {})
+            units = notes.get("units_in_scope")
+            if isinstance(units, int) and table.cells:
+                attack.relation([attack.term(table, table.key())], [], units, float("inf"))
+            add_iccs_notes(attack, table, notes)
+            if name in counts:
+                add_rule_counts(attack, table, counts[name][0])
+    return attack.intervals()
+
+
+def narrow_cells(intervals: Intervals) -> Intervals:
+    return {k: v for k, v in intervals.items() if v[1] - v[0] < T}
+
+
+def check_sound(db: Path, folder: Path, intervals: Intervals, prefix: str = "r1/") -> None:
+    truth = true_cells(db, folder, prefix=prefix)
+    for key, (lo, hi) in intervals.items():
+        if key[0].startswith(prefix):
+            assert lo <= truth[key] <= hi, (key, truth[key], lo, hi)
+
+
+# --- issue 12: a count in the notes that a withheld cell hides -----------------------
+
+
+def offences_store(tmp_path: Path, kind: str, blank: int) -> Path:
+    """One source, 40 offences when ``blank`` is 2: 20 in 0502, 14 in 0101, and a few in
+    0201 and with a blank ICCS value of the given ``kind`` (the 12 reproduction)."""
+    spec: Spec = [(2023, "0502", 20), (2023, "0101", 14), (2023, "0201", 6 - blank)]
+    spec.append((2023, None, blank))
+    db = make_store(tmp_path, kind, [("t", spec)])
+    with duckdb.connect(str(db)) as con:
+        if kind == "not a crime":
+            con.execute(
+                "UPDATE offences SET iccs_method = 'correspondence' WHERE iccs_code IS NULL"
+            )
+        elif kind == "pending review":
+            con.execute("UPDATE offences SET needs_review = true WHERE iccs_code IS NULL")
+    return db
+
+
+def offences_config(tmp_path: Path) -> Path:
+    path = tmp_path / "release.yaml"
+    path.write_text(
+        "tables:\n"
+        "  - {name: offences_by_source_iccs_l2, unit: offences, by: [source, iccs_l2]}\n"
+        "maps: {method: none}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    ("kind", "blank"),
+    [("not a crime", 2), ("not a crime", 5), ("uncoded", 2), ("pending review", 2)],
+)
+def test_notes_recover_no_withheld_cell(tmp_path: Path, kind: str, blank: int) -> None:
+    """Issue 12: 2 offences marked "not a crime" were withheld in the CSV and published as
+    ``not_a_crime_offences: 2`` in the notes. The attacker's programme over CSV, SDMX,
+    datapackage.json and report.html must leave every withheld cell at least T wide."""
+    from crimestats.release.config import load_config
+
+    db = offences_store(tmp_path, kind, blank)
+    config = load_config(offences_config(tmp_path))
+    folder = build_release(db, tmp_path / "rel", config=config, record=False).directory
+    rows = (folder / "offences_by_source_iccs_l2.csv").read_text(encoding="utf-8")
+    assert "t,,,withheld" in rows  # the blank column is withheld: the notes must not say it
+    intervals = attack_everything([folder])
+    check_sound(db, folder, intervals)
+    assert intervals
+    assert not narrow_cells(intervals)
+
+
+def test_public_notes_hold_no_count_but_a_published_one() -> None:
+    """By construction: a count in the public notes is made only from a published cell."""
+    from crimestats.release.public_notes import PublishedCount, public_notes
+
+    rows = [
+        {"source": "t", "count": 38, "status": "published"},
+        {"source": "Total", "count": 38, "status": "published"},
+    ]
+    metadata = {"unit": "offences", "units_in_scope": 38, "a_new_count": 2}
+    metadata["iccs"] = {"not_a_crime_offences": 2, "classification": "ICCS"}
+    notes = public_notes(metadata, ["source"], rows, exact_total=True).to_dict()
+    assert notes["units_in_scope"] == 38
+    numbers = [v for v in notes.values() if isinstance(v, int)]
+    assert numbers == [38]
+    with pytest.raises(TypeError):
+        PublishedCount(2, ("t",), object())
+    withheld = [{**rows[1], "count": None, "status": "withheld"}]
+    assert public_notes(metadata, ["source"], withheld, exact_total=True).units_in_scope is None
+
+
+# --- finding 8: which rule withheld a cell; file names with dates ---------------------
+
+
+def rule_store(tmp_path: Path) -> Path:
+    """Three withheld cells: (a, 2023) = 2 is primary, (a, 2024) = 9 and (b, 2023) = 8 are
+    secondary; knowing that one withheld interior cell of three is primary narrows them."""
+    a: Spec = [(2022, "0502", 30), (2023, "0502", 2), (2024, "0502", 9)]
+    b: Spec = [(2022, "0502", 25), (2023, "0502", 8), (2024, "0502", 20)]
+    return make_store(tmp_path, "rule", [("a", a), ("b", b)])
+
+
+def incidents_config(tmp_path: Path) -> Path:
+    path = tmp_path / "release.yaml"
+    path.write_text(
+        "tables:\n"
+        "  - {name: incidents_by_source_year, unit: incidents, by: [source, year]}\n"
+        "maps: {method: none}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_rule_counts_are_not_published(tmp_path: Path) -> None:
+    """Finding 8: ``primary_cells``/``secondary_cells`` in datapackage.json (and the report)
+    narrowed withheld cells below the protection width; the release now says only how
+    many cells are withheld."""
+    from crimestats.release.config import load_config
+
+    db = rule_store(tmp_path)
+    config = load_config(incidents_config(tmp_path))
+    folder = build_release(db, tmp_path / "rel", config=config, record=False).directory
+    text = {
+        p.name: p.read_text(encoding="utf-8")
+        for p in folder.rglob("*")
+        if p.suffix in (".json", ".csv", ".html", ".xml")
+    }
+    assert not [n for n, t in text.items() if re.search(r"primary_cells|secondary_cells", t)]
+    intervals = attack_everything([folder])
+    check_sound(db, folder, intervals)
+    assert intervals
+    assert not narrow_cells(intervals)
+    withheld = package_of(folder)["resources"][0]["crimestats"]["disclosure_control"]
+    assert withheld["withheld_cells"] == sum(
+        1 for line in text["incidents_by_source_year.csv"].splitlines() if "withheld" in line
+    )
+
+
+def test_lineage_names_no_input_file(tmp_path: Path) -> None:
+    """Finding 8: an input file named by the first and last report dates it holds gives
+    a source's exact period; the lineage names inputs by their order only."""
+    spec: Spec = [(2022, "0502", 30), (2023, "0502", 40)]
+    scratch = make_store(tmp_path, "scratch", [("city", spec)])
+    with duckdb.connect(str(scratch), read_only=True) as con:
+        span = con.execute(
+            "SELECT min(reported_date), max(reported_date) FROM incidents"
+        ).fetchone()
+    assert span is not None
+    first, last = str(span[0]), str(span[1])
+    (tmp_path / "named").mkdir()
+    db = make_store(tmp_path / "named", f"city_{first}_{last}", [("city", spec)])
+    folder = build_release(db, tmp_path / "rel", record=False).directory
+    lineage = package_of(folder)["crimestats"]["lineage"]["ingests"]
+    assert [item["file"] for item in lineage] == ["input 1"]
+    suffixes = (".json", ".csv", ".html", ".xml")
+    published = "\n".join(
+        p.read_text(encoding="utf-8") for p in folder.rglob("*") if p.suffix in suffixes
+    )
+    assert not {first, last} & set(re.findall(r"\d{4}-\d{2}-\d{2}", published))
