@@ -295,3 +295,76 @@ def test_lineage_names_no_input_file(tmp_path: Path) -> None:
         p.read_text(encoding="utf-8") for p in folder.rglob("*") if p.suffix in suffixes
     )
     assert not {first, last} & set(re.findall(r"\d{4}-\d{2}-\d{2}", published))
+
+
+# --- finding 6: one unit published two ways -------------------------------------------
+
+
+def rounded_cells(folder: Path, name: str, fields: list[str]) -> dict[tuple[str, ...], int]:
+    with (folder / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+        return {tuple(r[f] for f in fields): int(r["count"]) for r in csv.DictReader(handle)}
+
+
+TWO_WAYS = {
+    "tables": [
+        {"name": "inc_t", "unit": "incidents", "by": ["source", "year"]},
+        {"name": "inc_r", "unit": "incidents", "by": ["source", "year"], "method": "rounding",
+         "base": 2},
+    ],
+    "maps": {"method": "none"},
+}  # fmt: skip
+
+
+def test_rounding_beside_threshold_leaks_and_is_refused(tmp_path: Path) -> None:
+    """Finding 6: a base-2 rounded copy of a threshold table's cells bounds every withheld
+    cell within +-1, so the attacker's programme narrows them below the width. Such a
+    configuration is refused at load, naming both tables and the fix."""
+    import dataclasses
+
+    from crimestats.errors import UsageError
+    from crimestats.release.config import parse_config
+
+    spec = {
+        "a": [(2021, "0502", 30), (2022, "0502", 2), (2023, "0502", 25)],
+        "b": [(2021, "0502", 20), (2022, "0502", 1), (2023, "0502", 40)],
+        "c": [(2021, "0502", 3), (2022, "0502", 33), (2023, "0502", 18)],
+    }
+    db = make_store(tmp_path, "two", list(spec.items()))
+    with pytest.raises(UsageError) as refused:
+        parse_config(TWO_WAYS)
+    assert "inc_t" in str(refused.value)
+    assert "inc_r" in str(refused.value)
+    assert refused.value.hint is not None
+    assert "drop one" in refused.value.hint
+    # what the refusal prevents: the same release, its check bypassed
+    one_way = parse_config({**TWO_WAYS, "tables": TWO_WAYS["tables"][:1]})
+    both = dataclasses.replace(one_way, tables=(*one_way.tables, *_rounding_table()))
+    folder = build_release(db, tmp_path / "rel", config=both, record=False).directory
+    table = read_tables(folder)[0]
+    attack = Attack()
+    attack.add_table(table)
+    for key, value in rounded_cells(folder, "inc_r", table.fields).items():
+        attack.relation([attack.term(table, key)], [], value - 1, value + 1)
+    intervals = attack.intervals()
+    check_sound(db, folder, {(f"r1/{k[0]}", k[1]): v for k, v in intervals.items()})
+    assert narrow_cells(intervals)
+
+
+def _rounding_table() -> tuple[Any, ...]:
+    from crimestats.release.config import TableConfig
+
+    return (TableConfig("inc_r", "incidents", ("source", "year"), "rounding", "Rounded", 2),)
+
+
+def test_two_roundings_of_one_unit_are_refused() -> None:
+    from crimestats.errors import UsageError
+    from crimestats.release.config import parse_config
+
+    tables = [
+        {"name": "r5", "unit": "offences", "by": ["iccs_l1"], "method": "rounding"},
+        {"name": "r3", "unit": "offences", "by": ["source", "iccs_l2"], "method": "rounding"},
+        {"name": "v", "unit": "victims", "by": ["source"], "method": "rounding"},
+    ]
+    with pytest.raises(UsageError, match=r"r5 \(rounding\) and r3 \(rounding\)"):
+        parse_config({"tables": tables})
+    assert parse_config({"tables": [tables[0], tables[2]]}).tables[1].name == "v"
