@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crimestats.errors import UsageError
+from crimestats.privacy.history import EarlierCells, cell_key
 from crimestats.privacy.threshold import check_threshold
 from crimestats.release.config import ReleaseConfig, TableConfig, default_config
 from crimestats.release.files import (
@@ -49,6 +50,7 @@ from crimestats.storage.releases import (
     declared_sources,
     ingest_lineage,
     previous_withheld,
+    recorded_cells,
 )
 from crimestats.storage.store import open_store, resolve_db_path
 from crimestats.version import code_version
@@ -208,24 +210,41 @@ def _spec(table: TableConfig) -> TableSpec:
     return TableSpec(table.name, table.unit, table.by, table.title)
 
 
-def _previous_withheld(path: Path, config: ReleaseConfig) -> dict[str, list[dict[str, Any]]] | None:
-    """Per threshold table, the cells the store's last recorded release of it withheld
-    (``None`` when the configuration turns carrying forward off)."""
-    if not config.carry_forward:
-        return None
+def _previous_withheld(
+    path: Path, config: ReleaseConfig
+) -> tuple[dict[str, list[dict[str, Any]]] | None, dict[str, EarlierCells]]:
+    """Per threshold table, the cells the store's recorded releases of it withheld
+    (``None`` when the configuration turns carrying forward off), and what every recorded
+    release of it published (:mod:`crimestats.privacy.history`: the attacker holds them
+    all, so a cell published unchanged is no partner for a withheld one)."""
+    threshold = [t for t in config.tables if t.method == "threshold"]
     with open_store(path, read_only=True) as con:
-        found = {
-            t.name: previous_withheld(con, t.name, t.by)
-            for t in config.tables
-            if t.method == "threshold"
-        }
-    return {name: cells for name, cells in found.items() if cells}
+        last = {t.name: previous_withheld(con, t.name, t.by) for t in threshold}
+        recorded = {t.name: recorded_cells(con, t.name, t.by) for t in threshold}
+    earlier = {
+        name: EarlierCells.of((c.cell, c.count) for c in cells)
+        for name, cells in recorded.items()
+        if cells
+    }
+    if not config.carry_forward:
+        return None, earlier
+    found: dict[str, list[dict[str, Any]]] = {}
+    for name, cells_of_last in last.items():
+        cells = [*cells_of_last, *(earlier[name].withheld if name in earlier else ())]
+        unique = {cell_key(cell): dict(cell) for cell in cells}
+        if unique:
+            found[name] = [unique[k] for k in sorted(unique, key=repr)]
+    return found, earlier
 
 
 def _protect(
-    path: Path, config: ReleaseConfig, forced: dict[str, list[dict[str, Any]]] | None
+    path: Path,
+    config: ReleaseConfig,
+    forced: dict[str, list[dict[str, Any]]] | None,
+    earlier: dict[str, EarlierCells],
 ) -> dict[str, ProtectedRows]:
-    """Threshold tables (linked ones of one unit together) and rounding tables."""
+    """Threshold tables (linked ones of one unit together, against what earlier releases
+    published) and rounding tables."""
     threshold = config.threshold
     specs = [_spec(t) for t in config.tables if t.method == "threshold"]
     out = {
@@ -235,7 +254,7 @@ def _protect(
             notes=notes_without_withheld_total(table),
         )
         for name, table in protect_threshold_tables(
-            path, specs, threshold=threshold, forced=forced
+            path, specs, threshold=threshold, forced=forced, earlier=earlier
         ).items()
     }
     for table in config.tables:
@@ -363,8 +382,8 @@ def build_release(
     # 3. count and protect: threshold and rounding tables, then DP tables (planned first,
     #    so a DP table that cannot be released stops the release before any noise)
     plans = _plan_dp(path, config, sources)
-    forced = _previous_withheld(path, config)
-    protected = _protect(path, config, forced)
+    forced, earlier = _previous_withheld(path, config)
+    protected = _protect(path, config, forced, earlier)
     noised, ledger = _release_dp(plans, config)
     tables = [noised.get(t.name) or protected[t.name] for t in config.tables]
     privacy = None

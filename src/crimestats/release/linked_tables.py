@@ -35,6 +35,7 @@ from crimestats.privacy.cross_unit import (
     build_cross_system,
     cross_audit,
 )
+from crimestats.privacy.history import EarlierCells
 from crimestats.privacy.joint import Hierarchy
 from crimestats.privacy.linked import LinkedTable, protect_linked
 from crimestats.release.public_notes import public_notes
@@ -110,8 +111,13 @@ def _linked_group(
     *,
     threshold: int,
     forced: Mapping[str, list[dict[str, Any]]],
+    earlier: Mapping[str, EarlierCells],
 ) -> tuple[dict[str, ProtectedRows], list[Hierarchy]]:
-    """Protect the tables of one unit together; also return the hierarchies used."""
+    """Protect the tables of one unit together; also return the hierarchies used.
+
+    Not yet done for linked tables: ``earlier`` releases' published cells in the joint
+    model (a table alone has them); cells an earlier release withheld are carried
+    forward as for every table (docs/security-privacy.md, what is not covered)."""
     counted = {spec.name: counted_rows(db, spec) for spec in specs}
     rows = {name: value[0] for name, value in counted.items()}
     live = [spec for spec in specs if rows[spec.name]]
@@ -125,7 +131,11 @@ def _linked_group(
         return {
             **out,
             spec.name: protect_standard_table(
-                db, spec, threshold=threshold, forced=forced.get(spec.name)
+                db,
+                spec,
+                threshold=threshold,
+                forced=forced.get(spec.name),
+                earlier=earlier.get(spec.name),
             ),
         }, []
     hierarchies = _hierarchies(live, rows)
@@ -179,13 +189,20 @@ def _protect_unit(
     *,
     threshold: int,
     forced: Mapping[str, list[dict[str, Any]]],
+    earlier: Mapping[str, EarlierCells],
 ) -> tuple[dict[str, ProtectedRows], list[Hierarchy]]:
     """The tables of one counting unit: alone, or linked through ``protect_linked``."""
     if len(group) == 1:
         spec = group[0]
-        table = protect_standard_table(db, spec, threshold=threshold, forced=forced.get(spec.name))
+        table = protect_standard_table(
+            db,
+            spec,
+            threshold=threshold,
+            forced=forced.get(spec.name),
+            earlier=earlier.get(spec.name),
+        )
         return {spec.name: table}, []
-    return _linked_group(db, group, threshold=threshold, forced=forced)
+    return _linked_group(db, group, threshold=threshold, forced=forced, earlier=earlier)
 
 
 def protect_threshold_tables(
@@ -194,6 +211,7 @@ def protect_threshold_tables(
     *,
     threshold: int,
     forced: Mapping[str, list[dict[str, Any]]] | None = None,
+    earlier: Mapping[str, EarlierCells] | None = None,
 ) -> dict[str, ProtectedRows]:
     """Protect the threshold tables of a release, linked tables of one unit together.
 
@@ -205,15 +223,20 @@ def protect_threshold_tables(
     """
     carried = forced is not None
     forced = forced or {}
+    earlier = earlier or {}
     by_unit: dict[str, list[TableSpec]] = {}
     for spec in specs:
         by_unit.setdefault(spec.unit, []).append(spec)
     out: dict[str, ProtectedRows] = {}
     hierarchies: dict[str, list[Hierarchy]] = {}
     for unit, group in by_unit.items():
-        tables, hierarchies[unit] = _protect_unit(db, group, threshold=threshold, forced=forced)
+        tables, hierarchies[unit] = _protect_unit(
+            db, group, threshold=threshold, forced=forced, earlier=earlier
+        )
         out.update(tables)
-    out = _across_units(db, by_unit, out, threshold=threshold, forced=forced, used=hierarchies)
+    out = _across_units(
+        db, by_unit, out, threshold=threshold, forced=forced, earlier=earlier, used=hierarchies
+    )
     return {
         name: dataclasses.replace(table, disclosure=_stable(table.disclosure, carried=carried))
         for name, table in out.items()
@@ -235,6 +258,7 @@ def _across_units(
     *,
     threshold: int,
     forced: Mapping[str, list[dict[str, Any]]],
+    earlier: Mapping[str, EarlierCells],
     used: Mapping[str, list[Hierarchy]],
 ) -> dict[str, ProtectedRows]:
     """Audit the incidents and offences tables together and repair; record the audit."""
@@ -259,7 +283,8 @@ def _across_units(
                     spec.name: [*forced.get(spec.name, []), *extra.get(spec.name, [])]
                     for spec in group
                 }
-                current.update(_protect_unit(db, group, threshold=threshold, forced=more)[0])
+                again = _protect_unit(db, group, threshold=threshold, forced=more, earlier=earlier)
+                current.update(again[0])
         return tables()
 
     first = tables()

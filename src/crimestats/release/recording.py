@@ -79,6 +79,7 @@ def record_in_store(
                     if t.method == "threshold"
                     for cell in withheld_of(t)
                 ],
+                published=[cell for t in tables for cell in t.published_cells()],
             )
     except BaseException:
         if spends:

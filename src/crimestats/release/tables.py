@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from crimestats.privacy import DEFAULT_BASE, protect_rows
+from crimestats.privacy.history import EarlierCells
 from crimestats.release.public_notes import PublicNotes, public_notes, with_published_total
 from crimestats.stats import count_table
+from crimestats.storage.releases import PublishedCell
 
 TOTAL_LABEL = "Total"
 COUNT = "count"
@@ -126,6 +128,22 @@ class ProtectedRows:
     method: str = "threshold"
     by_rule: WithheldByRule = WithheldByRule()
 
+    def published_cells(self) -> list[PublishedCell]:
+        """Every cell of a threshold table as published (``None`` when withheld), for the
+        store's record of the release: the next release is protected against it."""
+        if self.method != "threshold":
+            return []
+        fields = tuple(self.spec.by)
+        return [
+            PublishedCell(
+                self.spec.name,
+                fields,
+                {name: row[name] for name in fields},
+                None if row.get(COUNT) is None else int(row[COUNT]),
+            )
+            for row in self.rows
+        ]
+
 
 def _text(value: Any) -> str | None:
     return None if value is None else str(value)
@@ -179,11 +197,14 @@ def protect_standard_table(
     method: str = "threshold",
     base: int = DEFAULT_BASE,
     forced: list[dict[str, Any]] | None = None,
+    earlier: EarlierCells | None = None,
 ) -> ProtectedRows:
     """Count ``spec`` from the store and protect it.
 
     ``method`` ``threshold``: the threshold rule and secondary suppression (audited),
-    withholding also every cell of ``forced`` (a previous release's withheld cells);
+    withholding also every cell of ``forced`` (a previous release's withheld cells), and
+    not counting on a cell ``earlier`` releases published unchanged (the attacker holds
+    it: :mod:`crimestats.privacy.history`);
     ``rounding``: controlled rounding of every cell and margin to a multiple of ``base``.
     """
     if method == "rounding":
@@ -200,7 +221,12 @@ def protect_standard_table(
         }
         return ProtectedRows(spec, columns, [], disclosure, notes)
     protected_rows, protected = protect_rows(
-        rows, list(fields), total_label=TOTAL_LABEL, threshold=threshold, forced=forced or None
+        rows,
+        list(fields),
+        total_label=TOTAL_LABEL,
+        threshold=threshold,
+        forced=forced or None,
+        earlier=earlier,
     )
     levels: list[list[str | None]] = []
     for name in fields:
