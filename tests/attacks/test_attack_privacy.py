@@ -449,3 +449,39 @@ def test_the_store_records_what_each_release_published(tmp_path: Path) -> None:
     recorded = {(c["source"], c["year"]): n for c, n in ((json.loads(a), b) for a, b in rows)}
     assert recorded == expected
     assert None in recorded.values()
+
+
+# --- deliver 4: the masked map across releases ----------------------------------------
+
+
+def hexagons(folder: Path) -> dict[tuple[str, str, str], int]:
+    with (folder / "map_h3.csv").open(encoding="utf-8", newline="") as handle:
+        return {
+            (r["source"], r["year"], r["h3_cell"]): int(r["count"]) for r in csv.DictReader(handle)
+        }
+
+
+def test_one_new_point_does_not_show_on_the_map(tmp_path: Path) -> None:
+    """Deliver 4: release, add one incident at a place already mapped, release again. The
+    attacker compares the two maps hexagon by hexagon: a count that moved by 1..min_count-1
+    says where the new incident is and that it is one. Every change must be 0 or at least
+    min_count, and the published totals of the map must not move either."""
+    spec: Spec = [(2023, "0502", 60)]
+    db = make_store(tmp_path, "map", [("s", spec)])
+    first = build_release(db, tmp_path / "r1").directory
+    make_store(tmp_path, "map", [("s", spec), ("s", [(2023, "0502", 1)])])
+    with duckdb.connect(str(db), read_only=True) as con:
+        located = con.execute("SELECT count(*) FROM incidents WHERE lat IS NOT NULL").fetchone()
+    assert located == (61,)  # the new incident has a point, at a place already mapped
+    second = build_release(db, tmp_path / "r2").directory
+    one, two = hexagons(first), hexagons(second)
+    minimum = package_of(second)["crimestats"]["geographic_masking"]["parameters"]["min_count"]
+    moved = {
+        key: two.get(key, 0) - one.get(key, 0)
+        for key in set(one) | set(two)
+        if 0 < abs(two.get(key, 0) - one.get(key, 0)) < minimum
+    }
+    assert not moved
+    groups = [package_of(f)["crimestats"]["geographic_masking"]["groups"] for f in (first, second)]
+    assert groups[0] == groups[1]
+    assert sum(two.values()) == sum(one.values())

@@ -112,8 +112,8 @@ def secondary_suppression(
                 table, primary, protection_width, weights, max_rounds=max_rounds, allowed=allowed
             )
         except SuppressionError:
-            if not chosen_automatically:
-                raise
+            if not chosen_automatically or allowed is not None:
+                raise  # the heuristic cannot keep known cells out: no silent fallback
             method, rounds = "hypercube", 0
             mask = hypercube_suppression(table, primary, protection_width, weights)
     else:

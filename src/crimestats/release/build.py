@@ -293,11 +293,14 @@ def _write_sdmx(
 
 
 def _write_maps(path: Path, folder: Path, config: ReleaseConfig) -> MapOutput:
-    """The geomasked incident map (docs/geographic-masking.md); never a source point."""
+    """The geomasked incident map (docs/geographic-masking.md); never a source point. A
+    hexagon map is steadied against the last recorded release's (``map_history.py``)."""
+    from crimestats.release.map_history import earlier_map
     from crimestats.release.maps import MapOutput, write_maps
 
     if config.maps.method == "none":
         return MapOutput(files=[], resources=[], metadata={"method": "none"})
+    earlier = earlier_map(path, "map_h3.csv") if config.maps.method == "h3" else None
     return write_maps(
         path,
         folder,
@@ -305,6 +308,7 @@ def _write_maps(path: Path, folder: Path, config: ReleaseConfig) -> MapOutput:
         min_count=config.maps.min_count,
         method=config.maps.method,
         min_sources=config.maps.min_sources,
+        earlier=earlier,
     )
 
 

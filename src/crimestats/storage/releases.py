@@ -178,6 +178,21 @@ def recorded_cells(
     ]
 
 
+def last_recorded_file(con: duckdb.DuckDBPyConnection, name: str) -> tuple[str, str] | None:
+    """The path and recorded SHA-256 of file ``name`` in the newest recorded release
+    whose manifest lists it (``None`` when no recorded release has it). The caller must
+    check the file against the hash: a folder can be moved or edited after release."""
+    rows = con.execute(
+        "SELECT directory, manifest FROM releases ORDER BY created_at DESC, release_id DESC"
+    ).fetchall()
+    for directory, manifest in rows:
+        for line in str(manifest).splitlines():
+            digest, _, listed = line.partition("  ")
+            if listed == name:
+                return f"{directory}/{name}", digest
+    return None
+
+
 def privacy_ledger(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Every recorded spend, oldest first (ties by release and table name)."""
     cursor = con.execute(
@@ -243,6 +258,7 @@ __all__ = [
     "RecordedCell",
     "declared_sources",
     "ingest_lineage",
+    "last_recorded_file",
     "privacy_ledger",
     "record_release",
     "recorded_cells",
