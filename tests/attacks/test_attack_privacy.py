@@ -406,7 +406,16 @@ def differencing(first: Path, second: Path) -> Intervals:
     return {k: v for k, v in solve_capped(attack).items() if k[0].startswith("r2/")}
 
 
-def test_one_new_incident_is_not_recovered_by_differencing(tmp_path: Path) -> None:
+LINKED = (
+    "tables:\n"
+    "  - {name: incidents_by_source_year, unit: incidents, by: [source, year]}\n"
+    "  - {name: incidents_by_year, unit: incidents, by: [year]}\n"
+    "maps: {method: none}\n"
+)
+
+
+@pytest.mark.parametrize("linked", [False, True], ids=["one table", "linked tables"])
+def test_one_new_incident_is_not_recovered_by_differencing(tmp_path: Path, linked: bool) -> None:
     """Finding 5: release, add one incident in a new year, release again. The new cell
     of 1 is withheld with a partner, but a partner the first release published (and that
     did not change) hides nothing: the new total minus the old cells gave the new cell
@@ -417,6 +426,9 @@ def test_one_new_incident_is_not_recovered_by_differencing(tmp_path: Path) -> No
     u: Spec = [(2022, "0502", 25), (2023, "0502", 35)]
     db = make_store(tmp_path, "diff", [("s", s), ("u", u)])
     config = load_config(incidents_config(tmp_path))
+    if linked:
+        (tmp_path / "linked.yaml").write_text(LINKED, encoding="utf-8")
+        config = load_config(tmp_path / "linked.yaml")
     first = build_release(db, tmp_path / "r1", config=config).directory
     make_store(tmp_path, "diff", [("s", s), ("u", u), ("s", [(2024, "0502", 1)])])
     second = build_release(db, tmp_path / "r2", config=config).directory

@@ -39,6 +39,7 @@ from numpy.typing import NDArray
 
 from crimestats.errors import AuditError, UsageError
 from crimestats.privacy.audit import AuditReport, audit
+from crimestats.privacy.history import EarlierCells, known_mask
 from crimestats.privacy.joint import Hierarchy, JointSystem, build_joint
 from crimestats.privacy.milp import milp_suppression
 from crimestats.privacy.protect import (
@@ -62,12 +63,15 @@ class LinkedTable:
     ``rows`` are dicts of field values plus ``count`` (as :func:`protect_rows` takes);
     ``forced`` lists cells to withhold whatever their count, each as its dimension values
     with the total label for a margin (e.g. :func:`withheld_cells` of the previous
-    release's rows).
+    release's rows); ``earlier`` what earlier releases of the table published (a cell
+    published with its current value is known to the attacker:
+    :mod:`crimestats.privacy.history`).
     """
 
     fields: Sequence[str]
     rows: Sequence[Mapping[str, Any]]
     forced: Sequence[Mapping[str, Any]] = ()
+    earlier: EarlierCells | None = None
 
 
 TableInput = LinkedTable | tuple[Sequence[str], Sequence[Mapping[str, Any]]]
@@ -154,23 +158,27 @@ def protect_linked(
             else:
                 forced[ids[index]] = True
     forced &= ~system.structural  # a known zero cannot be hidden
+    known = np.zeros(system.size, dtype=bool)  # published unchanged by an earlier release
+    for table, (_, indexed, full), ids in zip(inputs, parsed, system.cells, strict=True):
+        if table.earlier:
+            known[ids[known_mask(indexed, full, table.earlier, total_label)]] = True
     fixed = primary | forced
     weights = cell_weights(system.flat, objective)
-    allowed = ~system.structural
+    allowed = ~system.structural & ~known
     if method == "joint":
         mask, rounds = milp_suppression(system, fixed, width, weights, allowed=allowed)
         how = f"joint MILP over all linked tables ({rounds} rounds)"
-        report = audit(system, mask, width, primary)
+        report = audit(system, mask & ~known, width, primary)
     else:
         mask, passes = _fixed_point(
-            system, parsed, fixed, threshold, width, objective, table_method
+            system, parsed, fixed, threshold, width, objective, table_method, known
         )
         how = f"per table ({table_method}) to a fixed point in {passes} passes"
-        report = audit(system, mask, width, primary)
+        report = audit(system, mask & ~known, width, primary)
         if not report.passed:
             mask, rounds = milp_suppression(system, mask, width, weights, allowed=allowed)
             how += f", then joint MILP repair ({rounds} rounds)"
-            report = audit(system, mask, width, primary)
+            report = audit(system, mask & ~known, width, primary)
     if not report.passed:
         raise AuditError(
             f"{len(report.failures)} withheld cells of the linked tables can be bounded "
@@ -224,8 +232,10 @@ def _fixed_point(
     width: float,
     objective: Objective,
     table_method: Method,
+    known: NDArray[np.bool_],
 ) -> tuple[NDArray[np.bool_], int]:
-    """Protect each table with the cells withheld anywhere fixed, until none is added."""
+    """Protect each table with the cells withheld anywhere fixed, until none is added
+    (no table counting on a ``known`` cell as a partner)."""
     mask = fixed.copy()
     passes = 0
     while True:
@@ -240,6 +250,7 @@ def _fixed_point(
                 method=table_method,
                 run_audit=False,
                 keep_suppressed=mask[ids],
+                known=known[ids],
             )
             added = ids[result.status != "published"]
             mask[added[~system.structural[added]]] = True  # structural zeros stay shown

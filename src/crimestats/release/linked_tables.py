@@ -113,11 +113,8 @@ def _linked_group(
     forced: Mapping[str, list[dict[str, Any]]],
     earlier: Mapping[str, EarlierCells],
 ) -> tuple[dict[str, ProtectedRows], list[Hierarchy]]:
-    """Protect the tables of one unit together; also return the hierarchies used.
-
-    Not yet done for linked tables: ``earlier`` releases' published cells in the joint
-    model (a table alone has them); cells an earlier release withheld are carried
-    forward as for every table (docs/security-privacy.md, what is not covered)."""
+    """Protect the tables of one unit together (against what ``earlier`` releases of each
+    published); also return the hierarchies used."""
     counted = {spec.name: counted_rows(db, spec) for spec in specs}
     rows = {name: value[0] for name, value in counted.items()}
     live = [spec for spec in specs if rows[spec.name]]
@@ -140,7 +137,10 @@ def _linked_group(
         }, []
     hierarchies = _hierarchies(live, rows)
     inputs = [
-        LinkedTable(list(spec.by), rows[spec.name], forced.get(spec.name, [])) for spec in live
+        LinkedTable(
+            list(spec.by), rows[spec.name], forced.get(spec.name, []), earlier.get(spec.name)
+        )
+        for spec in live
     ]
     try:
         results = protect_linked(
