@@ -387,8 +387,12 @@ def add_unchanged(attack: Attack, one: Table, two: Table) -> None:
     release published has the same value in the second (true here: only a new incident
     came, in a new year; the totals it is in did change)."""
     for key, (count, _) in one.cells.items():
-        if count is not None and key in two.cells and TOTAL not in key:
+        if key not in two.cells or TOTAL in key:
+            continue
+        if count is not None:
             attack.relation([attack.term(two, key)], [], count, count)
+        else:  # withheld then: the same unknown, if it did not change
+            attack.relation([attack.term(two, key)], [attack.term(one, key)], 0, 0)
 
 
 def differencing(first: Path, second: Path) -> Intervals:
@@ -434,6 +438,29 @@ def test_one_new_incident_is_not_recovered_by_differencing(tmp_path: Path, linke
     second = build_release(db, tmp_path / "r2", config=config).directory
     rows = (second / "incidents_by_source_year.csv").read_text(encoding="utf-8")
     assert "s,2024,,withheld" in rows
+    intervals = differencing(first, second)
+    check_sound(db, second, intervals, prefix="r2/")
+    assert intervals
+    assert not narrow_cells(intervals)
+
+
+def test_an_earlier_pattern_does_not_pin_a_new_cell(tmp_path: Path) -> None:
+    """Finding 5, with cells withheld in the first release: its row s withheld 40 and 2
+    beside a published total, so their sum (42) was known. One incident comes in a new
+    year (and 20 in source u); the second release withholds the new cell with those two
+    (carried forward) and publishes the row total: minus 42 it gives the new cell, unless
+    the earlier line is in the model."""
+    from crimestats.release.config import load_config
+
+    s: Spec = [(2022, "0502", 40), (2023, "0502", 2)]
+    u: Spec = [(2022, "0502", 25), (2023, "0502", 35)]
+    db = make_store(tmp_path, "fact", [("s", s), ("u", u)])
+    config = load_config(incidents_config(tmp_path))
+    first = build_release(db, tmp_path / "r1", config=config).directory
+    assert "s,2023,,withheld" in (first / "incidents_by_source_year.csv").read_text()
+    late: list[tuple[str, Spec]] = [("s", [(2024, "0502", 1)]), ("u", [(2024, "0502", 20)])]
+    make_store(tmp_path, "fact", [("s", s), ("u", u), *late])
+    second = build_release(db, tmp_path / "r2", config=config).directory
     intervals = differencing(first, second)
     check_sound(db, second, intervals, prefix="r2/")
     assert intervals

@@ -150,8 +150,9 @@ def audit(
         return AuditReport(protection_width=float(protection_width))
     values = table.flat.astype(float)
     matrix = table.matrix
-    published = ~suppressed
-    rhs = -(matrix[:, np.flatnonzero(published)] @ values[published])
+    # A_S x_S = A_S v_S: the same as -A_P v_P for homogeneous rows, and right for an
+    # earlier release's fact too (a row whose constant the true values satisfy)
+    rhs = matrix[:, hidden] @ values[hidden]
     sub = sparse.csr_matrix(matrix[:, hidden])
     bounds: dict[int, tuple[float, float]] = {}
     for cells, rows in suppressed_components(matrix, hidden):

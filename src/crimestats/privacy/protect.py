@@ -19,7 +19,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from crimestats.errors import UsageError
 from crimestats.privacy.audit import AuditReport, audit
-from crimestats.privacy.history import EarlierCells
+from crimestats.privacy.history import EarlierCells, Fact, WithFacts
 from crimestats.privacy.rounding import DEFAULT_BASE, controlled_round
 from crimestats.privacy.secondary import Method, Objective, secondary_suppression
 from crimestats.privacy.tables import FullTable, with_margins
@@ -83,6 +83,7 @@ def protect_table(
     run_audit: bool = True,
     keep_suppressed: ArrayLike | None = None,
     known: ArrayLike | None = None,
+    facts: Sequence[Fact] = (),
 ) -> ProtectedTable:
     """Protect a 1-, 2- or 3-D table of counts given as its interior cells.
 
@@ -110,6 +111,10 @@ def protect_table(
         Cells whose value the attacker already holds (an earlier release published it,
         unchanged: :mod:`crimestats.privacy.history`). Secondary suppression may not
         count on them, and the audit treats them as published.
+    facts : sequence of dict
+        Earlier releases' lines over cells they withheld, still true of the current
+        values (:func:`crimestats.privacy.history.earlier_facts`): extra equations for
+        the suppression model and the audit.
     """
     table = with_margins(interior)
     if protection == "round":
@@ -146,7 +151,8 @@ def protect_table(
         objective=objective,
         method=method,
         milp_max_cells=milp_max_cells,
-        allowed=~seen if seen.any() else None,
+        allowed=~seen if seen.any() or facts else None,
+        facts=tuple(facts),
     )
     status = np.where(primary, "primary", np.where(found.suppressed, "secondary", "published"))
     published = np.array(
@@ -158,7 +164,8 @@ def protect_table(
     )
     # a withheld cell the attacker already holds is, to them, published
     hidden = found.suppressed & ~seen
-    report = audit(table, hidden, width, primary) if run_audit else None
+    system = WithFacts(table, tuple(facts)) if facts else table
+    report = audit(system, hidden, width, primary) if run_audit else None
     parameters = {
         "method": "threshold rule with secondary suppression",
         "threshold": threshold,
@@ -334,10 +341,11 @@ def protect_rows(
     """
     data, indexed = index_rows(rows, dimensions, count=count, total_label=total_label)
     if earlier:
-        from crimestats.privacy.history import known_mask
+        from crimestats.privacy.history import earlier_facts, known_mask
 
         full = with_margins(indexed.interior)
         options["known"] = known_mask(indexed, full, earlier, total_label)
+        options["facts"] = earlier_facts(indexed, full, earlier, total_label)
     if forced is not None:
         keep = np.zeros(tuple(n + 1 for n in indexed.interior.shape), dtype=bool)
         for cell in forced:

@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from crimestats.errors import SuppressionError, UsageError
+from crimestats.privacy.history import Fact, WithFacts
 from crimestats.privacy.hypercube import hypercube_suppression
 from crimestats.privacy.milp import DEFAULT_MAX_ROUNDS, milp_suppression
 from crimestats.privacy.tables import FullTable
@@ -81,6 +82,7 @@ def secondary_suppression(
     milp_max_cells: int | None = None,
     max_rounds: int = DEFAULT_MAX_ROUNDS,
     allowed: NDArray[np.bool_] | None = None,
+    facts: tuple[Fact, ...] = (),
 ) -> Suppression:
     """Extend the primary pattern so every suppressed cell keeps its protection width.
 
@@ -90,7 +92,8 @@ def secondary_suppression(
     loop does not settle within ``max_rounds``. ``allowed`` marks the cells that may be
     withheld as partners (default all; cells an attacker already holds are not, see
     :mod:`crimestats.privacy.history`); the MILP is then used whatever the size, as the
-    heuristic cannot honour it.
+    heuristic cannot honour it. ``facts`` are earlier releases' equations
+    (:mod:`crimestats.privacy.history`), added to the MILP's system.
     """
     weights = cell_weights(table.flat, objective)
     if method not in ("auto", "milp", "hypercube"):
@@ -108,8 +111,9 @@ def secondary_suppression(
         return Suppression(mask, method, objective, 0)
     if method == "milp":
         try:
+            system = WithFacts(table, facts) if facts else table
             mask, rounds = milp_suppression(
-                table, primary, protection_width, weights, max_rounds=max_rounds, allowed=allowed
+                system, primary, protection_width, weights, max_rounds=max_rounds, allowed=allowed
             )
         except SuppressionError:
             if not chosen_automatically or allowed is not None:

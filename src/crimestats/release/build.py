@@ -222,7 +222,7 @@ def _previous_withheld(
         last = {t.name: previous_withheld(con, t.name, t.by) for t in threshold}
         recorded = {t.name: recorded_cells(con, t.name, t.by) for t in threshold}
     earlier = {
-        name: EarlierCells.of((c.cell, c.count) for c in cells)
+        name: EarlierCells.of((c.release_id, c.cell, c.count) for c in cells)
         for name, cells in recorded.items()
         if cells
     }
