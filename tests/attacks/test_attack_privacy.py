@@ -524,3 +524,43 @@ def test_one_new_point_does_not_show_on_the_map(tmp_path: Path) -> None:
     groups = [package_of(f)["crimestats"]["geographic_masking"]["groups"] for f in (first, second)]
     assert groups[0] == groups[1]
     assert sum(two.values()) == sum(one.values())
+
+
+# --- issue 12 item 6: a solver failure is a bug, not "did not converge" ---------------
+
+
+def test_a_solver_failure_is_not_taken_for_non_convergence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cross-unit repair's non-convergence used to be an ``AuditError``, the same
+    error a failing solver raised; the release caught it and fell back, and the failure
+    reached the user as a user error ("report this as a bug"). A solver failure is now
+    ``SolverFailureError`` (not a CrimestatsError): no fallback takes it, and the CLI
+    reports it as an internal error."""
+    import scipy.optimize
+
+    from crimestats.errors import CrimestatsError
+    from crimestats.privacy import cross_unit
+    from crimestats.privacy.audit import SolverFailureError
+    from crimestats.release.config import load_config
+
+    spec: Spec = [(2022, "0502", 40), (2022, "0201", 30), (2022, "0101", 2)]
+    db = make_store(tmp_path, "solver", [("t", spec), ("u", [(2022, "0502", 25)])])
+    path = tmp_path / "release.yaml"
+    path.write_text(
+        "tables:\n"
+        "  - {name: incidents, unit: incidents, by: [source, iccs_l1]}\n"
+        "  - {name: offences, unit: offences, by: [source, iccs_l2]}\n"
+        "maps: {method: none}\n",
+        encoding="utf-8",
+    )
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        result = scipy.optimize.linprog(*args, **kwargs)
+        result.status, result.message = 4, "numerical difficulties (simulated)"
+        return result
+
+    monkeypatch.setattr(cross_unit, "linprog", broken)
+    with pytest.raises(SolverFailureError) as failed:
+        build_release(db, tmp_path / "rel", config=load_config(path), record=False)
+    assert not isinstance(failed.value, CrimestatsError)

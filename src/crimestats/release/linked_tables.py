@@ -289,6 +289,7 @@ def _across_units(
 
     first = tables()
     hierarchies = {unit: used.get(unit, []) for unit in _CROSS_UNITS}
+    converged = True
     try:
         final, system, report = protect_across_units(
             first,
@@ -298,7 +299,11 @@ def _across_units(
             total_label=TOTAL_LABEL,
             max_rounds=_REPAIR_ROUNDS,
         )
-    except AuditError:
+        converged = report.passed
+    except AuditError:  # a unit's linked tables could not be repaired (protect_linked)
+        converged = False
+    # a solver failure (SolverFailureError) is a bug: it is not caught, it reaches the user
+    if not converged:
         # the greedy repair did not converge. Fall back on coupling: in every (shared
         # fields, ICCS section) slice where either table withholds a cell, withhold the
         # slice in both tables, so that neither side bounds the other's hidden cells; then
