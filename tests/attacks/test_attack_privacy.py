@@ -444,7 +444,8 @@ def test_one_new_incident_is_not_recovered_by_differencing(tmp_path: Path, linke
     assert not narrow_cells(intervals)
 
 
-def test_an_earlier_pattern_does_not_pin_a_new_cell(tmp_path: Path) -> None:
+@pytest.mark.parametrize("linked", [False, True], ids=["one table", "linked tables"])
+def test_an_earlier_pattern_does_not_pin_a_new_cell(tmp_path: Path, linked: bool) -> None:
     """Finding 5, with cells withheld in the first release: its row s withheld 40 and 2
     beside a published total, so their sum (42) was known. One incident comes in a new
     year (and 20 in source u); the second release withholds the new cell with those two
@@ -456,6 +457,9 @@ def test_an_earlier_pattern_does_not_pin_a_new_cell(tmp_path: Path) -> None:
     u: Spec = [(2022, "0502", 25), (2023, "0502", 35)]
     db = make_store(tmp_path, "fact", [("s", s), ("u", u)])
     config = load_config(incidents_config(tmp_path))
+    if linked:
+        (tmp_path / "linked.yaml").write_text(LINKED, encoding="utf-8")
+        config = load_config(tmp_path / "linked.yaml")
     first = build_release(db, tmp_path / "r1", config=config).directory
     assert "s,2023,,withheld" in (first / "incidents_by_source_year.csv").read_text()
     late: list[tuple[str, Spec]] = [("s", [(2024, "0502", 1)]), ("u", [(2024, "0502", 20)])]

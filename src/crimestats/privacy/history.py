@@ -31,7 +31,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
-from crimestats.privacy.tables import FullTable
+from crimestats.privacy.tables import FullTable, LinearSystem
 
 if TYPE_CHECKING:
     from crimestats.privacy.protect import IndexedRows
@@ -160,10 +160,11 @@ def _lines(
 
 @dataclass(frozen=True)
 class WithFacts:
-    """A table's additivity system plus earlier releases' facts, as one linear system
-    (:class:`crimestats.privacy.tables.LinearSystem`) for the MILP and the audit."""
+    """A table's (or linked tables') system plus earlier releases' facts, as one linear
+    system (:class:`crimestats.privacy.tables.LinearSystem`) for the MILP and the audit;
+    a fact's keys are the system's variables."""
 
-    table: FullTable
+    table: LinearSystem
     facts: tuple[Fact, ...]
 
     @property
