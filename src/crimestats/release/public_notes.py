@@ -109,10 +109,6 @@ class PublicNotes:
             out["generated_by"] = self.generated_by
         return out
 
-    def get(self, key: str, default: Any = None) -> Any:
-        """``to_dict().get(key)``: read a note by its published name."""
-        return self.to_dict().get(key, default)
-
 
 def _text(metadata: Mapping[str, Any], key: str) -> str | None:
     value = metadata.get(key)
