@@ -306,6 +306,24 @@ def test_lineage_names_no_input_file(tmp_path: Path) -> None:
     assert not {first, last} & set(re.findall(r"\d{4}-\d{2}-\d{2}", published))
 
 
+@pytest.mark.xfail(
+    reason="needs the lead's one-line change in release/files.py (report_html: "
+    "'Withheld cells: {withheld_cells}.' instead of the primary/secondary split); "
+    "remove this mark with it",
+    strict=False,
+)
+def test_the_report_does_not_say_which_rule_withheld(tmp_path: Path) -> None:
+    """Finding 8 in report.html: "Withheld cells: 1 primary, 2 secondary" narrows the
+    cells as the datapackage's counts did (report_html is in release/files.py)."""
+    from crimestats.release.config import load_config
+
+    db = rule_store(tmp_path)
+    config = load_config(incidents_config(tmp_path))
+    folder = build_release(db, tmp_path / "rel", config=config, record=False).directory
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert not re.search(r"\d+ (primary|secondary)", html)
+
+
 # --- finding 6: one unit published two ways -------------------------------------------
 
 
