@@ -57,15 +57,19 @@ def sdmx_cells(folder: Path, table: Table) -> dict[tuple[str, ...], int]:
     return out
 
 
-def rule_counts(folder: Path) -> dict[str, tuple[int, int]]:
+def rule_counts(folder: Path, *, report: bool) -> dict[str, tuple[int, int]]:
     """Per table, (primary, secondary) withheld cells, wherever the release states them:
-    the disclosure record of ``datapackage.json`` or the sentence of ``report.html``."""
+    the disclosure record of ``datapackage.json`` or (``report``) the sentence of
+    ``report.html`` (its tables repeat the CSVs; that sentence is its only other count;
+    read only where release/files.py is fixed, see the xfail test)."""
     out: dict[str, tuple[int, int]] = {}
     for resource in package_of(folder)["resources"]:
         record = resource.get("crimestats", {}).get("disclosure_control", {})
         if "primary_cells" in record:
             name = resource["path"].removesuffix(".csv")
             out[name] = (int(record["primary_cells"]), int(record.get("secondary_cells", 0)))
+    if not report:
+        return out
     html = (folder / "report.html").read_text(encoding="utf-8")
     said = r"<code>(\w+)\.csv</code>.*?Withheld cells: (\d+) primary, (\d+) secondary"
     for name, primary, secondary in re.findall(said, html):
@@ -120,13 +124,13 @@ def add_iccs_notes(attack: Attack, table: Table, notes: dict[str, Any]) -> None:
         attack.relation([grand], [], total, total)
 
 
-def attack_everything(folders: list[Path]) -> Intervals:
+def attack_everything(folders: list[Path], *, report: bool = False) -> Intervals:
     """The attacker's integer bounds on every withheld cell of the given releases, each
     release's tables prefixed ``r<n>/`` (no link between releases here)."""
     attack = Attack(status=True, secondary_gap=True)
     for number, folder in enumerate(folders, start=1):
         package = package_of(folder)
-        counts = rule_counts(folder)
+        counts = rule_counts(folder, report=report)
         for table in read_tables(folder):
             name = table.name
             resource = next(r for r in package["resources"] if r["path"] == f"{name}.csv")
@@ -201,8 +205,9 @@ def offences_config(tmp_path: Path) -> Path:
 )
 def test_notes_recover_no_withheld_cell(tmp_path: Path, kind: str, blank: int) -> None:
     """Issue 12: 2 offences marked "not a crime" were withheld in the CSV and published as
-    ``not_a_crime_offences: 2`` in the notes. The attacker's programme over CSV, SDMX,
-    datapackage.json and report.html must leave every withheld cell at least T wide."""
+    ``not_a_crime_offences: 2`` in the notes. The attacker's programme over CSV, SDMX and
+    datapackage.json (report.html: the xfail test below) must leave every withheld cell
+    at least T wide."""
     from crimestats.release.config import load_config
 
     db = offences_store(tmp_path, kind, blank)
@@ -240,11 +245,14 @@ def test_public_notes_hold_no_count_but_a_published_one() -> None:
 
 
 def rule_store(tmp_path: Path) -> Path:
-    """Three withheld cells: (a, 2023) = 2 is primary, (a, 2024) = 9 and (b, 2023) = 8 are
-    secondary; knowing that one withheld interior cell of three is primary narrows them."""
-    a: Spec = [(2022, "0502", 30), (2023, "0502", 2), (2024, "0502", 9)]
-    b: Spec = [(2022, "0502", 25), (2023, "0502", 8), (2024, "0502", 20)]
-    return make_store(tmp_path, "rule", [("a", a), ("b", b)])
+    """A store whose release withholds (b, 2022), (b, 2023), (c, 2022), (c, 2023) among
+    others; knowing how many withheld cells are primary (hold 1..3) and that the others
+    are 0 or more than 3 narrows those four to a width of 2 (found by a search over small
+    random stores, checked against the code before the fix)."""
+    a: Spec = [(2022, "0502", 30), (2023, "0502", 8), (2024, "0502", 4)]
+    b: Spec = [(2022, "0502", 30), (2023, "0502", 3), (2024, "0502", 12)]
+    c: Spec = [(2022, "0502", 1), (2023, "0502", 5)]
+    return make_store(tmp_path, "rule", [("a", a), ("b", b), ("c", c)])
 
 
 def incidents_config(tmp_path: Path) -> Path:
@@ -267,16 +275,16 @@ def test_rule_counts_are_not_published(tmp_path: Path) -> None:
     db = rule_store(tmp_path)
     config = load_config(incidents_config(tmp_path))
     folder = build_release(db, tmp_path / "rel", config=config, record=False).directory
+    intervals = attack_everything([folder])
+    check_sound(db, folder, intervals)
+    assert intervals
+    assert not narrow_cells(intervals)
     text = {
         p.name: p.read_text(encoding="utf-8")
         for p in folder.rglob("*")
         if p.suffix in (".json", ".csv", ".html", ".xml")
     }
     assert not [n for n, t in text.items() if re.search(r"primary_cells|secondary_cells", t)]
-    intervals = attack_everything([folder])
-    check_sound(db, folder, intervals)
-    assert intervals
-    assert not narrow_cells(intervals)
     withheld = package_of(folder)["resources"][0]["crimestats"]["disclosure_control"]
     assert withheld["withheld_cells"] == sum(
         1 for line in text["incidents_by_source_year.csv"].splitlines() if "withheld" in line
@@ -322,6 +330,9 @@ def test_the_report_does_not_say_which_rule_withheld(tmp_path: Path) -> None:
     folder = build_release(db, tmp_path / "rel", config=config, record=False).directory
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert not re.search(r"\d+ (primary|secondary)", html)
+    intervals = attack_everything([folder], report=True)
+    check_sound(db, folder, intervals)
+    assert not narrow_cells(intervals)
 
 
 # --- finding 6: one unit published two ways -------------------------------------------
