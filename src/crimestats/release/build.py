@@ -27,7 +27,12 @@ from typing import TYPE_CHECKING, Any
 from crimestats.errors import UsageError
 from crimestats.privacy.history import EarlierCells, cell_key
 from crimestats.privacy.threshold import check_threshold
-from crimestats.release.config import ReleaseConfig, TableConfig, default_config
+from crimestats.release.config import (
+    ReleaseConfig,
+    TableConfig,
+    conflicting_methods,
+    default_config,
+)
 from crimestats.release.files import (
     MANIFEST,
     csv_text,
@@ -244,7 +249,15 @@ def _protect(
     earlier: dict[str, EarlierCells],
 ) -> dict[str, ProtectedRows]:
     """Threshold tables (linked ones of one unit together, against what earlier releases
-    published) and rounding tables."""
+    published) and rounding tables; never a rounding table beside another exact table of
+    its unit (a configuration made in code is checked here as a file is at load)."""
+    clash = conflicting_methods(config.tables)
+    if clash is not None:
+        raise UsageError(
+            f"tables {clash[0].name} ({clash[0].method}) and {clash[1].name} "
+            f"({clash[1].method}) both count {clash[0].unit}: one would narrow the other",
+            hint=f"drop one of {clash[0].name} and {clash[1].name}, or give both method: threshold",
+        )
     threshold = config.threshold
     specs = [_spec(t) for t in config.tables if t.method == "threshold"]
     out = {
