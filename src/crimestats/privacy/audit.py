@@ -30,10 +30,19 @@ from scipy import sparse
 from scipy.optimize import linprog
 from scipy.sparse.csgraph import connected_components
 
-from crimestats.errors import AuditError
 from crimestats.privacy.tables import LinearSystem
 
 _TOL = 1e-6
+
+
+class SolverFailureError(RuntimeError):
+    """HiGHS failed on an attacker programme that the true counts satisfy.
+
+    Why not a :class:`crimestats.errors.CrimestatsError`: no input of the user's can cause
+    it, so it is a bug, and it must reach the user as an internal error (the CLI's last
+    line of defence) rather than be taken for "the repair did not converge" and silently
+    replaced by a fallback (issue 12, item 6).
+    """
 
 
 @dataclass(frozen=True)
@@ -150,8 +159,9 @@ def audit(
         return AuditReport(protection_width=float(protection_width))
     values = table.flat.astype(float)
     matrix = table.matrix
-    published = ~suppressed
-    rhs = -(matrix[:, np.flatnonzero(published)] @ values[published])
+    # A_S x_S = A_S v_S: the same as -A_P v_P for homogeneous rows, and right for an
+    # earlier release's fact too (a row whose constant the true values satisfy)
+    rhs = matrix[:, hidden] @ values[hidden]
     sub = sparse.csr_matrix(matrix[:, hidden])
     bounds: dict[int, tuple[float, float]] = {}
     for cells, rows in suppressed_components(matrix, hidden):
@@ -205,8 +215,5 @@ def _solve(
     if result.status == 3:  # unbounded: the cell has no upper limit
         return -math.inf, None
     if result.status != 0:
-        raise AuditError(
-            f"the attacker's linear program failed: {result.message}",
-            hint="the table's margins must add up; rebuild it with crimestats.privacy",
-        )
+        raise SolverFailureError(f"the attacker's linear program failed: {result.message}")
     return float(result.fun), np.asarray(result.x, dtype=np.float64)

@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from crimestats.errors import AuditError
 from crimestats.privacy.cross_unit import (
     CrossReport,
     CrossSystem,
@@ -97,10 +96,10 @@ def protect_across_units(
     Each round adds the cells of :func:`_mirror`, or, when it has none, the cheapest
     published cell of each binding constraint of each failing cell.
 
-    Raises
-    ------
-    AuditError
-        If no cell is left to add, or the audit still fails after ``max_rounds`` rounds.
+    Not converging is an outcome, not an error: when no cell is left to add, or the audit
+    still fails after ``max_rounds`` rounds, the last tables are returned with their
+    failing report (``report.passed`` is false) and the caller falls back. A solver
+    failure raises :class:`crimestats.privacy.audit.SolverFailureError` (a bug).
     """
     system = build_cross_system(tables, hierarchies=hierarchies, total_label=total_label)
     current = list(tables)
@@ -129,11 +128,8 @@ def protect_across_units(
                     }
                     extra.setdefault(system.tables[t].name, []).append(cell)
         current = list(reprotect(extra))
-    raise AuditError(
-        "withheld cells of the incidents and offences tables can be bounded more tightly "
-        f"than the protection width {protection_width:g} through offences >= incidents",
-        hint="report this as a bug; raise the threshold meanwhile",
-    )
+    mask = system.mask(current)
+    return current, system, cross_audit(system, mask, protection_width)
 
 
 def table_record(

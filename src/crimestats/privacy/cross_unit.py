@@ -60,7 +60,8 @@ from scipy import sparse
 from scipy.optimize import linprog
 from scipy.sparse.csgraph import connected_components
 
-from crimestats.errors import AuditError, UsageError
+from crimestats.errors import UsageError
+from crimestats.privacy.audit import SolverFailureError
 from crimestats.privacy.joint import Hierarchy, build_joint
 from crimestats.privacy.protect import DEFAULT_TOTAL_LABEL, IndexedRows, index_rows
 from crimestats.privacy.tables import with_margins
@@ -382,9 +383,8 @@ def cross_audit(
                 ends.append(math.inf if sign < 0 else -math.inf)
                 continue
             if result.status != 0:
-                raise AuditError(
-                    f"the cross-unit attacker's linear program failed: {result.message}",
-                    hint="report this as a bug: the true counts satisfy every constraint",
+                raise SolverFailureError(  # the true counts satisfy every constraint
+                    f"the cross-unit attacker's linear program failed: {result.message}"
                 )
             ends.append(_clean(sign * float(result.fun)))
             rows += _binding(result, ub[2], system.inequalities)

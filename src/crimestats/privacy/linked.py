@@ -39,6 +39,7 @@ from numpy.typing import NDArray
 
 from crimestats.errors import AuditError, UsageError
 from crimestats.privacy.audit import AuditReport, audit
+from crimestats.privacy.history import EarlierCells, Fact, WithFacts, earlier_facts, known_mask
 from crimestats.privacy.joint import Hierarchy, JointSystem, build_joint
 from crimestats.privacy.milp import milp_suppression
 from crimestats.privacy.protect import (
@@ -62,12 +63,15 @@ class LinkedTable:
     ``rows`` are dicts of field values plus ``count`` (as :func:`protect_rows` takes);
     ``forced`` lists cells to withhold whatever their count, each as its dimension values
     with the total label for a margin (e.g. :func:`withheld_cells` of the previous
-    release's rows).
+    release's rows); ``earlier`` what earlier releases of the table published (a cell
+    published with its current value is known to the attacker:
+    :mod:`crimestats.privacy.history`).
     """
 
     fields: Sequence[str]
     rows: Sequence[Mapping[str, Any]]
     forced: Sequence[Mapping[str, Any]] = ()
+    earlier: EarlierCells | None = None
 
 
 TableInput = LinkedTable | tuple[Sequence[str], Sequence[Mapping[str, Any]]]
@@ -154,23 +158,39 @@ def protect_linked(
             else:
                 forced[ids[index]] = True
     forced &= ~system.structural  # a known zero cannot be hidden
+    known = np.zeros(system.size, dtype=bool)  # published unchanged by an earlier release
+    facts: list[list[Fact]] = []  # per table, over its own flat cells
+    joint_facts: list[Fact] = []  # the same, over the joint system's variables
+    for table, (_, indexed, full), ids in zip(inputs, parsed, system.cells, strict=True):
+        mine = earlier_facts(indexed, full, table.earlier, total_label) if table.earlier else []
+        if table.earlier:
+            known[ids[known_mask(indexed, full, table.earlier, total_label)]] = True
+        facts.append(mine)
+        flat_ids = ids.reshape(-1)
+        for fact in mine:
+            row: Fact = {}
+            for position, coef in fact.items():
+                variable = int(flat_ids[position])
+                row[variable] = row.get(variable, 0.0) + coef
+            joint_facts.append(row)
     fixed = primary | forced
     weights = cell_weights(system.flat, objective)
-    allowed = ~system.structural
+    allowed = ~system.structural & ~known
+    model = WithFacts(system, tuple(joint_facts)) if joint_facts else system
     if method == "joint":
-        mask, rounds = milp_suppression(system, fixed, width, weights, allowed=allowed)
+        mask, rounds = milp_suppression(model, fixed, width, weights, allowed=allowed)
         how = f"joint MILP over all linked tables ({rounds} rounds)"
-        report = audit(system, mask, width, primary)
+        report = audit(model, mask & ~known, width, primary)
     else:
         mask, passes = _fixed_point(
-            system, parsed, fixed, threshold, width, objective, table_method
+            system, parsed, fixed, threshold, width, objective, table_method, known, facts
         )
         how = f"per table ({table_method}) to a fixed point in {passes} passes"
-        report = audit(system, mask, width, primary)
+        report = audit(model, mask & ~known, width, primary)
         if not report.passed:
-            mask, rounds = milp_suppression(system, mask, width, weights, allowed=allowed)
+            mask, rounds = milp_suppression(model, mask, width, weights, allowed=allowed)
             how += f", then joint MILP repair ({rounds} rounds)"
-            report = audit(system, mask, width, primary)
+            report = audit(model, mask & ~known, width, primary)
     if not report.passed:
         raise AuditError(
             f"{len(report.failures)} withheld cells of the linked tables can be bounded "
@@ -224,14 +244,17 @@ def _fixed_point(
     width: float,
     objective: Objective,
     table_method: Method,
+    known: NDArray[np.bool_],
+    facts: Sequence[Sequence[Fact]],
 ) -> tuple[NDArray[np.bool_], int]:
-    """Protect each table with the cells withheld anywhere fixed, until none is added."""
+    """Protect each table with the cells withheld anywhere fixed, until none is added
+    (no table counting on a ``known`` cell as a partner)."""
     mask = fixed.copy()
     passes = 0
     while True:
         passes += 1
         before = mask.copy()
-        for (_, indexed, _), ids in zip(parsed, system.cells, strict=True):
+        for (_, indexed, _), ids, mine in zip(parsed, system.cells, facts, strict=True):
             result = protect_table(
                 indexed.interior,
                 protection_width=width,
@@ -240,6 +263,8 @@ def _fixed_point(
                 method=table_method,
                 run_audit=False,
                 keep_suppressed=mask[ids],
+                known=known[ids],
+                facts=mine,
             )
             added = ids[result.status != "published"]
             mask[added[~system.structural[added]]] = True  # structural zeros stay shown

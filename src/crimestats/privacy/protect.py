@@ -19,6 +19,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from crimestats.errors import UsageError
 from crimestats.privacy.audit import AuditReport, audit
+from crimestats.privacy.history import EarlierCells, Fact, WithFacts
 from crimestats.privacy.rounding import DEFAULT_BASE, controlled_round
 from crimestats.privacy.secondary import Method, Objective, secondary_suppression
 from crimestats.privacy.tables import FullTable, with_margins
@@ -81,6 +82,8 @@ def protect_table(
     base: int = DEFAULT_BASE,
     run_audit: bool = True,
     keep_suppressed: ArrayLike | None = None,
+    known: ArrayLike | None = None,
+    facts: Sequence[Fact] = (),
 ) -> ProtectedTable:
     """Protect a 1-, 2- or 3-D table of counts given as its interior cells.
 
@@ -104,6 +107,14 @@ def protect_table(
         ``status != "published"``, so that a revision cannot be differenced against it
         (docs/disclosure-control.md). They are fixed like primary cells and reported as
         ``secondary`` unless the threshold rule also applies.
+    known : array_like of bool, full-table shape, optional
+        Cells whose value the attacker already holds (an earlier release published it,
+        unchanged: :mod:`crimestats.privacy.history`). Secondary suppression may not
+        count on them, and the audit treats them as published.
+    facts : sequence of dict
+        Earlier releases' lines over cells they withheld, still true of the current
+        values (:func:`crimestats.privacy.history.earlier_facts`): extra equations for
+        the suppression model and the audit.
     """
     table = with_margins(interior)
     if protection == "round":
@@ -128,8 +139,20 @@ def protect_table(
                 hint="pass a mask over interior and margins, e.g. a previous result's status",
             )
         fixed |= keep.reshape(-1)
+    seen = np.zeros(table.size, dtype=bool)
+    if known is not None:
+        seen = np.asarray(known, dtype=bool).reshape(-1)
+        if seen.size != table.size:
+            raise UsageError(f"known has {seen.size} cells, the full table {table.size}")
     found = secondary_suppression(
-        table, fixed, width, objective=objective, method=method, milp_max_cells=milp_max_cells
+        table,
+        fixed,
+        width,
+        objective=objective,
+        method=method,
+        milp_max_cells=milp_max_cells,
+        allowed=~seen if seen.any() or facts else None,
+        facts=tuple(facts),
     )
     status = np.where(primary, "primary", np.where(found.suppressed, "secondary", "published"))
     published = np.array(
@@ -139,7 +162,10 @@ def protect_table(
         ],
         dtype=object,
     )
-    report = audit(table, found.suppressed, width, primary) if run_audit else None
+    # a withheld cell the attacker already holds is, to them, published
+    hidden = found.suppressed & ~seen
+    system = WithFacts(table, tuple(facts)) if facts else table
+    report = audit(system, hidden, width, primary) if run_audit else None
     parameters = {
         "method": "threshold rule with secondary suppression",
         "threshold": threshold,
@@ -298,6 +324,7 @@ def protect_rows(
     total_label: str = DEFAULT_TOTAL_LABEL,
     include_margins: bool = True,
     forced: Iterable[Mapping[str, Any]] | None = None,
+    earlier: EarlierCells | None = None,
     **options: Any,
 ) -> tuple[list[dict[str, Any]], ProtectedTable]:
     """Protect rows of a statistics table (fields plus ``count``) over ``dimensions``.
@@ -308,9 +335,17 @@ def protect_rows(
     the summed dimensions. ``forced`` lists cells to withhold whatever their count, each
     as its dimension values (``total_label`` for a margin), e.g. the cells a previous
     release withheld (docs/disclosure-control.md, revisions); cells whose values are no
-    longer levels of the table are skipped. ``options`` go to :func:`protect_table`.
+    longer levels of the table are skipped. ``earlier`` holds what earlier releases of
+    the table published: cells whose value they published unchanged are ``known``
+    (:mod:`crimestats.privacy.history`). ``options`` go to :func:`protect_table`.
     """
     data, indexed = index_rows(rows, dimensions, count=count, total_label=total_label)
+    if earlier:
+        from crimestats.privacy.history import earlier_facts, known_mask
+
+        full = with_margins(indexed.interior)
+        options["known"] = known_mask(indexed, full, earlier, total_label)
+        options["facts"] = earlier_facts(indexed, full, earlier, total_label)
     if forced is not None:
         keep = np.zeros(tuple(n + 1 for n in indexed.interior.shape), dtype=bool)
         for cell in forced:

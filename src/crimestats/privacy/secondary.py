@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from crimestats.errors import SuppressionError, UsageError
+from crimestats.privacy.history import Fact, WithFacts
 from crimestats.privacy.hypercube import hypercube_suppression
 from crimestats.privacy.milp import DEFAULT_MAX_ROUNDS, milp_suppression
 from crimestats.privacy.tables import FullTable
@@ -80,13 +81,19 @@ def secondary_suppression(
     method: Method = "auto",
     milp_max_cells: int | None = None,
     max_rounds: int = DEFAULT_MAX_ROUNDS,
+    allowed: NDArray[np.bool_] | None = None,
+    facts: tuple[Fact, ...] = (),
 ) -> Suppression:
     """Extend the primary pattern so every suppressed cell keeps its protection width.
 
     ``method="auto"`` uses the MILP for full tables of at most ``milp_max_cells`` cells
     (default :data:`MILP_MAX_CELLS`, or :data:`MILP_MAX_CELLS_3D` for 3-D tables) and the
     hypercube heuristic above that, and falls back to the heuristic if the MILP's cut
-    loop does not settle within ``max_rounds``.
+    loop does not settle within ``max_rounds``. ``allowed`` marks the cells that may be
+    withheld as partners (default all; cells an attacker already holds are not, see
+    :mod:`crimestats.privacy.history`); the MILP is then used whatever the size, as the
+    heuristic cannot honour it. ``facts`` are earlier releases' equations
+    (:mod:`crimestats.privacy.history`), added to the MILP's system.
     """
     weights = cell_weights(table.flat, objective)
     if method not in ("auto", "milp", "hypercube"):
@@ -97,18 +104,20 @@ def secondary_suppression(
         milp_max_cells = MILP_MAX_CELLS_3D if len(table.shape) == 3 else MILP_MAX_CELLS
     chosen_automatically = method == "auto"
     if method == "auto":
-        method = "milp" if table.size <= milp_max_cells else "hypercube"
+        small = table.size <= milp_max_cells
+        method = "milp" if small or allowed is not None else "hypercube"
     if not primary.any():
         mask = primary.copy()
         return Suppression(mask, method, objective, 0)
     if method == "milp":
         try:
+            system = WithFacts(table, facts) if facts else table
             mask, rounds = milp_suppression(
-                table, primary, protection_width, weights, max_rounds=max_rounds
+                system, primary, protection_width, weights, max_rounds=max_rounds, allowed=allowed
             )
         except SuppressionError:
-            if not chosen_automatically:
-                raise
+            if not chosen_automatically or allowed is not None:
+                raise  # the heuristic cannot keep known cells out: no silent fallback
             method, rounds = "hypercube", 0
             mask = hypercube_suppression(table, primary, protection_width, weights)
     else:

@@ -29,8 +29,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crimestats.errors import UsageError
+from crimestats.privacy.history import EarlierCells, cell_key
 from crimestats.privacy.threshold import check_threshold
-from crimestats.release.config import ReleaseConfig, TableConfig, default_config
+from crimestats.release.config import (
+    ReleaseConfig,
+    TableConfig,
+    conflicting_methods,
+    default_config,
+)
 from crimestats.release.files import (
     MANIFEST,
     csv_text,
@@ -61,6 +67,7 @@ from crimestats.storage.releases import (
     declared_sources,
     ingest_lineage,
     previous_withheld,
+    recorded_cells,
 )
 from crimestats.storage.store import open_store, resolve_db_path
 from crimestats.version import code_version
@@ -210,24 +217,49 @@ def _spec(table: TableConfig) -> TableSpec:
     return TableSpec(table.name, table.unit, table.by, table.title)
 
 
-def _previous_withheld(path: Path, config: ReleaseConfig) -> dict[str, list[dict[str, Any]]] | None:
-    """Per threshold table, the cells the store's last recorded release of it withheld
-    (``None`` when the configuration turns carrying forward off)."""
-    if not config.carry_forward:
-        return None
+def _previous_withheld(
+    path: Path, config: ReleaseConfig
+) -> tuple[dict[str, list[dict[str, Any]]] | None, dict[str, EarlierCells]]:
+    """Per threshold table, the cells the store's recorded releases of it withheld
+    (``None`` when the configuration turns carrying forward off), and what every recorded
+    release of it published (:mod:`crimestats.privacy.history`: the attacker holds them
+    all, so a cell published unchanged is no partner for a withheld one)."""
+    threshold = [t for t in config.tables if t.method == "threshold"]
     with open_store(path, read_only=True) as con:
-        found = {
-            t.name: previous_withheld(con, t.name, t.by)
-            for t in config.tables
-            if t.method == "threshold"
-        }
-    return {name: cells for name, cells in found.items() if cells}
+        last = {t.name: previous_withheld(con, t.name, t.by) for t in threshold}
+        recorded = {t.name: recorded_cells(con, t.name, t.by) for t in threshold}
+    earlier = {
+        name: EarlierCells.of((c.release_id, c.cell, c.count) for c in cells)
+        for name, cells in recorded.items()
+        if cells
+    }
+    if not config.carry_forward:
+        return None, earlier
+    found: dict[str, list[dict[str, Any]]] = {}
+    for name, cells_of_last in last.items():
+        cells = [*cells_of_last, *(earlier[name].withheld if name in earlier else ())]
+        unique = {cell_key(cell): dict(cell) for cell in cells}
+        if unique:
+            found[name] = [unique[k] for k in sorted(unique, key=repr)]
+    return found, earlier
 
 
 def _protect(
-    path: Path, config: ReleaseConfig, forced: dict[str, list[dict[str, Any]]] | None
+    path: Path,
+    config: ReleaseConfig,
+    forced: dict[str, list[dict[str, Any]]] | None,
+    earlier: dict[str, EarlierCells],
 ) -> dict[str, ProtectedRows]:
-    """Threshold tables (linked ones of one unit together) and rounding tables."""
+    """Threshold tables (linked ones of one unit together, against what earlier releases
+    published) and rounding tables; never a rounding table beside another exact table of
+    its unit (a configuration made in code is checked here as a file is at load)."""
+    clash = conflicting_methods(config.tables)
+    if clash is not None:
+        raise UsageError(
+            f"tables {clash[0].name} ({clash[0].method}) and {clash[1].name} "
+            f"({clash[1].method}) both count {clash[0].unit}: one would narrow the other",
+            hint=f"drop one of {clash[0].name} and {clash[1].name}, or give both method: threshold",
+        )
     threshold = config.threshold
     specs = [_spec(t) for t in config.tables if t.method == "threshold"]
     out = {
@@ -237,7 +269,7 @@ def _protect(
             notes=notes_without_withheld_total(table),
         )
         for name, table in protect_threshold_tables(
-            path, specs, threshold=threshold, forced=forced
+            path, specs, threshold=threshold, forced=forced, earlier=earlier
         ).items()
     }
     for table in config.tables:
@@ -276,11 +308,14 @@ def _write_sdmx(
 
 
 def _write_maps(path: Path, folder: Path, config: ReleaseConfig) -> MapOutput:
-    """The geomasked incident map (docs/geographic-masking.md); never a source point."""
+    """The geomasked incident map (docs/geographic-masking.md); never a source point. A
+    hexagon map is steadied against the last recorded release's (``map_history.py``)."""
+    from crimestats.release.map_history import earlier_map
     from crimestats.release.maps import MapOutput, write_maps
 
     if config.maps.method == "none":
         return MapOutput(files=[], resources=[], metadata={"method": "none"})
+    earlier = earlier_map(path, "map_h3.csv") if config.maps.method == "h3" else None
     return write_maps(
         path,
         folder,
@@ -288,6 +323,7 @@ def _write_maps(path: Path, folder: Path, config: ReleaseConfig) -> MapOutput:
         min_count=config.maps.min_count,
         method=config.maps.method,
         min_sources=config.maps.min_sources,
+        earlier=earlier,
     )
 
 
@@ -394,8 +430,8 @@ def _build(
     # 3. count and protect: threshold and rounding tables, then DP tables (planned first,
     #    so a DP table that cannot be released stops the release before any noise)
     plans = _plan_dp(path, config, sources)
-    forced = _previous_withheld(path, config)
-    protected = _protect(path, config, forced)
+    forced, earlier = _previous_withheld(path, config)
+    protected = _protect(path, config, forced, earlier)
     noised, ledger = _release_dp(plans, config)
     tables = [noised.get(t.name) or protected[t.name] for t in config.tables]
     privacy = None

@@ -358,6 +358,34 @@ class _Doc:
             raise self.err("tables[].epsilon", problem, fix)
 
 
+_EXACT_METHODS: Final = ("threshold", "rounding")
+"""Methods whose published numbers are exact facts an integer programme can use (a
+rounded count is within ``base`` of the truth): two of them over shared cells must be one
+protection, and only threshold tables are protected together (linked tables)."""
+
+
+def conflicting_methods(tables: tuple[TableConfig, ...]) -> tuple[TableConfig, TableConfig] | None:
+    """The first two tables that would publish cells of one unit two ways: a rounding
+    table beside a threshold table, or two rounding tables, of the same unit.
+
+    Why (issue 11, finding 6): every two tables of one counting unit share cells, at
+    least the grand total, and the margins over their common fields (or nested ones:
+    a section is the sum of its divisions). A threshold table withholds a small cell;
+    the rounded copy of it (or of a margin around it) bounds it within the base, and an
+    integer programme over both pinned 9 of 27 withheld cells with base 2. Threshold
+    tables of one unit are protected jointly (linked_tables.py); a rounding table cannot
+    be, so such a configuration is refused.
+    """
+    exact = [t for t in tables if t.method in _EXACT_METHODS]
+    for i, first in enumerate(exact):
+        for second in exact[i + 1 :]:
+            if first.unit != second.unit:
+                continue
+            if "rounding" in (first.method, second.method):
+                return first, second
+    return None
+
+
 def parse_config(doc: Any, *, where: str = "release config") -> ReleaseConfig:
     """Check a parsed YAML document and return the configuration it describes."""
     from crimestats.release.tables import STANDARD_TABLES
@@ -380,6 +408,16 @@ def parse_config(doc: Any, *, where: str = "release config") -> ReleaseConfig:
         tables = tuple(
             TableConfig(s.name, s.unit, s.by, "threshold", s.title) for s in STANDARD_TABLES
         )
+    clash = conflicting_methods(tables)
+    if clash is not None:
+        one, two = clash
+        problem = (
+            f"{one.name} ({one.method}) and {two.name} ({two.method}) both count "
+            f"{one.unit}: they share cells (at least the grand total), and a withheld or "
+            "rounded cell of one can be narrowed from the other"
+        )
+        fix = f"drop one of {one.name} and {two.name}, or give both method: threshold"
+        raise check.err("tables", problem, fix)
     dp = check.dp(top["dp"]) if top.get("dp") is not None else None
     check.check_dp_tables(tables, dp)
     sdmx = check.mapping("sdmx", top.get("sdmx") or {}, _SDMX_KEYS)
@@ -456,6 +494,7 @@ __all__ = [
     "ReleaseConfig",
     "SdmxConfig",
     "TableConfig",
+    "conflicting_methods",
     "default_config",
     "load_config",
     "parse_config",

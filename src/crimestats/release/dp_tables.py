@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from crimestats.errors import UsageError
+from crimestats.release.public_notes import PublicNotes
 from crimestats.release.tables import COUNT, STATUS, TOTAL_LABEL, ProtectedRows, TableSpec
 
 if TYPE_CHECKING:
@@ -290,23 +291,23 @@ def release_dp_table(
     return ProtectedRows(spec, columns, rows, disclosure, notes, method="dp")
 
 
-def dp_notes(table: TableConfig, *, privacy_unit: str) -> dict[str, Any]:
+def dp_notes(table: TableConfig, *, privacy_unit: str) -> PublicNotes:
     """What a DP table counts, in words; no count at all (exact counts are not DP)."""
     from crimestats.stats.counting import Unit
     from crimestats.stats.engine import UNIT_DEFINITIONS
 
     k = table.contributions or 1
-    return {
-        "unit": table.unit,
-        "unit_definition": UNIT_DEFINITIONS[Unit(table.unit)],
-        "by": list(table.by),
-        "counting_rule": f"each {privacy_unit} is counted in at most {k} interior cell(s) "
+    return PublicNotes(
+        unit=table.unit,
+        unit_definition=UNIT_DEFINITIONS[Unit(table.unit)],
+        by=tuple(table.by),
+        counting_rule=f"each {privacy_unit} is counted in at most {k} interior cell(s) "
         "(contribution bound); its further rows are not counted, so totals can be lower "
         "than in an unprotected table",
-        "period_basis": "reported",
-        "blank_cells": "a blank field value means no value (not coded that deep, no victim)",
-        "counts_in_notes": "none: a DP table publishes no exact count, not even in its notes",
-    }
+        period_basis="reported",
+        blank_cells="a blank field value means no value (not coded that deep, no victim)",
+        counts_in_notes="none: a DP table publishes no exact count, not even in its notes",
+    )
 
 
 def write_dp_parquet(table: ProtectedRows, path: Path) -> None:

@@ -35,8 +35,10 @@ from crimestats.privacy.cross_unit import (
     build_cross_system,
     cross_audit,
 )
+from crimestats.privacy.history import EarlierCells
 from crimestats.privacy.joint import Hierarchy
 from crimestats.privacy.linked import LinkedTable, protect_linked
+from crimestats.release.public_notes import public_notes
 from crimestats.release.tables import (
     COUNT,
     STATUS,
@@ -44,11 +46,12 @@ from crimestats.release.tables import (
     WITHHELD,
     ProtectedRows,
     TableSpec,
+    WithheldByRule,
     counted_rows,
     protect_standard_table,
+    public_disclosure,
     public_status,
     row_sort_key,
-    table_notes,
 )
 
 ICCS_LEVELS = ("iccs_l1", "iccs_l2", "iccs_l3", "iccs_l4")
@@ -108,8 +111,10 @@ def _linked_group(
     *,
     threshold: int,
     forced: Mapping[str, list[dict[str, Any]]],
+    earlier: Mapping[str, EarlierCells],
 ) -> tuple[dict[str, ProtectedRows], list[Hierarchy]]:
-    """Protect the tables of one unit together; also return the hierarchies used."""
+    """Protect the tables of one unit together (against what ``earlier`` releases of each
+    published); also return the hierarchies used."""
     counted = {spec.name: counted_rows(db, spec) for spec in specs}
     rows = {name: value[0] for name, value in counted.items()}
     live = [spec for spec in specs if rows[spec.name]]
@@ -123,12 +128,19 @@ def _linked_group(
         return {
             **out,
             spec.name: protect_standard_table(
-                db, spec, threshold=threshold, forced=forced.get(spec.name)
+                db,
+                spec,
+                threshold=threshold,
+                forced=forced.get(spec.name),
+                earlier=earlier.get(spec.name),
             ),
         }, []
     hierarchies = _hierarchies(live, rows)
     inputs = [
-        LinkedTable(list(spec.by), rows[spec.name], forced.get(spec.name, [])) for spec in live
+        LinkedTable(
+            list(spec.by), rows[spec.name], forced.get(spec.name, []), earlier.get(spec.name)
+        )
+        for spec in live
     ]
     try:
         results = protect_linked(
@@ -159,8 +171,15 @@ def _linked_group(
             for row in protected
         ]
         written.sort(key=lambda row: row_sort_key(row, fields))
-        notes = table_notes(counted[spec.name][1], threshold)
-        out[spec.name] = ProtectedRows(spec, [*fields, COUNT, STATUS], written, disclosure, notes)
+        notes = public_notes(counted[spec.name][1], fields, written, exact_total=True)
+        out[spec.name] = ProtectedRows(
+            spec,
+            [*fields, COUNT, STATUS],
+            written,
+            public_disclosure(disclosure),
+            notes,
+            by_rule=WithheldByRule.of(disclosure),
+        )
     return out, hierarchies
 
 
@@ -170,13 +189,20 @@ def _protect_unit(
     *,
     threshold: int,
     forced: Mapping[str, list[dict[str, Any]]],
+    earlier: Mapping[str, EarlierCells],
 ) -> tuple[dict[str, ProtectedRows], list[Hierarchy]]:
     """The tables of one counting unit: alone, or linked through ``protect_linked``."""
     if len(group) == 1:
         spec = group[0]
-        table = protect_standard_table(db, spec, threshold=threshold, forced=forced.get(spec.name))
+        table = protect_standard_table(
+            db,
+            spec,
+            threshold=threshold,
+            forced=forced.get(spec.name),
+            earlier=earlier.get(spec.name),
+        )
         return {spec.name: table}, []
-    return _linked_group(db, group, threshold=threshold, forced=forced)
+    return _linked_group(db, group, threshold=threshold, forced=forced, earlier=earlier)
 
 
 def protect_threshold_tables(
@@ -185,6 +211,7 @@ def protect_threshold_tables(
     *,
     threshold: int,
     forced: Mapping[str, list[dict[str, Any]]] | None = None,
+    earlier: Mapping[str, EarlierCells] | None = None,
 ) -> dict[str, ProtectedRows]:
     """Protect the threshold tables of a release, linked tables of one unit together.
 
@@ -196,15 +223,20 @@ def protect_threshold_tables(
     """
     carried = forced is not None
     forced = forced or {}
+    earlier = earlier or {}
     by_unit: dict[str, list[TableSpec]] = {}
     for spec in specs:
         by_unit.setdefault(spec.unit, []).append(spec)
     out: dict[str, ProtectedRows] = {}
     hierarchies: dict[str, list[Hierarchy]] = {}
     for unit, group in by_unit.items():
-        tables, hierarchies[unit] = _protect_unit(db, group, threshold=threshold, forced=forced)
+        tables, hierarchies[unit] = _protect_unit(
+            db, group, threshold=threshold, forced=forced, earlier=earlier
+        )
         out.update(tables)
-    out = _across_units(db, by_unit, out, threshold=threshold, forced=forced, used=hierarchies)
+    out = _across_units(
+        db, by_unit, out, threshold=threshold, forced=forced, earlier=earlier, used=hierarchies
+    )
     return {
         name: dataclasses.replace(table, disclosure=_stable(table.disclosure, carried=carried))
         for name, table in out.items()
@@ -226,6 +258,7 @@ def _across_units(
     *,
     threshold: int,
     forced: Mapping[str, list[dict[str, Any]]],
+    earlier: Mapping[str, EarlierCells],
     used: Mapping[str, list[Hierarchy]],
 ) -> dict[str, ProtectedRows]:
     """Audit the incidents and offences tables together and repair; record the audit."""
@@ -250,11 +283,13 @@ def _across_units(
                     spec.name: [*forced.get(spec.name, []), *extra.get(spec.name, [])]
                     for spec in group
                 }
-                current.update(_protect_unit(db, group, threshold=threshold, forced=more)[0])
+                again = _protect_unit(db, group, threshold=threshold, forced=more, earlier=earlier)
+                current.update(again[0])
         return tables()
 
     first = tables()
     hierarchies = {unit: used.get(unit, []) for unit in _CROSS_UNITS}
+    converged = True
     try:
         final, system, report = protect_across_units(
             first,
@@ -264,7 +299,11 @@ def _across_units(
             total_label=TOTAL_LABEL,
             max_rounds=_REPAIR_ROUNDS,
         )
-    except AuditError:
+        converged = report.passed
+    except AuditError:  # a unit's linked tables could not be repaired (protect_linked)
+        converged = False
+    # a solver failure (SolverFailureError) is a bug: it is not caught, it reaches the user
+    if not converged:
         # the greedy repair did not converge. Fall back on coupling: in every (shared
         # fields, ICCS section) slice where either table withholds a cell, withhold the
         # slice in both tables, so that neither side bounds the other's hidden cells; then

@@ -39,6 +39,7 @@ from crimestats.geomask import (
     count_at_snap_points,
     signed_area,
 )
+from crimestats.release.map_history import EarlierMap
 from crimestats.storage.points import (
     PointGroup,
     area_geometries,
@@ -53,6 +54,11 @@ SNAP_DECIMALS = 4
 """Decimals of published snap points (about 11 m): coarser than any street address."""
 H3_FILES = ("map_h3.geojson", "map_h3.csv")
 SNAP_FILES = ("map_snap.geojson", "map_snap.csv")
+HEX_DISPLACEMENT = (
+    "at most the size of the hexagon shown: an incident is counted in the hexagon that "
+    "holds it (or its pooled parent); not measured, so that it does not change with one "
+    "new incident between releases"
+)
 OUTSIDE = "(outside every area)"
 """The region of points in no area of ``area_level``: snapped among themselves only."""
 
@@ -166,7 +172,7 @@ def public_masking(report: dict[str, Any], group: PointGroup) -> dict[str, Any]:
 
 
 def _hexagons(
-    groups: list[PointGroup], resolution: int, min_count: int
+    groups: list[PointGroup], resolution: int, min_count: int, earlier: EarlierMap
 ) -> tuple[list[dict[str, Any]], list[list[Any]], list[dict[str, Any]]]:
     features: list[dict[str, Any]] = []
     rows: list[list[Any]] = []
@@ -186,8 +192,15 @@ def _hexagons(
             (group.lats, group.lons), resolution, min_count, cell_geometry=False
         )
         entry["masking"] = public_masking(result.report.metadata(), group)
+        # measured distances move with every new point (a median of 297 m becoming 292 m
+        # says where a new incident is); a hexagon's own size bounds them anyway
+        entry["masking"]["displacement_m"] = HEX_DISPLACEMENT
+        published = 0
         for feature in result.features:
-            props = feature["properties"]
+            props = dict(feature["properties"])
+            key = (group.source, str(group.year), str(props["cell"]))
+            props["count"] = earlier.steady(key, int(props["count"]), min_count)
+            published += props["count"]
             features.append(
                 {
                     "type": "Feature",
@@ -205,6 +218,7 @@ def _hexagons(
             rows.append(
                 [group.source, group.year, props["cell"], props["resolution"], props["count"]]
             )
+        entry["masking"]["counts"]["published"] = published  # as the map shows them
     return features, rows, entries
 
 
@@ -383,6 +397,7 @@ def write_maps(
     min_sources: int = 8,
     area_level: str | None = None,
     max_distance_m: float | None = None,
+    earlier: EarlierMap | None = None,
 ) -> MapOutput:
     """Write the masked incident map of every source and year into ``folder``.
 
@@ -407,6 +422,9 @@ def write_maps(
     max_distance_m : float, optional
         Method ``snap``: an incident farther than this (metres) from its nearest snap
         point is suppressed rather than shown far from where it was.
+    earlier : EarlierMap, optional
+        Method ``h3``: the hexagons of the last recorded release; a count that moved by
+        less than ``min_count`` since is published as it was (:mod:`.map_history`).
     """
     _check(method, h3_resolution, min_count, min_sources)
     if max_distance_m is not None and (method != "snap" or not max_distance_m > 0):
@@ -419,7 +437,9 @@ def write_maps(
     areas = None if area_level is None else _areas(db, method, area_level)
     groups = incident_point_groups(db)
     if method == "h3":
-        features, rows, entries = _hexagons(groups, h3_resolution, min_count)
+        features, rows, entries = _hexagons(
+            groups, h3_resolution, min_count, earlier or EarlierMap()
+        )
         parameters: dict[str, Any] = {
             "h3_resolution": h3_resolution,
             "min_count": min_count,
@@ -458,6 +478,8 @@ def write_maps(
         "Incidents without a usable point (no or invalid coordinates) are counted per "
         "source and year and never mapped.",
     ]
+    if method == "h3":
+        notes.append("Across releases: " + (earlier or EarlierMap()).note + ".")
     empty = [e for e in entries if "masking" not in e]
     if empty:
         notes.append(

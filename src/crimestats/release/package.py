@@ -15,6 +15,7 @@ from typing import Any
 from crimestats.release.tables import (
     ProtectedRows,
     disclosure_summary,
+    public_disclosure,
     public_lineage,
     table_schema,
 )
@@ -40,13 +41,13 @@ def datapackage(
     """
     resources: list[dict[str, Any]] = []
     for table in tables:
-        about = {
+        about: dict[str, Any] = {
             "title": table.spec.title,
             "counting_unit": table.spec.unit,
             "classification": ICCS_VERSION,
-            "period_basis": table.notes.get("period_basis"),
-            "disclosure_control": table.disclosure,
-            "statistics": table.notes,
+            "period_basis": table.notes.period_basis,
+            "disclosure_control": public_disclosure(table.disclosure),
+            "statistics": table.notes.to_dict(),
         }
         if table.method == "dp":
             about["reproducible"] = False

@@ -118,6 +118,7 @@ def record_in_store(
                     if t.method == "threshold"
                     for cell in withheld_of(t)
                 ],
+                published=[cell for t in tables for cell in t.published_cells()],
             )
     except StoreLockedError as exc:
         raise StoreLockedError(_not_recorded(path, exc.message), hint=exc.hint) from exc

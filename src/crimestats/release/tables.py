@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from crimestats.privacy import DEFAULT_BASE, protect_rows
+from crimestats.privacy.history import EarlierCells
+from crimestats.release.public_notes import PublicNotes, public_notes, with_published_total
 from crimestats.stats import count_table
+from crimestats.storage.releases import PublishedCell
 
 TOTAL_LABEL = "Total"
 COUNT = "count"
@@ -30,22 +33,6 @@ keeps how many of each, never which)."""
 def public_status(status: str) -> str:
     """``primary`` and ``secondary`` (the privacy layer's words) become ``withheld``."""
     return WITHHELD if status in ("primary", "secondary") else status
-
-
-# numbers of the stats metadata that are counts of people or events: published only
-# when 0 or above the threshold (a small count in the notes would undo the suppression)
-_COUNT_KEYS = frozenset(
-    {
-        "units_in_scope",
-        "incidents_without_period_date",
-        "offences_in_scope",
-        "uncoded_offences",
-        "coded_above_level",
-        "coding_method",
-    }
-)
-# true totals of the table itself (the grand total may be withheld) and local details
-_DROPPED_KEYS = frozenset({"store", "rows", "sum_of_counts", "columns"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +77,23 @@ audits and warns."""
 
 
 @dataclass(frozen=True, slots=True)
+class WithheldByRule:
+    """How many withheld cells the threshold rule (primary) and secondary suppression
+    withheld: for the publisher's summary only, never written into a release (knowing
+    that k withheld cells hold 1..threshold narrows them; finding 8)."""
+
+    primary: int = 0
+    secondary: int = 0
+
+    @classmethod
+    def of(cls, disclosure: dict[str, Any]) -> WithheldByRule:
+        """Read from a privacy-layer record (``primary_cells``, ``secondary_cells``)."""
+        return cls(
+            int(disclosure.get("primary_cells", 0)), int(disclosure.get("secondary_cells", 0))
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class ProtectedRows:
     """A standard table after disclosure control, ready to write.
 
@@ -103,21 +107,42 @@ class ProtectedRows:
     rows : list of dict
         Sorted rows: interior cells, then margins; ``count`` is ``None`` when withheld.
     disclosure : dict
-        Method, parameters, cell counts and the audit (no true values).
-    notes : dict
-        What was counted (unit, period basis, ICCS version), small counts withheld.
+        Method, parameters, how many cells were withheld and the audit (no true values,
+        not which rule withheld a cell: :func:`public_disclosure`).
+    notes : PublicNotes
+        What was counted (unit, period basis, ICCS version), in words; its one count is
+        a published cell (:mod:`crimestats.release.public_notes`).
     method : str
         ``threshold``, ``rounding`` or ``dp`` (:mod:`crimestats.release.dp_tables`:
         columns ``count``, ``accuracy_95``, ``lower_95``, ``upper_95``; no ``status``
         column, though each row still carries ``status`` = ``published``).
+    by_rule : WithheldByRule
+        Primary and secondary cell counts, for the publisher's summary; never published.
     """
 
     spec: TableSpec
     columns: list[str]
     rows: list[dict[str, Any]]
     disclosure: dict[str, Any]
-    notes: dict[str, Any]
+    notes: PublicNotes
     method: str = "threshold"
+    by_rule: WithheldByRule = WithheldByRule()
+
+    def published_cells(self) -> list[PublishedCell]:
+        """Every cell of a threshold table as published (``None`` when withheld), for the
+        store's record of the release: the next release is protected against it."""
+        if self.method != "threshold":
+            return []
+        fields = tuple(self.spec.by)
+        return [
+            PublishedCell(
+                self.spec.name,
+                fields,
+                {name: row[name] for name in fields},
+                None if row.get(COUNT) is None else int(row[COUNT]),
+            )
+            for row in self.rows
+        ]
 
 
 def _text(value: Any) -> str | None:
@@ -136,59 +161,6 @@ def row_sort_key(row: dict[str, Any], fields: tuple[str, ...]) -> tuple[tuple[in
         else:
             key.append((0, str(value)))
     return tuple(key)
-
-
-def _mask_small(value: Any, threshold: int) -> Any:
-    """Counts in ``1..threshold`` become ``None`` (withheld), recursively."""
-    if isinstance(value, dict):
-        return {k: _mask_small(v, threshold) for k, v in value.items()}
-    if isinstance(value, bool) or not isinstance(value, int):
-        return value
-    return None if 1 <= value <= threshold else value
-
-
-def _mask_breakdown(value: Any, threshold: int) -> Any:
-    """Like :func:`_mask_small`, but a breakdown (a dict of counts) with any entry
-    withheld is withheld whole: its total is usually published elsewhere in the notes,
-    so one withheld entry would be the total minus the others."""
-    masked = _mask_small(value, threshold)
-    if isinstance(value, dict) and isinstance(masked, dict):
-        flat = [v for v in masked.values() if not isinstance(v, dict)]
-        if any(v is None for v in flat) and any(
-            isinstance(v, int) and not isinstance(v, bool) for v in value.values()
-        ):
-            return {k: (None if not isinstance(v, dict) else v) for k, v in masked.items()}
-    return masked
-
-
-def table_notes(
-    metadata: dict[str, Any], threshold: int, *, withhold_all: bool = False
-) -> dict[str, Any]:
-    """The stats metadata fit for publication: no local paths, no small counts.
-
-    With ``withhold_all`` (rounded tables) every count in the notes is withheld: an
-    exact total beside a rounded table would undo the rounding.
-    """
-    if withhold_all:
-        threshold = 2**63 - 1
-    notes: dict[str, Any] = {}
-    for key, value in metadata.items():
-        if key in _DROPPED_KEYS:
-            continue
-        if key == "iccs" and isinstance(value, dict):
-            notes[key] = {
-                k: _mask_breakdown(v, threshold) if k in _COUNT_KEYS else v
-                for k, v in value.items()
-            }
-        elif key in _COUNT_KEYS:
-            notes[key] = _mask_breakdown(value, threshold)
-        else:
-            notes[key] = value
-    if withhold_all:
-        notes["small_counts_in_notes"] = "counts in these notes are null (withheld: rounded table)"
-    else:
-        notes["small_counts_in_notes"] = f"counts 1..{threshold} in these notes are null (withheld)"
-    return notes
 
 
 def _label_audit(disclosure: dict[str, Any], levels: list[list[str | None]]) -> None:
@@ -225,11 +197,14 @@ def protect_standard_table(
     method: str = "threshold",
     base: int = DEFAULT_BASE,
     forced: list[dict[str, Any]] | None = None,
+    earlier: EarlierCells | None = None,
 ) -> ProtectedRows:
     """Count ``spec`` from the store and protect it.
 
     ``method`` ``threshold``: the threshold rule and secondary suppression (audited),
-    withholding also every cell of ``forced`` (a previous release's withheld cells);
+    withholding also every cell of ``forced`` (a previous release's withheld cells), and
+    not counting on a cell ``earlier`` releases published unchanged (the attacker holds
+    it: :mod:`crimestats.privacy.history`);
     ``rounding``: controlled rounding of every cell and margin to a multiple of ``base``.
     """
     if method == "rounding":
@@ -237,8 +212,8 @@ def protect_standard_table(
     rows, metadata = counted_rows(db, spec)
     fields = spec.by
     columns = [*fields, COUNT, STATUS]
-    notes = table_notes(metadata, threshold)
     if not rows:
+        notes = public_notes(metadata, fields, [], exact_total=True)
         disclosure: dict[str, Any] = {
             "method": "threshold rule with secondary suppression",
             "threshold": threshold,
@@ -246,7 +221,12 @@ def protect_standard_table(
         }
         return ProtectedRows(spec, columns, [], disclosure, notes)
     protected_rows, protected = protect_rows(
-        rows, list(fields), total_label=TOTAL_LABEL, threshold=threshold, forced=forced or None
+        rows,
+        list(fields),
+        total_label=TOTAL_LABEL,
+        threshold=threshold,
+        forced=forced or None,
+        earlier=earlier,
     )
     levels: list[list[str | None]] = []
     for name in fields:
@@ -265,7 +245,15 @@ def protect_standard_table(
         for row in protected_rows
     ]
     out.sort(key=lambda row: row_sort_key(row, fields))
-    return ProtectedRows(spec, columns, out, disclosure, notes)
+    notes = public_notes(metadata, fields, out, exact_total=True)
+    return ProtectedRows(
+        spec,
+        columns,
+        out,
+        public_disclosure(disclosure),
+        notes,
+        by_rule=WithheldByRule.of(disclosure),
+    )
 
 
 def _rounded_table(
@@ -280,7 +268,7 @@ def _rounded_table(
     ]
     rows.sort(key=lambda row: row_sort_key(row, fields))
     columns = [*fields, COUNT, STATUS]
-    notes = table_notes(stats.metadata, threshold, withhold_all=True)
+    notes = public_notes(stats.metadata, fields, [], exact_total=False)
     if not rows:
         disclosure: dict[str, Any] = {
             "method": "controlled rounding",
@@ -387,38 +375,51 @@ _ROW_COUNTS = frozenset({"bytes", "rows_read", "accepted", "quarantined", "dupli
 a count the tables withhold (the store keeps them: ``crimestats status``)."""
 
 
+_NAMES = frozenset({"file", "mapping"})
+"""File names, which publishers often write with the dates a file covers
+(``street_2016-01_2017-06.csv``): a source's exact first and last report dates would
+narrow its period cells (finding 8). Each input is named by its place instead."""
+
+
 def public_lineage(lineage: list[dict[str, object]], *, dp: bool) -> list[dict[str, object]]:
-    """The lineage as published: each file's name, checksum, source, target and mapping;
-    never its sizes or row counts; without checksums too when DP is used (a checksum is
-    an exact function of the data, outside any privacy budget)."""
-    exact = _ROW_COUNTS | {"sha256"} if dp else _ROW_COUNTS
-    return [{k: v for k, v in item.items() if k not in exact} for item in lineage]
+    """The lineage as published: each input as ``input N`` (its order in the store), its
+    checksum, source, target and the mapping's checksum; never a file name (it may carry
+    dates), sizes or row counts; without checksums too when DP is used (a checksum is an
+    exact function of the data, outside any privacy budget)."""
+    exact = _ROW_COUNTS | _NAMES | ({"sha256"} if dp else set())
+    return [
+        {"file": f"input {number}", **{k: v for k, v in item.items() if k not in exact}}
+        for number, item in enumerate(lineage, start=1)
+    ]
 
 
-def notes_without_withheld_total(table: ProtectedRows) -> dict[str, Any]:
-    """The table's notes, with the totals they state (``units_in_scope``,
-    ``offences_in_scope``) withheld when the table withholds its grand total: the notes
-    would otherwise publish the very number the table hides."""
-    grand = [row for row in table.rows if all(row[f] == TOTAL_LABEL for f in table.spec.by)]
-    if not grand or grand[0].get(COUNT) is not None:
-        return table.notes
-    notes = dict(table.notes)
-    if "units_in_scope" in notes:
-        notes["units_in_scope"] = None
-    iccs = notes.get("iccs")
-    if isinstance(iccs, dict) and "offences_in_scope" in iccs:
-        notes["iccs"] = {**iccs, "offences_in_scope": None}
-    return notes
+def notes_without_withheld_total(table: ProtectedRows) -> PublicNotes:
+    """The table's notes with ``units_in_scope`` read again from its final rows: a later
+    step (the cross-unit repair) may have withheld the grand total the notes state."""
+    return with_published_total(table.notes, table.rows)
+
+
+_BY_RULE = ("primary_cells", "secondary_cells", "forced_cells", "forced_cells_not_found")
+"""How many withheld cells each rule withheld: never public (finding 8). Knowing that k
+of the withheld cells are primary says k of them hold 1..threshold and the others 0 or
+more than the threshold, which narrows cells below the protection width."""
 
 
 def public_disclosure(disclosure: dict[str, Any]) -> dict[str, Any]:
-    """The disclosure record without which cells were primary and which secondary: the
-    audit's per-cell ``status`` would tell a reader that a primary cell holds 1..3."""
-    audit = disclosure.get("audit")
-    if not isinstance(audit, dict) or not isinstance(audit.get("cells"), list):
-        return disclosure
-    cells = [{k: v for k, v in cell.items() if k != "status"} for cell in audit["cells"]]
-    return {**disclosure, "audit": {**audit, "cells": cells}}
+    """The disclosure record as published: THAT cells were withheld (``withheld_cells``),
+    never which rule withheld them: no primary/secondary counts, and no per-cell
+    ``status`` in the audit (it would tell a reader that a primary cell holds 1..3).
+    Idempotent: a record already public stays as it is."""
+    out = {k: v for k, v in disclosure.items() if k not in _BY_RULE}
+    if "primary_cells" in disclosure or "secondary_cells" in disclosure:
+        out["withheld_cells"] = int(disclosure.get("primary_cells", 0)) + int(
+            disclosure.get("secondary_cells", 0)
+        )
+    audit = out.get("audit")
+    if isinstance(audit, dict) and isinstance(audit.get("cells"), list):
+        cells = [{k: v for k, v in cell.items() if k != "status"} for cell in audit["cells"]]
+        out["audit"] = {**audit, "cells": cells}
+    return out
 
 
 __all__ = [
@@ -426,12 +427,12 @@ __all__ = [
     "TOTAL_LABEL",
     "ProtectedRows",
     "TableSpec",
+    "WithheldByRule",
     "disclosure_summary",
     "notes_without_withheld_total",
     "protect_standard_table",
     "public_disclosure",
     "public_lineage",
     "row_sort_key",
-    "table_notes",
     "table_schema",
 ]

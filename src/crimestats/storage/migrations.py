@@ -246,6 +246,24 @@ MIGRATIONS: Final[tuple[tuple[int, str, str], ...]] = (
         );
         """,
     ),
+    (
+        6,
+        "what each recorded release published, cell by cell",
+        """
+        -- one row per cell of a recorded release's threshold table: the cell's field values
+        -- (JSON, 'Total' in margins) and the count it published, NULL when withheld. An
+        -- attacker holds every earlier release; the next release is protected against
+        -- them too (docs/security-privacy.md, across releases). Only published numbers.
+        CREATE TABLE release_cells (
+            release_id VARCHAR NOT NULL,
+            table_name VARCHAR NOT NULL,
+            fields     VARCHAR NOT NULL,
+            cell       VARCHAR NOT NULL,
+            published  BIGINT,
+            created_at TIMESTAMP NOT NULL
+        );
+        """,
+    ),
 )
 """(version, what it does, DDL) in the order they apply."""
 

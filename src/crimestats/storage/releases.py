@@ -49,6 +49,25 @@ class WithheldCell:
     cell: dict[str, str | None]
 
 
+@dataclass(frozen=True, slots=True)
+class PublishedCell:
+    """One cell of a release's table as published: its count, or ``None`` if withheld."""
+
+    table_name: str
+    fields: tuple[str, ...]
+    cell: dict[str, str | None]
+    count: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedCell:
+    """One cell of an earlier recorded release of a table, as that release published it."""
+
+    release_id: str
+    cell: dict[str, str | None]
+    count: int | None
+
+
 def record_release(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -59,9 +78,11 @@ def record_release(
     manifest: str,
     spends: Sequence[PrivacySpend] = (),
     withheld: Sequence[WithheldCell] = (),
+    published: Sequence[PublishedCell] = (),
 ) -> None:
-    """Insert one row into ``releases``, one per spend into ``privacy_ledger`` and one per
-    withheld cell into ``release_withheld``, atomically."""
+    """Insert one row into ``releases``, one per spend into ``privacy_ledger``, one per
+    withheld cell into ``release_withheld`` and one per cell of its threshold tables into
+    ``release_cells`` (the published count or NULL), atomically."""
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(
@@ -95,6 +116,22 @@ def record_release(
                     for cell in withheld
                 ],
             )
+        if published:
+            con.executemany(
+                "INSERT INTO release_cells (release_id, table_name, fields, cell, published, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    [
+                        release_id,
+                        cell.table_name,
+                        json.dumps(list(cell.fields)),
+                        json.dumps(cell.cell, sort_keys=True),
+                        cell.count,
+                        created_at,
+                    ]
+                    for cell in published
+                ],
+            )
         con.execute("COMMIT")
     except duckdb.Error:
         con.execute("ROLLBACK")
@@ -123,6 +160,37 @@ def previous_withheld(
         [latest[0], table_name, key],
     ).fetchall()
     return [dict(json.loads(cell)) for (cell,) in rows]
+
+
+def recorded_cells(
+    con: duckdb.DuckDBPyConnection, table_name: str, fields: Sequence[str]
+) -> list[RecordedCell]:
+    """Every cell of every recorded release of this table (same name, same fields), as it
+    was published, oldest release first; what an attacker holding them all knows."""
+    rows = con.execute(
+        "SELECT release_id, cell, published FROM release_cells WHERE table_name = ? "
+        "AND fields = ? ORDER BY created_at, release_id, cell",
+        [table_name, json.dumps(list(fields))],
+    ).fetchall()
+    return [
+        RecordedCell(str(rid), dict(json.loads(cell)), None if count is None else int(count))
+        for rid, cell, count in rows
+    ]
+
+
+def last_recorded_file(con: duckdb.DuckDBPyConnection, name: str) -> tuple[str, str] | None:
+    """The path and recorded SHA-256 of file ``name`` in the newest recorded release
+    whose manifest lists it (``None`` when no recorded release has it). The caller must
+    check the file against the hash: a folder can be moved or edited after release."""
+    rows = con.execute(
+        "SELECT directory, manifest FROM releases ORDER BY created_at DESC, release_id DESC"
+    ).fetchall()
+    for directory, manifest in rows:
+        for line in str(manifest).splitlines():
+            digest, _, listed = line.partition("  ")
+            if listed == name:
+                return f"{directory}/{name}", digest
+    return None
 
 
 def privacy_ledger(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -186,8 +254,12 @@ def _basename(path: str) -> str:
 
 __all__ = [
     "PrivacySpend",
+    "PublishedCell",
+    "RecordedCell",
     "declared_sources",
     "ingest_lineage",
+    "last_recorded_file",
     "privacy_ledger",
     "record_release",
+    "recorded_cells",
 ]
