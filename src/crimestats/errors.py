@@ -16,7 +16,7 @@ the builtin exception it resembles, so callers that already catch ``ValueError``
     ├── MaskingError(ValueError)        points cannot be masked as asked (geomask)
     └── ProtectionError(RuntimeError)   disclosure control could not be completed
         ├── SuppressionError            the suppression model was not solved within limits
-        └── AuditError                  the attacker's linear program could not be solved
+        └── AuditError                  linked tables could not be repaired
 
 Row-level problems are *not* exceptions: they are data (``crimestats.validation``),
 gathered into a report, and rows with errors go to quarantine.
@@ -91,7 +91,11 @@ class SuppressionError(ProtectionError):
 
 
 class AuditError(ProtectionError):
-    """The attacker's linear program could not be solved (a solver failure, not a leak)."""
+    """A protection could not be completed: linked tables were not repaired (not a leak).
+
+    A solver that fails outright is a bug
+    (:class:`crimestats.privacy.audit.SolverFailureError`), which no fallback catches.
+    """
 
 
 __all__ = [

@@ -61,7 +61,7 @@ def rule_counts(folder: Path, *, report: bool) -> dict[str, tuple[int, int]]:
     """Per table, (primary, secondary) withheld cells, wherever the release states them:
     the disclosure record of ``datapackage.json`` or (``report``) the sentence of
     ``report.html`` (its tables repeat the CSVs; that sentence is its only other count;
-    read only where release/files.py is fixed, see the xfail test)."""
+    read since release/files.py says only how many cells were withheld)."""
     out: dict[str, tuple[int, int]] = {}
     for resource in package_of(folder)["resources"]:
         record = resource.get("crimestats", {}).get("disclosure_control", {})
@@ -206,7 +206,7 @@ def offences_config(tmp_path: Path) -> Path:
 def test_notes_recover_no_withheld_cell(tmp_path: Path, kind: str, blank: int) -> None:
     """Issue 12: 2 offences marked "not a crime" were withheld in the CSV and published as
     ``not_a_crime_offences: 2`` in the notes. The attacker's programme over CSV, SDMX and
-    datapackage.json (report.html: the xfail test below) must leave every withheld cell
+    datapackage.json (report.html: the test below) must leave every withheld cell
     at least T wide."""
     from crimestats.release.config import load_config
 
@@ -314,12 +314,6 @@ def test_lineage_names_no_input_file(tmp_path: Path) -> None:
     assert not {first, last} & set(re.findall(r"\d{4}-\d{2}-\d{2}", published))
 
 
-@pytest.mark.xfail(
-    reason="needs the lead's one-line change in release/files.py (report_html: "
-    "'Withheld cells: {withheld_cells}.' instead of the primary/secondary split); "
-    "remove this mark with it",
-    strict=False,
-)
 def test_the_report_does_not_say_which_rule_withheld(tmp_path: Path) -> None:
     """Finding 8 in report.html: "Withheld cells: 1 primary, 2 secondary" narrows the
     cells as the datapackage's counts did (report_html is in release/files.py)."""

@@ -469,8 +469,8 @@ def _build(
     for table in tables:
         summary[table.spec.name] = {
             "rows": len(table.rows),
-            "primary_cells": int(table.disclosure.get("primary_cells", 0)),
-            "secondary_cells": int(table.disclosure.get("secondary_cells", 0)),
+            "primary_cells": table.by_rule.primary,
+            "secondary_cells": table.by_rule.secondary,
             "method": table.method,
         }
         if table.method == "dp":

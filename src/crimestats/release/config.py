@@ -457,29 +457,10 @@ def parse_config(doc: Any, *, where: str = "release config") -> ReleaseConfig:
 
 def load_config(path: str | Path) -> ReleaseConfig:
     """Read and check a YAML release configuration; errors name the file and the key."""
-    import yaml
+    from crimestats.yaml_files import read_yaml
 
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(
-            f"release config {p} does not exist", hint="check the --config path"
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(
-            f"cannot read release config {p}: {exc}", hint="save it as UTF-8 YAML"
-        ) from None
-    try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f"line {mark.line + 1}" if mark is not None else "somewhere"
-        raise UsageError(
-            f"{p}: {at}: not valid YAML ({getattr(exc, 'problem', exc)})",
-            hint="check indentation and quoting",
-        ) from None
-    return parse_config(doc, where=str(p))
+    doc, _ = read_yaml(path, what="release config", option="--config", error=UsageError)
+    return parse_config(doc, where=str(Path(path)))
 
 
 def default_config(threshold: int = 3) -> ReleaseConfig:

@@ -207,8 +207,7 @@ def report_html(
             f"<p>Counting unit: {esc(table.spec.unit)}. Files: "
             f"<code>{esc(table.spec.name)}.csv</code>, "
             f"<code>{esc(table.spec.name)}.parquet</code>. Withheld cells: "
-            f"{disclosure.get('primary_cells', 0)} primary, "
-            f"{disclosure.get('secondary_cells', 0)} secondary.</p>"
+            f"{disclosure.get('withheld_cells', 0)}.</p>"
         )
         bars, caption = bars_from_rows(
             table.rows, table.spec.by, total_label=TOTAL_LABEL, describe=describe

@@ -264,6 +264,32 @@ MIGRATIONS: Final[tuple[tuple[int, str, str], ...]] = (
         );
         """,
     ),
+    (
+        7,
+        "row keys as typed JSON, which cannot collide; a justice event's key is its whole record",
+        """
+        -- Keys used to be fields joined with U+001F (a value holding U+001F, or NULL vs '',
+        -- could fake another key) and a justice event's key left out 'unsentenced'. They
+        -- are now the typed fields as one JSON object (storage/row_checks.py, key_json), so
+        -- a store written before keeps seeing re-ingested rows as duplicates. An incident
+        -- id may itself hold U+001F: the three sequence numbers are taken from the right.
+        UPDATE row_ledger SET row_key = CAST(to_json({
+            'incident_id': array_to_string(
+                list_slice(string_split(row_key, chr(31)), 1, -4), chr(31)),
+            'offence_seq': CAST(string_split(row_key, chr(31))[-3] AS BIGINT),
+            'victim_seq': CAST(nullif(string_split(row_key, chr(31))[-2], '') AS BIGINT),
+            'suspect_seq': CAST(nullif(string_split(row_key, chr(31))[-1], '') AS BIGINT)
+        }) AS VARCHAR)
+        WHERE target = 'incidents';
+        DELETE FROM row_ledger WHERE target = 'justice_events';
+        INSERT INTO row_ledger
+        SELECT source, 'justice_events', CAST(to_json({
+            'incident_id': incident_id, 'person_ref': person_ref, 'stage': stage,
+            'event_date': event_date, 'detail': detail, 'unsentenced': unsentenced
+        }) AS VARCHAR), fields_hash, ingest_id
+        FROM justice_events;
+        """,
+    ),
 )
 """(version, what it does, DDL) in the order they apply."""
 
