@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from crimestats.errors import UsageError
+from crimestats.geomask.areas import polygons_of
 from crimestats.stats.hierarchy import AreaTree
-from crimestats.stats.locate import locate, polygons_of
+from crimestats.stats.locate import locate
 
 
 @dataclass(frozen=True)

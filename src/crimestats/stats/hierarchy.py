@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crimestats.errors import UsageError
-from crimestats.stats.locate import polygons_of
+from crimestats.geomask.areas import polygons_of
 
 PopKey = tuple[int, str | None, str | None]
 """(year, sex, age_group) of a population cell."""
