@@ -40,6 +40,8 @@ def _explain(reasons_json: str, source: str) -> tuple[str, str, str]:
             fixes.append(rule.fix)
         except KeyError:
             problems.append(f"{code} ({r.get('value')})")
+        if r.get("format"):
+            problems[-1] += f" (the mapping declares the format {r['format']})"
         if held is not None:
             problems[-1] += f"; the key is held by ingest {held} ({r.get('held_by_file')})"
             fixes.append(

@@ -195,12 +195,21 @@ _NO_HOLDERS = (
 _STORE_CONFLICTS = "('key-conflict-with-store', 'incident-conflict-with-store')"
 
 
-def _named_errors() -> str:
-    """The row's errors, a conflict with the store naming the ingest that holds the key."""
+def _named_errors(mapping: Mapping) -> str:
+    """The row's errors as stored in ``quarantine.reasons``: a conflict with the store
+    names the ingest holding the key; an error on a date field with a declared format
+    names the format (so "not a date" says which shape was expected)."""
+    declared = [(n, " or ".join(s.formats)) for n, s in mapping.fields.items() if s.formats]
+    formats = (
+        "CASE x.field " + " ".join(f"WHEN {lit(n)} THEN {lit(f)}" for n, f in declared) + " END"
+        if declared
+        else "NULL::VARCHAR"
+    )
     return (
         "list_transform(f.errors, x -> {'code': x.code, 'field': x.field, 'value': x.value, "
         f"'held_by': CASE WHEN x.code IN {_STORE_CONFLICTS} THEN h.holder_id END, "
-        f"'held_by_file': CASE WHEN x.code IN {_STORE_CONFLICTS} THEN h.holder_file END}})"
+        f"'held_by_file': CASE WHEN x.code IN {_STORE_CONFLICTS} THEN h.holder_file END, "
+        f"'format': {formats}}})"
     )
 
 
@@ -347,7 +356,7 @@ FROM {ACCEPTED} v
         raw_json = "to_json({" + ", ".join(f"{lit(h)}: r.{ident(h)}" for h in header) + "})"
         file_name = lit(str(info.path))
         held_by = _conflict_holders(con, src) if mapping.target == "incidents" else []
-        named = _named_errors() if mapping.target == "incidents" else "f.errors"
+        named = _named_errors(mapping)
         holders = conflict_holders_sql(src) if mapping.target == "incidents" else _NO_HOLDERS
         con.execute(
             f"""
