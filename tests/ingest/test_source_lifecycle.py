@@ -189,3 +189,70 @@ def test_kill_minus_9_mid_replace_keeps_the_old_version(tmp_path: Path, delay: f
     labels = _labels(db)
     # Either the old version counts whole, or the new one does: never a mix, never none.
     assert labels in (Counter({"Theft": rows}), Counter({"Burglary": rows}))
+
+
+# The ingest profile (issue 13 item 3): warnings on distributions that look like mistakes.
+
+
+def _issues(db: Path, ingest_id: int | None) -> dict[str, str]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT code, value FROM ingest_issues WHERE ingest_id = ? AND code LIKE 'profile-%'",
+            [ingest_id],
+        ).fetchall()
+    finally:
+        con.close()
+    return {str(c): str(v) for c, v in rows}
+
+
+def _flat(path: Path, raw: list[dict[str, str]], age: dict[int, str] | None = None) -> Path:
+    """Memphis rows in the flat v1 layout, with a victim whose age is given per row."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["incident_id", "reported_date", "national_label", "victim_seq",
+                         "victim_age", "lat", "lon"])  # fmt: skip
+        for i, r in enumerate(raw):
+            writer.writerow([r["uid"], r["date"][:10], r["offense_type"], 1,
+                             (age or {}).get(i, str(18 + int(r["uid"]) % 60)),
+                             r["latitude"], r["longitude"]])  # fmt: skip
+    return path
+
+
+def test_profile_warns_on_a_sentinel_age(tmp_path: Path) -> None:
+    raw = _raw()
+    sentinel = dict.fromkeys(range(0, len(raw), 4), "99")  # 99 meant 'unknown' in this export
+    db = tmp_path / "s.duckdb"
+    (result,) = ingest_files([_flat(tmp_path / "m.csv", raw, sentinel)], source="m", db=db)
+    ages = Counter(sentinel.get(i, str(18 + int(r["uid"]) % 60)) for i, r in enumerate(raw))
+    assert ages.most_common(1)[0][0] == "99"
+    detail = _issues(db, result.ingest_id)["profile-age-spike"]
+    assert f"age 99 holds {ages['99'] / len(raw):.0%} of {len(raw):,} known victim ages" in detail
+    assert [w["code"] for w in result.profile] == ["profile-age-spike"]
+    (clean,) = ingest_files([_flat(tmp_path / "c.csv", raw)], source="c", db=db)
+    assert clean.profile == []
+
+
+def test_profile_warns_on_a_batch_date_a_blank_column_and_a_recoding(tmp_path: Path) -> None:
+    raw = _raw()
+    half = len(raw) // 2
+    db = tmp_path / "s.duckdb"
+    (first,) = ingest_files([_flat(tmp_path / "a.csv", raw[:half])], source="m", db=db)
+    assert first.profile == []
+    later = [dict(r) for r in raw[half:]]
+    for i, r in enumerate(later):
+        r["latitude"] = r["longitude"] = ""  # the export lost its coordinates
+        if i % 3 == 0:
+            r["date"] = "2019-12-31"  # a batch date instead of the report date
+        if i % 2 == 0:
+            r["offense_type"] = "business robbery"  # the source recoded
+    (second,) = ingest_files([_flat(tmp_path / "b.csv", later)], source="m", db=db)
+    issues = _issues(db, second.ingest_id)
+    days = Counter(r["date"][:10] for r in later)
+    top = days["2019-12-31"]
+    assert issues["profile-date-spike"].startswith(
+        f"2019-12-31 holds {top / len(later):.0%} of {len(later):,} incidents ({top:,})"
+    )
+    assert "lat is blank in 100%" in issues["profile-field-blank"]
+    recoded = sum(1 for r in later if r["offense_type"] == "business robbery")
+    assert f"{recoded / len(later):.0%} of this ingest's" in issues["profile-category-shift"]

@@ -84,6 +84,11 @@ def render_results(results: list[IngestResult], title: str = "Ingest") -> None:
                 f"{escape(r.source)}: their rows no longer count (see 'crimestats sources')",
                 soft_wrap=True,
             )
+        for w in r.profile:
+            console.print(
+                escape(f"warning: {Path(r.file).name}: {w['detail']} [{w['code']}]"),
+                soft_wrap=True,
+            )
         for h in r.conflicts_held_by:
             console.print(
                 f"{h['rows']:,} rows conflict with keys loaded by ingest {h['ingest_id']} "

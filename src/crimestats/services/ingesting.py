@@ -50,6 +50,8 @@ class IngestResult:
     """Ingests of the source this file's load superseded (``replace=True``)."""
     conflicts_held_by: list[dict[str, Any]] = field(default_factory=list)
     """Earlier ingests (``ingest_id``, ``file``, ``rows``) holding keys rows conflict with."""
+    profile: list[dict[str, str]] = field(default_factory=list)
+    """Suspicious distributions of the loaded rows (``code``, ``field``, ``detail``)."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (the keys of DESIGN.md section 3, and more)."""
@@ -222,6 +224,7 @@ def ingest_files(
             result.conflicts_held_by = [
                 {"ingest_id": h.ingest_id, "file": h.file, "rows": h.rows} for h in outcome.held_by
             ]
+            result.profile = [asdict(w) for w in outcome.profile]
             replace = False  # the new version now counts; later files add to it
             report(str(path), "done")
     return results

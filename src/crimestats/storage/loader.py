@@ -23,6 +23,7 @@ from crimestats.ingest.file_inspect import FileInfo
 from crimestats.ingest.limits import IngestLimits
 from crimestats.ingest.mapping import Mapping
 from crimestats.storage.group_checks import classify_incident_rows, classify_justice_rows
+from crimestats.storage.ingest_profile import ProfileWarning, profile_ingest
 from crimestats.storage.resource_errors import refusal_for
 from crimestats.storage.row_checks import validated_table_sql
 from crimestats.storage.sources import ACTIVE, conflict_holders_sql, supersede_source
@@ -57,6 +58,8 @@ class LoadOutcome:
     """Ingests this one superseded (``--replace``)."""
     held_by: list[ConflictHolder] = field(default_factory=list)
     """Earlier ingests holding keys this file's rows conflict with."""
+    profile: list[ProfileWarning] = field(default_factory=list)
+    """Suspicious distributions of the loaded rows (``ingest_profile``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -402,6 +405,7 @@ UNION ALL SELECT {ingest_id}, _row, 'row-malformed', 'error', NULL, error_type F
                 "INSERT INTO ingest_issues VALUES (?, NULL, ?, 'warning', ?, ?)",
                 [ingest_id, code, fld, value],
             )
+        profile = profile_ingest(con, ingest_id=ingest_id, source=source, target=mapping.target)
         counts = con.execute(
             "SELECT count(*) FILTER (status = 'quarantined'),"
             " count(*) FILTER (status = 'duplicate') FROM _out"
@@ -439,5 +443,14 @@ UNION ALL SELECT {ingest_id}, _row, 'row-malformed', 'error', NULL, error_type F
     finally:
         _drop_temp(con)
     return LoadOutcome(
-        ingest_id, read, accepted, quarantined, duplicates, n_warnings, issues, replaced, held_by
+        ingest_id,
+        read,
+        accepted,
+        quarantined,
+        duplicates,
+        n_warnings,
+        issues,
+        replaced,
+        held_by,
+        profile,
     )
