@@ -107,6 +107,15 @@ def test_mistaken_mapping_is_fixed_by_replace(tmp_path: Path) -> None:
         (out["ingest_id"], "active"),
     ]  # fmt: skip
 
+    # Undoing the replace brings the mistaken version back, rows and quarantine alike.
+    undone = _cli("ingests", "undo", str(out["ingest_id"]), "--db", str(db), "--json")
+    assert undone.returncode == 0, undone.stderr
+    assert json.loads(undone.stdout)["restored"] == [first.ingest_id, again.ingest_id]
+    assert _labels(db) == Counter(r["date"] for r in raw)
+    assert table_counts(db, ("incidents", "quarantine", "superseded_rows")) == (
+        len(ids), len(raw), 0,
+    )  # fmt: skip
+
 
 def test_undo_removes_one_ingest_and_keeps_its_record(tmp_path: Path) -> None:
     raw = _raw()

@@ -99,11 +99,14 @@ def undo_cmd(
         f"{parts or 'no rows'}; it stays in 'crimestats sources' as undone",
         soft_wrap=True,
     )
+    if outcome.restored:
+        back = ", ".join(str(i) for i in outcome.restored)
+        console.print(f"the version it had replaced (ingests {back}) counts again")
     if outcome.still_replaced:
         older = ", ".join(str(i) for i in outcome.still_replaced)
         console.print(
-            f"the version it had replaced (ingests {older}) stays replaced; re-ingest its "
-            "files to count them again",
+            f"the version it had replaced (ingests {older}) stays replaced, as later ingests "
+            "build on the new one; re-ingest its files to count them again",
             soft_wrap=True,
         )
 

@@ -13,12 +13,14 @@ undo): a crash at any moment leaves the store as it was.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import duckdb
 
 from crimestats.errors import NotFoundError, UsageError
+from crimestats.storage.sql_text import lit
 
 EVENT_TABLES = ("incidents", "offences", "victims", "suspects", "justice_events")
 """The counted tables; every row carries the ``ingest_id`` that loaded it."""
@@ -53,9 +55,12 @@ class UndoOutcome:
     ingest_id: int
     file: str
     removed: dict[str, int]
+    restored: list[int]
+    """Ingests this one had replaced, counted again (their rows back from
+    ``superseded_rows``): undoing a replace brings the old version back."""
     still_replaced: list[int]
-    """Ingests this one had replaced: they stay replaced (re-ingest their files to
-    bring that version back)."""
+    """Ingests this one had replaced that stay replaced, because later ingests already
+    build on the new version (re-ingest their files to bring them back)."""
 
 
 def ingest_records(con: duckdb.DuckDBPyConnection, source: str | None = None) -> list[IngestRecord]:
@@ -176,6 +181,12 @@ def undo_ingest(con: duckdb.DuckDBPyConnection, ingest_id: int) -> UndoOutcome:
             "SELECT ingest_id FROM ingests WHERE superseded_by = ? ORDER BY 1", [ingest_id]
         ).fetchall()
     ]
+    later = con.execute(
+        f"SELECT count(*) FROM ingests WHERE {ACTIVE} AND ingest_id > ? AND source = ? "
+        "AND target = (SELECT target FROM ingests WHERE ingest_id = ?)",
+        [ingest_id, source, ingest_id],
+    ).fetchone()
+    restore = replaced if later is not None and int(later[0]) == 0 else []
     removed: dict[str, int] = {}
     con.execute("BEGIN TRANSACTION")
     try:
@@ -188,11 +199,36 @@ def undo_ingest(con: duckdb.DuckDBPyConnection, ingest_id: int) -> UndoOutcome:
             "UPDATE ingests SET undone_at = ? WHERE ingest_id = ?",
             [datetime.now(UTC).replace(tzinfo=None), ingest_id],
         )
+        if restore:
+            _restore(con, restore)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return UndoOutcome(ingest_id, file, removed, replaced)
+    return UndoOutcome(ingest_id, file, removed, restore, [i for i in replaced if i not in restore])
+
+
+def _restore(con: duckdb.DuckDBPyConnection, ids: list[int]) -> None:
+    """Put superseded ingests' rows back in the counted tables (inside a transaction).
+
+    The JSON of each row is read back with the table's current column types, so a
+    column added since (a later migration) comes back blank rather than failing.
+    """
+    id_list = ", ".join(str(i) for i in ids)
+    for table in _LINEAGE_TABLES:
+        columns = con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_name = ? AND table_schema = 'main' ORDER BY ordinal_position",
+            [table],
+        ).fetchall()
+        structure = json.dumps({str(name): str(kind) for name, kind in columns})
+        con.execute(
+            f"INSERT INTO {table} BY NAME SELECT unnest(json_transform(row_json, "
+            f"{lit(structure)})) FROM superseded_rows "
+            f"WHERE table_name = '{table}' AND ingest_id IN ({id_list})"
+        )
+    con.execute(f"DELETE FROM superseded_rows WHERE ingest_id IN ({id_list})")
+    con.execute(f"UPDATE ingests SET superseded_by = NULL WHERE ingest_id IN ({id_list})")
 
 
 def conflict_holders_sql(source_sql: str) -> str:
