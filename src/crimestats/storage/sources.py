@@ -181,12 +181,12 @@ def undo_ingest(con: duckdb.DuckDBPyConnection, ingest_id: int) -> UndoOutcome:
             "SELECT ingest_id FROM ingests WHERE superseded_by = ? ORDER BY 1", [ingest_id]
         ).fetchall()
     ]
-    later = con.execute(
+    newer = con.execute(
         f"SELECT count(*) FROM ingests WHERE {ACTIVE} AND ingest_id > ? AND source = ? "
         "AND target = (SELECT target FROM ingests WHERE ingest_id = ?)",
         [ingest_id, source, ingest_id],
     ).fetchone()
-    restore = replaced if later is not None and int(later[0]) == 0 else []
+    restore = replaced if newer is not None and int(newer[0]) == 0 else []
     removed: dict[str, int] = {}
     con.execute("BEGIN TRANSACTION")
     try:
