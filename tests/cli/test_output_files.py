@@ -160,7 +160,7 @@ def test_quarantine_out_does_not_replace_a_file_without_force(tmp_path: Path) ->
     code, stderr = _run(["quarantine", "--out", str(out), "--force", "--db", str(db)])
     assert code == 0, stderr
     header, row = out.read_text(encoding="utf-8").splitlines()
-    assert header == "source,file,row_number,codes,problems,fixes,raw"
+    assert header == "source,file,line,row_number,incident_id,codes,problems,fixes,raw"
     assert row.startswith("s,")
     assert _leftovers(tmp_path) == []
 

@@ -59,9 +59,9 @@ def test_a_read_only_open_of_a_missing_store_says_so(tmp_path: Path) -> None:
         pass
 
 
-def _as_before_migration_7(db: Path) -> None:
+def _keys_before_migration_7(db: Path) -> None:
     """Rewrite a store's row keys as crimestats wrote them before migration 7 (fields
-    joined with U+001F; a justice key without ``unsentenced``) and mark it version 6."""
+    joined with U+001F; a justice key without ``unsentenced``), then run migration 7."""
     con = duckdb.connect(str(db))
     con.execute(
         "UPDATE row_ledger SET row_key = concat_ws(chr(31), "
@@ -80,7 +80,8 @@ def _as_before_migration_7(db: Path) -> None:
         "coalesce(json_extract_string(row_key, '$.detail'), '')) "
         "WHERE target = 'justice_events'"
     )
-    con.execute("DELETE FROM schema_version WHERE version >= 7")
+    (ddl,) = (ddl for version, _, ddl in MIGRATIONS if version == 7)
+    con.execute(ddl)
     con.close()
 
 
@@ -109,7 +110,7 @@ def test_row_keys_of_an_older_store_still_find_their_duplicates(tmp_path: Path) 
     first = ingest_files([incidents], source="s", db=db)[0]
     jfirst = ingest_files([events], source="s", db=db, target="justice_events")[0]
     assert (first.accepted, jfirst.accepted) == (3, 2)
-    _as_before_migration_7(db)
+    _keys_before_migration_7(db)
     # the same rows in another order: another file, so only the row keys can match
     incidents.write_text(
         "incident_id,offence_seq,victim_seq,reported_date,national_label\n"

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     Progress,
@@ -75,6 +76,27 @@ def render_results(results: list[IngestResult], title: str = "Ingest") -> None:
     for r in results:
         if r.refused:
             print_error(f"{r.refused['message']} [{r.refused['code']}]", r.refused["fix"])
+    for r in results:
+        if r.replaced:
+            done = ", ".join(str(i) for i in r.replaced)
+            console.print(
+                f"{escape(Path(r.file).name)} replaced ingest(s) {done} of source "
+                f"{escape(r.source)}: their rows no longer count (see 'crimestats sources')",
+                soft_wrap=True,
+            )
+        for w in r.profile:
+            console.print(
+                escape(f"warning: {Path(r.file).name}: {w['detail']} [{w['code']}]"),
+                soft_wrap=True,
+            )
+        for h in r.conflicts_held_by:
+            console.print(
+                f"{h['rows']:,} rows conflict with keys loaded by ingest {h['ingest_id']} "
+                f"({escape(Path(h['file']).name)}); to load this version instead: "
+                f"crimestats ingest FILE --source {escape(r.source)} --replace; "
+                f"to remove that ingest: crimestats ingests undo {h['ingest_id']}",
+                soft_wrap=True,
+            )
     issues = summarise(results)["issues"]
     if issues:
         console.print(
@@ -92,6 +114,14 @@ def ingest(
     target: Annotated[
         str, typer.Option("--target", help="incidents or justice_events (without --mapping).")
     ] = "incidents",
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="Load a new version of the source: in the first file's transaction, every "
+            "ingest of the source that counted stops counting (kept for lineage).",
+        ),
+    ] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     db: DbOption = None,
 ) -> None:
@@ -99,7 +129,9 @@ def ingest(
     if target not in ("incidents", "justice_events"):
         raise typer.BadParameter("use incidents or justice_events", param_hint="--target")
     if json_out:
-        results = ingest_files(files, source=source, db=db, mapping=mapping, target=target)
+        results = ingest_files(
+            files, source=source, db=db, mapping=mapping, target=target, replace=replace
+        )
         print_json(summarise(results))
         for r in results:  # the JSON holds the refusal too; stderr says it for people
             if r.refused:
@@ -108,7 +140,7 @@ def ingest(
         with progress_bar() as bar:
             results = ingest_files(
                 files, source=source, db=db, mapping=mapping, target=target,
-                progress=StepProgress(bar),
+                progress=StepProgress(bar), replace=replace,
             )  # fmt: skip
         render_results(results)
     if any(r.refused for r in results):

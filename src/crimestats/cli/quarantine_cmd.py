@@ -41,11 +41,14 @@ def quarantine(
         print_json({"quarantined": len(rows), "rows": rows})
         return
     table = Table(title=f"{len(rows):,} quarantined rows" + (f" of {source}" if source else ""))
-    for col in ("source", "file", "row", "problems", "fix"):
+    for col in ("source", "file", "line", "incident", "problems", "fix"):
         table.add_column(col, overflow="fold")
     for row in rows[:limit]:
-        r = {k: escape(str(v)) for k, v in row.items()}  # user data: no Rich markup
-        table.add_row(r["source"], Path(r["file"]).name, r["row_number"], r["problems"], r["fixes"])
+        r = {k: escape("" if v is None else str(v)) for k, v in row.items()}  # no Rich markup
+        table.add_row(
+            r["source"], Path(r["file"]).name, r["line"], r["incident_id"], r["problems"],
+            r["fixes"],
+        )  # fmt: skip
     console.print(table)
     if len(rows) > limit:
         console.print(f"... {len(rows) - limit:,} more; use --out FILE to export them all")

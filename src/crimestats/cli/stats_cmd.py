@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -10,14 +11,45 @@ import typer
 from crimestats.cli.options import DbOption, ForceOption
 from crimestats.cli.output import console, print_json
 from crimestats.cli.table_output import check_table_options, emit_table
+from crimestats.errors import UsageError
 from crimestats.services.statistics import (
     ingest_areas,
     ingest_population,
+    output_format,
     statistics_table,
 )
-from crimestats.stats.fields import FIELDS
+from crimestats.stats.counting import Unit
+from crimestats.stats.fields import FIELDS, PeriodBasis, parse_fields
 
 _FIELDS_HELP = ", ".join(FIELDS)
+_BACKENDS = ("duckdb", "pyspark")
+
+
+def _usage(option: str, check: Callable[[], object]) -> None:
+    """Run a check of an option's value; an unknown value is bad usage (exit 2), like
+    an unknown option, not a user error about the data (exit 1)."""
+    try:
+        check()
+    except UsageError as exc:
+        raise typer.BadParameter(
+            f"{exc.message}" + (f"; {exc.hint}" if exc.hint else ""), param_hint=option
+        ) from None
+
+
+def _choice(option: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise typer.BadParameter(
+            f"{value!r} is not known; use one of: {', '.join(choices)}", param_hint=option
+        )
+
+
+def check_stats_usage(by: list[str], unit: str, period_basis: str, backend: str, fmt: str) -> None:
+    """Every option value ``stats`` knows a fixed list for, checked before any work."""
+    _usage("--by", lambda: parse_fields(by))
+    _choice("--unit", unit, tuple(u.value for u in Unit))
+    _choice("--period-basis", period_basis, tuple(p.value for p in PeriodBasis))
+    _choice("--backend", backend, _BACKENDS)
+    _usage("--format", lambda: output_format(fmt))
 
 
 def stats(
@@ -60,6 +92,7 @@ def stats(
     db: DbOption = None,
 ) -> None:
     """Counts (and rates per 100,000) by any fields, with the counting unit explicit."""
+    check_stats_usage(by, unit, period_basis, backend, fmt)
     check_table_options(fmt, out, force=force)  # a bad --format or --out fails before any work
     table = statistics_table(
         db, by=by, unit=unit, rate=rate, period_basis=period_basis, source=source,

@@ -62,9 +62,25 @@ def status(
     for f in fields:
         blanks.add_column(f)
     for name, s in info["sources"].items():
-        share = s.get("blank_share", {})
-        blanks.add_row(name, *(f"{share[f]:.0%}" if f in share else "" for f in fields))
+        count, base = s.get("blank_count", {}), s.get("blank_base", {})
+        blanks.add_row(name, *(blank_text(count[f], base[f]) if f in count else "" for f in fields))
     console.print(blanks)
+
+
+def blank_text(count: int, base: int) -> str:
+    """A blank share as people read it: exact when it matters, never "0%" for some blanks.
+
+    >>> blank_text(31, 6957), blank_text(0, 6957), blank_text(3, 100000), blank_text(5, 8)
+    ('0.4% (31)', '0%', '<0.1% (3)', '62.5% (5)')
+    """
+    if count == 0 or base == 0:
+        return "0%"
+    share = 100 * count / base
+    if share < 0.1:
+        return f"<0.1% ({count:,})"
+    if count == base:
+        return "100%"
+    return f"{share:.1f}% ({count:,})"
 
 
 def schema(

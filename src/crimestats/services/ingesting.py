@@ -23,6 +23,7 @@ from crimestats.ingest.file_scan import scan_content
 from crimestats.ingest.limits import IngestLimits
 from crimestats.ingest.mapping import Mapping, identity_mapping, load_mapping
 from crimestats.storage.loader import load_file
+from crimestats.storage.sources import IngestRecord, UndoOutcome, ingest_records, undo_ingest
 from crimestats.storage.store import open_store
 from crimestats.version import code_version
 
@@ -45,6 +46,12 @@ class IngestResult:
     issues: dict[str, int] = field(default_factory=dict)
     ingest_id: int | None = None
     refused: dict[str, str] | None = None
+    replaced: list[int] = field(default_factory=list)
+    """Ingests of the source this file's load superseded (``replace=True``)."""
+    conflicts_held_by: list[dict[str, Any]] = field(default_factory=list)
+    """Earlier ingests (``ingest_id``, ``file``, ``rows``) holding keys rows conflict with."""
+    profile: list[dict[str, str]] = field(default_factory=list)
+    """Suspicious distributions of the loaded rows (``code``, ``field``, ``detail``)."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (the keys of DESIGN.md section 3, and more)."""
@@ -146,8 +153,13 @@ def ingest_files(
     target: str = "incidents",
     progress: ProgressFn | None = None,
     limits: IngestLimits | None = None,
+    replace: bool = False,
 ) -> list[IngestResult]:
     """Load each file in its own transaction; a refused file is reported, not raised.
+
+    ``replace=True`` loads a new version of the source: the first file that loads
+    supersedes, in its own transaction, every ingest of the source (and target) that
+    counted before; the following files add to the new version.
 
     Raises ``UsageError`` / ``MappingError`` for problems that concern every file (a bad
     source name or mapping, a bad limit), before anything is loaded. ``limits`` default
@@ -195,6 +207,7 @@ def ingest_files(
                     code_version=code_version(),
                     step=_stepper(report, str(path)),
                     limits=limits,
+                    replace=replace,
                 )
             except FileRefusedError as exc:
                 result.refused = {"code": exc.code, "message": exc.message, "fix": exc.hint or ""}
@@ -207,6 +220,12 @@ def ingest_files(
             result.duplicates = outcome.duplicates
             result.warnings = outcome.warnings
             result.issues = outcome.issues
+            result.replaced = outcome.replaced
+            result.conflicts_held_by = [
+                {"ingest_id": h.ingest_id, "file": h.file, "rows": h.rows} for h in outcome.held_by
+            ]
+            result.profile = [asdict(w) for w in outcome.profile]
+            replace = False  # the new version now counts; later files add to it
             report(str(path), "done")
     return results
 
@@ -227,3 +246,42 @@ def summarise(results: list[IngestResult]) -> dict[str, Any]:
         "refused": sum(1 for r in results if r.refused),
         "files": [r.to_dict() for r in results],
     }
+
+
+def source_ingests(
+    db: str | os.PathLike[str] | None = None, source: str | None = None
+) -> list[IngestRecord]:
+    """Every ingest (of one source), oldest first, with its state (active, superseded,
+    undone): what ``crimestats sources`` and ``crimestats ingests list`` show."""
+    with open_store(db, read_only=True) as con:
+        return ingest_records(con, source)
+
+
+def sources_summary(records: list[IngestRecord]) -> list[dict[str, Any]]:
+    """One entry per source: its version (how many times it was replaced), its active
+    ingests, and every ingest with its state, for ``crimestats sources``."""
+    by_source: dict[str, list[IngestRecord]] = {}
+    for rec in records:
+        by_source.setdefault(rec.source, []).append(rec)
+    out = []
+    for name, recs in sorted(by_source.items()):
+        active = [r for r in recs if r.state == "active"]
+        out.append(
+            {
+                "source": name,
+                "version": 1 + len({r.superseded_by for r in recs if r.superseded_by}),
+                "active_ingests": [r.ingest_id for r in active],
+                "files": len({r.file_sha256 for r in active}),
+                "accepted": sum(r.accepted for r in active),
+                "ingests": [asdict(r) for r in recs],
+            }
+        )
+    return out
+
+
+def undo(db: str | os.PathLike[str] | None, ingest_id: int) -> UndoOutcome:
+    """Remove one ingest atomically (``crimestats ingests undo ID``)."""
+    with open_store(db, read_only=True):  # a missing store is an error, not a new file
+        pass
+    with open_store(db) as con:
+        return undo_ingest(con, ingest_id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import os
 from pathlib import Path
 from typing import Any
@@ -16,22 +17,43 @@ from crimestats.output_files import open_text
 from crimestats.storage.reads import ibis_store
 from crimestats.validation.catalogue import rule_by_code
 
-EXPORT_COLUMNS = ("source", "file", "row_number", "codes", "problems", "fixes", "raw")
+EXPORT_COLUMNS = (
+    "source", "file", "line", "row_number", "incident_id", "codes", "problems", "fixes", "raw",
+)  # fmt: skip
+"""``line`` is the line an editor shows (the header is line 1); ``row_number`` the data
+row (header excluded). They differ by one, unless a quoted value earlier in the file
+spans several lines: DuckDB's CSV reader gives no physical line for a parsed row, so
+``line`` then counts records, not physical lines (rows the parser rejected carry the
+reader's own line)."""
 
 
-def _explain(reasons_json: str) -> tuple[str, str, str]:
+def _explain(reasons_json: str, source: str) -> tuple[str, str, str]:
     reasons = json.loads(reasons_json)
     codes, problems, fixes = [], [], []
     for r in reasons:
         code = r.get("code", "")
         codes.append(code)
+        held = r.get("held_by")
         try:
             rule = rule_by_code(code)
             problems.append(rule.render(r.get("value")))
             fixes.append(rule.fix)
         except KeyError:
             problems.append(f"{code} ({r.get('value')})")
+        if r.get("format"):
+            problems[-1] += f" (the mapping declares the format {r['format']})"
+        if held is not None:
+            problems[-1] += f"; the key is held by ingest {held} ({r.get('held_by_file')})"
+            fixes.append(
+                f"to load this version instead: crimestats ingest FILE --source {source} "
+                f"--replace; to remove ingest {held}: crimestats ingests undo {held}"
+            )
     return "; ".join(codes), "; ".join(problems), "; ".join(dict.fromkeys(fixes))
+
+
+def _whole(value: Any) -> int | None:
+    """An integer cell that may come back as None or NaN."""
+    return None if value is None or math.isnan(value) else int(value)
 
 
 def quarantined_rows(
@@ -45,14 +67,15 @@ def quarantined_rows(
         records = q.order_by(["ingest_id", "row_number"]).to_pyarrow().to_pylist()
     rows = []
     for rec in records:
-        codes, problems, fixes = _explain(rec["reasons"])
+        codes, problems, fixes = _explain(rec["reasons"], rec["source"])
+        row_number = _whole(rec["row_number"])
         rows.append(
             {
                 "source": rec["source"],
                 "file": rec["file"],
-                "row_number": None
-                if rec["row_number"] != rec["row_number"]
-                else int(rec["row_number"]),
+                "line": None if row_number is None else row_number + 1,
+                "row_number": row_number,
+                "incident_id": rec.get("incident_id"),
                 "codes": codes,
                 "problems": problems,
                 "fixes": fixes,

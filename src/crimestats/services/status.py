@@ -1,7 +1,11 @@
 """What the store holds, per source, with completeness (``crimestats status``).
 
 Completeness is the share of blank values per field, because a statistic on a field
-that is 40% blank means something else than one on a complete field.
+that is 40% blank means something else than one on a complete field. Each share comes
+with its exact count (``blank_count``), so 31 blank coordinates out of 6,957 never read
+as "0%". File totals count what the source's *counted* ingests read, each distinct file
+once: re-ingesting the same file (every row a duplicate) adds no file and no row, and
+replaced or undone ingests are not counted.
 """
 
 from __future__ import annotations
@@ -16,7 +20,12 @@ _INCIDENT_FIELDS = (
     "occurred_start", "area_code", "lat", "location_type", "cyber_related", "weapon",
 )  # fmt: skip
 _OFFENCE_FIELDS = ("national_code", "national_label", "description", "iccs_code")
-_UNKNOWN_IS_BLANK = ("cyber_related", "weapon")
+_VICTIM_FIELDS = ("victim_type", "sex", "age", "citizenship", "relationship_to_suspect", "injury")
+_SUSPECT_FIELDS = ("person_ref", "sex", "age", "citizenship")
+_UNKNOWN_IS_BLANK = (
+    "cyber_related", "weapon", "victim_type", "sex", "relationship_to_suspect", "injury",
+)  # fmt: skip
+"""Fields whose ``unknown`` value says the source did not record it: blank too."""
 LATE_DAYS = 30
 """A report counts as late past this many days (completeness of recent periods)."""
 
@@ -41,6 +50,64 @@ def _missing_months(first: str, last: str, seen: set[str]) -> list[str]:
     return missing
 
 
+def _blank(table: Any, name: str) -> Any:
+    """An Ibis boolean: the field is blank (null, or ``unknown`` where that means blank)."""
+    col = table[name]
+    blank = col.isnull()
+    if name in _UNKNOWN_IS_BLANK:
+        blank = blank | (col == "unknown")
+    return blank
+
+
+def _add_blanks(
+    entry: dict[str, Any], table: str, rec: dict[str, Any], fields: tuple[str, ...], prefix: str
+) -> None:
+    """Blank counts and shares of one table's fields, over that table's rows.
+
+    The JSON share keeps 4 decimals (as before); the count is exact, so a display can say
+    "<0.1%" rather than round 31 blanks down to "0%".
+    """
+    base = int(entry[table]) if table in entry else 0
+    for name in fields:
+        n = _whole(rec[f"blank_{name}"])
+        key = f"{prefix}{name}"
+        entry.setdefault("blank_count", {})[key] = n
+        entry.setdefault("blank_base", {})[key] = base
+        entry.setdefault("blank_share", {})[key] = round(n / base, 4) if base else 0.0
+
+
+def _file_totals(ingests: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per source: the counted ingests' totals, each distinct file read once.
+
+    An ingest that re-read a file the source already counted and added nothing (every
+    row a duplicate) is a no-op: it adds no file and no row. Replaced and undone ingests
+    do not count (``crimestats sources`` lists them).
+    """
+    out: dict[str, dict[str, Any]] = {}
+    seen: set[tuple[str, str]] = set()
+    for rec in sorted(ingests, key=lambda r: int(r["ingest_id"])):
+        if rec.get("undone_at") is not None or rec.get("superseded_by") is not None:
+            continue
+        entry = out.setdefault(
+            rec["source"],
+            {"files": 0, "ingests": 0, "read": 0, "accepted": 0, "quarantined": 0,
+             "duplicates": 0},
+        )  # fmt: skip
+        entry["ingests"] += 1
+        key = (str(rec["source"]), str(rec["file_sha256"]))
+        again = key in seen
+        seen.add(key)
+        noop = again and rec["accepted"] == 0 and rec["quarantined"] == 0
+        if noop:
+            continue
+        if not again:
+            entry["files"] += 1
+        entry["read"] += int(rec["rows_read"])
+        for name in ("accepted", "quarantined", "duplicates"):
+            entry[name] += int(rec[name])
+    return out
+
+
 def store_status(db: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     """Counts, date range and blank shares per source, and the ingest history totals."""
     import ibis
@@ -54,11 +121,7 @@ def store_status(db: str | os.PathLike[str] | None = None) -> dict[str, Any]:
             "last_reported": incidents.reported_date.max(),
         }
         for name in _INCIDENT_FIELDS:
-            col = incidents[name]
-            blank = col.isnull()
-            if name in _UNKNOWN_IS_BLANK:
-                blank = blank | (col == "unknown")
-            aggs[f"blank_{name}"] = blank.mean()
+            aggs[f"blank_{name}"] = _blank(incidents, name).sum()
         occurred = incidents.occurred_start.cast("date")
         delay = incidents.reported_date.delta(occurred, unit="day")
         aggs["with_occurrence"] = occurred.notnull().sum()
@@ -78,39 +141,35 @@ def store_status(db: str | os.PathLike[str] | None = None) -> dict[str, Any]:
             .aggregate(
                 offences=offences.count(),
                 coded=offences.iccs_code.notnull().sum(),
-                **{f"blank_{n}": offences[n].isnull().mean() for n in _OFFENCE_FIELDS},
+                **{f"blank_{n}": offences[n].isnull().sum() for n in _OFFENCE_FIELDS},
             )
             .to_pyarrow()
             .to_pylist()
         )
         counts = {}
-        for table in ("victims", "suspects", "justice_events"):
+        person_blanks: dict[str, list[dict[str, Any]]] = {}
+        for table, fields in (
+            ("victims", _VICTIM_FIELDS), ("suspects", _SUSPECT_FIELDS), ("justice_events", ()),
+        ):  # fmt: skip
             t = con.table(table)
             counts[table] = t.group_by("source").aggregate(n=t.count()).to_pyarrow().to_pylist()
-        ingests = con.table("ingests")
-        totals = (
-            ingests.group_by("source")
-            .aggregate(
-                files=ingests.count(),
-                read=ingests.rows_read.sum(),
-                accepted=ingests.accepted.sum(),
-                quarantined=ingests.quarantined.sum(),
-                duplicates=ingests.duplicates.sum(),
-            )
-            .to_pyarrow()
-            .to_pylist()
-        )
+            if fields:
+                person_blanks[table] = (
+                    t.group_by("source")
+                    .aggregate(**{f"blank_{n}": _blank(t, n).sum() for n in fields})
+                    .to_pyarrow()
+                    .to_pylist()
+                )
+        ingests = con.table("ingests").to_pyarrow().to_pylist()
         version = con.table("schema_version").version.max().to_pyarrow().as_py()
         _ = ibis  # imported for its side effect of registering the backend
-    sources: dict[str, dict[str, Any]] = {}
-    for rec in totals:
-        sources[rec["source"]] = {k: int(v) for k, v in rec.items() if k != "source"}
+    sources: dict[str, dict[str, Any]] = _file_totals(ingests)
     for rec in per_source:
         entry = sources.setdefault(rec["source"], {})
         entry["incidents"] = int(rec["incidents"])
         entry["reported_from"] = str(rec["first_reported"])[:10]
         entry["reported_to"] = str(rec["last_reported"])[:10]
-        entry["blank_share"] = {n: round(float(rec[f"blank_{n}"]), 4) for n in _INCIDENT_FIELDS}
+        _add_blanks(entry, "incidents", rec, _INCIDENT_FIELDS, "")
         known, late = _whole(rec["with_occurrence"]), _whole(rec["late"])
         entry["late_reports"] = {
             "rule": f"reported more than {LATE_DAYS} days after the occurrence started",
@@ -126,12 +185,15 @@ def store_status(db: str | os.PathLike[str] | None = None) -> dict[str, Any]:
         entry = sources.setdefault(rec["source"], {})
         entry["offences"] = int(rec["offences"])
         entry["iccs_coded"] = int(rec["coded"])
-        entry.setdefault("blank_share", {}).update(
-            {n: round(float(rec[f"blank_{n}"]), 4) for n in _OFFENCE_FIELDS}
-        )
+        _add_blanks(entry, "offences", rec, _OFFENCE_FIELDS, "")
     for table, frame in counts.items():
         for rec in frame:
             sources.setdefault(rec["source"], {})[table] = int(rec["n"])
+    for table, frame in person_blanks.items():
+        fields = _VICTIM_FIELDS if table == "victims" else _SUSPECT_FIELDS
+        prefix = "victim_" if table == "victims" else "suspect_"
+        for rec in frame:
+            _add_blanks(sources[rec["source"]], table, rec, fields, prefix)
     for entry in sources.values():
         for key in ("incidents", "offences", "victims", "suspects", "justice_events"):
             entry.setdefault(key, 0)

@@ -23,8 +23,10 @@ from crimestats.ingest.file_inspect import FileInfo
 from crimestats.ingest.limits import IngestLimits
 from crimestats.ingest.mapping import Mapping
 from crimestats.storage.group_checks import classify_incident_rows, classify_justice_rows
+from crimestats.storage.ingest_profile import ProfileWarning, profile_ingest
 from crimestats.storage.resource_errors import refusal_for
 from crimestats.storage.row_checks import validated_table_sql
+from crimestats.storage.sources import ACTIVE, conflict_holders_sql, supersede_source
 from crimestats.storage.sql_text import ident, lit
 from crimestats.storage.staging import raw_rows_sql, stage_file
 from crimestats.validation.catalogue import INCIDENT_RULES, JUSTICE_RULES
@@ -52,6 +54,21 @@ class LoadOutcome:
     duplicates: int
     warnings: int
     issues: dict[str, int] = field(default_factory=dict)
+    replaced: list[int] = field(default_factory=list)
+    """Ingests this one superseded (``--replace``)."""
+    held_by: list[ConflictHolder] = field(default_factory=list)
+    """Earlier ingests holding keys this file's rows conflict with."""
+    profile: list[ProfileWarning] = field(default_factory=list)
+    """Suspicious distributions of the loaded rows (``ingest_profile``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictHolder:
+    """An earlier ingest whose rows hold keys that rows of this file conflict with."""
+
+    ingest_id: int
+    file: str
+    rows: int
 
 
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
@@ -129,8 +146,12 @@ def _same_file_loaded(
     con: duckdb.DuckDBPyConnection, source: str, mapping: Mapping, sha: str
 ) -> bool:
     row = con.execute(
-        "SELECT count(*) FROM ingests WHERE source = ? AND target = ? AND file_sha256 = ? "
-        "AND coalesce(mapping_sha256, '') = ?",
+        # Only while none of the source's ingests was undone since: an undo may have
+        # removed rows this file once found as duplicates, so it must be read again.
+        "SELECT count(*) FROM ingests g WHERE source = ? AND target = ? AND file_sha256 = ? "
+        f"AND coalesce(mapping_sha256, '') = ? AND {ACTIVE} AND NOT EXISTS (SELECT 1 "
+        "FROM ingests u WHERE u.source = g.source AND u.target = g.target "
+        "AND u.undone_at >= g.finished_at)",
         [source, mapping.target, sha, mapping.sha256 or ""],
     ).fetchone()
     return bool(row and row[0])
@@ -149,7 +170,10 @@ def _record_ingest(
     code_version: str,
 ) -> None:
     con.execute(
-        "INSERT INTO ingests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO ingests (ingest_id, source, target, file, file_sha256, file_bytes, "
+        "mapping, mapping_sha256, started_at, finished_at, rows_read, accepted, quarantined, "
+        "duplicates, warnings, issues_json, code_version) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             ingest_id,
             source,
@@ -166,6 +190,44 @@ def _record_ingest(
             code_version,
         ],
     )
+
+
+_NO_HOLDERS = (
+    "(SELECT NULL::VARCHAR AS incident_id, NULL::BIGINT AS holder_id, NULL::VARCHAR AS holder_file)"
+)
+_STORE_CONFLICTS = "('key-conflict-with-store', 'incident-conflict-with-store')"
+
+
+def _named_errors(mapping: Mapping) -> str:
+    """The row's errors as stored in ``quarantine.reasons``: a conflict with the store
+    names the ingest holding the key; an error on a date field with a declared format
+    names the format (so "not a date" says which shape was expected)."""
+    declared = [(n, " or ".join(s.formats)) for n, s in mapping.fields.items() if s.formats]
+    formats = (
+        "CASE x.field " + " ".join(f"WHEN {lit(n)} THEN {lit(f)}" for n, f in declared) + " END"
+        if declared
+        else "NULL::VARCHAR"
+    )
+    return (
+        "list_transform(f.errors, x -> {'code': x.code, 'field': x.field, 'value': x.value, "
+        f"'held_by': CASE WHEN x.code IN {_STORE_CONFLICTS} THEN h.holder_id END, "
+        f"'held_by_file': CASE WHEN x.code IN {_STORE_CONFLICTS} THEN h.holder_file END, "
+        f"'format': {formats}}})"
+    )
+
+
+def _conflict_holders(con: duckdb.DuckDBPyConnection, src: str) -> list[ConflictHolder]:
+    """The earlier ingests holding the incidents this file's rows conflict with."""
+    rows = con.execute(
+        f"""
+SELECT h.holder_id, h.holder_file, count(*) FROM _out f JOIN _v v USING (_k)
+JOIN {conflict_holders_sql(src)} h ON h.incident_id = v.incident_id
+WHERE f.status = 'quarantined'
+  AND len(list_filter(f.errors, x -> x.code IN {_STORE_CONFLICTS})) > 0
+GROUP BY ALL ORDER BY 1
+"""
+    ).fetchall()
+    return [ConflictHolder(int(r[0]), str(r[1]), int(r[2])) for r in rows]
 
 
 def _commit(con: duckdb.DuckDBPyConnection) -> None:
@@ -201,6 +263,7 @@ def load_file(
     code_version: str,
     step: Callable[[str], None] = lambda _: None,
     limits: IngestLimits | None = None,
+    replace: bool = False,
 ) -> LoadOutcome:
     """Stage, validate and load one file in one transaction; returns its reconciliation.
 
@@ -211,7 +274,7 @@ def load_file(
         return _load(
             con, info, mapping=mapping, source=source, file_sha256=file_sha256,
             file_warnings=file_warnings, code_version=code_version, step=step,
-            limits=limits or IngestLimits(),
+            limits=limits or IngestLimits(), replace=replace,
         )  # fmt: skip
     except (duckdb.Error, OSError) as exc:
         refusal = refusal_for(exc, info.path)
@@ -231,6 +294,7 @@ def _load(
     code_version: str,
     step: Callable[[str], None],
     limits: IngestLimits,
+    replace: bool,
 ) -> LoadOutcome:
     started = datetime.now(UTC).replace(tzinfo=None)
     _drop_temp(con)
@@ -265,6 +329,11 @@ def _load(
     try:
         ingest_id = _scalar(con, "SELECT nextval('ingest_id_seq')")
         read = staged.parsed + staged.rejected
+        replaced = (
+            supersede_source(con, source=source, target=mapping.target, new_ingest_id=ingest_id)
+            if replace
+            else []
+        )
         if _same_file_loaded(con, source, mapping, file_sha256()):
             # The very same file through the same mapping: every row is a duplicate.
             _record_ingest(
@@ -272,7 +341,7 @@ def _load(
                 (read, 0, 0, read, 0), {}, code_version,
             )  # fmt: skip
             _commit(con)
-            return LoadOutcome(ingest_id, read, 0, 0, read, 0, {})
+            return LoadOutcome(ingest_id, read, 0, 0, read, 0, {}, replaced)
         if mapping.target == "incidents":
             classify_incident_rows(con, source=source, limits=mapping.limits)
             _insert_incident_tables(con, src, ingest_id)
@@ -289,19 +358,23 @@ FROM {ACCEPTED} v
         header = list(info.header)
         raw_json = "to_json({" + ", ".join(f"{lit(h)}: r.{ident(h)}" for h in header) + "})"
         file_name = lit(str(info.path))
+        held_by = _conflict_holders(con, src) if mapping.target == "incidents" else []
+        named = _named_errors(mapping)
+        holders = conflict_holders_sql(src) if mapping.target == "incidents" else _NO_HOLDERS
         con.execute(
             f"""
-INSERT INTO quarantine
+INSERT INTO quarantine (ingest_id, source, file, row_number, raw, reasons, incident_id)
 SELECT {ingest_id}, {src}, {file_name}, v._row, CAST({raw_json} AS VARCHAR),
-  CAST(to_json(f.errors) AS VARCHAR)
+  CAST(to_json({named}) AS VARCHAR), v.incident_id
 FROM _v v JOIN _out f USING (_k) JOIN (SELECT rowid AS _k, * FROM _raw) r USING (_k)
+LEFT JOIN {holders} h ON h.incident_id = v.incident_id
 WHERE f.status = 'quarantined'
 ORDER BY v._row
 """
         )
         con.execute(
             f"""
-INSERT INTO quarantine
+INSERT INTO quarantine (ingest_id, source, file, row_number, raw, reasons)
 SELECT {ingest_id}, {src}, {file_name}, _row, raw,
   CAST(to_json([{{'code': 'row-malformed', 'field': NULL,
                   'value': error_type || ': ' || error_message}}]) AS VARCHAR)
@@ -332,6 +405,7 @@ UNION ALL SELECT {ingest_id}, _row, 'row-malformed', 'error', NULL, error_type F
                 "INSERT INTO ingest_issues VALUES (?, NULL, ?, 'warning', ?, ?)",
                 [ingest_id, code, fld, value],
             )
+        profile = profile_ingest(con, ingest_id=ingest_id, source=source, target=mapping.target)
         counts = con.execute(
             "SELECT count(*) FILTER (status = 'quarantined'),"
             " count(*) FILTER (status = 'duplicate') FROM _out"
@@ -368,4 +442,15 @@ UNION ALL SELECT {ingest_id}, _row, 'row-malformed', 'error', NULL, error_type F
         raise
     finally:
         _drop_temp(con)
-    return LoadOutcome(ingest_id, read, accepted, quarantined, duplicates, n_warnings, issues)
+    return LoadOutcome(
+        ingest_id,
+        read,
+        accepted,
+        quarantined,
+        duplicates,
+        n_warnings,
+        issues,
+        replaced,
+        held_by,
+        profile,
+    )

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from crimestats.storage.migrations_sources import SOURCE_LIFECYCLE_DDL, SOURCE_LIFECYCLE_NOTE
+
 MIGRATIONS: Final[tuple[tuple[int, str, str], ...]] = (
     (
         1,
@@ -290,6 +292,7 @@ MIGRATIONS: Final[tuple[tuple[int, str, str], ...]] = (
         FROM justice_events;
         """,
     ),
+    (8, SOURCE_LIFECYCLE_NOTE, SOURCE_LIFECYCLE_DDL),
 )
 """(version, what it does, DDL) in the order they apply."""
 

@@ -215,7 +215,9 @@ def declared_sources(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def ingest_lineage(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
-    """Every ingested file (base name only), its checksum and reconciliation, in load order.
+    """Every ingested file that still counts (base name only), its checksum and
+    reconciliation, in load order: an undone ingest or one a ``--replace`` superseded
+    contributes nothing to the tables, so it is not their lineage.
 
     No local paths and no times: these go into a public release and must not change
     between two builds of the same store.
@@ -223,7 +225,7 @@ def ingest_lineage(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
     rows = con.execute(
         "SELECT source, target, file, file_sha256, file_bytes, mapping, mapping_sha256, "
         "rows_read, accepted, quarantined, duplicates, code_version "
-        "FROM ingests ORDER BY ingest_id"
+        "FROM ingests WHERE undone_at IS NULL AND superseded_by IS NULL ORDER BY ingest_id"
     ).fetchall()
     out: list[dict[str, object]] = []
     for row in rows:
