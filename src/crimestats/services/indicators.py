@@ -7,11 +7,11 @@ writing in :mod:`crimestats.storage.estimates`.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from crimestats.checksums import file_sha256
 from crimestats.errors import UsageError
 from crimestats.services.status import completeness
 from crimestats.stats import StatsTable
@@ -40,15 +40,6 @@ def attrition(
     table = attrition_table(db, by=by, source=source)
     table.metadata["completeness"] = completeness(db, source)
     return table
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file (lineage of a registered estimate)."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def register_mse(

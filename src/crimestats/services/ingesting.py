@@ -7,7 +7,6 @@ its own transaction: a refused file loads nothing and the others still load.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -16,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from crimestats.checksums import file_sha256
 from crimestats.domain.flat_layout import LAYOUTS, OFFENCE_TEXT_FIELDS, field_names
 from crimestats.errors import FileRefusedError, UsageError
 from crimestats.ingest.file_inspect import FileInfo, inspect_file, refuse
@@ -56,14 +56,6 @@ class IngestResult:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (the keys of DESIGN.md section 3, and more)."""
         return asdict(self)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 22):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _check_columns(info: FileInfo, mapping: Mapping, delimiter: str) -> None:
@@ -196,7 +188,7 @@ def ingest_files(
                     the_mapping = identity_mapping(list(info.header), target)
                 _check_columns(info, the_mapping, the_mapping.delimiter)
                 info = scan_content(info, limits)
-                future = pool.submit(_sha256, path)
+                future = pool.submit(file_sha256, path)
                 outcome = load_file(
                     con,
                     info,
