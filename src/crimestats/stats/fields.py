@@ -291,6 +291,7 @@ def _countable_fields() -> tuple[CountableField, ...]:
             _column("area_code"),
             None,  # which areas exist is not public: no DP table by area
             sdmx_concept("area"),
+            blank_in_record=True,  # not recorded
         ),
         CountableField(
             "source",
@@ -358,6 +359,7 @@ def _countable_fields() -> tuple[CountableField, ...]:
             _column("location_type"),
             None,  # free text of the sources: no public list
             sdmx_concept("location_type"),
+            blank_in_record=True,  # not recorded
         ),
     )
 
