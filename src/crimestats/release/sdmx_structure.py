@@ -6,7 +6,9 @@ DSD would need a unit dimension plus filler codes for every field a table does n
 break down by, and a reader could no longer tell "not broken down" from "total". Per
 table, the dimensions are exactly the table's ``by`` fields; the tables still share one
 concept scheme and one codelist per kind of field (one ICCS codelist for every ICCS
-level), so codes mean the same thing in every table.
+level), so codes mean the same thing in every table. Each field's concept id and name
+and the kind and id of its codelist come from its entry in the registry of countable
+fields (:data:`crimestats.stats.fields.FIELDS`), never from its name.
 
 Codes (SDMX "Guidelines for the creation and management of SDMX code lists": codes
 starting with ``_`` are the reserved special codes): margins (``Total``) are ``_T``,

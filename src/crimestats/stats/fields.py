@@ -1,4 +1,11 @@
-"""The fields a statistics table can be broken down by, and where each one lives.
+"""The registry of countable fields: every field a table can be broken down by, once.
+
+One :class:`CountableField` per field says all the code needs to know about it: the
+record it is read from, its Ibis expression, its public list of values (for DP tables),
+when it can be blank, and its SDMX concept and codelist. Statistics
+(:mod:`crimestats.stats.counting`), DP tables (:mod:`crimestats.release.dp_tables`) and
+SDMX structures (:mod:`crimestats.release.sdmx_structure`) read :data:`FIELDS`; nothing
+else declares a field (``docs/extending.md`` shows how to add one).
 
 Each field belongs to one record of the event-based model (DESIGN.md section 3): the
 incident (periods, area, source, weapon, ...), the offence (ICCS levels, attempted) or
@@ -37,7 +44,7 @@ class Record(StrEnum):
     INCIDENT = "incident"
     OFFENCE = "offence"
     VICTIM = "victim"
-    SUSPECT = "suspect"
+    SUSPECT = "suspect"  # no field reads it yet: counting joins suspects only to count them
 
 
 class PeriodBasis(StrEnum):
