@@ -29,11 +29,14 @@ from crimestats.stats import count_table
 from crimestats.stats.fields import (
     COUNTABLE_FIELDS,
     FIELDS,
+    ICCS_LENGTH,
     RECORD_UNIT,
     CodelistKind,
     PublicDomain,
     Record,
     countable_field,
+    fields_of,
+    period_fields,
 )
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "crimestats"
@@ -63,6 +66,17 @@ def test_registry_is_one_declaration_per_name() -> None:
     assert list(FIELDS) == names
     assert all(FIELDS[n] is f for n, f in zip(names, COUNTABLE_FIELDS, strict=True))
     assert set(PUBLIC_FIELDS) == {f.name for f in COUNTABLE_FIELDS if f.public is not None}
+
+
+def test_groups_of_fields_are_read_from_the_registry() -> None:
+    assert period_fields() == ("year", "quarter", "month")
+    assert set(fields_of(Record.OFFENCE)) == {*ICCS_LENGTH, "attempted"}
+    assert set(fields_of(Record.INCIDENT)) == {
+        "source", "year", "quarter", "month", "area", "location_type", "weapon", "cyber_related",
+    }  # fmt: skip
+    assert set(fields_of(Record.VICTIM)) == {
+        "victim_sex", "victim_age_group", "victim_relationship",
+    }  # fmt: skip
 
 
 def _weapon_table() -> ProtectedRows:

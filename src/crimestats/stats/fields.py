@@ -388,6 +388,16 @@ def countable_field(name: str) -> CountableField:
     return FIELDS[name]
 
 
+def period_fields() -> tuple[str, ...]:
+    """The period fields, coarsest first (``year`` holds ``quarter`` holds ``month``)."""
+    return tuple(f.name for f in FIELDS.values() if f.is_period)
+
+
+def fields_of(record: Record) -> tuple[str, ...]:
+    """The fields read from one record (e.g. the incident fields its offences share)."""
+    return tuple(f.name for f in FIELDS.values() if f.record is record)
+
+
 def field_expressions(t: Any, period_basis: PeriodBasis) -> dict[str, Callable[[], Any]]:
     """Ibis expressions for every field over the joined base table ``t``.
 
