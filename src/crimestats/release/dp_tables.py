@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -46,22 +47,27 @@ if TYPE_CHECKING:
     from crimestats.dp import PrivacyLedger
     from crimestats.release.config import ReleaseConfig, TableConfig
 
-PUBLIC_FIELDS: Final[dict[str, str]] = {
-    "iccs_l1": "the 11 sections of ICCS v1.0 (UNODC 2015)",
-    "iccs_l2": "every level-2 category of ICCS v1.0",
-    "iccs_l3": "every level-3 category of ICCS v1.0",
-    "iccs_l4": "every level-4 category of ICCS v1.0",
-    "year": "every year of the declared period (dp.years)",
-    "quarter": "every quarter of the declared period (dp.years)",
-    "month": "every month of the declared period (dp.years)",
-    "source": "every source named in the store's ingests (the publisher's choice of inputs)",
-    "victim_sex": "the sexes of the data model (male, female, other, unknown)",
-    "victim_age_group": "the UNODC age groups and unknown",
-    "victim_relationship": "the relationships of the data model",
-    "weapon": "the weapons of the data model",
-    "cyber_related": "true, false, unknown",
-    "attempted": "true, false, unknown",
-}
+
+class _PublicFields(Mapping[str, str]):
+    """The registered fields with a public list, and what each list is: read from the
+    registry (:data:`crimestats.stats.fields.FIELDS`) at every use, never copied."""
+
+    def _described(self) -> dict[str, str]:
+        from crimestats.stats.fields import FIELDS
+
+        return {n: f.public.description for n, f in FIELDS.items() if f.public is not None}
+
+    def __getitem__(self, name: str) -> str:
+        return self._described()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._described())
+
+    def __len__(self) -> int:
+        return len(self._described())
+
+
+PUBLIC_FIELDS: Final[Mapping[str, str]] = _PublicFields()
 """Fields a DP table may use, and where their public list of values comes from."""
 
 MAX_CELLS: Final = 2_000_000
@@ -77,50 +83,25 @@ def accuracy_columns(alpha: float) -> tuple[str, str, str]:
 
 
 def _nullable(name: str, unit: str) -> bool:
-    if name.startswith("iccs_l"):
-        return True  # not coded, or coded only to a shallower level
-    if name.startswith("victim_"):
-        return unit != "victims"  # no victim recorded on the incident
-    if name == "attempted":
-        return unit != "offences"
-    return False
+    """Whether a table of ``unit`` can leave ``name`` blank (the registry says)."""
+    from crimestats.stats.fields import FIELDS
+
+    return FIELDS[name].can_be_blank(unit)
 
 
 def public_domain(
     name: str, *, unit: str, years: tuple[int, int] | None, sources: list[str]
 ) -> list[str | None]:
     """The public values of a field, in order, with ``None`` (blank) where it can be empty."""
-    from crimestats.domain.enums import Relationship, Sex, TriState, Weapon
-    from crimestats.iccs import load_classification
-    from crimestats.stats import AGE_GROUP_LABELS
+    from crimestats.stats.fields import FIELDS, DomainInputs
 
-    span = range(years[0], years[1] + 1) if years is not None else range(0)
-    values: list[str]
-    if name.startswith("iccs_l"):
-        values = [c.code for c in load_classification().at_level(int(name[-1]))]
-    elif name == "year":
-        values = [str(y) for y in span]
-    elif name == "quarter":
-        values = [f"{y}-Q{q}" for y in span for q in range(1, 5)]
-    elif name == "month":
-        values = [f"{y}-{m:02d}" for y in span for m in range(1, 13)]
-    elif name == "source":
-        values = list(sources)
-    elif name == "victim_sex":
-        values = [s.value for s in Sex]
-    elif name == "victim_age_group":
-        values = list(AGE_GROUP_LABELS)
-    elif name == "victim_relationship":
-        values = [r.value for r in Relationship]
-    elif name == "weapon":
-        values = [w.value for w in Weapon]
-    elif name in ("cyber_related", "attempted"):
-        values = [v.value for v in TriState]
-    else:
+    field = FIELDS.get(name)
+    if field is None or field.public is None:
         raise UsageError(
             f"field {name!r} has no public list of values",
             hint=f"DP tables take fields from: {', '.join(PUBLIC_FIELDS)}",
         )
+    values = field.public.values(DomainInputs(years, tuple(sources)))
     clash = [v for v in values if v in (TOTAL_LABEL, _MARGIN)]
     if clash:
         raise UsageError(

@@ -6,7 +6,9 @@ DSD would need a unit dimension plus filler codes for every field a table does n
 break down by, and a reader could no longer tell "not broken down" from "total". Per
 table, the dimensions are exactly the table's ``by`` fields; the tables still share one
 concept scheme and one codelist per kind of field (one ICCS codelist for every ICCS
-level), so codes mean the same thing in every table.
+level), so codes mean the same thing in every table. Each field's concept id and name
+and the kind and id of its codelist come from its entry in the registry of countable
+fields (:data:`crimestats.stats.fields.FIELDS`), never from its name.
 
 Codes (SDMX "Guidelines for the creation and management of SDMX code lists": codes
 starting with ``_`` are the reserved special codes): margins (``Total``) are ``_T``,
@@ -27,12 +29,13 @@ in the 2.1 schema); the result is checked against the 2.1 XSD by the tests.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from crimestats.iccs.classification import load_classification
 from crimestats.release.tables import TOTAL_LABEL, ProtectedRows
+from crimestats.stats.fields import CodelistKind, SdmxConcept
 
 if TYPE_CHECKING:
     from pysdmx.model import Codelist, Dataflow, DataStructureDefinition
@@ -122,6 +125,21 @@ def _special(codes: dict[str | None, str], names: dict[str, str]) -> None:
     names.setdefault(BLANK_CODE, _SPECIAL_NAMES[BLANK_CODE])
 
 
+def _concept(field: str) -> SdmxConcept:
+    """The SDMX concept and codelist of a field, from the registry of countable fields."""
+    from crimestats.stats.fields import FIELDS, sdmx_concept
+
+    known = FIELDS.get(field)
+    return known.sdmx if known is not None else sdmx_concept(field)
+
+
+def _coding(field: str, codes: Mapping[str | None, str], names: Mapping[str, str]) -> Coding:
+    concept = _concept(field)
+    return Coding(
+        field, concept.concept_id, concept.codelist_id, concept.codelist_name, codes, names, {}
+    )
+
+
 def _iccs_coding(field: str, values: set[str]) -> Coding:
     """Every code of ICCS v1.0 with its label and parent, whatever the table holds."""
     classification = load_classification()
@@ -133,8 +151,16 @@ def _iccs_coding(field: str, values: set[str]) -> Coding:
         codes[value] = code
         names[code] = f"{value} (not a code of ICCS v1.0)"
     _special(codes, names)
-    name = "International Classification of Crime for Statistical Purposes (ICCS) v1.0"
-    return Coding(field, sdmx_id(field), ICCS_CODELIST, name, codes, names, parents)
+    concept = _concept(field)
+    return Coding(
+        field,
+        concept.concept_id,
+        concept.codelist_id,
+        concept.codelist_name,
+        codes,
+        names,
+        parents,
+    )
 
 
 def _sex_coding(field: str, values: set[str]) -> Coding:
@@ -145,7 +171,7 @@ def _sex_coding(field: str, values: set[str]) -> Coding:
         codes[value] = code
         names[code] = _SEX_NAMES.get(code) or _SPECIAL_NAMES.get(code) or value
     _special(codes, names)
-    return Coding(field, sdmx_id(field), "CL_SEX", "Sex", codes, names, {})
+    return _coding(field, codes, names)
 
 
 def _age_code(label: str) -> str | None:
@@ -168,7 +194,7 @@ def _age_coding(field: str, values: set[str]) -> Coding:
         codes[value] = code
         names[code] = "Unknown" if code == UNKNOWN_CODE else f"{value} years"
     _special(codes, names)
-    return Coding(field, sdmx_id(field), "CL_AGE", "Age group (years)", codes, names, {})
+    return _coding(field, codes, names)
 
 
 def _free_code(value: str, taken: set[str]) -> str:
@@ -191,8 +217,16 @@ def _data_coding(field: str, values: set[str]) -> Coding:
         codes[value] = code
         names[code] = value
     _special(codes, names)
-    label = f"{field.replace('_', ' ')} (the values in this release)"
-    return Coding(field, sdmx_id(field), f"CL_{sdmx_id(field)}", label, codes, names, {})
+    return _coding(field, codes, names)
+
+
+_CODERS: dict[CodelistKind, Callable[[str, set[str]], Coding]] = {
+    CodelistKind.ICCS: _iccs_coding,
+    CodelistKind.SEX: _sex_coding,
+    CodelistKind.AGE: _age_coding,
+    CodelistKind.VALUES: _data_coding,
+}
+"""The coding of each kind of codelist a field may declare."""
 
 
 def field_codings(tables: Sequence[ProtectedRows]) -> dict[str, Coding]:
@@ -204,16 +238,7 @@ def field_codings(tables: Sequence[ProtectedRows]) -> dict[str, Coding]:
             seen.update(
                 str(row[name]) for row in table.rows if row[name] not in (None, TOTAL_LABEL)
             )
-    codings: dict[str, Coding] = {}
-    for name, seen in values.items():
-        if re.fullmatch(r"iccs_l[1-4]", name):
-            codings[name] = _iccs_coding(name, seen)
-        elif name.endswith("_sex") or name == "sex":
-            codings[name] = _sex_coding(name, seen)
-        elif name.endswith("age_group"):
-            codings[name] = _age_coding(name, seen)
-        else:
-            codings[name] = _data_coding(name, seen)
+    codings = {name: _CODERS[_concept(name).codelist](name, seen) for name, seen in values.items()}
     _merge_shared(codings)
     return codings
 
@@ -306,7 +331,7 @@ def build_structures(tables: Sequence[ProtectedRows], agency: str) -> Structures
     for coding in codings.values():
         concepts[coding.dimension] = Concept(
             id=coding.dimension,
-            name=coding.field.replace("_", " "),
+            name=_concept(coding.field).concept_name,
             description=f"crimestats field {coding.field}",
             codes=lists[coding.codelist_id],
             urn=_concept_urn(agency, coding.dimension),
