@@ -159,7 +159,6 @@ OLD_DECLARATIONS = (
 """How fields used to be declared or guessed outside the registry."""
 
 KNOWN_LISTS: dict[str, str] = {
-    "src/crimestats/stats/rates.py": "PERIOD_FIELDS: read is_period from the registry",
     "src/crimestats/release/config.py": "PERIOD_FIELDS: read is_period from the registry",
     "src/crimestats/release/linked_tables.py": "ICCS levels and periods",
     "src/crimestats/privacy/cross_unit.py": "ICCS_WIDTH, INCIDENT_FIELDS: read record",

@@ -20,8 +20,10 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any, Final
 
+from crimestats.stats.fields import period_fields
+
 PER: Final[float] = 100_000.0
-PERIOD_FIELDS: Final[tuple[str, ...]] = ("year", "quarter", "month")
+PERIOD_FIELDS: Final[tuple[str, ...]] = period_fields()
 YEAR_COLUMN: Final[str] = "_rate_year"
 """A hidden grouping column: the year of the row's period, for the denominator."""
 
