@@ -270,20 +270,22 @@ def _documented_keys() -> tuple[set[str], set[str]]:
 
 
 SPEC_KEYS = (
-    "column", "columns", "join", "value", "generate", "regex", "split", "transform", "map",
-    "ignore_case", "patterns", "unmapped", "format", "default", "if_empty",
+    "column", "columns", "join", "missing_values", "pad", "value", "generate", "regex",
+    "split", "substring", "transform", "map", "ignore_case", "patterns", "unmapped", "format",
+    "default", "if_empty",
 )  # fmt: skip
 TOP_KEYS = (
     "crimestats_mapping", "name", "description", "source_url", "target", "format",
-    "delimiter", "encoding", "quote", "bbox", "limits", "severity", "fields",
+    "delimiter", "encoding", "quote", "bbox", "limits", "severity", "where", "fields",
 )  # fmt: skip
 NESTED_SPEC = (
     "split.sep", "split.index", "map.KNIFE", "patterns.0", "patterns.0.0", "patterns.0.1",
-    "format.0", "columns.0", "if_empty.column",
+    "format.0", "columns.0", "if_empty.column", "missing_values.0", "pad.width", "pad.char",
+    "substring.start", "substring.length",
 )  # fmt: skip
 NESTED_TOP = (
     "bbox.0", "bbox.3", "limits.max_victims_per_incident", "severity.coordinates-outside-bbox",
-    "fields.incident_id",
+    "fields.incident_id", "where.0", "where.0.column", "where.0.in",
 )  # fmt: skip
 BAD_VALUES: tuple[Any, ...] = (
     "text", "", "false", 7, 0, -5, 2.5, math.inf, -math.inf, math.nan, True, False, None,
@@ -302,12 +304,16 @@ def _base_document() -> dict[str, Any]:
         "bbox": [-1.0, 50.0, 1.0, 52.0],
         "limits": {"max_victims_per_incident": 5},
         "severity": {"coordinates-outside-bbox": "error"},
+        "where": [{"column": "S", "in": ["A"]}],
         "fields": {
             "incident_id": "ID",
             "reported_date": {"column": "D", "format": ["%Y-%m-%d"]},
             "weapon": {
                 "column": "W",
+                "missing_values": ["UNK"],
+                "pad": {"width": 4, "char": "0"},
                 "split": {"sep": ",", "index": 0},
+                "substring": {"start": 1, "length": 10},
                 "map": {"KNIFE": "knife"},
                 "patterns": [["GUN", "firearm"]],
                 "unmapped": "default",
