@@ -294,3 +294,59 @@ def test_a_where_filter_keeps_rows_matching_a_pattern(tmp_path: Path, ingest: In
     assert _query(tmp_path / "s.duckdb", "SELECT min(reported_date) FROM incidents") == [
         (date(2019, 1, 1),)
     ]
+
+
+def test_a_filtered_row_never_holds_back_the_kept_rows_of_its_incident(
+    tmp_path: Path, ingest: Ingest
+) -> None:
+    data = tmp_path / "o.csv"
+    data.write_text(
+        "ID,Date,Seq,Code,Kind\n"
+        "A,2024-01-02,1,510,CRIME\n"
+        "A,2024-01-02,2,999,TEST\n"  # set aside; its incident's first row stays
+        "B,2024-01-03,1,330,CRIME\n",
+        encoding="utf-8",
+    )
+    mapping = (
+        "where: [{column: Kind, in: [CRIME]}]\n"
+        "fields: {incident_id: ID, reported_date: Date, offence_seq: Seq, national_code: Code}\n"
+    )
+    result = ingest(data, mapping)
+    _reconciles(result, 3)
+    assert (result.accepted, result.quarantined) == (2, 1)
+    assert result.issues == {"filtered-by-mapping": 1}
+    stored = _query(
+        tmp_path / "s.duckdb", "SELECT incident_id, offence_seq FROM offences ORDER BY 1"
+    )
+    assert stored == [("A", 1), ("B", 1)]
+
+
+def test_several_offence_columns_load_with_one_mapping_per_column(tmp_path: Path) -> None:
+    """The workaround of docs/mappings.md until a mapping can unpivot: Crm Cd 1..3."""
+    _, rows = _head(CHICAGO, 120)
+    out = []
+    for i, row in enumerate(rows):  # a second and third offence on some incidents
+        extra = [row[4] if i % 3 else "", row[4] if i % 5 == 0 else ""]
+        out.append([row[0], row[2], row[4], *extra])
+    data = _write_csv(
+        tmp_path / "o.csv", ["DR_NO", "Date", "Crm Cd 1", "Crm Cd 2", "Crm Cd 3"], out
+    )
+    db = tmp_path / "s.duckdb"
+    for k in (1, 2, 3):
+        mapping = tmp_path / f"offence{k}.yaml"
+        mapping.write_text(
+            f"name: offence_{k}\n"
+            f'where: [{{column: Crm Cd {k}, matches: "."}}]\n'
+            "fields:\n  incident_id: DR_NO\n"
+            f'  reported_date: {{column: Date, format: "{CHICAGO_FORMAT}"}}\n'
+            f"  offence_seq: {{value: {k}}}\n  national_code: Crm Cd {k}\n",
+            encoding="utf-8",
+        )
+        result = ingest_files([data], source="real", db=db, mapping=mapping)[0]
+        _reconciles(result, len(out))
+        filled = sum(1 for r in out if r[1 + k])
+        assert result.accepted == filled
+        assert result.issues.get("filtered-by-mapping", 0) == len(out) - filled
+    expected = sum(1 for r in out for code in r[2:] if code)
+    assert _query(db, "SELECT count(*) FROM offences") == [(expected,)]
+    assert _query(db, "SELECT count(*) FROM incidents") == [(len(out),)]
