@@ -412,6 +412,11 @@ def test_every_key_with_every_wrong_value_is_a_mapping_error_or_a_correct_load(
         ("quote: 'ab'", "quote", "not one character"),
         ("target: [incidents]", "target", "unknown target"),
         ("7: x", "top level", "unknown key(s) ['7']"),
+        ("where: {column: S, in: [A]}", "where", "expected a list"),
+        ("where: [{column: S}]", "where[0]", "one of in, not_in, matches"),
+        ("where: [{column: S, in: [A], matches: x}]", "where[0]", "one of in, not_in, matches"),
+        ("where: [{column: S, matches: '(?<=a)b'}]", "where[0].matches", "invalid regular"),
+        ("where: [{column: S, in: []}]", "where[0].in", "the list is empty"),
     ],
 )  # fmt: skip
 def test_wrong_top_level_values_name_the_key(
@@ -438,6 +443,14 @@ def test_wrong_top_level_values_name_the_key(
         ("{column: W, unmapped: default}", "unmapped", "needs a default"),
         ("{column: W, transform: [shout]}", "transform[0]", "unknown transform"),
         ("{column: W, colour: red}", "", "unknown key(s) ['colour']"),
+        ("{column: {index: 0}}", "column.index", "outside 1..100000"),
+        ("{column: {index: '3'}}", "column.index", "whole number"),
+        ("{column: {idx: 3}}", "column", "unknown key(s) ['idx']"),
+        ("{columns: [A, {index: 2.5}]}", "columns[1].index", "whole number"),
+        ("{column: W, pad: {width: 4, char: '00'}}", "pad.char", "not one character"),
+        ("{column: W, pad: {char: '0'}}", "pad", "width is missing"),
+        ("{column: W, missing_values: ['']}", "missing_values[0]", "must not be blank"),
+        ("{column: W, substring: {start: 0}}", "substring.start", "outside"),
     ],
 )  # fmt: skip
 def test_wrong_field_options_name_the_key(

@@ -31,7 +31,12 @@ MAX_FAILING_SHARE = 0.5
 
 
 def swapped(fmt: str) -> str:
-    """The format with day and month exchanged (``%d/%m/%Y`` -> ``%m/%d/%Y``)."""
+    """The format with day and month exchanged (``%d/%m/%Y`` -> ``%m/%d/%Y``).
+
+    A format without both (``%d %b %Y``) has no other order: it is returned as it is.
+    """
+    if "%d" not in fmt or "%m" not in fmt:
+        return fmt
     return fmt.replace("%d", "\0").replace("%m", "%d").replace("\0", "%m")
 
 
