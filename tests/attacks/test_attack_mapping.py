@@ -413,6 +413,7 @@ def test_every_key_with_every_wrong_value_is_a_mapping_error_or_a_correct_load(
         ("target: [incidents]", "target", "unknown target"),
         ("7: x", "top level", "unknown key(s) ['7']"),
         ("where: {column: S, in: [A]}", "where", "expected a list"),
+        ("severity: {filtered-by-mapping: warning}", "severity.filtered-by-mapping", "always"),
         ("where: [{column: S}]", "where[0]", "one of in, not_in, matches"),
         ("where: [{column: S, in: [A], matches: x}]", "where[0]", "one of in, not_in, matches"),
         ("where: [{column: S, matches: '(?<=a)b'}]", "where[0].matches", "invalid regular"),

@@ -59,7 +59,7 @@ from crimestats.ingest.mapping_values import (
     text,
     whole_number,
 )
-from crimestats.ingest.mapping_where import RowFilter, parse_where
+from crimestats.ingest.mapping_where import FILTERED_RULE, RowFilter, parse_where
 from crimestats.validation.catalogue import DEFAULT_LIMITS, all_rules
 from crimestats.validation.problems import Severity
 from crimestats.yaml_files import read_yaml
@@ -158,6 +158,12 @@ def _severity(where: Where, raw: object) -> dict[str, Severity]:
         at = where.at(str(code))
         if code not in codes:
             raise at.error("unknown rule code", "see 'crimestats rules'")
+        if code == FILTERED_RULE:
+            raise at.error(
+                "rows a where: filter sets aside are always quarantined (a warning would "
+                "load them)",
+                "remove this line; change the mapping's where: to keep those rows",
+            )
         severity[str(code)] = Severity(choice(at, sev, ("error", "warning")))
     return severity
 

@@ -8,7 +8,7 @@ row), so that rows read = accepted + quarantined + duplicates still holds and th
 reconciliation shows how many rows the mapping set aside. A separate "filtered" count
 would need a new column in the store's ``ingests`` table and in every reconciliation
 output; quarantine with its own code says the same thing with what exists. The code
-is always an error (a ``severity:`` override cannot turn a filter into a warning, which
+is always an error (a ``severity:`` entry for it is refused: as a warning, the filter
 would load the rows it filters).
 
 Each condition reads one column's trimmed text; a blank value is outside ``in``, inside
@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from crimestats.ingest.mapping_spec import ColumnRef, column_ref
 from crimestats.ingest.mapping_values import SqlChecks, Where, known_keys, mapping, sequence, text
 
+FILTERED_RULE = "filtered-by-mapping"
+"""The rule code of a row the filter sets aside (``validation.catalogue``)."""
 TESTS = ("in", "not_in", "matches")
 MAX_CONDITIONS = 50
 MAX_VALUES = 1000

@@ -177,7 +177,7 @@ def problem_lists(
     for rule in rules:
         severity = mapping.severity.get(rule.code, rule.severity)
         if rule.check.kind == "mapping_filter":
-            severity = Severity.ERROR  # a filter that warned would load what it filters
+            severity = Severity.ERROR  # (mapping.py refuses a severity entry for it)
         for cond, fld in _conditions(rule, by_name, mapping):
             target = errors if severity is Severity.ERROR else warnings
             target.append((cond, _problem(rule, cond, fld)))
