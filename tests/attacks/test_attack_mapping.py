@@ -270,20 +270,22 @@ def _documented_keys() -> tuple[set[str], set[str]]:
 
 
 SPEC_KEYS = (
-    "column", "columns", "join", "value", "generate", "regex", "split", "transform", "map",
-    "ignore_case", "patterns", "unmapped", "format", "default", "if_empty",
+    "column", "columns", "join", "missing_values", "pad", "value", "generate", "regex",
+    "split", "substring", "transform", "map", "ignore_case", "patterns", "unmapped", "format",
+    "default", "if_empty",
 )  # fmt: skip
 TOP_KEYS = (
     "crimestats_mapping", "name", "description", "source_url", "target", "format",
-    "delimiter", "encoding", "quote", "bbox", "limits", "severity", "fields",
+    "delimiter", "encoding", "quote", "bbox", "limits", "severity", "where", "fields",
 )  # fmt: skip
 NESTED_SPEC = (
     "split.sep", "split.index", "map.KNIFE", "patterns.0", "patterns.0.0", "patterns.0.1",
-    "format.0", "columns.0", "if_empty.column",
+    "format.0", "columns.0", "if_empty.column", "missing_values.0", "pad.width", "pad.char",
+    "substring.start", "substring.length",
 )  # fmt: skip
 NESTED_TOP = (
     "bbox.0", "bbox.3", "limits.max_victims_per_incident", "severity.coordinates-outside-bbox",
-    "fields.incident_id",
+    "fields.incident_id", "where.0", "where.0.column", "where.0.in",
 )  # fmt: skip
 BAD_VALUES: tuple[Any, ...] = (
     "text", "", "false", 7, 0, -5, 2.5, math.inf, -math.inf, math.nan, True, False, None,
@@ -302,12 +304,16 @@ def _base_document() -> dict[str, Any]:
         "bbox": [-1.0, 50.0, 1.0, 52.0],
         "limits": {"max_victims_per_incident": 5},
         "severity": {"coordinates-outside-bbox": "error"},
+        "where": [{"column": "S", "in": ["A"]}],
         "fields": {
             "incident_id": "ID",
             "reported_date": {"column": "D", "format": ["%Y-%m-%d"]},
             "weapon": {
                 "column": "W",
+                "missing_values": ["UNK"],
+                "pad": {"width": 4, "char": "0"},
                 "split": {"sep": ",", "index": 0},
+                "substring": {"start": 1, "length": 10},
                 "map": {"KNIFE": "knife"},
                 "patterns": [["GUN", "firearm"]],
                 "unmapped": "default",
@@ -406,6 +412,12 @@ def test_every_key_with_every_wrong_value_is_a_mapping_error_or_a_correct_load(
         ("quote: 'ab'", "quote", "not one character"),
         ("target: [incidents]", "target", "unknown target"),
         ("7: x", "top level", "unknown key(s) ['7']"),
+        ("where: {column: S, in: [A]}", "where", "expected a list"),
+        ("severity: {filtered-by-mapping: warning}", "severity.filtered-by-mapping", "always"),
+        ("where: [{column: S}]", "where[0]", "one of in, not_in, matches"),
+        ("where: [{column: S, in: [A], matches: x}]", "where[0]", "one of in, not_in, matches"),
+        ("where: [{column: S, matches: '(?<=a)b'}]", "where[0].matches", "invalid regular"),
+        ("where: [{column: S, in: []}]", "where[0].in", "the list is empty"),
     ],
 )  # fmt: skip
 def test_wrong_top_level_values_name_the_key(
@@ -432,6 +444,14 @@ def test_wrong_top_level_values_name_the_key(
         ("{column: W, unmapped: default}", "unmapped", "needs a default"),
         ("{column: W, transform: [shout]}", "transform[0]", "unknown transform"),
         ("{column: W, colour: red}", "", "unknown key(s) ['colour']"),
+        ("{column: {index: 0}}", "column.index", "outside 1..100000"),
+        ("{column: {index: '3'}}", "column.index", "whole number"),
+        ("{column: {idx: 3}}", "column", "unknown key(s) ['idx']"),
+        ("{columns: [A, {index: 2.5}]}", "columns[1].index", "whole number"),
+        ("{column: W, pad: {width: 4, char: '00'}}", "pad.char", "not one character"),
+        ("{column: W, pad: {char: '0'}}", "pad", "width is missing"),
+        ("{column: W, missing_values: ['']}", "missing_values[0]", "must not be blank"),
+        ("{column: W, substring: {start: 0}}", "substring.start", "outside"),
     ],
 )  # fmt: skip
 def test_wrong_field_options_name_the_key(

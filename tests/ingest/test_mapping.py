@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -157,3 +158,50 @@ def test_bad_mapping_files_name_file_key_and_fix(tmp_path: Path, text: str, frag
 def test_missing_mapping_file(tmp_path: Path) -> None:
     with pytest.raises(MappingError, match="does not exist"):
         load_mapping(tmp_path / "nope.yaml")
+
+
+# --- docs/mappings.md: the reference of every option ------------------------------------
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "mappings.md"
+
+
+def _doc_sections() -> dict[str, list[str]]:
+    """``### `key``` heading -> the YAML examples under it, per part (field / top level)."""
+    text = DOCS.read_text(encoding="utf-8")
+    sections: dict[str, list[str]] = {}
+    part = ""
+    for block in re.split(r"^(?=##+ )", text, flags=re.MULTILINE):
+        heading = block.splitlines()[0] if block.strip() else ""
+        if heading.startswith("## "):
+            part = "spec" if "Field" in heading else "top"
+        found = re.match(r"### `(\w+)`", heading)
+        if found:
+            key = f"{part}:{found.group(1)}"
+            sections[key] = re.findall(r"```yaml\n(.*?)```", block, flags=re.DOTALL)
+    return sections
+
+
+def test_docs_mappings_documents_every_key_with_an_example() -> None:
+    from crimestats.ingest import mapping as mapping_module
+    from crimestats.ingest.mapping_spec import SPEC_KEYS
+
+    sections = _doc_sections()
+    top_keys = mapping_module._TOP_KEYS
+    expected = {f"spec:{k}" for k in SPEC_KEYS} | {f"top:{k}" for k in top_keys}
+    assert set(sections) == expected
+    for key, examples in sections.items():
+        assert examples, f"{key} has no example"
+    doc = mapping_module.__doc__ or ""
+    for key in (*SPEC_KEYS, *top_keys):  # the module's own list names each key too
+        assert re.search(rf"\b{key}\b", doc), key
+
+
+def test_every_example_in_docs_mappings_loads(tmp_path: Path) -> None:
+    examples = [e for ex in _doc_sections().values() for e in ex]
+    examples += re.findall(
+        r"```yaml\n(.*?)```", DOCS.read_text(encoding="utf-8").split("## Several", 1)[1], re.DOTALL
+    )
+    assert len(examples) >= 30
+    for i, example in enumerate(examples):
+        loaded = load_mapping(_write(tmp_path / f"example{i}.yaml", example))
+        assert loaded.fields, example

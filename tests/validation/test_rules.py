@@ -97,6 +97,7 @@ NOT_ROW_RULES = {
     "row-malformed",  # parser: tests/ingest/test_bad_files.py
     "too-many-victims",  # limit 999: tested with a lowered limit in test_mapping.py
     "coordinates-outside-bbox",  # needs a mapping bbox: test_mapping.py
+    "filtered-by-mapping",  # needs a mapping where: tests/ingest/test_real_source_mappings.py
     "column-unknown",  # file-level: test_bad_files.py
     "file-no-final-newline",  # file-level: test_bad_files.py
     "justice-incident-unknown",  # justice layout: tests/ingest/test_justice.py

@@ -34,6 +34,10 @@ _WHAT = {
     "duckdb": "a DuckDB database",
 }
 _SCAN_CHUNK = 1 << 20
+OCCURRENCE_MARK = "#"
+"""``NAME#n`` is the n-th column (from the left) whose header is NAME."""
+Repeats = tuple[tuple[str, tuple[int, ...]], ...]
+"""Header names given more than once, each with its 1-based column positions."""
 
 FILE_PROBLEMS = {
     "file-not-found": "the file does not exist",
@@ -42,7 +46,9 @@ FILE_PROBLEMS = {
     "file-encoding": "the text is not in the declared encoding",
     "file-wrong-delimiter": "the columns are not separated by the declared delimiter",
     "file-missing-column": "a column the mapping or layout needs is missing",
-    "file-duplicate-column": "two columns of the header have the same name",
+    "file-duplicate-column": "two columns of the header have the same name, and nothing "
+    "says which one to read",
+    "file-date-format": "a mapping's date format does not fit most of the file's dates",
     "file-truncated": "the file ends in the middle of a row or a compressed block",
     "file-unbalanced-quote": "a quote opened and never closed; rows after it cannot be split",
     "file-unreadable": "the file cannot be read",
@@ -67,11 +73,38 @@ class FileInfo:
     size: int
     content_bytes: int | None = None  # decompressed size, once scanned (file_scan)
     ends_with_newline: bool | None = None  # once scanned
+    repeated: Repeats = ()  # names the raw header repeats (the header numbers them)
 
 
 def refuse(path: Path, code: str, message: str, fix: str) -> FileRefusedError:
     """The one way a whole file is refused."""
     return FileRefusedError(str(path), code, message, hint=fix)
+
+
+def unique_header(raw: list[str]) -> tuple[tuple[str, ...], Repeats]:
+    """The header with each repeated name numbered (``X#1``, ``X#2``), and the repeats.
+
+    The repeats are (name, 1-based positions). A number that is already the name of
+    another column (a header ``X, X, X#2``) leaves the header as it was, so that
+    :func:`crimestats.ingest.mapping_columns.check_header` refuses it for renaming.
+    """
+    positions: dict[str, list[int]] = {}
+    for i, name in enumerate(raw, start=1):
+        positions.setdefault(name, []).append(i)
+    repeated = tuple((n, tuple(p)) for n, p in positions.items() if len(p) > 1)
+    if not repeated:
+        return tuple(raw), ()
+    seen: dict[str, int] = {}
+    out: list[str] = []
+    for name in raw:
+        if len(positions[name]) > 1:
+            seen[name] = seen.get(name, 0) + 1
+            out.append(f"{name}{OCCURRENCE_MARK}{seen[name]}")
+        else:
+            out.append(name)
+    if len(set(out)) != len(out):
+        return tuple(raw), repeated
+    return tuple(out), repeated
 
 
 def _sniff(head: bytes) -> str:
@@ -180,7 +213,7 @@ def _check_column_count(path: Path, count: int, limits: IngestLimits) -> None:
 
 def _csv_header(
     path: Path, compression: str | None, delimiter: str, encoding: str, limits: IngestLimits
-) -> tuple[str, ...]:
+) -> list[str]:
     data, has_rows = _head(path, compression, limits)
     if not data.strip():
         raise refuse(path, "file-empty", "the file is empty", "export the data again")
@@ -204,7 +237,7 @@ def _csv_header(
             "check the export; an empty period needs no file",
         )
     # A blank header cell still names a column (DuckDB cannot name one ""): column_<n>.
-    return tuple(h.strip() or f"column_{i}" for i, h in enumerate(header, start=1))
+    return [h.strip() or f"column_{i}" for i, h in enumerate(header, start=1)]
 
 
 def _parquet_header(path: Path, limits: IngestLimits) -> tuple[str, ...]:
@@ -301,5 +334,5 @@ def inspect_file(
             "the file holds binary data, not CSV text",
             "export the data as CSV (UTF-8) or Parquet",
         )
-    header = _csv_header(path, compression, delimiter, encoding, limits)
-    return FileInfo(path, "csv", compression, header, size)
+    header, repeated = unique_header(_csv_header(path, compression, delimiter, encoding, limits))
+    return FileInfo(path, "csv", compression, header, size, repeated=repeated)

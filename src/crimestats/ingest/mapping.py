@@ -4,11 +4,16 @@ A mapping never needs code. Each entry under ``fields`` is either a column name 
 spec with these keys (applied in this order)::
 
     column: Name            # or  columns: [A, B] with join: " "  (combine; blanks skipped)
+                            # a name may be 'DATE OCC#2' (the 2nd of a repeated header) or
+                            # {index: 3} (the 3rd column, counted from 1)
+    missing_values: [0, UNK]  # source values meaning "unknown": read as blank (each column)
+    pad: {width: 4, char: "0"}  # left-pad each column's value shorter than width ("100")
     value: constant         # a constant instead of a column
     generate: file_row      # a stable id "<file sha256 prefix>:<row>" for rows with none
     generate: sequence      # 1, 2, ... within each incident_id, in file order (for *_seq)
     regex: 'pattern(with)'  # keep the first capture group
     split: {sep: ",", index: 0}
+    substring: {start: 1, length: 4}  # characters start.. (from 1), length optional
     transform: [upper]      # upper | lower | decimal_comma (values are always trimmed)
     map: {from: to}         # exact value map (ignore_case: true to fold case)
     patterns: [[regex, value], ...]   # first matching regex wins (case-insensitive)
@@ -20,8 +25,13 @@ spec with these keys (applied in this order)::
 Top level: ``fields`` (above), ``target`` (incidents | justice_events), ``format``
 (csv | parquet), ``delimiter``, ``encoding``, ``bbox`` ([min_lon, min_lat, max_lon,
 max_lat]), ``quote`` (one character, or '' for none), ``limits`` (positive whole
-numbers), ``severity`` (rule code -> error | warning), and the free texts ``name``,
+numbers), ``severity`` (rule code -> error | warning), ``where`` (row filters on source
+values, :mod:`crimestats.ingest.mapping_where`), and the free texts ``name``,
 ``description``, ``source_url``, ``crimestats_mapping`` (the format version, 1).
+
+A date ``format`` that fails on most of a file's values, or whose day/month order the
+values contradict, refuses the file (:mod:`crimestats.ingest.mapping_dates`). The whole
+reference, with an example of each option, is ``docs/mappings.md``.
 
 Every value is read with its type checked (:mod:`crimestats.ingest.mapping_values`):
 ``ignore_case: "false"`` (a string) is refused rather than read as true, regular
@@ -49,6 +59,7 @@ from crimestats.ingest.mapping_values import (
     text,
     whole_number,
 )
+from crimestats.ingest.mapping_where import FILTERED_RULE, RowFilter, parse_where
 from crimestats.validation.catalogue import DEFAULT_LIMITS, all_rules
 from crimestats.validation.problems import Severity
 from crimestats.yaml_files import read_yaml
@@ -57,7 +68,7 @@ __all__ = ["TRANSFORMS", "FieldSpec", "Mapping", "identity_mapping", "load_mappi
 
 _TOP_KEYS = (
     "crimestats_mapping", "name", "description", "source_url", "target", "format",
-    "delimiter", "encoding", "quote", "bbox", "limits", "severity", "fields",
+    "delimiter", "encoding", "quote", "bbox", "limits", "severity", "where", "fields",
 )  # fmt: skip
 _ENCODINGS = ("utf-8", "utf8", "latin-1", "latin1", "iso-8859-1", "utf-16", "cp1252")
 MAX_LIMIT = 1_000_000
@@ -80,14 +91,24 @@ class Mapping:
     bbox: tuple[float, float, float, float] | None = None
     limits: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_LIMITS))
     severity: dict[str, Severity] = field(default_factory=dict)
+    where: tuple[RowFilter, ...] = ()
 
     def required_columns(self) -> tuple[str, ...]:
-        """Source columns the file must have for this mapping to work."""
+        """Source columns (by name) the file must have for this mapping to work."""
         seen: dict[str, None] = {}
         for spec in self.fields.values():
             for col in spec.referenced_columns():
                 seen.setdefault(col, None)
+        for cond in self.where:
+            if isinstance(cond.column, str):
+                seen.setdefault(cond.column, None)
         return tuple(seen)
+
+    def required_positions(self) -> tuple[int, ...]:
+        """Source columns (1-based positions, ``{index: n}``) this mapping reads."""
+        found = {p for spec in self.fields.values() for p in spec.referenced_positions()}
+        found |= {c.column for c in self.where if isinstance(c.column, int)}
+        return tuple(sorted(found))
 
 
 def identity_mapping(columns: list[str], target: str = "incidents") -> Mapping:
@@ -137,6 +158,12 @@ def _severity(where: Where, raw: object) -> dict[str, Severity]:
         at = where.at(str(code))
         if code not in codes:
             raise at.error("unknown rule code", "see 'crimestats rules'")
+        if code == FILTERED_RULE:
+            raise at.error(
+                "rows a where: filter sets aside are always quarantined (a warning would "
+                "load them)",
+                "remove this line; change the mapping's where: to keep those rows",
+            )
         severity[str(code)] = Severity(choice(at, sev, ("error", "warning")))
     return severity
 
@@ -193,6 +220,7 @@ def load_mapping(path: str | Path) -> Mapping:
     checks = SqlChecks()
     try:
         fields = _fields(top.at("fields"), doc.get("fields"), target, checks)
+        where = parse_where(top.at("where"), doc.get("where", []) or [], checks)
     finally:
         checks.close()
     return Mapping(
@@ -208,4 +236,5 @@ def load_mapping(path: str | Path) -> Mapping:
         bbox=None if doc.get("bbox") is None else _bbox(top.at("bbox"), doc["bbox"]),
         limits=_limits(top.at("limits"), doc.get("limits") or {}),
         severity=_severity(top.at("severity"), doc.get("severity") or {}),
+        where=where,
     )

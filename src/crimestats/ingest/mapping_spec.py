@@ -25,8 +25,9 @@ from crimestats.ingest.mapping_values import (
 )
 
 SPEC_KEYS = (
-    "column", "columns", "join", "value", "generate", "regex", "split", "transform", "map",
-    "ignore_case", "patterns", "unmapped", "format", "default", "if_empty",
+    "column", "columns", "join", "missing_values", "pad", "value", "generate", "regex",
+    "split", "substring", "transform", "map", "ignore_case", "patterns", "unmapped",
+    "format", "default", "if_empty",
 )  # fmt: skip
 """Every option of a field spec, in the order the module docstring lists them."""
 
@@ -44,19 +45,33 @@ MAX_PATTERNS = 200
 grows with rows x entries (30,000 entries took 20 s to plan for a one-row file); the
 largest bundled map has 29 entries."""
 MAX_SPLIT_INDEX = 1000
+MAX_COLUMN_INDEX = 100_000
+"""Largest ``{index: n}``: past any column limit, so the file's own count decides."""
+MAX_MISSING_VALUES = 100
+MAX_PAD_WIDTH = 100
+MAX_SUBSTRING = 10_000
+
+ColumnRef = str | int
+"""A source column: its header name (``DATE OCC#2`` for the second ``DATE OCC``) or its
+1-based position (``{index: 3}``)."""
 
 
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
     """How one field of the layout is computed from a source row."""
 
-    columns: tuple[str, ...] = ()
+    columns: tuple[ColumnRef, ...] = ()
     join: str = " "
+    missing_values: tuple[str, ...] = ()
+    pad_width: int = 0
+    pad_char: str = "0"
     value: str | None = None
     generate: str | None = None
     regex: str | None = None
     split_sep: str | None = None
     split_index: int = 0
+    substring_start: int = 0
+    substring_length: int | None = None
     transforms: tuple[str, ...] = ()
     value_map: tuple[tuple[str, str], ...] = ()
     ignore_case: bool = False
@@ -67,21 +82,72 @@ class FieldSpec:
     if_empty: FieldSpec | None = None
 
     def referenced_columns(self) -> tuple[str, ...]:
-        """Every source column this spec reads, fallbacks included."""
+        """Every source column this spec reads by name, fallbacks included."""
         more = self.if_empty.referenced_columns() if self.if_empty else ()
-        return self.columns + more
+        return tuple(c for c in self.columns if isinstance(c, str)) + more
+
+    def referenced_positions(self) -> tuple[int, ...]:
+        """Every source column this spec reads by position (1-based), fallbacks included."""
+        more = self.if_empty.referenced_positions() if self.if_empty else ()
+        return tuple(c for c in self.columns if isinstance(c, int)) + more
 
 
-def _columns(where: Where, raw: dict[object, object]) -> tuple[str, ...]:
-    fix = "write the source column's name as it appears in the header"
+def column_ref(where: Where, raw: object) -> ColumnRef:
+    """A column's name, or ``{index: n}``: its place in the header, counted from 1."""
+    if isinstance(raw, dict):
+        known_keys(where, raw, ("index",))
+        if "index" not in raw:
+            raise where.error("index is missing", "write it as {index: 3} (counted from 1)")
+        return whole_number(where.at("index"), raw["index"], 1, MAX_COLUMN_INDEX)
+    return plain_string(
+        where,
+        raw,
+        "write the column's name as in the header ('DATE OCC#2' for the second of two "
+        "'DATE OCC'), or {index: 3} for the third column (counted from 1)",
+    )
+
+
+def _columns(where: Where, raw: dict[object, object]) -> tuple[ColumnRef, ...]:
     if "column" in raw:
-        return (plain_string(where.at("column"), raw["column"], fix),)
+        return (column_ref(where.at("column"), raw["column"]),)
     if "columns" in raw:
         items = sequence(where.at("columns"), raw["columns"], "[A, B]", empty=False)
         if len(items) > MAX_COLUMNS:
             raise where.at("columns").error(f"more than {MAX_COLUMNS} columns", "list fewer")
-        return tuple(plain_string(where.at("columns").at(i), c, fix) for i, c in enumerate(items))
+        return tuple(column_ref(where.at("columns").at(i), c) for i, c in enumerate(items))
     return ()
+
+
+def _missing_values(where: Where, raw: object) -> tuple[str, ...]:
+    items = _one_or_list(raw)
+    if len(items) > MAX_MISSING_VALUES:
+        raise where.error(f"more than {MAX_MISSING_VALUES} values", "list fewer")
+    places = [where.at(i) for i in range(len(items))] if isinstance(raw, list) else [where]
+    return tuple(text(at, v, blank=False).strip() for at, v in zip(places, items, strict=True))
+
+
+def _pad(where: Where, raw: object) -> tuple[int, str]:
+    pad = mapping(where, raw, "{width: 4, char: '0'}")
+    known_keys(where, pad, ("width", "char"))
+    if "width" not in pad:
+        raise where.error("width is missing", "write it as {width: 4, char: '0'}")
+    width = whole_number(where.at("width"), pad["width"], 1, MAX_PAD_WIDTH)
+    char = text(where.at("char"), pad.get("char", "0"), blank=False)
+    if len(char) != 1:
+        raise where.at("char").error(f"{char[:20]!r} is not one character", "e.g. char: '0'")
+    return width, char
+
+
+def _substring(where: Where, raw: object) -> tuple[int, int | None]:
+    sub = mapping(where, raw, "{start: 1, length: 4}")
+    known_keys(where, sub, ("start", "length"))
+    if "start" not in sub:
+        raise where.error("start is missing", "write it as {start: 1, length: 4} (from 1)")
+    start = whole_number(where.at("start"), sub["start"], 1, MAX_SUBSTRING)
+    length = sub.get("length")
+    return start, None if length is None else whole_number(
+        where.at("length"), length, 1, MAX_SUBSTRING
+    )
 
 
 def _split(where: Where, raw: object) -> tuple[str, int]:
@@ -151,7 +217,7 @@ def parse_spec(
 ) -> FieldSpec:
     """Read one field entry: a column name, or a mapping of the options above."""
     if isinstance(raw, str):
-        return FieldSpec(columns=(plain_string(where, raw, "write the column's name"),))
+        return FieldSpec(columns=(column_ref(where, raw),))
     spec = mapping(where, raw, "a column name or {column: Name, ...}")
     known_keys(where, spec, SPEC_KEYS)
     # An option written with no value (``default: ~``) is an option not given; only a
@@ -175,11 +241,21 @@ def parse_spec(
         )
     split = spec.get("split")
     split_sep, split_index = (None, 0) if split is None else _split(where.at("split"), split)
+    pad = spec.get("pad")
+    pad_width, pad_char = (0, "0") if pad is None else _pad(where.at("pad"), pad)
+    sub = spec.get("substring")
+    sub_start, sub_length = (0, None) if sub is None else _substring(where.at("substring"), sub)
+    missing = spec.get("missing_values")
     regex = spec.get("regex")
     value = spec.get("value")
     return FieldSpec(
         columns=_columns(where, spec),
         join=text(where.at("join"), spec.get("join", " ")),
+        missing_values=()
+        if missing is None
+        else _missing_values(where.at("missing_values"), missing),
+        pad_width=pad_width,
+        pad_char=pad_char,
         value=None if value is None else text(where.at("value"), value),
         generate=None if generate is None else choice(where.at("generate"), generate, GENERATORS),
         regex=None
@@ -189,6 +265,8 @@ def parse_spec(
         ),
         split_sep=split_sep,
         split_index=split_index,
+        substring_start=sub_start,
+        substring_length=sub_length,
         transforms=tuple(
             choice(where.at("transform").at(i), t, TRANSFORMS)
             for i, t in enumerate(_one_or_list(spec.get("transform", [])))

@@ -22,6 +22,10 @@ from crimestats.storage.row_checks import CONTENT_COLUMNS, content_json
 from crimestats.storage.sql_text import lit
 
 _PROBLEM = "STRUCT(code VARCHAR, field VARCHAR, value VARCHAR)"
+_KEPT = "(SELECT * FROM _v WHERE NOT _filtered)"
+"""The rows the mapping's ``where:`` keeps. A row it sets aside is quarantined for that
+alone (``filtered-by-mapping``): it takes no part in duplicates, conflicts or limits, and
+never holds back the kept rows of its incident."""
 
 
 def _p(code: str, field: str | None, value_sql: str = "NULL") -> str:
@@ -47,15 +51,15 @@ def classify_incident_rows(
     # Rows without an incident id have no key: they are quarantined (incident-id-missing),
     # never counted as duplicates of each other.
     con.execute(
-        "CREATE TEMP TABLE _dup AS SELECT row_key, row_hash, min(_k) AS first_k FROM _v "
+        f"CREATE TEMP TABLE _dup AS SELECT row_key, row_hash, min(_k) AS first_k FROM {_KEPT} "
         "WHERE incident_id IS NOT NULL GROUP BY row_key, row_hash HAVING count(*) > 1"
     )
     # Equal hashes are confirmed on the exact content (only for the few would-be
     # duplicates), so a hash collision is a key conflict, never a silent duplicate.
     con.execute(
-        "CREATE TEMP TABLE _keyconf AS SELECT row_key FROM _v WHERE incident_id IS NOT NULL "
+        f"CREATE TEMP TABLE _keyconf AS SELECT row_key FROM {_KEPT} WHERE incident_id IS NOT NULL "
         "GROUP BY row_key HAVING min(row_hash) <> max(row_hash) "
-        "UNION SELECT v.row_key FROM _v v SEMI JOIN _dup d "
+        f"UNION SELECT v.row_key FROM {_KEPT} v SEMI JOIN _dup d "
         "ON d.row_key = v.row_key AND d.row_hash = v.row_hash "
         f"GROUP BY v.row_key HAVING count(DISTINCT {content_json(CONTENT_COLUMNS)}) > 1"
     )
@@ -67,24 +71,24 @@ def classify_incident_rows(
     con.execute(
         "CREATE TEMP TABLE _incrows AS SELECT incident_id, "
         "min(incident_hash) <> max(incident_hash) AS conflict, count(*) AS n "
-        "FROM _v WHERE incident_id IS NOT NULL GROUP BY incident_id "
+        f"FROM {_KEPT} WHERE incident_id IS NOT NULL GROUP BY incident_id "
         f"HAVING min(incident_hash) <> max(incident_hash) OR count(*) > {floor}"
     )
     con.execute(
         "CREATE TEMP TABLE _incagg AS SELECT r.incident_id, any_value(r.conflict) AS conflict, "
         f"count(DISTINCT v.o_seq) > {max_off} AS many_off, "
         f"count(DISTINCT v.v_seq) > {max_vic} AS many_vic "
-        "FROM _incrows r JOIN _v v ON v.incident_id = r.incident_id GROUP BY r.incident_id"
+        f"FROM _incrows r JOIN {_KEPT} v ON v.incident_id = r.incident_id GROUP BY r.incident_id"
     )
     con.execute(
         "CREATE TEMP TABLE _entconf AS "
-        "SELECT incident_id, o_seq AS seq, 'offence' AS entity FROM _v "
+        f"SELECT incident_id, o_seq AS seq, 'offence' AS entity FROM {_KEPT} "
         "WHERE incident_id IS NOT NULL GROUP BY incident_id, o_seq "
         "HAVING min(offence_hash) <> max(offence_hash) "
-        "UNION ALL SELECT incident_id, v_seq, 'victim' FROM _v WHERE has_victim "
+        f"UNION ALL SELECT incident_id, v_seq, 'victim' FROM {_KEPT} WHERE has_victim "
         "AND incident_id IS NOT NULL "
         "GROUP BY incident_id, v_seq HAVING min(victim_hash) <> max(victim_hash) "
-        "UNION ALL SELECT incident_id, s_seq, 'suspect' FROM _v WHERE has_suspect "
+        f"UNION ALL SELECT incident_id, s_seq, 'suspect' FROM {_KEPT} WHERE has_suspect "
         "AND incident_id IS NOT NULL "
         "GROUP BY incident_id, s_seq HAVING min(suspect_hash) <> max(suspect_hash)"
     )
@@ -123,7 +127,7 @@ def classify_incident_rows(
         f"""
 CREATE TEMP TABLE _s AS
 SELECT * FROM (
-SELECT v._k, v.incident_id,
+SELECT v._k, v.incident_id, v._filtered,
   (d.first_k IS NOT NULL AND v._k <> d.first_k)
     OR (l.row_key IS NOT NULL AND l.row_hash = v.row_hash) AS is_dup,
   list_concat(v.errors, list_filter([{group_problems}], x -> x IS NOT NULL)) AS errors
@@ -152,7 +156,7 @@ LEFT JOIN (SELECT incident_id, suspect_seq, fields_hash FROM suspects WHERE sour
     )
     con.execute(
         "CREATE TEMP TABLE _bad_inc AS SELECT DISTINCT incident_id FROM _s "
-        "WHERE len(errors) > 0 AND incident_id IS NOT NULL"
+        "WHERE len(errors) > 0 AND incident_id IS NOT NULL AND NOT _filtered"
     )
     held = _p("incident-has-rejected-rows", "incident_id", "s.incident_id")
     con.execute(

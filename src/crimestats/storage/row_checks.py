@@ -67,7 +67,7 @@ INCIDENT_KEEP = (
     "suspect_citizenship", "d_reported_date", "ts_occurred_start", "ts_occurred_end", "f_lat",
     "f_lon", "i_victim_age", "i_suspect_age", "cyber", "weapon_v", "attempted_v", "o_seq",
     "has_victim", "v_seq", "victim_type_v", "victim_sex_v", "victim_relationship_v",
-    "victim_injury_v", "has_suspect", "s_seq", "suspect_sex_v",
+    "victim_injury_v", "has_suspect", "s_seq", "suspect_sex_v", "_filtered",
 )  # fmt: skip
 """Columns of ``_v`` the later steps read (the typed values, not their source text)."""
 

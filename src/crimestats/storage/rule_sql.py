@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from crimestats.domain.flat_layout import FieldType, FlatField
 from crimestats.domain.iccs_codes import known_iccs_codes
 from crimestats.ingest.mapping import Mapping
+from crimestats.storage.mapping_sql import FILTERED
 from crimestats.storage.sql_text import ident, lit
 from crimestats.validation.problems import Rule, Severity
 
@@ -157,6 +158,8 @@ def _conditions(
         return [(f"{vt} IN ('legal_entity', 'state', 'society') AND ({person_fields})", fld)]
     if kind == "max_length":
         return [(f"length({ident(f)}) > {p['max']}", f) for f in p["fields"] if f in layout]
+    if kind == "mapping_filter":  # the mapping's where: (mapping_sql.filtered_sql)
+        return [(FILTERED, None)] if mapping.where else []
     if kind == "control_chars":
         pattern = lit("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]")
         text = "concat_ws('', " + ", ".join(ident(f) for f in p["fields"] if f in layout) + ")"
@@ -173,6 +176,8 @@ def problem_lists(
     warnings: list[tuple[str, str]] = []
     for rule in rules:
         severity = mapping.severity.get(rule.code, rule.severity)
+        if rule.check.kind == "mapping_filter":
+            severity = Severity.ERROR  # (mapping.py refuses a severity entry for it)
         for cond, fld in _conditions(rule, by_name, mapping):
             target = errors if severity is Severity.ERROR else warnings
             target.append((cond, _problem(rule, cond, fld)))

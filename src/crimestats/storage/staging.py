@@ -25,6 +25,7 @@ import duckdb
 
 from crimestats.ingest.file_inspect import FileInfo, refuse
 from crimestats.ingest.limits import IngestLimits
+from crimestats.ingest.mapping_columns import position_alias
 from crimestats.storage.resource_errors import refusal_for
 from crimestats.storage.sql_text import ident, lit
 
@@ -43,10 +44,11 @@ _DUCK_ENCODING = {
 
 @dataclass(frozen=True, slots=True)
 class Staged:
-    """Counts of what the staging read."""
+    """Counts of what the staging read, and the staged columns' names (the header)."""
 
     parsed: int
     rejected: int
+    header: tuple[str, ...] = ()
 
 
 def _drop(con: duckdb.DuckDBPyConnection, *tables: str) -> None:
@@ -233,14 +235,25 @@ def stage_file(
             " SELECT _row - 1 - (row_number() OVER (ORDER BY _row) - 1) AS thresh,"
             " row_number() OVER (ORDER BY _row) AS cum FROM _rejects) GROUP BY thresh"
         )
-    return Staged(parsed=parsed, rejected=rejected)
+    return Staged(parsed=parsed, rejected=rejected, header=info.header)
+
+
+def _positions(staged: Staged) -> str:
+    """Each column again under its 1-based position's alias, for ``{index: n}``.
+
+    DuckDB reads only the columns a query uses, so the aliases cost nothing unused.
+    """
+    return "".join(
+        f", {ident(h)} AS {ident(position_alias(i))}" for i, h in enumerate(staged.header, 1)
+    )
 
 
 def raw_rows_sql(staged: Staged) -> str:
     """FROM clause giving ``_k`` (parse order), ``_row`` (data-row number) and the columns."""
     if staged.rejected == 0:
-        return "(SELECT rowid AS _k, rowid + 1 AS _row, * FROM _raw) r"
+        return f"(SELECT rowid AS _k, rowid + 1 AS _row, *{_positions(staged)} FROM _raw) r"
     return (
         "(SELECT r0.*, r0._k + 1 + coalesce(j.cum, 0) AS _row FROM "
-        "(SELECT rowid AS _k, * FROM _raw) r0 ASOF LEFT JOIN _rej_idx j ON r0._k >= j.thresh) r"
+        f"(SELECT rowid AS _k, *{_positions(staged)} FROM _raw) r0 "
+        "ASOF LEFT JOIN _rej_idx j ON r0._k >= j.thresh) r"
     )

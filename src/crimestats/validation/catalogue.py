@@ -155,6 +155,14 @@ def _seq_rule(fld: str, stem: str) -> Rule:
 
 INCIDENT_RULES: tuple[Rule, ...] = (
     Rule(
+        "filtered-by-mapping",
+        E,
+        None,
+        Check("mapping_filter"),
+        "the mapping's where: sets this row aside (it is kept in quarantine, not loaded)",
+        "nothing to fix if the filter is meant; otherwise change the mapping's where:",
+    ),
+    Rule(
         "incident-id-missing",
         E,
         "incident_id",
@@ -338,6 +346,14 @@ INCIDENT_RULES: tuple[Rule, ...] = (
 """Rules evaluated on each row on its own, for the incident layout."""
 
 JUSTICE_RULES: tuple[Rule, ...] = (
+    Rule(
+        "filtered-by-mapping",
+        E,
+        None,
+        Check("mapping_filter"),
+        "the mapping's where: sets this row aside (it is kept in quarantine, not loaded)",
+        "nothing to fix if the filter is meant; otherwise change the mapping's where:",
+    ),
     Rule(
         "justice-subject-missing",
         E,
