@@ -22,6 +22,7 @@ from crimestats.ingest.file_inspect import FileInfo, inspect_file, refuse
 from crimestats.ingest.file_scan import scan_content
 from crimestats.ingest.limits import IngestLimits
 from crimestats.ingest.mapping import Mapping, identity_mapping, load_mapping
+from crimestats.ingest.mapping_columns import check_header
 from crimestats.storage.loader import load_file
 from crimestats.storage.sources import IngestRecord, UndoOutcome, ingest_records, undo_ingest
 from crimestats.storage.store import open_store
@@ -59,15 +60,8 @@ class IngestResult:
 
 
 def _check_columns(info: FileInfo, mapping: Mapping, delimiter: str) -> None:
+    check_header(info, mapping)
     header = set(info.header)
-    if len(header) != len(info.header):
-        dupes = sorted({h for h in info.header if info.header.count(h) > 1})
-        raise refuse(
-            info.path,
-            "file-duplicate-column",
-            f"the header names these columns more than once: {', '.join(dupes)}",
-            "rename the repeated columns so each is unique",
-        )
     if mapping.path is None:
         layout = LAYOUTS[mapping.target]
         needed = [f.name for f in layout if f.required]

@@ -22,6 +22,7 @@ from crimestats.errors import StoreError
 from crimestats.ingest.file_inspect import FileInfo
 from crimestats.ingest.limits import IngestLimits
 from crimestats.ingest.mapping import Mapping
+from crimestats.ingest.mapping_dates import check_date_formats
 from crimestats.storage.group_checks import classify_incident_rows, classify_justice_rows
 from crimestats.storage.ingest_profile import ProfileWarning, profile_ingest
 from crimestats.storage.resource_errors import refusal_for
@@ -307,6 +308,7 @@ def _load(
         encoding=mapping.encoding,
         limits=limits,
     )
+    check_date_formats(con, info, mapping, raw_rows_sql(staged))
     step("validating")
     layout = LAYOUTS[mapping.target]
     rules = INCIDENT_RULES if mapping.target == "incidents" else JUSTICE_RULES
