@@ -285,3 +285,17 @@ def test_a_release_lineage_lists_only_the_ingests_that_still_count(tmp_path: Pat
         sha = con.execute("SELECT file_sha256 FROM ingests ORDER BY ingest_id").fetchall()
     assert len(sha) == 2
     assert [entry["sha256"] for entry in lineage] == [sha[1][0]]
+
+
+def test_profile_warns_on_age_zero_below_a_spike(tmp_path: Path) -> None:
+    """Age 0 on one victim in twenty (5%: above the 3% of profile-age-zero, far below the
+    15% of a spike) is 'age 0 meaning unknown' more often than babies: warned, not loaded
+    silently into the 0-14 group."""
+    raw = _raw()
+    zeros = dict.fromkeys(range(0, len(raw), 20), "0")
+    db = tmp_path / "s.duckdb"
+    (result,) = ingest_files([_flat(tmp_path / "z.csv", raw, zeros)], source="z", db=db)
+    share = len(zeros) / len(raw)
+    assert 0.03 < share < 0.15
+    assert [w["code"] for w in result.profile] == ["profile-age-zero"]
+    assert "profile-age-zero" in _issues(db, result.ingest_id)

@@ -99,6 +99,11 @@ NOT_ROW_RULES = {
     "coordinates-outside-bbox",  # needs a mapping bbox: test_mapping.py
     "filtered-by-mapping",  # needs a mapping where: tests/ingest/test_real_source_mappings.py
     "column-unknown",  # file-level: test_bad_files.py
+    "profile-age-spike",  # whole-ingest shapes: tests/ingest/test_source_lifecycle.py
+    "profile-age-zero",
+    "profile-date-spike",
+    "profile-field-blank",
+    "profile-category-shift",
     "file-no-final-newline",  # file-level: test_bad_files.py
     "justice-incident-unknown",  # justice layout: tests/ingest/test_justice.py
     "justice-subject-missing",

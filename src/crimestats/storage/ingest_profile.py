@@ -20,47 +20,12 @@ from typing import Final
 import duckdb
 
 from crimestats.storage.sql_text import lit
+from crimestats.validation.group_rules import PROFILE_RULES as PROFILE_RULE_SET
 
-
-@dataclass(frozen=True, slots=True)
-class ProfileRule:
-    """A profile warning's stable code, what it means and what to do about it."""
-
-    code: str
-    message: str
-    fix: str
-
-
-AGE_SPIKE: Final = ProfileRule(
-    "profile-age-spike",
-    "one age holds more than 15% of the ingest's known victim or suspect ages",
-    "check whether the source writes a sentinel (e.g. 99 or 0) for an unknown age; map it "
-    "to blank with a value map in the mapping",
-)
-AGE_ZERO: Final = ProfileRule(
-    "profile-age-zero",
-    "age 0 holds more than 3% of the ingest's known victim or suspect ages",
-    "check whether 0 means 'unknown' in this source; map it to blank in the mapping",
-)
-DATE_SPIKE: Final = ProfileRule(
-    "profile-date-spike",
-    "one reported date holds more than 10% of the ingest's incidents (and over 5 times "
-    "the average day)",
-    "check that reported_date reads the report date, not an extraction or batch date",
-)
-FIELD_BLANK: Final = ProfileRule(
-    "profile-field-blank",
-    "a field is blank far more often than in the source's earlier ingests (25 points more, "
-    "and over twice the share)",
-    "check the mapping and the export: a renamed or dropped column reads as blank",
-)
-CATEGORY_SHIFT: Final = ProfileRule(
-    "profile-category-shift",
-    "an offence label's share differs by more than 15 points from the source's earlier ingests",
-    "check the mapping of national_label/national_code and whether the source recoded",
-)
-PROFILE_RULES: Final = (AGE_SPIKE, AGE_ZERO, DATE_SPIKE, FIELD_BLANK, CATEGORY_SHIFT)
-"""Every profile rule (to list in the validation catalogue: ``crimestats rules``)."""
+# The rules are declared with every other rule, in the validation catalogue
+# (``crimestats rules`` lists them); the checks that raise them are here.
+PROFILE_RULES: Final = PROFILE_RULE_SET
+AGE_SPIKE, AGE_ZERO, DATE_SPIKE, FIELD_BLANK, CATEGORY_SHIFT = PROFILE_RULES
 
 MIN_ROWS: Final = 50
 """Below this many rows (in the ingest, or in the history) a share says nothing."""
@@ -106,11 +71,12 @@ def _age_warnings(con: duckdb.DuckDBPyConnection, ingest_id: int) -> list[Profil
             continue
         known, zeros, mode_age, at_mode = int(row[0]), int(row[1]), row[2], int(row[3])
         who = table[:-1]
-        if at_mode / known > 0.15:
+        spike = at_mode / known > 0.15
+        if spike:
             out.append(ProfileWarning(AGE_SPIKE.code, f"{who}_age",
                        f"age {mode_age} holds {at_mode / known:.0%} of {known:,} known "
                        f"{who} ages ({at_mode:,})"))  # fmt: skip
-        if zeros / known > 0.03 and mode_age != 0:
+        if zeros / known > 0.03 and not (spike and mode_age == 0):  # said once, not twice
             out.append(ProfileWarning(AGE_ZERO.code, f"{who}_age",
                        f"age 0 holds {zeros / known:.1%} of {known:,} known {who} ages "
                        f"({zeros:,})"))  # fmt: skip

@@ -22,7 +22,7 @@ from crimestats.domain.enums import (
     Weapon,
     values,
 )
-from crimestats.validation.group_rules import DEFAULT_LIMITS, GROUP_RULES
+from crimestats.validation.group_rules import DEFAULT_LIMITS, GROUP_RULES, PROFILE_RULES
 from crimestats.validation.problems import Check, Rule, Severity
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -395,7 +395,7 @@ JUSTICE_RULES: tuple[Rule, ...] = (
 def all_rules() -> tuple[Rule, ...]:
     """Every rule, each code once (rules shared by both layouts appear once)."""
     seen: dict[str, Rule] = {}
-    for rule in (*INCIDENT_RULES, *JUSTICE_RULES, *GROUP_RULES):
+    for rule in (*INCIDENT_RULES, *JUSTICE_RULES, *GROUP_RULES, *PROFILE_RULES):
         seen.setdefault(rule.code, rule)
     return tuple(seen.values())
 

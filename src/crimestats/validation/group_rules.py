@@ -138,6 +138,55 @@ GROUP_RULES: tuple[Rule, ...] = (
 )
 """Rules that need several rows, the whole file, or the store."""
 
+PROFILE_RULES: tuple[Rule, ...] = (
+    Rule(
+        "profile-age-spike",
+        W,
+        "age",
+        Check("profile"),
+        "one age holds more than 15% of the ingest's known victim or suspect ages",
+        "check whether the source writes a sentinel (e.g. 99 or 0) for an unknown age; list "
+        "it under missing_values in the mapping",
+    ),
+    Rule(
+        "profile-age-zero",
+        W,
+        "age",
+        Check("profile"),
+        "age 0 holds more than 3% of the ingest's known victim or suspect ages",
+        "check whether 0 means 'unknown' in this source; list it under missing_values in "
+        "the mapping",
+    ),
+    Rule(
+        "profile-date-spike",
+        W,
+        "reported_date",
+        Check("profile"),
+        "one reported date holds more than 10% of the ingest's incidents (and over 5 times "
+        "the average day)",
+        "check that reported_date reads the report date, not an extraction or batch date",
+    ),
+    Rule(
+        "profile-field-blank",
+        W,
+        None,
+        Check("profile"),
+        "a field is blank far more often than in the source's earlier ingests (25 points "
+        "more, and over twice the share)",
+        "check the mapping and the export: a renamed or dropped column reads as blank",
+    ),
+    Rule(
+        "profile-category-shift",
+        W,
+        "national_label",
+        Check("profile"),
+        "an offence label's share differs by more than 15 points from the source's earlier ingests",
+        "check the mapping of national_label/national_code and whether the source recoded",
+    ),
+)
+"""Warnings on the shape of an ingest as a whole (``crimestats.storage.ingest_profile``
+runs them): age-spike, age-zero, date-spike, field-blank, category-shift, in that order."""
+
 DEFAULT_LIMITS: dict[str, int] = {
     "max_offences_per_incident": 10,
     "max_victims_per_incident": 999,
