@@ -94,7 +94,7 @@ def points_in_ring(x: NDArray[np.float64], y: NDArray[np.float64], ring: Ring) -
     xj, yj = np.roll(xi, 1), np.roll(yi, 1)
     out = np.zeros(x.size, dtype=bool)
     step = max(1, _BLOCK // max(1, xi.size))
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # +-inf compares right
         for start in range(0, x.size, step):
             px = x[start : start + step, None]
             py = y[start : start + step, None]
