@@ -153,15 +153,19 @@ def _seq_rule(fld: str, stem: str) -> Rule:
     )
 
 
+FILTERED_BY_MAPPING = Rule(
+    "filtered-by-mapping",
+    E,
+    None,
+    Check("mapping_filter"),
+    "the mapping's where: sets this row aside (it is kept in quarantine, not loaded)",
+    "nothing to fix if the filter is meant; otherwise change the mapping's where:",
+)
+"""Rows a mapping's ``where:`` sets aside: quarantined (never lost), in both layouts."""
+
+
 INCIDENT_RULES: tuple[Rule, ...] = (
-    Rule(
-        "filtered-by-mapping",
-        E,
-        None,
-        Check("mapping_filter"),
-        "the mapping's where: sets this row aside (it is kept in quarantine, not loaded)",
-        "nothing to fix if the filter is meant; otherwise change the mapping's where:",
-    ),
+    FILTERED_BY_MAPPING,
     Rule(
         "incident-id-missing",
         E,
@@ -346,14 +350,7 @@ INCIDENT_RULES: tuple[Rule, ...] = (
 """Rules evaluated on each row on its own, for the incident layout."""
 
 JUSTICE_RULES: tuple[Rule, ...] = (
-    Rule(
-        "filtered-by-mapping",
-        E,
-        None,
-        Check("mapping_filter"),
-        "the mapping's where: sets this row aside (it is kept in quarantine, not loaded)",
-        "nothing to fix if the filter is meant; otherwise change the mapping's where:",
-    ),
+    FILTERED_BY_MAPPING,
     Rule(
         "justice-subject-missing",
         E,
