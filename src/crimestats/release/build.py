@@ -57,11 +57,13 @@ from crimestats.release.linked_tables import protect_threshold_tables
 from crimestats.release.package import DATAPACKAGE, ICCS_VERSION, datapackage, sdmx_resources
 from crimestats.release.recording import check_recordable, record_in_store
 from crimestats.release.tables import (
+    CountedTable,
     ProtectedRows,
     TableSpec,
+    count_tables,
     notes_without_withheld_total,
-    protect_standard_table,
     public_disclosure,
+    rounded_table,
 )
 from crimestats.storage.releases import (
     declared_sources,
@@ -73,6 +75,8 @@ from crimestats.storage.store import open_store, resolve_db_path
 from crimestats.version import code_version
 
 if TYPE_CHECKING:
+    import duckdb
+
     from crimestats.dp import PrivacyLedger
     from crimestats.release.dp_tables import DpPlan
     from crimestats.release.maps import MapOutput
@@ -218,16 +222,15 @@ def _spec(table: TableConfig) -> TableSpec:
 
 
 def _previous_withheld(
-    path: Path, config: ReleaseConfig
+    con: duckdb.DuckDBPyConnection, config: ReleaseConfig
 ) -> tuple[dict[str, list[dict[str, Any]]] | None, dict[str, EarlierCells]]:
     """Per threshold table, the cells the store's recorded releases of it withheld
     (``None`` when the configuration turns carrying forward off), and what every recorded
     release of it published (:mod:`crimestats.privacy.history`: the attacker holds them
     all, so a cell published unchanged is no partner for a withheld one)."""
     threshold = [t for t in config.tables if t.method == "threshold"]
-    with open_store(path, read_only=True) as con:
-        last = {t.name: previous_withheld(con, t.name, t.by) for t in threshold}
-        recorded = {t.name: recorded_cells(con, t.name, t.by) for t in threshold}
+    last = {t.name: previous_withheld(con, t.name, t.by) for t in threshold}
+    recorded = {t.name: recorded_cells(con, t.name, t.by) for t in threshold}
     earlier = {
         name: EarlierCells.of((c.release_id, c.cell, c.count) for c in cells)
         for name, cells in recorded.items()
@@ -245,7 +248,7 @@ def _previous_withheld(
 
 
 def _protect(
-    path: Path,
+    counted: dict[str, CountedTable],
     config: ReleaseConfig,
     forced: dict[str, list[dict[str, Any]]] | None,
     earlier: dict[str, EarlierCells],
@@ -261,7 +264,7 @@ def _protect(
             hint=f"drop one of {clash[0].name} and {clash[1].name}, or give both method: threshold",
         )
     threshold = config.threshold
-    specs = [_spec(t) for t in config.tables if t.method == "threshold"]
+    linked = {t.name: counted[t.name] for t in config.tables if t.method == "threshold"}
     out = {
         name: dataclasses.replace(
             table,
@@ -269,14 +272,12 @@ def _protect(
             notes=notes_without_withheld_total(table),
         )
         for name, table in protect_threshold_tables(
-            path, specs, threshold=threshold, forced=forced, earlier=earlier
+            linked, threshold=threshold, forced=forced, earlier=earlier
         ).items()
     }
     for table in config.tables:
         if table.method == "rounding":
-            out[table.name] = protect_standard_table(
-                path, _spec(table), threshold=threshold, method="rounding", base=table.base or 5
-            )
+            out[table.name] = rounded_table(counted[table.name], base=table.base or 5)
     return out
 
 
@@ -403,11 +404,12 @@ def build_release(
     with open_store(path, read_only=True) as con:
         lineage = ingest_lineage(con)
         sources = declared_sources(con)
+        history = _previous_withheld(con, config)
     if record:
         check_recordable(path)
     with StagingFolder(target, force=force) as staging:
         return _build(
-            staging, path, config, sources, lineage, as_of=as_of, stamp=stamp, seed=seed,
+            staging, path, config, sources, lineage, history, as_of=as_of, stamp=stamp, seed=seed,
             record=record,
         )  # fmt: skip
 
@@ -418,6 +420,7 @@ def _build(
     config: ReleaseConfig,
     sources: list[str],
     lineage: list[dict[str, object]],
+    history: tuple[dict[str, list[dict[str, Any]]] | None, dict[str, EarlierCells]],
     *,
     as_of: str | None,
     stamp: datetime | None,
@@ -430,8 +433,9 @@ def _build(
     # 3. count and protect: threshold and rounding tables, then DP tables (planned first,
     #    so a DP table that cannot be released stops the release before any noise)
     plans = _plan_dp(path, config, sources)
-    forced, earlier = _previous_withheld(path, config)
-    protected = _protect(path, config, forced, earlier)
+    forced, earlier = history
+    counted = count_tables(path, [_spec(t) for t in config.tables if t.method != "dp"])
+    protected = _protect(counted, config, forced, earlier)
     noised, ledger = _release_dp(plans, config)
     tables = [noised.get(t.name) or protected[t.name] for t in config.tables]
     privacy = None

@@ -11,13 +11,13 @@ suppression pattern and the same bytes.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from crimestats.privacy import DEFAULT_BASE, protect_rows
 from crimestats.privacy.history import EarlierCells
 from crimestats.release.public_notes import PublicNotes, public_notes, with_published_total
-from crimestats.stats import count_table
 from crimestats.storage.releases import PublishedCell
 
 TOTAL_LABEL = "Total"
@@ -175,18 +175,56 @@ def _label_audit(disclosure: dict[str, Any], levels: list[list[str | None]]) -> 
         ]
 
 
-def counted_rows(
-    db: str | os.PathLike[str], spec: TableSpec
-) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """The table's counted rows (field values as text, ``count``) in the fixed order, and
-    the statistics metadata."""
-    stats = count_table(db, by=list(spec.by), unit=spec.unit)
-    rows = [
-        {**{name: _text(row[name]) for name in spec.by}, COUNT: int(row[COUNT])}
-        for row in stats.rows()
-    ]
-    rows.sort(key=lambda row: row_sort_key(row, spec.by))
-    return rows, stats.metadata
+@dataclass(frozen=True, slots=True)
+class CountedTable:
+    """A release table counted once from the store: true counts, never published as such.
+
+    Why: counting is the one step of a release that reads the store; protection, the
+    audits and the writers need only these rows, so each table is counted once
+    (:func:`count_tables`) and handed on (issue 12).
+
+    Attributes
+    ----------
+    spec : TableSpec
+        Which table.
+    rows : list of dict
+        Field values as text (``None`` for blank) and ``count``, in the fixed order
+        (:func:`row_sort_key`). Callers copy before changing them (:meth:`fresh_rows`).
+    metadata : dict
+        The statistics metadata (:func:`crimestats.stats.count_table`), for the notes.
+    """
+
+    spec: TableSpec
+    rows: list[dict[str, Any]]
+    metadata: dict[str, Any]
+
+    def fresh_rows(self) -> list[dict[str, Any]]:
+        """A copy of the rows that a protection step may change in place."""
+        return [dict(row) for row in self.rows]
+
+
+def count_tables(
+    db: str | os.PathLike[str] | None, specs: Sequence[TableSpec]
+) -> dict[str, CountedTable]:
+    """Count every table of ``specs`` once, over one read-only connection to the store."""
+    from crimestats.stats import engine
+    from crimestats.storage.reads import ibis_store
+    from crimestats.storage.store import resolve_db_path
+
+    if not specs:
+        return {}
+    store = str(resolve_db_path(db))
+    out: dict[str, CountedTable] = {}
+    with ibis_store(db) as con:
+        for spec in specs:
+            stats = engine.count_on(con, by=list(spec.by), unit=spec.unit, store=store)
+            rows = [
+                {**{name: _text(row[name]) for name in spec.by}, COUNT: int(row[COUNT])}
+                for row in stats.rows()
+            ]
+            rows.sort(key=lambda row: row_sort_key(row, spec.by))
+            out[spec.name] = CountedTable(spec, rows, stats.metadata)
+    return out
 
 
 def protect_standard_table(
@@ -199,17 +237,27 @@ def protect_standard_table(
     forced: list[dict[str, Any]] | None = None,
     earlier: EarlierCells | None = None,
 ) -> ProtectedRows:
-    """Count ``spec`` from the store and protect it.
+    """Count ``spec`` from the store and protect it (:func:`protect_counted`); one table
+    on its own, e.g. in a test. A release counts its tables once with :func:`count_tables`."""
+    counted = count_tables(db, [spec])[spec.name]
+    if method == "rounding":
+        return rounded_table(counted, base=base)
+    return protect_counted(counted, threshold=threshold, forced=forced, earlier=earlier)
 
-    ``method`` ``threshold``: the threshold rule and secondary suppression (audited),
+
+def protect_counted(
+    counted: CountedTable,
+    *,
+    threshold: int,
+    forced: list[dict[str, Any]] | None = None,
+    earlier: EarlierCells | None = None,
+) -> ProtectedRows:
+    """The threshold rule and secondary suppression (audited) on a counted table,
     withholding also every cell of ``forced`` (a previous release's withheld cells), and
     not counting on a cell ``earlier`` releases published unchanged (the attacker holds
-    it: :mod:`crimestats.privacy.history`);
-    ``rounding``: controlled rounding of every cell and margin to a multiple of ``base``.
+    it: :mod:`crimestats.privacy.history`).
     """
-    if method == "rounding":
-        return _rounded_table(db, spec, threshold=threshold, base=base)
-    rows, metadata = counted_rows(db, spec)
+    spec, rows, metadata = counted.spec, counted.fresh_rows(), counted.metadata
     fields = spec.by
     columns = [*fields, COUNT, STATUS]
     if not rows:
@@ -256,19 +304,12 @@ def protect_standard_table(
     )
 
 
-def _rounded_table(
-    db: str | os.PathLike[str], spec: TableSpec, *, threshold: int, base: int
-) -> ProtectedRows:
+def rounded_table(counted: CountedTable, *, base: int) -> ProtectedRows:
     """Controlled rounding (crimestats.privacy.controlled_round) of a counted table."""
-    stats = count_table(db, by=list(spec.by), unit=spec.unit)
+    spec, rows = counted.spec, counted.fresh_rows()
     fields = spec.by
-    rows = [
-        {**{name: _text(row[name]) for name in fields}, COUNT: int(row[COUNT])}
-        for row in stats.rows()
-    ]
-    rows.sort(key=lambda row: row_sort_key(row, fields))
     columns = [*fields, COUNT, STATUS]
-    notes = public_notes(stats.metadata, fields, [], exact_total=False)
+    notes = public_notes(counted.metadata, fields, [], exact_total=False)
     if not rows:
         disclosure: dict[str, Any] = {
             "method": "controlled rounding",
@@ -425,14 +466,18 @@ def public_disclosure(disclosure: dict[str, Any]) -> dict[str, Any]:
 __all__ = [
     "STANDARD_TABLES",
     "TOTAL_LABEL",
+    "CountedTable",
     "ProtectedRows",
     "TableSpec",
     "WithheldByRule",
+    "count_tables",
     "disclosure_summary",
     "notes_without_withheld_total",
+    "protect_counted",
     "protect_standard_table",
     "public_disclosure",
     "public_lineage",
+    "rounded_table",
     "row_sort_key",
     "table_schema",
 ]
