@@ -1,5 +1,20 @@
 """Build a release folder: protected tables, ``datapackage.json``, report and manifest.
 
+Design: one pass, each step handing typed values to the next. (1) The configuration is
+parsed once into :class:`~crimestats.release.config.TableConfig` objects whose
+:class:`~crimestats.release.method.Method` selects a
+:class:`~crimestats.release.protection.Protection`. (2) One read of the store gives the
+lineage and the history of recorded releases; the store is proven writable. (3) Count
+once: every table is counted once over one connection (:func:`~crimestats.release.
+tables.count_tables`; DP tables get their bounded counts, planned before any noise).
+(4) Protect per protocol: each method's protection turns the counted tables into
+:class:`~crimestats.release.tables.ProtectedRows` (threshold tables of one unit linked
+and audited across units, against earlier releases; DP charged to the ledger). (5)
+Write the tables, SDMX, map, ``datapackage.json`` and ``report.html`` (composed from
+sections, one per protection that has one) into a staging folder, then the manifest.
+(6) Record the release in the store, and (7) move the folder into place. Nothing after
+step 3 reads the store again except the map (its points and last release) and the record.
+
 Why: publishing is where confidentiality is won or lost, so a release is built in one
 step from the store with disclosure control on by default, carries everything a reader
 needs to trust it (units, ICCS version, method, audit, lineage), and is reproducible:
@@ -43,7 +58,6 @@ from crimestats.release.files import (
     json_text,
     manifest_text,
     report_html,
-    write_parquet,
 )
 from crimestats.release.folder import (
     REPORT,
@@ -53,17 +67,14 @@ from crimestats.release.folder import (
     check_table_names,
     check_target,
 )
-from crimestats.release.linked_tables import protect_threshold_tables
+from crimestats.release.method import Method
 from crimestats.release.package import DATAPACKAGE, ICCS_VERSION, datapackage, sdmx_resources
+from crimestats.release.protection import PROTECTIONS, ProtectionInputs, protection_of
 from crimestats.release.recording import check_recordable, record_in_store
 from crimestats.release.tables import (
-    CountedTable,
     ProtectedRows,
     TableSpec,
     count_tables,
-    notes_without_withheld_total,
-    public_disclosure,
-    rounded_table,
 )
 from crimestats.storage.releases import (
     declared_sources,
@@ -192,29 +203,13 @@ def _plan_dp(path: Path, config: ReleaseConfig, sources: list[str]) -> dict[str,
     }
 
 
-def _release_dp(
-    plans: dict[str, DpPlan], config: ReleaseConfig
-) -> tuple[dict[str, ProtectedRows], PrivacyLedger | None]:
-    """Noise every planned table, each charged to the release's ledger before its draw."""
-    if not plans or config.dp is None:
-        return {}, None
+def _ledger(config: ReleaseConfig) -> PrivacyLedger | None:
+    """The release's privacy ledger (every DP draw is charged to it first), if DP is used."""
+    if config.dp is None or not config.dp_tables:
+        return None
     from crimestats.dp import PrivacyLedger
-    from crimestats.release.dp_tables import release_dp_table
 
-    dp = config.dp
-    ledger = PrivacyLedger(dp.epsilon, dp.privacy_unit)
-    shares = config.epsilon_shares()
-    released = {
-        name: release_dp_table(
-            plan,
-            epsilon=shares[name],
-            privacy_unit=dp.privacy_unit,
-            alpha=dp.alpha,
-            ledger=ledger,
-        )
-        for name, plan in plans.items()
-    }
-    return released, ledger
+    return PrivacyLedger(config.dp.epsilon, config.dp.privacy_unit)
 
 
 def _spec(table: TableConfig) -> TableSpec:
@@ -228,7 +223,7 @@ def _previous_withheld(
     (``None`` when the configuration turns carrying forward off), and what every recorded
     release of it published (:mod:`crimestats.privacy.history`: the attacker holds them
     all, so a cell published unchanged is no partner for a withheld one)."""
-    threshold = [t for t in config.tables if t.method == "threshold"]
+    threshold = [t for t in config.tables if t.method is Method.THRESHOLD]
     last = {t.name: previous_withheld(con, t.name, t.by) for t in threshold}
     recorded = {t.name: recorded_cells(con, t.name, t.by) for t in threshold}
     earlier = {
@@ -247,15 +242,11 @@ def _previous_withheld(
     return found, earlier
 
 
-def _protect(
-    counted: dict[str, CountedTable],
-    config: ReleaseConfig,
-    forced: dict[str, list[dict[str, Any]]] | None,
-    earlier: dict[str, EarlierCells],
-) -> dict[str, ProtectedRows]:
-    """Threshold tables (linked ones of one unit together, against what earlier releases
-    published) and rounding tables; never a rounding table beside another exact table of
-    its unit (a configuration made in code is checked here as a file is at load)."""
+def _protect(inputs: ProtectionInputs) -> dict[str, ProtectedRows]:
+    """Every table through its method's protection (threshold tables of one unit together,
+    against what earlier releases published); never a rounding table beside another exact
+    table of its unit (a configuration made in code is checked here as a file is at load)."""
+    config = inputs.config
     clash = conflicting_methods(config.tables)
     if clash is not None:
         raise UsageError(
@@ -263,36 +254,21 @@ def _protect(
             f"({clash[1].method}) both count {clash[0].unit}: one would narrow the other",
             hint=f"drop one of {clash[0].name} and {clash[1].name}, or give both method: threshold",
         )
-    threshold = config.threshold
-    linked = {t.name: counted[t.name] for t in config.tables if t.method == "threshold"}
-    out = {
-        name: dataclasses.replace(
-            table,
-            disclosure=public_disclosure(table.disclosure),
-            notes=notes_without_withheld_total(table),
-        )
-        for name, table in protect_threshold_tables(
-            linked, threshold=threshold, forced=forced, earlier=earlier
-        ).items()
-    }
-    for table in config.tables:
-        if table.method == "rounding":
-            out[table.name] = rounded_table(counted[table.name], base=table.base or 5)
+    out: dict[str, ProtectedRows] = {}
+    for method, protection in PROTECTIONS.items():
+        tables = [t for t in config.tables if t.method is method]
+        if tables:
+            out.update(protection.protect(tables, inputs))
     return out
 
 
 def _write_tables(folder: Path, tables: list[ProtectedRows]) -> list[str]:
-    from crimestats.release.dp_tables import write_dp_parquet
-
     written: list[str] = []
     for table in tables:
         csv_name = f"{table.spec.name}.csv"
         (folder / csv_name).write_text(csv_text(table), encoding="utf-8", newline="")
         parquet_name = f"{table.spec.name}.parquet"
-        if table.method == "dp":
-            write_dp_parquet(table, folder / parquet_name)
-        else:
-            write_parquet(table, folder / parquet_name)
+        protection_of(table.method).write_parquet(table, folder / parquet_name)
         written += [csv_name, parquet_name]
     return written
 
@@ -335,19 +311,20 @@ def _report(
     privacy: dict[str, Any] | None,
     maps: MapOutput | None = None,
 ) -> str:
-    html = report_html(
-        tables, threshold=threshold, code_version=code_version(), as_of=as_of, maps=maps
+    """``report.html``: the page, then each protection's own section in method order."""
+    sections = []
+    for method, protection in PROTECTIONS.items():
+        section = protection.report_section([t for t in tables if t.method is method], privacy)
+        if section is not None:
+            sections.append(section)
+    return report_html(
+        tables,
+        threshold=threshold,
+        code_version=code_version(),
+        as_of=as_of,
+        maps=maps,
+        sections=sections,
     )
-    dp_tables = [t for t in tables if t.method == "dp"]
-    if privacy is None or not dp_tables:
-        return html
-    from crimestats.release.dp_tables import dp_report_section
-
-    section = dp_report_section(dp_tables, privacy)
-    end = "</body></html>"
-    if end in html:
-        return html.replace(end, section + "\n" + end, 1)
-    return html + section + "\n"
 
 
 def build_release(
@@ -434,15 +411,16 @@ def _build(
     #    so a DP table that cannot be released stops the release before any noise)
     plans = _plan_dp(path, config, sources)
     forced, earlier = history
-    counted = count_tables(path, [_spec(t) for t in config.tables if t.method != "dp"])
-    protected = _protect(counted, config, forced, earlier)
-    noised, ledger = _release_dp(plans, config)
-    tables = [noised.get(t.name) or protected[t.name] for t in config.tables]
+    counted = count_tables(path, [_spec(t) for t in config.tables if t.name not in plans])
+    ledger = _ledger(config)
+    inputs = ProtectionInputs(config, counted, forced, earlier, plans, ledger)
+    protected = _protect(inputs)
+    tables = [protected[t.name] for t in config.tables]
     privacy = None
     if ledger is not None:
         from crimestats.release.dp_tables import dp_package_block
 
-        privacy = dp_package_block(config, ledger, [t for t in tables if t.method == "dp"])
+        privacy = dp_package_block(config, ledger, [t for t in tables if t.spec.name in plans])
     # 4. write tables, datapackage.json, report.html, then the manifest over them all
     try:
         written = _write_tables(folder, tables)
@@ -476,9 +454,8 @@ def _build(
             "primary_cells": table.by_rule.primary,
             "secondary_cells": table.by_rule.secondary,
             "method": table.method,
+            **protection_of(table.method).describe(table),
         }
-        if table.method == "dp":
-            summary[table.spec.name]["epsilon"] = float(table.disclosure["epsilon"])
     # 5. record the release (and its privacy spends, in the same transaction), then
     # 6. publish: the staging folder becomes the target in one rename
     if record:

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from crimestats.errors import UsageError
+from crimestats.release.method import Method
 from crimestats.release.public_notes import PublicNotes
 from crimestats.release.tables import COUNT, STATUS, TOTAL_LABEL, ProtectedRows, TableSpec
 
@@ -288,7 +289,7 @@ def release_dp_table(
     spec = TableSpec(table.name, table.unit, table.by, table.title)
     columns = [*table.by, COUNT, acc, low, high]
     notes = dp_notes(table, privacy_unit=privacy_unit)
-    return ProtectedRows(spec, columns, rows, disclosure, notes, method="dp")
+    return ProtectedRows(spec, columns, rows, disclosure, notes, method=Method.DP)
 
 
 def dp_notes(table: TableConfig, *, privacy_unit: str) -> PublicNotes:

@@ -17,7 +17,9 @@ from typing import Any
 
 from crimestats.privacy import DEFAULT_BASE, protect_rows
 from crimestats.privacy.history import EarlierCells
+from crimestats.release.method import Method
 from crimestats.release.public_notes import PublicNotes, public_notes, with_published_total
+from crimestats.release.standard_tables import STANDARD_TABLES, TableSpec
 from crimestats.storage.releases import PublishedCell
 
 TOTAL_LABEL = "Total"
@@ -33,47 +35,6 @@ keeps how many of each, never which)."""
 def public_status(status: str) -> str:
     """``primary`` and ``secondary`` (the privacy layer's words) become ``withheld``."""
     return WITHHELD if status in ("primary", "secondary") else status
-
-
-@dataclass(frozen=True, slots=True)
-class TableSpec:
-    """One standard table: its file stem, counting unit and the fields counted by."""
-
-    name: str
-    unit: str
-    by: tuple[str, ...]
-    title: str
-
-
-STANDARD_TABLES: tuple[TableSpec, ...] = (
-    TableSpec(
-        "incidents_by_source_year",
-        "incidents",
-        ("source", "year"),
-        "Incidents by source and year (reported)",
-    ),
-    TableSpec(
-        "offences_by_source_iccs_l2",
-        "offences",
-        ("source", "iccs_l2"),
-        "Offences by source and ICCS division",
-    ),
-    TableSpec(
-        "victims_by_source_sex_age_group",
-        "victims",
-        ("source", "victim_sex", "victim_age_group"),
-        "Victims by source, sex and age group",
-    ),
-)
-"""The tables every release holds (issue 5, item 1).
-
-No two of them break down one ICCS section by two counting units: incidents and offences
-by section bound each other (offences >= incidents in every cell), and where most
-incidents have one offence the two tables publish nearly the same numbers under two
-suppression patterns, which the cross-unit repair cannot always reconcile
-(docs/disclosure-control.md, section 7). So incidents are counted by source and year,
-offences by source and ICCS division; a configuration may add more, and the release
-audits and warns."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,13 +86,16 @@ class ProtectedRows:
     rows: list[dict[str, Any]]
     disclosure: dict[str, Any]
     notes: PublicNotes
-    method: str = "threshold"
+    method: Method = Method.THRESHOLD
     by_rule: WithheldByRule = WithheldByRule()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "method", Method(self.method))
 
     def published_cells(self) -> list[PublishedCell]:
         """Every cell of a threshold table as published (``None`` when withheld), for the
         store's record of the release: the next release is protected against it."""
-        if self.method != "threshold":
+        if self.method is not Method.THRESHOLD:
             return []
         fields = tuple(self.spec.by)
         return [
@@ -240,7 +204,7 @@ def protect_standard_table(
     """Count ``spec`` from the store and protect it (:func:`protect_counted`); one table
     on its own, e.g. in a test. A release counts its tables once with :func:`count_tables`."""
     counted = count_tables(db, [spec])[spec.name]
-    if method == "rounding":
+    if Method(method) is Method.ROUNDING:
         return rounded_table(counted, base=base)
     return protect_counted(counted, threshold=threshold, forced=forced, earlier=earlier)
 
@@ -316,7 +280,7 @@ def rounded_table(counted: CountedTable, *, base: int) -> ProtectedRows:
             "base": base,
             "note": "the store holds nothing for this table; it is empty",
         }
-        return ProtectedRows(spec, columns, [], disclosure, notes, method="rounding")
+        return ProtectedRows(spec, columns, [], disclosure, notes, method=Method.ROUNDING)
     rounded, protected = protect_rows(
         rows, list(fields), total_label=TOTAL_LABEL, protection="round", base=base
     )
@@ -332,17 +296,14 @@ def rounded_table(counted: CountedTable, *, base: int) -> ProtectedRows:
         for row in rounded
     ]
     out.sort(key=lambda row: row_sort_key(row, fields))
-    return ProtectedRows(spec, columns, out, disclosure, notes, method="rounding")
+    return ProtectedRows(spec, columns, out, disclosure, notes, method=Method.ROUNDING)
 
 
 def table_schema(table: ProtectedRows) -> dict[str, Any]:
-    """The Frictionless Table Schema of a protected table (fields, primary key, blanks)."""
-    if table.method == "dp":
-        from crimestats.release.dp_tables import dp_schema_fields
-
-        fields = dp_schema_fields(table)
-        return {"fields": fields, "primaryKey": list(table.spec.by), "missingValues": [""]}
-    fields = []
+    """The Frictionless Table Schema of a threshold or rounding table (fields, primary
+    key, blanks); a DP table's is its protection's
+    (:meth:`crimestats.release.protection.Protection.schema`)."""
+    fields: list[dict[str, Any]] = []
     for name in table.spec.by:
         fields.append(
             {
@@ -351,7 +312,7 @@ def table_schema(table: ProtectedRows) -> dict[str, Any]:
                 "description": f"{name}; '{TOTAL_LABEL}' in margin rows; blank = no value",
             }
         )
-    rounded = table.method == "rounding"
+    rounded = table.method is Method.ROUNDING
     base = table.disclosure.get("base")
     fields.append(
         {
@@ -392,21 +353,21 @@ def disclosure_summary(tables: list[ProtectedRows], threshold: int) -> dict[str,
         "reference": "docs/disclosure-control.md",
     }
     methods = {t.spec.name: t.method for t in tables}
-    if all(m == "threshold" for m in methods.values()):
+    if all(m is Method.THRESHOLD for m in methods.values()):
         return rule
     block: dict[str, Any] = {"methods": methods}
-    if "threshold" in methods.values():
+    if Method.THRESHOLD in methods.values():
         block["threshold_rule"] = rule
-    if "rounding" in methods.values():
+    if Method.ROUNDING in methods.values():
         block["controlled_rounding"] = {
             "method": "controlled rounding of every cell and margin to a multiple of the base",
             "bases": {
-                t.spec.name: t.disclosure.get("base") for t in tables if t.method == "rounding"
+                t.spec.name: t.disclosure.get("base") for t in tables if t.method is Method.ROUNDING
             },
             "additive": "margins equal the sums of the rounded cells",
             "reference": "docs/disclosure-control.md",
         }
-    if "dp" in methods.values():
+    if Method.DP in methods.values():
         block["differential_privacy"] = "see crimestats.differential_privacy"
     return block
 
