@@ -76,3 +76,45 @@ def test_default_release_counts_each_table_once(
     assert counted == Counter({(t.unit, t.by): 1 for t in tables})
     assert all(Path(p).resolve() == db.resolve() for p in opens)
     assert 1 <= len(opens) <= MAX_OPENS, opens
+
+
+def test_mixed_release_counts_each_table_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Threshold, rounding and DP tables: each counted once (DP tables bounded), all on
+    the one counting connection, so the store is opened no more than for the default."""
+    from tests.release.test_release_dp import CONFIG, make_store
+
+    from crimestats.release import dp_tables
+    from crimestats.release.config import parse_config
+
+    store = make_store(tmp_path / "store")
+    config = parse_config(CONFIG)
+    exact: Counter[str] = Counter()
+    bounded: Counter[str] = Counter()
+    opens: list[str] = []
+    real_count = engine.count_on
+    real_bounded = dp_tables.bounded_counts_on
+    real_connect = duckdb.connect
+
+    def count_on(con: Any, **kwargs: Any) -> Any:
+        exact[f"{kwargs['unit']}:{','.join(kwargs['by'])}"] += 1
+        return real_count(con, **kwargs)
+
+    def bounded_counts_on(con: Any, table: Any, **kwargs: Any) -> Any:
+        bounded[table.name] += 1
+        return real_bounded(con, table, **kwargs)
+
+    def connect(*args: Any, **kwargs: Any) -> Any:
+        opens.append(str(args[0] if args else kwargs.get("database")))
+        return real_connect(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "count_on", count_on)
+    monkeypatch.setattr(dp_tables, "bounded_counts_on", bounded_counts_on)
+    monkeypatch.setattr(duckdb, "connect", connect)
+    result = build_release(store, tmp_path / "release", config=config)
+
+    assert set(result.tables) == {t.name for t in config.tables}
+    assert exact == Counter({"incidents:source,year": 1, "offences:source": 1})
+    assert bounded == Counter({"incidents_dp": 1, "victims_dp": 1})
+    assert 1 <= len(opens) <= MAX_OPENS, opens

@@ -74,8 +74,9 @@ from crimestats.release.recording import check_recordable, record_in_store
 from crimestats.release.tables import (
     ProtectedRows,
     TableSpec,
-    count_tables,
+    count_tables_on,
 )
+from crimestats.storage.reads import ibis_store
 from crimestats.storage.releases import (
     declared_sources,
     ingest_lineage,
@@ -188,16 +189,16 @@ def _check_seed(seed: int | None) -> int | None:
     return seed
 
 
-def _plan_dp(path: Path, config: ReleaseConfig, sources: list[str]) -> dict[str, DpPlan]:
+def _plan_dp(con: Any, config: ReleaseConfig, sources: list[str]) -> dict[str, DpPlan]:
     """Count every DP table (bounded) and check its public key set; nothing is noised yet,
     so a table that cannot be released stops the release before any budget is spent."""
     if config.dp is None or not config.dp_tables:
         return {}
-    from crimestats.release.dp_tables import plan_dp_table
+    from crimestats.release.dp_tables import plan_dp_on
 
     return {
-        t.name: plan_dp_table(
-            path, t, privacy_unit=config.dp.privacy_unit, years=config.dp.years, sources=sources
+        t.name: plan_dp_on(
+            con, t, privacy_unit=config.dp.privacy_unit, years=config.dp.years, sources=sources
         )
         for t in config.dp_tables
     }
@@ -409,9 +410,11 @@ def _build(
     folder = staging.path
     # 3. count and protect: threshold and rounding tables, then DP tables (planned first,
     #    so a DP table that cannot be released stops the release before any noise)
-    plans = _plan_dp(path, config, sources)
     forced, earlier = history
-    counted = count_tables(path, [_spec(t) for t in config.tables if t.name not in plans])
+    with ibis_store(path) as con:  # the one connection every table is counted on
+        plans = _plan_dp(con, config, sources)
+        exact = [_spec(t) for t in config.tables if t.name not in plans]
+        counted = count_tables_on(con, exact, store=str(path))
     ledger = _ledger(config)
     inputs = ProtectionInputs(config, counted, forced, earlier, plans, ledger)
     protected = _protect(inputs)

@@ -171,23 +171,29 @@ def count_tables(
     db: str | os.PathLike[str] | None, specs: Sequence[TableSpec]
 ) -> dict[str, CountedTable]:
     """Count every table of ``specs`` once, over one read-only connection to the store."""
-    from crimestats.stats import engine
     from crimestats.storage.reads import ibis_store
     from crimestats.storage.store import resolve_db_path
 
     if not specs:
         return {}
-    store = str(resolve_db_path(db))
-    out: dict[str, CountedTable] = {}
     with ibis_store(db) as con:
-        for spec in specs:
-            stats = engine.count_on(con, by=list(spec.by), unit=spec.unit, store=store)
-            rows = [
-                {**{name: _text(row[name]) for name in spec.by}, COUNT: int(row[COUNT])}
-                for row in stats.rows()
-            ]
-            rows.sort(key=lambda row: row_sort_key(row, spec.by))
-            out[spec.name] = CountedTable(spec, rows, stats.metadata)
+        return count_tables_on(con, specs, store=str(resolve_db_path(db)))
+
+
+def count_tables_on(con: Any, specs: Sequence[TableSpec], *, store: str) -> dict[str, CountedTable]:
+    """Count every table of ``specs`` once on the open Ibis backend ``con``; ``store`` is
+    the store's path as the metadata names it."""
+    from crimestats.stats import engine
+
+    out: dict[str, CountedTable] = {}
+    for spec in specs:
+        stats = engine.count_on(con, by=list(spec.by), unit=spec.unit, store=store)
+        rows = [
+            {**{name: _text(row[name]) for name in spec.by}, COUNT: int(row[COUNT])}
+            for row in stats.rows()
+        ]
+        rows.sort(key=lambda row: row_sort_key(row, spec.by))
+        out[spec.name] = CountedTable(spec, rows, stats.metadata)
     return out
 
 
@@ -432,6 +438,7 @@ __all__ = [
     "TableSpec",
     "WithheldByRule",
     "count_tables",
+    "count_tables_on",
     "disclosure_summary",
     "notes_without_withheld_total",
     "protect_counted",
