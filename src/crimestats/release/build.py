@@ -67,6 +67,7 @@ from crimestats.release.folder import (
     check_table_names,
     check_target,
 )
+from crimestats.release.map_history import EarlierMap, earlier_map
 from crimestats.release.method import Method
 from crimestats.release.package import DATAPACKAGE, ICCS_VERSION, datapackage, sdmx_resources
 from crimestats.release.protection import PROTECTIONS, ProtectionInputs, protection_of
@@ -285,15 +286,15 @@ def _write_sdmx(
     return [f"{SDMX_DIR}/{name}" for name in names]
 
 
-def _write_maps(path: Path, folder: Path, config: ReleaseConfig) -> MapOutput:
+def _write_maps(
+    path: Path, folder: Path, config: ReleaseConfig, earlier: EarlierMap | None
+) -> MapOutput:
     """The geomasked incident map (docs/geographic-masking.md); never a source point. A
     hexagon map is steadied against the last recorded release's (``map_history.py``)."""
-    from crimestats.release.map_history import earlier_map
     from crimestats.release.maps import MapOutput, write_maps
 
     if config.maps.method == "none":
         return MapOutput(files=[], resources=[], metadata={"method": "none"})
-    earlier = earlier_map(path, "map_h3.csv") if config.maps.method == "h3" else None
     return write_maps(
         path,
         folder,
@@ -383,12 +384,13 @@ def build_release(
         lineage = ingest_lineage(con)
         sources = declared_sources(con)
         history = _previous_withheld(con, config)
+        earlier_hexagons = earlier_map(con, "map_h3.csv") if config.maps.method == "h3" else None
     if record:
         check_recordable(path)
     with StagingFolder(target, force=force) as staging:
         return _build(
-            staging, path, config, sources, lineage, history, as_of=as_of, stamp=stamp, seed=seed,
-            record=record,
+            staging, path, config, sources, lineage, history, earlier_hexagons,
+            as_of=as_of, stamp=stamp, seed=seed, record=record,
         )  # fmt: skip
 
 
@@ -399,6 +401,7 @@ def _build(
     sources: list[str],
     lineage: list[dict[str, object]],
     history: tuple[dict[str, list[dict[str, Any]]] | None, dict[str, EarlierCells]],
+    earlier_hexagons: EarlierMap | None,
     *,
     as_of: str | None,
     stamp: datetime | None,
@@ -428,7 +431,7 @@ def _build(
     try:
         written = _write_tables(folder, tables)
         sdmx_files = _write_sdmx(folder, tables, config, as_of)
-        maps = _write_maps(path, folder, config)
+        maps = _write_maps(path, folder, config, earlier_hexagons)
         written += sdmx_files + maps.files
         package = datapackage(
             tables, threshold=threshold, lineage=lineage, as_of=as_of, privacy=privacy, seed=seed
