@@ -77,6 +77,11 @@ def test_default_release_counts_each_table_once(
     assert counted == Counter({(t.unit, t.by): 1 for t in tables})
     assert all(Path(p).resolve() == db.resolve() for p in opens)
     assert 1 <= len(opens) <= MAX_OPENS, opens
+    assert result.summary_lines == [
+        f"{name}: {info['rows']} rows, {info['primary_cells']} primary and "
+        f"{info['secondary_cells']} secondary cells withheld"
+        for name, info in result.tables.items()
+    ]
 
 
 def test_mixed_release_counts_each_table_once(
@@ -119,3 +124,10 @@ def test_mixed_release_counts_each_table_once(
     assert exact == Counter({"incidents:source,year": 1, "offences:source": 1})
     assert bounded == Counter({"incidents_dp": 1, "victims_dp": 1})
     assert 1 <= len(opens) <= MAX_OPENS, opens
+    lines = dict(zip(result.tables, result.summary_lines, strict=True))
+    assert (
+        lines["offences_r"]
+        == f"offences_r: {result.tables['offences_r']['rows']} rows, controlled rounding"
+    )
+    epsilon = result.tables["victims_dp"]["epsilon"]
+    assert lines["victims_dp"].endswith(f"differential privacy (epsilon {epsilon:.4g})")

@@ -129,6 +129,8 @@ class ReleaseResult:
     privacy: dict[str, Any] | None = None
     seed: int | None = None
     warnings: list[str] = field(default_factory=list)
+    summary_lines: list[str] = field(default_factory=list)
+    """One line per table for the publisher (each protection's own words; not in JSON)."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary (``--json``)."""
@@ -244,11 +246,9 @@ def _previous_withheld(
     return found, earlier
 
 
-def _protect(inputs: ProtectionInputs) -> dict[str, ProtectedRows]:
-    """Every table through its method's protection (threshold tables of one unit together,
-    against what earlier releases published); never a rounding table beside another exact
-    table of its unit (a configuration made in code is checked here as a file is at load)."""
-    config = inputs.config
+def _check_methods(config: ReleaseConfig) -> None:
+    """Never a rounding table beside another exact table of its unit (a configuration
+    made in code is checked here as a file is at load)."""
     clash = conflicting_methods(config.tables)
     if clash is not None:
         raise UsageError(
@@ -256,12 +256,25 @@ def _protect(inputs: ProtectionInputs) -> dict[str, ProtectedRows]:
             f"({clash[1].method}) both count {clash[0].unit}: one would narrow the other",
             hint=f"drop one of {clash[0].name} and {clash[1].name}, or give both method: threshold",
         )
+
+
+def _protect(inputs: ProtectionInputs, *, spending: bool = False) -> dict[str, ProtectedRows]:
+    """Every table through its method's protection (threshold tables of one unit together,
+    against what earlier releases published): those that draw no noise, or (``spending``)
+    those that draw noise against the privacy budget."""
     out: dict[str, ProtectedRows] = {}
     for method, protection in PROTECTIONS.items():
-        tables = [t for t in config.tables if t.method is method]
-        if tables:
+        tables = [t for t in inputs.config.tables if t.method is method]
+        if tables and protection.spends_budget is spending:
             out.update(protection.protect(tables, inputs))
     return out
+
+
+def _release_dp(inputs: ProtectionInputs) -> dict[str, ProtectedRows]:
+    """The protections that spend privacy budget, last: every step that can refuse the
+    release (planning, the exact tables' protection and audits) has run before the first
+    draw, and nothing after the draws reads the store but the record."""
+    return _protect(inputs, spending=True)
 
 
 def _write_tables(folder: Path, tables: list[ProtectedRows]) -> list[str]:
@@ -420,7 +433,9 @@ def _build(
         counted = count_tables_on(con, exact, store=str(path))
     ledger = _ledger(config)
     inputs = ProtectionInputs(config, counted, forced, earlier, plans, ledger)
+    _check_methods(config)
     protected = _protect(inputs)
+    protected.update(_release_dp(inputs))
     tables = [protected[t.name] for t in config.tables]
     privacy = None
     if ledger is not None:
@@ -479,6 +494,7 @@ def _build(
         privacy=None if ledger is None else ledger.to_dict(),
         seed=seed,
         warnings=_warnings(tables),
+        summary_lines=[protection_of(t.method).summary_line(t) for t in tables],
     )
 
 

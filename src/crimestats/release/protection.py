@@ -62,6 +62,8 @@ class Protection(Protocol):
     """One disclosure method."""
 
     method: Method
+    spends_budget: bool
+    """Whether it draws noise against the release's privacy budget (run last)."""
 
     def protect(
         self, tables: Sequence[TableConfig], inputs: ProtectionInputs
@@ -71,6 +73,10 @@ class Protection(Protocol):
 
     def describe(self, table: ProtectedRows) -> dict[str, Any]:
         """What the publisher's summary adds for ``table`` (never published)."""
+        ...
+
+    def summary_line(self, table: ProtectedRows) -> str:
+        """One line for the publisher about ``table`` (``crimestats release``; private)."""
         ...
 
     def write_parquet(self, table: ProtectedRows, path: Path) -> None:
@@ -123,6 +129,13 @@ class ThresholdProtection(_Exact):
     (:func:`crimestats.release.linked_tables.protect_threshold_tables`)."""
 
     method: Method = Method.THRESHOLD
+    spends_budget: bool = False
+
+    def summary_line(self, table: ProtectedRows) -> str:
+        return (
+            f"{table.spec.name}: {len(table.rows)} rows, {table.by_rule.primary} primary and "
+            f"{table.by_rule.secondary} secondary cells withheld"
+        )
 
     def protect(
         self, tables: Sequence[TableConfig], inputs: ProtectionInputs
@@ -152,6 +165,10 @@ class RoundingProtection(_Exact):
     (:func:`crimestats.release.tables.rounded_table`)."""
 
     method: Method = Method.ROUNDING
+    spends_budget: bool = False
+
+    def summary_line(self, table: ProtectedRows) -> str:
+        return f"{table.spec.name}: {len(table.rows)} rows, controlled rounding"
 
     def protect(
         self, tables: Sequence[TableConfig], inputs: ProtectionInputs
@@ -170,6 +187,7 @@ class DpProtection:
     charged to the release's ledger before its draw (:mod:`crimestats.release.dp_tables`)."""
 
     method: Method = Method.DP
+    spends_budget: bool = True
 
     def protect(
         self, tables: Sequence[TableConfig], inputs: ProtectionInputs
@@ -193,6 +211,13 @@ class DpProtection:
 
     def describe(self, table: ProtectedRows) -> dict[str, Any]:
         return {"epsilon": float(table.disclosure["epsilon"])}
+
+    def summary_line(self, table: ProtectedRows) -> str:
+        epsilon = float(table.disclosure["epsilon"])
+        return (
+            f"{table.spec.name}: {len(table.rows)} rows, differential privacy "
+            f"(epsilon {epsilon:.4g})"
+        )
 
     def write_parquet(self, table: ProtectedRows, path: Path) -> None:
         from crimestats.release.dp_tables import write_dp_parquet
