@@ -59,18 +59,8 @@ def release(
     if json_out:
         print_json(result.to_dict())
         return
-    for name, info in result.tables.items():
-        if info.get("method") == "dp":
-            console.print(
-                f"{name}: {info['rows']} rows, differential privacy (epsilon {info['epsilon']:.4g})"
-            )
-        elif info.get("method") == "rounding":
-            console.print(f"{name}: {info['rows']} rows, controlled rounding")
-        else:
-            console.print(
-                f"{name}: {info['rows']} rows, {info['primary_cells']} primary and "
-                f"{info['secondary_cells']} secondary cells withheld"
-            )
+    for line in result.summary_lines:  # each table's protection says what it did
+        console.print(line)
     if result.privacy is not None:
         console.print(
             f"privacy budget: {result.privacy['spent_epsilon']:.4g} of "

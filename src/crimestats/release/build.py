@@ -1,5 +1,20 @@
 """Build a release folder: protected tables, ``datapackage.json``, report and manifest.
 
+Design: one pass, each step handing typed values to the next. (1) The configuration is
+parsed once into :class:`~crimestats.release.config.TableConfig` objects whose
+:class:`~crimestats.release.method.Method` selects a
+:class:`~crimestats.release.protection.Protection`. (2) One read of the store gives the
+lineage and the history of recorded releases; the store is proven writable. (3) Count
+once: every table is counted once over one connection (:func:`~crimestats.release.
+tables.count_tables`; DP tables get their bounded counts, planned before any noise).
+(4) Protect per protocol: each method's protection turns the counted tables into
+:class:`~crimestats.release.tables.ProtectedRows` (threshold tables of one unit linked
+and audited across units, against earlier releases; DP charged to the ledger). (5)
+Write the tables, SDMX, map, ``datapackage.json`` and ``report.html`` (composed from
+sections, one per protection that has one) into a staging folder, then the manifest.
+(6) Record the release in the store, and (7) move the folder into place. Nothing after
+step 3 reads the store again except the map (its points and last release) and the record.
+
 Why: publishing is where confidentiality is won or lost, so a release is built in one
 step from the store with disclosure control on by default, carries everything a reader
 needs to trust it (units, ICCS version, method, audit, lineage), and is reproducible:
@@ -43,7 +58,6 @@ from crimestats.release.files import (
     json_text,
     manifest_text,
     report_html,
-    write_parquet,
 )
 from crimestats.release.folder import (
     REPORT,
@@ -53,16 +67,17 @@ from crimestats.release.folder import (
     check_table_names,
     check_target,
 )
-from crimestats.release.linked_tables import protect_threshold_tables
+from crimestats.release.map_history import EarlierMap, earlier_map
+from crimestats.release.method import Method
 from crimestats.release.package import DATAPACKAGE, ICCS_VERSION, datapackage, sdmx_resources
+from crimestats.release.protection import PROTECTIONS, ProtectionInputs, protection_of
 from crimestats.release.recording import check_recordable, record_in_store
 from crimestats.release.tables import (
     ProtectedRows,
     TableSpec,
-    notes_without_withheld_total,
-    protect_standard_table,
-    public_disclosure,
+    count_tables_on,
 )
+from crimestats.storage.reads import ibis_store
 from crimestats.storage.releases import (
     declared_sources,
     ingest_lineage,
@@ -73,6 +88,8 @@ from crimestats.storage.store import open_store, resolve_db_path
 from crimestats.version import code_version
 
 if TYPE_CHECKING:
+    import duckdb
+
     from crimestats.dp import PrivacyLedger
     from crimestats.release.dp_tables import DpPlan
     from crimestats.release.maps import MapOutput
@@ -112,6 +129,8 @@ class ReleaseResult:
     privacy: dict[str, Any] | None = None
     seed: int | None = None
     warnings: list[str] = field(default_factory=list)
+    summary_lines: list[str] = field(default_factory=list)
+    """One line per table for the publisher (each protection's own words; not in JSON)."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary (``--json``)."""
@@ -173,44 +192,28 @@ def _check_seed(seed: int | None) -> int | None:
     return seed
 
 
-def _plan_dp(path: Path, config: ReleaseConfig, sources: list[str]) -> dict[str, DpPlan]:
+def _plan_dp(con: Any, config: ReleaseConfig, sources: list[str]) -> dict[str, DpPlan]:
     """Count every DP table (bounded) and check its public key set; nothing is noised yet,
     so a table that cannot be released stops the release before any budget is spent."""
     if config.dp is None or not config.dp_tables:
         return {}
-    from crimestats.release.dp_tables import plan_dp_table
+    from crimestats.release.dp_tables import plan_dp_on
 
     return {
-        t.name: plan_dp_table(
-            path, t, privacy_unit=config.dp.privacy_unit, years=config.dp.years, sources=sources
+        t.name: plan_dp_on(
+            con, t, privacy_unit=config.dp.privacy_unit, years=config.dp.years, sources=sources
         )
         for t in config.dp_tables
     }
 
 
-def _release_dp(
-    plans: dict[str, DpPlan], config: ReleaseConfig
-) -> tuple[dict[str, ProtectedRows], PrivacyLedger | None]:
-    """Noise every planned table, each charged to the release's ledger before its draw."""
-    if not plans or config.dp is None:
-        return {}, None
+def _ledger(config: ReleaseConfig) -> PrivacyLedger | None:
+    """The release's privacy ledger (every DP draw is charged to it first), if DP is used."""
+    if config.dp is None or not config.dp_tables:
+        return None
     from crimestats.dp import PrivacyLedger
-    from crimestats.release.dp_tables import release_dp_table
 
-    dp = config.dp
-    ledger = PrivacyLedger(dp.epsilon, dp.privacy_unit)
-    shares = config.epsilon_shares()
-    released = {
-        name: release_dp_table(
-            plan,
-            epsilon=shares[name],
-            privacy_unit=dp.privacy_unit,
-            alpha=dp.alpha,
-            ledger=ledger,
-        )
-        for name, plan in plans.items()
-    }
-    return released, ledger
+    return PrivacyLedger(config.dp.epsilon, config.dp.privacy_unit)
 
 
 def _spec(table: TableConfig) -> TableSpec:
@@ -218,16 +221,15 @@ def _spec(table: TableConfig) -> TableSpec:
 
 
 def _previous_withheld(
-    path: Path, config: ReleaseConfig
+    con: duckdb.DuckDBPyConnection, config: ReleaseConfig
 ) -> tuple[dict[str, list[dict[str, Any]]] | None, dict[str, EarlierCells]]:
     """Per threshold table, the cells the store's recorded releases of it withheld
     (``None`` when the configuration turns carrying forward off), and what every recorded
     release of it published (:mod:`crimestats.privacy.history`: the attacker holds them
     all, so a cell published unchanged is no partner for a withheld one)."""
-    threshold = [t for t in config.tables if t.method == "threshold"]
-    with open_store(path, read_only=True) as con:
-        last = {t.name: previous_withheld(con, t.name, t.by) for t in threshold}
-        recorded = {t.name: recorded_cells(con, t.name, t.by) for t in threshold}
+    threshold = [t for t in config.tables if t.method is Method.THRESHOLD]
+    last = {t.name: previous_withheld(con, t.name, t.by) for t in threshold}
+    recorded = {t.name: recorded_cells(con, t.name, t.by) for t in threshold}
     earlier = {
         name: EarlierCells.of((c.release_id, c.cell, c.count) for c in cells)
         for name, cells in recorded.items()
@@ -244,15 +246,9 @@ def _previous_withheld(
     return found, earlier
 
 
-def _protect(
-    path: Path,
-    config: ReleaseConfig,
-    forced: dict[str, list[dict[str, Any]]] | None,
-    earlier: dict[str, EarlierCells],
-) -> dict[str, ProtectedRows]:
-    """Threshold tables (linked ones of one unit together, against what earlier releases
-    published) and rounding tables; never a rounding table beside another exact table of
-    its unit (a configuration made in code is checked here as a file is at load)."""
+def _check_methods(config: ReleaseConfig) -> None:
+    """Never a rounding table beside another exact table of its unit (a configuration
+    made in code is checked here as a file is at load)."""
     clash = conflicting_methods(config.tables)
     if clash is not None:
         raise UsageError(
@@ -260,38 +256,34 @@ def _protect(
             f"({clash[1].method}) both count {clash[0].unit}: one would narrow the other",
             hint=f"drop one of {clash[0].name} and {clash[1].name}, or give both method: threshold",
         )
-    threshold = config.threshold
-    specs = [_spec(t) for t in config.tables if t.method == "threshold"]
-    out = {
-        name: dataclasses.replace(
-            table,
-            disclosure=public_disclosure(table.disclosure),
-            notes=notes_without_withheld_total(table),
-        )
-        for name, table in protect_threshold_tables(
-            path, specs, threshold=threshold, forced=forced, earlier=earlier
-        ).items()
-    }
-    for table in config.tables:
-        if table.method == "rounding":
-            out[table.name] = protect_standard_table(
-                path, _spec(table), threshold=threshold, method="rounding", base=table.base or 5
-            )
+
+
+def _protect(inputs: ProtectionInputs, *, spending: bool = False) -> dict[str, ProtectedRows]:
+    """Every table through its method's protection (threshold tables of one unit together,
+    against what earlier releases published): those that draw no noise, or (``spending``)
+    those that draw noise against the privacy budget."""
+    out: dict[str, ProtectedRows] = {}
+    for method, protection in PROTECTIONS.items():
+        tables = [t for t in inputs.config.tables if t.method is method]
+        if tables and protection.spends_budget is spending:
+            out.update(protection.protect(tables, inputs))
     return out
 
 
-def _write_tables(folder: Path, tables: list[ProtectedRows]) -> list[str]:
-    from crimestats.release.dp_tables import write_dp_parquet
+def _release_dp(inputs: ProtectionInputs) -> dict[str, ProtectedRows]:
+    """The protections that spend privacy budget, last: every step that can refuse the
+    release (planning, the exact tables' protection and audits) has run before the first
+    draw, and nothing after the draws reads the store but the record."""
+    return _protect(inputs, spending=True)
 
+
+def _write_tables(folder: Path, tables: list[ProtectedRows]) -> list[str]:
     written: list[str] = []
     for table in tables:
         csv_name = f"{table.spec.name}.csv"
         (folder / csv_name).write_text(csv_text(table), encoding="utf-8", newline="")
         parquet_name = f"{table.spec.name}.parquet"
-        if table.method == "dp":
-            write_dp_parquet(table, folder / parquet_name)
-        else:
-            write_parquet(table, folder / parquet_name)
+        protection_of(table.method).write_parquet(table, folder / parquet_name)
         written += [csv_name, parquet_name]
     return written
 
@@ -307,15 +299,15 @@ def _write_sdmx(
     return [f"{SDMX_DIR}/{name}" for name in names]
 
 
-def _write_maps(path: Path, folder: Path, config: ReleaseConfig) -> MapOutput:
+def _write_maps(
+    path: Path, folder: Path, config: ReleaseConfig, earlier: EarlierMap | None
+) -> MapOutput:
     """The geomasked incident map (docs/geographic-masking.md); never a source point. A
     hexagon map is steadied against the last recorded release's (``map_history.py``)."""
-    from crimestats.release.map_history import earlier_map
     from crimestats.release.maps import MapOutput, write_maps
 
     if config.maps.method == "none":
         return MapOutput(files=[], resources=[], metadata={"method": "none"})
-    earlier = earlier_map(path, "map_h3.csv") if config.maps.method == "h3" else None
     return write_maps(
         path,
         folder,
@@ -334,19 +326,20 @@ def _report(
     privacy: dict[str, Any] | None,
     maps: MapOutput | None = None,
 ) -> str:
-    html = report_html(
-        tables, threshold=threshold, code_version=code_version(), as_of=as_of, maps=maps
+    """``report.html``: the page, then each protection's own section in method order."""
+    sections = []
+    for method, protection in PROTECTIONS.items():
+        section = protection.report_section([t for t in tables if t.method is method], privacy)
+        if section is not None:
+            sections.append(section)
+    return report_html(
+        tables,
+        threshold=threshold,
+        code_version=code_version(),
+        as_of=as_of,
+        maps=maps,
+        sections=sections,
     )
-    dp_tables = [t for t in tables if t.method == "dp"]
-    if privacy is None or not dp_tables:
-        return html
-    from crimestats.release.dp_tables import dp_report_section
-
-    section = dp_report_section(dp_tables, privacy)
-    end = "</body></html>"
-    if end in html:
-        return html.replace(end, section + "\n" + end, 1)
-    return html + section + "\n"
 
 
 def build_release(
@@ -403,12 +396,14 @@ def build_release(
     with open_store(path, read_only=True) as con:
         lineage = ingest_lineage(con)
         sources = declared_sources(con)
+        history = _previous_withheld(con, config)
+        earlier_hexagons = earlier_map(con, "map_h3.csv") if config.maps.method == "h3" else None
     if record:
         check_recordable(path)
     with StagingFolder(target, force=force) as staging:
         return _build(
-            staging, path, config, sources, lineage, as_of=as_of, stamp=stamp, seed=seed,
-            record=record,
+            staging, path, config, sources, lineage, history, earlier_hexagons,
+            as_of=as_of, stamp=stamp, seed=seed, record=record,
         )  # fmt: skip
 
 
@@ -418,6 +413,8 @@ def _build(
     config: ReleaseConfig,
     sources: list[str],
     lineage: list[dict[str, object]],
+    history: tuple[dict[str, list[dict[str, Any]]] | None, dict[str, EarlierCells]],
+    earlier_hexagons: EarlierMap | None,
     *,
     as_of: str | None,
     stamp: datetime | None,
@@ -429,21 +426,27 @@ def _build(
     folder = staging.path
     # 3. count and protect: threshold and rounding tables, then DP tables (planned first,
     #    so a DP table that cannot be released stops the release before any noise)
-    plans = _plan_dp(path, config, sources)
-    forced, earlier = _previous_withheld(path, config)
-    protected = _protect(path, config, forced, earlier)
-    noised, ledger = _release_dp(plans, config)
-    tables = [noised.get(t.name) or protected[t.name] for t in config.tables]
+    forced, earlier = history
+    with ibis_store(path) as con:  # the one connection every table is counted on
+        plans = _plan_dp(con, config, sources)
+        exact = [_spec(t) for t in config.tables if t.name not in plans]
+        counted = count_tables_on(con, exact, store=str(path))
+    ledger = _ledger(config)
+    inputs = ProtectionInputs(config, counted, forced, earlier, plans, ledger)
+    _check_methods(config)
+    protected = _protect(inputs)
+    protected.update(_release_dp(inputs))
+    tables = [protected[t.name] for t in config.tables]
     privacy = None
     if ledger is not None:
         from crimestats.release.dp_tables import dp_package_block
 
-        privacy = dp_package_block(config, ledger, [t for t in tables if t.method == "dp"])
+        privacy = dp_package_block(config, ledger, [t for t in tables if t.spec.name in plans])
     # 4. write tables, datapackage.json, report.html, then the manifest over them all
     try:
         written = _write_tables(folder, tables)
         sdmx_files = _write_sdmx(folder, tables, config, as_of)
-        maps = _write_maps(path, folder, config)
+        maps = _write_maps(path, folder, config, earlier_hexagons)
         written += sdmx_files + maps.files
         package = datapackage(
             tables, threshold=threshold, lineage=lineage, as_of=as_of, privacy=privacy, seed=seed
@@ -472,9 +475,8 @@ def _build(
             "primary_cells": table.by_rule.primary,
             "secondary_cells": table.by_rule.secondary,
             "method": table.method,
+            **protection_of(table.method).describe(table),
         }
-        if table.method == "dp":
-            summary[table.spec.name]["epsilon"] = float(table.disclosure["epsilon"])
     # 5. record the release (and its privacy spends, in the same transaction), then
     # 6. publish: the staging folder becomes the target in one rename
     if record:
@@ -492,6 +494,7 @@ def _build(
         privacy=None if ledger is None else ledger.to_dict(),
         seed=seed,
         warnings=_warnings(tables),
+        summary_lines=[protection_of(t.method).summary_line(t) for t in tables],
     )
 
 

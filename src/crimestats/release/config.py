@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Any, Final
 
 from crimestats.errors import UsageError
+from crimestats.release.method import Method
 
-METHODS: Final = ("threshold", "dp", "rounding")
+METHODS: Final = tuple(m.value for m in (Method.THRESHOLD, Method.DP, Method.ROUNDING))
 """Disclosure methods a table can use."""
 
 UNITS: Final = ("incidents", "offences", "victims", "suspects")
@@ -87,11 +88,15 @@ class TableConfig:
     name: str
     unit: str
     by: tuple[str, ...]
-    method: str = "threshold"
+    method: Method = Method.THRESHOLD
     title: str = ""
     base: int | None = None
     epsilon: float | None = None
     contributions: int | None = None
+
+    def __post_init__(self) -> None:
+        """The method is mapped to a :class:`Method` once, here (a word from code too)."""
+        object.__setattr__(self, "method", Method(self.method))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, for the store's record of the release."""
@@ -170,7 +175,7 @@ class ReleaseConfig:
     @property
     def dp_tables(self) -> tuple[TableConfig, ...]:
         """The tables released with differential privacy, in order."""
-        return tuple(t for t in self.tables if t.method == "dp")
+        return tuple(t for t in self.tables if t.method is Method.DP)
 
     def epsilon_shares(self) -> dict[str, float]:
         """Each DP table's epsilon: its own ``epsilon``, else an equal share of the rest.
@@ -276,7 +281,7 @@ class _Doc:
             raise self.err(f"{key}.name", f"{name!r} is not a file stem", fix)
         unit = self.choice(f"{key}.unit", doc["unit"], UNITS)
         by = self.fields(f"{key}.by", doc["by"])
-        method = self.choice(f"{key}.method", doc.get("method", "threshold"), METHODS)
+        method = Method(self.choice(f"{key}.method", doc.get("method", "threshold"), METHODS))
         title = doc.get("title", f"{unit.capitalize()} by {', '.join(by)}")
         if not isinstance(title, str) or not title.strip():
             raise self.err(f"{key}.title", f"{title!r} is not a text", "write a short title")
@@ -285,10 +290,10 @@ class _Doc:
                 problem = f"only a {needs} table takes {only}"
                 raise self.err(f"{key}.{only}", problem, f"drop it, or set method: {needs}")
         base = epsilon = contributions = None
-        if method == "rounding":
+        if method is Method.ROUNDING:
             fix = "a whole number >= 2, e.g. 5"
             base = self.whole(f"{key}.base", doc.get("base", DEFAULT_BASE), 2, 1000, fix)
-        if method == "dp":
+        if method is Method.DP:
             if "epsilon" in doc:
                 fix = "this table's share of dp.epsilon, e.g. 0.5"
                 epsilon = self.positive(f"{key}.epsilon", doc["epsilon"], fix)
@@ -326,7 +331,7 @@ class _Doc:
     def check_dp_tables(self, tables: tuple[TableConfig, ...], dp: DpConfig | None) -> None:
         from crimestats.release.dp_tables import PUBLIC_FIELDS
 
-        dp_tables = [(n, t) for n, t in enumerate(tables) if t.method == "dp"]
+        dp_tables = [(n, t) for n, t in enumerate(tables) if t.method is Method.DP]
         if not dp_tables:
             return
         if dp is None:
@@ -358,7 +363,7 @@ class _Doc:
             raise self.err("tables[].epsilon", problem, fix)
 
 
-_EXACT_METHODS: Final = ("threshold", "rounding")
+_EXACT_METHODS: Final = (Method.THRESHOLD, Method.ROUNDING)
 """Methods whose published numbers are exact facts an integer programme can use (a
 rounded count is within ``base`` of the truth): two of them over shared cells must be one
 protection, and only threshold tables are protected together (linked tables)."""
@@ -381,14 +386,14 @@ def conflicting_methods(tables: tuple[TableConfig, ...]) -> tuple[TableConfig, T
         for second in exact[i + 1 :]:
             if first.unit != second.unit:
                 continue
-            if "rounding" in (first.method, second.method):
+            if Method.ROUNDING in (first.method, second.method):
                 return first, second
     return None
 
 
 def parse_config(doc: Any, *, where: str = "release config") -> ReleaseConfig:
     """Check a parsed YAML document and return the configuration it describes."""
-    from crimestats.release.tables import STANDARD_TABLES
+    from crimestats.release.standard_tables import STANDARD_TABLES
 
     check = _Doc(where)
     top = check.mapping("top level", {} if doc is None else doc, _TOP_KEYS)
@@ -406,7 +411,7 @@ def parse_config(doc: Any, *, where: str = "release config") -> ReleaseConfig:
             raise check.err("tables", problem, "give every table its own name")
     else:
         tables = tuple(
-            TableConfig(s.name, s.unit, s.by, "threshold", s.title) for s in STANDARD_TABLES
+            TableConfig(s.name, s.unit, s.by, Method.THRESHOLD, s.title) for s in STANDARD_TABLES
         )
     clash = conflicting_methods(tables)
     if clash is not None:

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from crimestats.errors import UsageError
+from crimestats.release.method import Method
 from crimestats.release.public_notes import PublicNotes
 from crimestats.release.tables import COUNT, STATUS, TOTAL_LABEL, ProtectedRows, TableSpec
 
@@ -118,7 +119,22 @@ def bounded_counts(
     privacy_unit: str,
     years: tuple[int, int] | None,
 ) -> dict[tuple[str | None, ...], int]:
-    """True counts of ``table`` with each privacy unit in at most ``contributions`` cells.
+    """:func:`bounded_counts_on` over a connection of its own to the store ``db``."""
+    from crimestats.storage.reads import ibis_store
+
+    with ibis_store(db) as con:
+        return bounded_counts_on(con, table, privacy_unit=privacy_unit, years=years)
+
+
+def bounded_counts_on(
+    con: Any,
+    table: TableConfig,
+    *,
+    privacy_unit: str,
+    years: tuple[int, int] | None,
+) -> dict[tuple[str | None, ...], int]:
+    """True counts of ``table`` with each privacy unit in at most ``contributions`` cells,
+    on the open Ibis backend ``con`` (a release counts all its tables on one).
 
     Keys are tuples of field values as text (``None`` for blank). These are the true
     (bounded) counts: they go to the mechanism and nowhere else.
@@ -127,7 +143,6 @@ def bounded_counts(
 
     from crimestats.stats.counting import UNIT_KEY, Unit, base_table
     from crimestats.stats.fields import PeriodBasis, field_expressions
-    from crimestats.storage.reads import ibis_store
 
     unit = Unit(table.unit)
     if privacy_unit == "victim" and unit is not Unit.VICTIMS:
@@ -137,22 +152,21 @@ def bounded_counts(
         )
     by = list(table.by)
     bound = table.contributions or 1
-    with ibis_store(db) as con:
-        t = base_table(con, by, unit)
-        if years is not None:
-            year = t.reported_date.cast("date").year()
-            t = t.filter((year >= years[0]) & (year <= years[1]))
-        exprs = field_expressions(t, PeriodBasis.REPORTED)
-        keys = {f"_key_{k}": t[k] for k in UNIT_KEY[unit]}
-        keyed = t.select(**keys, **{name: exprs[name]() for name in by}).distinct()
-        owner = ["_key_source", "_key_incident_id"]
-        if privacy_unit == "victim":
-            owner.append("_key_victim_seq")
-        order = [keyed[c] for c in (*keys, *by)]
-        rank = ibis.row_number().over(group_by=[keyed[c] for c in owner], order_by=order)
-        ranked = keyed.mutate(_rank=rank)
-        kept = ranked.filter(ranked._rank < bound)
-        rows = kept.group_by(by).aggregate(_n=kept.count()).to_pyarrow().to_pylist()
+    t = base_table(con, by, unit)
+    if years is not None:
+        year = t.reported_date.cast("date").year()
+        t = t.filter((year >= years[0]) & (year <= years[1]))
+    exprs = field_expressions(t, PeriodBasis.REPORTED)
+    keys = {f"_key_{k}": t[k] for k in UNIT_KEY[unit]}
+    keyed = t.select(**keys, **{name: exprs[name]() for name in by}).distinct()
+    owner = ["_key_source", "_key_incident_id"]
+    if privacy_unit == "victim":
+        owner.append("_key_victim_seq")
+    order = [keyed[c] for c in (*keys, *by)]
+    rank = ibis.row_number().over(group_by=[keyed[c] for c in owner], order_by=order)
+    ranked = keyed.mutate(_rank=rank)
+    kept = ranked.filter(ranked._rank < bound)
+    rows = kept.group_by(by).aggregate(_n=kept.count()).to_pyarrow().to_pylist()
     return {
         tuple(None if r[name] is None else str(r[name]) for name in by): int(r["_n"]) for r in rows
     }
@@ -175,7 +189,23 @@ def plan_dp_table(
     years: tuple[int, int] | None,
     sources: list[str],
 ) -> DpPlan:
-    """Count ``table`` (bounded) and check every counted value is in the public key set."""
+    """:func:`plan_dp_on` over a connection of its own to the store ``db``."""
+    from crimestats.storage.reads import ibis_store
+
+    with ibis_store(db) as con:
+        return plan_dp_on(con, table, privacy_unit=privacy_unit, years=years, sources=sources)
+
+
+def plan_dp_on(
+    con: Any,
+    table: TableConfig,
+    *,
+    privacy_unit: str,
+    years: tuple[int, int] | None,
+    sources: list[str],
+) -> DpPlan:
+    """Count ``table`` (bounded) on the open Ibis backend ``con`` and check every counted
+    value is in the public key set."""
     axes = [public_domain(f, unit=table.unit, years=years, sources=sources) for f in table.by]
     cells = math.prod(len(a) for a in axes)
     if cells > MAX_CELLS:
@@ -183,7 +213,7 @@ def plan_dp_table(
             f"DP table {table.name} has {cells:,} public cells, more than {MAX_CELLS:,}",
             hint="use coarser fields (e.g. iccs_l1, year) or fewer of them",
         )
-    counts = bounded_counts(db, table, privacy_unit=privacy_unit, years=years)
+    counts = bounded_counts_on(con, table, privacy_unit=privacy_unit, years=years)
     for d, name in enumerate(table.by):
         public = set(axes[d])
         outside = sorted({str(k[d]) for k in counts if k[d] not in public})
@@ -269,7 +299,7 @@ def release_dp_table(
     spec = TableSpec(table.name, table.unit, table.by, table.title)
     columns = [*table.by, COUNT, acc, low, high]
     notes = dp_notes(table, privacy_unit=privacy_unit)
-    return ProtectedRows(spec, columns, rows, disclosure, notes, method="dp")
+    return ProtectedRows(spec, columns, rows, disclosure, notes, method=Method.DP)
 
 
 def dp_notes(table: TableConfig, *, privacy_unit: str) -> PublicNotes:
@@ -445,10 +475,12 @@ __all__ = [
     "DpPlan",
     "accuracy_columns",
     "bounded_counts",
+    "bounded_counts_on",
     "dp_notes",
     "dp_package_block",
     "dp_report_section",
     "dp_schema_fields",
+    "plan_dp_on",
     "plan_dp_table",
     "public_domain",
     "release_dp_table",

@@ -24,6 +24,7 @@ from crimestats.release.tables import COUNT, STATUS, TOTAL_LABEL, ProtectedRows
 
 if TYPE_CHECKING:
     from crimestats.release.maps import MapOutput
+    from crimestats.release.protection import ReportSection
 
 MANIFEST = "MANIFEST.sha256"
 
@@ -165,8 +166,12 @@ def report_html(
     code_version: str,
     as_of: str | None,
     maps: MapOutput | None = None,
+    sections: Sequence[ReportSection] = (),
 ) -> str:
     """A self-contained HTML page (no script, no external resource): what and how.
+
+    ``sections`` (e.g. a protection's :meth:`~crimestats.release.protection.Protection.
+    report_section`) are rendered in order after the tables and the map, before the end.
 
     Each table gets an inline SVG bar chart of its published cells (withheld cells are a
     hatched mark, never a number); ``maps`` (from :func:`crimestats.release.maps.write_maps`)
@@ -234,6 +239,7 @@ def report_html(
         parts.append("</table>")
     if maps is not None:
         parts += _map_section(maps)
+    parts += [section.html() for section in sections]
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 

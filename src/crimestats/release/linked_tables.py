@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import os
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -44,11 +43,11 @@ from crimestats.release.tables import (
     STATUS,
     TOTAL_LABEL,
     WITHHELD,
+    CountedTable,
     ProtectedRows,
     TableSpec,
     WithheldByRule,
-    counted_rows,
-    protect_standard_table,
+    protect_counted,
     public_disclosure,
     public_status,
     row_sort_key,
@@ -106,7 +105,7 @@ def _hierarchies(
 
 
 def _linked_group(
-    db: str | os.PathLike[str],
+    counted: Mapping[str, CountedTable],
     specs: Sequence[TableSpec],
     *,
     threshold: int,
@@ -115,11 +114,10 @@ def _linked_group(
 ) -> tuple[dict[str, ProtectedRows], list[Hierarchy]]:
     """Protect the tables of one unit together (against what ``earlier`` releases of each
     published); also return the hierarchies used."""
-    counted = {spec.name: counted_rows(db, spec) for spec in specs}
-    rows = {name: value[0] for name, value in counted.items()}
+    rows = {spec.name: counted[spec.name].fresh_rows() for spec in specs}
     live = [spec for spec in specs if rows[spec.name]]
     out = {
-        spec.name: protect_standard_table(db, spec, threshold=threshold)
+        spec.name: protect_counted(counted[spec.name], threshold=threshold)
         for spec in specs
         if not rows[spec.name]
     }
@@ -127,9 +125,8 @@ def _linked_group(
         spec = live[0]
         return {
             **out,
-            spec.name: protect_standard_table(
-                db,
-                spec,
+            spec.name: protect_counted(
+                counted[spec.name],
                 threshold=threshold,
                 forced=forced.get(spec.name),
                 earlier=earlier.get(spec.name),
@@ -171,7 +168,7 @@ def _linked_group(
             for row in protected
         ]
         written.sort(key=lambda row: row_sort_key(row, fields))
-        notes = public_notes(counted[spec.name][1], fields, written, exact_total=True)
+        notes = public_notes(counted[spec.name].metadata, fields, written, exact_total=True)
         out[spec.name] = ProtectedRows(
             spec,
             [*fields, COUNT, STATUS],
@@ -184,7 +181,7 @@ def _linked_group(
 
 
 def _protect_unit(
-    db: str | os.PathLike[str],
+    counted: Mapping[str, CountedTable],
     group: Sequence[TableSpec],
     *,
     threshold: int,
@@ -194,20 +191,18 @@ def _protect_unit(
     """The tables of one counting unit: alone, or linked through ``protect_linked``."""
     if len(group) == 1:
         spec = group[0]
-        table = protect_standard_table(
-            db,
-            spec,
+        table = protect_counted(
+            counted[spec.name],
             threshold=threshold,
             forced=forced.get(spec.name),
             earlier=earlier.get(spec.name),
         )
         return {spec.name: table}, []
-    return _linked_group(db, group, threshold=threshold, forced=forced, earlier=earlier)
+    return _linked_group(counted, group, threshold=threshold, forced=forced, earlier=earlier)
 
 
 def protect_threshold_tables(
-    db: str | os.PathLike[str],
-    specs: Sequence[TableSpec],
+    counted: Mapping[str, CountedTable],
     *,
     threshold: int,
     forced: Mapping[str, list[dict[str, Any]]] | None = None,
@@ -225,17 +220,17 @@ def protect_threshold_tables(
     forced = forced or {}
     earlier = earlier or {}
     by_unit: dict[str, list[TableSpec]] = {}
-    for spec in specs:
+    for spec in (table.spec for table in counted.values()):
         by_unit.setdefault(spec.unit, []).append(spec)
     out: dict[str, ProtectedRows] = {}
     hierarchies: dict[str, list[Hierarchy]] = {}
     for unit, group in by_unit.items():
         tables, hierarchies[unit] = _protect_unit(
-            db, group, threshold=threshold, forced=forced, earlier=earlier
+            counted, group, threshold=threshold, forced=forced, earlier=earlier
         )
         out.update(tables)
     out = _across_units(
-        db, by_unit, out, threshold=threshold, forced=forced, earlier=earlier, used=hierarchies
+        counted, by_unit, out, threshold=threshold, forced=forced, earlier=earlier, used=hierarchies
     )
     return {
         name: dataclasses.replace(table, disclosure=_stable(table.disclosure, carried=carried))
@@ -252,7 +247,7 @@ are not: an incident may have none, and an offence or incident many."""
 
 
 def _across_units(
-    db: str | os.PathLike[str],
+    counted: Mapping[str, CountedTable],
     by_unit: Mapping[str, list[TableSpec]],
     out: dict[str, ProtectedRows],
     *,
@@ -265,7 +260,7 @@ def _across_units(
     specs = [spec for unit in _CROSS_UNITS for spec in by_unit.get(unit, []) if out[spec.name].rows]
     if {spec.unit for spec in specs} != set(_CROSS_UNITS):
         return out
-    truth = {spec.name: counted_rows(db, spec)[0] for spec in specs}
+    truth = {spec.name: counted[spec.name].fresh_rows() for spec in specs}
     current = dict(out)
 
     def tables() -> list[UnitTable]:
@@ -283,7 +278,9 @@ def _across_units(
                     spec.name: [*forced.get(spec.name, []), *extra.get(spec.name, [])]
                     for spec in group
                 }
-                again = _protect_unit(db, group, threshold=threshold, forced=more, earlier=earlier)
+                again = _protect_unit(
+                    counted, group, threshold=threshold, forced=more, earlier=earlier
+                )
                 current.update(again[0])
         return tables()
 

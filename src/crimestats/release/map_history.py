@@ -22,9 +22,12 @@ import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crimestats.storage.releases import last_recorded_file
-from crimestats.storage.store import open_store
+
+if TYPE_CHECKING:
+    import duckdb
 
 HexKey = tuple[str, str, str]
 """(source, year, H3 cell) of a published hexagon."""
@@ -46,11 +49,11 @@ class EarlierMap:
         return count
 
 
-def earlier_map(db: Path, name: str) -> EarlierMap:
+def earlier_map(con: duckdb.DuckDBPyConnection, name: str) -> EarlierMap:
     """Read the hexagon map ``name`` (``map_h3.csv``) of the store's last recorded release
-    that has one, if its bytes still match the recorded manifest."""
-    with open_store(db, read_only=True) as con:
-        found = last_recorded_file(con, name)
+    that has one, if its bytes still match the recorded manifest; ``con`` is the release's
+    read of the store's history (one connection for lineage and history)."""
+    found = last_recorded_file(con, name)
     if found is None:
         return EarlierMap()
     path, digest = Path(found[0]), found[1]

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from crimestats.release.protection import protection_of
 from crimestats.release.tables import (
     ProtectedRows,
     disclosure_summary,
     public_disclosure,
     public_lineage,
-    table_schema,
 )
 from crimestats.version import code_version
 
@@ -49,9 +49,9 @@ def datapackage(
             "disclosure_control": public_disclosure(table.disclosure),
             "statistics": table.notes.to_dict(),
         }
-        if table.method == "dp":
-            about["reproducible"] = False
-        schema = table_schema(table)
+        protection = protection_of(table.method)
+        about.update(protection.package_notes())
+        schema = protection.schema(table)
         stem = table.spec.name.replace("_", "-")
         resources.append(
             {

@@ -20,6 +20,7 @@ from typing import Any
 from crimestats.errors import CrimestatsError, StoreError, StoreLockedError
 from crimestats.release.config import ReleaseConfig
 from crimestats.release.linked_tables import withheld_of
+from crimestats.release.method import Method
 from crimestats.release.tables import ProtectedRows
 from crimestats.storage.releases import PrivacySpend, WithheldCell, record_release
 from crimestats.storage.store import open_store
@@ -39,7 +40,7 @@ def privacy_spends(tables: list[ProtectedRows], config: ReleaseConfig) -> list[P
             release_epsilon=config.dp.epsilon,
         )
         for t in tables
-        if t.method == "dp"
+        if t.method is Method.DP
     ]
 
 
@@ -115,7 +116,7 @@ def record_in_store(
                 withheld=[
                     WithheldCell(t.spec.name, tuple(t.spec.by), cell)
                     for t in tables
-                    if t.method == "threshold"
+                    if t.method is Method.THRESHOLD
                     for cell in withheld_of(t)
                 ],
                 published=[cell for t in tables for cell in t.published_cells()],

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crimestats.errors import UsageError
+from crimestats.release.method import Method
 from crimestats.release.sdmx_structure import (
     CONF_STATUS,
     CONF_STATUS_BY_STATUS,
@@ -104,7 +105,7 @@ def _dataset(table: ProtectedRows, structures: Structures) -> PandasDataset:
         count = row[COUNT]
         columns[OBS_VALUE].append(None if count is None else int(count))
         status = OBS_STATUS_BY_STATUS[row[STATUS]]
-        columns[OBS_STATUS].append("E" if table.method == "dp" else status)
+        columns[OBS_STATUS].append("E" if table.method is Method.DP else status)
         columns[CONF_STATUS].append(CONF_STATUS_BY_STATUS[row[STATUS]])
     dsd = structures.dsds[table.spec.name]
     schema = Schema(

@@ -11,13 +11,15 @@ suppression pattern and the same bytes.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from crimestats.privacy import DEFAULT_BASE, protect_rows
 from crimestats.privacy.history import EarlierCells
+from crimestats.release.method import Method
 from crimestats.release.public_notes import PublicNotes, public_notes, with_published_total
-from crimestats.stats import count_table
+from crimestats.release.standard_tables import STANDARD_TABLES, TableSpec
 from crimestats.storage.releases import PublishedCell
 
 TOTAL_LABEL = "Total"
@@ -33,47 +35,6 @@ keeps how many of each, never which)."""
 def public_status(status: str) -> str:
     """``primary`` and ``secondary`` (the privacy layer's words) become ``withheld``."""
     return WITHHELD if status in ("primary", "secondary") else status
-
-
-@dataclass(frozen=True, slots=True)
-class TableSpec:
-    """One standard table: its file stem, counting unit and the fields counted by."""
-
-    name: str
-    unit: str
-    by: tuple[str, ...]
-    title: str
-
-
-STANDARD_TABLES: tuple[TableSpec, ...] = (
-    TableSpec(
-        "incidents_by_source_year",
-        "incidents",
-        ("source", "year"),
-        "Incidents by source and year (reported)",
-    ),
-    TableSpec(
-        "offences_by_source_iccs_l2",
-        "offences",
-        ("source", "iccs_l2"),
-        "Offences by source and ICCS division",
-    ),
-    TableSpec(
-        "victims_by_source_sex_age_group",
-        "victims",
-        ("source", "victim_sex", "victim_age_group"),
-        "Victims by source, sex and age group",
-    ),
-)
-"""The tables every release holds (issue 5, item 1).
-
-No two of them break down one ICCS section by two counting units: incidents and offences
-by section bound each other (offences >= incidents in every cell), and where most
-incidents have one offence the two tables publish nearly the same numbers under two
-suppression patterns, which the cross-unit repair cannot always reconcile
-(docs/disclosure-control.md, section 7). So incidents are counted by source and year,
-offences by source and ICCS division; a configuration may add more, and the release
-audits and warns."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,13 +86,16 @@ class ProtectedRows:
     rows: list[dict[str, Any]]
     disclosure: dict[str, Any]
     notes: PublicNotes
-    method: str = "threshold"
+    method: Method = Method.THRESHOLD
     by_rule: WithheldByRule = WithheldByRule()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "method", Method(self.method))
 
     def published_cells(self) -> list[PublishedCell]:
         """Every cell of a threshold table as published (``None`` when withheld), for the
         store's record of the release: the next release is protected against it."""
-        if self.method != "threshold":
+        if self.method is not Method.THRESHOLD:
             return []
         fields = tuple(self.spec.by)
         return [
@@ -175,18 +139,62 @@ def _label_audit(disclosure: dict[str, Any], levels: list[list[str | None]]) -> 
         ]
 
 
-def counted_rows(
-    db: str | os.PathLike[str], spec: TableSpec
-) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """The table's counted rows (field values as text, ``count``) in the fixed order, and
-    the statistics metadata."""
-    stats = count_table(db, by=list(spec.by), unit=spec.unit)
-    rows = [
-        {**{name: _text(row[name]) for name in spec.by}, COUNT: int(row[COUNT])}
-        for row in stats.rows()
-    ]
-    rows.sort(key=lambda row: row_sort_key(row, spec.by))
-    return rows, stats.metadata
+@dataclass(frozen=True, slots=True)
+class CountedTable:
+    """A release table counted once from the store: true counts, never published as such.
+
+    Why: counting is the one step of a release that reads the store; protection, the
+    audits and the writers need only these rows, so each table is counted once
+    (:func:`count_tables`) and handed on (issue 12).
+
+    Attributes
+    ----------
+    spec : TableSpec
+        Which table.
+    rows : list of dict
+        Field values as text (``None`` for blank) and ``count``, in the fixed order
+        (:func:`row_sort_key`). Callers copy before changing them (:meth:`fresh_rows`).
+    metadata : dict
+        The statistics metadata (:func:`crimestats.stats.count_table`), for the notes.
+    """
+
+    spec: TableSpec
+    rows: list[dict[str, Any]]
+    metadata: dict[str, Any]
+
+    def fresh_rows(self) -> list[dict[str, Any]]:
+        """A copy of the rows that a protection step may change in place."""
+        return [dict(row) for row in self.rows]
+
+
+def count_tables(
+    db: str | os.PathLike[str] | None, specs: Sequence[TableSpec]
+) -> dict[str, CountedTable]:
+    """Count every table of ``specs`` once, over one read-only connection to the store."""
+    from crimestats.storage.reads import ibis_store
+    from crimestats.storage.store import resolve_db_path
+
+    if not specs:
+        return {}
+    with ibis_store(db) as con:
+        return count_tables_on(con, specs, store=str(resolve_db_path(db)))
+
+
+def count_tables_on(con: Any, specs: Sequence[TableSpec], *, store: str) -> dict[str, CountedTable]:
+    """Count every table of ``specs`` once on the open Ibis backend ``con``; ``store`` is
+    the store's path as the metadata names it."""
+    from crimestats.stats import engine
+
+    out: dict[str, CountedTable] = {}
+    for spec in specs:
+        stats = engine.count_on(con, by=list(spec.by), unit=spec.unit, store=store)
+        rows = [
+            {**{name: _text(row[name]) for name in spec.by}, COUNT: int(row[COUNT])}
+            for row in stats.rows()
+        ]
+        rows.sort(key=lambda row: row_sort_key(row, spec.by))
+        out[spec.name] = CountedTable(spec, rows, stats.metadata)
+    return out
 
 
 def protect_standard_table(
@@ -199,17 +207,27 @@ def protect_standard_table(
     forced: list[dict[str, Any]] | None = None,
     earlier: EarlierCells | None = None,
 ) -> ProtectedRows:
-    """Count ``spec`` from the store and protect it.
+    """Count ``spec`` from the store and protect it (:func:`protect_counted`); one table
+    on its own, e.g. in a test. A release counts its tables once with :func:`count_tables`."""
+    counted = count_tables(db, [spec])[spec.name]
+    if Method(method) is Method.ROUNDING:
+        return rounded_table(counted, base=base)
+    return protect_counted(counted, threshold=threshold, forced=forced, earlier=earlier)
 
-    ``method`` ``threshold``: the threshold rule and secondary suppression (audited),
+
+def protect_counted(
+    counted: CountedTable,
+    *,
+    threshold: int,
+    forced: list[dict[str, Any]] | None = None,
+    earlier: EarlierCells | None = None,
+) -> ProtectedRows:
+    """The threshold rule and secondary suppression (audited) on a counted table,
     withholding also every cell of ``forced`` (a previous release's withheld cells), and
     not counting on a cell ``earlier`` releases published unchanged (the attacker holds
-    it: :mod:`crimestats.privacy.history`);
-    ``rounding``: controlled rounding of every cell and margin to a multiple of ``base``.
+    it: :mod:`crimestats.privacy.history`).
     """
-    if method == "rounding":
-        return _rounded_table(db, spec, threshold=threshold, base=base)
-    rows, metadata = counted_rows(db, spec)
+    spec, rows, metadata = counted.spec, counted.fresh_rows(), counted.metadata
     fields = spec.by
     columns = [*fields, COUNT, STATUS]
     if not rows:
@@ -256,26 +274,19 @@ def protect_standard_table(
     )
 
 
-def _rounded_table(
-    db: str | os.PathLike[str], spec: TableSpec, *, threshold: int, base: int
-) -> ProtectedRows:
+def rounded_table(counted: CountedTable, *, base: int) -> ProtectedRows:
     """Controlled rounding (crimestats.privacy.controlled_round) of a counted table."""
-    stats = count_table(db, by=list(spec.by), unit=spec.unit)
+    spec, rows = counted.spec, counted.fresh_rows()
     fields = spec.by
-    rows = [
-        {**{name: _text(row[name]) for name in fields}, COUNT: int(row[COUNT])}
-        for row in stats.rows()
-    ]
-    rows.sort(key=lambda row: row_sort_key(row, fields))
     columns = [*fields, COUNT, STATUS]
-    notes = public_notes(stats.metadata, fields, [], exact_total=False)
+    notes = public_notes(counted.metadata, fields, [], exact_total=False)
     if not rows:
         disclosure: dict[str, Any] = {
             "method": "controlled rounding",
             "base": base,
             "note": "the store holds nothing for this table; it is empty",
         }
-        return ProtectedRows(spec, columns, [], disclosure, notes, method="rounding")
+        return ProtectedRows(spec, columns, [], disclosure, notes, method=Method.ROUNDING)
     rounded, protected = protect_rows(
         rows, list(fields), total_label=TOTAL_LABEL, protection="round", base=base
     )
@@ -291,17 +302,14 @@ def _rounded_table(
         for row in rounded
     ]
     out.sort(key=lambda row: row_sort_key(row, fields))
-    return ProtectedRows(spec, columns, out, disclosure, notes, method="rounding")
+    return ProtectedRows(spec, columns, out, disclosure, notes, method=Method.ROUNDING)
 
 
 def table_schema(table: ProtectedRows) -> dict[str, Any]:
-    """The Frictionless Table Schema of a protected table (fields, primary key, blanks)."""
-    if table.method == "dp":
-        from crimestats.release.dp_tables import dp_schema_fields
-
-        fields = dp_schema_fields(table)
-        return {"fields": fields, "primaryKey": list(table.spec.by), "missingValues": [""]}
-    fields = []
+    """The Frictionless Table Schema of a threshold or rounding table (fields, primary
+    key, blanks); a DP table's is its protection's
+    (:meth:`crimestats.release.protection.Protection.schema`)."""
+    fields: list[dict[str, Any]] = []
     for name in table.spec.by:
         fields.append(
             {
@@ -310,7 +318,7 @@ def table_schema(table: ProtectedRows) -> dict[str, Any]:
                 "description": f"{name}; '{TOTAL_LABEL}' in margin rows; blank = no value",
             }
         )
-    rounded = table.method == "rounding"
+    rounded = table.method is Method.ROUNDING
     base = table.disclosure.get("base")
     fields.append(
         {
@@ -351,21 +359,21 @@ def disclosure_summary(tables: list[ProtectedRows], threshold: int) -> dict[str,
         "reference": "docs/disclosure-control.md",
     }
     methods = {t.spec.name: t.method for t in tables}
-    if all(m == "threshold" for m in methods.values()):
+    if all(m is Method.THRESHOLD for m in methods.values()):
         return rule
     block: dict[str, Any] = {"methods": methods}
-    if "threshold" in methods.values():
+    if Method.THRESHOLD in methods.values():
         block["threshold_rule"] = rule
-    if "rounding" in methods.values():
+    if Method.ROUNDING in methods.values():
         block["controlled_rounding"] = {
             "method": "controlled rounding of every cell and margin to a multiple of the base",
             "bases": {
-                t.spec.name: t.disclosure.get("base") for t in tables if t.method == "rounding"
+                t.spec.name: t.disclosure.get("base") for t in tables if t.method is Method.ROUNDING
             },
             "additive": "margins equal the sums of the rounded cells",
             "reference": "docs/disclosure-control.md",
         }
-    if "dp" in methods.values():
+    if Method.DP in methods.values():
         block["differential_privacy"] = "see crimestats.differential_privacy"
     return block
 
@@ -425,14 +433,19 @@ def public_disclosure(disclosure: dict[str, Any]) -> dict[str, Any]:
 __all__ = [
     "STANDARD_TABLES",
     "TOTAL_LABEL",
+    "CountedTable",
     "ProtectedRows",
     "TableSpec",
     "WithheldByRule",
+    "count_tables",
+    "count_tables_on",
     "disclosure_summary",
     "notes_without_withheld_total",
+    "protect_counted",
     "protect_standard_table",
     "public_disclosure",
     "public_lineage",
+    "rounded_table",
     "row_sort_key",
     "table_schema",
 ]

@@ -113,6 +113,49 @@ def count_table(
     ['year', 'iccs_l1', 'count']
     """
     from crimestats.storage.store import resolve_db_path
+
+    # options checked before the store is opened (a bad option names itself, not the store)
+    fields = parse_fields(list(by))
+    _choice(unit, Unit, "--unit")
+    _choice(period_basis, PeriodBasis, "--period-basis")
+    _check_area_options(fields, rate, area_level, population_year)
+    tree = read_tree(db) if area_level is not None else None
+    with _backend(db, backend) as con:
+        return count_on(
+            con,
+            by=by,
+            unit=unit,
+            rate=rate,
+            period_basis=period_basis,
+            source=source,
+            area_level=area_level,
+            population_year=population_year,
+            tree=tree,
+            store=str(resolve_db_path(db)),
+        )
+
+
+def count_on(
+    con: Any,
+    *,
+    by: list[str] | tuple[str, ...],
+    unit: str | Unit = Unit.INCIDENTS,
+    rate: bool = False,
+    period_basis: str | PeriodBasis = PeriodBasis.REPORTED,
+    source: str | None = None,
+    area_level: str | None = None,
+    population_year: int | None = None,
+    tree: Any = None,
+    store: str = "",
+) -> StatsTable:
+    """:func:`count_table` on an open Ibis backend ``con``: nothing is opened here.
+
+    Why: a release counts several tables from one store; opening the store once and
+    counting each table once on the same connection is what keeps a release from
+    re-reading the store at every step (issue 12). ``tree`` is the area tree
+    (:func:`crimestats.stats.hierarchy.read_tree`), needed with ``area_level``;
+    ``store`` is the store's path as written into the metadata.
+    """
     from crimestats.version import code_version
 
     fields = parse_fields(list(by))
@@ -120,30 +163,28 @@ def count_table(
     basis = _choice(period_basis, PeriodBasis, "--period-basis")
     blocker = rate_blockers(fields) if rate else None
     _check_area_options(fields, rate, area_level, population_year)
-    tree = read_tree(db) if area_level is not None else None
     rolled: RolledPopulations | None = None
-    with _backend(db, backend) as con:
-        if source is not None:
-            _check_source(con, source)
-        level = None
-        if tree is not None and area_level is not None:
-            level = prepare_area_level(tree, con, area_level, source)
-        extra = {}
-        if rate and blocker is None:
-            column = PERIOD_COLUMN[basis]
-            extra[YEAR_COLUMN] = lambda t: t[column].cast("date").year().cast("int32")
-        expr = count_expr(con, fields, unit_, basis, source, extra, level)
-        if rate and blocker is None:
-            pops = None
-            if level is not None:
-                rolled = rolled_populations(con, level, fields, population_year)
-                pops = populations_memtable(rolled)
-            expr = add_rates(con, expr, fields, pops, population_year)
-        expr = expr.order_by(fields)
-        arrow = expr.to_pyarrow()
-        metadata = _metadata(con, fields, unit_, basis, source)
+    if source is not None:
+        _check_source(con, source)
+    level = None
+    if tree is not None and area_level is not None:
+        level = prepare_area_level(tree, con, area_level, source)
+    extra = {}
+    if rate and blocker is None:
+        column = PERIOD_COLUMN[basis]
+        extra[YEAR_COLUMN] = lambda t: t[column].cast("date").year().cast("int32")
+    expr = count_expr(con, fields, unit_, basis, source, extra, level)
+    if rate and blocker is None:
+        pops = None
         if level is not None:
-            metadata["area_hierarchy"] = placement(con, level, source)
+            rolled = rolled_populations(con, level, fields, population_year)
+            pops = populations_memtable(rolled)
+        expr = add_rates(con, expr, fields, pops, population_year)
+    expr = expr.order_by(fields)
+    arrow = expr.to_pyarrow()
+    metadata = _metadata(con, fields, unit_, basis, source)
+    if level is not None:
+        metadata["area_hierarchy"] = placement(con, level, source)
     rows: list[dict[str, Any]] = arrow.to_pylist()
     if rate:
         arrow = _finish_rates(arrow, blocker)
@@ -166,7 +207,7 @@ def count_table(
     metadata["rows"] = arrow.num_rows
     metadata["sum_of_counts"] = int(sum(r or 0 for r in arrow.column("count").to_pylist()))
     metadata["columns"] = list(arrow.column_names)
-    metadata["store"] = str(resolve_db_path(db))
+    metadata["store"] = store
     metadata["generated_by"] = code_version()
     return StatsTable(arrow, metadata)
 
