@@ -158,11 +158,7 @@ OLD_DECLARATIONS = (
 )
 """How fields used to be declared or guessed outside the registry."""
 
-KNOWN_LISTS: dict[str, str] = {
-    "src/crimestats/release/config.py": "PERIOD_FIELDS: read is_period from the registry",
-    "src/crimestats/release/linked_tables.py": "ICCS levels and periods",
-    "src/crimestats/privacy/cross_unit.py": "ICCS_WIDTH, INCIDENT_FIELDS: read record",
-}
+KNOWN_LISTS: dict[str, str] = {}
 """Files (not owned by the registry's authors) that still spell a whole group of fields
 out; each should read the registry. Fix one and remove it here: the test then checks it."""
 

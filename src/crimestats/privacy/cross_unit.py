@@ -65,16 +65,15 @@ from crimestats.privacy.audit import SolverFailureError
 from crimestats.privacy.joint import Hierarchy, build_joint
 from crimestats.privacy.protect import DEFAULT_TOTAL_LABEL, IndexedRows, index_rows
 from crimestats.privacy.tables import with_margins
+from crimestats.stats.fields import ICCS_LENGTH, Record, fields_of
 
 INCIDENTS = "incidents"
 OFFENCES = "offences"
-ICCS_WIDTH = {"iccs_l1": 2, "iccs_l2": 4, "iccs_l3": 5, "iccs_l4": 6}
+ICCS_WIDTH = ICCS_LENGTH
 """ICCS level fields and the length of their codes (a division starts with its section)."""
-INCIDENT_FIELDS = frozenset(
-    {"source", "year", "quarter", "month", "area", "location_type", "weapon", "cyber_related"}
-)
+INCIDENT_FIELDS = frozenset(fields_of(Record.INCIDENT))
 """Fields with one value per incident, which each of its offences shares."""
-OFFENCE_FIELDS = frozenset({"attempted"})
+OFFENCE_FIELDS = frozenset(fields_of(Record.OFFENCE)) - ICCS_LENGTH.keys()
 """Offence fields other than ICCS: an incident's cell comes from one offence's values."""
 KEY_FIELDS = INCIDENT_FIELDS | OFFENCE_FIELDS
 _TOL = 1e-6

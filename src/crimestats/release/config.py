@@ -23,13 +23,14 @@ from typing import Any, Final
 
 from crimestats.errors import UsageError
 from crimestats.release.method import Method
+from crimestats.stats.fields import period_fields
 
 METHODS: Final = tuple(m.value for m in (Method.THRESHOLD, Method.DP, Method.ROUNDING))
 """Disclosure methods a table can use."""
 
 UNITS: Final = ("incidents", "offences", "victims", "suspects")
 PRIVACY_UNITS: Final = ("incident", "victim")
-PERIOD_FIELDS: Final = frozenset({"year", "quarter", "month"})
+PERIOD_FIELDS: Final = frozenset(period_fields())
 MAX_FIELDS: Final = 3
 DEFAULT_ALPHA: Final = 0.05
 DEFAULT_BASE: Final = 5

@@ -11,7 +11,6 @@ final newline. ``MANIFEST.sha256`` is in the ``sha256sum -c`` format.
 from __future__ import annotations
 
 import csv
-import hashlib
 import html
 import io
 import json
@@ -19,6 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from crimestats.checksums import file_sha256
 from crimestats.release.charts import bar_chart, bars_from_rows, hex_map
 from crimestats.release.tables import COUNT, STATUS, TOTAL_LABEL, ProtectedRows
 
@@ -71,18 +71,9 @@ def write_parquet(table: ProtectedRows, path: Path) -> None:
     )
 
 
-def sha256_file(path: Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def manifest_text(folder: Path, names: Sequence[str]) -> str:
     """``HASH  NAME`` lines (two spaces, as ``sha256sum`` writes them), sorted by name."""
-    return "".join(f"{sha256_file(folder / name)}  {name}\n" for name in sorted(names))
+    return "".join(f"{file_sha256(folder / name)}  {name}\n" for name in sorted(names))
 
 
 def _iccs_names() -> dict[str, str]:
@@ -250,6 +241,5 @@ __all__ = [
     "json_text",
     "manifest_text",
     "report_html",
-    "sha256_file",
     "write_parquet",
 ]

@@ -52,12 +52,13 @@ from crimestats.release.tables import (
     public_status,
     row_sort_key,
 )
+from crimestats.stats.fields import ICCS_LENGTH, period_fields
 
-ICCS_LEVELS = ("iccs_l1", "iccs_l2", "iccs_l3", "iccs_l4")
+ICCS_LEVELS = tuple(ICCS_LENGTH)
 """Nested fields: each level's codes start with their parent's code."""
-PERIOD_LEVELS = ("year", "quarter", "month")
+PERIOD_LEVELS = period_fields()
 """Nested periods: ``2024`` holds ``2024-Q1`` holds ``2024-03`` (crimestats.stats.fields)."""
-_CODE_WIDTH = {"iccs_l1": 2, "iccs_l2": 4, "iccs_l3": 5, "iccs_l4": 6}
+_CODE_WIDTH = ICCS_LENGTH
 """Characters of an ICCS code at each level (section 01, division 0101, group 01011, ...)."""
 
 
