@@ -132,11 +132,6 @@ def field_names(layout: tuple[FlatField, ...]) -> tuple[str, ...]:
     return tuple(f.name for f in layout)
 
 
-def required_fields(layout: tuple[FlatField, ...]) -> tuple[str, ...]:
-    """Names of the fields every row must carry."""
-    return tuple(f.name for f in layout if f.required)
-
-
 MODEL_NAMES: dict[str, str] = {
     "victim_sex": "sex",
     "victim_age": "age",
