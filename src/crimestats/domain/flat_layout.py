@@ -132,6 +132,24 @@ def field_names(layout: tuple[FlatField, ...]) -> tuple[str, ...]:
     return tuple(f.name for f in layout)
 
 
-def required_fields(layout: tuple[FlatField, ...]) -> tuple[str, ...]:
-    """Names of the fields every row must carry."""
-    return tuple(f.name for f in layout if f.required)
+MODEL_NAMES: dict[str, str] = {
+    "victim_sex": "sex",
+    "victim_age": "age",
+    "victim_citizenship": "citizenship",
+    "victim_relationship": "relationship_to_suspect",
+    "victim_injury": "injury",
+    "suspect_person_ref": "person_ref",
+    "suspect_sex": "sex",
+    "suspect_age": "age",
+    "suspect_citizenship": "citizenship",
+}
+"""Flat columns named otherwise in the event model (:mod:`crimestats.domain.records`).
+
+One flat row carries a victim and a suspect side by side, so their fields are prefixed;
+every other column has its model field's name. A test checks each maps to a field.
+"""
+
+
+def model_field(flat: FlatField) -> str:
+    """The event-model field, of the record of ``flat.level``, that a flat column fills."""
+    return MODEL_NAMES.get(flat.name, flat.name)

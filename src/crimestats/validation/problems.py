@@ -1,8 +1,10 @@
 """Validation problems are data (STYLE.md practice 5, after frictionless-py's errors).
 
 A :class:`Rule` has a stable code, a severity, the field it looks at, a message template
-and a fix-it hint. A :class:`Problem` is one rule broken by one row (or by a whole file).
-Errors quarantine the row; warnings are recorded and the row is loaded.
+and a fix-it hint. A rule broken by a row is recorded as data too: one ``ingest_issues``
+row (ingest id, row number, code, severity, field, value) per row and rule, and the
+quarantined row's ``reasons``. Errors quarantine the row; warnings are recorded and the
+row is loaded.
 """
 
 from __future__ import annotations
@@ -49,24 +51,3 @@ class Rule:
             return self.message
         shown = value if len(value) <= 60 else value[:57] + "..."
         return f"{self.message} (value: {shown!r})"
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One rule broken in one place: the row (1-based data row), the field and its value."""
-
-    code: str
-    severity: Severity
-    row: int | None
-    field: str | None
-    value: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain-JSON form used in quarantine ``reasons`` and ``--json`` output."""
-        return {
-            "code": self.code,
-            "severity": self.severity.value,
-            "row": self.row,
-            "field": self.field,
-            "value": self.value,
-        }
