@@ -134,5 +134,6 @@ def test_stats_is_registered(tmp_path: Path) -> None:
     assert offences.stdout.split() == ["month,count", "2024-01,2", "2024-02,1"]
     assert incidents.stdout.split() == ["month,count", "2024-01,1", "2024-02,1"]
     bad = _cli("stats", "--by", "colour", "--db", str(db))
-    assert bad.returncode == 1
+    assert bad.returncode == 2  # an unknown field is bad usage
+    assert "colour" in bad.stderr
     assert "Traceback" not in bad.stderr
