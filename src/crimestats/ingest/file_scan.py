@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from crimestats.ingest.file_inspect import FileInfo, refuse
-from crimestats.ingest.limits import IngestLimits, describe, raise_hint
+from crimestats.ingest.limits import IngestLimits, ceiling, describe, raise_hint
 
 _MAX_CHUNK = 1 << 20
 
@@ -35,16 +35,36 @@ def _line_break(chunk: bytes, *, last: bool) -> int:
     return min(hits) if hits else -1
 
 
-def _refuse_line(path: Path, limits: IngestLimits, line: int) -> Exception:
+def _rest_of_line(handle: BinaryIO, chunk_size: int, most: int) -> tuple[int, bool]:
+    """Bytes up to the next line break (read on, at most ``most``), and whether one came."""
+    length = 0
+    while length <= most and (chunk := handle.read(chunk_size)):
+        end = _line_break(chunk, last=False)
+        if end >= 0:
+            return length + end, True
+        length += len(chunk)
+    return length, length <= most
+
+
+def _refuse_line(
+    path: Path, limits: IngestLimits, line: int, length: int, whole: bool
+) -> Exception:
+    """Refuse the file for line ``line``, of ``length`` bytes (or more, if not ``whole``).
+
+    The line is measured to its end (up to the limit's ceiling) so that the fix can
+    name a limit that will actually hold it.
+    """
+    measured = f"{length:,} bytes" if whole else f"over {describe(length)}"
     return refuse(
         path,
         "file-line-too-long",
         f"line {line} is longer than {describe(limits.max_line_bytes)} "
-        "(the limit on one line); nothing was loaded",
+        f"({measured}; the limit on one line); nothing was loaded",
         raise_hint(
             "max_line_bytes",
             limits.max_line_bytes,
             "check that the file's lines end with line breaks and no value holds a whole file",
+            needed=length if whole else ceiling("max_line_bytes") + 1,
         ),
     )
 
@@ -100,11 +120,13 @@ def scan_content(info: FileInfo, limits: IngestLimits) -> FileInfo:
                     run += len(chunk)
                 else:
                     if run + first > limits.max_line_bytes:
-                        raise _refuse_line(info.path, limits, line)
+                        raise _refuse_line(info.path, limits, line, run + first, whole=True)
                     line += chunk.count(b"\n")
                     run = len(chunk) - _line_break(chunk, last=True) - 1
                 if run > limits.max_line_bytes:
-                    raise _refuse_line(info.path, limits, line)
+                    most = ceiling("max_line_bytes") - run
+                    rest, whole = _rest_of_line(handle, chunk_size, most)
+                    raise _refuse_line(info.path, limits, line, run + rest, whole)
                 if info.compression:
                     _check_expansion(info, limits, content)
                 tail = chunk
