@@ -146,3 +146,100 @@ def test_the_line_hint_names_a_limit_that_holds_the_line(
     again = _one(path, db)
     assert again.refused is None
     assert again.read == 3
+
+
+# G. Parquet bombs are bounded from the footer -------------------------------------------
+
+
+def _parquet(path: Path, rows: int, label: str = "Theft") -> Path:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table(
+        {
+            "incident_id": pa.array(["R1"] * rows),
+            "reported_date": pa.array(["2024-01-03"] * rows),
+            "national_label": pa.array([label] * rows),
+        }
+    )
+    pq.write_table(table, path, compression="zstd", row_group_size=rows)
+    return path
+
+
+def _no_staging(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse_staging(*_a: object, **_k: object) -> None:
+        raise AssertionError("the bomb reached DuckDB")
+
+    monkeypatch.setattr("crimestats.services.ingesting.load_file", refuse_staging)
+
+
+def test_a_parquet_of_identical_rows_past_the_ratio_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """2,000,000 identical rows in 35 KB took 52 s and 1.3 GB; here 300,000 in a few KB."""
+    bomb = _parquet(tmp_path / "bomb.parquet", 300_000)
+    values = 300_000 * 3
+    assert values > 100 * bomb.stat().st_size  # one byte per value: past the 100x ratio
+    monkeypatch.setenv("CRIMESTATS_RATIO_FROM", "100KB")
+    _no_staging(monkeypatch)
+    result = _one(bomb, tmp_path / "s.duckdb")
+    assert result.refused is not None
+    assert result.refused["code"] == "file-too-large"
+    assert "100 times" in result.refused["message"]
+    assert "CRIMESTATS_MAX_RATIO" in result.refused["fix"]
+
+
+def test_a_parquet_past_the_decompressed_limit_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bomb = _parquet(tmp_path / "bomb.parquet", 400_000)  # >= 1,200,000 bytes as CSV
+    monkeypatch.setenv("CRIMESTATS_MAX_DECOMPRESSED", "1MB")
+    _no_staging(monkeypatch)
+    result = _one(bomb, tmp_path / "s.duckdb")
+    assert result.refused is not None
+    assert result.refused["code"] == "file-too-large"
+    assert "1 MiB" in result.refused["message"]
+    assert "CRIMESTATS_MAX_DECOMPRESSED" in result.refused["fix"]
+
+
+def test_a_parquet_cell_longer_than_a_line_is_refused_and_the_hint_holds_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 4 KB file with one 100 MB cell peaked at 2 GB; here a 300 KB cell, limit 100 KB."""
+    cell = _parquet(tmp_path / "cell.parquet", 1, label="x" * 300_000)
+    assert cell.stat().st_size < 10_000
+    monkeypatch.setenv("CRIMESTATS_MAX_LINE_BYTES", "100KB")
+    db = tmp_path / "s.duckdb"
+    result = _one(cell, db)
+    assert result.refused is not None
+    assert result.refused["code"] == "file-line-too-long"
+    assert "100 KiB" in result.refused["message"]
+    assert table_counts(db, ("ingests", "incidents")) == (0, 0)
+    suggested = result.refused["fix"].split("CRIMESTATS_MAX_LINE_BYTES=")[1].split()[0]
+    monkeypatch.setenv("CRIMESTATS_MAX_LINE_BYTES", suggested)
+    again = _one(cell, db)
+    assert again.refused is None
+    assert again.read == 1
+
+
+def test_an_ordinary_parquet_still_loads_under_small_limits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = 2_000
+    table = pa.table(
+        {
+            "incident_id": [f"P{i}" for i in range(rows)],
+            "reported_date": [f"2024-01-{1 + i % 28:02d}" for i in range(rows)],
+            "national_label": ["Theft", "Burglary"] * (rows // 2),
+        }
+    )
+    path = tmp_path / "ok.parquet"
+    pq.write_table(table, path, compression="zstd")
+    monkeypatch.setenv("CRIMESTATS_RATIO_FROM", "1KB")
+    monkeypatch.setenv("CRIMESTATS_MAX_LINE_BYTES", "1KB")
+    result = _one(path, tmp_path / "s.duckdb")
+    assert result.refused is None
+    assert result.read == rows
