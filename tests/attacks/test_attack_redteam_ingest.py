@@ -243,3 +243,118 @@ def test_an_ordinary_parquet_still_loads_under_small_limits(
     result = _one(path, tmp_path / "s.duckdb")
     assert result.refused is None
     assert result.read == rows
+
+
+# E. A mapping may not turn a rule guarding a required field into a warning --------------
+
+MAPPING_BASE = (
+    "name: m\n"
+    "fields: {incident_id: incident_id, reported_date: reported_date, iccs_code: iccs_code}\n"
+)
+
+
+def test_lowering_incident_id_missing_is_refused_at_mapping_load(tmp_path: Path) -> None:
+    """The red team's replay: "internal error (ConstraintException) ... NOT NULL"."""
+    from crimestats.ingest.mapping import load_mapping
+
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(MAPPING_BASE + "severity: {incident-id-missing: warning}\n")
+    data = tmp_path / "blank.csv"
+    data.write_text(
+        "incident_id,reported_date,iccs_code\n,2021-01-01,0101\n,2021-01-02,0201\n"
+        "R1,2021-01-03,0101\n"
+    )
+    with pytest.raises(MappingError, match=r"severity\.incident-id-missing") as caught:
+        load_mapping(mapping)
+    assert caught.value.hint
+    db = tmp_path / "x.duckdb"
+    with pytest.raises(MappingError, match="every stored row needs"):
+        _one(data, db, mapping)
+
+
+def _run_ingest(args: list[str], cwd: Path) -> tuple[int, str]:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "crimestats"), *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    return done.returncode, done.stdout + done.stderr
+
+
+# One bad row per store-required rule, computed here: blank key, blank / unparseable /
+# impossible date. Each used to load NULL into a NOT NULL column (internal error).
+BAD_ROWS = {
+    "incident-id-missing": ",2021-01-01,0101",
+    "reported-date-missing": "R1,,0101",
+    "reported-date-unparseable": "R1,not a date,0101",
+    "reported-date-impossible": "R1,2021-02-30,0101",
+}
+
+
+@pytest.mark.parametrize("code", sorted(BAD_ROWS))
+def test_no_store_required_rule_can_be_a_warning(tmp_path: Path, code: str) -> None:
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(MAPPING_BASE + f"severity: {{{code}: warning}}\n")
+    data = tmp_path / "d.csv"
+    data.write_text(f"incident_id,reported_date,iccs_code\nR0,2021-01-01,0101\n{BAD_ROWS[code]}\n")
+    rc, out = _run_ingest(
+        ["ingest", str(data), "--source", "b", "--mapping", str(mapping), "--db", "x.duckdb"],
+        tmp_path,
+    )
+    assert rc == 1
+    assert "internal error" not in out
+    assert f"severity.{code}" in out
+    assert "fix:" in out
+
+
+def test_the_refused_set_is_derived_from_required_fields() -> None:
+    from crimestats.domain.flat_layout import LAYOUTS
+    from crimestats.validation.catalogue import rule_by_code
+    from crimestats.validation.required_rules import store_required_rules
+
+    codes = store_required_rules()
+    assert set(BAD_ROWS) <= codes
+    assert {"event-date-missing", "stage-missing"} <= codes
+    required = {f.name for layout in LAYOUTS.values() for f in layout if f.required}
+    assert all(rule_by_code(c).field in required for c in codes)
+    # a rule on a required field that leaves its value usable stays adjustable
+    assert "reported-date-future" not in codes
+
+
+def test_a_store_required_rule_may_still_be_stated_as_an_error(tmp_path: Path) -> None:
+    from crimestats.ingest.mapping import load_mapping
+
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(MAPPING_BASE + "severity: {incident-id-missing: error}\n")
+    assert load_mapping(mapping).severity == {"incident-id-missing": "error"}
+
+
+# (minor) delimiter / quote / encoding must be written as text ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "key"),
+    [("delimiter: 5", "delimiter"), ("quote: 1", "quote"), ("encoding: 8859", "encoding")],
+)
+def test_a_number_as_delimiter_quote_or_encoding_is_refused(
+    tmp_path: Path, line: str, key: str
+) -> None:
+    from crimestats.ingest.mapping import load_mapping
+
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(MAPPING_BASE + line + "\n")
+    with pytest.raises(MappingError, match=f"{key}: expected text, got the int") as caught:
+        load_mapping(mapping)
+    assert caught.value.hint
+    assert "quote it" in caught.value.hint
+    mapping.write_text(MAPPING_BASE + "delimiter: ';'\n")
+    assert load_mapping(mapping).delimiter == ";"
