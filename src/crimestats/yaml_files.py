@@ -33,6 +33,10 @@ LIMIT_VARIABLES = {
 }
 """Environment variable that overrides each limit of :class:`YamlLimits`."""
 
+MAX_LIMIT = 2**31 - 1
+"""The largest value a limit variable takes: a bigger one is a typo, and past 2**63 the
+file read itself overflows (an internal error instead of a message)."""
+
 
 @dataclass(frozen=True, slots=True)
 class YamlLimits:
@@ -61,10 +65,10 @@ class YamlLimits:
                 number = int(text)
             except ValueError:
                 number = 0
-            if number < 1:
+            if not 1 <= number <= MAX_LIMIT:
                 raise UsageError(
-                    f"{variable}={text!r} is not a positive whole number",
-                    hint=f"set {variable} to a number such as {getattr(cls, name)}, or unset it",
+                    f"{variable}={text!r} is not a whole number from 1 to {MAX_LIMIT}",
+                    hint=f"set {variable} to a number such as {getattr(cls(), name)}, or unset it",
                 )
             values[name] = number
         return cls(**values)
@@ -117,6 +121,34 @@ class _BoundedLoader(yaml.SafeLoader):
             return node
         finally:
             self.depth -= 1
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[object, object]:
+        """Refuse a key given twice: YAML would silently keep the last value.
+
+        A release config with ``threshold: 3`` and, further down, ``threshold: 1`` used to
+        publish with threshold 1. Keys brought in by a merge (``<<: *base``) may be
+        overridden, as YAML intends; only keys written twice in one mapping are refused.
+        """
+        if isinstance(node, yaml.MappingNode):
+            first_line: dict[object, int] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=deep)
+                line = key_node.start_mark.line + 1
+                try:
+                    earlier = first_line.get(key)
+                except TypeError:  # an unhashable key: the constructor below names it
+                    continue
+                if earlier is None:
+                    first_line[key] = line
+                else:
+                    raise _LimitError(
+                        f"gives the key {key!r} twice (line {earlier} and line {line}); "
+                        "YAML would silently use the last",
+                        f"keep one {key}: line and delete the other",
+                    )
+        return super().construct_mapping(node, deep=deep)
 
 
 def _expanded_size(node: yaml.Node, limits: YamlLimits) -> int:

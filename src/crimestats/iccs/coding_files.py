@@ -8,6 +8,7 @@ columns are read as text, so codes such as ``0101`` keep their leading zero
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,11 +22,39 @@ from crimestats.output_files import write_with
 ADDED_COLUMNS = ("iccs_code", "iccs_confidence", "iccs_method", "needs_review")
 
 
+def refuse_repeated_columns(path: Path, header: list[str] | tuple[str, ...]) -> None:
+    """Refuse a header that names a column twice: which one is meant cannot be known.
+
+    Readers otherwise pick one silently (``csv.DictReader`` the last, polars the first
+    and renames the other), so a review file with ``iccs_code`` twice imported the codes
+    of whichever column the reader kept.
+    """
+    seen: dict[str, int] = {}
+    for position, name in enumerate(header, start=1):
+        if name in seen:
+            raise UsageError(
+                f"{path}: the column {name!r} appears twice (columns {seen[name]} and "
+                f"{position}); which one holds the values cannot be known",
+                hint=f"delete or rename one of the two {name!r} columns",
+            )
+        seen[name] = position
+
+
+def _header(path: Path) -> list[str]:
+    """The raw first line's column names (before a reader renames or drops repeats)."""
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+            return next(csv.reader(handle), [])
+    except csv.Error:  # a field past Python's limit: polars reports the file below
+        return []
+
+
 def _read(path: Path, columns: tuple[str, ...]) -> object:
     import polars as pl
 
     if not path.is_file():
         raise NotFoundError(f"no file at {path}", hint="check the path")
+    refuse_repeated_columns(path, _header(path))
     try:
         frame = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy", glob=False)
     except pl.exceptions.PolarsError as exc:

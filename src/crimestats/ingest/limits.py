@@ -31,7 +31,11 @@ Why each exists:
   expansion of more than ``max_ratio`` times (real CSV compresses 5-15 times) is
   refused once the content passes ``ratio_from`` bytes.
 
-Sizes are bytes, or a number with KB, MB, GB (powers of 1024), e.g. ``20MB``.
+Sizes are bytes, or a number with KB, MB, GB (powers of 1024), e.g. ``20MB``. A value
+above its ceiling (1 GiB for the line and header limits, whose 16-fold read buffer DuckDB
+cannot allocate past that; 1 TiB for the rest) is refused as a usage error naming the
+variable: such a value is a typo, and used to end in an internal error (OverflowError)
+or in DuckDB blaming the file.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ from crimestats.errors import UsageError
 KIB = 1 << 10
 MIB = 1 << 20
 GIB = 1 << 30
+TIB = 1 << 40
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(B|KB|KIB|MB|MIB|GB|GIB)?\s*$", re.IGNORECASE)
 _UNIT = {"B": 1, "KB": KIB, "KIB": KIB, "MB": MIB, "MIB": MIB, "GB": GIB, "GIB": GIB}
@@ -71,7 +76,7 @@ class IngestLimits:
         for f in fields(cls):
             raw = env.get(env_name(f.name))
             if raw is not None and raw.strip():
-                values[f.name] = parse_size(env_name(f.name), raw)
+                values[f.name] = parse_size(env_name(f.name), raw, ceiling(f.name))
         return cls(**values)
 
 
@@ -80,8 +85,21 @@ def env_name(field_name: str) -> str:
     return "CRIMESTATS_" + field_name.upper()
 
 
-def parse_size(name: str, raw: str) -> int:
-    """``20MB`` -> 20971520; a positive whole number of bytes (or of columns, chars)."""
+_CEILINGS = {"max_line_bytes": GIB, "max_header_bytes": GIB}
+"""Limits DuckDB or Python cannot honour above 1 GiB (DuckDB's CSV buffer is 16x the
+line limit; at 2 GiB its allocation fails); every other limit stops at :data:`TIB`."""
+
+
+def ceiling(field_name: str) -> int:
+    """The largest value a limit accepts."""
+    return _CEILINGS.get(field_name, TIB)
+
+
+def parse_size(name: str, raw: str, most: int = TIB) -> int:
+    """``20MB`` -> 20971520; a positive whole number of bytes (or of columns, chars).
+
+    ``most`` is the largest value accepted; a larger one is refused naming ``name``.
+    """
     match = _SIZE.match(raw)
     if not match:
         raise UsageError(
@@ -91,6 +109,11 @@ def parse_size(name: str, raw: str) -> int:
     value = int(float(match.group(1)) * _UNIT[(match.group(2) or "B").upper()])
     if value < 1:
         raise UsageError(f"{name}={raw!r} must be at least 1", hint=f"unset {name} or raise it")
+    if value > most:
+        raise UsageError(
+            f"{name}={raw!r} is larger than {describe(most)}, the most it can be",
+            hint=f"set {name} to at most {_env_size(most)}, or unset it for the default",
+        )
     return value
 
 
@@ -105,12 +128,21 @@ def describe(value: int) -> str:
 _SIZES = frozenset({"max_line_bytes", "max_header_bytes", "max_decompressed", "ratio_from"})
 
 
-def raise_hint(field_name: str, value: int, what: str) -> str:
-    """The ``fix:`` line of a refusal: what to change, or how to raise the limit."""
+def raise_hint(field_name: str, value: int, what: str, needed: int | None = None) -> str:
+    """The ``fix:`` line of a refusal: what to change, or how to raise the limit.
+
+    ``needed`` is what the file was measured to need (e.g. the refused line's length):
+    the suggested limit is then the next power of two above it, not a blind 4x that
+    may still be too small. Past the limit's ceiling no raise is suggested.
+    """
+    target = value * 4 if needed is None else 1 << needed.bit_length()
+    top = ceiling(field_name)
     if field_name in _SIZES:
-        now, higher = describe(value), _env_size(value * 4)
+        now, higher = describe(value), _env_size(target)
     else:
-        now, higher = str(value), str(value * 4)
+        now, higher = str(value), str(target)
+    if target > top:
+        return f"{what} (the limit cannot go above {describe(top)}; now {now})"
     return f"{what}; or raise the limit: {env_name(field_name)}={higher} (now {now})"
 
 

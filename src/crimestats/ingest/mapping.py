@@ -62,6 +62,7 @@ from crimestats.ingest.mapping_values import (
 from crimestats.ingest.mapping_where import FILTERED_RULE, RowFilter, parse_where
 from crimestats.validation.catalogue import DEFAULT_LIMITS, all_rules
 from crimestats.validation.problems import Severity
+from crimestats.validation.required_rules import store_required_rules
 from crimestats.yaml_files import read_yaml
 
 __all__ = ["TRANSFORMS", "FieldSpec", "Mapping", "identity_mapping", "load_mapping"]
@@ -132,9 +133,22 @@ def _bbox(where: Where, raw: object) -> tuple[float, float, float, float]:
     return (min_lon, min_lat, max_lon, max_lat)
 
 
+def _written_text(where: Where, raw: object) -> str:
+    """Text as written: ``delimiter: 5`` (a YAML number) is refused, not read as "5".
+
+    A number or ``true`` where a character or an encoding name belongs is a slip (a
+    delimiter of ``5`` splits nothing the user meant); other settings read numbers as text.
+    """
+    if isinstance(raw, bool | int | float):
+        raise where.error(
+            f"expected text, got the {type(raw).__name__} {raw!r}", f"quote it: '{raw}'"
+        )
+    return text(where, raw)
+
+
 def _one_char(where: Where, raw: object, fix: str, *, none: bool = False) -> str:
     """One character (``tab`` or ``\\t`` for a tab); with ``none``, also ``''`` (none)."""
-    value = text(where, raw)
+    value = _written_text(where, raw)
     if value in ("\\t", "tab"):
         value = "\t"
     if len(value) > 1 or (not value and not none) or value in ("\n", "\r"):
@@ -164,7 +178,15 @@ def _severity(where: Where, raw: object) -> dict[str, Severity]:
                 "load them)",
                 "remove this line; change the mapping's where: to keep those rows",
             )
-        severity[str(code)] = Severity(choice(at, sev, ("error", "warning")))
+        chosen = Severity(choice(at, sev, ("error", "warning")))
+        if chosen is Severity.WARNING and code in store_required_rules():
+            raise at.error(
+                "this rule guards a field every stored row needs (as a warning, a row "
+                "without it would load an empty key or date)",
+                "remove this line; rows breaking it are quarantined with their raw text, "
+                "to fix at the source or with the mapping's field transforms",
+            )
+        severity[str(code)] = chosen
     return severity
 
 
@@ -206,7 +228,7 @@ def load_mapping(path: str | Path) -> Mapping:
         file_format = choice(top.at("format"), file_format, ("csv", "parquet"))
     encoding = choice(
         top.at("encoding"),
-        text(top.at("encoding"), doc.get("encoding", "utf-8")).lower(),
+        _written_text(top.at("encoding"), doc.get("encoding", "utf-8")).lower(),
         _ENCODINGS,
     )
     delimiter = _one_char(top.at("delimiter"), doc.get("delimiter", ","), "e.g. ',' ';' or tab")
