@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from crimestats.errors import UsageError
 from crimestats.services.classifying import classify, export_review, import_review
 from crimestats.services.demo import BUNDLED, bundled_path, run_demo
 
@@ -126,6 +127,17 @@ def test_review_import_refuses_a_non_code(coded: Path, tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "not a code of ICCS" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_review_import_refuses_a_repeated_column(coded: Path, tmp_path: Path) -> None:
+    """Red team: with iccs_code twice, the last one was imported silently."""
+    twice = tmp_path / "twice.csv"
+    twice.write_text(
+        "source,national_code,iccs_code,note,iccs_code\nchicago,0820,0101,me,0201\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(UsageError, match="iccs_code"):
+        import_review(coded, twice)
 
 
 def test_classify_json(coded: Path) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 
 from crimestats.domain.iccs_codes import is_iccs_code
 from crimestats.errors import UsageError
+from crimestats.iccs.coding_files import refuse_repeated_columns
 from crimestats.iccs.correspondence import (
     OUT_OF_SCOPE,
     CorrespondenceEntry,
@@ -228,6 +229,7 @@ def _review_rows(path: Path) -> list[dict[str, str | None]]:
         raise UsageError(f"{path} is not a CSV file ({exc})", hint=again) from None
     if not header:
         raise UsageError(f"{path} is empty", hint=again)
+    refuse_repeated_columns(path, header)  # csv.DictReader would keep the last silently
     missing = [c for c in REVIEW_REQUIRED if c not in header]
     if missing:
         raise UsageError(f"{path}: missing column(s) {', '.join(missing)}", hint=again)
