@@ -1,0 +1,108 @@
+"""Red-team replay of the release hardening (issue 11), release side.
+
+Finding H: ``--force`` removed a folder that only *looked* like a release (an empty
+``MANIFEST.sha256`` and a ``{}`` datapackage) with a thesis in it.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crimestats.errors import UsageError
+from crimestats.release import MANIFEST, build_release
+from crimestats.release.config import parse_config
+from crimestats.services.ingesting import ingest_files
+
+HEADER = ["incident_id", "reported_date", "offence_seq", "national_label", "iccs_code"]
+ROWS = [
+    *[[f"A{n}", "2023-01-05", 1, "Theft", "0502"] for n in range(6)],
+    *[[f"B{n}", "2024-03-01", 1, "Assault", "02011"] for n in range(4)],
+    ["C1", "2022-07-01", 1, "Robbery", "0401"],
+]
+PLAIN: dict[str, Any] = {
+    "tables": [{"name": "incidents_t", "unit": "incidents", "by": ["source", "year"]}],
+    "maps": {"method": "none"},
+}
+
+
+@pytest.fixture(scope="module")
+def small_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("store")
+    data = folder / "alpha.csv"
+    with data.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        writer.writerows(ROWS)
+    db = folder / "store.duckdb"
+    ingest_files([data], source="alpha", db=db)
+    return db
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+# ---------------------------------------------------------------- H: --force and a fake release
+
+
+def test_force_refuses_a_folder_that_only_looks_like_a_release(
+    small_store: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "fr2"
+    out.mkdir()
+    (out / MANIFEST).write_text("", encoding="utf-8")
+    (out / "datapackage.json").write_text("{}\n", encoding="utf-8")
+    (out / "thesis.docx").write_text("precious\n", encoding="utf-8")
+    with pytest.raises(UsageError, match=r"thesis\.docx") as caught:
+        build_release(small_store, out, config=parse_config(PLAIN), force=True)
+    assert "thesis.docx" in (caught.value.hint or "")
+    assert (out / "thesis.docx").read_text(encoding="utf-8") == "precious\n"
+    assert _files(out) == ["MANIFEST.sha256", "datapackage.json", "thesis.docx"]
+
+
+def test_force_refuses_a_real_release_with_a_file_added(small_store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "rel"
+    build_release(small_store, out, config=parse_config(PLAIN))
+    (out / "sdmx" / "notes.txt").write_text("mine\n", encoding="utf-8")
+    with pytest.raises(UsageError, match=r"sdmx/notes.txt"):
+        build_release(small_store, out, config=parse_config(PLAIN), force=True)
+    assert (out / "sdmx" / "notes.txt").is_file()
+
+
+def test_force_refuses_a_listed_file_whose_content_changed(
+    small_store: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "rel"
+    build_release(small_store, out, config=parse_config(PLAIN))
+    (out / "incidents_t.csv").write_text("my edits\n", encoding="utf-8")
+    with pytest.raises(UsageError, match=r"incidents_t\.csv"):
+        build_release(small_store, out, config=parse_config(PLAIN), force=True)
+    assert (out / "incidents_t.csv").read_text(encoding="utf-8") == "my edits\n"
+
+
+def test_force_refuses_a_manifest_faked_over_a_plain_datapackage(
+    small_store: Path, tmp_path: Path
+) -> None:
+    import hashlib
+
+    out = tmp_path / "fake"
+    out.mkdir()
+    body = b'{"name": "not-crimestats"}\n'
+    (out / "datapackage.json").write_bytes(body)
+    digest = hashlib.sha256(body).hexdigest()
+    (out / MANIFEST).write_text(f"{digest}  datapackage.json\n", encoding="utf-8")
+    with pytest.raises(UsageError, match=r"datapackage\.json"):
+        build_release(small_store, out, config=parse_config(PLAIN), force=True)
+    assert json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def test_force_still_replaces_an_untouched_release(small_store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "rel"
+    build_release(small_store, out, config=parse_config(PLAIN))
+    build_release(small_store, out, config=parse_config(PLAIN), force=True)
+    assert "incidents_t.csv" in _files(out)
