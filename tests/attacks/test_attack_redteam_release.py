@@ -106,3 +106,62 @@ def test_force_still_replaces_an_untouched_release(small_store: Path, tmp_path: 
     build_release(small_store, out, config=parse_config(PLAIN))
     build_release(small_store, out, config=parse_config(PLAIN), force=True)
     assert "incidents_t.csv" in _files(out)
+
+
+# ---------------------------------------------------------------- B: rounding across units
+
+ACROSS_UNITS: dict[str, Any] = {
+    "tables": [
+        {"name": "inc_area_l1", "unit": "incidents", "by": ["area", "iccs_l1"]},
+        {
+            "name": "off_area_l1",
+            "unit": "offences",
+            "by": ["area", "iccs_l1"],
+            "method": "rounding",
+            "base": 2,
+        },
+    ],
+    "maps": {"method": "none"},
+}
+
+
+def test_rounded_offences_beside_threshold_incidents_are_refused() -> None:
+    """A base-2 rounded 0 offences means offences <= 1, and offences >= incidents, so
+    the withheld incidents cell beside it is in [0, 1]: the two units bound each other,
+    so the configuration is refused at load as two tables of one unit were."""
+    with pytest.raises(UsageError) as refused:
+        parse_config(ACROSS_UNITS)
+    assert "inc_area_l1" in refused.value.message
+    assert "off_area_l1" in refused.value.message
+    assert refused.value.hint == (
+        "publish off_area_l1 in a release of its own, or give both method: threshold"
+    )
+
+
+def test_a_configuration_made_in_code_is_refused_across_units(
+    small_store: Path, tmp_path: Path
+) -> None:
+    import dataclasses
+
+    from crimestats.release.config import TableConfig
+
+    alone = parse_config({**ACROSS_UNITS, "tables": ACROSS_UNITS["tables"][:1]})
+    rounded = TableConfig("off_r", "offences", ("source",), "rounding", "Rounded", 2)
+    both = dataclasses.replace(alone, tables=(*alone.tables, rounded))
+    with pytest.raises(UsageError, match="off_r in a release of its own"):
+        build_release(small_store, tmp_path / "refused", config=both, record=False)
+    assert not (tmp_path / "refused").exists()
+
+
+def test_rounding_beside_dp_tables_is_still_allowed() -> None:
+    config = parse_config(
+        {
+            "tables": [
+                ACROSS_UNITS["tables"][1],
+                {"name": "inc_dp", "unit": "incidents", "by": ["year"], "method": "dp"},
+            ],
+            "dp": {"epsilon": 1.0, "privacy_unit": "incident", "years": [2022, 2024]},
+            "maps": {"method": "none"},
+        }
+    )
+    assert [t.method for t in config.tables] == ["rounding", "dp"]
