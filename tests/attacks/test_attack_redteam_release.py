@@ -165,3 +165,52 @@ def test_rounding_beside_dp_tables_is_still_allowed() -> None:
         }
     )
     assert [t.method for t in config.tables] == ["rounding", "dp"]
+
+
+# ---------------------------------------------------------------- D: a data value "Total"
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_a_value_named_total_is_published_under_its_own_label(tmp_path: Path) -> None:
+    """One area and one source named ``Total`` blocked every release by them (fix: "pass
+    another total_label", an option the release has not got). The data values are now
+    published as ``Total (value)``; the margins keep ``Total``."""
+    data = tmp_path / "in.csv"
+    header = [*HEADER, "area_code"]
+    rows = [
+        *[[f"A{n}", "2023-01-05", 1, "Theft", "0502", "Total"] for n in range(6)],
+        *[[f"B{n}", "2023-03-01", 1, "Theft", "0502", "North"] for n in range(5)],
+        *[[f"C{n}", "2023-03-01", 1, "Theft", "0502", "Total (value)"] for n in range(4)],
+    ]
+    with data.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    db = tmp_path / "store.duckdb"
+    ingest_files([data], source="Total", db=db)
+    config = parse_config(
+        {
+            "tables": [{"name": "inc_area", "unit": "incidents", "by": ["source", "area"]}],
+            "maps": {"method": "none"},
+        }
+    )
+    folder = build_release(db, tmp_path / "rel", config=config, record=False).directory
+    got = {(r["source"], r["area"]): r["count"] for r in _csv_rows(folder / "inc_area.csv")}
+    assert got == {
+        ("Total (value)", "North"): "5",
+        ("Total (value)", "Total (value)"): "6",
+        ("Total (value)", "Total (value) (value)"): "4",
+        ("Total (value)", "Total"): "15",
+        ("Total", "North"): "5",
+        ("Total", "Total (value)"): "6",
+        ("Total", "Total (value) (value)"): "4",
+        ("Total", "Total"): "15",
+    }
+    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    (resource,) = [r for r in package["resources"] if r["path"] == "inc_area.csv"]
+    area = next(f for f in resource["schema"]["fields"] if f["name"] == "area")
+    assert "published as 'Total (value)'" in area["description"]
