@@ -293,3 +293,30 @@ def test_raising_the_threshold_for_linked_tables(
             key = tuple(row.values())[:-2]
             if row["count"] and 0 < int(row["count"]) <= 4:  # only what rel1 published
                 assert before.get(key) == row["count"], (name, key)
+
+
+def test_a_suppression_failure_in_a_release_names_a_fix_it_has(
+    small_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The privacy layer's fix ("use method='hypercube'") names a Python option a
+    release has not got; a release's fix names its own options."""
+    from crimestats.errors import SuppressionError
+    from crimestats.privacy import secondary
+
+    def infeasible(*_args: Any, **_kwargs: Any) -> Any:
+        raise SuppressionError("the suppression MILP failed: infeasible", hint="use method=x")
+
+    import shutil
+
+    db = tmp_path / "store.duckdb"
+    shutil.copyfile(small_store, db)
+    small = {"tables": [{"name": "t", "unit": "incidents", "by": ["year"]}],
+             "maps": {"method": "none"}}  # fmt: skip
+    build_release(db, tmp_path / "rel0", config=parse_config(small))  # recorded: no fallback
+    monkeypatch.setattr(secondary, "milp_suppression", infeasible)
+    with pytest.raises(SuppressionError) as caught:
+        build_release(db, tmp_path / "rel", config=parse_config(small), threshold=4)
+    assert caught.value.hint is not None
+    assert "method=" not in caught.value.hint
+    assert "--threshold" in caught.value.hint
+    assert not (tmp_path / "rel").exists()

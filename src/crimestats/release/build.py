@@ -43,7 +43,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crimestats.errors import UsageError
+from crimestats.errors import SuppressionError, UsageError
 from crimestats.privacy.history import EarlierCells, cell_key
 from crimestats.privacy.threshold import check_threshold
 from crimestats.release.config import (
@@ -264,7 +264,16 @@ def _protect(inputs: ProtectionInputs, *, spending: bool = False) -> dict[str, P
     for method, protection in PROTECTIONS.items():
         tables = [t for t in inputs.config.tables if t.method is method]
         if tables and protection.spends_budget is spending:
-            out.update(protection.protect(tables, inputs))
+            try:
+                out.update(protection.protect(tables, inputs))
+            except SuppressionError as error:
+                # the privacy layer's fix names its Python options (method='hypercube'),
+                # which a release has not got (red-team finding C): one a user can follow
+                raise SuppressionError(
+                    error.message,
+                    hint="release with the threshold and tables of the last recorded "
+                    "release (--threshold, --config), or publish fewer or coarser tables",
+                ) from error
     return out
 
 
