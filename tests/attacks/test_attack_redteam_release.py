@@ -320,3 +320,27 @@ def test_a_suppression_failure_in_a_release_names_a_fix_it_has(
     assert "method=" not in caught.value.hint
     assert "--threshold" in caught.value.hint
     assert not (tmp_path / "rel").exists()
+
+
+def test_a_source_named_total_in_a_dp_table(tmp_path: Path) -> None:
+    """The DP tables refused a source named ``Total`` ("rename that source", which the
+    store cannot do); it is published as ``Total (value)`` there too."""
+    data = tmp_path / "in.csv"
+    with data.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        writer.writerows(ROWS)
+    db = tmp_path / "store.duckdb"
+    ingest_files([data], source="Total", db=db)
+    config = parse_config(
+        {
+            "tables": [{"name": "inc_dp", "unit": "incidents", "by": ["source"], "method": "dp"}],
+            "dp": {"epsilon": 1.0, "privacy_unit": "incident", "years": [2022, 2024]},
+            "maps": {"method": "none"},
+        }
+    )
+    folder = build_release(db, tmp_path / "rel", config=config).directory
+    assert sorted(r["source"] for r in _csv_rows(folder / "inc_dp.csv")) == [
+        "Total",
+        "Total (value)",
+    ]
