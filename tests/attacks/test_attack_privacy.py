@@ -367,7 +367,7 @@ def test_rounding_beside_threshold_leaks_and_is_refused(tmp_path: Path) -> None:
     assert "inc_t" in str(refused.value)
     assert "inc_r" in str(refused.value)
     assert refused.value.hint is not None
-    assert "drop one" in refused.value.hint
+    assert "inc_r in a release of its own" in refused.value.hint
     one_way = parse_config({**TWO_WAYS, "tables": TWO_WAYS["tables"][:1]})
     both = dataclasses.replace(one_way, tables=(*one_way.tables, *_rounding_table()))
     with pytest.raises(UsageError, match="inc_t"):  # a configuration made in code too
@@ -393,7 +393,7 @@ def _rounding_table() -> tuple[Any, ...]:
     return (TableConfig("inc_r", "incidents", ("source", "year"), "rounding", "Rounded", 2),)
 
 
-def test_two_roundings_of_one_unit_are_refused() -> None:
+def test_two_roundings_are_refused_whatever_their_units() -> None:
     from crimestats.errors import UsageError
     from crimestats.release.config import parse_config
 
@@ -402,9 +402,12 @@ def test_two_roundings_of_one_unit_are_refused() -> None:
         {"name": "r3", "unit": "offences", "by": ["source", "iccs_l2"], "method": "rounding"},
         {"name": "v", "unit": "victims", "by": ["source"], "method": "rounding"},
     ]
-    with pytest.raises(UsageError, match=r"r5 \(rounding\) and r3 \(rounding\)"):
+    with pytest.raises(UsageError, match=r"r5 \(rounding, offences\) and r3 \(rounding"):
         parse_config({"tables": tables})
-    assert parse_config({"tables": [tables[0], tables[2]]}).tables[1].name == "v"
+    # of two units too (red-team finding B): victims and offences both hang off incidents
+    with pytest.raises(UsageError, match=r"r5 \(rounding, offences\) and v \(rounding"):
+        parse_config({"tables": [tables[0], tables[2]]})
+    assert parse_config({"tables": [tables[2]]}).tables[0].name == "v"
 
 
 # --- finding 5: differencing two recorded releases ------------------------------------

@@ -29,8 +29,7 @@ def valid() -> dict[str, Any]:
                 "name": "offences_r",
                 "unit": "offences",
                 "by": ["iccs_l1"],
-                "method": "rounding",
-                "base": 10,
+                "method": "threshold",  # rounding only alone: test_a_rounding_table_alone
                 "title": "Offences, rounded",
             },
             {
@@ -67,8 +66,8 @@ def test_defaults_are_the_standard_release() -> None:
 def test_every_key_is_read() -> None:
     config = parse_config(valid())
     assert config.threshold == 4
-    rounded = config.tables[1]
-    assert (rounded.method, rounded.base, rounded.title) == ("rounding", 10, "Offences, rounded")
+    offences = config.tables[1]
+    assert (offences.method, offences.title) == ("threshold", "Offences, rounded")
     victims = config.tables[2]
     assert (victims.epsilon, victims.contributions) == (0.25, 2)
     assert config.tables[3].contributions == 1  # the default bound
@@ -90,10 +89,25 @@ def test_every_key_is_read() -> None:
 
 def test_the_documented_example_parses() -> None:
     config = load_config(EXAMPLE)
-    assert {t.method for t in config.tables} == {"threshold", "rounding", "dp"}
+    assert {t.method for t in config.tables} == {"threshold", "dp"}
     assert config.dp is not None
     shares = config.epsilon_shares()
     assert sum(map(Fraction, shares.values())) <= Fraction(config.dp.epsilon)
+
+
+def test_a_rounding_table_alone() -> None:
+    """A rounding table must be the only exact table of its release (red-team finding
+    B); DP tables may stand beside it."""
+    doc = valid()
+    doc["tables"] = [
+        {**doc["tables"][1], "method": "rounding", "base": 10},
+        *doc["tables"][2:],
+    ]
+    rounded = parse_config(doc).tables[0]
+    assert (rounded.method, rounded.base, rounded.title) == ("rounding", 10, "Offences, rounded")
+    doc["tables"].append(valid()["tables"][0])  # a threshold table of incidents beside it
+    with pytest.raises(UsageError, match="offences_r in a release of its own"):
+        parse_config(doc)
 
 
 def _set(doc: dict[str, Any], path: str, value: Any) -> dict[str, Any]:

@@ -195,4 +195,42 @@ class WithFacts:
         return self.table.unravel(flat_index)
 
 
-__all__ = ["EarlierCells", "Fact", "WithFacts", "cell_key", "earlier_facts", "known_mask"]
+def pinned_anyway(
+    system: LinearSystem,
+    candidates: NDArray[np.bool_],
+    allowed: NDArray[np.bool_],
+    protection_width: float,
+) -> NDArray[np.bool_]:
+    """Cells of ``candidates`` (flat) that no suppression pattern can protect: even with
+    every ``allowed`` cell withheld too, the attacker bounds them more tightly than the
+    width, from what earlier releases published (cells not allowed as partners, and the
+    facts in ``system``).
+
+    Why (red-team finding C): raise the threshold after a recorded release and a cell
+    the old threshold published, or one whose line an earlier release pinned, must now
+    be withheld; its partners are all known, so the suppression model was infeasible and
+    no release could be made. Withholding such a cell protects nothing (the attacker has
+    it from the earlier release); it is withheld without counting as protection, and
+    the audit treats it, like a known cell, as published (docs/security-privacy.md).
+    Only called when the model failed: it costs two linear programs a cell.
+    """
+    from crimestats.privacy.audit import audit
+
+    hidden = candidates | allowed
+    report = audit(system, hidden, protection_width)
+    out = np.zeros(candidates.shape, dtype=bool)
+    for index, cell in zip(np.flatnonzero(hidden), report.cells, strict=True):
+        if cell.width < protection_width - 1e-7:
+            out[index] = True
+    return out & candidates
+
+
+__all__ = [
+    "EarlierCells",
+    "Fact",
+    "WithFacts",
+    "cell_key",
+    "earlier_facts",
+    "known_mask",
+    "pinned_anyway",
+]

@@ -37,9 +37,16 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from crimestats.errors import AuditError, UsageError
+from crimestats.errors import AuditError, SuppressionError, UsageError
 from crimestats.privacy.audit import AuditReport, audit
-from crimestats.privacy.history import EarlierCells, Fact, WithFacts, earlier_facts, known_mask
+from crimestats.privacy.history import (
+    EarlierCells,
+    Fact,
+    WithFacts,
+    earlier_facts,
+    known_mask,
+    pinned_anyway,
+)
 from crimestats.privacy.joint import Hierarchy, JointSystem, build_joint
 from crimestats.privacy.milp import milp_suppression
 from crimestats.privacy.protect import (
@@ -177,8 +184,28 @@ def protect_linked(
     weights = cell_weights(system.flat, objective)
     allowed = ~system.structural & ~known
     model = WithFacts(system, tuple(joint_facts)) if joint_facts else system
+    # withheld cells the attacker holds from an earlier release (known, or pinned by its
+    # lines: history.pinned_anyway) are withheld without protection, as in
+    # protect.protect_table (red-team finding C): the model protects the rest
+
+    def solve(hidden: NDArray[np.bool_]) -> tuple[NDArray[np.bool_], int]:
+        nonlocal known, allowed
+        try:
+            found, rounds = milp_suppression(
+                model, hidden & ~known, width, weights, allowed=allowed
+            )
+        except SuppressionError:
+            if not known.any() and not joint_facts:
+                raise
+            known = known | pinned_anyway(model, hidden & ~known, allowed, width)
+            allowed = allowed & ~known
+            found, rounds = milp_suppression(
+                model, hidden & ~known, width, weights, allowed=allowed
+            )
+        return found | hidden, rounds
+
     if method == "joint":
-        mask, rounds = milp_suppression(model, fixed, width, weights, allowed=allowed)
+        mask, rounds = solve(fixed)
         how = f"joint MILP over all linked tables ({rounds} rounds)"
         report = audit(model, mask & ~known, width, primary)
     else:
@@ -188,7 +215,7 @@ def protect_linked(
         how = f"per table ({table_method}) to a fixed point in {passes} passes"
         report = audit(model, mask & ~known, width, primary)
         if not report.passed:
-            mask, rounds = milp_suppression(model, mask, width, weights, allowed=allowed)
+            mask, rounds = solve(mask)
             how += f", then joint MILP repair ({rounds} rounds)"
             report = audit(model, mask & ~known, width, primary)
     if not report.passed:

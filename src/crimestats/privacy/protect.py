@@ -17,9 +17,9 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from crimestats.errors import UsageError
+from crimestats.errors import SuppressionError, UsageError
 from crimestats.privacy.audit import AuditReport, audit
-from crimestats.privacy.history import EarlierCells, Fact, WithFacts
+from crimestats.privacy.history import EarlierCells, Fact, WithFacts, pinned_anyway
 from crimestats.privacy.rounding import DEFAULT_BASE, controlled_round
 from crimestats.privacy.secondary import Method, Objective, secondary_suppression
 from crimestats.privacy.tables import FullTable, with_margins
@@ -144,27 +144,40 @@ def protect_table(
         seen = np.asarray(known, dtype=bool).reshape(-1)
         if seen.size != table.size:
             raise UsageError(f"known has {seen.size} cells, the full table {table.size}")
-    found = secondary_suppression(
-        table,
-        fixed,
-        width,
-        objective=objective,
-        method=method,
-        milp_max_cells=milp_max_cells,
-        allowed=~seen if seen.any() or facts else None,
-        facts=tuple(facts),
-    )
-    status = np.where(primary, "primary", np.where(found.suppressed, "secondary", "published"))
+    # A cell to withhold (primary or carried) whose current value an earlier release
+    # published is known to the attacker: withholding it again protects nothing, so it
+    # is withheld without asking the model to protect it (it could not: its partners may
+    # all be known too, e.g. after raising the threshold; red-team finding C). So is a
+    # cell the earlier releases pin anyway (history.pinned_anyway), found if the model
+    # has no solution.
+    system = WithFacts(table, tuple(facts)) if facts else table
+    allowed = ~seen if seen.any() or facts else None
+    options: dict[str, Any] = {
+        "objective": objective,
+        "method": method,
+        "milp_max_cells": milp_max_cells,
+        "allowed": allowed,
+        "facts": tuple(facts),
+    }
+    try:
+        found = secondary_suppression(table, fixed & ~seen, width, **options)
+    except SuppressionError:
+        if allowed is None:
+            raise
+        seen = seen | pinned_anyway(system, fixed & ~seen, allowed, width)
+        options["allowed"] = ~seen  # a pinned cell protects nothing as a partner either
+        found = secondary_suppression(table, fixed & ~seen, width, **options)
+    withheld = found.suppressed | fixed
+    status = np.where(primary, "primary", np.where(withheld, "secondary", "published"))
     published = np.array(
         [
             None if hidden else int(value)
-            for hidden, value in zip(found.suppressed, table.flat, strict=True)
+            for hidden, value in zip(withheld, table.flat, strict=True)
         ],
         dtype=object,
     )
     # a withheld cell the attacker already holds is, to them, published
     hidden = found.suppressed & ~seen
-    system = WithFacts(table, tuple(facts)) if facts else table
     report = audit(system, hidden, width, primary) if run_audit else None
     parameters = {
         "method": "threshold rule with secondary suppression",

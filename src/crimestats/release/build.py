@@ -43,12 +43,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crimestats.errors import UsageError
+from crimestats.errors import SuppressionError, UsageError
 from crimestats.privacy.history import EarlierCells, cell_key
 from crimestats.privacy.threshold import check_threshold
 from crimestats.release.config import (
     ReleaseConfig,
     TableConfig,
+    conflict_message,
     conflicting_methods,
     default_config,
 )
@@ -247,15 +248,12 @@ def _previous_withheld(
 
 
 def _check_methods(config: ReleaseConfig) -> None:
-    """Never a rounding table beside another exact table of its unit (a configuration
-    made in code is checked here as a file is at load)."""
+    """Never a rounding table beside another exact table of the release, whatever its
+    unit (a configuration made in code is checked here as a file is at load)."""
     clash = conflicting_methods(config.tables)
     if clash is not None:
-        raise UsageError(
-            f"tables {clash[0].name} ({clash[0].method}) and {clash[1].name} "
-            f"({clash[1].method}) both count {clash[0].unit}: one would narrow the other",
-            hint=f"drop one of {clash[0].name} and {clash[1].name}, or give both method: threshold",
-        )
+        problem, fix = conflict_message(*clash)
+        raise UsageError(f"tables {problem}", hint=fix)
 
 
 def _protect(inputs: ProtectionInputs, *, spending: bool = False) -> dict[str, ProtectedRows]:
@@ -266,7 +264,16 @@ def _protect(inputs: ProtectionInputs, *, spending: bool = False) -> dict[str, P
     for method, protection in PROTECTIONS.items():
         tables = [t for t in inputs.config.tables if t.method is method]
         if tables and protection.spends_budget is spending:
-            out.update(protection.protect(tables, inputs))
+            try:
+                out.update(protection.protect(tables, inputs))
+            except SuppressionError as error:
+                # the privacy layer's fix names its Python options (method='hypercube'),
+                # which a release has not got (red-team finding C): one a user can follow
+                raise SuppressionError(
+                    error.message,
+                    hint="release with the threshold and tables of the last recorded "
+                    "release (--threshold, --config), or publish fewer or coarser tables",
+                ) from error
     return out
 
 

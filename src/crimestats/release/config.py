@@ -371,25 +371,39 @@ protection, and only threshold tables are protected together (linked tables)."""
 
 
 def conflicting_methods(tables: tuple[TableConfig, ...]) -> tuple[TableConfig, TableConfig] | None:
-    """The first two tables that would publish cells of one unit two ways: a rounding
-    table beside a threshold table, or two rounding tables, of the same unit.
+    """The first two tables that would publish exact facts two ways: a rounding table
+    beside any other threshold or rounding table of the release, whatever their units.
 
     Why (issue 11, finding 6): every two tables of one counting unit share cells, at
     least the grand total, and the margins over their common fields (or nested ones:
     a section is the sum of its divisions). A threshold table withholds a small cell;
     the rounded copy of it (or of a margin around it) bounds it within the base, and an
-    integer programme over both pinned 9 of 27 withheld cells with base 2. Threshold
-    tables of one unit are protected jointly (linked_tables.py); a rounding table cannot
-    be, so such a configuration is refused.
+    integer programme over both pinned 9 of 27 withheld cells with base 2. Units do not
+    separate them either (red-team finding B): offences >= incidents cell by cell, so a
+    rounded 0 offences (base 2: at most 1) bounds a withheld incidents cell to [0, 1];
+    victims and suspects are tied to incidents the same way. Threshold tables are
+    protected jointly (linked_tables.py, cross_unit.py); a rounding table cannot be, so
+    it must be the only exact table of its release. DP tables are not exact facts and
+    may stand beside it.
     """
     exact = [t for t in tables if t.method in _EXACT_METHODS]
     for i, first in enumerate(exact):
         for second in exact[i + 1 :]:
-            if first.unit != second.unit:
-                continue
             if Method.ROUNDING in (first.method, second.method):
                 return first, second
     return None
+
+
+def conflict_message(one: TableConfig, two: TableConfig) -> tuple[str, str]:
+    """The problem and the fix for two tables :func:`conflicting_methods` found."""
+    rounded = one if one.method == Method.ROUNDING else two
+    problem = (
+        f"{one.name} ({one.method}, {one.unit}) and {two.name} ({two.method}, {two.unit}) "
+        "bound each other's cells (they share margins, and offences >= incidents cell by "
+        "cell): a withheld or rounded cell of one can be narrowed from the other"
+    )
+    fix = f"publish {rounded.name} in a release of its own, or give both method: threshold"
+    return problem, fix
 
 
 def parse_config(doc: Any, *, where: str = "release config") -> ReleaseConfig:
@@ -416,13 +430,7 @@ def parse_config(doc: Any, *, where: str = "release config") -> ReleaseConfig:
         )
     clash = conflicting_methods(tables)
     if clash is not None:
-        one, two = clash
-        problem = (
-            f"{one.name} ({one.method}) and {two.name} ({two.method}) both count "
-            f"{one.unit}: they share cells (at least the grand total), and a withheld or "
-            "rounded cell of one can be narrowed from the other"
-        )
-        fix = f"drop one of {one.name} and {two.name}, or give both method: threshold"
+        problem, fix = conflict_message(*clash)
         raise check.err("tables", problem, fix)
     dp = check.dp(top["dp"]) if top.get("dp") is not None else None
     check.check_dp_tables(tables, dp)
@@ -481,6 +489,7 @@ __all__ = [
     "ReleaseConfig",
     "SdmxConfig",
     "TableConfig",
+    "conflict_message",
     "conflicting_methods",
     "default_config",
     "load_config",

@@ -42,7 +42,14 @@ from typing import TYPE_CHECKING, Any, Final
 from crimestats.errors import UsageError
 from crimestats.release.method import Method
 from crimestats.release.public_notes import PublicNotes
-from crimestats.release.tables import COUNT, STATUS, TOTAL_LABEL, ProtectedRows, TableSpec
+from crimestats.release.tables import (
+    COUNT,
+    STATUS,
+    TOTAL_LABEL,
+    ProtectedRows,
+    TableSpec,
+    data_label,
+)
 
 if TYPE_CHECKING:
     from crimestats.dp import PrivacyLedger
@@ -102,7 +109,8 @@ def public_domain(
             f"field {name!r} has no public list of values",
             hint=f"DP tables take fields from: {', '.join(PUBLIC_FIELDS)}",
         )
-    values = field.public.values(DomainInputs(years, tuple(sources)))
+    # a value "Total" is published as "Total (value)", as in threshold tables (finding D)
+    values = [str(data_label(v)) for v in field.public.values(DomainInputs(years, tuple(sources)))]
     clash = [v for v in values if v in (TOTAL_LABEL, _MARGIN)]
     if clash:
         raise UsageError(
@@ -168,7 +176,8 @@ def bounded_counts_on(
     kept = ranked.filter(ranked._rank < bound)
     rows = kept.group_by(by).aggregate(_n=kept.count()).to_pyarrow().to_pylist()
     return {
-        tuple(None if r[name] is None else str(r[name]) for name in by): int(r["_n"]) for r in rows
+        tuple(data_label(None if r[name] is None else str(r[name])) for name in by): int(r["_n"])
+        for r in rows
     }
 
 

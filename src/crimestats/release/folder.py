@@ -20,6 +20,7 @@ stem that clashes with no other file of the folder, even on a case-insensitive d
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -29,6 +30,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
 
+from crimestats.checksums import file_sha256
 from crimestats.errors import CrimestatsError, UsageError
 from crimestats.release.files import MANIFEST
 from crimestats.release.package import DATAPACKAGE
@@ -109,6 +111,62 @@ def looks_like_release(folder: Path) -> bool:
     return (folder / MANIFEST).is_file() and (folder / DATAPACKAGE).is_file()
 
 
+def _manifest_names(folder: Path) -> dict[str, str] | None:
+    """The ``name -> hash`` lines of the folder's manifest, or None if it is not one."""
+    try:
+        text = (folder / MANIFEST).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    listed: dict[str, str] = {}
+    for line in text.splitlines():
+        digest, sep, name = line.partition("  ")
+        if not sep or not re.fullmatch(r"[0-9a-f]{64}", digest) or not name:
+            return None
+        listed[name] = digest
+    return listed
+
+
+def _is_crimestats_package(folder: Path) -> bool:
+    """Whether the folder's ``datapackage.json`` is one a crimestats release wrote."""
+    try:
+        package = json.loads((folder / DATAPACKAGE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return isinstance(package, dict) and isinstance(package.get("crimestats"), dict)
+
+
+def foreign_file(folder: Path) -> str | None:
+    """The first file in ``folder`` that is not part of the crimestats release there, or
+    None if the folder is exactly a release.
+
+    Why: ``--force`` removes the old folder whole. An empty manifest and a ``{}``
+    datapackage beside a thesis must not make the thesis look like release output, so
+    every file present (recursively, the manifest aside) must be listed in the manifest
+    with its hash, every listed file must be present, and the datapackage must carry the
+    ``crimestats`` block a release writes.
+    """
+    present = sorted(
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file() or p.is_symlink() or not p.is_dir()
+    )
+    listed = _manifest_names(folder)
+    if listed is None:
+        return MANIFEST
+    # The user's own files are named first: they are what --force would destroy.
+    for name in sorted(present, key=lambda n: (n in (MANIFEST, DATAPACKAGE), n)):
+        if name == MANIFEST:
+            continue
+        path = folder / name
+        if name not in listed or path.is_symlink() or file_sha256(path) != listed[name]:
+            return name
+    if set(listed) - set(present):
+        return MANIFEST
+    if not _is_crimestats_package(folder):
+        return DATAPACKAGE
+    return None
+
+
 def check_target(target: Path, *, force: bool, store: Path | None = None) -> None:
     """Refuse a target that is a file, a non-empty folder without ``force``, or (with
     ``force``) a non-empty folder that is not a release, or one that holds the store:
@@ -129,6 +187,13 @@ def check_target(target: Path, *, force: bool, store: Path | None = None) -> Non
             f"{target} is not a crimestats release folder (no {MANIFEST} and {DATAPACKAGE}), "
             "and --force replaces the folder whole",
             hint="pass a new or empty folder, or empty this one yourself",
+        )
+    foreign = foreign_file(target)
+    if foreign is not None:
+        raise UsageError(
+            f"{target} is not exactly a crimestats release: {foreign} is not part of the "
+            f"release its {MANIFEST} describes, and --force replaces the folder whole",
+            hint=f"move {foreign} out of {target}, or choose another --out",
         )
     if store is not None and store.resolve().is_relative_to(target.resolve()):
         raise UsageError(
@@ -316,6 +381,7 @@ __all__ = [
     "check_listed",
     "check_table_names",
     "check_target",
+    "foreign_file",
     "looks_like_release",
     "own_files",
     "remove_leftovers",

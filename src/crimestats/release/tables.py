@@ -11,6 +11,7 @@ suppression pattern and the same bytes.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,9 @@ from crimestats.release.standard_tables import STANDARD_TABLES, TableSpec
 from crimestats.storage.releases import PublishedCell
 
 TOTAL_LABEL = "Total"
+DATA_MARK = " (value)"
+"""Appended to a data value that would read as the margin label (red-team finding D)."""
+_MARGIN_LIKE = re.compile(re.escape(TOTAL_LABEL) + f"(?:{re.escape(DATA_MARK)})*")
 COUNT = "count"
 STATUS = "status"
 WITHHELD = "withheld"
@@ -113,6 +117,23 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
+def data_label(value: str | None) -> str | None:
+    """A field value as a release publishes it: ``Total`` (the margin label) becomes
+    ``Total (value)``, ``Total (value)`` becomes ``Total (value) (value)``, and so on;
+    every other value is itself.
+
+    Why (red-team finding D): an area or a source named ``Total`` would read as a margin
+    row, and the protection refused such tables with a fix naming an option the release
+    does not have, so one such row blocked every release by that field. Appending the
+    mark to every value of the form ``Total( (value))*`` frees the margin label while
+    keeping distinct values distinct, and gives the same label in every release (the
+    store's record of earlier releases stays comparable). The table's schema says so.
+    """
+    if value is not None and _MARGIN_LIKE.fullmatch(value):
+        return value + DATA_MARK
+    return value
+
+
 def row_sort_key(row: dict[str, Any], fields: tuple[str, ...]) -> tuple[tuple[int, str], ...]:
     """Values first, then blanks (no value), then the margin label, per field in order."""
     key: list[tuple[int, str]] = []
@@ -189,7 +210,7 @@ def count_tables_on(con: Any, specs: Sequence[TableSpec], *, store: str) -> dict
     for spec in specs:
         stats = engine.count_on(con, by=list(spec.by), unit=spec.unit, store=store)
         rows = [
-            {**{name: _text(row[name]) for name in spec.by}, COUNT: int(row[COUNT])}
+            {**{name: data_label(_text(row[name])) for name in spec.by}, COUNT: int(row[COUNT])}
             for row in stats.rows()
         ]
         rows.sort(key=lambda row: row_sort_key(row, spec.by))
@@ -311,13 +332,17 @@ def table_schema(table: ProtectedRows) -> dict[str, Any]:
     (:meth:`crimestats.release.protection.Protection.schema`)."""
     fields: list[dict[str, Any]] = []
     for name in table.spec.by:
-        fields.append(
-            {
-                "name": name,
-                "type": "string",
-                "description": f"{name}; '{TOTAL_LABEL}' in margin rows; blank = no value",
-            }
-        )
+        description = f"{name}; '{TOTAL_LABEL}' in margin rows; blank = no value"
+        if any(
+            row[name] != TOTAL_LABEL and _MARGIN_LIKE.fullmatch(row[name] or "")
+            for row in table.rows
+        ):
+            description += (
+                f"; a value '{TOTAL_LABEL}' in the data is published as "
+                f"'{TOTAL_LABEL}{DATA_MARK}' (and '{TOTAL_LABEL}{DATA_MARK}' with one more "
+                f"'{DATA_MARK.strip()}')"
+            )
+        fields.append({"name": name, "type": "string", "description": description})
     rounded = table.method is Method.ROUNDING
     base = table.disclosure.get("base")
     fields.append(
@@ -431,6 +456,7 @@ def public_disclosure(disclosure: dict[str, Any]) -> dict[str, Any]:
 
 
 __all__ = [
+    "DATA_MARK",
     "STANDARD_TABLES",
     "TOTAL_LABEL",
     "CountedTable",
@@ -439,6 +465,7 @@ __all__ = [
     "WithheldByRule",
     "count_tables",
     "count_tables_on",
+    "data_label",
     "disclosure_summary",
     "notes_without_withheld_total",
     "protect_counted",
