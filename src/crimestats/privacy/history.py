@@ -69,6 +69,27 @@ class EarlierCells:
     def __bool__(self) -> bool:
         return bool(self.values) or bool(self.withheld)
 
+    def with_other_tables(
+        self, cells: Iterable[tuple[Mapping[str, Any], int | None]]
+    ) -> EarlierCells:
+        """Also what other tables of the same unit published for the same statistics
+        (``cells`` already rewritten as this table's cells): their counts are known to
+        the attacker and their withheld cells stay withheld. Their additivity lines are
+        not added (``releases``): those were lines of another table's margins."""
+        values = {key: set(seen) for key, seen in self.values.items()}
+        withheld = {cell_key(cell): dict(cell) for cell in self.withheld}
+        for cell, count in cells:
+            key = cell_key(cell)
+            if count is None:
+                withheld.setdefault(key, dict(cell))
+            else:
+                values.setdefault(key, set()).add(int(count))
+        return EarlierCells(
+            {k: frozenset(v) for k, v in values.items()},
+            tuple(withheld.values()),
+            self.releases,
+        )
+
 
 def cell_key(cell: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
     """A cell's dimension values as a hashable, order-free key."""

@@ -74,6 +74,7 @@ from crimestats.release.package import DATAPACKAGE, ICCS_VERSION, datapackage, s
 from crimestats.release.protection import PROTECTIONS, ProtectionInputs, protection_of
 from crimestats.release.recording import check_recordable, record_in_store
 from crimestats.release.tables import (
+    TOTAL_LABEL,
     ProtectedRows,
     TableSpec,
     count_tables_on,
@@ -84,6 +85,7 @@ from crimestats.storage.releases import (
     ingest_lineage,
     previous_withheld,
     recorded_cells,
+    recorded_cells_of_unit,
 )
 from crimestats.storage.store import open_store, resolve_db_path
 from crimestats.version import code_version
@@ -230,12 +232,16 @@ def _previous_withheld(
     all, so a cell published unchanged is no partner for a withheld one)."""
     threshold = [t for t in config.tables if t.method is Method.THRESHOLD]
     last = {t.name: previous_withheld(con, t.name, t.by) for t in threshold}
-    recorded = {t.name: recorded_cells(con, t.name, t.by) for t in threshold}
-    earlier = {
-        name: EarlierCells.of((c.release_id, c.cell, c.count) for c in cells)
-        for name, cells in recorded.items()
-        if cells
-    }
+    earlier: dict[str, EarlierCells] = {}
+    for t in threshold:
+        own = recorded_cells(con, t.name, t.by)
+        # the same statistics published by other tables of the unit (another name, or
+        # fewer fields): a total withheld there must not be published here, and back
+        others = recorded_cells_of_unit(con, t.unit, t.name, t.by, TOTAL_LABEL)
+        history = EarlierCells.of((c.release_id, c.cell, c.count) for c in own)
+        history = history.with_other_tables((c.cell, c.count) for c in others)
+        if history:
+            earlier[t.name] = history
     if not config.carry_forward:
         return None, earlier
     found: dict[str, list[dict[str, Any]]] = {}

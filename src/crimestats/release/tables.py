@@ -108,6 +108,7 @@ class ProtectedRows:
                 fields,
                 {name: row[name] for name in fields},
                 None if row.get(COUNT) is None else int(row[COUNT]),
+                self.spec.unit,
             )
             for row in self.rows
         ]

@@ -293,6 +293,17 @@ MIGRATIONS: Final[tuple[tuple[int, str, str], ...]] = (
         """,
     ),
     (8, SOURCE_LIFECYCLE_NOTE, SOURCE_LIFECYCLE_DDL),
+    (
+        9,
+        "the counting unit of each recorded release cell, to protect across tables",
+        """
+        -- A cell is a statistic of its unit: the incidents of area A1, whatever table
+        -- published it. With the unit, a later release of another table of the same unit
+        -- (its fields a superset) is protected against it too. NULL for cells recorded
+        -- before this migration: those still protect their own table, by name.
+        ALTER TABLE release_cells ADD COLUMN unit VARCHAR;
+        """,
+    ),
 )
 """(version, what it does, DDL) in the order they apply."""
 

@@ -57,6 +57,7 @@ class PublishedCell:
     fields: tuple[str, ...]
     cell: dict[str, str | None]
     count: int | None
+    unit: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +120,7 @@ def record_release(
         if published:
             con.executemany(
                 "INSERT INTO release_cells (release_id, table_name, fields, cell, published, "
-                "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                "created_at, unit) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
                     [
                         release_id,
@@ -128,6 +129,7 @@ def record_release(
                         json.dumps(cell.cell, sort_keys=True),
                         cell.count,
                         created_at,
+                        cell.unit,
                     ]
                     for cell in published
                 ],
@@ -176,6 +178,38 @@ def recorded_cells(
         RecordedCell(str(rid), dict(json.loads(cell)), None if count is None else int(count))
         for rid, cell, count in rows
     ]
+
+
+def recorded_cells_of_unit(
+    con: duckdb.DuckDBPyConnection,
+    unit: str,
+    table_name: str,
+    fields: Sequence[str],
+    total_label: str,
+) -> list[RecordedCell]:
+    """Every recorded cell of the same counting unit published by ANOTHER table (another
+    name, or the same name with other fields) whose non-margin fields are a subset of
+    ``fields``, rewritten as the cell of this table that is the same statistic: the fields it lacks
+    set to the margin label (``total_label``). The incidents of area A1 are the same number
+    whether a table by area or a table by area and year published them."""
+    key = json.dumps(list(fields))
+    rows = con.execute(
+        "SELECT release_id, fields, cell, published FROM release_cells WHERE unit = ? "
+        "AND NOT (table_name = ? AND fields = ?) ORDER BY created_at, release_id, cell",
+        [unit, table_name, key],
+    ).fetchall()
+    wanted = set(fields)
+    out: list[RecordedCell] = []
+    for rid, _, cell, count in rows:
+        values = dict(json.loads(cell))
+        # the statistic is set by the fields that are not margins: a grand total is the
+        # same statistic in every table of the unit
+        theirs = {f for f, v in values.items() if v != total_label}
+        if not theirs <= wanted:
+            continue
+        mapped = {f: values[f] if f in theirs else total_label for f in fields}
+        out.append(RecordedCell(str(rid), mapped, None if count is None else int(count)))
+    return out
 
 
 def last_recorded_file(con: duckdb.DuckDBPyConnection, name: str) -> tuple[str, str] | None:
