@@ -264,6 +264,147 @@ SLOW_FIXTURES = frozenset({"autocoder", "demo_db"})
 """Session fixtures that take long once: fitting the ICCS autocoder (67 s in that run),
 building and coding the demo store (13 s); every test that uses one is slow."""
 
+_MEASURED_SESSION_5: dict[str, tuple[str, ...]] = {
+    # Measured on main at ba75cdd, 2026-12-06, machine idle: `pytest -m "not slow and not
+    # spark" --durations=0 --durations-min=0.25` (the fast subset had grown to 200 s with
+    # the attack suites). Listed: every test with a call or setup over 0.25 s (all its
+    # parameters: the sweeps of every option and every mapping key are slow as a whole).
+    "tests/attacks/test_attack_mapping.py": (
+        "test_cli_gives_one_message_and_a_fix",
+        "test_every_key_with_every_wrong_value_is_a_mapping_error_or_a_correct_load",
+    ),
+    "tests/attacks/test_attack_privacy.py": (
+        "test_a_solver_failure_is_not_taken_for_non_convergence",
+        "test_an_earlier_pattern_does_not_pin_a_new_cell",
+        "test_lineage_names_no_input_file",
+        "test_notes_recover_no_withheld_cell",
+        "test_one_new_incident_is_not_recovered_by_differencing",
+        "test_one_new_point_does_not_show_on_the_map",
+        "test_rounding_beside_threshold_leaks_and_is_refused",
+        "test_rule_counts_are_not_published",
+        "test_the_report_does_not_say_which_rule_withheld",
+        "test_the_store_records_what_each_release_published",
+    ),
+    "tests/attacks/test_attack_redteam_differencing.py": (
+        "test_a_total_withheld_by_one_table_is_not_published_by_another",
+    ),
+    "tests/attacks/test_attack_redteam_ingest.py": (
+        "test_a_coding_file_with_a_repeated_column_is_refused",
+        "test_a_parquet_cell_longer_than_a_line_is_refused_and_the_hint_holds_it",
+        "test_an_ordinary_parquet_still_loads_under_small_limits",
+        "test_no_store_required_rule_can_be_a_warning",
+        "test_the_line_hint_names_a_limit_that_holds_the_line",
+    ),
+    "tests/attacks/test_attack_redteam_release.py": (
+        "test_a_source_named_total_in_a_dp_table",
+        "test_a_suppression_failure_in_a_release_names_a_fix_it_has",
+        "test_a_value_named_total_is_published_under_its_own_label",
+        "test_force_refuses_a_folder_that_only_looks_like_a_release",
+        "test_force_still_replaces_an_untouched_release",
+        "test_raising_the_threshold_after_a_recorded_release_works",
+        "test_raising_the_threshold_for_linked_tables",
+    ),
+    "tests/attacks/test_attack_release.py": (
+        "test_a_store_the_user_may_not_write_refuses_before_any_noise",
+        "test_an_ingest_taking_the_store_lock_mid_release_publishes_nothing",
+        "test_force_puts_the_old_release_back_when_the_new_cannot_move_in",
+        "test_force_replaces_the_old_release_whole",
+        "test_kill_9_mid_release_leaves_no_folder_and_no_unrecorded_noise",
+    ),
+    "tests/attacks/test_error_promise.py": (
+        "test_a_full_disk_is_one_message_and_leaves_no_half_file",
+        "test_every_option_keeps_the_error_promise",
+    ),
+    "tests/cli/test_output_files.py": (
+        "test_quarantine_out_does_not_replace_a_file_without_force",
+    ),
+    "tests/cli/test_status_completeness.py": ("test_missing_months_and_late_reports",),
+    "tests/cli/test_status_honest.py": (
+        "test_a_no_op_reingest_adds_no_file_and_no_row",
+        "test_an_unknown_stats_option_value_is_bad_usage",
+        "test_blank_coordinates_are_counted_not_rounded_away",
+        "test_quarantine_names_the_editor_line_and_the_incident",
+        "test_status_counts_only_the_version_that_replaced",
+        "test_victim_and_suspect_fields_have_blank_shares",
+    ),
+    "tests/docs/test_docs_run.py": ("test_cited_design_sections_exist",),
+    "tests/docs/test_extending.py": ("test_extending_examples_run",),
+    "tests/dp/test_dp_ledger.py": ("test_ledger_never_exceeds_its_budget",),
+    "tests/iccs/test_iccs_glossary.py": ("test_glossary_file_is_well_formed",),
+    "tests/iccs/test_iccs_translations.py": ("test_english_sources_never_look_foreign",),
+    "tests/indicators/test_indicators_attrition.py": (
+        "test_policeuk_burglary_against_the_raw_files",
+        "test_tiny_flow",
+    ),
+    "tests/indicators/test_indicators_cli.py": ("test_attrition_csv",),
+    "tests/indicators/test_indicators_tiny.py": ("test_homicide_rates_by_sex_and_age",),
+    "tests/ingest/test_bad_files.py": (
+        "test_a_bad_file_does_not_stop_the_good_ones",
+        "test_a_malformed_row_is_quarantined_with_its_raw_line",
+        "test_a_missing_final_newline_is_a_warning",
+        "test_latin1_loads_when_declared",
+    ),
+    "tests/ingest/test_real_source_mappings.py": (
+        "test_a_filtered_row_never_holds_back_the_kept_rows_of_its_incident",
+        "test_a_repeated_header_loads_when_the_mapping_names_the_column",
+        "test_a_where_filter_keeps_rows_matching_a_pattern",
+        "test_rows_a_where_filter_sets_aside_are_counted_not_lost",
+        "test_sentinel_ages_become_unknown_never_a_real_age",
+        "test_several_offence_columns_load_with_one_mapping_per_column",
+        "test_the_right_order_loads_every_date",
+    ),
+    "tests/ingest/test_source_lifecycle.py": (
+        "test_a_release_lineage_lists_only_the_ingests_that_still_count",
+        "test_mistaken_mapping_is_fixed_by_replace",
+        "test_profile_warns_on_a_batch_date_a_blank_column_and_a_recoding",
+        "test_profile_warns_on_a_sentinel_age",
+        "test_profile_warns_on_age_zero_below_a_spike",
+        "test_undo_refuses_to_orphan_a_later_ingests_records",
+        "test_undo_removes_one_ingest_and_keeps_its_record",
+    ),
+    "tests/mse/test_mse_cli.py": ("test_bootstrap_json_is_reproducible_with_the_seed",),
+    "tests/mse/test_mse_report.py": ("test_reading_says_when_intervals_do_not_overlap",),
+    "tests/release/test_release_counts_once.py": (
+        "test_default_release_counts_each_table_once",
+        "test_mixed_release_counts_each_table_once",
+    ),
+    "tests/release/test_release_imports.py": ("test_each_release_module_imports_alone",),
+    "tests/series/test_series_cli.py": ("test_load_then_reproduce_json",),
+    "tests/series/test_series_store.py": ("test_two_datasets_live_side_by_side",),
+    "tests/stats/test_field_registry.py": (
+        "test_every_registered_field_counts_each_record_once",
+        "test_field_lists_live_only_in_the_registry",
+    ),
+    "tests/stats/test_stats_cli.py": (
+        "test_csv_to_stdout",
+        "test_json_has_metadata_and_rows",
+        "test_rate_columns",
+    ),
+    "tests/stats/test_stats_hierarchy.py": (
+        "test_cli_area_level",
+        "test_incidents_count_in_every_ancestor",
+        "test_populations_roll_up_only_when_complete",
+    ),
+    "tests/stats/test_stats_rates.py": ("test_rates_by_area_and_year",),
+    "tests/stats/test_stats_tiny.py": (
+        "test_age_group_boundaries",
+        "test_incident_counts_once_per_distinct_section",
+        "test_incidents_without_offence_fields_count_once",
+        "test_periods_reported_and_occurred",
+    ),
+    "tests/storage/test_migrations.py": (
+        "test_row_keys_of_an_older_store_still_find_their_duplicates",
+    ),
+    "tests/validation/test_rules.py": (
+        "test_a_clean_row_raises_nothing",
+        "test_quarantine_keeps_raw_text_and_every_reason",
+        "test_rule_fires_on_its_case",
+    ),
+}
+for _file, _names in _MEASURED_SESSION_5.items():
+    if SLOW_TESTS.get(_file) != ():  # a whole file already listed stays whole
+        SLOW_TESTS[_file] = (*SLOW_TESTS.get(_file, ()), *_names)
+
 
 def _is_slow(nodeid: str) -> bool:
     """``nodeid`` is listed in :data:`SLOW_TESTS` (its file, function or parameter)."""
