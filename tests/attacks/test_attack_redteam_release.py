@@ -12,35 +12,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.attacks.conftest import HEADER, ROWS
 
 from crimestats.errors import UsageError
 from crimestats.release import MANIFEST, build_release
 from crimestats.release.config import parse_config
 from crimestats.services.ingesting import ingest_files
 
-HEADER = ["incident_id", "reported_date", "offence_seq", "national_label", "iccs_code"]
-ROWS = [
-    *[[f"A{n}", "2023-01-05", 1, "Theft", "0502"] for n in range(6)],
-    *[[f"B{n}", "2024-03-01", 1, "Assault", "02011"] for n in range(4)],
-    ["C1", "2022-07-01", 1, "Robbery", "0401"],
-]
 PLAIN: dict[str, Any] = {
     "tables": [{"name": "incidents_t", "unit": "incidents", "by": ["source", "year"]}],
     "maps": {"method": "none"},
 }
-
-
-@pytest.fixture(scope="module")
-def small_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("store")
-    data = folder / "alpha.csv"
-    with data.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(HEADER)
-        writer.writerows(ROWS)
-    db = folder / "store.duckdb"
-    ingest_files([data], source="alpha", db=db)
-    return db
 
 
 def _files(folder: Path) -> list[str]:
@@ -51,7 +33,7 @@ def _files(folder: Path) -> list[str]:
 
 
 def test_force_refuses_a_folder_that_only_looks_like_a_release(
-    small_store: Path, tmp_path: Path
+    alpha_store: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "fr2"
     out.mkdir()
@@ -59,34 +41,34 @@ def test_force_refuses_a_folder_that_only_looks_like_a_release(
     (out / "datapackage.json").write_text("{}\n", encoding="utf-8")
     (out / "thesis.docx").write_text("precious\n", encoding="utf-8")
     with pytest.raises(UsageError, match=r"thesis\.docx") as caught:
-        build_release(small_store, out, config=parse_config(PLAIN), force=True)
+        build_release(alpha_store, out, config=parse_config(PLAIN), force=True)
     assert "thesis.docx" in (caught.value.hint or "")
     assert (out / "thesis.docx").read_text(encoding="utf-8") == "precious\n"
     assert _files(out) == ["MANIFEST.sha256", "datapackage.json", "thesis.docx"]
 
 
-def test_force_refuses_a_real_release_with_a_file_added(small_store: Path, tmp_path: Path) -> None:
+def test_force_refuses_a_real_release_with_a_file_added(alpha_store: Path, tmp_path: Path) -> None:
     out = tmp_path / "rel"
-    build_release(small_store, out, config=parse_config(PLAIN))
+    build_release(alpha_store, out, config=parse_config(PLAIN))
     (out / "sdmx" / "notes.txt").write_text("mine\n", encoding="utf-8")
     with pytest.raises(UsageError, match=r"sdmx/notes.txt"):
-        build_release(small_store, out, config=parse_config(PLAIN), force=True)
+        build_release(alpha_store, out, config=parse_config(PLAIN), force=True)
     assert (out / "sdmx" / "notes.txt").is_file()
 
 
 def test_force_refuses_a_listed_file_whose_content_changed(
-    small_store: Path, tmp_path: Path
+    alpha_store: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "rel"
-    build_release(small_store, out, config=parse_config(PLAIN))
+    build_release(alpha_store, out, config=parse_config(PLAIN))
     (out / "incidents_t.csv").write_text("my edits\n", encoding="utf-8")
     with pytest.raises(UsageError, match=r"incidents_t\.csv"):
-        build_release(small_store, out, config=parse_config(PLAIN), force=True)
+        build_release(alpha_store, out, config=parse_config(PLAIN), force=True)
     assert (out / "incidents_t.csv").read_text(encoding="utf-8") == "my edits\n"
 
 
 def test_force_refuses_a_manifest_faked_over_a_plain_datapackage(
-    small_store: Path, tmp_path: Path
+    alpha_store: Path, tmp_path: Path
 ) -> None:
     import hashlib
 
@@ -97,14 +79,14 @@ def test_force_refuses_a_manifest_faked_over_a_plain_datapackage(
     digest = hashlib.sha256(body).hexdigest()
     (out / MANIFEST).write_text(f"{digest}  datapackage.json\n", encoding="utf-8")
     with pytest.raises(UsageError, match=r"datapackage\.json"):
-        build_release(small_store, out, config=parse_config(PLAIN), force=True)
+        build_release(alpha_store, out, config=parse_config(PLAIN), force=True)
     assert json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
 
 
-def test_force_still_replaces_an_untouched_release(small_store: Path, tmp_path: Path) -> None:
+def test_force_still_replaces_an_untouched_release(alpha_store: Path, tmp_path: Path) -> None:
     out = tmp_path / "rel"
-    build_release(small_store, out, config=parse_config(PLAIN))
-    build_release(small_store, out, config=parse_config(PLAIN), force=True)
+    build_release(alpha_store, out, config=parse_config(PLAIN))
+    build_release(alpha_store, out, config=parse_config(PLAIN), force=True)
     assert "incidents_t.csv" in _files(out)
 
 
@@ -139,7 +121,7 @@ def test_rounded_offences_beside_threshold_incidents_are_refused() -> None:
 
 
 def test_a_configuration_made_in_code_is_refused_across_units(
-    small_store: Path, tmp_path: Path
+    alpha_store: Path, tmp_path: Path
 ) -> None:
     import dataclasses
 
@@ -149,7 +131,7 @@ def test_a_configuration_made_in_code_is_refused_across_units(
     rounded = TableConfig("off_r", "offences", ("source",), "rounding", "Rounded", 2)
     both = dataclasses.replace(alone, tables=(*alone.tables, rounded))
     with pytest.raises(UsageError, match="off_r in a release of its own"):
-        build_release(small_store, tmp_path / "refused", config=both, record=False)
+        build_release(alpha_store, tmp_path / "refused", config=both, record=False)
     assert not (tmp_path / "refused").exists()
 
 
@@ -296,7 +278,7 @@ def test_raising_the_threshold_for_linked_tables(
 
 
 def test_a_suppression_failure_in_a_release_names_a_fix_it_has(
-    small_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    alpha_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The privacy layer's fix ("use method='hypercube'") names a Python option a
     release has not got; a release's fix names its own options."""
@@ -309,7 +291,7 @@ def test_a_suppression_failure_in_a_release_names_a_fix_it_has(
     import shutil
 
     db = tmp_path / "store.duckdb"
-    shutil.copyfile(small_store, db)
+    shutil.copyfile(alpha_store, db)
     small = {"tables": [{"name": "t", "unit": "incidents", "by": ["year"]}],
              "maps": {"method": "none"}}  # fmt: skip
     build_release(db, tmp_path / "rel0", config=parse_config(small))  # recorded: no fallback

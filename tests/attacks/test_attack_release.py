@@ -14,7 +14,6 @@ overwritten by the map and listed twice.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import hashlib
 import json
@@ -34,14 +33,7 @@ import pytest
 from crimestats.errors import StoreError, StoreLockedError, UsageError
 from crimestats.release import MANIFEST, build_release
 from crimestats.release.config import parse_config
-from crimestats.services.ingesting import ingest_files
 
-HEADER = ["incident_id", "reported_date", "offence_seq", "national_label", "iccs_code"]
-ROWS = [
-    *[[f"A{n}", "2023-01-05", 1, "Theft", "0502"] for n in range(6)],
-    *[[f"B{n}", "2024-03-01", 1, "Assault", "02011"] for n in range(4)],
-    ["C1", "2022-07-01", 1, "Robbery", "0401"],
-]
 DP_TABLE = {"name": "incidents_dp", "unit": "incidents", "by": ["source", "year"], "method": "dp"}
 PLAIN_TABLE = {"name": "incidents_t", "unit": "incidents", "by": ["source", "year"]}
 CONFIG: dict[str, Any] = {
@@ -52,25 +44,12 @@ CONFIG: dict[str, Any] = {
 WAIT = 120  # seconds a subprocess may take to reach its pause before the test gives up
 
 
-@pytest.fixture(scope="module")
-def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("store")
-    data = folder / "alpha.csv"
-    with data.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(HEADER)
-        writer.writerows(ROWS)
-    db = folder / "store.duckdb"
-    ingest_files([data], source="alpha", db=db)
-    return db
-
-
 @pytest.fixture
-def store(shared_store: Path, tmp_path: Path) -> Path:
+def store(alpha_store: Path, tmp_path: Path) -> Path:
     """A copy of the small store for one test (releases write to it)."""
     db = tmp_path / "store" / "store.duckdb"
     db.parent.mkdir()
-    shutil.copyfile(shared_store, db)
+    shutil.copyfile(alpha_store, db)
     return db
 
 

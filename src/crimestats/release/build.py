@@ -44,7 +44,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crimestats.errors import SuppressionError, UsageError
-from crimestats.privacy.history import EarlierCells, cell_key
 from crimestats.privacy.threshold import check_threshold
 from crimestats.release.config import (
     ReleaseConfig,
@@ -68,13 +67,12 @@ from crimestats.release.folder import (
     check_table_names,
     check_target,
 )
+from crimestats.release.history import ReleaseHistory, read_history
 from crimestats.release.map_history import EarlierMap, earlier_map
-from crimestats.release.method import Method
 from crimestats.release.package import DATAPACKAGE, ICCS_VERSION, datapackage, sdmx_resources
 from crimestats.release.protection import PROTECTIONS, ProtectionInputs, protection_of
 from crimestats.release.recording import check_recordable, record_in_store
 from crimestats.release.tables import (
-    TOTAL_LABEL,
     ProtectedRows,
     TableSpec,
     count_tables_on,
@@ -83,16 +81,11 @@ from crimestats.storage.reads import ibis_store
 from crimestats.storage.releases import (
     declared_sources,
     ingest_lineage,
-    previous_withheld,
-    recorded_cells,
-    recorded_cells_of_unit,
 )
 from crimestats.storage.store import open_store, resolve_db_path
 from crimestats.version import code_version
 
 if TYPE_CHECKING:
-    import duckdb
-
     from crimestats.dp import PrivacyLedger
     from crimestats.release.dp_tables import DpPlan
     from crimestats.release.maps import MapOutput
@@ -221,36 +214,6 @@ def _ledger(config: ReleaseConfig) -> PrivacyLedger | None:
 
 def _spec(table: TableConfig) -> TableSpec:
     return TableSpec(table.name, table.unit, table.by, table.title)
-
-
-def _previous_withheld(
-    con: duckdb.DuckDBPyConnection, config: ReleaseConfig
-) -> tuple[dict[str, list[dict[str, Any]]] | None, dict[str, EarlierCells]]:
-    """Per threshold table, the cells the store's recorded releases of it withheld
-    (``None`` when the configuration turns carrying forward off), and what every recorded
-    release of it published (:mod:`crimestats.privacy.history`: the attacker holds them
-    all, so a cell published unchanged is no partner for a withheld one)."""
-    threshold = [t for t in config.tables if t.method is Method.THRESHOLD]
-    last = {t.name: previous_withheld(con, t.name, t.by) for t in threshold}
-    earlier: dict[str, EarlierCells] = {}
-    for t in threshold:
-        own = recorded_cells(con, t.name, t.by)
-        # the same statistics published by other tables of the unit (another name, or
-        # fewer fields): a total withheld there must not be published here, and back
-        others = recorded_cells_of_unit(con, t.unit, t.name, t.by, TOTAL_LABEL)
-        history = EarlierCells.of((c.release_id, c.cell, c.count) for c in own)
-        history = history.with_other_tables((c.cell, c.count) for c in others)
-        if history:
-            earlier[t.name] = history
-    if not config.carry_forward:
-        return None, earlier
-    found: dict[str, list[dict[str, Any]]] = {}
-    for name, cells_of_last in last.items():
-        cells = [*cells_of_last, *(earlier[name].withheld if name in earlier else ())]
-        unique = {cell_key(cell): dict(cell) for cell in cells}
-        if unique:
-            found[name] = [unique[k] for k in sorted(unique, key=repr)]
-    return found, earlier
 
 
 def _check_methods(config: ReleaseConfig) -> None:
@@ -409,7 +372,7 @@ def build_release(
     with open_store(path, read_only=True) as con:
         lineage = ingest_lineage(con)
         sources = declared_sources(con)
-        history = _previous_withheld(con, config)
+        history = read_history(con, config)
         earlier_hexagons = earlier_map(con, "map_h3.csv") if config.maps.method == "h3" else None
     if record:
         check_recordable(path)
@@ -426,7 +389,7 @@ def _build(
     config: ReleaseConfig,
     sources: list[str],
     lineage: list[dict[str, object]],
-    history: tuple[dict[str, list[dict[str, Any]]] | None, dict[str, EarlierCells]],
+    history: ReleaseHistory,
     earlier_hexagons: EarlierMap | None,
     *,
     as_of: str | None,
@@ -439,7 +402,7 @@ def _build(
     folder = staging.path
     # 3. count and protect: threshold and rounding tables, then DP tables (planned first,
     #    so a DP table that cannot be released stops the release before any noise)
-    forced, earlier = history
+    forced, earlier = history.forced, history.earlier
     with ibis_store(path) as con:  # the one connection every table is counted on
         plans = _plan_dp(con, config, sources)
         exact = [_spec(t) for t in config.tables if t.name not in plans]
