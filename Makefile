@@ -11,7 +11,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e ".[stats,privacy,release,spark,test,dev]"
+	$(BIN)/python -m pip install --quiet -e ".[stats,privacy,release,watch,spatial,serve,spark,test,dev]"
 	touch $(STAMP)
 
 install: $(STAMP)
