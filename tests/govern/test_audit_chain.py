@@ -24,10 +24,14 @@ def _fill(db: Path, n: int = 5) -> None:
     with open_store(db) as con:
         for i in range(1, n + 1):
             audit_chain.append(
-                con, user_name=f"user{i % 2}", role="analyst", action="stats",
+                con,
+                user_name=f"user{i % 2}",
+                role="analyst",
+                action="stats",
                 parameters={"by": "year", "token": "cs_secret_never_logged", "i": i},
-                rows_out=i * 10, result_hash=audit_chain.result_digest(f"result {i}"),
-            )  # fmt: skip
+                rows_out=i * 10,
+                result_hash=audit_chain.result_digest(f"result {i}"),
+            )
 
 
 def _verify(db: Path, head: str | None = None) -> audit_chain.Verdict:
@@ -54,11 +58,20 @@ def test_hash_follows_the_documented_recipe(log: Path) -> None:
     for seq, at, user, role, action, params, rows_out, result, link, stored in rows:
         assert link == prev
         text = json.dumps(
-            {"action": action, "logged_at": at, "parameters": params, "prev_hash": link,
-             "result_hash": result, "role": role, "rows_out": rows_out, "seq": seq,
-             "user": user},
-            sort_keys=True, separators=(",", ":"),
-        )  # fmt: skip
+            {
+                "action": action,
+                "logged_at": at,
+                "parameters": params,
+                "prev_hash": link,
+                "result_hash": result,
+                "role": role,
+                "rows_out": rows_out,
+                "seq": seq,
+                "user": user,
+            },
+            sort_keys=True,
+            separators=(",", ":"),
+        )
         assert hashlib.sha256(text.encode()).hexdigest() == stored
         prev = stored
     assert len(rows) == 5
@@ -93,10 +106,16 @@ def test_an_edit_with_its_hash_recomputed_breaks_the_next_link(log: Path) -> Non
     with open_store(log) as con:
         row = next(e for e in audit_chain.entries(con) if e.seq == 2)
     forged = audit_chain.entry_hash(
-        seq=2, logged_at=row.logged_at, user_name="nobody", role=row.role, action=row.action,
-        parameters=row.parameters, rows_out=row.rows_out, result_hash=row.result_hash,
+        seq=2,
+        logged_at=row.logged_at,
+        user_name="nobody",
+        role=row.role,
+        action=row.action,
+        parameters=row.parameters,
+        rows_out=row.rows_out,
+        result_hash=row.result_hash,
         prev_hash=row.prev_hash,
-    )  # fmt: skip
+    )
     _tamper(
         log, f"UPDATE audit_log SET user_name = 'nobody', entry_hash = '{forged}' WHERE seq = 2"
     )
@@ -126,9 +145,16 @@ def _forge(db: Path, seq: int, prev_hash: str, user: str) -> None:
     """Insert an entry at ``seq`` with a hash valid for its own fields."""
     at = "2026-01-01T00:00:00.000000+00:00"
     digest = audit_chain.entry_hash(
-        seq=seq, logged_at=at, user_name=user, role="admin", action="stats", parameters="{}",
-        rows_out=0, result_hash="", prev_hash=prev_hash,
-    )  # fmt: skip
+        seq=seq,
+        logged_at=at,
+        user_name=user,
+        role="admin",
+        action="stats",
+        parameters="{}",
+        rows_out=0,
+        result_hash="",
+        prev_hash=prev_hash,
+    )
     _tamper(
         db,
         f"INSERT INTO audit_log VALUES ({seq}, '{at}', '{user}', 'admin', 'stats', '{{}}', "

@@ -59,15 +59,27 @@ def add(
         until = None if expires is None else expires.date()
         issued = tokens.add_user(con, name, Role(role.value), until)
         audit_chain.append(
-            con, user_name=_operator(), role="cli", action="users.add",
-            parameters={"name": issued.user.name, "role": role.value,
-                        "token_id": issued.user.token_id},
-        )  # fmt: skip
+            con,
+            user_name=_operator(),
+            role="cli",
+            action="users.add",
+            parameters={
+                "name": issued.user.name,
+                "role": role.value,
+                "token_id": issued.user.token_id,
+            },
+        )
         con.execute("COMMIT")
     if json_out:
-        print_json({"name": issued.user.name, "role": issued.user.role.value,
-                    "token_id": issued.user.token_id, "token": issued.token,
-                    "expires_at": issued.expires_at})  # fmt: skip
+        print_json(
+            {
+                "name": issued.user.name,
+                "role": issued.user.role.value,
+                "token_id": issued.user.token_id,
+                "token": issued.token,
+                "expires_at": issued.expires_at,
+            }
+        )
         return
     console.print(f"token for {escape(issued.user.name)} ({issued.user.role.value}):")
     print(issued.token)  # noqa: T201 - plain, so it can be copied or piped as it is
@@ -87,8 +99,9 @@ def list_(json_out: JsonOption = False, db: DbOption = None) -> None:
     for col in ("name", "role", "token id", "created", "expires", "state"):
         table.add_column(col)
     for r in records:
-        table.add_row(escape(r.name), r.role.value, r.token_id, r.created_at,
-                      r.expires_at or "", r.state(now))  # fmt: skip
+        table.add_row(
+            escape(r.name), r.role.value, r.token_id, r.created_at, r.expires_at or "", r.state(now)
+        )
     console.print(table)
 
 
@@ -101,8 +114,9 @@ def revoke(
     with open_store(db) as con:
         con.execute("BEGIN")
         count = tokens.revoke(con, name)
-        audit_chain.append(con, user_name=_operator(), role="cli", action="users.revoke",
-                           parameters={"name": name})  # fmt: skip
+        audit_chain.append(
+            con, user_name=_operator(), role="cli", action="users.revoke", parameters={"name": name}
+        )
         con.execute("COMMIT")
     console.print(f"revoked {count} token(s) of {escape(name)}")
 
@@ -128,8 +142,9 @@ def verify(
         console.print(f"audit log intact: {verdict.entries:,} entries, head {verdict.head}")
     else:
         kind = verdict.kind.value if verdict.kind else "broken"
-        console.print(f"audit log BROKEN at entry {verdict.first_bad_seq} ({kind}): "
-                      f"{verdict.detail}")  # fmt: skip
+        console.print(
+            f"audit log BROKEN at entry {verdict.first_bad_seq} ({kind}): {verdict.detail}"
+        )
     if not verdict.ok:
         raise typer.Exit(1)
 

@@ -30,9 +30,19 @@ _SECRET_KEYS: Final = frozenset({"token", "authorization", "password", "secret",
 """Parameter names never written to the log, whatever the caller passes."""
 
 _COLUMNS: Final = ", ".join(
-    ("seq", "logged_at", "user_name", "role", "action", "parameters", "rows_out",
-     "result_hash", "prev_hash", "entry_hash")
-)  # fmt: skip
+    (
+        "seq",
+        "logged_at",
+        "user_name",
+        "role",
+        "action",
+        "parameters",
+        "rows_out",
+        "result_hash",
+        "prev_hash",
+        "entry_hash",
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,10 +87,16 @@ def entry_hash(
     (docs/governance.md) give the same recipe.
     """
     fields = {
-        "seq": seq, "logged_at": logged_at, "user": user_name, "role": role, "action": action,
-        "parameters": parameters, "rows_out": rows_out, "result_hash": result_hash,
+        "seq": seq,
+        "logged_at": logged_at,
+        "user": user_name,
+        "role": role,
+        "action": action,
+        "parameters": parameters,
+        "rows_out": rows_out,
+        "result_hash": result_hash,
         "prev_hash": prev_hash,
-    }  # fmt: skip
+    }
     canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -117,9 +133,16 @@ def append(
     logged_at = datetime.now(UTC).isoformat(timespec="microseconds")
     params = canonical_parameters(parameters)
     digest = entry_hash(
-        seq=seq, logged_at=logged_at, user_name=user_name, role=role, action=action,
-        parameters=params, rows_out=rows_out, result_hash=result_hash, prev_hash=prev,
-    )  # fmt: skip
+        seq=seq,
+        logged_at=logged_at,
+        user_name=user_name,
+        role=role,
+        action=action,
+        parameters=params,
+        rows_out=rows_out,
+        result_hash=result_hash,
+        prev_hash=prev,
+    )
     entry = AuditEntry(
         seq, logged_at, user_name, role, action, params, rows_out, result_hash, prev, digest
     )
