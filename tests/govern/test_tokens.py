@@ -95,7 +95,7 @@ def test_users_and_audit_commands(tmp_path: Path) -> None:
     con.close()
     broken = runner.invoke(app, ["audit", "verify", "--db", db])
     assert broken.exit_code == 1
-    assert "BROKEN at entry 1 (edited)" in broken.output
+    assert "broken at entry 1 (edited)" in broken.output
     out = tmp_path / "audit.jsonl"
     assert runner.invoke(app, ["audit", "export", "--out", str(out), "--db", db]).exit_code == 0
     assert len(out.read_text().splitlines()) == 2

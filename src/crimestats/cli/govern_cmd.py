@@ -8,6 +8,7 @@ token is printed once, here, and never again.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -19,12 +20,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from crimestats.cli.options import DbOption, ForceOption
-from crimestats.cli.output import console, print_json
+from crimestats.cli.output import console, print_error, print_json
 from crimestats.govern import audit_chain, tokens
+from crimestats.govern.cli_audit import operator
 from crimestats.govern.roles import Role
 from crimestats.output_files import write_text
 from crimestats.storage.store import open_store
 
+_HASH = re.compile(r"[0-9a-f]{64}")
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 
 users_app = typer.Typer(help="API users and their tokens: add, list, revoke.", no_args_is_help=True)
@@ -60,7 +63,7 @@ def add(
         issued = tokens.add_user(con, name, Role(role.value), until)
         audit_chain.append(
             con,
-            user_name=_operator(),
+            user_name=operator(),
             role="cli",
             action="users.add",
             parameters={
@@ -115,7 +118,7 @@ def revoke(
         con.execute("BEGIN")
         count = tokens.revoke(con, name)
         audit_chain.append(
-            con, user_name=_operator(), role="cli", action="users.revoke", parameters={"name": name}
+            con, user_name=operator(), role="cli", action="users.revoke", parameters={"name": name}
         )
         con.execute("COMMIT")
     console.print(f"revoked {count} token(s) of {escape(name)}")
@@ -134,18 +137,21 @@ def verify(
 
     Exits 1 when the chain is broken, so a scheduler can alert on it.
     """
+    if head is not None and not _HASH.fullmatch(head.strip().lower()):
+        raise typer.BadParameter("give the 64 hex digits 'audit head' printed", param_hint="--head")
     with open_store(db, read_only=True) as con:
         verdict = audit_chain.verify(con, known_head=head)
     if json_out:
         print_json({**asdict(verdict), "kind": verdict.kind and verdict.kind.value})
     elif verdict.ok:
         console.print(f"audit log intact: {verdict.entries:,} entries, head {verdict.head}")
-    else:
-        kind = verdict.kind.value if verdict.kind else "broken"
-        console.print(
-            f"audit log BROKEN at entry {verdict.first_bad_seq} ({kind}): {verdict.detail}"
-        )
     if not verdict.ok:
+        kind = verdict.kind.value if verdict.kind else "broken"
+        print_error(
+            f"the audit log is broken at entry {verdict.first_bad_seq} ({kind}): {verdict.detail}",
+            "compare the store with a backup or the exported log (audit export) to see what "
+            "changed; keep heads elsewhere (audit head) to catch a cut end",
+        )
         raise typer.Exit(1)
 
 
@@ -171,16 +177,6 @@ def export(
         lines = [json.dumps(asdict(e), ensure_ascii=False) for e in audit_chain.entries(con)]
     write_text(out, "".join(f"{line}\n" for line in lines), overwrite=force)
     console.print(f"wrote {len(lines):,} entries to {escape(str(out))}")
-
-
-def _operator() -> str:
-    """The name of the person at the command line, for the audit log."""
-    import getpass
-
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):  # no user name on this system (a container's uid)
-        return "cli:unknown"
 
 
 def register(app: typer.Typer) -> None:
