@@ -126,6 +126,12 @@ def read_extract(
             )
         )
         sources, notes = _compared(incident_rows, window)
+        everyone = incidents.select("source").distinct().to_pyarrow().column(0).to_pylist()
+        seen = {r["source"] for r in incident_rows}
+        notes[:0] = [
+            f"source {name!r} has no records in this window: not compared"
+            for name in sorted(set(everyone) - seen)
+        ]
         offences = con.table("offences")
         has_motive = all(c in offences.columns for c in MOTIVE_COLUMNS)
         joined = offences.join(
