@@ -74,7 +74,6 @@ def find_emerging(
         clusters, cluster_notes = find_unfamiliar(
             extract.offences,
             autocoder_scorer(autocoder),
-            min_familiarity=autocoder.min_familiarity,
             min_count=min_count,
             fdr=fdr,
             near_zero=near_zero,

@@ -1,21 +1,29 @@
 """List (c): new clusters of offence texts the ICCS autocoder finds unfamiliar.
 
-A text is *unfamiliar* when the autocoder knows too few of its words (its
-:meth:`~crimestats.iccs.autocoder.Autocoder.familiarity` is below the autocoder's own
-``min_familiarity``, the share below which it sends a text to review) or when no
-training text is close to it (the cosine similarity of its nearest training text, in
-the autocoder's own TF-IDF features, is below ``similarity_floor``). "SIM SWAP FRAUD"
-is one: "fraud" is a training word, "sim" and "swap" are not.
+A text is *unfamiliar* when it holds a word the autocoder never saw (its
+:meth:`~crimestats.iccs.autocoder.Autocoder.familiarity`, the share of its words found
+in the training texts, is below ``min_familiarity``: 1, every word known, by default)
+or when no training text is close to it (the cosine similarity of its nearest training
+text, in the autocoder's own TF-IDF features, is below ``similarity_floor``). Why any
+unknown word and not the autocoder's review threshold (half the words): a new word is
+the mark of a new phenomenon, and its variants mostly mix it with known words ("SIM
+SWAP FRAUD": "fraud" is known and close to training texts, "sim" and "swap" are not;
+"BUNCO, GRAND THEFT" beside "BUNCO, ATTEMPT"). Known texts with a rare word (a city
+name, a misspelling) are unfamiliar too, but they have a history, so they are not new.
 
 Unfamiliar texts of both periods are clustered so that variants of one new wording
-("DEEPFAKE SEXTORTION", "SEXTORTION - DEEPFAKE IMAGES") count together: TF-IDF on
-character 3-5-grams within words of the scrubbed, normalised text, then agglomerative
-clustering with average linkage on cosine distance, cut at ``distance`` (scikit-learn).
-A cluster is *new* on the same rule as a new code (:mod:`.new_codes`): at least
-``min_count`` current records, fewer than ``near_zero`` expected from its history share,
-and a significant rise after false discovery rate control.
+count together. A text is represented by the words the autocoder never saw (its whole
+words when it has none), as TF-IDF on character 3-5-grams within words (spelling
+variants share most of them), and clustered by average linkage on cosine distance cut at
+``distance`` (scikit-learn). Why the unknown words: they are what the variants share
+("BUNCO, GRAND THEFT" and "BUNCO, ATTEMPT" have "bunco" and nothing else in common),
+while their known words pull them towards old texts. A cluster is *new* on the rule of a
+new code (:mod:`.new_codes`): at least ``min_count`` current records, fewer than
+``near_zero`` expected from its history share, and a significant rise after false
+discovery rate control.
 
-Examples are shown scrubbed, and only for a cluster with at least
+Everything is read from scrubbed text: the words, the cluster's terms and its examples.
+Examples are shown only for a cluster with at least
 :data:`~crimestats.watch.emerging.report.EXAMPLE_FLOOR` current records.
 """
 
@@ -40,6 +48,9 @@ if TYPE_CHECKING:
 SIMILARITY_FLOOR = 0.5
 """Nearest-training-text cosine similarity below which a text is unfamiliar."""
 
+ALL_WORDS_KNOWN = 1.0
+"""Default ``min_familiarity``: a text with any word the autocoder never saw is unfamiliar."""
+
 DISTANCE = 0.7
 """Cosine distance at which the cluster tree is cut (average linkage)."""
 
@@ -50,8 +61,18 @@ is dense, so this bounds memory (2000 texts: 32 MB)."""
 EXAMPLES = 3
 """Example texts shown per cluster at most."""
 
-Scorer = Callable[[Sequence[str]], list[tuple[float, float]]]
-"""Per text: (familiarity, nearest-training-text similarity)."""
+
+@dataclass(frozen=True, slots=True)
+class Familiarity:
+    """How well the autocoder knows one text."""
+
+    share_known: float
+    similarity: float
+    unknown_words: tuple[str, ...]
+
+
+Scorer = Callable[[Sequence[str]], list[Familiarity]]
+"""Scores texts (already scrubbed and normalised) against the autocoder's training."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,22 +85,34 @@ class TextTally:
     codings: Counter[str]
 
 
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    tally: TextTally
+    familiarity: Familiarity
+
+
 def autocoder_scorer(model: Autocoder) -> Scorer:
-    """Familiarity and nearest similarity from a fitted autocoder.
+    """Familiarity, nearest similarity and unknown words from a fitted autocoder.
 
     The nearest similarity reads the autocoder's scorer (its TF-IDF features and
-    training vectors), which has no public method for it yet.
+    training vectors), which has no public method for it yet; a word is unknown when
+    its own :meth:`~crimestats.iccs.autocoder.Autocoder.familiarity` is 0.
     """
     from crimestats.iccs.text import with_glossary
 
-    def score(texts: Sequence[str]) -> list[tuple[float, float]]:
+    def score(texts: Sequence[str]) -> list[Familiarity]:
         if not texts:
             return []
         scorer = model._require()
         queries = scorer.features.transform([with_glossary(t) for t in texts])
         nearest = (queries @ scorer.vectors_t).max(axis=1).toarray().ravel()
-        familiarity = model.familiarity(texts)
-        return [(f, float(s)) for f, s in zip(familiarity, nearest, strict=True)]
+        shares = model.familiarity(texts)
+        words = sorted({w for t in texts for w in t.split()})
+        unknown = {w for w, f in zip(words, model.familiarity(words), strict=True) if f == 0}
+        return [
+            Familiarity(f, float(s), tuple(w for w in dict.fromkeys(t.split()) if w in unknown))
+            for t, f, s in zip(texts, shares, nearest, strict=True)
+        ]
 
     return score
 
@@ -100,17 +133,24 @@ def tally_texts(offences: Sequence[OffenceCount]) -> list[TextTally]:
     return [TextTally(t, current[t], history[t], codings.get(t, Counter())) for t in texts]
 
 
-def cluster_labels(texts: Sequence[str], distance: float = DISTANCE) -> list[int]:
-    """Cluster label per text (scrubbed, normalised, char 3-5-gram TF-IDF, cosine)."""
-    if len(texts) < 2:
-        return [0] * len(texts)
+def prepared(text: str) -> str:
+    """Scrubbed (tags dropped) and normalised: the only form of a text this list reads."""
+    cleaned = scrub(text)
+    for tag in TAGS:
+        cleaned = cleaned.replace(tag, " ")
+    return normalise(cleaned)
+
+
+def cluster_labels(keys: Sequence[str], distance: float = DISTANCE) -> list[int]:
+    """Cluster label per key text (char 3-5-gram TF-IDF, cosine, average linkage)."""
+    if len(keys) < 2:
+        return [0] * len(keys)
     import numpy as np
     from sklearn.cluster import AgglomerativeClustering
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    prepared = [_prepared(t) or "_" for t in texts]
     vectors = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
-    matrix = vectors.fit_transform(prepared)
+    matrix = vectors.fit_transform([k or "_" for k in keys])
     similarity = (matrix @ matrix.T).toarray()
     distances = np.clip(1.0 - similarity, 0.0, 2.0)
     np.fill_diagonal(distances, 0.0)
@@ -120,32 +160,29 @@ def cluster_labels(texts: Sequence[str], distance: float = DISTANCE) -> list[int
     return [int(x) for x in model.fit_predict(distances)]
 
 
-def _prepared(text: str) -> str:
-    cleaned = scrub(text)
-    for tag in TAGS:
-        cleaned = cleaned.replace(tag, " ")
-    return normalise(cleaned)
-
-
 def find_unfamiliar(
     offences: Sequence[OffenceCount],
     scorer: Scorer,
     *,
-    min_familiarity: float,
     min_count: int,
     fdr: float,
     near_zero: float,
+    min_familiarity: float = ALL_WORDS_KNOWN,
     similarity_floor: float = SIMILARITY_FLOOR,
 ) -> tuple[tuple[UnfamiliarCluster, ...], tuple[str, ...]]:
     """New clusters of unfamiliar texts (q <= ``fdr``), and notes (e.g. a cap reached)."""
     tallies = tally_texts(offences)
     current_total = sum(t.current for t in tallies)
     history_total = sum(t.history for t in tallies)
-    scores = scorer([t.text for t in tallies])
+    scored = [
+        _Scored(t, f)
+        for t, f in zip(tallies, scorer([prepared(t.text) for t in tallies]), strict=True)
+    ]
     unfamiliar = [
-        (t, fam, sim)
-        for t, (fam, sim) in zip(tallies, scores, strict=True)
-        if fam < min_familiarity or sim < similarity_floor
+        s
+        for s in scored
+        if s.familiarity.share_known < min_familiarity
+        or s.familiarity.similarity < similarity_floor
     ]
     notes: list[str] = []
     if len(unfamiliar) > MAX_TEXTS:
@@ -154,14 +191,14 @@ def find_unfamiliar(
             "were clustered"
         )
         unfamiliar = unfamiliar[:MAX_TEXTS]
-    labels = cluster_labels([t.text for t, _, _ in unfamiliar])
-    groups: dict[int, list[tuple[TextTally, float, float]]] = {}
-    for label, item in zip(labels, unfamiliar, strict=True):
+    keys = [" ".join(s.familiarity.unknown_words) or prepared(s.tally.text) for s in unfamiliar]
+    groups: dict[int, list[_Scored]] = {}
+    for label, item in zip(cluster_labels(keys), unfamiliar, strict=True):
         groups.setdefault(label, []).append(item)
     candidates = []
     for members in groups.values():
-        current = sum(t.current for t, _, _ in members)
-        history = sum(t.history for t, _, _ in members)
+        current = sum(s.tally.current for s in members)
+        history = sum(s.tally.history for s in members)
         if current < min_count:
             continue
         if expected_from_history(history, current_total, history_total) >= near_zero:
@@ -177,26 +214,38 @@ def find_unfamiliar(
     return tuple(found), tuple(notes)
 
 
-def _cluster(members: list[tuple[TextTally, float, float]], counts: Tested) -> UnfamiliarCluster:
-    records = sum(t.current + t.history for t, _, _ in members) or 1
-    familiarity = sum(f * (t.current + t.history) for t, f, _ in members) / records
-    similarity = sum(s * (t.current + t.history) for t, _, s in members) / records
+def _cluster(members: list[_Scored], counts: Tested) -> UnfamiliarCluster:
+    """The finding of one cluster: record-weighted familiarity, its terms (unknown words
+    first, then the commonest others), its codings, and examples above the floor."""
+    records = sum(s.tally.current + s.tally.history for s in members) or 1
+
+    def mean(value: Callable[[Familiarity], float]) -> float:
+        total = sum(value(s.familiarity) * (s.tally.current + s.tally.history) for s in members)
+        return total / records
+
+    unknown: Counter[str] = Counter()
     words: Counter[str] = Counter()
     codings: Counter[str] = Counter()
-    for t, _, _ in members:
-        for word in set(_prepared(t.text).split()):
+    for s in members:
+        for word in s.familiarity.unknown_words:
+            unknown[word] += s.tally.current
+        for word in set(prepared(s.tally.text).split()):
             if word not in STOP_WORDS and not word.isdigit() and len(word) > 1:
-                words[word] += t.current
-        codings.update(t.codings)
+                words[word] += s.tally.current
+        codings.update(s.tally.codings)
+    ranked = [w for w, _ in unknown.most_common()]
+    ranked += [w for w, _ in words.most_common() if w not in unknown]
     withheld = counts.current < EXAMPLE_FLOOR
-    current_texts = sorted((t for t, _, _ in members if t.current), key=lambda t: -t.current)
+    current_texts = sorted(
+        (s.tally for s in members if s.tally.current), key=lambda t: (-t.current, t.text)
+    )
     examples = () if withheld else tuple(scrub(t.text) for t in current_texts[:EXAMPLES])
     return UnfamiliarCluster(
-        terms=tuple(w for w, _ in words.most_common(3)),
+        terms=tuple(ranked[:3]),
         counts=counts,
         distinct_texts=len(members),
-        familiarity=familiarity,
-        similarity=similarity,
+        familiarity=mean(lambda f: f.share_known),
+        similarity=mean(lambda f: f.similarity),
         examples=examples,
         examples_withheld=withheld,
         iccs_codes=tuple(c for c, _ in codings.most_common(2)),
