@@ -186,14 +186,18 @@ def _name_run(words: str, *, caps_only: bool) -> tuple[str, str]:
     return words[:end], words[end:]
 
 
+def _without_tags(text: str) -> str:
+    return re.sub(r"\[(?:" + "|".join(c.value for c in Category) + r")\]", " ", text)
+
+
 def _is_caps_only(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
+    letters = [c for c in _without_tags(text) if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters)
 
 
 def _is_prose(text: str) -> bool:
     """Mostly lower-case words: a capitalised word inside a sentence then stands out."""
-    words = re.findall(r"[A-Za-z][A-Za-z'-]*", text)
+    words = re.findall(r"[A-Za-z][A-Za-z'-]*", _without_tags(text))
     lower = sum(w[0].islower() for w in words)
     return len(words) >= 3 and lower / len(words) >= 0.6
 

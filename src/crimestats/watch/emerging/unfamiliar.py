@@ -13,11 +13,12 @@ name, a misspelling) are unfamiliar too, but they have a history, so they are no
 
 Unfamiliar texts of both periods are clustered so that variants of one new wording
 count together. A text is represented by the words the autocoder never saw (its whole
-words when it has none), as TF-IDF on character 3-5-grams within words (spelling
-variants share most of them), and clustered by average linkage on cosine distance cut at
-``distance`` (scikit-learn). Why the unknown words: they are what the variants share
-("BUNCO, GRAND THEFT" and "BUNCO, ATTEMPT" have "bunco" and nothing else in common),
-while their known words pull them towards old texts. A cluster is *new* on the rule of a
+words when it has none), as those words and their character 3-5-grams (spelling
+variants share most of them: "sextortion", "sextorsion"), and clustered by average
+linkage on cosine distance cut at ``distance`` (scikit-learn). Why the unknown words:
+they are what the variants share ("BUNCO, GRAND THEFT" and "BUNCO, ATTEMPT" have
+"bunco" and nothing else in common), while their known words pull them towards old
+texts. A cluster is *new* on the rule of a
 new code (:mod:`.new_codes`): at least ``min_count`` current records, fewer than
 ``near_zero`` expected from its history share, and a significant rise after false
 discovery rate control.
@@ -142,15 +143,24 @@ def prepared(text: str) -> str:
 
 
 def cluster_labels(keys: Sequence[str], distance: float = DISTANCE) -> list[int]:
-    """Cluster label per key text (char 3-5-gram TF-IDF, cosine, average linkage)."""
+    """Cluster label per key text: words and character 3-5-grams within words, cosine,
+    average linkage.
+
+    No IDF weighting: among the few unfamiliar texts, the new word their variants share
+    is the commonest and would weigh least ("bunco" in every "BUNCO, ..." text).
+    """
     if len(keys) < 2:
         return [0] * len(keys)
     import numpy as np
+    import scipy.sparse as sp
     from sklearn.cluster import AgglomerativeClustering
     from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
 
-    vectors = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
-    matrix = vectors.fit_transform([k or "_" for k in keys])
+    texts = [k or "_" for k in keys]
+    words = TfidfVectorizer(use_idf=False, binary=True, token_pattern=r"\S+")  # noqa: S106
+    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), use_idf=False)
+    matrix = normalize(sp.hstack([words.fit_transform(texts), chars.fit_transform(texts)]).tocsr())
     similarity = (matrix @ matrix.T).toarray()
     distances = np.clip(1.0 - similarity, 0.0, 2.0)
     np.fill_diagonal(distances, 0.0)
