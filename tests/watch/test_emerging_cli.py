@@ -96,3 +96,30 @@ def test_a_bad_option_value_is_bad_usage(
     result = CliRunner().invoke(app, ["emerging", "--db", str(chicago_db), option, value])
     assert result.exit_code == 2
     assert option in result.output or "must be" in result.output
+
+
+def test_an_empty_store_or_unknown_source_is_one_message(tmp_path: Path, chicago_db: Path) -> None:
+    from crimestats.errors import NotFoundError
+    from crimestats.storage.store import open_store
+    from crimestats.watch.emerging.detect import find_emerging
+
+    empty = tmp_path / "empty.duckdb"
+    with open_store(empty):
+        pass
+    with pytest.raises(NotFoundError, match="holds no incidents") as caught:
+        find_emerging(empty)
+    assert caught.value.hint is not None
+    assert "crimestats ingest" in caught.value.hint
+    with pytest.raises(NotFoundError, match="no incidents of source 'nope'"):
+        find_emerging(chicago_db, source="nope")
+
+
+def test_a_period_after_the_data_compares_nothing_and_says_why(chicago_db: Path) -> None:
+    from datetime import date
+
+    from crimestats.watch.emerging.detect import find_emerging
+
+    report = find_emerging(chicago_db, since=date(2015, 1, 1), until=date(2015, 1, 31))
+    assert report.sources == ()
+    assert report.sentences() == []
+    assert any("no records in the current period" in n for n in report.notes)
