@@ -210,3 +210,47 @@ def test_motive_is_absent_and_said_so(report: EmergingReport) -> None:
     if any(s.measure.startswith("motive") for s in report.shares):
         pytest.skip("this store has a motive column")
     assert any("motive" in note for note in report.notes)
+
+
+PII = {
+    "AGG HARASSMENT BY PHONE, VICTIM JOHN SMITH 07700 900123": (
+        "AGG HARASSMENT BY PHONE, VICTIM [name] [phone]"
+    ),
+    "MENACING AT 221B BAKER STREET, CAR REG AB12 CDE": "MENACING AT [address], CAR REG [plate]",
+}
+
+
+def test_person_details_in_new_descriptions_never_reach_the_report(
+    tmp_path: Path,
+) -> None:
+    """Six complaints of the last quarter get descriptions that hold a name, a phone
+    number, an address and a plate: the codes are found, shown only scrubbed, and none
+    of those details is anywhere in the report (terms included)."""
+    rows = _raw(NYPD)
+    late = sorted(
+        {
+            r["Full Complaint ID"]
+            for r in rows
+            if datetime.strptime(r["Record Create Date"], "%m/%d/%Y").date() >= SINCE
+        }
+    )
+    texts = list(PII)
+    renamed = {cid: texts[i % 2] for i, cid in enumerate(late[:12])}
+    for r in rows:
+        if r["Full Complaint ID"] in renamed:
+            r["PD Code Description"] = renamed[r["Full Complaint ID"]]
+    path = tmp_path / "nypd_pii.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    db = tmp_path / "pii.duckdb"
+    ingest_files(
+        [path], source="nypd_hate_crimes", db=db, mapping=mapping_path("nypd_hate_crimes.yaml")
+    )
+    report = find_emerging(db, since=SINCE, autocoder=Autocoder.fit_default())
+    national = {f.code for f in report.new_codes if f.kind is CodeKind.NATIONAL_CODE}
+    assert set(PII.values()) <= national
+    shown = json.dumps(report.to_json()).lower()
+    for secret in ("john", "smith", "07700", "900123", "221b", "baker", "ab12", "cde"):
+        assert secret not in shown, secret
