@@ -86,6 +86,9 @@ def test_json_is_the_whole_report_with_window_dates_only(
         ("--fdr", "1.5"),
         ("--min-count", "0"),
         ("--history", "0"),
+        ("--history", str(10**30)),
+        ("--near-zero", "nan"),
+        ("--near-zero", "inf"),
         ("--near-zero", "-1"),
         ("--limit", "0"),
     ],
@@ -112,6 +115,16 @@ def test_an_empty_store_or_unknown_source_is_one_message(tmp_path: Path, chicago
     assert "crimestats ingest" in caught.value.hint
     with pytest.raises(NotFoundError, match="no incidents of source 'nope'"):
         find_emerging(chicago_db, source="nope")
+
+
+def test_a_history_before_the_year_one_is_one_message(chicago_db: Path) -> None:
+    from datetime import date
+
+    from crimestats.errors import UsageError
+    from crimestats.watch.emerging.detect import find_emerging
+
+    with pytest.raises(UsageError, match="before the year 1"):
+        find_emerging(chicago_db, since=date(1, 1, 5), history_days=30)
 
 
 def test_a_period_after_the_data_compares_nothing_and_says_why(chicago_db: Path) -> None:

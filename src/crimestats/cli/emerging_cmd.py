@@ -23,7 +23,7 @@ from crimestats.watch.emerging.detect import (
     check_settings,
     find_emerging,
 )
-from crimestats.watch.emerging.records import DEFAULT_HISTORY_DAYS
+from crimestats.watch.emerging.records import DEFAULT_HISTORY_DAYS, MAX_HISTORY_DAYS
 from crimestats.watch.emerging.report import EXAMPLE_FLOOR, EmergingReport
 
 
@@ -90,8 +90,8 @@ def emerging(
     start, end = _date("--since", since), _date("--until", until)
     try:
         check_settings(min_count, fdr, near_zero)
-        if history < 1:
-            raise UsageError(f"--history must be at least one day, got {history}")
+        if not 1 <= history <= MAX_HISTORY_DAYS:
+            raise UsageError(f"--history must be 1 to {MAX_HISTORY_DAYS} days, got {history}")
         if limit < 1:
             raise UsageError(f"--limit must be at least 1, got {limit}")
     except UsageError as exc:

@@ -7,6 +7,7 @@ message.
 
 from __future__ import annotations
 
+import math
 import os
 from datetime import date
 from typing import TYPE_CHECKING
@@ -36,9 +37,9 @@ def check_settings(min_count: int, fdr: float, near_zero: float) -> Settings:
         )
     if not 0 < fdr < 1:
         raise UsageError(f"--fdr must be between 0 and 1, got {fdr}", hint="e.g. --fdr 0.05")
-    if near_zero <= 0:
+    if not 0 < near_zero < math.inf:
         raise UsageError(
-            f"--near-zero must be above 0, got {near_zero}",
+            f"--near-zero must be a number above 0, got {near_zero}",
             hint=f"e.g. --near-zero {DEFAULT_NEAR_ZERO} (fewer than one expected record)",
         )
     return Settings(min_count=min_count, fdr=fdr, near_zero=near_zero)

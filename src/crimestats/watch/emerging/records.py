@@ -28,6 +28,9 @@ DEFAULT_CURRENT_DAYS = 28
 DEFAULT_HISTORY_DAYS = 365
 """Length of the history window before ``since``."""
 
+MAX_HISTORY_DAYS = 36_525
+"""The longest history window accepted: a hundred years."""
+
 MOTIVE_COLUMNS = ("motive", "motive_detail")
 """Offence columns read when the store has them (added by the motive migration)."""
 
@@ -78,19 +81,26 @@ def choose_window(
 ) -> Window:
     """The window from the options: ``until`` defaults to the latest reported date,
     ``since`` to four weeks before ``until``; the history is ``history_days`` before it."""
-    if history_days < 1:
+    if not 1 <= history_days <= MAX_HISTORY_DAYS:
         raise UsageError(
-            f"the history window must be at least one day, got {history_days}",
+            f"the history window must be 1 to {MAX_HISTORY_DAYS} days, got {history_days}",
             hint=f"e.g. --history {DEFAULT_HISTORY_DAYS}",
         )
     end = until or latest
-    start = since or end - timedelta(days=DEFAULT_CURRENT_DAYS - 1)
+    try:
+        start = since or end - timedelta(days=DEFAULT_CURRENT_DAYS - 1)
+        history_start = start - timedelta(days=history_days)
+    except OverflowError:
+        raise UsageError(
+            f"the history window before {since or end} reaches before the year 1",
+            hint="give a later --since or a shorter --history",
+        ) from None
     if start > end:
         raise UsageError(
             f"--since {start} is after --until {end}",
             hint="give a --since on or before --until (or the store's latest date)",
         )
-    return Window(since=start, until=end, history_start=start - timedelta(days=history_days))
+    return Window(since=start, until=end, history_start=history_start)
 
 
 def read_extract(
