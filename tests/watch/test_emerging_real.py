@@ -6,7 +6,10 @@ independently from the raw CSV files (Python's csv module, not crimestats).
 2. NYPD hate crimes with three real LAPD wordings ("BUNCO, ..." from
    tests/data/iccs_heldout_police.csv, words the autocoder never saw) written into 18
    complaints of the last quarter: they must come out as new national codes, as a
-   bursting term and as one new unfamiliar cluster, with the counts and G2 of the raw file.
+   bursting term and as one new unfamiliar cluster, with the counts and G2 of the raw file;
+   the same with names, phones, an address and a plate in the new wordings: none shown.
+3. data.police.uk (City of London): the crime types that burst in 2017 against 2016,
+   counts, G2 and p-value from the raw file; no new code.
 """
 
 from __future__ import annotations
@@ -254,3 +257,54 @@ def test_person_details_in_new_descriptions_never_reach_the_report(
     shown = json.dumps(report.to_json()).lower()
     for secret in ("john", "smith", "07700", "900123", "221b", "baker", "ab12", "cde"):
         assert secret not in shown, secret
+
+
+POLICEUK = "policeuk/city_of_london_street_2016-01_2017-06.csv.gz"
+
+
+def _g2_by_hand(a: int, b: int, n1: int, n2: int) -> float:
+    total = n1 + n2
+    cells = (
+        (a, a + b, n1),
+        (b, a + b, n2),
+        (n1 - a, total - a - b, n1),
+        (n2 - b, total - a - b, n2),
+    )
+    return 2 * sum(o * math.log(o * total / (row * col)) for o, row, col in cells if o)
+
+
+def test_policeuk_category_bursts_match_the_raw_file(tmp_path: Path) -> None:
+    """data.police.uk's City of London street file: the current period is January to
+    June 2017 (dates are months), the history the 365 days before, so 2016-02 to 2016-12
+    (2016-01-01 is day 366). A crime type is one text; a word only it holds ("shoplifting")
+    bursts with that type's counts, G2 and p = erfc(sqrt(G2 / 2)) (chi-square, 1 df)."""
+    db = tmp_path / "policeuk.duckdb"
+    ingest_files(
+        [bundled_path(POLICEUK)], source="policeuk", db=db,
+        mapping=mapping_path("policeuk_street.yaml"),
+    )  # fmt: skip
+    rows = _raw(POLICEUK)
+    now = Counter(r["Crime type"] for r in rows if r["Month"] >= "2017-01")
+    before = Counter(r["Crime type"] for r in rows if "2016-02" <= r["Month"] <= "2016-12")
+    n1, n2 = sum(now.values()), sum(before.values())
+    report = find_emerging(
+        db, since=date(2017, 1, 1), min_count=5, autocoder=Autocoder.fit_default()
+    )
+    assert report.window.history_start == date(2016, 1, 2)
+    assert report.new_codes == ()  # the same 14 crime types all along
+    bursts = {b.term: b for b in report.bursts}
+    shop = bursts["shoplifting"]
+    a, b = now["Shoplifting"], before["Shoplifting"]
+    assert (shop.counts.current, shop.counts.history) == (a, b)
+    assert (shop.counts.current_total, shop.counts.history_total) == (n1, n2)
+    assert shop.g2 == pytest.approx(_g2_by_hand(a, b, n1, n2), rel=1e-9)
+    assert shop.counts.p_value == pytest.approx(math.erfc(math.sqrt(shop.g2 / 2)), rel=1e-9)
+    # a crime type whose share fell gives no burst
+    fell = [t for t in now if now[t] * n2 < before[t] * n1]
+    assert fell
+    for burst in report.bursts:
+        for crime_type in fell:
+            assert (burst.counts.current, burst.counts.history) != (
+                now[crime_type],
+                before[crime_type],
+            )
