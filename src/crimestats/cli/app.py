@@ -36,6 +36,7 @@ def _register() -> None:
     from crimestats.cli import (
         classify_cmd,
         demo_cmd,
+        emerging_cmd,
         govern_cmd,
         iccs_cmd,
         indicators_cmd,
@@ -54,7 +55,7 @@ def _register() -> None:
     for module in (
         store_cmd, ingest_cmd, quarantine_cmd, iccs_cmd, classify_cmd, stats_cmd,
         indicators_cmd, series_cmd, release_cmd, ledger_cmd, demo_cmd, mse_cmd, sources_cmd,
-        govern_cmd, serve_cmd,
+        govern_cmd, serve_cmd, emerging_cmd,
     ):  # fmt: skip
         module.register(app)
 

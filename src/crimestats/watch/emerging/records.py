@@ -142,6 +142,7 @@ def read_extract(
             f"source {name!r} has no records in this window: not compared"
             for name in sorted(set(everyone) - seen)
         ]
+        notes.extend(_partial_notes(con, window, sources))
         offences = con.table("offences")
         has_motive = all(c in offences.columns for c in MOTIVE_COLUMNS)
         joined = offences.join(
@@ -237,3 +238,21 @@ def _as_date(value: Any) -> date:
         result: date = value.date()
         return result
     return date.fromisoformat(str(value)[:10])
+
+
+def _partial_notes(con: Any, window: Any, sources: tuple[str, ...]) -> list[str]:
+    """A note for each window the store's coverage shows as partial (a finding there may
+    reflect missing data, not a change in crime): see :mod:`crimestats.stats.coverage`."""
+    from crimestats.stats.coverage import partial_reason, source_coverage
+
+    coverage = [c for c in source_coverage(con, "reported") if c.source in sources]
+    spans = (
+        ("current period", window.since, window.until),
+        ("history window", window.history_start, window.since - timedelta(days=1)),
+    )
+    notes = []
+    for name, start, end in spans:
+        reason = partial_reason(start, end, coverage)
+        if reason:
+            notes.append(f"the {name} is partial ({reason}): a finding may reflect missing data")
+    return notes
