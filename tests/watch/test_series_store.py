@@ -1,0 +1,109 @@
+"""Count series from the store: the same numbers as ``stats``, zeros filled, weeks ISO."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.conftest import base_row
+
+from crimestats.errors import UsageError
+from crimestats.stats import count_table
+from crimestats.watch.series import Freq, period_label, period_starts, store_series
+
+D = dt.date
+
+# (reported date, weapon): hand-placed so that every number below is known by hand
+ROWS = [
+    ("2023-12-31", "knife"),  # a Sunday: ISO week 2023-W52 (Monday 2023-12-25)
+    ("2024-01-01", "knife"),  # a Monday: 2024-W01
+    ("2024-01-07", "firearm"),  # Sunday of 2024-W01
+    ("2024-01-08", "knife"),  # 2024-W02
+    ("2024-03-15", "knife"),  # March; February has nothing: a zero, not a gap
+    ("2024-04-02", "firearm"),
+]
+
+
+@pytest.fixture
+def small_db(db: Path, ingest_rows: Callable[..., Any]) -> Path:
+    ingest_rows(
+        [
+            base_row(incident_id=f"I{i}", reported_date=day, occurred_start=day, weapon=weapon)
+            for i, (day, weapon) in enumerate(ROWS)
+        ]
+    )
+    return db
+
+
+def test_weeks_start_on_monday_and_zeros_are_filled(small_db: Path) -> None:
+    [series] = store_series(small_db, freq="week")
+    assert series.starts[0] == D(2023, 12, 25)
+    assert series.starts[-1] == D(2024, 4, 1)
+    assert all((b - a).days == 7 for a, b in zip(series.starts, series.starts[1:], strict=False))
+    assert series.labels[:3] == ("2023-W52", "2024-W01", "2024-W02")
+    assert series.counts[:4] == (1, 2, 1, 0)
+    assert sum(series.counts) == len(ROWS)
+    assert len(series) == 15  # 2023-12-25 .. 2024-04-01 is 14 weeks later
+
+
+def test_groups_share_the_periods(small_db: Path) -> None:
+    got = {s.group: s for s in store_series(small_db, by=["weapon"], freq="month")}
+    knife = got[(("weapon", "knife"),)]
+    firearm = got[(("weapon", "firearm"),)]
+    assert knife.labels == firearm.labels == ("2023-12", "2024-01", "2024-02", "2024-03", "2024-04")
+    assert knife.counts == (1, 2, 0, 1, 0)
+    assert firearm.counts == (0, 1, 0, 0, 1)
+    assert knife.partial == (None,) * 5
+
+
+def test_since_until_cut_periods_are_partial(small_db: Path) -> None:
+    [series] = store_series(small_db, freq="month", since=D(2024, 1, 5), until=D(2024, 3, 31))
+    assert series.labels == ("2024-01", "2024-02", "2024-03")
+    assert series.counts == (2, 0, 1)  # 2024-01-01 is before --since
+    assert series.partial[0] is not None
+    assert "--since 2024-01-05" in series.partial[0]
+    assert series.partial[1:] == (None, None)  # --until on the last day cuts nothing
+
+
+def test_period_fields_in_by_are_refused(small_db: Path) -> None:
+    with pytest.raises(UsageError, match="--freq"):
+        store_series(small_db, by=["month"], freq="month")
+    with pytest.raises(UsageError, match="--freq"):
+        store_series(small_db, freq="day")
+
+
+def test_period_starts_and_labels() -> None:
+    starts = period_starts(D(2023, 11, 20), D(2024, 2, 1), Freq.QUARTER)
+    assert starts == (D(2023, 10, 1), D(2024, 1, 1))
+    assert [period_label(s, Freq.QUARTER) for s in starts] == ["2023-Q4", "2024-Q1"]
+    assert period_label(D(2021, 1, 4), Freq.WEEK) == "2021-W01"
+
+
+def test_month_series_summed_per_year_equal_stats_by_year(demo_db: Path) -> None:
+    # stats is the oracle: the series are counted by the same expression, grouped
+    # differently, so the sums must agree for every source and every year
+    for unit in ("incidents", "offences"):
+        table = count_table(demo_db, by=["source", "year"], unit=unit)
+        expected = {
+            (r["source"], r["year"]): r["count"] for r in table.rows() if r["year"] is not None
+        }
+        got: Counter[tuple[Any, int]] = Counter()
+        for series in store_series(demo_db, by=["source"], freq="month", unit=unit):
+            for start, count in zip(series.starts, series.counts, strict=True):
+                if count:
+                    got[(series.group[0][1], start.year)] += count
+        assert dict(got) == expected
+
+
+def test_week_series_total_equals_stats_total(demo_db: Path) -> None:
+    table = count_table(demo_db, by=["year"], period_basis="occurred")
+    dated = sum(r["count"] for r in table.rows() if r["year"] is not None)
+    assert (
+        dated == table.metadata["units_in_scope"] - table.metadata["incidents_without_period_date"]
+    )
+    series = store_series(demo_db, freq="week", period_basis="occurred")
+    assert sum(sum(s.counts) for s in series) == dated
