@@ -1,0 +1,54 @@
+"""STL: a series as trend + season + remainder (Cleveland, Cleveland, McRae & Terpenning 1990).
+
+``statsmodels.tsa.seasonal.STL`` with the season of one year (52 weeks, 12 months, 4
+quarters) and robust fitting, so that one extreme period (a mass event, a batch of
+records dated on one day) goes to the remainder instead of bending the trend and the
+season. STL needs at least two full seasons to tell a season from a trend; the caller
+checks :func:`too_short`. Yearly series have no season: they are not decomposed.
+
+The seasonal strength (Wang, Smith & Hyndman 2006, "Characteristic-based clustering for
+time series data", Data Mining and Knowledge Discovery 13:335) says how much of the
+variation the season explains: 1 - var(remainder) / var(season + remainder), clipped at 0.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from crimestats.watch.series import PERIODS_PER_YEAR, Freq
+from crimestats.watch.trends.report import Decomposition
+
+
+def too_short(n: int, freq: Freq) -> str | None:
+    """Why a series of ``n`` periods of ``freq`` cannot be decomposed (None: it can)."""
+    if freq is Freq.YEAR:
+        return "yearly periods have no season to decompose"
+    period = PERIODS_PER_YEAR[freq]
+    if n < 2 * period:
+        return (
+            f"{n} complete periods: STL needs at least two full seasons "
+            f"({2 * period} {freq.value}s)"
+        )
+    return None
+
+
+def decompose(values: npt.ArrayLike, freq: Freq) -> Decomposition:
+    """The robust STL decomposition of ``values`` with a yearly season."""
+    from statsmodels.tsa.seasonal import STL
+
+    y = np.asarray(values, dtype=np.float64)
+    period = PERIODS_PER_YEAR[freq]
+    fit = STL(y, period=period, robust=True).fit()
+    trend = np.asarray(fit.trend, dtype=np.float64)
+    seasonal = np.asarray(fit.seasonal, dtype=np.float64)
+    remainder = np.asarray(fit.resid, dtype=np.float64)
+    both = float(np.var(seasonal + remainder))
+    strength = max(0.0, 1 - float(np.var(remainder)) / both) if both > 0 else 0.0
+    return Decomposition(
+        period=period,
+        trend=tuple(trend.tolist()),
+        seasonal=tuple(seasonal.tolist()),
+        remainder=tuple(remainder.tolist()),
+        seasonal_strength=strength,
+    )
