@@ -89,6 +89,13 @@ def _rows(starts: Sequence[dt.date], **columns: Sequence[float | None]) -> list[
     ]
 
 
+def _inline(rows: list[dict[str, Any]]) -> Any:
+    """Data written into the specification itself (never a URL to fetch)."""
+    import altair as alt
+
+    return alt.Data(values=rows)  # type: ignore[no-untyped-call]
+
+
 def chart_spec(chart: ChartInput) -> dict[str, Any]:
     """The Vega-Lite specification of ``chart`` (a dict; data inline, nothing fetched)."""
     import altair as alt
@@ -101,19 +108,19 @@ def chart_spec(chart: ChartInput) -> dict[str, Any]:
         b = chart.band
         band_rows = _rows(b.starts, lower=b.lower, upper=b.upper)
         layers.append(
-            alt.Chart(alt.Data(values=band_rows))
+            alt.Chart(_inline(band_rows))
             .mark_area(opacity=0.25, color="#9e9e9e")
             .encode(x=x, y=alt.Y("lower:Q", title=y_title), y2="upper:Q")
             .properties(name="band")
         )
         if b.center is not None:
             layers.append(
-                alt.Chart(alt.Data(values=_rows(b.starts, value=b.center)))
+                alt.Chart(_inline(_rows(b.starts, value=b.center)))
                 .mark_line(strokeDash=[5, 3], color="#616161")
                 .encode(x=x, y=alt.Y("value:Q", title=y_title))
                 .properties(name="expected")
             )
-    base = alt.Chart(alt.Data(values=observed))
+    base = alt.Chart(_inline(observed))
     layers.append(
         base.mark_line(color="#1f4e79")
         .encode(x=x, y=alt.Y("value:Q", title=y_title))
@@ -128,7 +135,7 @@ def chart_spec(chart: ChartInput) -> dict[str, Any]:
     if chart.partial:
         rows = _rows(chart.partial, value=[value_at[d] for d in chart.partial])
         layers.append(
-            alt.Chart(alt.Data(values=rows))
+            alt.Chart(_inline(rows))
             .mark_point(shape="circle", size=80, color="#e69f00", strokeWidth=2)
             .encode(x=x, y="value:Q")
             .properties(name="partial")
@@ -136,7 +143,7 @@ def chart_spec(chart: ChartInput) -> dict[str, Any]:
     if chart.alarms:
         rows = _rows(chart.alarms, value=[value_at[d] for d in chart.alarms])
         layers.append(
-            alt.Chart(alt.Data(values=rows))
+            alt.Chart(_inline(rows))
             .mark_point(shape="triangle-up", size=90, filled=True, color="#c62828")
             .encode(x=x, y="value:Q")
             .properties(name="alarms")
@@ -144,7 +151,7 @@ def chart_spec(chart: ChartInput) -> dict[str, Any]:
     if chart.change_points:
         rows = [{"start": d.isoformat()} for d in chart.change_points]
         layers.append(
-            alt.Chart(alt.Data(values=rows))
+            alt.Chart(_inline(rows))
             .mark_rule(strokeDash=[6, 4], color="#6a1b9a", strokeWidth=1.5)
             .encode(x=x)
             .properties(name="change_points")
