@@ -59,7 +59,7 @@ def test_seasonal_forecast_follows_the_season() -> None:
     months = np.arange(60)
     pattern = 20 * np.sin(2 * np.pi * months / 12)
     y = 100 + pattern + rng.normal(0, 2, 60)
-    result, _ = forecast(y, dt.date(2020, 12, 1), Freq.MONTH)
+    result, _ = forecast(y, dt.date(2020, 12, 1), Freq.MONTH, seasonal=True)
     assert len(result.mean) == 12
     expected = 100 + 20 * np.sin(2 * np.pi * np.arange(60, 72) / 12)
     assert np.asarray(result.mean) == pytest.approx(expected, abs=8)
@@ -68,3 +68,25 @@ def test_seasonal_forecast_follows_the_season() -> None:
     )
     assert result.starts[0] == dt.date(2021, 1, 1)
     assert "STL" in result.model
+
+
+def test_stable_seasonality_test_tells_a_season_from_a_level_shift() -> None:
+    # a level shift with no season must not be called seasonal (STL fits a season to
+    # it all the same); a real season must be; the F statistic checked by hand
+    rng = np.random.default_rng(21)
+    months = np.arange(36)
+    step = rng.poisson(np.where(months >= 24, 30, 60)).astype(float)
+    season = rng.poisson(80 + 25 * np.sin(2 * np.pi * months / 12)).astype(float)
+    flat = decompose(step, Freq.MONTH)
+    assert flat.seasonal_strength > 0  # STL found "a season" in noise
+    assert not flat.has_season
+    seasonal = decompose(season, Freq.MONTH)
+    assert seasonal.has_season
+    detrended = season - np.asarray(seasonal.trend)
+    groups = [detrended[i::12] for i in range(12)]
+    grand = detrended.mean()
+    between = sum(len(g) * (g.mean() - grand) ** 2 for g in groups) / 11
+    within = sum(((g - g.mean()) ** 2).sum() for g in groups) / (36 - 12)
+    from scipy.stats import f
+
+    assert seasonal.stable_seasonality_p == pytest.approx(f.sf(between / within, 11, 24))

@@ -1,9 +1,10 @@
 """Run every trend method on one count series; flag what cannot run, and why.
 
 The order matters once: the decomposition runs first, because the changes use its
-trend + season as the expected count when they measure overdispersion, and the change
-points run on the seasonally adjusted series (observed minus season) so that a season
-is not read as a break.
+trend + season as the expected count when they measure overdispersion, and, when its
+test finds a stable season, the change points run on the seasonally adjusted series
+(observed minus season) so that a season is not read as a break, and the forecast
+carries the season.
 
 Partial periods (cut by ``--since``/``--until``, or not fully covered by the sources)
 are left out at both ends of the series; the methods run on the longest run of
@@ -110,20 +111,17 @@ def analyse(
     points: ChangePoints | None = None
     if not blocked(Method.CHANGE_POINTS, sparse, changepoints.too_short(n)):
         adjusted = counts.astype(np.float64)
-        if decomposition is not None:
+        if decomposition is not None and decomposition.has_season:
             adjusted = adjusted - np.asarray(decomposition.seasonal)
         points = changepoints.find_change_points(adjusted, starts, level=level)
 
     predicted: Forecast | None = None
     if not blocked(Method.FORECAST, sparse, forecast.too_short(n)):
+        with_season = decomposition is not None and decomposition.has_season
         predicted, caveat = forecast.forecast(
-            counts, starts[-1], freq, horizon=horizon, level=level
+            counts, starts[-1], freq, horizon=horizon, level=level, seasonal=with_season
         )
         _record(flags, Method.FORECAST, caveat)
-        if not forecast.seasonal(n, freq) and freq.value != "year":
-            flags.append(
-                Flag(Method.FORECAST, "no seasonal component: fewer than two full seasons")
-            )
     return SeriesTrends(
         series=series,
         analysed=(first, end),

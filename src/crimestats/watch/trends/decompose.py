@@ -9,6 +9,15 @@ checks :func:`too_short`. Yearly series have no season: they are not decomposed.
 The seasonal strength (Wang, Smith & Hyndman 2006, "Characteristic-based clustering for
 time series data", Data Mining and Knowledge Discovery 13:335) says how much of the
 variation the season explains: 1 - var(remainder) / var(season + remainder), clipped at 0.
+
+Whether there is a season at all is the stable-seasonality test of X-11 (Lothian & Morry
+1978, "A test for the presence of identifiable seasonality when using the X-11 program",
+Statistics Canada): a one-way analysis of variance of the detrended series (observed
+minus the STL trend) by position in the year, seasonal when p < 0.001. STL always gives a
+seasonal component, even to noise (with three years of data it fits 12 values to 36
+counts); removing a season that is not there moves a level shift around and makes
+breaks up, so the change points and the forecast use the season only when the test
+finds one (:attr:`Decomposition.has_season`).
 """
 
 from __future__ import annotations
@@ -18,6 +27,9 @@ import numpy.typing as npt
 
 from crimestats.watch.series import PERIODS_PER_YEAR, Freq
 from crimestats.watch.trends.report import Decomposition
+
+SEASONALITY_LEVEL = 0.001
+"""X-11's level for stable seasonality (the F test of the detrended series by month)."""
 
 
 def too_short(n: int, freq: Freq) -> str | None:
@@ -35,6 +47,7 @@ def too_short(n: int, freq: Freq) -> str | None:
 
 def decompose(values: npt.ArrayLike, freq: Freq) -> Decomposition:
     """The robust STL decomposition of ``values`` with a yearly season."""
+    from scipy import stats
     from statsmodels.tsa.seasonal import STL
 
     y = np.asarray(values, dtype=np.float64)
@@ -45,10 +58,20 @@ def decompose(values: npt.ArrayLike, freq: Freq) -> Decomposition:
     remainder = np.asarray(fit.resid, dtype=np.float64)
     both = float(np.var(seasonal + remainder))
     strength = max(0.0, 1 - float(np.var(remainder)) / both) if both > 0 else 0.0
+    detrended = y - trend
+    groups = [detrended[i::period] for i in range(period)]
+    within = sum(float(((g - g.mean()) ** 2).sum()) for g in groups)
+    if np.ptp(detrended) == 0:
+        p_value = 1.0  # nothing varies: no season
+    elif within == 0:
+        p_value = 0.0  # every year the same pattern exactly: a season without noise
+    else:
+        p_value = float(stats.f_oneway(*groups).pvalue)
     return Decomposition(
         period=period,
         trend=tuple(trend.tolist()),
         seasonal=tuple(seasonal.tolist()),
         remainder=tuple(remainder.tolist()),
         seasonal_strength=strength,
+        stable_seasonality_p=p_value,
     )

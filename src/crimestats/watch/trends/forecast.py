@@ -8,7 +8,8 @@ counts is fragile), the damped trend does not extrapolate a recent rise or fall 
 ever (Gardner & McKenzie 1985; the damped trend is among the most accurate in the M
 competitions), and additive errors give prediction intervals in closed form.
 
-A season is handled as in R ``forecast::stlf``: with at least two full seasons the series
+A season is handled as in R ``forecast::stlf``: when the decomposition finds a stable
+season (two full seasons at least; :mod:`crimestats.watch.trends.decompose`) the series
 is seasonally adjusted by STL, the ETS model forecasts the adjusted series, and the last
 year's season is added back (``statsmodels`` ``STLForecast``). A weekly season has 52
 values, too many to estimate as ETS states; STL estimates them smoothly. The season is
@@ -45,11 +46,6 @@ def too_short(n: int) -> str | None:
     return None
 
 
-def seasonal(n: int, freq: Freq) -> bool:
-    """Whether the forecast has a season (a season of its own and two full ones seen)."""
-    return freq is not Freq.YEAR and n >= 2 * PERIODS_PER_YEAR[freq]
-
-
 def forecast(
     values: npt.ArrayLike,
     last_start: dt.date,
@@ -57,11 +53,13 @@ def forecast(
     *,
     horizon: int | None = None,
     level: float = 0.95,
+    seasonal: bool = False,
 ) -> tuple[Forecast, str | None]:
     """Forecast ``horizon`` periods after the one starting ``last_start``; and a caveat.
 
-    The caveat says when the optimiser did not converge (the forecast is still given:
-    the estimates are those it stopped at).
+    ``seasonal``: the series has a season (the decomposition's test found one; it needs
+    two full seasons). The caveat says when the optimiser did not converge (the forecast
+    is still given: the estimates are those it stopped at).
     """
     import pandas as pd  # type: ignore[import-untyped]  # statsmodels needs a Series here
     from statsmodels.tools.sm_exceptions import ConvergenceWarning
@@ -73,7 +71,7 @@ def forecast(
     ets = {"error": "add", "trend": "add", "damped_trend": True}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
-        if seasonal(n, freq):
+        if seasonal:
             from statsmodels.tsa.forecasting.stl import STLForecast
 
             period = PERIODS_PER_YEAR[freq]
@@ -84,7 +82,7 @@ def forecast(
             frame = fitted.get_prediction(start=n, end=n + steps - 1).summary_frame(alpha=1 - level)
             low, high = frame["mean_ci_lower"], frame["mean_ci_upper"]
         else:
-            model = "ETS(A,Ad,N) (no season: yearly periods or fewer than two seasons)"
+            model = "ETS(A,Ad,N) (no season: none found, or too few periods to look for one)"
             fit = ETSModel(y, **ets).fit(disp=False)
             frame = fit.get_prediction(start=n, end=n + steps - 1).summary_frame(alpha=1 - level)
             low, high = frame["pi_lower"], frame["pi_upper"]

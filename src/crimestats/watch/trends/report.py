@@ -44,6 +44,13 @@ class Decomposition:
     remainder: tuple[float, ...]
     seasonal_strength: float
     """Wang, Smith & Hyndman (2006): 1 - var(remainder) / var(seasonal + remainder)."""
+    stable_seasonality_p: float
+    """p-value of X-11's stable-seasonality F test (the detrended series by season)."""
+
+    @property
+    def has_season(self) -> bool:
+        """Whether the F test finds a season at X-11's 0.1 % level."""
+        return self.stable_seasonality_p < 0.001
 
 
 class ChangeTest(StrEnum):
