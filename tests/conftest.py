@@ -124,6 +124,9 @@ SPARK_TESTS = ("tests/contract/",)
 """PySpark and a JVM (ten seconds to start, gigabytes of memory)."""
 
 SLOW_TESTS: dict[str, tuple[str, ...]] = {
+    # session 6: a real server over a released demo store (module fixture ~20 s)
+    "tests/serve/test_api_public.py": (),
+    "tests/serve/test_api_roles.py": (),
     # Measured once on main at 3964f6c, 2026-12-06: `nice -n 19 pytest -q --durations=0`
     # (821 tests, 11 min 27 s on 2 cores with a load average of 4-7). Listed: every test
     # whose call took more than 0.3 s (all parameters of a test when half of them did), and
