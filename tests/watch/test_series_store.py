@@ -23,7 +23,8 @@ ROWS = [
     ("2024-01-01", "knife"),  # a Monday: 2024-W01
     ("2024-01-07", "firearm"),  # Sunday of 2024-W01
     ("2024-01-08", "knife"),  # 2024-W02
-    ("2024-03-15", "knife"),  # March; February has nothing: a zero, not a gap
+    ("2024-02-20", "firearm"),  # February: no knife, a zero for knives
+    ("2024-03-15", "knife"),
     ("2024-04-02", "firearm"),
 ]
 
@@ -56,14 +57,14 @@ def test_groups_share_the_periods(small_db: Path) -> None:
     firearm = got[(("weapon", "firearm"),)]
     assert knife.labels == firearm.labels == ("2023-12", "2024-01", "2024-02", "2024-03", "2024-04")
     assert knife.counts == (1, 2, 0, 1, 0)
-    assert firearm.counts == (0, 1, 0, 0, 1)
-    assert knife.partial == (None,) * 5
+    assert firearm.counts == (0, 1, 1, 0, 1)
+    assert knife.partial == (None,) * 5  # the source covers every month
 
 
 def test_since_until_cut_periods_are_partial(small_db: Path) -> None:
     [series] = store_series(small_db, freq="month", since=D(2024, 1, 5), until=D(2024, 3, 31))
     assert series.labels == ("2024-01", "2024-02", "2024-03")
-    assert series.counts == (2, 0, 1)  # 2024-01-01 is before --since
+    assert series.counts == (2, 1, 1)  # 2024-01-01 is before --since
     assert series.partial[0] is not None
     assert "--since 2024-01-05" in series.partial[0]
     assert series.partial[1:] == (None, None)  # --until on the last day cuts nothing
@@ -107,3 +108,40 @@ def test_week_series_total_equals_stats_total(demo_db: Path) -> None:
     )
     series = store_series(demo_db, freq="week", period_basis="occurred")
     assert sum(sum(s.counts) for s in series) == dated
+
+
+def test_partial_periods_follow_the_coverage_rule(
+    db: Path, ingest_rows: Callable[..., Any]
+) -> None:
+    # source a: January to March without February (a missing extract); source b: to June
+    def rows(source: str, days: list[str]) -> list[dict[str, Any]]:
+        return [
+            base_row(incident_id=f"{source}{i}", reported_date=d, occurred_start=d)
+            for i, d in enumerate(days)
+        ]
+
+    ingest_rows(rows("a", ["2024-01-03", "2024-01-20", "2024-03-05", "2024-03-28"]), source="a")
+    days_b = [f"2024-{m:02d}-{d:02d}" for m in range(1, 7) for d in (2, 12, 22, 28)]
+    ingest_rows(rows("b", days_b), source="b")
+    [both] = store_series(db, freq="month")
+    assert both.partial[1] is not None
+    assert "a: 2024-02 no incident (a missing month)" in both.partial[1]
+    assert both.partial[0] is None
+    by_source = {s.group: s for s in store_series(db, by=["source"], freq="month")}
+    # each source's series is judged on its own coverage, not on the other's
+    assert by_source[(("source", "b"),)].partial == (None,) * 6
+    assert by_source[(("source", "a"),)].partial[1] == both.partial[1]
+    # the same rule as stats.coverage, called directly
+    import ibis
+
+    from crimestats.stats.coverage import partial_reason, source_coverage
+
+    con = ibis.duckdb.connect(str(db), read_only=True)
+    try:
+        coverage = source_coverage(con, "reported")
+    finally:
+        con.disconnect()
+    assert both.partial == tuple(
+        partial_reason(s, e - dt.timedelta(days=1), coverage)
+        for s, e in zip(both.starts, (*both.starts[1:], D(2024, 7, 1)), strict=True)
+    )

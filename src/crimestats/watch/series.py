@@ -12,7 +12,8 @@ year`` count of that year (``tests/watch/test_series_store.py``).
 What a method needs and a table does not give: every period from the first to the last,
 with a zero where nothing was counted (a missing row of a table is a zero, not a gap), and
 for each period whether it is complete. A period cut by ``--since`` or ``--until``, or one
-the store's sources do not fully cover (:func:`coverage_reason`), carries the reason, so
+the store's sources do not fully cover (:func:`coverage_reason`, the rule of
+:mod:`crimestats.stats.coverage`), carries the reason, so
 that no method reads a fall in a half-loaded month as a fall in crime.
 """
 
@@ -30,6 +31,7 @@ import numpy.typing as npt
 
 from crimestats.errors import UsageError
 from crimestats.stats.counting import Unit, count_expr
+from crimestats.stats.coverage import SourceCoverage, partial_reason, source_coverage
 from crimestats.stats.fields import FIELDS, PeriodBasis, _date, parse_fields
 
 
@@ -174,20 +176,29 @@ def parse_freq(value: str | Freq) -> Freq:
         raise UsageError(f"--freq {value!r} is not known", hint=f"use one of: {valid}") from None
 
 
-def coverage_reason(start: dt.date, end: dt.date, coverage: Any) -> str | None:
-    """Why the period ``[start, end)`` is not fully covered by the store's sources.
+def coverage_reason(start: dt.date, end: dt.date, coverage: Sequence[SourceCoverage]) -> str | None:
+    """Why the period ``[start, end)`` (end exclusive) is not fully covered by the sources.
 
-    The one place the source coverage of :mod:`crimestats.stats.coverage` (written beside
-    this module) plugs in; until it is merged, no period is partial by coverage.
+    The rule is :func:`crimestats.stats.coverage.partial_reason`'s (the one rule of the
+    project: a source's data not spanning the period, missing months, months of late
+    reports only, or no data at all), so a series and a ``stats`` table call the same
+    periods partial.
     """
-    _ = (start, end, coverage)
-    return None
+    return partial_reason(start, end - dt.timedelta(days=1), coverage)
 
 
-def _source_coverage(con: Any, basis: PeriodBasis, source: str | None) -> Any:
-    """The coverage of the store's sources (``None`` until stats.coverage is merged)."""
-    _ = (con, basis, source)
-    return None
+def _group_coverage(
+    coverage: tuple[SourceCoverage, ...], group: tuple[tuple[str, GroupValue], ...]
+) -> tuple[SourceCoverage, ...]:
+    """The coverage that judges a group: its own source's when ``source`` is a field.
+
+    Otherwise a source that ends would make the periods of another source's series
+    partial.
+    """
+    values = dict(group)
+    if "source" not in values:
+        return coverage
+    return tuple(c for c in coverage if c.source == values["source"])
 
 
 def _window_reason(
@@ -263,11 +274,16 @@ def series_on(
     first = since or min(r[_PERIOD] for r in rows)
     last = until or max(r[_PERIOD] for r in rows)
     starts = period_starts(first, last, freq_)
-    coverage = _source_coverage(con, basis, source)
-    partial = tuple(
-        _window_reason(s, e, since, until) or coverage_reason(s, e, coverage)
-        for s, e in zip(starts, (*starts[1:], next_start(starts[-1], freq_)), strict=True)
-    )
+    coverage = source_coverage(con, basis, source)
+    ends = (*starts[1:], next_start(starts[-1], freq_))
+
+    def partial(group: tuple[tuple[str, GroupValue], ...]) -> tuple[str | None, ...]:
+        judged = _group_coverage(coverage, group)
+        return tuple(
+            _window_reason(s, e, since, until) or coverage_reason(s, e, judged)
+            for s, e in zip(starts, ends, strict=True)
+        )
+
     index = {s: i for i, s in enumerate(starts)}
     groups: dict[tuple[GroupValue, ...], list[int]] = {}
     for row in rows:
@@ -280,7 +296,7 @@ def series_on(
             freq_,
             starts,
             tuple(counts),
-            partial,
+            partial(tuple(zip(fields, key, strict=True))),
             unit_,
             basis,
             source,
