@@ -21,7 +21,7 @@ from typing import Final
 
 import numpy as np
 
-from crimestats.watch.series import CountSeries
+from crimestats.watch.series import CountSeries, Freq
 from crimestats.watch.trends import changepoints, changes, decompose, forecast
 from crimestats.watch.trends.report import (
     ChangePoints,
@@ -32,6 +32,9 @@ from crimestats.watch.trends.report import (
     SeriesTrends,
 )
 
+MAX_RUNS: Final = 3
+"""Runs of partial periods named in a flag (the rest are counted)."""
+
 SPARSE_MEAN: Final = 5.0
 """Mean count per period below which normal-error methods are not run.
 
@@ -39,6 +42,26 @@ Five is the usual rule for the normal approximation to the Poisson (a Poisson co
 mean 5 has a skewness of 0.45); a series of rarer events is better read through its
 exact tests and its counts.
 """
+
+
+def _runs(series: CountSeries, indices: range) -> str:
+    """Partial periods in words: runs of periods with the same reason, the first few."""
+    runs: list[tuple[int, int, str]] = []
+    for i in indices:
+        why = series.partial[i]
+        if why is None:
+            continue
+        if runs and runs[-1][1] == i - 1 and runs[-1][2] == why:
+            runs[-1] = (runs[-1][0], i, why)
+        else:
+            runs.append((i, i, why))
+    labels = series.labels
+    shown = [
+        (labels[a] if a == b else f"{labels[a]}..{labels[b]}") + f" ({why})"
+        for a, b, why in runs[:MAX_RUNS]
+    ]
+    more = f"; and {len(runs) - MAX_RUNS} more" if len(runs) > MAX_RUNS else ""
+    return "; ".join(shown) + more
 
 
 def complete_span(series: CountSeries) -> tuple[int, int, list[Flag]]:
@@ -51,19 +74,18 @@ def complete_span(series: CountSeries) -> tuple[int, int, list[Flag]]:
     while first > 0 and partial[first - 1] is None:
         first -= 1
     flags = []
-    labels = series.labels
-    left_end = [f"{labels[i]} ({partial[i]})" for i in range(end, len(partial))]
-    if left_end:
-        flags.append(Flag(Method.SERIES, "partial period(s) left out: " + "; ".join(left_end)))
+    if end < len(partial):
+        text = _runs(series, range(end, len(partial)))
+        flags.append(Flag(Method.SERIES, f"partial periods at the end left out: {text}"))
     if first > 0:
-        cut = [i for i in range(first) if partial[i] is not None]
-        if cut and cut[-1] == first - 1 and any(partial[i] is None for i in range(first)):
-            what = f"{labels[first - 1]} is partial ({partial[first - 1]}); the periods "
-            what += f"before it ({labels[0]}..{labels[first - 1]}) are left out"
-        else:
-            what = f"partial period(s) left out: {labels[0]}..{labels[first - 1]}"
-            what += f" ({partial[first - 1]})"
-        flags.append(Flag(Method.SERIES, what))
+        text = _runs(series, range(first))
+        flags.append(
+            Flag(
+                Method.SERIES,
+                f"periods up to {series.labels[first - 1]} left out (the methods run on "
+                f"the last complete run of periods); partial among them: {text}",
+            )
+        )
     return first, end, flags
 
 
@@ -114,6 +136,14 @@ def analyse(
         if decomposition is not None and decomposition.has_season:
             adjusted = adjusted - np.asarray(decomposition.seasonal)
         points = changepoints.find_change_points(adjusted, starts, level=level)
+        if decomposition is None and freq is not Freq.YEAR and points.points:
+            flags.append(
+                Flag(
+                    Method.CHANGE_POINTS,
+                    "no season could be looked for (fewer than two full seasons): a break "
+                    "may be the season (a summer rise, a winter fall)",
+                )
+            )
 
     predicted: Forecast | None = None
     if not blocked(Method.FORECAST, sparse, forecast.too_short(n)):
