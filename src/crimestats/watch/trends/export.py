@@ -75,7 +75,7 @@ def _forecast(result: SeriesTrends) -> dict[str, Any] | None:
 
 def series_summary(result: SeriesTrends) -> dict[str, Any]:
     """One series' results without its per-period values (for metadata)."""
-    s = result.series
+    s, d = result.series, result.decomposition
     first, end = result.analysed
     return {
         "series": s.name,
@@ -86,12 +86,12 @@ def series_summary(result: SeriesTrends) -> dict[str, Any]:
             "last": s.labels[end - 1] if end > first else None,
             "periods": end - first,
         },
-        "seasonal_strength": (
-            None if result.decomposition is None else result.decomposition.seasonal_strength
-        ),
+        "seasonal_strength": None if d is None else d.seasonal_strength,
+        "stable_seasonality_p": None if d is None else d.stable_seasonality_p,
+        "has_season": None if d is None else d.has_season,
         "year_on_year": _change(result.year_on_year),
         "recent_mean": _change(result.recent_mean),
-        "change_points": _points(result.change_points, result.decomposition is not None),
+        "change_points": _points(result.change_points, d is not None and d.has_season),
         "forecast": _forecast(result),
         "flags": [{"method": f.method.value, "reason": f.reason} for f in result.flags],
     }
