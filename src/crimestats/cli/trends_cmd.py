@@ -17,7 +17,6 @@ import typer
 
 from crimestats.cli.options import DbOption, ForceOption
 from crimestats.cli.output import console, print_json
-from crimestats.errors import UsageError
 from crimestats.stats.counting import Unit
 from crimestats.stats.fields import FIELDS, PeriodBasis
 from crimestats.watch.series import Freq
@@ -73,7 +72,9 @@ def trends(
     level: Annotated[
         float, typer.Option("--level", min=0.5, max=0.999, help="Interval level.")
     ] = 0.95,
-    rate: Annotated[bool, typer.Option("--rate", help="Rates per 100,000 (not yet).")] = False,
+    rate: Annotated[
+        bool, typer.Option("--rate", help="Add rates per 100,000 (needs area in --by).")
+    ] = False,
     fmt: Annotated[
         str | None, typer.Option("--format", help="Table: csv, json or parquet.")
     ] = None,
@@ -93,6 +94,7 @@ def trends(
     from crimestats.services.statistics import output_format, publish
     from crimestats.watch.charts import write_html
     from crimestats.watch.trends.export import trends_charts, trends_document, trends_table
+    from crimestats.watch.trends.rates import check_rate_fields
     from crimestats.watch.trends.service import file_trends, store_trends
 
     if freq is not None:
@@ -100,11 +102,10 @@ def trends(
     _check_choice("--unit", unit, tuple(u.value for u in Unit))
     _check_choice("--period-basis", period_basis, tuple(p.value for p in PeriodBasis))
     first, last = _day("--since", since), _day("--until", until)
+    if rate and series is not None:
+        raise _bad("--rate", "applies to the store, not to a --series file")
     if rate:
-        raise UsageError(
-            "--rate is not available for trends yet",
-            hint="drop --rate; for rates by year use: crimestats stats --by area,year --rate",
-        )
+        check_rate_fields(by or [])
     if json_out and fmt is not None and out is None:
         raise _bad("--json", "--json prints the document; --format needs --out with it")
     if fmt is not None or out is not None:
@@ -126,7 +127,7 @@ def trends(
     else:
         result = store_trends(
             db, by=by or [], freq=freq or Freq.MONTH, unit=unit, period_basis=period_basis,
-            source=source, since=first, until=last, horizon=horizon, level=level,
+            source=source, since=first, until=last, horizon=horizon, level=level, rate=rate,
         )  # fmt: skip
         title = f"Trends of {unit} by {freq or 'month'}" + (f", by {', '.join(by)}" if by else "")
     if html_out is not None:

@@ -108,6 +108,9 @@ def series_document(result: SeriesTrends) -> dict[str, Any]:
     ):
         row: dict[str, Any] = {"period": label, "start": _iso(start), "count": count}
         row["partial"] = partial
+        if result.rates is not None:
+            row["population"] = result.rates.population[i]
+            row["rate_per_100k"] = result.rates.rate_per_100k[i]
         j = i - first
         if d is not None and 0 <= j < len(d.trend):
             row.update(trend=d.trend[j], seasonal=d.seasonal[j], remainder=d.remainder[j])
@@ -156,7 +159,8 @@ def trends_table(results: Sequence[SeriesTrends], metadata: dict[str, Any]) -> A
                  "count": row["count"], "partial": row["partial"],
                  "trend": row.get("trend"), "seasonal": row.get("seasonal"),
                  "remainder": row.get("remainder"), "forecast": None, "lower": None,
-                 "upper": None, "change_point": start in breaks}
+                 "upper": None, "change_point": start in breaks,
+                 "population": row.get("population"), "rate_per_100k": row.get("rate_per_100k")}
             )  # fmt: skip
         rows.extend(_forecast_rows(r.forecast, group, r))
     schema = pa.schema(
@@ -164,8 +168,13 @@ def trends_table(results: Sequence[SeriesTrends], metadata: dict[str, Any]) -> A
          ("period", pa.string()), ("period_start", pa.date32()), ("kind", pa.string()),
          ("count", pa.int64()), ("partial", pa.string()), ("trend", pa.float64()),
          ("seasonal", pa.float64()), ("remainder", pa.float64()), ("forecast", pa.float64()),
-         ("lower", pa.float64()), ("upper", pa.float64()), ("change_point", pa.bool_())]
+         ("lower", pa.float64()), ("upper", pa.float64()), ("change_point", pa.bool_()),
+         ("population", pa.float64()), ("rate_per_100k", pa.float64())]
     )  # fmt: skip
+    if not any(r.rates is not None for r in results):
+        schema = pa.schema([f for f in schema if f.name not in ("population", "rate_per_100k")])
+        for row in rows:
+            del row["population"], row["rate_per_100k"]
     for row in rows:
         for f in fields:
             row[f] = None if row[f] is None else str(row[f])
@@ -184,7 +193,8 @@ def _forecast_rows(
     return [
         {**group, "period": period_label(s, freq), "period_start": s, "kind": "forecast",
          "count": None, "partial": None, "trend": None, "seasonal": None, "remainder": None,
-         "forecast": m, "lower": lo, "upper": hi, "change_point": False}
+         "forecast": m, "lower": lo, "upper": hi, "change_point": False,
+         "population": None, "rate_per_100k": None}
         for s, m, lo, hi in zip(f.starts, f.mean, f.lower, f.upper, strict=True)
     ]  # fmt: skip
 

@@ -11,8 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from crimestats.watch.series import CountSeries
+
+if TYPE_CHECKING:
+    from crimestats.watch.trends.rates import SeriesRates
 
 
 class Method(StrEnum):
@@ -143,6 +147,8 @@ class SeriesTrends:
     change_points: ChangePoints | None
     forecast: Forecast | None
     flags: tuple[Flag, ...]
+    rates: SeriesRates | None = None
+    """Population and rate per 100,000 per period (``--rate``); the methods use counts."""
 
     def flagged(self, method: Method) -> tuple[str, ...]:
         """The reasons given for ``method``."""

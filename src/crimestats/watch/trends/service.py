@@ -9,6 +9,7 @@ were chosen).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Sequence
@@ -16,8 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crimestats.watch.series import CountSeries, Freq, store_series
+from crimestats.stats.rates import PER
+from crimestats.watch.series import CountSeries, Freq, series_on
 from crimestats.watch.trends.analyse import SPARSE_MEAN, analyse
+from crimestats.watch.trends.rates import check_rate_fields, series_rates
 from crimestats.watch.trends.report import SeriesTrends
 from crimestats.watch.trends.series_csv import read_series_csv
 
@@ -69,15 +72,21 @@ def store_trends(
     until: dt.date | None = None,
     horizon: int | None = None,
     level: float = 0.95,
+    rate: bool = False,
 ) -> TrendsRun:
-    """Trends of the store's series, one per group of ``by``."""
+    """Trends of the store's series, one per group of ``by`` (with rates if ``rate``)."""
+    from crimestats.storage.reads import ibis_store
     from crimestats.storage.store import resolve_db_path
 
-    series = store_series(
-        db, by=by, freq=freq, unit=unit, period_basis=period_basis, source=source,
-        since=since, until=until,
-    )  # fmt: skip
-    meta = {
+    if rate:
+        check_rate_fields(by)
+    with ibis_store(db) as con:
+        series = series_on(
+            con, by=by, freq=freq, unit=unit, period_basis=period_basis, source=source,
+            since=since, until=until,
+        )  # fmt: skip
+        rates = series_rates(con, series) if rate else None
+    meta: dict[str, Any] = {
         "input": "store",
         "store": str(resolve_db_path(db)),
         "by": [f.strip() for item in by for f in item.split(",") if f.strip()],
@@ -89,7 +98,21 @@ def store_trends(
         "until": None if until is None else until.isoformat(),
         "series_count": len(series),
     }
-    return run(series, meta, horizon=horizon, level=level)
+    if rates is not None:
+        meta["rate"] = {
+            "per": int(PER),
+            "formula": "rate_per_100k = count / population * 100000",
+            "denominator": "population of the series' area in the year of the period "
+            "(table populations, total population); the methods use the counts",
+            "periods_without_rate": sum(r.periods_without_rate for r in rates),
+        }
+    result = run(series, meta, horizon=horizon, level=level)
+    if rates is None:
+        return result
+    with_rates = tuple(
+        dataclasses.replace(r, rates=x) for r, x in zip(result.results, rates, strict=True)
+    )
+    return TrendsRun(with_rates, result.metadata)
 
 
 def file_trends(
