@@ -103,3 +103,10 @@ def test_series_file_errors_are_one_message(tmp_path: Path) -> None:
     assert "year, volume" in str(result.exception)
     result = invoke("--freq", "day")
     assert result.exit_code == 2
+
+
+def test_summary_names_the_break_and_the_flags() -> None:
+    result = invoke("--series", str(NILE), "--date-column", "year", "--count-column", "volume")
+    assert result.exit_code == 0, result.stdout
+    assert "change point after 1898 (interval 1895-01-01 to 1902-01-01)" in result.stdout
+    assert "decomposition: yearly periods have no season to decompose" in result.stdout

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,6 +21,9 @@ from crimestats.cli.output import console, print_json
 from crimestats.stats.counting import Unit
 from crimestats.stats.fields import FIELDS, PeriodBasis
 from crimestats.watch.series import Freq
+
+if TYPE_CHECKING:
+    from crimestats.watch.trends.report import SeriesTrends
 
 _STORE_ONLY = ("--by", "--unit", "--source", "--period-basis", "--since", "--until")
 
@@ -147,16 +151,13 @@ def trends(
         _print_summary(result.results)
 
 
-def _print_summary(results: object) -> None:
+def _print_summary(results: Sequence[SeriesTrends]) -> None:
     """One paragraph per series: the changes, the breaks, the next period, the flags."""
     from crimestats.watch.series import period_label
-    from crimestats.watch.trends.report import SeriesTrends
 
-    assert isinstance(results, tuple)
     if not results:
         console.print("no series: nothing was counted in the store for these options")
     for r in results:
-        assert isinstance(r, SeriesTrends)
         s = r.series
         lines = [f"[bold]{s.name}[/] ({s.freq.value}, total {sum(s.counts)})"]
         for name, c in (("year on year", r.year_on_year), ("recent mean", r.recent_mean)):
