@@ -83,3 +83,29 @@ def test_short_series_are_refused_with_a_reason() -> None:
     assert "14 periods" in reason
     assert too_short(14) is None
     assert math.floor(14 * 0.15) == 2
+
+
+def test_three_breaks_and_intervals_as_strucchange_on_uk_driver_deaths() -> None:
+    # tests/data/stl_ukdriverdeaths/ref_r.txt: breakpoints(sa ~ 1) and confint in R, on the
+    # series seasonally adjusted by R's stl
+    folder = NILE.parent / "stl_ukdriverdeaths"
+    with (folder / "ukdriverdeaths_stl.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    adjusted = [float(r["deaths"]) - float(r["seasonal"]) for r in rows]
+    starts = tuple(dt.date(int(r["month"][:4]), int(r["month"][5:]), 1) for r in rows)
+    result = find_change_points(adjusted, starts)
+    assert [p.index for p in result.points] == [29, 70, 164]
+    assert [(p.lower, p.upper) for p in result.points] == [
+        (starts[17 - 1], starts[39 - 1]),
+        (starts[68 - 1], starts[74 - 1]),
+        (starts[160 - 1], starts[166 - 1]),
+    ]
+    assert result.rss == pytest.approx(
+        (8003492.163, 4460448.516, 3150421.119, 2810034.359, 2756069.231, 2682687.914), abs=0.01
+    )
+    assert result.bic == pytest.approx(
+        (2597.863, 2496.129, 2439.883, 2428.445, 2435.237, 2440.571), abs=0.001
+    )
+    text = (folder / "ref_r.txt").read_text(encoding="utf-8")
+    assert "[1]  29  70 164" in text
+    assert "3   160         164    166" in text

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -90,3 +92,17 @@ def test_stable_seasonality_test_tells_a_season_from_a_level_shift() -> None:
     from scipy.stats import f
 
     assert seasonal.stable_seasonality_p == pytest.approx(f.sf(between / within, 11, 24))
+
+
+def test_stl_equals_r_stl_on_uk_driver_deaths() -> None:
+    # R's stats::stl (Cleveland's Fortran), computed by tests/data/stl_ukdriverdeaths/make.R
+    with (
+        Path(__file__).parents[1] / "data" / "stl_ukdriverdeaths" / "ukdriverdeaths_stl.csv"
+    ).open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    deaths = [float(r["deaths"]) for r in rows]
+    result = decompose(deaths, Freq.MONTH)
+    for name in ("seasonal", "trend", "remainder"):
+        expected = [float(r[name]) for r in rows]
+        assert np.asarray(getattr(result, name)) == pytest.approx(expected, abs=1e-5), name
+    assert result.has_season

@@ -3,8 +3,13 @@
 ``statsmodels.tsa.seasonal.STL`` with the season of one year (52 weeks, 12 months, 4
 quarters) and robust fitting, so that one extreme period (a mass event, a batch of
 records dated on one day) goes to the remainder instead of bending the trend and the
-season. STL needs at least two full seasons to tell a season from a trend; the caller
-checks :func:`too_short`. Yearly series have no season: they are not decomposed.
+season. The settings are those of R's ``stl(x, s.window = 7, robust = TRUE)`` (seasonal
+window 7 and degree 0, trend and low-pass windows and degrees 1 as R chooses them, jumps
+of a tenth of each window, 1 inner and 15 outer iterations), so that a decomposition can
+be checked against R: on UK driver deaths 1969-1984 the components agree to 1e-6
+(``tests/data/stl_ukdriverdeaths``). STL needs at least two full seasons to tell a season
+from a trend; the caller checks :func:`too_short`. Yearly series have no season: they are
+not decomposed.
 
 The seasonal strength (Wang, Smith & Hyndman 2006, "Characteristic-based clustering for
 time series data", Data Mining and Knowledge Discovery 13:335) says how much of the
@@ -22,14 +27,16 @@ finds one (:attr:`Decomposition.has_season`).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import numpy.typing as npt
 
 from crimestats.watch.series import PERIODS_PER_YEAR, Freq
 from crimestats.watch.trends.report import Decomposition
 
-SEASONALITY_LEVEL = 0.001
-"""X-11's level for stable seasonality (the F test of the detrended series by month)."""
+SEASONAL_WINDOW = 7
+"""The seasonal smoother's span in years (R's ``s.window = 7``, statsmodels' default)."""
 
 
 def too_short(n: int, freq: Freq) -> str | None:
@@ -45,6 +52,29 @@ def too_short(n: int, freq: Freq) -> str | None:
     return None
 
 
+def _next_odd(x: float) -> int:
+    n = math.ceil(x)
+    return n if n % 2 else n + 1
+
+
+def stl_settings(period: int, seasonal: int = SEASONAL_WINDOW) -> dict[str, int | bool]:
+    """The STL windows, degrees and jumps of R's ``stl`` for ``s.window = seasonal``."""
+    trend = _next_odd(1.5 * period / (1 - 1.5 / seasonal))
+    low_pass = _next_odd(period)
+    return {
+        "seasonal": seasonal,
+        "trend": trend,
+        "low_pass": low_pass,
+        "seasonal_deg": 0,
+        "trend_deg": 1,
+        "low_pass_deg": 1,
+        "seasonal_jump": math.ceil(seasonal / 10),
+        "trend_jump": math.ceil(trend / 10),
+        "low_pass_jump": math.ceil(low_pass / 10),
+        "robust": True,
+    }
+
+
 def decompose(values: npt.ArrayLike, freq: Freq) -> Decomposition:
     """The robust STL decomposition of ``values`` with a yearly season."""
     from scipy import stats
@@ -52,7 +82,7 @@ def decompose(values: npt.ArrayLike, freq: Freq) -> Decomposition:
 
     y = np.asarray(values, dtype=np.float64)
     period = PERIODS_PER_YEAR[freq]
-    fit = STL(y, period=period, robust=True).fit()
+    fit = STL(y, period=period, **stl_settings(period)).fit(inner_iter=1, outer_iter=15)
     trend = np.asarray(fit.trend, dtype=np.float64)
     seasonal = np.asarray(fit.seasonal, dtype=np.float64)
     remainder = np.asarray(fit.resid, dtype=np.float64)

@@ -11,12 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from crimestats.watch.series import CountSeries
 
 if TYPE_CHECKING:
     from crimestats.watch.trends.rates import SeriesRates
+
+
+SEASONALITY_LEVEL: Final = 0.001
+"""X-11's level for stable seasonality (the F test of the detrended series by season)."""
 
 
 class Method(StrEnum):
@@ -54,7 +58,7 @@ class Decomposition:
     @property
     def has_season(self) -> bool:
         """Whether the F test finds a season at X-11's 0.1 % level."""
-        return self.stable_seasonality_p < 0.001
+        return self.stable_seasonality_p < SEASONALITY_LEVEL
 
 
 class ChangeTest(StrEnum):
