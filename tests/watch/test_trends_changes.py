@@ -34,6 +34,12 @@ def test_poisson_p_value_by_hand() -> None:
     assert poisson_p_value(0, 0, 1, 1) == 1.0
 
 
+def test_poisson_p_value_equals_r_poisson_test() -> None:
+    # R 4.2.2: poisson.test(c(30, 18), c(1, 1))$p.value, poisson.test(c(9, 24), c(3, 12))
+    assert poisson_p_value(30, 18, 1, 1) == pytest.approx(0.111402891061019, rel=1e-12)
+    assert poisson_p_value(9, 24, 3, 12) == pytest.approx(0.280849102393748, rel=1e-12)
+
+
 def test_poisson_p_value_of_a_textbook_case() -> None:
     # 10 against 2 with equal exposure: P(X >= 10) * 2 for Binomial(12, 1/2) = 2 * 79/4096
     assert poisson_p_value(10, 2, 1, 1) == pytest.approx(2 * 79 / 4096)
