@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import base_row
+from tests.conftest import base_row, write_flat
 
 from crimestats.errors import UsageError
+from crimestats.services.ingesting import ingest_files
 from crimestats.stats import count_table
 from crimestats.watch.series import Freq, period_label, period_starts, store_series
 
@@ -29,15 +30,16 @@ ROWS = [
 ]
 
 
-@pytest.fixture
-def small_db(db: Path, ingest_rows: Callable[..., Any]) -> Path:
-    ingest_rows(
-        [
-            base_row(incident_id=f"I{i}", reported_date=day, occurred_start=day, weapon=weapon)
-            for i, (day, weapon) in enumerate(ROWS)
-        ]
-    )
-    return db
+@pytest.fixture(scope="module")
+def small_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store of ROWS, built once for the tests that only read it."""
+    folder = tmp_path_factory.mktemp("series")
+    rows = [
+        base_row(incident_id=f"I{i}", reported_date=day, occurred_start=day, weapon=weapon)
+        for i, (day, weapon) in enumerate(ROWS)
+    ]
+    ingest_files([write_flat(folder / "rows.csv", rows)], source="test", db=folder / "s.duckdb")
+    return folder / "s.duckdb"
 
 
 def test_weeks_start_on_monday_and_zeros_are_filled(small_db: Path) -> None:
