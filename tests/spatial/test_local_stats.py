@@ -57,7 +57,8 @@ def test_gi_star_equals_spdep(crime: np.ndarray, queen: object) -> None:
     np.testing.assert_allclose(result.z, _column("Gstar_z"), atol=1e-12)
     np.testing.assert_allclose(result.p_analytic, _column("p_Gstar_two_sided"), atol=1e-12)
     np.testing.assert_allclose(result.p_fdr, _column("p_Gstar_fdr"), atol=1e-12)
-    assert result.inference is Inference.ANALYTIC and result.p_permutation is None
+    assert result.inference is Inference.ANALYTIC
+    assert result.p_permutation is None
 
 
 def test_gi_equals_spdep(crime: np.ndarray, queen: object) -> None:
@@ -82,7 +83,8 @@ def test_permutation_p_is_seeded_and_close_to_the_analytic(
     first = local_statistic(Statistic.GI_STAR, crime, queen, permutations=999, seed=7)
     again = local_statistic(Statistic.GI_STAR, crime, queen, permutations=999, seed=7)
     assert first.inference is Inference.PERMUTATION
-    assert first.p_permutation is not None and again.p_permutation is not None
+    assert first.p_permutation is not None
+    assert again.p_permutation is not None
     np.testing.assert_array_equal(first.p_permutation, again.p_permutation)
     # Pseudo p of 999 conditional permutations lies on the grid k / 1000 (x 2, two-sided)
     # and tracks the normal approximation: the strongest hotspot is below 0.01 both ways.
