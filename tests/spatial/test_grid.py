@@ -106,3 +106,15 @@ def test_a_grid_too_large_is_refused() -> None:
         square_grid(np.array([0.0, 1e6]), np.array([0.0, 1e6]), cell_size=1.0)
     with pytest.raises(UsageError, match="positive number"):
         square_grid(np.array([0.0, 1.0]), np.array([0.0, 1.0]), cell_size=-3.0)
+
+
+@pytest.mark.parametrize("kind", [GridKind.SQUARE, GridKind.HEX])
+def test_vectorised_rings_equal_each_polygon(kind: GridKind) -> None:
+    from crimestats.spatial.grid import make_grid
+
+    rng = np.random.default_rng(5)
+    x, y = rng.uniform(0, 3000, 50), rng.uniform(0, 3000, 50)
+    grid = make_grid(x, y, kind, 400.0)
+    rings = grid.rings()
+    for i in (0, grid.size // 2, grid.size - 1):
+        np.testing.assert_allclose(rings[i], np.array(grid.polygon(i)), atol=1e-9)

@@ -83,6 +83,22 @@ class Grid:
             return self.cell_size**2
         return math.sqrt(3) / 2 * self.cell_size**2
 
+    def rings(self) -> FloatArray:
+        """Closed rings of every kept cell, counter-clockwise: an array (cells, corners, 2).
+
+        Squares have 5 corners (the first repeated), hexagons 7; pointy-topped hexagons
+        start at the bottom vertex.
+        """
+        if self.kind is GridKind.SQUARE:
+            h = self.cell_size / 2
+            dx = np.array([-h, h, h, -h, -h])
+            dy = np.array([-h, -h, h, h, -h])
+        else:
+            radius = self.cell_size / math.sqrt(3)
+            angles = np.radians(-90 + 60 * (np.arange(7) % 6))
+            dx, dy = radius * np.cos(angles), radius * np.sin(angles)
+        return np.stack([self.x[:, None] + dx, self.y[:, None] + dy], axis=-1)
+
     def polygon(self, index: int) -> list[tuple[float, float]]:
         """The closed ring (x, y) of kept cell ``index``, counter-clockwise."""
         cx, cy = float(self.x[index]), float(self.y[index])
