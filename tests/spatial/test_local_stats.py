@@ -124,3 +124,26 @@ def test_no_warning_escapes(crime: np.ndarray, queen: object) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         local_moran(crime, queen, permutations=99, seed=1)
+
+
+def test_a_graph_with_self_weights_gives_the_same_gi_star() -> None:
+    from crimestats.spatial.grid import hex_grid
+
+    rng = np.random.default_rng(8)
+    x, y = rng.uniform(0, 4000, 600), rng.uniform(0, 4000, 600)
+    for grid in (square_grid(x, y, cell_size=400.0), hex_grid(x, y, cell_size=400.0)):
+        from crimestats.spatial.grid import count_points
+
+        counts = count_points(grid, x, y).astype(float)
+        plain = local_g(counts, neighbour_graph(grid), star=True)
+        with_self = local_g(counts, neighbour_graph(grid, include_self=True), star=True)
+        np.testing.assert_allclose(with_self.z, plain.z, atol=1e-12)
+        # and the square graph equals the distance-band construction (centres within
+        # sqrt(2) cells): same number of links
+        if grid.kind.value == "square":
+            from scipy.spatial import cKDTree
+
+            centres = np.column_stack([grid.x, grid.y])
+            pairs = cKDTree(centres).query_pairs(400.0 * np.sqrt(2) * 1.000001)
+            graph = neighbour_graph(grid)
+            assert int(graph.cardinalities.sum()) == 2 * len(pairs)  # type: ignore[attr-defined]

@@ -165,7 +165,8 @@ def analyse(
     local: LocalResult | None = None
     if options.method in _STATISTIC:
         statistic = _STATISTIC[options.method]
-        graph = neighbour_graph(grid, options.contiguity)
+        star = statistic is Statistic.GI_STAR
+        graph = neighbour_graph(grid, options.contiguity, include_self=star)
         local = local_statistic(
             statistic,
             index_counts.astype(float),
