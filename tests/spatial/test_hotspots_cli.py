@@ -206,3 +206,54 @@ def test_mistakes_get_one_message(
     assert words in " ".join(text.split())
     assert "Traceback" not in text
     assert not out.exists()
+
+
+def test_exposure_gives_raw_and_empirical_bayes_rates(tmp_path: Path) -> None:
+    # exposure: 1,000 residents at each robbery point's own location (so every cell with
+    # robberies has exposure) plus 50,000 at one place with no robbery nearby
+    import csv as csv_module
+
+    from crimestats.spatial.rates import eb_rates
+
+    with (ROBBERIES / "memphis_robberies.csv").open(encoding="utf-8") as handle:
+        rows = list(csv_module.DictReader(handle))[:300]
+    exposure = tmp_path / "people.csv"
+    with exposure.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv_module.writer(handle)
+        writer.writerow(["longitude", "latitude", "residents"])
+        for row in rows:
+            writer.writerow([row["longitude"], row["latitude"], 1000])
+    out = tmp_path / "rates.geojson"
+    code, stdout, _ = _run(
+        *POINTS, "--cell-size", "2000", "--method", "count", "--exposure", str(exposure),
+        "--exposure-value", "residents", "--out", str(out), "--json",
+    )  # fmt: skip
+    assert code == 0, stdout
+    header, features = _features(out)
+    assert header["rate_smoothing"].startswith("empirical Bayes")
+    props = [f["properties"] for f in features]
+    exposed = [p for p in props if p["exposure"] and p["exposure"] > 0]
+    assert sum(p["exposure"] for p in exposed) == pytest.approx(300_000)
+    counts = np.array([p["n"] for p in props], dtype=float)
+    people = np.array([p["exposure"] or 0.0 for p in props])
+    expected = eb_rates(counts, people)
+    got = np.array([np.nan if p["rate_eb"] is None else p["rate_eb"] for p in props])
+    np.testing.assert_allclose(got, expected.smoothed, rtol=1e-6, equal_nan=True)
+    for p in exposed:
+        assert p["rate"] == pytest.approx(1000 * p["n"] / p["exposure"], rel=1e-6)
+
+
+def test_points_file_rows_without_coordinates_are_counted_not_guessed(tmp_path: Path) -> None:
+    src = (ROBBERIES / "memphis_robberies.csv").read_text(encoding="utf-8").splitlines()
+    broken = tmp_path / "broken.csv"
+    lines = [*src[:400], "x1,personal robbery,2019-02-01T00:00:00Z,,35.1", "x2,p,2019,abc,35"]
+    broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, stdout, _ = _run(
+        "--points", str(broken), "--x", "longitude", "--y", "latitude", "--method", "count",
+        "--out", str(tmp_path / "b.geojson"), "--json",
+    )  # fmt: skip
+    assert code == 0, stdout
+    summary = json.loads(stdout)
+    assert summary["selection"]["rows"] == 401
+    assert summary["selection"]["without_point"] == 2
+    assert summary["points"] == 399

@@ -126,6 +126,9 @@ def hotspots(
     _choice("--contiguity", contiguity, Contiguity)
     if period is not None:
         _choice("--period", period, Period)
+    if seed < 0 or permutations < 0:
+        option, value = ("--seed", seed) if seed < 0 else ("--permutations", permutations)
+        raise typer.BadParameter(f"must be 0 or more, got {value}", param_hint=option)
     _positive("--cell-size", cell_size)
     _positive("--bandwidth", bandwidth)
     first, last = _day("--since", since), _day("--until", until)

@@ -101,7 +101,10 @@ def period_index(
     """
     days = np.asarray(dates, dtype="datetime64[D]")
     if days.size == 0:
-        raise UsageError("there are no dated points to evaluate forecasts on")
+        raise UsageError(
+            "there are no dated points to evaluate forecasts on",
+            hint="check the filters (--iccs, --source, --since, --until) or the points file",
+        )
     first = days.min()
     if period is EvalPeriod.WEEK:
         index = ((days - first).astype(np.int64) // 7).astype(np.int64)
@@ -166,7 +169,9 @@ def evaluate(
 ) -> Evaluation:
     """Score every forecast at every origin (the second period on) and area share."""
     if window < 1:
-        raise UsageError(f"--window must be at least 1 period, got {window}")
+        raise UsageError(
+            f"--window must be at least 1 period, got {window}", hint="e.g. --window 4"
+        )
     index, labels = period_index(dates, period)
     if len(labels) < 2:
         raise UsageError(

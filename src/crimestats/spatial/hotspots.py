@@ -138,7 +138,10 @@ def analyse(
     """Run the hotspot analysis of ``options`` on WGS84 points (see the module docstring)."""
     check_q(options.fdr)
     if options.permutations < 0:
-        raise UsageError(f"--permutations must be 0 or more, got {options.permutations}")
+        raise UsageError(
+            f"--permutations must be 0 or more, got {options.permutations}",
+            hint="0 for analytic p-values, or e.g. 999",
+        )
     if options.period is not None and dates is None:
         raise UsageError("--period needs dates", hint="points files need --date COLUMN for periods")
     points = project(lon, lat, epsg=options.epsg)
@@ -183,7 +186,7 @@ def analyse(
             trends = _trends(statistic, index, labels, grid.size, graph, options)
             report = replace(report, trends=trends)
     if exposure is not None:
-        ex, ey = project(exposure.lon, exposure.lat, epsg=points.epsg).xy().T
+        ex, ey = project(exposure.lon, exposure.lat, like=points).xy().T
         per_cell = exposure_per_cell(grid, ex, ey, exposure.value)
         report = replace(report, rates=eb_rates(index_counts.astype(float), per_cell))
     return report

@@ -162,14 +162,19 @@ def _check(y: FloatArray, permutations: int) -> FloatArray:
             hint="use a smaller --cell-size or more points",
         )
     if not np.all(np.isfinite(values)):
-        raise UsageError("the cell values must be finite numbers")
+        raise UsageError(
+            "the cell values must be finite numbers", hint="check the counts or rates given"
+        )
     if np.ptp(values) == 0:
         raise UsageError(
             "every cell has the same value: a local statistic has nothing to compare",
             hint="use a smaller --cell-size, or a longer period (--since/--until)",
         )
     if permutations < 0:
-        raise UsageError(f"--permutations must be 0 or more, got {permutations}")
+        raise UsageError(
+            f"--permutations must be 0 or more, got {permutations}",
+            hint="0 for analytic p-values, or e.g. 999",
+        )
     return values
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -31,6 +33,24 @@ class FilePoints:
     rows: int
     without_point: int
     without_date: int
+
+
+@contextmanager
+def _opened(path: Path, option: str) -> Iterator[csv.DictReader[str]]:
+    """A CSV reader of ``path``; undecodable or binary content is one message."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            yield csv.DictReader(handle)
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f"{option} {path} is not UTF-8 text (byte {exc.start})",
+            hint="save the file as UTF-8 CSV",
+        ) from None
+    except csv.Error as exc:
+        raise UsageError(
+            f"{option} {path} is not a readable CSV file: {exc}",
+            hint="check it is a text CSV with a header row (no NUL bytes)",
+        ) from None
 
 
 def _number(text: str) -> float | None:
@@ -62,8 +82,7 @@ def read_points_file(
     lats: list[float] = []
     days: list[str] = []
     rows = without_point = without_date = 0
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
+    with _opened(path, "--points") as reader:
         header = reader.fieldnames or []
         missing = [c for c in (x, y, date_column) if c is not None and c not in header]
         if missing:
@@ -107,8 +126,7 @@ def read_exposure_file(
     lons: list[float] = []
     lats: list[float] = []
     values: list[float] = []
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
+    with _opened(path, "--exposure") as reader:
         header = reader.fieldnames or []
         missing = [c for c in (x, y, value) if c not in header]
         if missing:

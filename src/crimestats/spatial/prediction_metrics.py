@@ -72,9 +72,15 @@ def accuracy_curve(
     pred = np.asarray(predicted, dtype=np.float64)
     cell_area = np.ones_like(obs) if area is None else np.asarray(area, dtype=np.float64)
     if not (obs.shape == pred.shape == cell_area.shape) or obs.ndim != 1 or obs.size == 0:
-        raise UsageError("observed, predicted and area need one value per cell each")
+        raise UsageError(
+            "observed, predicted and area need one value per cell each",
+            hint="pass arrays of the same length, one entry per cell",
+        )
     if (cell_area <= 0).any() or (obs < 0).any():
-        raise UsageError("areas must be positive and observed counts not negative")
+        raise UsageError(
+            "areas must be positive and observed counts not negative",
+            hint="check the cell areas and counts",
+        )
     total = obs.sum()
     # np.lexsort sorts by the last key first: predicted density descending, then observed
     # ascending (ptools: order(p, -cr, decreasing = TRUE)).

@@ -154,10 +154,14 @@ def _check_area_of_use(
         )
 
 
-def project(lon: ArrayLike, lat: ArrayLike, *, epsg: int | None = None) -> ProjectedPoints:
+def project(
+    lon: ArrayLike, lat: ArrayLike, *, epsg: int | None = None, like: ProjectedPoints | None = None
+) -> ProjectedPoints:
     """Project WGS84 ``lon``/``lat`` to metres: the UTM zone of the centroid, or ``epsg``.
 
-    The centroid is the mean longitude and latitude of the points. Refuses
+    The centroid is the mean longitude and latitude of the points. ``like`` projects a
+    second layer (an exposure layer) to the CRS of earlier points, with the same
+    tolerance on the area of use as they had. Refuses
     (:class:`~crimestats.errors.UsageError`) invalid coordinates, a CRS that is not
     metric, and points outside the CRS's area of use.
 
@@ -166,7 +170,10 @@ def project(lon: ArrayLike, lat: ArrayLike, *, epsg: int | None = None) -> Proje
     (32615, 913)
     """
     lons, lats = _as_lonlat(lon, lat)
-    if epsg is None:
+    if like is not None:
+        margin = UTM_DEFAULT_MARGIN_DEG if like.how == "utm-of-centroid" else GIVEN_CRS_MARGIN_DEG
+        chosen, how = like.epsg, like.how
+    elif epsg is None:
         chosen = utm_epsg(float(lons.mean()), float(lats.mean()))
         how, margin = "utm-of-centroid", UTM_DEFAULT_MARGIN_DEG
     else:

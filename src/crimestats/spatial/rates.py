@@ -63,7 +63,9 @@ def eb_rates(counts: FloatArray, exposure: FloatArray, *, per: float = 1000.0) -
     e = np.asarray(counts, dtype=np.float64)
     b = np.asarray(exposure, dtype=np.float64)
     if e.shape != b.shape:
-        raise UsageError(f"{e.size} counts but {b.size} exposures")
+        raise UsageError(
+            f"{e.size} counts but {b.size} exposures", hint="give one exposure per cell"
+        )
     has = b > 0
     if has.sum() < 2 or e[has].sum() <= 0:
         raise UsageError(
