@@ -257,3 +257,51 @@ def test_points_file_rows_without_coordinates_are_counted_not_guessed(tmp_path: 
     assert summary["selection"]["rows"] == 401
     assert summary["selection"]["without_point"] == 2
     assert summary["points"] == 399
+
+
+def test_local_moran_cells_match_the_formula_by_hand(tmp_path: Path) -> None:
+    out = tmp_path / "lisa.geojson"
+    code, stdout, _ = _run(
+        *POINTS, "--method", "lisa", "--cell-size", "1500", "--out", str(out), "--json"
+    )
+    assert code == 0, stdout
+    header, features = _features(out)
+    assert header["statistic"] == "lisa"
+    counts = np.array([f["properties"]["n"] for f in features], dtype=float)
+    ids = [f["properties"]["cell_id"] for f in features]
+    columns = header["grid_columns"]
+    position = {cell: k for k, cell in enumerate(ids)}
+    z = counts - counts.mean()
+    m2 = (z**2).sum() / z.size  # Anselin (1995), spdep's localmoran: Ii = z_i / m2 * lag_i
+    values = np.array([f["properties"]["value"] for f in features])
+    for k in (0, len(ids) // 3, int(np.argmax(counts))):
+        row, col = divmod(ids[k], columns)
+        neighbours = [
+            position[(row + dr) * columns + col + dc]
+            for dr in (-1, 0, 1)
+            for dc in (-1, 0, 1)
+            if (dr, dc) != (0, 0)
+            and 0 <= col + dc < columns
+            and (row + dr) * columns + col + dc in position
+        ]
+        lag = z[neighbours].mean()  # row-standardised weights
+        assert values[k] == pytest.approx(z[k] / m2 * lag, abs=1e-6)
+    classes = {f["properties"]["class"] for f in features}
+    assert classes <= {"hot", "cold", "high-low outlier", "low-high outlier", "not significant"}
+    assert "hot" in classes
+
+
+def test_hexagons_through_the_cli(tmp_path: Path) -> None:
+    out = tmp_path / "hex.geojson"
+    html = tmp_path / "hex.html"
+    code, stdout, _ = _run(
+        *POINTS, "--grid", "hex", "--cell-size", "1000", "--out", str(out), "--html", str(html)
+    )
+    assert code == 0, stdout
+    header, features = _features(out)
+    assert header["grid"] == "hex"
+    assert all(len(f["geometry"]["coordinates"][0]) == 7 for f in features)
+    assert sum(f["properties"]["n"] for f in features) == 2245
+    page = html.read_text(encoding="utf-8")
+    assert page.count("<polygon") == len(features)
+    assert "<script" not in page  # offline, nothing to run
