@@ -200,6 +200,7 @@ def test_store_points_are_filtered_by_iccs_source_and_dates(demo_db: Path, tmp_p
         (["--fdr", "1.5"], 1, "--fdr must be between 0 and 1"),
         (["--public", "--min-count", "1"], 1, "--min-count must be an integer of at least 2"),
         (["--iccs", "0401"], 1, "--iccs and --source select store points"),
+        (["--permutations", "99999"], 1, "simulated values in memory"),
     ],
 )
 def test_mistakes_get_one_message(
@@ -318,3 +319,22 @@ def test_hexagons_through_the_cli(tmp_path: Path) -> None:
     page = html.read_text(encoding="utf-8")
     assert page.count("<polygon") == len(features)
     assert "<script" not in page  # offline, nothing to run
+
+
+def test_too_few_permutations_for_the_fdr_are_warned_about(tmp_path: Path) -> None:
+    # 1,000 m cells: about 850 cells; 99 permutations give p >= 0.02 > 0.05 / 850
+    out = tmp_path / "perm.geojson"
+    code, stdout, _ = _run(
+        *POINTS, "--cell-size", "1000", "--permutations", "99", "--seed", "4", "--out",
+        str(out), "--json",
+    )  # fmt: skip
+    assert code == 0, stdout
+    summary = json.loads(stdout)
+    assert summary["inference"] == "permutation"
+    assert summary["seed"] == 4
+    codes = [w["code"] for w in summary["warnings"]]
+    assert codes == ["permutations-too-few"]
+    needed = -(-2 * summary["cells"] // 0.05)  # ceil(2 m / q)
+    assert f"--permutations {int(needed):,} or more" in " ".join(
+        summary["warnings"][0]["message"].split()
+    )

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tests.spatial.conftest import Robberies
 
 from crimestats.errors import UsageError
-from crimestats.spatial.grid import square_grid
+from crimestats.spatial.grid import count_points, square_grid
 from crimestats.spatial.local_stats import (
     Contiguity,
     Inference,
@@ -147,3 +148,21 @@ def test_a_graph_with_self_weights_gives_the_same_gi_star() -> None:
             pairs = cKDTree(centres).query_pairs(400.0 * np.sqrt(2) * 1.000001)
             graph = neighbour_graph(grid)
             assert int(graph.cardinalities.sum()) == 2 * len(pairs)  # type: ignore[attr-defined]
+
+
+def test_ties_do_not_make_cold_spots_of_empty_neighbourhoods(memphis_robberies: Robberies) -> None:
+    # Counts on 500 m cells: most cells and most neighbourhoods are 0. A cell of 0 among
+    # neighbours of 0 has Gi* = 0, and many permuted neighbourhoods are 0 too (ties): it
+    # is in neither tail. (esda 2.9's own p_sim counts ties as "larger", folds, and gives
+    # such a cell p = 1/1000: 1,066 spurious cold spots on this grid.)
+    r = memphis_robberies
+    grid = square_grid(r.x, r.y)
+    counts = count_points(grid, r.x, r.y).astype(float)
+    graph = neighbour_graph(grid, include_self=True)
+    result = local_g(counts, graph, star=True, permutations=99, seed=3)
+    assert result.p_permutation is not None
+    empty = result.value == 0  # the cell and all its neighbours have no robbery
+    assert empty.sum() > 500
+    assert (result.p_permutation[empty] > 0.05).all()
+    # the two-sided pseudo p by its definition, from the same seeded simulations
+    assert result.p_permutation.min() >= 2 / 100

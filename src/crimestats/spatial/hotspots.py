@@ -16,6 +16,7 @@ cells get a trend class (``classify.classify_trends``).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -37,7 +38,11 @@ from crimestats.spatial.local_stats import (
 )
 from crimestats.spatial.projection import project
 from crimestats.spatial.rates import eb_rates, exposure_per_cell
-from crimestats.spatial.snapping import coordinate_precision, precision_warnings
+from crimestats.spatial.snapping import (
+    PrecisionWarning,
+    coordinate_precision,
+    precision_warnings,
+)
 
 
 class Method(StrEnum):
@@ -88,6 +93,29 @@ def period_labels(dates: NDArray[np.datetime64], period: Period) -> NDArray[np.s
     if period is Period.MONTH:
         return np.array([f"{y:04d}-{m % 12 + 1:02d}" for y, m in zip(years, months, strict=True)])
     return np.array([f"{y:04d}-Q{m % 12 // 3 + 1}" for y, m in zip(years, months, strict=True)])
+
+
+def permutation_warnings(local: LocalResult, q: float) -> list[PrecisionWarning]:
+    """A warning when too few permutations leave the FDR unable to call any single cell.
+
+    N permutations cannot give a two-sided p below ``2 / (N + 1)``; with m cells,
+    Benjamini-Hochberg calls a lone extreme cell only if its p is at most ``q / m``.
+    """
+    if local.p_permutation is None:
+        return []
+    floor, cells = 2 / (local.permutations + 1), local.value.size
+    if floor <= q / cells:
+        return []
+    needed = math.ceil(2 * cells / q)
+    return [
+        PrecisionWarning(
+            "permutations-too-few",
+            f"{local.permutations} permutations give p-values of at least {floor:.2g}; "
+            f"with {cells:,} cells at FDR q = {q:g} a cell needs p <= {q / cells:.2g} "
+            f"unless many cells are as extreme, so few or no cells can be called: use "
+            f"--permutations {needed:,} or more, larger cells, or analytic p-values",
+        )
+    ]
 
 
 _STATISTIC = {Method.GISTAR: Statistic.GI_STAR, Method.LISA: Statistic.LOCAL_MORAN}
@@ -177,7 +205,12 @@ def analyse(
             permutations=options.permutations,
             seed=options.seed,
         )
-        report = replace(report, local=local, classes=tuple(classify_cells(local, options.fdr)))
+        report = replace(
+            report,
+            local=local,
+            classes=tuple(classify_cells(local, options.fdr)),
+            warnings=report.warnings + tuple(permutation_warnings(local, options.fdr)),
+        )
         if options.period is not None and dates is not None:
             from crimestats.spatial.grid import assign
 
