@@ -59,6 +59,7 @@ def knox_json(result: KnoxResult, points: DatedPoints) -> dict[str, Any]:
         "seed": result.seed,
         "observed": _matrix(result.observed),
         "expected": _matrix(result.expected),
+        "expected_simulated": _matrix(result.expected_simulated),
         "knox_ratio": _matrix(result.knox_ratio),
         "p_value": _matrix(result.p_value),
     }

@@ -9,6 +9,12 @@ tables (the calculator's "observed over mean expected"); its **p-value** is
 one included, with at least as many pairs (the calculator's "20 iterations" are 19
 shuffles plus the observed table, p = 0.05 at best).
 
+The expected count is exact, not simulated: a uniform shuffle of the dates gives each pair
+of places a uniformly drawn pair of dates, so the mean over all shuffles of a cell is
+``(pairs in its space band) x (pairs in its time band) / (all pairs)``. That is the value
+the calculator's mean of 19 shuffles estimates; the mean of this run's shuffles is kept
+beside it (``expected_simulated``) and agrees within Monte Carlo error.
+
 Why it is fast enough: a shuffle of dates leaves the places, and so every pair's
 distance, unchanged, and it leaves the multiset of dates unchanged, so each time band's
 count over *all* pairs is the same in every table. Only the pairs within the largest
@@ -55,7 +61,9 @@ class KnoxResult:
     observed : ndarray of int
         Pair counts per (space band, time band).
     expected : ndarray of float
-        Mean count over the shuffles.
+        Mean count over all possible shuffles (exact, see the module docstring).
+    expected_simulated : ndarray of float
+        Mean count over this run's shuffles (NaN with no permutations).
     knox_ratio : ndarray of float
         ``observed / expected`` (NaN where nothing is expected).
     p_value : ndarray of float
@@ -70,6 +78,7 @@ class KnoxResult:
     seed: int | None
     observed: NDArray[np.int64] = field(repr=False)
     expected: NDArray[np.float64] = field(repr=False)
+    expected_simulated: NDArray[np.float64] = field(repr=False)
     knox_ratio: NDArray[np.float64] = field(repr=False)
     p_value: NDArray[np.float64] = field(repr=False)
 
@@ -192,17 +201,19 @@ def knox_test(
         table = _table(space_band, np.abs(shuffled[i] - shuffled[j]), space, time, totals)
         sums += table
         at_least += table >= observed
+    expected = np.outer(observed.sum(axis=1), totals) / (x.size * (x.size - 1) / 2)
     if permutations:
-        expected = sums / permutations
+        simulated = sums / permutations
         p_value = ((1.0 + at_least) / (permutations + 1.0)).astype(np.float64)
     else:
-        expected = np.full(observed.shape, np.nan)
+        simulated = np.full(observed.shape, np.nan)
         p_value = np.full(observed.shape, np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(expected > 0, observed / expected, np.nan)
     return KnoxResult(
         space=space, time=time, distance=distance, n_points=int(x.size),
         permutations=permutations, seed=seed, observed=observed, expected=expected,
+        expected_simulated=simulated,
         knox_ratio=ratio, p_value=p_value,
     )  # fmt: skip
 

@@ -90,8 +90,9 @@ def circle_windows(
     orders, sizes, radii = [], [], []
     for centre in range(a.size):
         dist = distances_from(centre, a, b, kind)
-        dist[centre] = -1.0  # the centre first, even if another location shares its place
-        order = np.argsort(dist, kind="stable")
+        others = np.ones(dist.size, dtype=bool)
+        others[centre] = False  # the centre first among the locations at its very place
+        order = np.lexsort((others, dist))
         d = dist[order]
         cum = np.cumsum(population[order])
         last_of_tie = np.append(d[1:] > d[:-1], True)
@@ -100,7 +101,7 @@ def circle_windows(
         size = ends + 1
         orders.append(order[: int(size[-1])] if size.size else order[:0])
         sizes.append(size.astype(np.intp))
-        radii.append(np.maximum(d[ends], 0.0))
+        radii.append(d[ends])
     return CircleWindows(order=orders, sizes=sizes, radii=radii)
 
 
