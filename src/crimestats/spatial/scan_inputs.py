@@ -112,9 +112,12 @@ def polygon_centroid(geometry: dict[str, object]) -> tuple[float, float] | None:
     if not polygons:
         return None
     weight = cx = cy = 0.0
+    # relative to one vertex: the cross products of small numbers keep their precision,
+    # so areas on a regular grid get centroids that are exactly as far apart as they look
+    origin = np.asarray(polygons[0][0][0], dtype=np.float64)[:2]
     for polygon in polygons:
         for number, ring in enumerate(polygon):
-            xy = np.asarray(ring, dtype=np.float64)[:, :2]
+            xy = np.asarray(ring, dtype=np.float64)[:, :2] - origin
             x, y = xy[:, 0], xy[:, 1]
             x2, y2 = np.roll(x, -1), np.roll(y, -1)
             cross = x * y2 - x2 * y
@@ -127,7 +130,7 @@ def polygon_centroid(geometry: dict[str, object]) -> tuple[float, float] | None:
             weight += sign * area
     if weight <= 0:
         return None
-    return cy / weight, cx / weight
+    return float(origin[1] + cy / weight), float(origin[0] + cx / weight)
 
 
 def counts_from_store(

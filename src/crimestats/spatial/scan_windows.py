@@ -4,7 +4,7 @@ A window is a circle centred on one location, holding every location whose centr
 within its radius; the radius grows from 0 through each distinct distance until the
 window holds more than the largest share of the population allowed (SaTScan's "maximum
 spatial cluster size, percent of population at risk"; 50 % by default). Locations at the
-same distance enter together, so a circle never splits a tie.
+same distance (to a relative 1e-9) enter together, so a circle never splits a tie.
 
 Why a module of its own: the purely spatial scan (:mod:`crimestats.spatial.scan`) and
 the prospective space-time scan (:mod:`crimestats.spatial.scan_spacetime`) scan the same
@@ -23,6 +23,10 @@ from crimestats.errors import UsageError
 
 EARTH_RADIUS_KM = 6371.0088
 """Mean Earth radius (IUGG), for great-circle distances between latitude/longitude points."""
+
+
+_TIE = 1e-9
+"""Relative difference under which two distances from a centre count as equal."""
 
 
 class CoordinateKind(StrEnum):
@@ -94,8 +98,15 @@ def circle_windows(
         others[centre] = False  # the centre first among the locations at its very place
         order = np.lexsort((others, dist))
         d = dist[order]
+        # distances within a billionth are one distance: places on a grid whose
+        # coordinates went through arithmetic still tie, as they do on the map; within a
+        # tie the centre comes first, then the input order (the same whatever the noise)
+        steps = d[1:] - d[:-1] > _TIE * np.maximum(d[1:], 1e-300)
+        tie = np.concatenate([[0], np.cumsum(steps)])
+        order = order[np.lexsort((order, others[order], tie))]
+        d = dist[order]
         cum = np.cumsum(population[order])
-        last_of_tie = np.append(d[1:] > d[:-1], True)
+        last_of_tie = np.append(steps, True)
         ok = last_of_tie & (cum <= limit * (1 + 1e-12))
         ends = np.flatnonzero(ok)  # a prefix: the cumulative population only grows
         size = ends + 1
