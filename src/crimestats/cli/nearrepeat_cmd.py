@@ -128,7 +128,10 @@ def near_repeat(
         str, typer.Option("--distance", help="manhattan (the calculator's) or euclidean.")
     ] = "manhattan",
     permutations: Annotated[
-        int, typer.Option("--permutations", help="Shuffles of the dates for p-values.", min=0)
+        int,
+        typer.Option(
+            "--permutations", help="Shuffles of the dates for p-values.", min=0, max=100_000
+        ),
     ] = 99,
     seed: Annotated[
         int | None, typer.Option("--seed", help="Seed of the shuffles (printed when drawn).", min=0)

@@ -127,7 +127,7 @@ def scan(
         float, typer.Option("--max-time", help="With --time: largest share of the periods.")
     ] = 0.5,
     permutations: Annotated[
-        int, typer.Option("--permutations", help="Monte Carlo replicates.", min=0)
+        int, typer.Option("--permutations", help="Monte Carlo replicates.", min=0, max=100_000)
     ] = 999,
     seed: Annotated[
         int | None,

@@ -109,6 +109,10 @@ def _check_points(x: NDArray[np.float64], y: NDArray[np.float64], days: NDArray[
         raise UsageError("some coordinates are not finite numbers", hint="drop those rows")
 
 
+MAX_CLOSE_PAIRS = 50_000_000
+"""Pairs within the largest distance band held at once (about 1.2 GB with their bands)."""
+
+
 def close_pairs(
     x: NDArray[np.float64], y: NDArray[np.float64], limit: float, distance: Distance
 ) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]]:
@@ -117,7 +121,16 @@ def close_pairs(
     p = 1.0 if distance is Distance.MANHATTAN else 2.0
     # the tree's bound is inclusive and its arithmetic may round; search a hair wider and
     # decide with the exact distance below
-    found = tree.query_pairs(limit * (1 + 1e-9) + 1e-9, p=p, output_type="ndarray")
+    reach = limit * (1 + 1e-9) + 1e-9
+    pairs = (int(tree.count_neighbors(tree, reach, p=p)) - x.size) // 2  # counted, not held
+    if pairs > MAX_CLOSE_PAIRS:
+        raise UsageError(
+            f"{pairs:,} pairs of events lie within the largest distance band ({limit:g}); "
+            f"at most {MAX_CLOSE_PAIRS:,} can be tested at once",
+            hint="use a smaller largest band (near repeats are about short distances), "
+            "or fewer events (one --iccs code, one --source)",
+        )
+    found = tree.query_pairs(reach, p=p, output_type="ndarray")
     i, j = found[:, 0].astype(np.intp), found[:, 1].astype(np.intp)
     dx, dy = np.abs(x[i] - x[j]), np.abs(y[i] - y[j])
     d = dx + dy if distance is Distance.MANHATTAN else np.hypot(dx, dy)

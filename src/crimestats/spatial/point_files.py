@@ -62,8 +62,21 @@ def read_dated_points(
         raise NotFoundError(f"{path}: no such file", hint="check the path")
     if path.is_dir():
         raise FileRefusedError(str(path), "file-is-folder", "is a folder", hint="give a file")
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.reader(handle))
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.reader(handle))
+    except UnicodeDecodeError:
+        raise FileRefusedError(
+            str(path), "file-not-utf8", "is not UTF-8 text", hint="save it as UTF-8 CSV"
+        ) from None
+    except csv.Error as exc:
+        raise FileRefusedError(
+            str(path), "file-not-csv", f"cannot be read as CSV ({exc})", hint="check the file"
+        ) from None
+    if not rows or (header and len(rows) < 2):
+        raise FileRefusedError(
+            str(path), "file-empty", "holds no points", hint="give a CSV with one event a row"
+        )
     names = [c.strip() for c in rows[0]] if header and rows else None
     body = rows[1:] if header else rows
     wanted = ((x, "--x"), (y, "--y"), (date, "--date"))
