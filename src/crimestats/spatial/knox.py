@@ -159,14 +159,17 @@ def _column_totals(days: NDArray[np.int64], time: Bands) -> NDArray[np.int64]:
 
 
 def _table(
-    space_band: NDArray[np.intp], gaps: NDArray[np.int64], space: Bands, time: Bands,
-    column_totals: NDArray[np.int64],
+    row_base: NDArray[np.intp], gaps: NDArray[np.int64], band_of_gap: NDArray[np.intp],
+    shape: tuple[int, int], column_totals: NDArray[np.int64],
 ) -> NDArray[np.int64]:  # fmt: skip
-    """Counts of the close pairs per cell; the last row is what the column totals leave."""
-    cells = space_band * time.size + time.index(gaps)
-    close = np.bincount(cells, minlength=(space.size - 1) * time.size).reshape(
-        space.size - 1, time.size
-    )
+    """Counts of the close pairs per cell; the last row is what the column totals leave.
+
+    ``row_base`` is each close pair's space band times the number of time bands, and
+    ``band_of_gap[g]`` the time band of a gap of ``g`` days (a lookup, not a search: this
+    runs once per shuffle over every close pair).
+    """
+    close = np.bincount(row_base + band_of_gap[gaps], minlength=(shape[0] - 1) * shape[1])
+    close = close.reshape(shape[0] - 1, shape[1])
     return np.vstack([close, column_totals - close.sum(axis=0)]).astype(np.int64)
 
 
@@ -203,15 +206,17 @@ def knox_test(
     if permutations < 0:
         raise UsageError("--permutations must be 0 or more", hint="e.g. --permutations 99")
     i, j, d = close_pairs(x, y, space.edges[-1], distance)
-    space_band = space.index(d)
+    row_base = space.index(d) * time.size
+    band_of_gap = time.index(np.arange(int(days.max() - days.min()) + 1))
+    shape = (space.size, time.size)
     totals = _column_totals(days, time)
-    observed = _table(space_band, np.abs(days[i] - days[j]), space, time, totals)
+    observed = _table(row_base, np.abs(days[i] - days[j]), band_of_gap, shape, totals)
     rng = np.random.default_rng(seed)
     sums = np.zeros(observed.shape, dtype=np.float64)
     at_least = np.zeros(observed.shape, dtype=np.int64)
     for _ in range(permutations):
         shuffled = rng.permutation(days)
-        table = _table(space_band, np.abs(shuffled[i] - shuffled[j]), space, time, totals)
+        table = _table(row_base, np.abs(shuffled[i] - shuffled[j]), band_of_gap, shape, totals)
         sums += table
         at_least += table >= observed
     expected = np.outer(observed.sum(axis=1), totals) / (x.size * (x.size - 1) / 2)

@@ -6,8 +6,9 @@ applied. ``--crs`` names the file's CRS (an EPSG code): a projected CRS is used 
 is projected to the UTM zone of the points' centre. Without ``--crs`` the coordinates
 are taken as planar already, in the unit of the space bands.
 
-The projection here is a small private step on pyproj; the shared
-``crimestats.spatial.projection`` (another helper's module) takes its place once merged.
+The projection here is a small step on pyproj (UTM zone of the points' median); the
+package's shared projection module, written beside this one in the same session, is meant
+to take its place once both are merged.
 """
 
 from __future__ import annotations

@@ -93,6 +93,12 @@ class ScanInput:
             raise UsageError("the total population is 0", hint="check the population file")
         if (self.cases < 0).any():
             raise UsageError("case counts must not be negative")
+        empty = [self.ids[k] for k in np.flatnonzero((self.population == 0) & (self.cases > 0))]
+        if empty:
+            raise UsageError(
+                f"{len(empty)} location(s) have cases but no population, e.g. {empty[0]!r}",
+                hint="give those locations their population, or leave their cases out",
+            )
         if not (np.isfinite(self.a).all() and np.isfinite(self.b).all()):
             raise UsageError("some coordinates are not finite numbers")
 

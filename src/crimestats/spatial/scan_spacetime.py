@@ -64,6 +64,11 @@ class SpaceTimeInput:
             )
         if (self.cases < 0).any():
             raise UsageError("case counts must not be negative")
+        if ((self.population == 0) & (self.cases > 0)).any():
+            raise UsageError(
+                "some location has cases in a period in which its population is 0",
+                hint="give every location with cases a population for that period",
+            )
 
 
 def _suffix(values: NDArray[np.float64], longest: int) -> NDArray[np.float64]:

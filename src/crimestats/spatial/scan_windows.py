@@ -18,6 +18,7 @@ from enum import StrEnum
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.special import xlogy
 
 from crimestats.errors import UsageError
 
@@ -130,16 +131,12 @@ def poisson_llr(
     """
     c = np.asarray(cases, dtype=np.float64)
     e = np.asarray(expected, dtype=np.float64)
-    out = np.zeros(np.broadcast(c, e).shape, dtype=np.float64)
-    high = (c > e) & (c >= min_cases)
-    if not high.any():
-        return out
-    cc, ee = np.broadcast_to(c, out.shape)[high], np.broadcast_to(e, out.shape)[high]
-    rest = total - cc
+    rest = total - c
+    # whole arrays, no boolean indexing (this runs on every circle of every replicate);
+    # xlogy gives 0 ln 0 = 0, and cells without an excess are set to 0 below
     with np.errstate(divide="ignore", invalid="ignore"):
-        outside = np.where(rest > 0, rest * np.log(rest / (total - ee)), 0.0)
-    out[high] = cc * np.log(cc / ee) + outside
-    return out
+        llr = xlogy(c, c / e) + xlogy(rest, rest / (total - e))
+    return np.asarray(np.where((c > e) & (c >= min_cases), llr, 0.0), dtype=np.float64)
 
 
 def relative_risk(cases: float, expected: float, total: float) -> float:
