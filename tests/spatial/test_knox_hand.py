@@ -143,3 +143,29 @@ def test_bad_time_bands_are_refused(text: str) -> None:
 def test_fewer_than_two_events_is_a_user_error() -> None:
     with pytest.raises(UsageError, match="at least 2 events"):
         knox_test(np.array([1.0]), np.array([1.0]), np.array([0]), SPACE, TIME)
+
+
+@pytest.mark.parametrize("distance", [Distance.MANHATTAN, Distance.EUCLIDEAN])
+def test_random_events_equal_a_pair_by_pair_count(distance: Distance) -> None:
+    """300 events on a 1 m grid (exact ties, repeated places, gaps on the edges): the
+    fast table (k-d tree for close pairs, day histogram for the rest) equals a count of
+    all 44,850 pairs with plain comparisons."""
+    rng = np.random.default_rng(44)
+    n = 300
+    x = rng.integers(0, 600, n).astype(float)
+    y = rng.integers(0, 600, n).astype(float)
+    x[:20], y[:20] = x[20:40], y[20:40]  # twenty repeats at the same place
+    days = rng.integers(0, 60, n)
+    space, time = space_bands([50, 100, 150]), time_bands([3, 7, 14, 28])
+    result = knox_test(x, y, days, space, time, distance=distance, permutations=0)
+    ii, jj = np.triu_indices(n, k=1)
+    dx, dy = np.abs(x[ii] - x[jj]), np.abs(y[ii] - y[jj])
+    dist = dx + dy if distance is Distance.MANHATTAN else np.sqrt(dx**2 + dy**2)
+    gap = np.abs(days[ii] - days[jj])
+    expected = np.zeros((5, 5), dtype=int)
+    for d, g in zip(dist.tolist(), gap.tolist(), strict=True):
+        row = 0 if d < 1 else 1 if d < 50 else 2 if d < 100 else 3 if d < 150 else 4
+        col = 0 if g < 3 else 1 if g < 7 else 2 if g < 14 else 3 if g < 28 else 4
+        expected[row, col] += 1
+    assert result.observed.tolist() == expected.tolist()
+    assert result.observed[0].sum() >= 20

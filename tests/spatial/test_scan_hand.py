@@ -188,3 +188,24 @@ def test_bad_satscan_lines_refuse_the_file(reader: object, text: str, tmp_path: 
     with pytest.raises(FileRefusedError) as info:
         reader(path)  # type: ignore[operator]
     assert str(path) in info.value.message
+
+
+def test_monte_carlo_p_value_matches_the_exact_null() -> None:
+    """Cases 6, 1, 1, 1, 1 on the five-area line (C = 10, equal populations): under the
+    null the cases are multinomial(10, 1/5 each). Every one of the 1,001 allocations is
+    scored with the naive search and weighted by its probability, giving the exact
+    P(max LLR >= observed); 4,000 replicates must land within 3 standard errors of it."""
+    from scipy.stats import multinomial
+
+    observed = spatial_scan(_line([6, 1, 1, 1, 1]), permutations=0).clusters[0].llr
+    x, y, pop = np.arange(5.0), np.zeros(5), np.full(5, 100.0)
+    exact = 0.0
+    for cut in itertools.combinations(range(14), 4):  # stars and bars: 10 cases, 5 areas
+        edges = (-1, *cut, 14)
+        cases = np.array([edges[k + 1] - edges[k] - 1 for k in range(5)])
+        if _naive_best(x, y, pop, cases) >= observed - 1e-9:
+            exact += multinomial.pmf(cases, 10, [0.2] * 5)
+    result = spatial_scan(_line([6, 1, 1, 1, 1]), permutations=4000, seed=21)
+    p = result.clusters[0].p_value
+    assert p is not None
+    assert abs(p - exact) <= 3 * math.sqrt(exact * (1 - exact) / 4000) + 1 / 4001
