@@ -209,3 +209,42 @@ def test_monte_carlo_p_value_matches_the_exact_null() -> None:
     p = result.clusters[0].p_value
     assert p is not None
     assert abs(p - exact) <= 3 * math.sqrt(exact * (1 - exact) / 4000) + 1 / 4001
+
+
+def test_a_quiet_month_stays_a_period(tmp_path: Path) -> None:
+    """No case at all in March: March is still a period, so "the last two periods" is
+    March and April (SaTScan dates 2024/1 ... read as ISO months)."""
+    from crimestats.spatial.scan_inputs import assemble, counts_from_files
+
+    (tmp_path / "c.txt").write_text(
+        "a 1 2024/1\nb 1 2024/1\nc 1 2024/1\na 1 2024/2\nb 1 2024/2\nc 1 2024/2\na 6 2024/4\n"
+        "b 1 2024/4\nc 0 2024/4\n"
+    )
+    (tmp_path / "p.txt").write_text("a 2024 100\nb 2024 100\nc 2024 100\n")
+    (tmp_path / "g.txt").write_text("a 0 0\nb 10 0\nc 20 0\n")
+    counts = counts_from_files(
+        tmp_path / "c.txt", tmp_path / "p.txt", tmp_path / "g.txt", CoordinateKind.CARTESIAN
+    )
+    data, _ = assemble(counts, time=True)
+    assert isinstance(data, SpaceTimeInput)
+    assert data.periods == ("2024-01", "2024-02", "2024-03", "2024-04")
+    assert data.cases[:, 2].tolist() == [0, 0, 0]
+    top = spacetime_scan(data, permutations=0).clusters[0]
+    assert top.ids == ("a",)
+    assert top.periods == ("2024-04",)  # 6 of April's 7 cases; E = 7/3
+    assert top.llr == pytest.approx(6 * math.log(6 / (7 / 3)) + 7 * math.log(7 / (13 - 7 / 3)))
+
+
+@pytest.mark.parametrize(
+    ("labels", "complete"),
+    [
+        ({"2023", "2025"}, ("2023", "2024", "2025")),
+        ({"2024-Q4", "2025-Q2"}, ("2024-Q4", "2025-Q1", "2025-Q2")),
+        ({"2024-12-30", "2025-01-01"}, ("2024-12-30", "2024-12-31", "2025-01-01")),
+        ({"2024", "2024-03"}, None),
+    ],
+)
+def test_periods_are_completed(labels: set[str], complete: tuple[str, ...] | None) -> None:
+    from crimestats.spatial.periods import complete_periods
+
+    assert complete_periods(labels) == complete

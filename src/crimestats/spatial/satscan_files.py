@@ -5,7 +5,8 @@ up for SaTScan runs here unchanged: whitespace- (or comma-) separated, one recor
 no header, ``//`` or ``#`` starting a comment line.
 
 * case file: ``location_id cases [date]`` (the date is a year, ``YYYY/MM`` or
-  ``YYYY/MM/DD``; needed by the space-time scan);
+  ``YYYY/MM/DD``, read as an ISO label of :mod:`crimestats.spatial.periods`; needed by
+  the space-time scan);
 * population file: ``location_id year population`` (several years of one location
   are averaged for the purely spatial scan, as SaTScan's "population, averaged over
   time");
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from crimestats.errors import FileRefusedError, NotFoundError
+from crimestats.spatial.periods import iso_period
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,12 @@ def read_cases(path: Path) -> list[CaseRecord]:
         value = _number(path, number, parts[1], "case count")
         if value < 0 or not value.is_integer():
             raise _bad(path, number, f"case count {parts[1]!r} is not a whole number >= 0")
-        records.append(CaseRecord(parts[0], int(value), parts[2] if len(parts) > 2 else None))
+        period = None
+        if len(parts) > 2:
+            period = iso_period(parts[2])
+            if period is None:
+                raise _bad(path, number, f"date {parts[2]!r} is not YYYY, YYYY/MM or YYYY/MM/DD")
+        records.append(CaseRecord(parts[0], int(value), period))
     return records
 
 

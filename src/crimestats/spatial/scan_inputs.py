@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from crimestats.errors import UsageError
+from crimestats.spatial.periods import complete_periods
 from crimestats.spatial.satscan_files import read_cases, read_coordinates, read_population
 from crimestats.spatial.scan import ScanInput
 from crimestats.spatial.scan_spacetime import SpaceTimeInput
@@ -77,11 +78,16 @@ def assemble(counts: Counts, *, time: bool) -> tuple[ScanInput | SpaceTimeInput,
         cases = np.array([totals.get(i, 0) for i in ids], dtype=np.int64)
         pop = np.array([_population_for(counts.population[i], None) for i in ids])
         return ScanInput(ids, cases, pop, a, b, counts.kind), coverage
-    periods = tuple(sorted({p for _, p in counts.cases if p is not None}))
     if any(p is None for _, p in counts.cases):
         raise UsageError(
             "--time needs a date on every case line ('location_id cases date')",
             hint="add the dates, or drop --time for a purely spatial scan",
+        )
+    periods = complete_periods({p for _, p in counts.cases if p is not None})
+    if periods is None:
+        raise UsageError(
+            "the case dates mix years, months and days",
+            hint="give every case date at the same precision (e.g. all YYYY/MM)",
         )
     index = {p: t for t, p in enumerate(periods)}
     where = {loc: r for r, loc in enumerate(ids)}
