@@ -127,3 +127,13 @@ def test_unknown_distance_is_bad_usage(tmp_path: Path) -> None:
     out = CliRunner().invoke(app, ["near-repeat", "--space-bands", "100", "--time-bands", "7",
                                    "--distance", "chebyshev"])  # fmt: skip
     assert out.exit_code == 2
+
+
+def test_an_iccs_code_with_no_incident_names_the_code(store: Path) -> None:
+    app = typer.Typer()
+    nearrepeat_cmd.register(app)
+    app.command("noop")(lambda: None)
+    out = CliRunner().invoke(app, ["near-repeat", "--db", str(store), "--iccs", "0909",
+                                   "--space-bands", "100", "--time-bands", "7"])  # fmt: skip
+    assert "ICCS code 0909" in str(out.exception)
+    assert "iccs search" in str(getattr(out.exception, "hint", ""))

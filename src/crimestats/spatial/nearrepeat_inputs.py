@@ -42,6 +42,20 @@ def points_from_store(
             f"--date-basis {date_basis!r} is not known", hint=f"use one of: {', '.join(DATE_BASES)}"
         )
     found = dated_points(db, iccs=iccs, source=source, date_basis=date_basis)
+    if found.selected == 0:
+        wanted = [f"ICCS code {iccs} (or below it)"] if iccs else []
+        wanted += [f"source {source!r}"] if source else []
+        raise UsageError(
+            "the store holds no incident" + (f" with {' and '.join(wanted)}" if wanted else "s"),
+            hint="check the code (crimestats iccs search WORD) and the source "
+            "(crimestats sources), or load data first (crimestats ingest)",
+        )
+    if found.lats.size < 2:
+        raise UsageError(
+            f"{found.lats.size} of the {found.selected:,} selected incidents have both a point "
+            f"and a {date_basis} date; the Knox test needs at least 2",
+            hint="try --date-basis reported, or load incidents with coordinates",
+        )
     xs, ys, used = to_metres(found.lons, found.lats, "4326")
     return DatedPoints(x=xs, y=ys, days=found.days, skipped=found.without_point_or_date, crs=used)
 
