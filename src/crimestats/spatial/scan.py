@@ -142,7 +142,7 @@ def replicate_maxima(
     return maxima
 
 
-def _non_overlapping(
+def non_overlapping(
     windows: CircleWindows, llrs: list[NDArray[np.float64]], max_clusters: int
 ) -> list[tuple[int, int]]:
     """``(centre, window)`` of the clusters: decreasing LLR, no location shared."""
@@ -196,7 +196,7 @@ def spatial_scan(
     pop_share = data.population / data.population.sum()
     windows = circle_windows(data.a, data.b, data.population, max_population_share, data.kind)
     llrs = _window_llrs(windows, cases, pop_share, total)
-    chosen = _non_overlapping(windows, llrs, max_clusters)
+    chosen = non_overlapping(windows, llrs, max_clusters)
     maxima = (
         replicate_maxima(windows, pop_share, total, permutations, np.random.default_rng(seed))
         if permutations and chosen
@@ -232,4 +232,11 @@ def spatial_scan(
     )  # fmt: skip
 
 
-__all__ = ["ScanCluster", "ScanInput", "ScanResult", "replicate_maxima", "spatial_scan"]
+__all__ = [
+    "ScanCluster",
+    "ScanInput",
+    "ScanResult",
+    "non_overlapping",
+    "replicate_maxima",
+    "spatial_scan",
+]

@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from crimestats.errors import UsageError
-from crimestats.spatial.scan import ScanCluster, ScanResult
+from crimestats.spatial.scan import ScanCluster, ScanResult, non_overlapping
 from crimestats.spatial.scan_windows import (
     CircleWindows,
     CoordinateKind,
@@ -143,21 +143,11 @@ def spacetime_scan(
     expected = _cylinders(windows, _suffix(_expected(data), longest))
     observed = _cylinders(windows, cases_recent)
     llrs = [poisson_llr(c, e, total) for c, e in zip(observed, expected, strict=True)]
-    chosen: list[tuple[int, int, int]] = []
-    taken = np.zeros(len(data.ids), dtype=bool)
-    flat = [
-        (float(v), i, k, span)
-        for i, m in enumerate(llrs)
-        for (k, span), v in np.ndenumerate(m)
-        if v > 0
-    ]
-    for _, i, k, span in sorted(flat, key=lambda t: -t[0]):
-        if len(chosen) >= max_clusters:
-            break
-        members = windows.order[i][: windows.sizes[i][k]]
-        if not taken[members].any():
-            taken[members] = True
-            chosen.append((i, k, span))
+    # cylinders of one circle share its locations, so each circle competes with its best
+    # run of periods (the shortest among equals), then circles as in the spatial scan
+    best_span = [np.argmax(m, axis=1) if m.size else np.zeros(0, np.intp) for m in llrs]
+    best = [m.max(axis=1) if m.size else np.zeros(0) for m in llrs]
+    chosen = [(i, k, int(best_span[i][k])) for i, k in non_overlapping(windows, best, max_clusters)]
     maxima = (
         _replicate_maxima(
             data, windows, expected, longest, permutations, np.random.default_rng(seed)
