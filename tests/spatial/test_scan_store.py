@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from crimestats.cli import scan_cmd
 from crimestats.services.ingesting import ingest_files
 from crimestats.services.statistics import ingest_areas, ingest_population
-from crimestats.spatial.scan_inputs import polygon_centroid
+from crimestats.spatial.scan_store import polygon_centroid
 
 # a 4 x 3 grid of squares 0.01 degrees wide; area "A<col><row>", centre known exactly
 SQUARES = {
@@ -34,11 +34,15 @@ def _cases() -> dict[tuple[str, str], int]:
     return cases
 
 
-def _feature(code: str) -> dict[str, object]:
-    w, s = SQUARES[code]
+def _square(code: str, w: float, s: float) -> dict[str, object]:
+    """A GeoJSON feature: the square 0.01 degrees wide whose south-west corner is (w, s)."""
     ring = [[w, s], [w + 0.01, s], [w + 0.01, s + 0.01], [w, s + 0.01], [w, s]]
     return {"type": "Feature", "properties": {"code": code},
             "geometry": {"type": "Polygon", "coordinates": [ring]}}  # fmt: skip
+
+
+def _feature(code: str) -> dict[str, object]:
+    return _square(code, *SQUARES[code])
 
 
 @pytest.fixture(scope="module")
@@ -142,3 +146,61 @@ def test_polygon_centroid_of_a_square_with_a_hole_and_an_l_shape() -> None:
         "coordinates": [[hole], [[[10, 0], [12, 0], [12, 2], [10, 2]]]],
     }
     assert polygon_centroid(multi) == pytest.approx((1.0, 6.0))
+
+
+def test_area_level_rolls_incidents_and_populations_up_the_tree(tmp_path: Path) -> None:
+    """Blocks (populations, no polygon) under four precinct squares (polygons, no
+    population); incidents recorded in a block, or with only a point in a precinct. At
+    --area-level precinct the scan sees each precinct's incidents and the sum of its
+    blocks' populations, as SaTScan files written by hand with those sums."""
+    db = tmp_path / "s.duckdb"
+    corners = [(c, r) for c in range(2) for r in range(2)]
+    precincts = {f"P{c}{r}": (-87.70 + c * 0.01, 41.80 + r * 0.01) for c, r in corners}
+    blocks = {f"{p}-b{k}": p for p in precincts for k in range(3)}
+    block_pop = {b: 400 + 100 * k for k, b in enumerate(sorted(blocks))}
+    rng = np.random.default_rng(3)
+    rows, by_precinct = [], dict.fromkeys(precincts, 0)
+    for number, block in enumerate(sorted(blocks)):
+        for k in range(int(rng.integers(1, 6)) + (8 if block.startswith("P11") else 0)):
+            rows.append(base_row(incident_id=f"{number}-{k}", area_code=block))
+            by_precinct[blocks[block]] += 1
+    for p, (w, s) in precincts.items():  # two incidents each with only a point inside
+        for k in range(2):
+            rows.append(
+                base_row(incident_id=f"{p}-pt{k}", lat=s + 0.004 + 0.002 * k, lon=w + 0.005)
+            )
+            by_precinct[p] += 1
+    assert ingest_files([write_flat(tmp_path / "in.csv", rows)], source="t", db=db)[
+        0
+    ].accepted == len(rows)
+    features = [{**_square(p, w, s), "properties": {"code": p}} for p, (w, s) in precincts.items()]
+    features += [{"type": "Feature", "properties": {"code": b, "parent": p}, "geometry": None}
+                 for b, p in blocks.items()]  # fmt: skip
+    (tmp_path / "p.geojson").write_text(
+        json.dumps({"type": "FeatureCollection", "features": features[:4]})
+    )
+    (tmp_path / "b.geojson").write_text(
+        json.dumps({"type": "FeatureCollection", "features": features[4:]})
+    )
+    ingest_areas(db, tmp_path / "p.geojson", code_property="code", level="precinct")
+    ingest_areas(
+        db, tmp_path / "b.geojson", code_property="code", level="block", parent_property="parent"
+    )
+    pop = tmp_path / "pop.csv"
+    pop.write_text(
+        "area_code,year,population\n" + "".join(f"{b},2024,{v}\n" for b, v in block_pop.items())
+    )
+    ingest_population(db, pop)
+    from_store = _run("--db", str(db), "--area-level", "precinct")
+    sums = {p: sum(v for b, v in block_pop.items() if blocks[b] == p) for p in precincts}
+    (tmp_path / "c.txt").write_text("".join(f"{p} {n}\n" for p, n in by_precinct.items()))
+    (tmp_path / "q.txt").write_text("".join(f"{p} 2024 {v}\n" for p, v in sums.items()))
+    (tmp_path / "g.txt").write_text(
+        "".join(f"{p} {s + 0.005} {w + 0.005}\n" for p, (w, s) in precincts.items())
+    )
+    from_files = _run("--cases", str(tmp_path / "c.txt"), "--population", str(tmp_path / "q.txt"),
+                      "--coords", str(tmp_path / "g.txt"), "--coords-kind", "latlong")  # fmt: skip
+    assert from_store["cases"] == sum(by_precinct.values())
+    assert from_store["population"] == sum(block_pop.values())
+    assert _clusters(from_store) == _clusters(from_files)
+    assert "P11" in from_store["clusters"][0]["ids"]  # type: ignore[index]

@@ -13,13 +13,9 @@ from crimestats.cli.options import DbOption
 from crimestats.cli.output import console, print_json
 from crimestats.errors import UsageError
 from crimestats.spatial.scan import ScanInput, ScanResult, spatial_scan
-from crimestats.spatial.scan_inputs import (
-    Coverage,
-    assemble,
-    counts_from_files,
-    counts_from_store,
-)
+from crimestats.spatial.scan_inputs import Coverage, assemble, counts_from_files
 from crimestats.spatial.scan_spacetime import spacetime_scan
+from crimestats.spatial.scan_store import counts_from_store
 from crimestats.spatial.scan_windows import CoordinateKind
 
 _PERIODS = ("year", "quarter", "month")
@@ -149,9 +145,13 @@ def scan(
         typer.Option("--date-basis", help="Store: periods of the 'reported' or 'occurred' date."),
     ] = "reported",
     area_level: Annotated[
-        str,
-        typer.Option("--area-level", help="Store: level of the area polygons giving centroids."),
-    ] = "area",
+        str | None,
+        typer.Option(
+            "--area-level",
+            help="Store: scan the areas of this level of the areas tree (incidents and "
+            "populations rolled up as in crimestats stats); else the recorded areas.",
+        ),
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     db: DbOption = None,
 ) -> None:

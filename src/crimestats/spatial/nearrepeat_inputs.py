@@ -53,7 +53,7 @@ def points_from_store(
     if found.lats.size < 2:
         raise UsageError(
             f"{found.lats.size} of the {found.selected:,} selected incidents have both a point "
-            f"and a {date_basis} date; the Knox test needs at least 2",
+            f"and a date ({date_basis}); the Knox test needs at least 2",
             hint="try --date-basis reported, or load incidents with coordinates",
         )
     xs, ys, used = to_metres(found.lons, found.lats, "4326")

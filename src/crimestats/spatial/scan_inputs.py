@@ -5,9 +5,8 @@ Two sources give the same inputs (:class:`~crimestats.spatial.scan.ScanInput`, o
 
 * SaTScan files (:mod:`crimestats.spatial.satscan_files`): cases, population and
   coordinates per location id;
-* the store: incidents per area (the ``area`` of ``crimestats stats``) and period,
-  populations from ``crimestats ingest-population`` (total rows), and each area's place
-  from a coordinates file or else the centroid of its polygon (``crimestats ingest-areas``).
+* the store (:mod:`crimestats.spatial.scan_store`): incidents per area and period,
+  the store's populations, and each area's place.
 
 Populations by year: the purely spatial scan uses each location's mean over the years
 given; the space-time scan uses the year of each period (its first four characters) when
@@ -17,8 +16,6 @@ no place cannot be scanned; it is left out and counted in :class:`Coverage`.
 
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,86 +107,9 @@ def counts_from_files(cases: Path, population: Path, coords: Path, kind: Coordin
     return Counts(found, read_population(population), read_coordinates(coords), kind)
 
 
-def polygon_centroid(geometry: dict[str, object]) -> tuple[float, float] | None:
-    """``(lat, lon)`` of the area-weighted centroid of a GeoJSON (multi)polygon, holes out."""
-    from crimestats.geomask.areas import polygons_of
-
-    polygons = polygons_of(geometry)
-    if not polygons:
-        return None
-    weight = cx = cy = 0.0
-    # relative to one vertex: the cross products of small numbers keep their precision,
-    # so areas on a regular grid get centroids that are exactly as far apart as they look
-    origin = np.asarray(polygons[0][0][0], dtype=np.float64)[:2]
-    for polygon in polygons:
-        for number, ring in enumerate(polygon):
-            xy = np.asarray(ring, dtype=np.float64)[:, :2] - origin
-            x, y = xy[:, 0], xy[:, 1]
-            x2, y2 = np.roll(x, -1), np.roll(y, -1)
-            cross = x * y2 - x2 * y
-            area = abs(cross.sum()) / 2
-            if area == 0:
-                continue
-            sign = 1.0 if number == 0 else -1.0  # holes take their area away
-            cx += sign * area * ((x + x2) * cross).sum() / (6 * cross.sum() / 2)
-            cy += sign * area * ((y + y2) * cross).sum() / (6 * cross.sum() / 2)
-            weight += sign * area
-    if weight <= 0:
-        return None
-    return float(origin[1] + cy / weight), float(origin[0] + cx / weight)
-
-
-def counts_from_store(
-    db: str | os.PathLike[str] | None,
-    *,
-    iccs: str | None,
-    source: str | None,
-    period: str | None,
-    date_basis: str,
-    coords: Path | None,
-    kind: CoordinateKind,
-    area_level: str,
-) -> Counts:
-    """Incidents per area (and period), the store's populations, and the areas' places."""
-    from crimestats.storage.points import area_geometries, area_levels
-    from crimestats.storage.spatial_reads import area_case_counts, area_total_populations
-
-    rows = area_case_counts(db, iccs=iccs, source=source, period=period, date_basis=date_basis)
-    population = {
-        area: {str(year): value for year, value in years.items()}
-        for area, years in area_total_populations(db).items()
-    }
-    if not population:
-        raise UsageError(
-            "the store has no populations to scan against",
-            hint="load them with: crimestats ingest-population FILE",
-        )
-    if coords is not None:
-        places = read_coordinates(coords)
-    else:
-        geometries = area_geometries(db, area_level)
-        if not geometries:
-            levels = area_levels(db)
-            raise UsageError(
-                f"the store has no area polygons of level {area_level!r} to place the areas",
-                hint="give --coords FILE (area_code x y), load areas with crimestats "
-                "ingest-areas" + (f", or use --area-level {levels[0]}" if levels else ""),
-            )
-        places = {}
-        for code, text in geometries.items():
-            centre = polygon_centroid(json.loads(text))
-            if centre is not None:
-                places[code] = centre
-        kind = CoordinateKind.LATLONG
-    cases = {(area, p): n for area, p, n in rows}
-    return Counts(cases, population, places, kind)
-
-
 __all__ = [
     "Counts",
     "Coverage",
     "assemble",
     "counts_from_files",
-    "counts_from_store",
-    "polygon_centroid",
 ]
