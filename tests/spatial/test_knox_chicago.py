@@ -141,3 +141,27 @@ def test_cli_json_on_the_file(tmp_path: Path) -> None:
     assert doc["points"] == 970
     again = json.loads(CliRunner().invoke(app, args).stdout)
     assert again["p_value"] == doc["p_value"]  # seeded: the same p-values
+
+
+def test_coordinates_in_us_feet_are_scaled_to_metres(tmp_path: Path) -> None:
+    """The same burglaries in EPSG:3435 (NAD83 Illinois East, US survey feet) with
+    --crs 3435 give the metre table: the feet are scaled to metres before any band."""
+    from pyproj import Transformer
+
+    x, y, days = _points()
+    fx, fy = Transformer.from_crs("EPSG:26971", "EPSG:3435", always_xy=True).transform(x, y)
+    dates = np.array(days, dtype="datetime64[D]").astype(str)
+    path = tmp_path / "feet.csv"
+    lines = [f"{a!r},{b!r},{c}\n" for a, b, c in zip(fx.tolist(), fy.tolist(), dates, strict=True)]
+    path.write_text("e,n,d\n" + "".join(lines))
+    app = typer.Typer()
+    nearrepeat_cmd.register(app)
+    app.command("noop")(lambda: None)
+    args = ["near-repeat", "--points", str(path), "--x", "e", "--y", "n", "--date", "d",
+            "--crs", "3435", "--space-bands", "100,200,300", "--time-bands", "7,14,21",
+            "--permutations", "0", "--json"]  # fmt: skip
+    out = CliRunner().invoke(app, args)
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout)["observed"] == _calculator_table(
+        "Observed frequencies distribution"
+    )
