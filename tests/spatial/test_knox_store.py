@@ -137,3 +137,18 @@ def test_an_iccs_code_with_no_incident_names_the_code(store: Path) -> None:
                                    "--space-bands", "100", "--time-bands", "7"])  # fmt: skip
     assert "ICCS code 0909" in str(out.exception)
     assert "iccs search" in str(getattr(out.exception, "hint", ""))
+
+
+@pytest.mark.parametrize("code", ["050", "05x1", "0501111"])
+def test_an_iccs_code_of_no_level_is_bad_usage(store: Path, code: str) -> None:
+    from crimestats.cli import scan_cmd
+
+    for module, extra in ((nearrepeat_cmd, ["--space-bands", "100", "--time-bands", "7"]),
+                          (scan_cmd, [])):  # fmt: skip
+        app = typer.Typer()
+        module.register(app)
+        app.command("noop")(lambda: None)
+        name = "near-repeat" if module is nearrepeat_cmd else "scan"
+        out = CliRunner().invoke(app, [name, "--db", str(store), "--iccs", code, *extra])
+        assert out.exit_code == 2
+        assert "iccs search" in out.output

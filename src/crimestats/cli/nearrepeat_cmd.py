@@ -16,6 +16,7 @@ from crimestats.spatial.bands import Bands, parse_edges, space_bands, time_bands
 from crimestats.spatial.knox import Distance, KnoxResult, knox_test
 from crimestats.spatial.nearrepeat_inputs import DATE_BASES, points_from_file, points_from_store
 from crimestats.spatial.point_files import DatedPoints
+from crimestats.spatial.selection import iccs_field
 
 
 def _bad_usage(option: str, exc: UsageError) -> typer.BadParameter:
@@ -150,6 +151,11 @@ def near_repeat(
             f"{date_basis!r} is not known; use one of: {', '.join(DATE_BASES)}",
             param_hint="--date-basis",
         )
+    if iccs is not None:
+        try:
+            iccs_field(iccs)
+        except UsageError as exc:
+            raise _bad_usage("--iccs", exc) from None
     if points is not None and (iccs is not None or source is not None):
         raise UsageError(
             "--iccs and --source select incidents of the store, not of a --points file",

@@ -17,6 +17,7 @@ from crimestats.spatial.scan_inputs import Coverage, assemble, counts_from_files
 from crimestats.spatial.scan_spacetime import spacetime_scan
 from crimestats.spatial.scan_store import counts_from_store
 from crimestats.spatial.scan_windows import CoordinateKind
+from crimestats.spatial.selection import iccs_field
 
 _PERIODS = ("year", "quarter", "month")
 _DATE_BASES = ("reported", "occurred")
@@ -165,6 +166,11 @@ def scan(
         )
     if not 0 < max_time <= 0.9:
         raise typer.BadParameter("must be more than 0 and at most 0.9", param_hint="--max-time")
+    if iccs is not None:
+        try:
+            iccs_field(iccs)
+        except UsageError as exc:
+            raise typer.BadParameter(f"{exc.message}; {exc.hint}", param_hint="--iccs") from None
     kind = CoordinateKind(coords_kind)
     file_mode = cases is not None or population is not None
     if file_mode:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from crimestats.errors import UsageError
 from crimestats.spatial.point_files import DatedPoints, read_dated_points, to_metres
+from crimestats.spatial.selection import iccs_field
 
 DATE_BASES = ("occurred", "reported")
 
@@ -37,6 +38,8 @@ def points_from_store(
     """The store's incidents with a point and a date, projected to their UTM zone."""
     from crimestats.storage.spatial_reads import dated_points
 
+    if iccs is not None:
+        iccs_field(iccs)  # a code of a level, checked before the store is opened
     if date_basis not in DATE_BASES:
         raise UsageError(
             f"--date-basis {date_basis!r} is not known", hint=f"use one of: {', '.join(DATE_BASES)}"

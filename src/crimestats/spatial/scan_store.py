@@ -28,7 +28,7 @@ from crimestats.errors import UsageError
 from crimestats.spatial.satscan_files import read_coordinates
 from crimestats.spatial.scan_inputs import Counts
 from crimestats.spatial.scan_windows import CoordinateKind
-from crimestats.stats.fields import ICCS_LENGTH
+from crimestats.spatial.selection import iccs_field
 
 
 def polygon_centroid(geometry: dict[str, object]) -> tuple[float, float] | None:
@@ -79,16 +79,6 @@ def _places(db: str | os.PathLike[str] | None, level: str) -> dict[str, tuple[fl
     return places
 
 
-def _iccs_field(iccs: str) -> str:
-    for name, length in ICCS_LENGTH.items():
-        if len(iccs) == length:
-            return name
-    raise UsageError(
-        f"--iccs {iccs!r} is not an ICCS code (2, 4, 5 or 6 digits)",
-        hint="find the code with: crimestats iccs search WORD",
-    )
-
-
 def _counts_at_level(
     db: str | os.PathLike[str] | None, level: str, iccs: str | None, source: str | None,
     period: str | None, date_basis: str,
@@ -98,7 +88,7 @@ def _counts_at_level(
     from crimestats.stats.hierarchy import read_tree, roll_up_populations
     from crimestats.storage.spatial_reads import area_total_populations
 
-    by = ["area", *([_iccs_field(iccs)] if iccs else []), *([period] if period else [])]
+    by = ["area", *([iccs_field(iccs)] if iccs else []), *([period] if period else [])]
     table = count_table(db, by=by, source=source, period_basis=date_basis, area_level=level)
     cases: dict[tuple[str, str | None], int] = {}
     for row in table.table.to_pylist():
@@ -133,6 +123,8 @@ def counts_from_store(
     """Incidents per area (and period), the areas' populations, and their places."""
     from crimestats.storage.spatial_reads import area_case_counts, area_total_populations
 
+    if iccs is not None:
+        iccs_field(iccs)  # a code of a level, checked before the store is opened
     if area_level is None:
         rows = area_case_counts(db, iccs=iccs, source=source, period=period, date_basis=date_basis)
         cases = {(area, p): n for area, p, n in rows}
