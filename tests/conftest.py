@@ -161,6 +161,19 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
         "test_forecast_of_a_level_series_is_its_mean_with_a_normal_interval",
         "test_seasonal_forecast_follows_the_season",
     ),
+    # session 6, spatial (helper-measured, > 0.25 s)
+    "tests/spatial/test_hotspots_cli.py": (),
+    "tests/spatial/test_forecast_evaluate.py": (
+        "test_cli_on_memphis_weeks",
+        "test_a_hand_made_week_scores_as_computed_by_hand",
+    ),
+    "tests/spatial/test_local_stats.py": (
+        "test_ties_do_not_make_cold_spots_of_empty_neighbourhoods",
+    ),
+    "tests/spatial/test_scan_store.py": (),
+    "tests/spatial/test_knox_store.py": (),
+    "tests/spatial/test_scan_ny.py": (),
+    "tests/spatial/test_knox_chicago.py": ("test_cli_json_on_the_file",),
     "tests/watch/test_scrub.py": (
         "test_real_block_addresses_are_all_scrubbed",
         "test_real_offence_vocabularies_pass_unchanged",

@@ -37,14 +37,18 @@ def _register() -> None:
         classify_cmd,
         demo_cmd,
         emerging_cmd,
+        forecast_cmd,
         govern_cmd,
+        hotspots_cmd,
         iccs_cmd,
         indicators_cmd,
         ingest_cmd,
         ledger_cmd,
         mse_cmd,
+        nearrepeat_cmd,
         quarantine_cmd,
         release_cmd,
+        scan_cmd,
         series_cmd,
         serve_cmd,
         sources_cmd,
@@ -56,7 +60,8 @@ def _register() -> None:
     for module in (
         store_cmd, ingest_cmd, quarantine_cmd, iccs_cmd, classify_cmd, stats_cmd,
         indicators_cmd, series_cmd, release_cmd, ledger_cmd, demo_cmd, mse_cmd, sources_cmd,
-        govern_cmd, serve_cmd, emerging_cmd, trends_cmd,
+        govern_cmd, serve_cmd, emerging_cmd, trends_cmd, hotspots_cmd, forecast_cmd,
+        nearrepeat_cmd, scan_cmd,
     ):  # fmt: skip
         module.register(app)
 

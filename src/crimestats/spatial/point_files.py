@@ -107,18 +107,14 @@ def read_dated_points(
     return x_arr, y_arr, days, skipped
 
 
-def utm_epsg(lon: float, lat: float) -> int:
-    """EPSG code of the WGS84 UTM zone holding ``(lon, lat)`` (326xx north, 327xx south)."""
-    zone = min(60, max(1, int((lon + 180.0) // 6.0) + 1))
-    return (32600 if lat >= 0 else 32700) + zone
-
-
 def to_metres(
     x: NDArray[np.float64], y: NDArray[np.float64], crs: str
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], str]:
     """Planar metres from coordinates in ``crs``; returns the metric CRS used."""
     from pyproj import CRS, Transformer
     from pyproj.exceptions import CRSError
+
+    from crimestats.spatial.projection import WGS84_EPSG, project
 
     try:
         source = CRS.from_user_input(f"EPSG:{crs}" if crs.isdigit() else crs)
@@ -129,16 +125,15 @@ def to_metres(
     if source.is_geographic:
         if x.size == 0:
             return x, y, "none"
-        target = CRS.from_epsg(utm_epsg(float(np.median(x)), float(np.median(y))))
-        mover = Transformer.from_crs(source, target, always_xy=True)
-        ex, ey = mover.transform(x, y)
-        return (
-            np.asarray(ex, dtype=np.float64),
-            np.asarray(ey, dtype=np.float64),
-            target.to_string(),
-        )
+        if source.to_epsg() != WGS84_EPSG:  # another datum: to WGS84 first
+            x, y = (
+                np.asarray(v, dtype=np.float64)
+                for v in Transformer.from_crs(source, WGS84_EPSG, always_xy=True).transform(x, y)
+            )
+        projected = project(x, y)  # the UTM zone of the points, as hotspots projects them
+        return projected.x, projected.y, f"EPSG:{projected.epsg}"
     factor = source.axis_info[0].unit_conversion_factor if source.axis_info else 1.0
     return x * factor, y * factor, source.to_string()
 
 
-__all__ = ["DatedPoints", "read_dated_points", "to_metres", "utm_epsg"]
+__all__ = ["DatedPoints", "read_dated_points", "to_metres"]

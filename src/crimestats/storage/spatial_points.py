@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from crimestats.errors import NotFoundError
-from crimestats.storage.points import _USABLE
+from crimestats.storage.points import USABLE_POINT
 from crimestats.storage.store import open_store, resolve_db_path
 
 
@@ -36,6 +36,37 @@ class SelectedPoints:
     without_point: int
 
 
+def point_filter(
+    *,
+    iccs: str | None = None,
+    source: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    day: str = "i.reported_date",
+) -> tuple[str, list[object]]:
+    """The SQL condition (on ``incidents i``) and parameters of a selection of incidents:
+    one declaration of what ``--iccs``, ``--source``, ``--since`` and ``--until`` mean for
+    every spatial command (hotspots, near repeats, scans). ``day`` is the date compared."""
+    where: list[str] = ["TRUE"]
+    params: list[object] = []
+    if source is not None:
+        where.append("i.source = ?")
+        params.append(source)
+    if since is not None:
+        where.append(f"{day} >= ?")
+        params.append(since)
+    if until is not None:
+        where.append(f"{day} <= ?")
+        params.append(until)
+    if iccs is not None:
+        where.append(
+            "EXISTS (SELECT 1 FROM offences o WHERE o.source = i.source "
+            "AND o.incident_id = i.incident_id AND starts_with(o.iccs_code, ?))"
+        )
+        params.append(iccs)
+    return " AND ".join(where), params
+
+
 def selected_points(
     db: str | os.PathLike[str] | None,
     *,
@@ -46,25 +77,8 @@ def selected_points(
 ) -> SelectedPoints:
     """The points of the incidents matching every filter given (see the module docstring)."""
     path = resolve_db_path(db)
-    where: list[str] = ["TRUE"]
-    params: list[object] = []
-    if source is not None:
-        where.append("i.source = ?")
-        params.append(source)
-    if since is not None:
-        where.append("i.reported_date >= ?")
-        params.append(since)
-    if until is not None:
-        where.append("i.reported_date <= ?")
-        params.append(until)
-    if iccs is not None:
-        where.append(
-            "EXISTS (SELECT 1 FROM offences o WHERE o.source = i.source "
-            "AND o.incident_id = i.incident_id AND starts_with(o.iccs_code, ?))"
-        )
-        params.append(iccs)
-    condition = " AND ".join(where)
-    usable = _USABLE.replace("lat", "i.lat").replace("lon", "i.lon")
+    condition, params = point_filter(iccs=iccs, source=source, since=since, until=until)
+    usable = USABLE_POINT.replace("lat", "i.lat").replace("lon", "i.lon")
     with open_store(path, read_only=True) as con:
         if source is not None:
             known = con.execute(

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from crimestats.storage.points import _USABLE
+from crimestats.storage.points import USABLE_POINT
+from crimestats.storage.spatial_points import point_filter
 from crimestats.storage.store import open_store, resolve_db_path
 
 _PERIODS = {
@@ -41,18 +42,7 @@ class StorePoints:
 
 
 def _selection(iccs: str | None, source: str | None) -> tuple[str, list[object]]:
-    where: list[str] = ["TRUE"]
-    params: list[object] = []
-    if source is not None:
-        where.append("i.source = ?")
-        params.append(source)
-    if iccs is not None:
-        where.append(
-            "EXISTS (SELECT 1 FROM offences o WHERE o.source = i.source AND "
-            "o.incident_id = i.incident_id AND starts_with(o.iccs_code, ?))"
-        )
-        params.append(iccs)
-    return " AND ".join(where), params
+    return point_filter(iccs=iccs, source=source)
 
 
 def _date(date_basis: str) -> str:
@@ -73,7 +63,7 @@ def dated_points(
         total = con.execute(f"SELECT count(*) FROM incidents i WHERE {where}", params).fetchone()
         arrays = con.execute(
             f"SELECT lat, lon, d FROM (SELECT i.lat, i.lon, CAST({date} AS DATE) AS d "
-            f"FROM incidents i WHERE {where}) WHERE {_USABLE} AND d IS NOT NULL "
+            f"FROM incidents i WHERE {where}) WHERE {USABLE_POINT} AND d IS NOT NULL "
             "ORDER BY d, lat, lon",
             params,
         ).fetchnumpy()
