@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from crimestats.storage.migrations_alerts import ALERTS_DDL, ALERTS_NOTE
 from crimestats.storage.migrations_sources import SOURCE_LIFECYCLE_DDL, SOURCE_LIFECYCLE_NOTE
 
 MIGRATIONS: Final[tuple[tuple[int, str, str], ...]] = (
@@ -304,6 +305,7 @@ MIGRATIONS: Final[tuple[tuple[int, str, str], ...]] = (
         ALTER TABLE release_cells ADD COLUMN unit VARCHAR;
         """,
     ),
+    (11, ALERTS_NOTE, ALERTS_DDL),
 )
 """(version, what it does, DDL) in the order they apply."""
 

@@ -6,6 +6,8 @@ A Shewhart chart on a short moving baseline: the mean and standard deviation of 
 i.e. ``y_t >= U = mean + z sd``. It needs no history beyond the baseline, and assumes
 no seasonality and roughly normal counts, so it suits short or recent series.
 ``min_sigma`` (Burkom): the threshold ``z * min_sigma`` when the baseline is all zeros.
+A flat baseline (standard deviation 0) alarms only on a count above it: ``0/0`` is no
+evidence of anything.
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ def run(
         observed=observed,
         expected=mean,
         upper=upper,
-        alarm=observed >= upper,
+        alarm=(observed >= upper) & ((sigma > 0) | (observed > mean)),
         pvalue=np.asarray(pvalue, dtype=float),
         window=(series.dates[first - params.baseline], series.dates[last]),
     )

@@ -57,8 +57,8 @@ def delta_pvalue(y: Array, mu: Array, se: Array, power: PowerTransform) -> Array
 
 def _negative_binomial(mu: Array, phi: Array) -> tuple[Array, Array]:
     """scipy's (n, p) for mean ``mu`` and variance ``phi mu``; ``phi = 1`` -> near-Poisson."""
-    size = mu / np.maximum(phi - 1.0, 1e-10)
-    return size, size / (size + mu)
+    size = np.maximum(mu, 1e-300) / np.maximum(phi - 1.0, 1e-10)
+    return size, size / (size + np.maximum(mu, 1e-300))
 
 
 def nb_quantile(q: float, mu: Array, phi: Array) -> Array:
