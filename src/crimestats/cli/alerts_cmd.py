@@ -93,10 +93,11 @@ def _series_mode(
     if json_out:
         print_json(rows)
         return
-    used = ", ".join(f"{r.method} ({len(r.dates)} periods)" for r in results)
-    console.print(
-        f"{series.name}: {len(rows)} periods assessed with {used}; parameters {describe(params)}"
-    )
+    console.print(f"{series.name}: {len(rows)} periods assessed")
+    for r in results:
+        console.print(
+            f"  {r.method}, {len(r.dates)} periods from {r.dates[0]}: {describe(r.parameters)}"
+        )
     for row in rows:
         if row["alarm"]:
             console.print(

@@ -70,10 +70,12 @@ def _convert(name: str, option: str, value: object) -> object:
         raise UsageError(f"{option} {value!r} is not known", hint=f"use one of: {known}") from None
 
 
-def describe(params: Parameters) -> dict[str, object]:
-    """The parameters as plain values (for JSON and the ``alerts`` table)."""
-    return {
-        f.name: (v.value if hasattr(v, "value") else list(v) if isinstance(v, tuple) else v)
-        for f in dataclasses.fields(params)
-        for v in [getattr(params, f.name)]
-    }
+def describe(params: object) -> dict[str, object]:
+    """A method's parameter dataclass as plain values (for JSON and the ``alerts`` table)."""
+    if not dataclasses.is_dataclass(params) or isinstance(params, type):
+        raise TypeError(f"not a parameter dataclass: {params!r}")
+    values: dict[str, object] = {}
+    for f in dataclasses.fields(params):
+        v = getattr(params, f.name)
+        values[f.name] = v.value if hasattr(v, "value") else list(v) if isinstance(v, tuple) else v
+    return values

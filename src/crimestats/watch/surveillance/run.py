@@ -51,7 +51,7 @@ def run_with_fallback(
     result per method used, oldest periods first."""
     if not isinstance(parameters, FlexibleParameters | FarringtonParameters):
         return [run_method(series, parameters, start, end)]
-    fallback = fallback or GlmParameters()
+    fallback = fallback or GlmParameters(alpha=parameters.alpha)
     first = 0 if start is None else start
     last = len(series) - 1 if end is None else end
     try:
