@@ -9,7 +9,6 @@ partial and must never be alarmed on, however large.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,11 +16,12 @@ from typing import Any
 import numpy as np
 import pytest
 import typer
-from tests.conftest import base_row
+from tests.conftest import base_row, write_flat
 from typer.testing import CliRunner
 
 from crimestats.cli.alerts_cmd import register
 from crimestats.errors import CrimestatsError
+from crimestats.services.ingesting import ingest_files
 from crimestats.storage.alerts_table import read_alerts
 
 
@@ -34,8 +34,11 @@ def months() -> list[date]:
     ]
 
 
-@pytest.fixture
-def store(db: Path, ingest_rows: Callable[..., Any]) -> Path:
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Built once for the module: the tests only read it (and append to ``alerts``)."""
+    work = tmp_path_factory.mktemp("alerts_store")
+    db = work / "store.duckdb"
     rng = np.random.default_rng(20240301)
     rows: list[dict[str, Any]] = []
     for area in ("A", "B", "C"):
@@ -53,7 +56,7 @@ def store(db: Path, ingest_rows: Callable[..., Any]) -> Path:
         rows.append(
             base_row(incident_id=f"B4-{i}", area_code="B", reported_date=day, occurred_start="")
         )
-    ingest_rows(rows)
+    ingest_files([write_flat(work / "incidents.csv", rows)], source="test", db=db)
     return db
 
 
