@@ -19,7 +19,7 @@ from crimestats.cli.options import DbOption
 from crimestats.cli.output import console, print_json
 from crimestats.errors import UsageError
 from crimestats.watch.surveillance.parameters import describe, with_options
-from crimestats.watch.surveillance.result import Method, SurveillanceResult
+from crimestats.watch.surveillance.result import CountSeries, Method, SurveillanceResult
 
 _METHODS = ", ".join(m.value for m in Method)
 
@@ -49,14 +49,15 @@ def _number(value: float | None) -> float | None:
     return None if value is None or not np.isfinite(value) else round(float(value), 6)
 
 
-def _period_rows(results: list[SurveillanceResult]) -> list[dict[str, Any]]:
+def _period_rows(series: CountSeries, results: list[SurveillanceResult]) -> list[dict[str, Any]]:
+    """One object per period; ``date`` is the period number for a numbered series."""
     rows = []
     for r in results:
         score = r.exceedance
         for i, day in enumerate(r.dates):
             rows.append(
                 {
-                    "date": day.isoformat(),
+                    "date": day.isoformat() if series.dated else series.number_of(day),
                     "observed": int(r.observed[i]),
                     "expected": _number(r.expected[i]),
                     "upper": _number(r.upper[i]),
@@ -69,9 +70,27 @@ def _period_rows(results: list[SurveillanceResult]) -> list[dict[str, Any]]:
     return rows
 
 
+def _position(
+    series: CountSeries, option: str, value: str | None, default: int, last: bool = False
+) -> int:
+    """``--from``/``--to`` as a position: a date, a month, or a period number."""
+    if value is None:
+        return default
+    if not series.dated:
+        if not value.strip().isdigit():
+            raise typer.BadParameter(
+                f"{value!r}: this series has period numbers", param_hint=option
+            )
+        return int(value) - series.first_number
+    day = _date(option, value)
+    if last:
+        return sum(1 for d in series.dates if day is not None and d <= day) - 1
+    return sum(1 for d in series.dates if day is not None and d < day)
+
+
 def _series_mode(
     file: Path, date_column: str | None, count_column: str | None, frequency: int | None,
-    method: Method, given: dict[str, object | None], since: date | None, until: date | None,
+    method: Method, given: dict[str, object | None], since: str | None, until: str | None,
     json_out: bool,
 ) -> None:  # fmt: skip
     from crimestats.watch.series_file import read_series
@@ -84,12 +103,13 @@ def _series_mode(
         )
     series = read_series(file, date_column, count_column, frequency)
     params = with_options(method, series.frequency, given)
-    start = 0 if since is None else sum(1 for d in series.dates if d < since)
-    end = len(series) - 1 if until is None else sum(1 for d in series.dates if d <= until) - 1
+    start = _position(series, "--from", since, 0)
+    end = min(_position(series, "--to", until, len(series) - 1, last=True), len(series) - 1)
+    start = max(start, 0)
     if end < start:
         raise UsageError(f"no period of {file} lies between --from and --to")
     results = run_with_fallback(series, params, start, end)
-    rows = _period_rows(results)
+    rows = _period_rows(series, results)
     if json_out:
         print_json(rows)
         return
@@ -253,6 +273,22 @@ def alerts(
         str | None,
         typer.Option("--threshold-method", help="farrington-flexible: delta, nbPlugin or muan."),
     ] = None,
+    limit54: Annotated[
+        str | None,
+        typer.Option(
+            "--limit54", help="Farrington: no alarm below CASES in the last PERIODS (5,4)."
+        ),
+    ] = None,
+    reweight: Annotated[
+        bool | None,
+        typer.Option("--reweight/--no-reweight", help="Farrington: down-weight past outbreaks."),
+    ] = None,
+    trend: Annotated[
+        bool | None, typer.Option("--trend/--no-trend", help="Farrington: fit a trend.")
+    ] = None,
+    powertrans: Annotated[
+        str | None, typer.Option("--powertrans", help="Farrington delta threshold: 2/3, 1/2, none.")
+    ] = None,
     baseline: Annotated[
         int | None, typer.Option("--baseline", help="ears-c1: periods in the moving baseline.")
     ] = None,
@@ -276,7 +312,8 @@ def alerts(
         "past_weeks_not_included": past_weeks_not_included,
         "p_threshold_trend": p_threshold_trend, "threshold_method": threshold_method,
         "baseline": baseline, "min_sigma": min_sigma, "k": k, "h": h, "trans": trans,
-        "min_periods": min_periods,
+        "min_periods": min_periods, "limit54": limit54, "reweight": reweight, "trend": trend,
+        "powertrans": powertrans,
     }  # fmt: skip
     try:
         if series_file is not None:
@@ -284,7 +321,7 @@ def alerts(
                 raise UsageError("--by reads the store; --series reads a file: give one")
             _series_mode(
                 series_file, date_column, count_column, frequency, chosen, given,
-                _date("--from", since), _date("--to", until), json_out,
+                since, until, json_out,
             )  # fmt: skip
             return
         _store_mode(

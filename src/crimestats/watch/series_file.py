@@ -112,7 +112,9 @@ def read_series(
         start = date(2001, 1, 1)
         step = timedelta(weeks=1) if frequency == WEEKLY else timedelta(days=31)
         dates = tuple(start + i * step for i in range(len(numbers)))
-        return CountSeries(dates, values, frequency, name=name, dated=False)
+        return CountSeries(
+            dates, values, frequency, name=name, dated=False, first_number=numbers[0]
+        )
     if any(isinstance(k, int) for k in keys):
         raise FileRefusedError(str(path), "date-unparseable", "dates and period numbers are mixed")
     dated = [k for k in keys if isinstance(k, date)]

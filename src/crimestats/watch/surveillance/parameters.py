@@ -16,13 +16,17 @@ from crimestats.watch.surveillance.farrington import FarringtonParameters
 from crimestats.watch.surveillance.farrington_flexible import FlexibleParameters
 from crimestats.watch.surveillance.glm_baseline import GlmParameters
 from crimestats.watch.surveillance.result import MONTHLY, Method
-from crimestats.watch.surveillance.thresholds import ThresholdMethod
+from crimestats.watch.surveillance.thresholds import PowerTransform, ThresholdMethod
 
 Parameters = (
     FlexibleParameters | FarringtonParameters | EarsParameters | CusumParameters | GlmParameters
 )
 
-_CONVERT = {"threshold_method": ThresholdMethod, "trans": CusumTransform}
+_CONVERT = {
+    "threshold_method": ThresholdMethod,
+    "trans": CusumTransform,
+    "powertrans": PowerTransform,
+}
 
 
 def parameters_for(method: Method, frequency: int) -> Parameters:
@@ -60,6 +64,11 @@ def with_options(method: Method, frequency: int, given: dict[str, object | None]
 
 def _convert(name: str, option: str, value: object) -> object:
     """An option value with a fixed list of choices, as its StrEnum."""
+    if name == "limit54" and isinstance(value, str):
+        parts = value.split(",")
+        if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
+            raise UsageError(f"{option} {value!r}: write CASES,PERIODS", hint="e.g. --limit54 5,4")
+        return (int(parts[0]), int(parts[1]))
     choices = _CONVERT.get(name)
     if choices is None:
         return value

@@ -34,14 +34,20 @@ class CountSeries:
     Farrington methods look exactly ``frequency`` periods back for "the same time of
     year". ``dated`` False: the dates are placeholders for period numbers (a file with a
     week number column, as R's ``disProg``), and a year back is exactly ``frequency``
-    periods instead of the period nearest the same calendar date.
+    periods instead of the period nearest the same calendar date; ``first_number`` is
+    then the number of the first period (what a user calls it in ``--from``/``--to``).
     """
+
+    def number_of(self, day: date) -> int:
+        """The period number of an undated series' placeholder date."""
+        return self.first_number + self.dates.index(day)
 
     dates: tuple[date, ...]
     counts: NDArray[np.float64]
     frequency: int
     name: str = ""
     dated: bool = True
+    first_number: int = 1
 
     def __post_init__(self) -> None:
         if len(self.dates) != len(self.counts):
