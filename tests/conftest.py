@@ -124,6 +124,48 @@ SPARK_TESTS = ("tests/contract/",)
 """PySpark and a JVM (ten seconds to start, gigabytes of memory)."""
 
 SLOW_TESTS: dict[str, tuple[str, ...]] = {
+    # session 6: a real server over a released demo store (module fixture ~20 s)
+    "tests/serve/test_api_public.py": (),
+    "tests/serve/test_api_roles.py": (),
+    # session 6, emerging crime: the autocoder's model and real stores (helper-measured)
+    "tests/watch/test_emerging_cli.py": (),
+    "tests/watch/test_emerging_motive.py": (),
+    "tests/watch/test_emerging_real.py": (),
+    "tests/watch/test_emerging_unfamiliar.py": (),
+    "tests/watch/test_emerging_shares.py": ("test_cyber_share_rising_in_a_store",),
+    "tests/watch/test_emerging_bursts.py": (
+        "test_g2_agrees_with_scipy_log_likelihood_chi2",
+        "test_a_term_new_in_the_current_period_bursts_with_its_own_g2",
+        "test_terms_are_words_and_pairs_of_scrubbed_normalised_text",
+        "test_g2_of_a_hand_worked_table",
+    ),
+    # session 6, trends (helper-measured, > 0.25 s)
+    "tests/watch/test_series_store.py": (),
+    "tests/watch/test_trends_cli.py": (),
+    "tests/watch/test_trends_rates.py": (),
+    "tests/watch/test_charts.py": (
+        "test_svg_has_one_mark_per_point_alarm_and_rule",
+        "test_html_is_offline_and_self_contained",
+    ),
+    "tests/watch/test_trends_changes.py": ("test_negative_binomial_wald_equals_statsmodels_glm",),
+    "tests/watch/test_trends_flags.py": (
+        "test_full_series_runs_every_method",
+        "test_partial_periods_are_left_out_with_their_reason",
+    ),
+    "tests/watch/test_trends_changepoints.py": (
+        "test_nile_break_after_1898_with_strucchange_interval",
+        "test_three_breaks_and_intervals_as_strucchange_on_uk_driver_deaths",
+    ),
+    "tests/watch/test_trends_decompose_forecast.py": (
+        "test_stl_recovers_the_trend_and_season_a_series_was_built_from",
+        "test_forecast_of_a_level_series_is_its_mean_with_a_normal_interval",
+        "test_seasonal_forecast_follows_the_season",
+    ),
+    "tests/watch/test_scrub.py": (
+        "test_real_block_addresses_are_all_scrubbed",
+        "test_real_offence_vocabularies_pass_unchanged",
+        "test_names_are_scrubbed",
+    ),
     # Measured once on main at 3964f6c, 2026-12-06: `nice -n 19 pytest -q --durations=0`
     # (821 tests, 11 min 27 s on 2 cores with a load average of 4-7). Listed: every test
     # whose call took more than 0.3 s (all parameters of a test when half of them did), and

@@ -47,6 +47,8 @@ LIGHT_COMMANDS = {
 SKIPPED_COMMANDS = {
     "demo": "ingests every bundled source and builds a release (minutes of legit work); "
     "its only option, --db, is swept on every other command",
+    "serve": "runs a server until interrupted for every value it accepts; its numeric "
+    "options are typer ranges, swept in tests/serve/test_serve_cli.py",
 }
 READ_ONLY_PLACE = "/sys/crimestats-sweep/out.csv"
 """A folder nobody may write to, even root (sysfs); the sweep runs as root in CI."""

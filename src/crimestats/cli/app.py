@@ -36,6 +36,8 @@ def _register() -> None:
     from crimestats.cli import (
         classify_cmd,
         demo_cmd,
+        emerging_cmd,
+        govern_cmd,
         iccs_cmd,
         indicators_cmd,
         ingest_cmd,
@@ -44,14 +46,17 @@ def _register() -> None:
         quarantine_cmd,
         release_cmd,
         series_cmd,
+        serve_cmd,
         sources_cmd,
         stats_cmd,
         store_cmd,
+        trends_cmd,
     )
 
     for module in (
         store_cmd, ingest_cmd, quarantine_cmd, iccs_cmd, classify_cmd, stats_cmd,
         indicators_cmd, series_cmd, release_cmd, ledger_cmd, demo_cmd, mse_cmd, sources_cmd,
+        govern_cmd, serve_cmd, emerging_cmd, trends_cmd,
     ):  # fmt: skip
         module.register(app)
 

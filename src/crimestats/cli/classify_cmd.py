@@ -10,6 +10,7 @@ from rich.table import Table
 
 from crimestats.cli.options import DbOption, ForceOption
 from crimestats.cli.output import console, print_json
+from crimestats.govern.cli_audit import log_cli_action
 from crimestats.output_files import check_output_file
 from crimestats.services.classifying import classify, export_review, import_review
 
@@ -76,6 +77,10 @@ def review_import(
 ) -> None:
     """Turn answers into correspondence entries (which the model never overrides)."""
     result = import_review(db, file, reviewer=reviewer)
+    log_cli_action(
+        db, "review.import", {"file": file.name, "reviewer": reviewer},
+        rows_out=int(result["offences_updated"]),
+    )  # fmt: skip
     if json_out:
         print_json(result)
         return

@@ -19,6 +19,7 @@ from rich.table import Table
 
 from crimestats.cli.options import DbOption
 from crimestats.cli.output import console, err_console, print_error, print_json
+from crimestats.govern.cli_audit import log_cli_action
 from crimestats.services.ingesting import IngestResult, ingest_files, summarise
 
 STEPS = ("inspecting", "reading", "validating", "loading", "done")
@@ -143,6 +144,12 @@ def ingest(
                 progress=StepProgress(bar), replace=replace,
             )  # fmt: skip
         render_results(results)
+    log_cli_action(
+        db, "ingest",
+        {"source": source, "files": [f.name for f in files], "replace": replace,
+         "mapping": None if mapping is None else mapping.name},
+        rows_out=sum(r.accepted for r in results),
+    )  # fmt: skip
     if any(r.refused for r in results):
         raise typer.Exit(1)
 

@@ -10,6 +10,7 @@ from rich.markup import escape
 
 from crimestats.cli.options import DbOption
 from crimestats.cli.output import console, print_json
+from crimestats.govern.cli_audit import log_cli_action
 
 
 def release(
@@ -56,6 +57,10 @@ def release(
     result = build_release(
         db, out, threshold=threshold, as_of=as_of, force=force, config=loaded, seed=seed
     )
+    log_cli_action(
+        db, "release", {"out": str(out), "release_id": result.release_id},
+        rows_out=len(result.files), result=result.manifest,
+    )  # fmt: skip
     if json_out:
         print_json(result.to_dict())
         return

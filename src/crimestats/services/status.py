@@ -14,6 +14,8 @@ import math
 import os
 from typing import Any
 
+from crimestats.stats.coverage import LATE_DAYS, SourceCoverage, source_coverage
+from crimestats.stats.fields import PeriodBasis
 from crimestats.storage.reads import ibis_store
 
 _INCIDENT_FIELDS = (
@@ -26,28 +28,11 @@ _UNKNOWN_IS_BLANK = (
     "cyber_related", "weapon", "victim_type", "sex", "relationship_to_suspect", "injury",
 )  # fmt: skip
 """Fields whose ``unknown`` value says the source did not record it: blank too."""
-LATE_DAYS = 30
-"""A report counts as late past this many days (completeness of recent periods)."""
 
 
 def _whole(value: Any) -> int:
     """A count from a pandas cell, where an empty sum comes back as None or NaN."""
     return 0 if value is None or math.isnan(value) else int(value)
-
-
-def _missing_months(first: str, last: str, seen: set[str]) -> list[str]:
-    """Months between the first and last report month with no incident at all.
-
-    A gap usually means a missing extract rather than a month without crime.
-    """
-    year, month = int(first[:4]), int(first[5:7])
-    missing = []
-    while f"{year:04d}-{month:02d}" <= last:
-        key = f"{year:04d}-{month:02d}"
-        if key not in seen:
-            missing.append(key)
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return missing
 
 
 def _blank(table: Any, name: str) -> Any:
@@ -74,6 +59,22 @@ def _add_blanks(
         entry.setdefault("blank_count", {})[key] = n
         entry.setdefault("blank_base", {})[key] = base
         entry.setdefault("blank_share", {})[key] = round(n / base, 4) if base else 0.0
+
+
+def _coverage_entry(cov: SourceCoverage) -> dict[str, Any]:
+    """The report-date coverage of a source as status shows it (:mod:`crimestats.stats.coverage`
+    computes it: one declaration of the months, gaps and late reports)."""
+    return {
+        "reported_from": cov.first.isoformat() if cov.first else None,
+        "reported_to": cov.last.isoformat() if cov.last else None,
+        "late_reports": {
+            "rule": f"reported more than {LATE_DAYS} days after the occurrence started",
+            "incidents": cov.late,
+            "share_of_known": round(cov.late / cov.known, 4) if cov.known else None,
+        },
+        "missing_months": list(cov.missing_months),
+        "late_only_months": list(cov.late_only_months),
+    }
 
 
 def _file_totals(ingests: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -115,27 +116,11 @@ def store_status(db: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     with ibis_store(db) as con:
         incidents = con.table("incidents")
         offences = con.table("offences")
-        aggs: dict[str, Any] = {
-            "incidents": incidents.count(),
-            "first_reported": incidents.reported_date.min(),
-            "last_reported": incidents.reported_date.max(),
-        }
+        aggs: dict[str, Any] = {"incidents": incidents.count()}
         for name in _INCIDENT_FIELDS:
             aggs[f"blank_{name}"] = _blank(incidents, name).sum()
-        occurred = incidents.occurred_start.cast("date")
-        delay = incidents.reported_date.delta(occurred, unit="day")
-        aggs["with_occurrence"] = occurred.notnull().sum()
-        aggs["late"] = (delay > LATE_DAYS).sum()
         per_source = incidents.group_by("source").aggregate(**aggs).to_pyarrow().to_pylist()
-        month = incidents.reported_date.truncate("M")
-        months: dict[str, set[str]] = {}
-        for rec in (
-            incidents.group_by(["source", month.name("month")])
-            .aggregate(n=incidents.count())
-            .to_pyarrow()
-            .to_pylist()
-        ):
-            months.setdefault(rec["source"], set()).add(str(rec["month"])[:7])
+        coverage = {c.source: c for c in source_coverage(con, PeriodBasis.REPORTED)}
         off = (
             offences.group_by("source")
             .aggregate(
@@ -167,20 +152,8 @@ def store_status(db: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     for rec in per_source:
         entry = sources.setdefault(rec["source"], {})
         entry["incidents"] = int(rec["incidents"])
-        entry["reported_from"] = str(rec["first_reported"])[:10]
-        entry["reported_to"] = str(rec["last_reported"])[:10]
         _add_blanks(entry, "incidents", rec, _INCIDENT_FIELDS, "")
-        known, late = _whole(rec["with_occurrence"]), _whole(rec["late"])
-        entry["late_reports"] = {
-            "rule": f"reported more than {LATE_DAYS} days after the occurrence started",
-            "incidents": late,
-            "share_of_known": round(late / known, 4) if known else None,
-        }
-        entry["missing_months"] = _missing_months(
-            str(rec["first_reported"])[:7],
-            str(rec["last_reported"])[:7],
-            months.get(rec["source"], set()),
-        )
+        entry.update(_coverage_entry(coverage[rec["source"]]))
     for rec in off:
         entry = sources.setdefault(rec["source"], {})
         entry["offences"] = int(rec["offences"])
@@ -208,7 +181,10 @@ def completeness(
     Every published table carries this, so a reader sees how complete the data behind
     it are (issue 4: completeness per source and period).
     """
-    keys = ("reported_from", "reported_to", "missing_months", "late_reports", "blank_share")
+    keys = (
+        "reported_from", "reported_to", "missing_months", "late_only_months", "late_reports",
+        "blank_share",
+    )  # fmt: skip
     sources = store_status(db)["sources"]
     return {
         name: {k: info[k] for k in keys if k in info}

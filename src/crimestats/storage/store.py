@@ -185,3 +185,16 @@ def open_store(
         yield con
     finally:
         con.close()
+
+
+def serving_connection(db: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:
+    """One long-lived connection for a server process (the caller closes it).
+
+    Why read-write: the server appends to the audit log and may load files (POST
+    /v1/ingest); DuckDB lets one process write, and readers in that process take a
+    ``cursor()`` each, so they read committed snapshots and never wait for a load.
+    """
+    path = resolve_db_path(db)
+    with open_store(path):
+        pass  # created and migrated (or refused with one message) before serving
+    return _connect(path, read_only=False)

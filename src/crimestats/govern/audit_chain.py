@@ -1,0 +1,253 @@
+"""The tamper-evident audit log: a hash chain over every data access and change.
+
+Why a chain. Each entry stores the hash of the entry before it, and its own hash covers
+all its fields including that link and its position. Whoever edits an entry must
+recompute its hash, which breaks the next entry's link, and so on to the end: a quiet
+rewrite of the past means rewriting every later entry. Keep ``crimestats audit head``
+somewhere else (a ticket, an e-mail, another machine): ``audit verify --head`` then also
+proves that no entry was cut from the end and that the log was not rebuilt wholesale.
+
+What an entry holds: time, user, role, action, the parameters of the request (never a
+token or a request body), how many rows or cells went out, and a hash of what went out.
+:func:`verify` recomputes the chain and names the first entry that was edited, deleted,
+inserted or reordered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any, Final
+
+GENESIS: Final = "0" * 64
+"""The ``prev_hash`` of the first entry."""
+
+_SECRET_KEYS: Final = frozenset({"token", "authorization", "password", "secret", "body"})
+"""Parameter names never written to the log, whatever the caller passes."""
+
+_COLUMNS: Final = ", ".join(
+    (
+        "seq",
+        "logged_at",
+        "user_name",
+        "role",
+        "action",
+        "parameters",
+        "rows_out",
+        "result_hash",
+        "prev_hash",
+        "entry_hash",
+    )
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One row of ``audit_log``."""
+
+    seq: int
+    logged_at: str
+    user_name: str
+    role: str
+    action: str
+    parameters: str
+    rows_out: int
+    result_hash: str
+    prev_hash: str
+    entry_hash: str
+
+    def recomputed_hash(self, seq: int | None = None) -> str:
+        """The hash this entry should carry (at position ``seq``, by default its own)."""
+        fields = asdict(self)
+        del fields["entry_hash"]
+        if seq is not None:
+            fields["seq"] = seq
+        return entry_hash(**fields)
+
+
+def entry_hash(
+    *,
+    seq: int,
+    logged_at: str,
+    user_name: str,
+    role: str,
+    action: str,
+    parameters: str,
+    rows_out: int,
+    result_hash: str,
+    prev_hash: str,
+) -> str:
+    """SHA-256 of the entry's fields as canonical JSON (sorted keys, no spaces).
+
+    Written out so that anyone can verify the log without crimestats: the docs
+    (docs/governance.md) give the same recipe.
+    """
+    fields = {
+        "seq": seq,
+        "logged_at": logged_at,
+        "user": user_name,
+        "role": role,
+        "action": action,
+        "parameters": parameters,
+        "rows_out": rows_out,
+        "result_hash": result_hash,
+        "prev_hash": prev_hash,
+    }
+    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def result_digest(payload: bytes | str) -> str:
+    """The hash of what a request returned, as stored in ``result_hash``."""
+    data = payload.encode("utf-8") if isinstance(payload, str) else payload
+    return hashlib.sha256(data).hexdigest()
+
+
+def canonical_parameters(parameters: Mapping[str, Any]) -> str:
+    """The parameters as canonical JSON, secrets left out by name."""
+    kept = {k: v for k, v in parameters.items() if k.lower() not in _SECRET_KEYS}
+    return json.dumps(kept, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def append(
+    con: Any,
+    *,
+    user_name: str,
+    role: str,
+    action: str,
+    parameters: Mapping[str, Any],
+    rows_out: int = 0,
+    result_hash: str = "",
+) -> AuditEntry:
+    """Append one entry after the current head, in the caller's transaction if one is open.
+
+    Appends must not interleave (two entries on one head would fork the chain): the
+    store has one writer at a time (DuckDB), and the API serialises its appends.
+    """
+    last = con.execute("SELECT seq, entry_hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    seq, prev = (1, GENESIS) if last is None else (int(last[0]) + 1, str(last[1]))
+    logged_at = datetime.now(UTC).isoformat(timespec="microseconds")
+    params = canonical_parameters(parameters)
+    digest = entry_hash(
+        seq=seq,
+        logged_at=logged_at,
+        user_name=user_name,
+        role=role,
+        action=action,
+        parameters=params,
+        rows_out=rows_out,
+        result_hash=result_hash,
+        prev_hash=prev,
+    )
+    entry = AuditEntry(
+        seq, logged_at, user_name, role, action, params, rows_out, result_hash, prev, digest
+    )
+    con.execute(
+        f"INSERT INTO audit_log ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        list(asdict(entry).values()),
+    )
+    return entry
+
+
+def entries(con: Any, *, after: int = 0, limit: int | None = None) -> Iterator[AuditEntry]:
+    """The stored entries in ``seq`` order (as stored: nothing is checked here)."""
+    sql = f"SELECT {_COLUMNS} FROM audit_log WHERE seq > ? ORDER BY seq"
+    params: list[Any] = [after]
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    for row in con.execute(sql, params).fetchall():
+        yield AuditEntry(*row)
+
+
+def head(con: Any) -> tuple[int, str]:
+    """``(seq, entry_hash)`` of the latest entry (``(0, GENESIS)`` for an empty log)."""
+    last = con.execute("SELECT seq, entry_hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    return (0, GENESIS) if last is None else (int(last[0]), str(last[1]))
+
+
+class Break(StrEnum):
+    """How the chain was found broken."""
+
+    EDITED = "edited"
+    DELETED = "deleted"
+    INSERTED = "inserted"
+    REORDERED = "reordered"
+    TRUNCATED = "truncated"
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What :func:`verify` found: ``ok``, or the first broken entry and how."""
+
+    ok: bool
+    entries: int
+    head: str
+    first_bad_seq: int | None = None
+    kind: Break | None = None
+    detail: str = ""
+
+
+def _moved_from(entry: AuditEntry, size: int) -> int | None:
+    """The position whose hash this entry carries, when it is not its own (a move)."""
+    for seq in range(1, size + 2):
+        if seq != entry.seq and entry.recomputed_hash(seq) == entry.entry_hash:
+            return seq
+    return None
+
+
+def _first_break(rows: list[AuditEntry]) -> tuple[int, Break, str] | None:
+    """``(position, kind, detail)`` of the first break of the chain, or ``None``."""
+    by_hash = {row.entry_hash: row for row in rows}
+    prev, expected = GENESIS, 1
+    for row in rows:
+        if row.seq < expected:
+            return row.seq, Break.INSERTED, f"a second entry at position {row.seq}"
+        if row.seq > expected:
+            gap = f"{expected}" if row.seq == expected + 1 else f"{expected} to {row.seq - 1}"
+            return expected, Break.DELETED, f"entries {gap} are missing"
+        if row.recomputed_hash() != row.entry_hash:
+            moved = _moved_from(row, len(rows))
+            if moved == row.seq - 1:  # everything from here on moved one place down
+                return row.seq - 1, Break.INSERTED, f"entry {row.seq - 1} was put in later"
+            if moved == row.seq + 1:  # ... or one place up, over a removed entry
+                return row.seq, Break.DELETED, f"the entry written at {row.seq} was removed"
+            if moved is not None:
+                return row.seq, Break.REORDERED, f"entry {row.seq} was written at {moved}"
+            return row.seq, Break.EDITED, f"entry {row.seq} does not match its hash"
+        if row.prev_hash != prev:
+            before = by_hash.get(row.prev_hash)
+            if before is None:
+                return row.seq, Break.INSERTED, f"entry {row.seq} links to no entry of the log"
+            detail = f"entry {row.seq} follows entry {before.seq} in the chain"
+            return row.seq, Break.REORDERED, detail
+        prev, expected = row.entry_hash, expected + 1
+    return None
+
+
+def verify(con: Any, *, known_head: str | None = None) -> Verdict:
+    """Recompute the chain; the first entry edited, deleted, inserted or reordered.
+
+    With ``known_head`` (a hash printed earlier by ``audit head``), also check that this
+    entry is still in the chain: an entry cut from the end, or a log rebuilt from
+    scratch, cannot be seen from the log alone.
+    """
+    rows = list(entries(con))
+    broken = _first_break(rows)
+    if broken is not None:
+        seq, kind, detail = broken
+        return Verdict(False, len(rows), "", seq, kind, detail)
+    last = rows[-1].entry_hash if rows else GENESIS
+    if known_head is not None and known_head != GENESIS:
+        held = {row.entry_hash: row.seq for row in rows}
+        if known_head.strip().lower() not in held:
+            detail = (
+                "the kept head is not in the log: entries were cut from the end "
+                "or the log was rewritten"
+            )
+            return Verdict(False, len(rows), last, len(rows) + 1, Break.TRUNCATED, detail)
+    return Verdict(True, len(rows), last)

@@ -1,0 +1,58 @@
+"""The server's one store connection: a cursor per reader, one writer at a time.
+
+Why one connection: DuckDB lets a single process open a store for writing; inside it,
+each ``cursor()`` is its own connection to the same database, reading the last
+committed state (MVCC). So a reader never sees half an ingest and is never blocked by
+one, and the audit log's appends are serialised by one lock so the chain cannot fork.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from crimestats.storage.store import serving_connection
+
+
+class ServeStore:
+    """The store as the server holds it for its lifetime."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._con = serving_connection(path)
+        self._write = threading.Lock()
+
+    @contextmanager
+    def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor for one request's reads (a snapshot of committed data)."""
+        cursor = self._con.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+
+    @contextmanager
+    def ibis_reader(self) -> Iterator[Any]:
+        """An Ibis backend on a fresh cursor, for the statistics engine."""
+        import ibis
+
+        with self.reader() as cursor:
+            yield ibis.duckdb.from_connection(cursor)
+
+    @contextmanager
+    def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor held alone: audit appends and loads go one at a time."""
+        with self._write:
+            cursor = self._con.cursor()
+            try:
+                yield cursor
+            finally:
+                cursor.close()
+
+    def close(self) -> None:
+        self._con.close()

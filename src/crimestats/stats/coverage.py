@@ -1,0 +1,325 @@
+"""What the store covers of each source, per period basis, and which periods are partial.
+
+Why: a table by year of a 2020-21 extract shows its late reports as years 2022 and 2023
+with a few incidents each, and a reader takes that for a 99% drop (issue 13). The store
+knows better: which months each source holds, how many incidents in each, and how many
+of those are late reports. This module is the ONE place that computes those facts
+(``crimestats status`` reads them from here too), and the one rule that turns them into
+"this period is partial, because ...".
+
+The rule (:func:`partial_reason`), per source, for a period ``[start, end]`` (inclusive):
+
+1. **The source's data do not span the period.** The source covers the days from its
+   first to its last period date, widened to whole months when the data reach within
+   ``tolerance`` days of the month's edge (so a source that publishes dates to the month,
+   like data.police.uk's first-of-month dates, covers its last month). ``tolerance`` is
+   :data:`EDGE_DAYS` (7), or three mean gaps between the source's distinct dates when
+   that is longer (a source with one homicide every ten days is not "ending early" when
+   its last one falls on the 20th). A period that overlaps the source's data but starts
+   before its coverage or ends after it is partial ("data end 2014-03-15").
+2. **Months inside the period are missing.** A month between the source's first and last
+   month without a single incident is a missing extract, not a month without crime.
+3. **Months hold late reports only.** A month whose incidents are at least
+   :data:`LATE_ONLY_SHARE` (90%) late reports (reported more than :data:`LATE_DAYS` days
+   after the occurrence started) *and* number fewer than :data:`LOW_SHARE` (a quarter) of
+   the source's typical month (the median month with data) lies outside the source's
+   extract window: on the reported basis after it (the trickle of late reports of an
+   extract that has ended), on the occurred basis before it (old occurrences reported
+   during the window). Both conditions, because either alone happens in complete data: a
+   quiet month is a fact, and a source can have many late reports. A quarter: a complete
+   month whose Poisson mean is the typical month m falls below m/4 with probability under
+   1% from m = 8 on, while the late tail of an ended extract is far lower (the 98 and 16
+   of issue 13 against hundreds a month).
+
+A source whose data lie wholly before or after the period is not judged on it: a store
+may hold sources of different places and years (the demo store does), and a source that
+never reported in those years is a different series, not a gap. When no source of the
+coverage has data in the period, the period is partial ("no data"), so a series that
+runs past the end of the data is never read as a fall to zero. Count one source with
+``--source`` to see its own gaps.
+
+Compute :func:`source_coverage` once (two grouped queries) and call
+:func:`partial_reason` for every period: it only reads the frozen coverage.
+"""
+
+from __future__ import annotations
+
+import bisect
+import calendar
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Final
+
+from crimestats.stats.fields import PERIOD_COLUMN, PeriodBasis
+
+LATE_DAYS: Final = 30
+"""A report is late past this many days after the occurrence started."""
+LATE_ONLY_SHARE: Final = 0.9
+"""A month is "late reports only" from this share of late reports (of known occurrences)."""
+LOW_SHARE: Final = 0.25
+"""... and when it holds fewer incidents than this share of the source's typical month."""
+EDGE_DAYS: Final = 7
+"""The least tolerance at the edges of a source's data, in days (see the module doc)."""
+EDGE_GAPS: Final = 3
+"""The tolerance is at least this many mean gaps between the source's distinct dates."""
+
+
+@dataclass(frozen=True, slots=True)
+class MonthCount:
+    """One month of one source: its incidents, and how many of them are late reports.
+
+    ``known`` counts the incidents with an occurrence date (lateness is known for those).
+    """
+
+    month: date
+    incidents: int
+    late: int
+    known: int
+
+    @property
+    def label(self) -> str:
+        """``YYYY-MM``."""
+        return f"{self.month.year:04d}-{self.month.month:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceCoverage:
+    """What the store holds of one source on one period basis.
+
+    Attributes
+    ----------
+    source, basis:
+        the source and the date the periods are read from.
+    first, last:
+        the first and last period date of the source's incidents (None without any).
+    covered_from, covered_to:
+        the days the source's data cover (``first``/``last`` widened to whole months at
+        the edges, within ``tolerance_days``; see the module doc, rule 1).
+    months:
+        every month from the first to the last one with data, in order (a missing month
+        is there with 0 incidents).
+    without_date:
+        incidents of the source without a period date (counted in no period).
+    late, known:
+        late reports, and incidents with an occurrence date, over the whole source.
+    typical_month:
+        median incidents of the months with data.
+    """
+
+    source: str
+    basis: PeriodBasis
+    first: date | None
+    last: date | None
+    covered_from: date | None = None
+    covered_to: date | None = None
+    tolerance_days: int = EDGE_DAYS
+    months: tuple[MonthCount, ...] = ()
+    without_date: int = 0
+    late: int = 0
+    known: int = 0
+    typical_month: float = 0.0
+
+    @property
+    def missing_months(self) -> tuple[str, ...]:
+        """Months between the first and last with no incident (a missing extract)."""
+        return tuple(m.label for m in self.months if m.incidents == 0)
+
+    @property
+    def late_only_months(self) -> tuple[str, ...]:
+        """Months that hold late reports only (rule 3 of the module doc)."""
+        return tuple(m.label for m in self.months if self._late_only(m))
+
+    def _late_only(self, m: MonthCount) -> bool:
+        return (
+            m.incidents > 0
+            and m.known > 0
+            and m.late >= LATE_ONLY_SHARE * m.known
+            and m.incidents < LOW_SHARE * self.typical_month
+        )
+
+    def gaps(self) -> tuple[tuple[date, str], ...]:
+        """The months that make a period partial, with why, in order."""
+        out = []
+        for m in self.months:
+            if m.incidents == 0:
+                out.append((m.month, "no incident (a missing month)"))
+            elif self._late_only(m):
+                out.append((m.month, "late reports only"))
+        return tuple(out)
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None:
+        return None
+    return value.date() if hasattr(value, "date") and callable(value.date) else value  # type: ignore[no-any-return]
+
+
+def _build(
+    source: str, basis: PeriodBasis, rec: dict[str, Any], months: dict[date, tuple[int, int, int]]
+) -> SourceCoverage:
+    first, last = _as_date(rec["first"]), _as_date(rec["last"])
+    without, late, known = (int(rec[k] or 0) for k in ("without_date", "late", "known"))
+    if first is None or last is None:
+        return SourceCoverage(source, basis, None, None, without_date=without, late=late,
+                              known=known)  # fmt: skip
+    days = int(rec["days"] or 1)
+    gap = (last - first).days / (days - 1) if days > 1 else 0.0
+    tolerance = max(EDGE_DAYS, round(EDGE_GAPS * gap))
+    covered_from = _month_start(first) if (first - _month_start(first)).days <= tolerance else first
+    covered_to = _month_end(last) if (_month_end(last) - last).days <= tolerance else last
+    filled = []
+    month = _month_start(first)
+    while month <= last:
+        filled.append(MonthCount(month, *months.get(month, (0, 0, 0))))
+        month = _next_month(month)
+    with_data = [m.incidents for m in filled if m.incidents]
+    return SourceCoverage(
+        source, basis, first, last, covered_from, covered_to, tolerance, tuple(filled),
+        without_date=without, late=late, known=known,
+        typical_month=float(statistics.median(with_data)) if with_data else 0.0,
+    )  # fmt: skip
+
+
+def source_coverage(
+    con: Any, basis: PeriodBasis | str, source: str | None = None
+) -> tuple[SourceCoverage, ...]:
+    """The coverage of every source (or of ``source``) on ``basis``, sorted by source.
+
+    ``con`` is an open Ibis backend on the store (as in
+    :func:`crimestats.stats.engine.count_on`). Two grouped queries, whatever the size.
+    """
+    basis = PeriodBasis(basis)
+    incidents = con.table("incidents")
+    if source is not None:
+        incidents = incidents.filter(incidents.source == source)
+    day = incidents[PERIOD_COLUMN[basis]].cast("date")
+    occurred = incidents.occurred_start.cast("date")
+    late = incidents.reported_date.cast("date").delta(occurred, unit="day") > LATE_DAYS
+    t = incidents.select(
+        source=incidents.source,
+        day=day,
+        late=late.fill_null(False).cast("int64"),
+        known=occurred.notnull().cast("int64"),
+    )
+    per_source = (
+        t.group_by("source")
+        .aggregate(
+            first=t.day.min(),
+            last=t.day.max(),
+            days=t.day.nunique(),
+            without_date=t.day.isnull().cast("int64").sum(),
+            late=t.late.sum(),
+            known=t.known.sum(),
+        )
+        .to_pyarrow()
+        .to_pylist()
+    )
+    dated = t.filter(t.day.notnull())
+    dated = dated.mutate(month=dated.day.truncate("M"))
+    by_month: dict[str, dict[date, tuple[int, int, int]]] = {}
+    for rec in (
+        dated.group_by(["source", "month"])
+        .aggregate(n=dated.count(), late=dated.late.sum(), known=dated.known.sum())
+        .to_pyarrow()
+        .to_pylist()
+    ):
+        month = _as_date(rec["month"])
+        assert month is not None
+        by_month.setdefault(rec["source"], {})[month] = (
+            int(rec["n"]), int(rec["late"] or 0), int(rec["known"] or 0),
+        )  # fmt: skip
+    return tuple(
+        _build(rec["source"], basis, rec, by_month.get(rec["source"], {}))
+        for rec in sorted(per_source, key=lambda r: str(r["source"]))
+    )
+
+
+def _gaps_in(cov: SourceCoverage, start: date, end: date) -> list[tuple[date, str]]:
+    gaps = cov.gaps()
+    if not gaps:
+        return []
+    months = [g[0] for g in gaps]
+    lo = bisect.bisect_left(months, _month_start(start))
+    hi = bisect.bisect_right(months, end)
+    return list(gaps[lo:hi])
+
+
+def _source_reasons(cov: SourceCoverage, start: date, end: date) -> list[str]:
+    assert cov.covered_from is not None
+    assert cov.covered_to is not None
+    reasons = []
+    if start < cov.covered_from:
+        reasons.append(f"{cov.source}: data start {cov.covered_from.isoformat()}")
+    if end > cov.covered_to:
+        reasons.append(f"{cov.source}: data end {cov.covered_to.isoformat()}")
+    by_why: dict[str, list[str]] = {}
+    for month, why in _gaps_in(cov, start, end):
+        by_why.setdefault(why, []).append(f"{month.year:04d}-{month.month:02d}")
+    for why, labels in by_why.items():
+        reasons.append(f"{cov.source}: {_span_text(labels)} {why}")
+    return reasons
+
+
+def _span_text(labels: list[str]) -> str:
+    return labels[0] if len(labels) == 1 else f"{len(labels)} months {labels[0]} to {labels[-1]}"
+
+
+def partial_reason(start: date, end: date, coverage: Sequence[SourceCoverage]) -> str | None:
+    """Why ``[start, end]`` (inclusive) is not complete for these sources, or None.
+
+    Plain words naming the source and dates, e.g. ``"nypd: data end 2023-03-31"`` or
+    ``"x: 11 months 2022-02 to 2022-12 late reports only"`` (several reasons joined by
+    ``"; "``). The rule is the module doc's; no count that is not already public is
+    named, so the text can go into a release's notes.
+    """
+    overlapping = [
+        c for c in coverage
+        if c.first is not None and c.last is not None and c.first <= end and c.last >= start
+    ]  # fmt: skip
+    if not overlapping:
+        spans = [c for c in coverage if c.first is not None]
+        if not spans:
+            return "no data in the store"
+        lo = min(c.first for c in spans if c.first is not None)
+        hi = max(c.last for c in spans if c.last is not None)
+        return f"no data in this period (the data run from {lo.isoformat()} to {hi.isoformat()})"
+    reasons = [r for c in overlapping for r in _source_reasons(c, start, end)]
+    return "; ".join(reasons) if reasons else None
+
+
+def period_bounds(label: str) -> tuple[date, date]:
+    """The first and last day of a period label: ``2024``, ``2024-Q2``, ``2024-03`` or a date.
+
+    The labels of the ``year``, ``quarter`` and ``month`` fields
+    (:mod:`crimestats.stats.fields`), so a table's period cells map to their days.
+    """
+    text = str(label).strip()
+    try:
+        if len(text) == 4:
+            year = int(text)
+            return date(year, 1, 1), date(year, 12, 31)
+        if len(text) == 7 and text[5] == "Q":
+            year, quarter = int(text[:4]), int(text[6])
+            first = date(year, 3 * quarter - 2, 1)
+            return first, _month_end(date(year, 3 * quarter, 1))
+        if len(text) == 7:
+            first = date(int(text[:4]), int(text[5:7]), 1)
+            return first, _month_end(first)
+        day = date.fromisoformat(text)
+        return day, day
+    except (ValueError, IndexError):
+        raise ValueError(f"not a period label: {label!r}") from None
