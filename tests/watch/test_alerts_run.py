@@ -13,7 +13,7 @@ import pytest
 
 from crimestats.errors import UsageError
 from crimestats.watch.alerts import run_alerts
-from crimestats.watch.alerts_source import MonthlySeries
+from crimestats.watch.series import CountSeries, Freq
 from crimestats.watch.surveillance.farrington_flexible import FlexibleParameters
 from crimestats.watch.surveillance.result import Method
 
@@ -27,18 +27,18 @@ def noise(n_series: int, seed: int = 11, months: tuple[date, ...] = MONTHS) -> l
 
 def as_series(
     counts: list[list[int]], months: tuple[date, ...] = MONTHS, partial_last: bool = False
-) -> list[MonthlySeries]:
+) -> list[CountSeries]:
     partial = tuple(
         "still loading" if partial_last and i == len(months) - 1 else None
         for i in range(len(months))
     )
     return [
-        MonthlySeries((("area", f"A{i:03d}"),), months, tuple(c), partial)
+        CountSeries((("area", f"A{i:03d}"),), Freq.MONTH, months, tuple(c), partial)
         for i, c in enumerate(counts)
     ]
 
 
-def run(series: list[MonthlySeries], fdr: float = 0.05, **kw: object):  # type: ignore[no-untyped-def]
+def run(series: list[CountSeries], fdr: float = 0.05, **kw: object):  # type: ignore[no-untyped-def]
     return run_alerts(
         series, freq="month", method=Method.FARRINGTON_FLEXIBLE,
         parameters=FlexibleParameters.for_frequency(12), fdr=fdr, **kw,  # type: ignore[arg-type]

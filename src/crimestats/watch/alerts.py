@@ -1,6 +1,7 @@
 """The early-warning run over every series of the store (``crimestats alerts``).
 
-For each series (one per value of the ``by`` fields, from :mod:`crimestats.watch.series`)
+For each series (one per value of the ``by`` fields, from :mod:`crimestats.watch.series`,
+the same counts as ``stats`` and ``trends``)
 the chosen method assesses one period: the latest *complete* one. A period the store's
 completeness metadata marks as partial (a month still being loaded, a source that stopped,
 late reports not yet in) is never assessed: a short month looks like a fall and a half-
@@ -24,13 +25,13 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
 from crimestats.errors import UsageError
 from crimestats.watch.fdr import benjamini_hochberg
+from crimestats.watch.series import CountSeries as StoreSeries
 from crimestats.watch.surveillance import glm_baseline
 from crimestats.watch.surveillance.farrington import FarringtonParameters
 from crimestats.watch.surveillance.farrington_flexible import Assessment, FlexibleParameters, assess
@@ -41,21 +42,6 @@ from crimestats.watch.surveillance.result import MONTHLY, WEEKLY, CountSeries, M
 from crimestats.watch.surveillance.run import run_method
 
 FREQUENCY = {"week": WEEKLY, "month": MONTHLY}
-
-
-class StoreSeries(Protocol):
-    """What the run reads of a store series (:class:`crimestats.watch.series.CountSeries`)."""
-
-    @property
-    def group(self) -> tuple[tuple[str, object], ...]: ...
-    @property
-    def starts(self) -> tuple[date, ...]: ...
-    @property
-    def counts(self) -> tuple[int, ...]: ...
-    @property
-    def partial(self) -> tuple[str | None, ...]: ...
-    @property
-    def name(self) -> str: ...
 
 
 @dataclass(frozen=True)
