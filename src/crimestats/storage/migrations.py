@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from crimestats.storage.migrations_alerts import ALERTS_DDL, ALERTS_NOTE
 from crimestats.storage.migrations_govern import GOVERN_DDL, GOVERN_NOTE
 from crimestats.storage.migrations_sources import SOURCE_LIFECYCLE_DDL, SOURCE_LIFECYCLE_NOTE
 
@@ -306,6 +307,7 @@ MIGRATIONS: Final[tuple[tuple[int, str, str], ...]] = (
         """,
     ),
     (10, GOVERN_NOTE, GOVERN_DDL),
+    (11, ALERTS_NOTE, ALERTS_DDL),
 )
 """(version, what it does, DDL) in the order they apply."""
 
