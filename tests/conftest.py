@@ -174,6 +174,17 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
     "tests/spatial/test_knox_store.py": (),
     "tests/spatial/test_scan_ny.py": (),
     "tests/spatial/test_knox_chicago.py": ("test_cli_json_on_the_file",),
+    # session 6, alerts (helper-measured)
+    "tests/watch/test_alerts_store.py": (),
+    "tests/watch/test_surveillance_farrington.py": (
+        "test_survstat_vignette_table_farrington_b5_w3",
+        "test_other_thresholds_same_baseline_close_bounds",
+        "test_improved_farrington_agrees_week_by_week",
+    ),
+    "tests/watch/test_alerts_nypd.py": ("test_anti_asian_alarms_march_2020_and_early_2021",),
+    "tests/watch/test_surveillance_cli.py": (
+        "test_heldout_weekly_series_defaults_agree_with_r_week_by_week",
+    ),
     "tests/watch/test_scrub.py": (
         "test_real_block_addresses_are_all_scrubbed",
         "test_real_offence_vocabularies_pass_unchanged",
@@ -330,14 +341,16 @@ _MEASURED_SESSION_5: dict[str, tuple[str, ...]] = {
     ),
     "tests/attacks/test_attack_privacy.py": (
         "test_a_solver_failure_is_not_taken_for_non_convergence",
-        "test_an_earlier_pattern_does_not_pin_a_new_cell",
         "test_lineage_names_no_input_file",
         "test_notes_recover_no_withheld_cell",
-        "test_one_new_incident_is_not_recovered_by_differencing",
-        "test_one_new_point_does_not_show_on_the_map",
         "test_rounding_beside_threshold_leaks_and_is_refused",
         "test_rule_counts_are_not_published",
         "test_the_report_does_not_say_which_rule_withheld",
+    ),
+    "tests/attacks/test_attack_privacy_history.py": (
+        "test_an_earlier_pattern_does_not_pin_a_new_cell",
+        "test_one_new_incident_is_not_recovered_by_differencing",
+        "test_one_new_point_does_not_show_on_the_map",
         "test_the_store_records_what_each_release_published",
     ),
     "tests/attacks/test_attack_redteam_differencing.py": (

@@ -34,6 +34,7 @@ app = typer.Typer(
 def _register() -> None:
     """Attach every command module's commands and sub-apps to ``app``."""
     from crimestats.cli import (
+        alerts_cmd,
         classify_cmd,
         demo_cmd,
         emerging_cmd,
@@ -61,7 +62,7 @@ def _register() -> None:
         store_cmd, ingest_cmd, quarantine_cmd, iccs_cmd, classify_cmd, stats_cmd,
         indicators_cmd, series_cmd, release_cmd, ledger_cmd, demo_cmd, mse_cmd, sources_cmd,
         govern_cmd, serve_cmd, emerging_cmd, trends_cmd, hotspots_cmd, forecast_cmd,
-        nearrepeat_cmd, scan_cmd,
+        nearrepeat_cmd, scan_cmd, alerts_cmd,
     ):  # fmt: skip
         module.register(app)
 
