@@ -8,7 +8,7 @@ quasi-Poisson trend for series shorter than the Farrington window). Shared piece
 ``reference`` (which past periods form the baseline), ``thresholds`` (upper bounds and
 p-values) and ``result`` (the series, the methods and the typed result). ``run`` picks a
 method by name. Every method was checked against R ``surveillance`` 1.20.3 (tests in
-``tests/watch/test_surveillance_*.py``); none uses its code.
+the surveillance test files in ``tests/watch/``); none uses its code.
 """
 
 from crimestats.watch.surveillance.result import CountSeries, Method, SurveillanceResult
