@@ -278,27 +278,100 @@ def _span_text(labels: list[str]) -> str:
     return labels[0] if len(labels) == 1 else f"{len(labels)} months {labels[0]} to {labels[-1]}"
 
 
-def partial_reason(start: date, end: date, coverage: Sequence[SourceCoverage]) -> str | None:
-    """Why ``[start, end]`` (inclusive) is not complete for these sources, or None.
-
-    Plain words naming the source and dates, e.g. ``"nypd: data end 2023-03-31"`` or
-    ``"x: 11 months 2022-02 to 2022-12 late reports only"`` (several reasons joined by
-    ``"; "``). The rule is the module doc's; no count that is not already public is
-    named, so the text can go into a release's notes.
-    """
+def partial_reasons(
+    start: date, end: date, coverage: Sequence[SourceCoverage]
+) -> tuple[tuple[str | None, str], ...]:
+    """Each reason why ``[start, end]`` is partial, as (source or None, plain words)."""
     overlapping = [
         c for c in coverage
         if c.first is not None and c.last is not None and c.first <= end and c.last >= start
     ]  # fmt: skip
     if not overlapping:
-        spans = [c for c in coverage if c.first is not None]
+        spans = [(c.first, c.last) for c in coverage if c.first is not None and c.last is not None]
         if not spans:
-            return "no data in the store"
-        lo = min(c.first for c in spans if c.first is not None)
-        hi = max(c.last for c in spans if c.last is not None)
-        return f"no data in this period (the data run from {lo.isoformat()} to {hi.isoformat()})"
-    reasons = [r for c in overlapping for r in _source_reasons(c, start, end)]
-    return "; ".join(reasons) if reasons else None
+            return ((None, "no data in the store"),)
+        lo, hi = min(a for a, _ in spans), max(b for _, b in spans)
+        return ((None, f"no data in this period (the data run from {lo} to {hi})"),)
+    return tuple((c.source, r) for c in overlapping for r in _source_reasons(c, start, end))
+
+
+def partial_reason(start: date, end: date, coverage: Sequence[SourceCoverage]) -> str | None:
+    """Why ``[start, end]`` (inclusive) is not complete for these sources, or None.
+
+    Plain words naming the source and dates, e.g. ``"nypd: data end 2023-09-30"`` or
+    ``"x: 11 months 2022-02 to 2022-12 late reports only"`` (several reasons joined by
+    ``"; "``). The rule is the module doc's; no count is named, so the text can go into
+    a release's notes.
+    """
+    reasons = partial_reasons(start, end, coverage)
+    return "; ".join(text for _, text in reasons) if reasons else None
+
+
+@dataclass(frozen=True, slots=True)
+class PartialPeriod:
+    """A period of a table that the coverage shows as partial, and why.
+
+    ``period`` is the cell's label (``2023``, ``2023-Q4``, ``2023-09``) of the ``field``;
+    ``start``/``end`` the days it stands for in the table (cut to the table's window);
+    ``sources`` the sources whose data make it partial; empty when the period as a whole
+    is (no source has data in it, or the table's window cuts it).
+    """
+
+    field: str
+    period: str
+    start: date
+    end: date
+    sources: tuple[str, ...]
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, for a table's metadata."""
+        return {
+            "field": self.field,
+            "period": self.period,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "sources": list(self.sources),
+            "reason": self.reason,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PartialPeriod:
+        """Back from :meth:`to_dict` (a table's metadata)."""
+        return cls(
+            str(data["field"]), str(data["period"]), date.fromisoformat(data["start"]),
+            date.fromisoformat(data["end"]), tuple(data["sources"]), str(data["reason"]),
+        )  # fmt: skip
+
+
+def partial_periods(
+    field: str,
+    labels: Sequence[Any],
+    coverage: Sequence[SourceCoverage],
+    window: tuple[date | None, date | None] = (None, None),
+) -> tuple[PartialPeriod, ...]:
+    """The partial ones among the period ``labels`` of ``field``, in label order.
+
+    ``window`` is the table's ``(since, until)``: a period the window cuts is partial too
+    ("the window starts 2021-03-01"), as its cell counts only part of it.
+    """
+    since, until = window
+    out = []
+    for label in sorted({str(x) for x in labels if x is not None}):
+        start, end = period_bounds(label)
+        lo = max(start, since) if since is not None else start
+        hi = min(end, until) if until is not None else end
+        found = list(partial_reasons(lo, hi, coverage))
+        if lo > start:
+            found.insert(0, (None, f"the window starts {lo.isoformat()}, inside the period"))
+        if hi < end:
+            found.append((None, f"the window ends {hi.isoformat()}, inside the period"))
+        if found:
+            named = {s for s, _ in found}
+            sources = () if None in named else tuple(sorted(s for s in named if s is not None))
+            text = "; ".join(t for _, t in found)
+            out.append(PartialPeriod(field, label, lo, hi, sources, text))
+    return tuple(out)
 
 
 def period_bounds(label: str) -> tuple[date, date]:
