@@ -48,7 +48,7 @@ import bisect
 import calendar
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
 
@@ -120,6 +120,15 @@ class SourceCoverage:
     late: int = 0
     known: int = 0
     typical_month: float = 0.0
+    gap_months: tuple[tuple[date, str], ...] = field(init=False, default=())
+    """The months that make a period partial, with why, in order (made once, here)."""
+    _gap_starts: tuple[date, ...] = field(init=False, default=(), repr=False)
+
+    def __post_init__(self) -> None:
+        """The gaps once, so that :func:`partial_reason` only bisects (many calls)."""
+        gaps = tuple(self._gaps())
+        object.__setattr__(self, "gap_months", gaps)
+        object.__setattr__(self, "_gap_starts", tuple(g[0] for g in gaps))
 
     @property
     def missing_months(self) -> tuple[str, ...]:
@@ -139,15 +148,14 @@ class SourceCoverage:
             and m.incidents < LOW_SHARE * self.typical_month
         )
 
-    def gaps(self) -> tuple[tuple[date, str], ...]:
-        """The months that make a period partial, with why, in order."""
+    def _gaps(self) -> list[tuple[date, str]]:
         out = []
         for m in self.months:
             if m.incidents == 0:
                 out.append((m.month, "no incident (a missing month)"))
             elif self._late_only(m):
                 out.append((m.month, "late reports only"))
-        return tuple(out)
+        return out
 
 
 def _month_start(day: date) -> date:
@@ -248,14 +256,10 @@ def source_coverage(
     )
 
 
-def _gaps_in(cov: SourceCoverage, start: date, end: date) -> list[tuple[date, str]]:
-    gaps = cov.gaps()
-    if not gaps:
-        return []
-    months = [g[0] for g in gaps]
-    lo = bisect.bisect_left(months, _month_start(start))
-    hi = bisect.bisect_right(months, end)
-    return list(gaps[lo:hi])
+def _gaps_in(cov: SourceCoverage, start: date, end: date) -> tuple[tuple[date, str], ...]:
+    lo = bisect.bisect_left(cov._gap_starts, _month_start(start))
+    hi = bisect.bisect_right(cov._gap_starts, end)
+    return cov.gap_months[lo:hi]
 
 
 def _source_reasons(cov: SourceCoverage, start: date, end: date) -> list[str]:
