@@ -60,10 +60,11 @@ class ReleasePeriods:
     dp: PeriodWindow
     partial: tuple[PartialPeriod, ...]
     left_out: bool
+    coverage: tuple[SourceCoverage, ...] = ()
 
     def exact_store(self, con: Any) -> Any:
-        """``con`` as the exact tables count it."""
-        return con if self.exact.is_open else WindowedStore(con, self.exact)
+        """``con`` as the exact tables count it (with the coverage: computed once)."""
+        return WindowedStore(con, self.exact, self.coverage)
 
     def dp_store(self, con: Any) -> Any:
         """``con`` as the DP tables count it."""
@@ -121,7 +122,7 @@ def release_periods(con: Any, config: ReleaseConfig) -> ReleasePeriods:
     coverage = source_coverage(con, window.basis)
     spans = [(c.first, c.last) for c in coverage if c.first is not None and c.last is not None]
     if not spans:
-        return ReleasePeriods(window, window, (), not config.period.include_partial)
+        return ReleasePeriods(window, window, (), not config.period.include_partial, coverage)
     first = max([min(a for a, _ in spans), *([window.since] if window.since else [])])
     last = min([max(b for _, b in spans), *([window.until] if window.until else [])])
     field = _field(config)
@@ -137,7 +138,7 @@ def release_periods(con: Any, config: ReleaseConfig) -> ReleasePeriods:
     if not config.period.include_partial:
         cut = [(source, p.start, p.end) for p in found for source in (p.sources or (None,))]
         exact = replace(window, exclude=tuple(cut))
-    return ReleasePeriods(exact, window, found, not config.period.include_partial)
+    return ReleasePeriods(exact, window, found, not config.period.include_partial, coverage)
 
 
 def period_note(periods: ReleasePeriods, config: ReleaseConfig) -> PeriodNote | None:

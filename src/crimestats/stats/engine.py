@@ -16,7 +16,7 @@ from typing import Any
 from crimestats.errors import UsageError
 from crimestats.stats.area_level import placement, prepare_area_level
 from crimestats.stats.counting import UNIT_KEY, Unit, count_expr, distinct_units
-from crimestats.stats.coverage import partial_periods, source_coverage
+from crimestats.stats.coverage import SourceCoverage, partial_periods, source_coverage
 from crimestats.stats.fields import (
     FIELDS,
     ICCS_LENGTH,
@@ -174,8 +174,9 @@ def count_on(
     """
     from crimestats.version import code_version
 
+    coverage = None
     if isinstance(con, WindowedStore):  # a release's store, cut to its period
-        con, window = con.store, con.window
+        con, window, coverage = con.store, con.window, con.coverage
     fields = parse_fields(list(by))
     unit_ = _choice(unit, Unit, "--unit")
     basis = _choice(period_basis, PeriodBasis, "--period-basis")
@@ -208,7 +209,7 @@ def count_on(
     metadata = _metadata(con, fields, unit_, basis, source)
     if window is not None and not window.is_open:
         metadata["period_window"] = window.to_dict()
-    metadata.update(_partial_metadata(store_con, arrow, fields, basis, source, window))
+    metadata.update(_partial_metadata(store_con, arrow, fields, basis, source, window, coverage))
     if level is not None:
         metadata["area_hierarchy"] = placement(con, level, source)
     rows: list[dict[str, Any]] = arrow.to_pylist()
@@ -245,16 +246,21 @@ def _partial_metadata(
     basis: PeriodBasis,
     source: str | None,
     window: PeriodWindow | None,
+    coverage: tuple[SourceCoverage, ...] | None = None,
 ) -> dict[str, Any]:
     """``partial_periods``: the table's periods the store covers only in part, and why.
 
     Read from the finest period field of the table; nothing without a period field.
+    ``coverage`` is the store's, if the caller computed it once for several tables.
     """
     # the registry lists the period fields coarsest first (year, quarter, month)
     field = next((f for f in reversed(period_fields()) if f in fields), None)
     if field is None:
         return {}
-    coverage = source_coverage(con, basis, source)
+    if coverage is None:
+        coverage = source_coverage(con, basis, source)
+    elif source is not None:
+        coverage = tuple(c for c in coverage if c.source == source)
     bounds = (None, None) if window is None else (window.since, window.until)
     found = partial_periods(field, arrow.column(field).to_pylist(), coverage, bounds)
     return {"partial_periods": [p.to_dict() for p in found]}

@@ -131,9 +131,12 @@ class WindowedStore:
     the release's period (``release.tables.count_tables_on``).
     """
 
-    def __init__(self, con: Any, window: PeriodWindow) -> None:
+    def __init__(self, con: Any, window: PeriodWindow, coverage: Any = None) -> None:
         self.store = con
         self.window = window
+        # the store's coverage on the window's basis when the caller has it already
+        # (crimestats.stats.coverage.source_coverage), so that no table computes it again
+        self.coverage = coverage
 
     def table(self, name: str, *args: Any, **kwargs: Any) -> Any:
         """The store table ``name``; ``incidents`` cut to the window."""
