@@ -45,7 +45,6 @@ Compute :func:`source_coverage` once (two grouped queries) and call
 from __future__ import annotations
 
 import bisect
-import calendar
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -53,6 +52,18 @@ from datetime import date
 from typing import Any, Final
 
 from crimestats.stats.fields import PERIOD_COLUMN, PeriodBasis
+from crimestats.stats.period_window import month_end as _month_end
+from crimestats.stats.period_window import period_bounds
+
+__all__ = [
+    "PartialPeriod",
+    "SourceCoverage",
+    "partial_periods",
+    "partial_reason",
+    "partial_reasons",
+    "period_bounds",
+    "source_coverage",
+]
 
 LATE_DAYS: Final = 30
 """A report is late past this many days after the occurrence started."""
@@ -160,10 +171,6 @@ class SourceCoverage:
 
 def _month_start(day: date) -> date:
     return day.replace(day=1)
-
-
-def _month_end(day: date) -> date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 def _next_month(day: date) -> date:
@@ -376,27 +383,3 @@ def partial_periods(
             text = "; ".join(t for _, t in found)
             out.append(PartialPeriod(field, label, lo, hi, sources, text))
     return tuple(out)
-
-
-def period_bounds(label: str) -> tuple[date, date]:
-    """The first and last day of a period label: ``2024``, ``2024-Q2``, ``2024-03`` or a date.
-
-    The labels of the ``year``, ``quarter`` and ``month`` fields
-    (:mod:`crimestats.stats.fields`), so a table's period cells map to their days.
-    """
-    text = str(label).strip()
-    try:
-        if len(text) == 4:
-            year = int(text)
-            return date(year, 1, 1), date(year, 12, 31)
-        if len(text) == 7 and text[5] == "Q":
-            year, quarter = int(text[:4]), int(text[6])
-            first = date(year, 3 * quarter - 2, 1)
-            return first, _month_end(date(year, 3 * quarter, 1))
-        if len(text) == 7:
-            first = date(int(text[:4]), int(text[5:7]), 1)
-            return first, _month_end(first)
-        day = date.fromisoformat(text)
-        return day, day
-    except (ValueError, IndexError):
-        raise ValueError(f"not a period label: {label!r}") from None

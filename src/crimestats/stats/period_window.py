@@ -145,3 +145,32 @@ class WindowedStore:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.store, name)
+
+
+def month_end(day: date) -> date:
+    """The last day of ``day``'s month."""
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def period_bounds(label: str) -> tuple[date, date]:
+    """The first and last day of a period label: ``2024``, ``2024-Q2``, ``2024-03`` or a date.
+
+    The labels of the ``year``, ``quarter`` and ``month`` fields
+    (:mod:`crimestats.stats.fields`), so a table's period cells map to their days.
+    """
+    text = str(label).strip()
+    try:
+        if len(text) == 4:
+            year = int(text)
+            return date(year, 1, 1), date(year, 12, 31)
+        if len(text) == 7 and text[5] == "Q":
+            year, quarter = int(text[:4]), int(text[6])
+            first = date(year, 3 * quarter - 2, 1)
+            return first, month_end(date(year, 3 * quarter, 1))
+        if len(text) == 7:
+            first = date(int(text[:4]), int(text[5:7]), 1)
+            return first, month_end(first)
+        day = date.fromisoformat(text)
+        return day, day
+    except (ValueError, IndexError):
+        raise ValueError(f"not a period label: {label!r}") from None
