@@ -95,12 +95,13 @@ GROUP BY incident_id
     con.execute(
         f"""
 INSERT INTO offences (source, incident_id, offence_seq, national_code, national_label,
-  description, attempted, iccs_code, iccs_method, iccs_confidence, fields_hash, ingest_id)
+  description, attempted, iccs_code, iccs_method, iccs_confidence, fields_hash, ingest_id,
+  motive, motive_detail)
 SELECT {src}, incident_id, o_seq, any_value(national_code), any_value(national_label),
   any_value(description), any_value(attempted_v), any_value(iccs_code),
   CASE WHEN any_value(iccs_code) IS NOT NULL THEN 'source' END,
   CASE WHEN any_value(iccs_code) IS NOT NULL THEN 1.0 END,
-  any_value(offence_hash), {ingest_id}
+  any_value(offence_hash), {ingest_id}, any_value(motive_v), any_value(motive_detail)
 FROM {acc} a
 WHERE NOT EXISTS (SELECT 1 FROM offences o WHERE o.source = {src}
                   AND o.incident_id = a.incident_id AND o.offence_seq = a.o_seq)

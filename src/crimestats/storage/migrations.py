@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from crimestats.storage.migrations_motive import MOTIVE_DDL, MOTIVE_NOTE
 from crimestats.storage.migrations_sources import SOURCE_LIFECYCLE_DDL, SOURCE_LIFECYCLE_NOTE
 
 MIGRATIONS: Final[tuple[tuple[int, str, str], ...]] = (
@@ -304,6 +305,7 @@ MIGRATIONS: Final[tuple[tuple[int, str, str], ...]] = (
         ALTER TABLE release_cells ADD COLUMN unit VARCHAR;
         """,
     ),
+    (10, MOTIVE_NOTE, MOTIVE_DDL),
 )
 """(version, what it does, DDL) in the order they apply."""
 
