@@ -67,7 +67,7 @@ def content_json(columns: tuple[str, ...]) -> str:
 
 
 INCIDENT_KEEP = (
-    "_k", "_row", "incident_id", "area_code", "location_type", "narrative", "national_code",
+    "_k", "_row", "_src", "incident_id", "area_code", "location_type", "narrative", "national_code",
     "national_label", "description", "iccs_code", "victim_citizenship", "suspect_person_ref",
     "suspect_citizenship", "d_reported_date", "ts_occurred_start", "ts_occurred_end", "f_lat",
     "f_lon", "i_victim_age", "i_suspect_age", "cyber", "weapon_v", "attempted_v", "o_seq",
@@ -157,7 +157,8 @@ def validated_table_sql(
     raw_from: str,
     file_tag: str,
 ) -> str:
-    """SQL creating ``_v`` from the staged rows (``raw_from`` gives ``_k``, ``_row``)."""
+    """SQL creating ``_v`` from the mapped source rows (``raw_from`` gives ``_k``, ``_row``
+    and ``_src``: :func:`crimestats.storage.mapping_sql.source_rows_sql`)."""
     names = tuple(f.name for f in layout)
     twins = [t for t in (typed_column(f) for f in layout) if t is not None]
     typed = ",\n      ".join(f"{sql} AS {ident(name)}" for name, sql in twins)
@@ -169,7 +170,7 @@ def validated_table_sql(
     return f"""
 CREATE TEMP TABLE _v AS
 WITH m AS (
-  SELECT _k, _row,
+  SELECT _k, _row, _src,
     {mapped_select(mapping, names, file_tag)}
   FROM {raw_from}
 ),
