@@ -171,3 +171,37 @@ def test_bad_unpivots_are_refused_with_a_fix(tmp_path: Path, fields: str, fragme
     with pytest.raises(MappingError, match=fragment) as caught:
         load_mapping(path)
     assert caught.value.hint
+
+
+def test_two_victims_side_by_side_become_two_victims(tmp_path: Path) -> None:
+    # Worked out by hand: V1 (two rows, one per suspect) has victims 1 and 2; V2 none;
+    # V3 only a second victim. sequence numbers the source rows of V1 (suspects 1, 2),
+    # not its four unpivoted rows.
+    data = tmp_path / "v.csv"
+    data.write_text(
+        "Case,Date,Code,Age 1,Sex 1,Age 2,Sex 2,Suspect\n"
+        "V1,2024-01-02,624,30,F,12,M,S1\n"
+        "V1,2024-01-02,624,30,F,12,M,S2\n"
+        "V2,2024-01-03,510,,,0,,\n"
+        "V3,2024-01-04,330,,,45,F,\n",
+        encoding="utf-8",
+    )
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        "fields:\n  incident_id: Case\n  reported_date: Date\n  national_code: Code\n"
+        "  victim_age: {unpivot: [Age 1, Age 2], missing_values: ['0']}\n"
+        "  victim_sex: {unpivot: [Sex 1, Sex 2], map: {F: female, M: male}}\n"
+        "  suspect_seq: {generate: sequence}\n  suspect_person_ref: Suspect\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "s.duckdb"
+    [result] = ingest_files([data], source="v", db=db, mapping=mapping)
+    assert (result.read, result.accepted, result.quarantined, result.duplicates) == (4, 4, 0, 0)
+    assert result.issues == {"unpivot-cells-skipped": 2}  # V2's second place, V3's first
+    victims = _query(db, "SELECT incident_id, victim_seq, age, sex FROM victims ORDER BY 1, 2")
+    assert victims == [("V1", 1, 30, "female"), ("V1", 2, 12, "male"), ("V3", 2, 45, "female")]
+    suspects = _query(
+        db, "SELECT suspect_seq, person_ref FROM suspects WHERE incident_id = 'V1' ORDER BY 1"
+    )
+    assert suspects == [(1, "S1"), (2, "S2")]
+    assert _query(db, "SELECT count(*) FROM offences") == [(3,)]

@@ -13,8 +13,9 @@ field too is refused, as it would give two rows one key::
 An *empty* place (every unpivoted field blank there, after trimming and
 ``missing_values``) makes no row: it is skipped, not quarantined, and the
 reconciliation counts the skipped cells (``unpivot-cells-skipped``). A source row whose
-places are all empty still makes one row (place 1), so that it is validated like any
-row (and quarantined if it names no offence): no source row vanishes.
+places are all empty still makes one row (place 1, with no record of the unpivoted kind:
+its seq is blank), so that it is validated like any row (and quarantined if it names no
+offence): no source row vanishes.
 
 The reconciliation stays in *source rows*: ``read = accepted + quarantined +
 duplicates`` counts each source row once, by the fate of its output rows (quarantined

@@ -167,19 +167,30 @@ def source_rows_sql(mapping: Mapping, raw_from: str) -> str:
     unpivot = mapping.unpivot
     if unpivot is None:
         return f"(SELECT *, _k AS {SOURCE_KEY} FROM {raw_from})"
-    specs = [mapping.fields[name] for name in unpivot.fields]
     width = unpivot.width
-
-    def filled(place: int) -> str:
-        return "(" + " OR ".join(f"{_unpivot_value(s, place)} IS NOT NULL" for s in specs) + ")"
-
-    places = range(1, width + 1)
-    filled_here = f"(CASE {SLOT} " + " ".join(f"WHEN {p} THEN {filled(p)}" for p in places)
-    none_filled = "NOT (" + " OR ".join(filled(p) for p in places) + ")"
+    none_filled = "NOT (" + " OR ".join(_filled(mapping, p) for p in range(1, width + 1)) + ")"
     return (
         f"(SELECT * REPLACE (_k * {width} + {SLOT} - 1 AS _k), _k AS {SOURCE_KEY} "
         f"FROM {raw_from} CROSS JOIN (SELECT unnest(range(1, {width + 1})) AS {SLOT}) s "
-        f"WHERE {filled_here} END) OR ({SLOT} = 1 AND {none_filled}))"
+        f"WHERE {_filled_here(mapping)} OR ({SLOT} = 1 AND {none_filled}))"
+    )
+
+
+def _filled(mapping: Mapping, place: int) -> str:
+    """SQL true when some unpivoted field has a value at ``place``."""
+    assert mapping.unpivot is not None
+    specs = [mapping.fields[name] for name in mapping.unpivot.fields]
+    return "(" + " OR ".join(f"{_unpivot_value(s, place)} IS NOT NULL" for s in specs) + ")"
+
+
+def _filled_here(mapping: Mapping) -> str:
+    """SQL true when some unpivoted field has a value at the row's own place."""
+    assert mapping.unpivot is not None
+    places = range(1, mapping.unpivot.width + 1)
+    return (
+        f"(CASE {SLOT} "
+        + " ".join(f"WHEN {p} THEN {_filled(mapping, p)}" for p in places)
+        + " END)"
     )
 
 
@@ -193,7 +204,9 @@ def mapped_select(mapping: Mapping, layout_fields: tuple[str, ...], file_tag: st
         spec = mapping.fields.get(name)
         expr = field_expression(spec, file_tag, incident_expr) if spec else "CAST(NULL AS VARCHAR)"
         if name == seq:
-            expr = f"CAST({SLOT} AS VARCHAR)"
+            # The place numbers the record; the one row kept for a source row with every
+            # place empty has no record there (no victim, or offence 1 by default).
+            expr = f"CASE WHEN {_filled_here(mapping)} THEN CAST({SLOT} AS VARCHAR) END"
         items.append(f"{expr} AS {ident(name)}")
     return ",\n    ".join(items)
 
