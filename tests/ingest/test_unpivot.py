@@ -205,3 +205,40 @@ def test_two_victims_side_by_side_become_two_victims(tmp_path: Path) -> None:
     )
     assert suspects == [(1, "S1"), (2, "S2")]
     assert _query(db, "SELECT count(*) FROM offences") == [(3,)]
+
+
+def test_a_filtered_row_is_quarantined_once_whatever_its_offences(tmp_path: Path) -> None:
+    # By hand: row 2 (TEST) has three offences and is set aside by where: one source row
+    # quarantined, one quarantine entry; row 1's two offences load.
+    data = tmp_path / "w.csv"
+    data.write_text(
+        "ID,Date,Kind,C1,C2,C3\nA,2024-01-02,CRIME,510,624,\nB,2024-01-03,TEST,1,2,3\n",
+        encoding="utf-8",
+    )
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        "where: [{column: Kind, in: [CRIME]}]\n"
+        "fields:\n  incident_id: ID\n  reported_date: Date\n"
+        "  national_code: {unpivot: [C1, C2, C3]}\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "s.duckdb"
+    [result] = ingest_files([data], source="w", db=db, mapping=mapping)
+    assert (result.read, result.accepted, result.quarantined) == (2, 1, 1)
+    assert result.issues == {"filtered-by-mapping": 1, "unpivot-cells-skipped": 1}
+    assert _query(db, "SELECT count(*) FROM quarantine") == [(1,)]
+    assert _query(db, "SELECT offence_seq, national_code FROM offences ORDER BY 1") == [
+        (1, "510"),
+        (2, "624"),
+    ]
+
+
+def test_justice_events_cannot_be_unpivoted(tmp_path: Path) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_text(
+        "target: justice_events\nfields:\n  stage: S\n  event_date: D\n"
+        "  detail: {unpivot: [A, B]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(MappingError, match="only offence, victim or suspect"):
+        load_mapping(path)
