@@ -185,6 +185,21 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
     "tests/watch/test_surveillance_cli.py": (
         "test_heldout_weekly_series_defaults_agree_with_r_week_by_week",
     ),
+    # session 6, periods, unpivot and motive (helper-measured)
+    "tests/stats/test_periods_coverage.py": (),
+    "tests/stats/test_periods_stats.py": (),
+    "tests/release/test_release_period.py": (),
+    "tests/stats/test_motive_nypd.py": (),
+    "tests/ingest/test_nypd_complaints.py": (),
+    "tests/ingest/test_unpivot.py": (
+        "test_reconciliation_counts_source_rows",
+        "test_two_victims_side_by_side_become_two_victims",
+        "test_reingest_is_all_duplicates",
+    ),
+    "tests/stats/test_motive_flat.py": (
+        "test_flat_rows_load_their_motive_and_default_to_unknown",
+        "test_a_motive_outside_iccs_is_quarantined",
+    ),
     "tests/watch/test_scrub.py": (
         "test_real_block_addresses_are_all_scrubbed",
         "test_real_offence_vocabularies_pass_unchanged",

@@ -18,8 +18,9 @@ from crimestats.spatial.scan_spacetime import spacetime_scan
 from crimestats.spatial.scan_store import counts_from_store
 from crimestats.spatial.scan_windows import CoordinateKind
 from crimestats.spatial.selection import iccs_field
+from crimestats.stats.fields import period_fields
 
-_PERIODS = ("year", "quarter", "month")
+_PERIODS = period_fields()
 _DATE_BASES = ("reported", "occurred")
 
 

@@ -23,12 +23,6 @@ from crimestats.storage.points import USABLE_POINT
 from crimestats.storage.spatial_points import point_filter
 from crimestats.storage.store import open_store, resolve_db_path
 
-_PERIODS = {
-    "year": "strftime(d, '%Y')",
-    "quarter": "strftime(d, '%Y') || '-Q' || CAST(quarter(d) AS VARCHAR)",
-    "month": "strftime(d, '%Y-%m')",
-}
-
 
 @dataclass(frozen=True)
 class StorePoints:
@@ -84,18 +78,38 @@ def area_case_counts(
     period: str | None = None,
     date_basis: str = "reported",
 ) -> list[tuple[str, str | None, int]]:
-    """``(area_code, period or None, incidents)`` for incidents with an area, sorted."""
-    where, params = _selection(iccs, source)
-    label = _PERIODS[period] if period else "NULL"
-    with open_store(resolve_db_path(db), read_only=True) as con:
-        rows = con.execute(
-            f"SELECT area_code, {label} AS p, count(*) FROM "
-            f"(SELECT i.area_code, CAST({_date(date_basis)} AS DATE) AS d FROM incidents i "
-            f"WHERE {where} AND i.area_code IS NOT NULL) x "
-            "WHERE x.d IS NOT NULL GROUP BY ALL ORDER BY 1, 2",
-            params,
-        ).fetchall()
-    return [(str(a), None if p is None else str(p), int(n)) for a, p, n in rows]
+    """``(area_code, period or None, incidents)`` for incidents with an area, sorted.
+
+    Periods are the registered period fields of :mod:`crimestats.stats.fields` (the same
+    labels ``stats --by area,month`` prints), counted through Ibis on the store.
+    """
+    import ibis
+
+    from crimestats.stats.fields import FIELDS, PERIOD_COLUMN, PeriodBasis
+    from crimestats.storage.reads import ibis_store
+
+    basis = PeriodBasis(date_basis)
+    with ibis_store(db) as con:
+        t = con.table("incidents")
+        if source is not None:
+            t = t.filter(t.source == source)
+        if iccs is not None:
+            off = con.table("offences")
+            coded = off.filter(off.iccs_code.startswith(iccs)).select("source", "incident_id")
+            t = t.semi_join(coded.distinct(), ["source", "incident_id"])
+        t = t.filter(t.area_code.notnull() & t[PERIOD_COLUMN[basis]].notnull())
+        label = (
+            FIELDS[period].expression(t, basis).cast("string")
+            if period
+            else ibis.null().cast("string")
+        )
+        counted = (
+            t.group_by([t.area_code.name("a"), label.name("p")])
+            .aggregate(n=t.count())
+            .order_by(["a", "p"])
+        )
+        rows = counted.to_pyarrow().to_pylist()
+    return [(str(r["a"]), None if r["p"] is None else str(r["p"]), int(r["n"])) for r in rows]
 
 
 def area_total_populations(db: str | os.PathLike[str] | None) -> dict[str, dict[int, float]]:
