@@ -200,6 +200,7 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
         "test_flat_rows_load_their_motive_and_default_to_unknown",
         "test_a_motive_outside_iccs_is_quarantined",
     ),
+    "tests/watch/test_alerts_motive_store.py": (),
     "tests/watch/test_scrub.py": (
         "test_real_block_addresses_are_all_scrubbed",
         "test_real_offence_vocabularies_pass_unchanged",

@@ -123,14 +123,24 @@ def period_text(start: date, freq: str) -> str:
 def _target(
     series: Sequence[StoreSeries], freq: str, period: date | None
 ) -> tuple[date, list[tuple[str, str]]]:
-    """The period to assess, and the later ones left out as partial (with why)."""
+    """The period to assess, and the later ones left out as partial (with why).
+
+    A period counts as partial when it is partial for every series that has it (the
+    sources of a store may cover different years: a period complete for one source is
+    assessed there, and the series partial at it are skipped, by name of the reason).
+    """
     reasons: dict[date, str] = {}
+    complete_somewhere: set[date] = set()
     starts: set[date] = set()
     for s in series:
         starts.update(s.starts)
         for start, reason in zip(s.starts, s.partial, strict=True):
-            if reason and start not in reasons:
+            if not reason:
+                complete_somewhere.add(start)
+            elif start not in reasons:
                 reasons[start] = reason
+    for start in complete_somewhere:
+        reasons.pop(start, None)
     if not starts:
         raise UsageError("the store has no series to assess", hint="ingest incidents first")
     if period is not None:
@@ -177,11 +187,19 @@ def run_alerts(
             _skip(skipped, "no such period", 1)
             continue
         t = s.starts.index(target)
-        counts = np.asarray(s.counts[: t + 1], dtype=float)
+        if s.partial[t]:
+            _skip(skipped, "the period is partial for this series", 1)
+            continue
+        # the baseline is the run of complete periods ending at the target: a period
+        # before the source's data start (or a gap) is no data, not a zero
+        first = t
+        while first > 0 and not s.partial[first - 1]:
+            first -= 1
+        counts = np.asarray(s.counts[first : t + 1], dtype=float)
         if not counts.any():
             _skip(skipped, "no counts at all", 1)
             continue
-        batches.setdefault(tuple(s.starts[: t + 1]), []).append((s, counts))
+        batches.setdefault(tuple(s.starts[first : t + 1]), []).append((s, counts))
     found: list[tuple[StoreSeries, Assessed]] = []
     for dates, members in batches.items():
         matrix = np.vstack([counts for _, counts in members])
