@@ -1,0 +1,328 @@
+"""Design-based estimates: totals, rates, prevalence, shares and means, by domain.
+
+Every measure is a total Y or a ratio Y / X of weighted totals (a rate divides by a
+population total from another table, a share divides by the total of the same rows), so
+one variance routine serves them all (:mod:`~crimestats.survey.taylor`,
+:mod:`~crimestats.survey.replicate`). Domains (``--by``, ``--where``) zero the variable
+outside the domain; no row is ever dropped before the variance is computed.
+
+Scales: totals and means as they are; rates per ``per`` (1,000 by default); prevalence
+and shares in percent. ``deff`` is Kish's: the design variance over the variance a simple
+random sample (with replacement) of the same number of cases would give. A cell is
+``unreliable`` below ``reliability.min_n`` unweighted cases or above ``max_rse``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+import pandas as pd  # type: ignore[import-untyped]
+
+from crimestats.errors import UsageError
+from crimestats.survey import replicate, taylor
+from crimestats.survey.design import DesignType, SurveyDesign
+from crimestats.survey.microdata import PARENT_WEIGHT, PSU_ID, WEIGHT, Survey
+
+Z95 = 1.959963984540054
+
+
+class Measure(StrEnum):
+    TOTAL = "total"
+    RATE = "rate"
+    PREVALENCE = "prevalence"
+    SHARE = "share"
+    MEAN = "mean"
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """What to estimate: ``crime`` a group or ICCS code; ``of`` a flag or numeric field."""
+
+    measure: Measure
+    crime: str | None = None
+    unit: str | None = None
+    of: str | None = None
+    by: tuple[str, ...] = ()
+    where: tuple[tuple[str, str], ...] = ()
+    per: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """One cell: the estimate with its standard error, 95% interval and reliability."""
+
+    measure: str
+    crime: str | None
+    unit: str
+    domain: dict[str, str]
+    estimate: float
+    se: float
+    ci_low: float
+    ci_high: float
+    rse: float
+    deff: float
+    n_unweighted: int
+    unreliable: bool
+    per: float = 1.0
+    notes: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"measure": self.measure, "crime": self.crime, "unit": self.unit}
+        out.update(self.domain)
+        for name in ("estimate", "se", "ci_low", "ci_high", "rse", "deff"):
+            value = getattr(self, name)
+            out[name] = None if not np.isfinite(value) else float(value)
+        out.update(n_unweighted=self.n_unweighted, unreliable=self.unreliable, per=self.per)
+        return out
+
+
+@dataclass(frozen=True)
+class _Side:
+    """One weighted variable over one table, with each row's domain (-1: outside all)."""
+
+    table: str
+    values: np.ndarray
+    domain: np.ndarray
+
+
+def _column(frame: pd.DataFrame, name: str, table: str) -> pd.Series:
+    if name not in frame.columns:
+        fields = ", ".join(c for c in frame.columns if not c.startswith("_"))
+        raise UsageError(f"table {table} has no field {name!r}", hint=f"fields: {fields}")
+    return frame[name]
+
+
+def _where(frame: pd.DataFrame, where: tuple[tuple[str, str], ...]) -> np.ndarray:
+    """Rows inside ``--where`` (fields the table lacks do not restrict it)."""
+    keep = np.ones(len(frame), dtype=bool)
+    for name, value in where:
+        if name in frame.columns:
+            keep &= frame[name].astype(str).str.removesuffix(".0").eq(value).to_numpy()
+    return keep
+
+
+def _labels(frame: pd.DataFrame, by: Sequence[str]) -> pd.Series:
+    parts = [frame[b].astype(str).str.removesuffix(".0") for b in by]
+    return pd.Series(list(zip(*parts, strict=True)), index=frame.index, dtype=object)
+
+
+def _crime_rows(survey: Survey, crime: str) -> tuple[str, np.ndarray]:
+    design = survey.design
+    group = design.group(crime)
+    assert design.crime_types is not None
+    table = design.crime_types.table
+    codes = pd.to_numeric(survey.frames[table][design.crime_types.field], errors="coerce")
+    return table, codes.isin(group.codes).to_numpy(dtype=float)
+
+
+def _any_by_parent(survey: Survey, child: str, parent: str, values: np.ndarray) -> np.ndarray:
+    """1 for each parent row with a child row where ``values`` is non-zero (prevalence)."""
+    keys = list(survey.design.table(child).keys)
+    hit = survey.frames[child].loc[values != 0, keys].drop_duplicates()
+    p = survey.frames[parent][keys]
+    for k in keys:
+        if p[k].dtype != hit[k].dtype:
+            p, hit = p.astype({k: str}), hit.astype({k: str})
+    merged = p.merge(hit.assign(_hit=1.0), on=keys, how="left")
+    return np.asarray(merged["_hit"].fillna(0.0), dtype=float)
+
+
+def _population_table(survey: Survey, request: Request) -> str:
+    unit = request.unit
+    if unit is None and request.crime is not None:
+        unit = survey.design.group(request.crime).population
+    unit = unit or survey.design.design.table
+    if unit not in survey.frames:
+        raise UsageError(
+            f"survey {survey.design.name} has no {unit} table, so no rate per {unit}",
+            hint=f"load the {unit} file with a design that declares it, or use --unit "
+            f"{' or '.join(survey.frames)}",
+        )
+    return unit
+
+
+def _sides(survey: Survey, r: Request) -> tuple[_Side, _Side | None, str]:
+    """The numerator and denominator of the request, and its unit."""
+    crime_table, crime = (None, None) if r.crime is None else _crime_rows(survey, r.crime)
+    if r.measure is Measure.TOTAL and r.unit is None and crime_table is not None:
+        r = Request(**{**_asdict(r), "unit": crime_table})
+    unit = r.unit or crime_table or survey.design.design.table
+    if unit not in survey.frames:
+        raise UsageError(f"survey {survey.design.name} has no {unit} table",
+                         hint=f"use --unit {' or '.join(survey.frames)}")  # fmt: skip
+    frame = survey.frames[unit]
+    ones = np.ones(len(frame))
+    if r.measure in (Measure.TOTAL, Measure.MEAN):
+        y = ones if r.of is None else _numeric(survey, frame, r.of, unit)
+        if crime is not None:
+            y = y * (crime if unit == crime_table else _any(survey, crime_table, unit, crime))
+        den = _Side(unit, ones, np.zeros(0)) if r.measure is Measure.MEAN else None
+        return _Side(unit, y, np.zeros(0)), den, unit
+    if r.measure is Measure.SHARE:
+        base = crime if crime is not None else np.ones(len(survey.frames[unit]))
+        table = crime_table or unit
+        flag = _numeric(survey, survey.frames[table], r.of or "reported", table)
+        return _Side(table, base * flag, np.zeros(0)), _Side(table, base, np.zeros(0)), table
+    if crime is None or crime_table is None:
+        raise UsageError(f"--measure {r.measure} needs --crime", hint="e.g. --crime property")
+    pop = _population_table(survey, r)
+    pop_ones = np.ones(len(survey.frames[pop]))
+    if r.measure is Measure.RATE:
+        return _Side(crime_table, crime, np.zeros(0)), _Side(pop, pop_ones, np.zeros(0)), pop
+    hit = _any(survey, crime_table, pop, crime)
+    return _Side(pop, hit, np.zeros(0)), _Side(pop, pop_ones, np.zeros(0)), pop
+
+
+def _any(survey: Survey, child: str | None, parent: str, values: np.ndarray) -> np.ndarray:
+    if child is None or survey.design.table(child).parent != parent:
+        raise UsageError(f"no victimised {parent} can be counted from table {child}",
+                         hint=f"use --unit {child}")  # fmt: skip
+    return _any_by_parent(survey, child, parent, values)
+
+
+def _numeric(survey: Survey, frame: pd.DataFrame, name: str, table: str) -> np.ndarray:
+    flag = survey.design.flag(name)
+    if flag is not None:
+        col = pd.to_numeric(_column(frame, flag.field, table), errors="coerce")
+        return np.asarray(col.isin(flag.values), dtype=float)
+    col = pd.to_numeric(_column(frame, name, table), errors="coerce")
+    return np.asarray(col.fillna(0.0), dtype=float)
+
+
+def _asdict(r: Request) -> dict[str, Any]:
+    return {k: getattr(r, k) for k in Request.__dataclass_fields__}
+
+
+def _rep_weights(survey: Survey, table: str) -> np.ndarray:
+    """Replicate weights of a table's rows; a child's are its weight times its parent's
+    replicate-to-full ratio."""
+    frame = survey.frames[table]
+    reps = list(survey.design.design.replicates)
+    w = np.asarray(frame[reps], dtype=float)
+    if table == survey.design.design.table:
+        return w
+    ratio = np.divide(
+        w, frame[PARENT_WEIGHT].to_numpy()[:, None], where=w != 0, out=np.zeros_like(w)
+    )
+    out: np.ndarray = ratio * np.asarray(frame[WEIGHT], dtype=float)[:, None]
+    return out
+
+
+def _domain_masks(
+    frame: pd.DataFrame, by: Sequence[str], where: tuple[tuple[str, str], ...]
+) -> dict[tuple[str, ...], np.ndarray]:
+    """Each domain's rows (inside ``--where``); fields the table lacks do not split it."""
+    keep = _where(frame, where)
+    if not by:
+        return {(): keep}
+    codes, uniques = pd.factorize(_labels(frame, by), sort=False)
+    return {tuple(u): (codes == k) & keep for k, u in enumerate(uniques)}
+
+
+def _den_masks(
+    frame: pd.DataFrame, by: Sequence[str], where: tuple[tuple[str, str], ...],
+    domains: list[tuple[str, ...]],
+) -> list[np.ndarray]:  # fmt: skip
+    """The denominator rows of each numerator domain (on the by-fields its table has)."""
+    present = [i for i, b in enumerate(by) if b in frame.columns]
+    masks = _domain_masks(frame, [by[i] for i in present], where)
+    none = np.zeros(len(frame), dtype=bool)
+    return [masks.get(tuple(d[i] for i in present), none) for d in domains]
+
+
+def estimate(survey: Survey, request: Request) -> list[Estimate]:
+    """Every cell of the request (one per domain), in domain order."""
+    num, den, unit = _sides(survey, request)
+    num_frame = survey.frames[num.table]
+    for b in request.by:
+        _column(num_frame, b, num.table)
+    masks = _domain_masks(num_frame, request.by, request.where)
+    domains = sorted(masks, key=str)
+    ys = np.stack([num.values * masks[d] for d in domains])
+    xs = None
+    if den is not None:
+        den_masks = _den_masks(survey.frames[den.table], request.by, request.where, domains)
+        xs = np.stack([den.values * m for m in den_masks])
+    est, var = _variance(survey, num.table, ys, None if den is None else den.table, xs)
+    per = request.per or _PER.get(request.measure, 1.0)
+    rel = survey.design.reliability
+    w = num_frame[WEIGHT].to_numpy()
+    same_rows = den is not None and den.table == num.table
+    out = []
+    for i, d in enumerate(domains):
+        x = xs[i] if xs is not None and same_rows else None
+        n = int(np.count_nonzero(x if x is not None and request.measure in _OF_ROWS else ys[i]))
+        if xs is not None and den is not None and not same_rows:  # a rate: Y's deff
+            x_total = float(xs[i] @ survey.frames[den.table][WEIGHT].to_numpy())
+            deff = _deff(var[i] * x_total**2, ys[i], None, w, 0.0, masks[d])
+        else:
+            deff = _deff(var[i], ys[i], x, w, est[i], masks[d])
+        se = float(np.sqrt(var[i])) * per
+        value = float(est[i]) * per
+        rse = se / abs(value) if value else float("inf")
+        out.append(Estimate(
+            measure=request.measure.value, crime=request.crime, unit=unit,
+            domain=dict(zip(request.by, d, strict=True)), estimate=value, se=se,
+            ci_low=value - Z95 * se, ci_high=value + Z95 * se, rse=rse, deff=deff,
+            n_unweighted=n, unreliable=n < rel.min_n or rse > rel.max_rse, per=per,
+        ))  # fmt: skip
+    return out
+
+
+_PER = {Measure.RATE: 1000.0, Measure.PREVALENCE: 100.0, Measure.SHARE: 100.0}
+_OF_ROWS = (Measure.SHARE, Measure.MEAN)
+
+
+def _variance(survey: Survey, ytable: str, ys: np.ndarray, xtable: str | None,
+              xs: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    d = survey.design.design
+    if d.type is DesignType.TAYLOR:
+        n_psu = survey.psu_strata.size
+
+        def psu(table: str, values: np.ndarray) -> np.ndarray:
+            frame = survey.frames[table]
+            ids, w = frame[PSU_ID].to_numpy(), frame[WEIGHT].to_numpy()
+            return np.stack([np.bincount(ids, weights=v * w, minlength=n_psu) for v in values])
+
+        y_psu = psu(ytable, ys)
+        x_psu = None if xs is None or xtable is None else psu(xtable, xs)
+        est, z = taylor.ratio_scores(y_psu, x_psu)
+        return est, taylor.variance(z, survey.psu_strata, d.lonely_psu)
+    wy = survey.frames[ytable][WEIGHT].to_numpy()
+    ry = _rep_weights(survey, ytable)
+    y_full, y_rep = ys @ wy, ys @ ry
+    if xs is None or xtable is None:
+        return y_full, replicate.variance(y_full, y_rep, d)
+    wx = survey.frames[xtable][WEIGHT].to_numpy()
+    rx = ry if xtable == ytable else _rep_weights(survey, xtable)
+    full = y_full / (xs @ wx)
+    return full, replicate.variance(full, y_rep / (xs @ rx), d)
+
+
+def _deff(var: float, y: np.ndarray, x: np.ndarray | None, w: np.ndarray, r: float,
+          domain: np.ndarray) -> float:  # fmt: skip
+    """Kish's design effect, over the rows of the domain (see the module docstring)."""
+    n = int(domain.sum())
+    if n < 2:
+        return float("nan")
+    wd = w[domain]
+    total_w = wd.sum()
+    if x is None:
+        e, scale = y[domain], total_w**2
+    else:
+        xbar = (wd * x[domain]).sum() / total_w
+        e, scale = (y[domain] - r * x[domain]) / (xbar if xbar else 1.0), 1.0
+    mean = (wd * e).sum() / total_w
+    s2 = (wd * (e - mean) ** 2).sum() / total_w * n / (n - 1)
+    v_srs = scale * s2 / n
+    return float(var / v_srs) if v_srs > 0 else float("nan")
+
+
+def check_request(design: SurveyDesign, request: Request) -> None:
+    """Names in the request that the design does not know, refused before any work."""
+    if request.crime is not None:
+        design.group(request.crime)
