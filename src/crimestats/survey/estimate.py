@@ -25,7 +25,8 @@ import pandas as pd  # type: ignore[import-untyped]
 from crimestats.errors import UsageError
 from crimestats.survey import replicate, taylor
 from crimestats.survey.design import DesignType, SurveyDesign
-from crimestats.survey.microdata import PARENT_WEIGHT, PSU_ID, WEIGHT, Survey
+from crimestats.survey.domains import Totals, cross, domain_codes, totals
+from crimestats.survey.microdata import Survey
 
 Z95 = 1.959963984540054
 
@@ -94,20 +95,6 @@ def _column(frame: pd.DataFrame, name: str, table: str) -> pd.Series:
         fields = ", ".join(c for c in frame.columns if not c.startswith("_"))
         raise UsageError(f"table {table} has no field {name!r}", hint=f"fields: {fields}")
     return frame[name]
-
-
-def _where(frame: pd.DataFrame, where: tuple[tuple[str, str], ...]) -> np.ndarray:
-    """Rows inside ``--where`` (fields the table lacks do not restrict it)."""
-    keep = np.ones(len(frame), dtype=bool)
-    for name, value in where:
-        if name in frame.columns:
-            keep &= frame[name].astype(str).str.removesuffix(".0").eq(value).to_numpy()
-    return keep
-
-
-def _labels(frame: pd.DataFrame, by: Sequence[str]) -> pd.Series:
-    parts = [frame[b].astype(str).str.removesuffix(".0") for b in by]
-    return pd.Series(list(zip(*parts, strict=True)), index=frame.index, dtype=object)
 
 
 def _crime_rows(survey: Survey, crime: str) -> tuple[str, np.ndarray]:
@@ -197,129 +184,87 @@ def _asdict(r: Request) -> dict[str, Any]:
     return {k: getattr(r, k) for k in Request.__dataclass_fields__}
 
 
-def _rep_weights(survey: Survey, table: str) -> np.ndarray:
-    """Replicate weights of a table's rows; a child's are its weight times its parent's
-    replicate-to-full ratio."""
-    frame = survey.frames[table]
-    reps = list(survey.design.design.replicates)
-    w = np.asarray(frame[reps], dtype=float)
-    if table == survey.design.design.table:
-        return w
-    ratio = np.divide(
-        w, frame[PARENT_WEIGHT].to_numpy()[:, None], where=w != 0, out=np.zeros_like(w)
-    )
-    out: np.ndarray = ratio * np.asarray(frame[WEIGHT], dtype=float)[:, None]
-    return out
-
-
-def _domain_masks(
-    frame: pd.DataFrame, by: Sequence[str], where: tuple[tuple[str, str], ...]
-) -> dict[tuple[str, ...], np.ndarray]:
-    """Each domain's rows (inside ``--where``); fields the table lacks do not split it."""
-    keep = _where(frame, where)
-    if not by:
-        return {(): keep}
-    codes, uniques = pd.factorize(_labels(frame, by), sort=False)
-    return {tuple(u): (codes == k) & keep for k, u in enumerate(uniques)}
-
-
-def _den_masks(
-    frame: pd.DataFrame, by: Sequence[str], where: tuple[tuple[str, str], ...],
-    domains: list[tuple[str, ...]],
-) -> list[np.ndarray]:  # fmt: skip
-    """The denominator rows of each numerator domain (on the by-fields its table has)."""
-    present = [i for i, b in enumerate(by) if b in frame.columns]
-    masks = _domain_masks(frame, [by[i] for i in present], where)
-    none = np.zeros(len(frame), dtype=bool)
-    return [masks.get(tuple(d[i] for i in present), none) for d in domains]
-
-
 def estimate(survey: Survey, request: Request) -> list[Estimate]:
     """Every cell of the request (one per domain), in domain order."""
     num, den, unit = _sides(survey, request)
     num_frame = survey.frames[num.table]
     for b in request.by:
         _column(num_frame, b, num.table)
-    masks = _domain_masks(num_frame, request.by, request.where)
-    domains = sorted(masks, key=str)
-    ys = np.stack([num.values * masks[d] for d in domains])
-    xs = None
+    codes, domains = domain_codes(num_frame, request.by, request.where)
+    y = totals(survey, num.table, num.values, codes, len(domains))
+    x = None
     if den is not None:
-        den_masks = _den_masks(survey.frames[den.table], request.by, request.where, domains)
-        xs = np.stack([den.values * m for m in den_masks])
-    est, var = _variance(survey, num.table, ys, None if den is None else den.table, xs)
+        den_frame = survey.frames[den.table]
+        den_codes, den_domains = domain_codes(den_frame, request.by, request.where)
+        sub = _gather(request.by, den_frame.columns, domains, den_domains)
+        whole = totals(survey, den.table, den.values, den_codes, len(den_domains) + 1)
+        x = Totals(*(getattr(whole, f)[sub] for f in Totals.__slots__))
+    est, var = _variance(survey, y, x)
+    deff = _deffs(survey, num, den, codes, y, x, est, var)
     per = request.per or _PER.get(request.measure, 1.0)
     rel = survey.design.reliability
-    w = num_frame[WEIGHT].to_numpy()
-    same_rows = den is not None and den.table == num.table
+    n_rows = x.n if x is not None and request.measure in _OF_ROWS else y.n
     out = []
     for i, d in enumerate(domains):
-        x = xs[i] if xs is not None and same_rows else None
-        n = int(np.count_nonzero(x if x is not None and request.measure in _OF_ROWS else ys[i]))
-        if xs is not None and den is not None and not same_rows:  # a rate: Y's deff
-            x_total = float(xs[i] @ survey.frames[den.table][WEIGHT].to_numpy())
-            deff = _deff(var[i] * x_total**2, ys[i], None, w, 0.0, masks[d])
-        else:
-            deff = _deff(var[i], ys[i], x, w, est[i], masks[d])
-        se = float(np.sqrt(var[i])) * per
-        value = float(est[i]) * per
+        se, value = float(np.sqrt(var[i])) * per, float(est[i]) * per
         rse = se / abs(value) if value else float("inf")
+        n = int(n_rows[i])
         out.append(Estimate(
             measure=request.measure.value, crime=request.crime, unit=unit,
             domain=dict(zip(request.by, d, strict=True)), estimate=value, se=se,
-            ci_low=value - Z95 * se, ci_high=value + Z95 * se, rse=rse, deff=deff,
+            ci_low=value - Z95 * se, ci_high=value + Z95 * se, rse=rse, deff=float(deff[i]),
             n_unweighted=n, unreliable=n < rel.min_n or rse > rel.max_rse, per=per,
         ))  # fmt: skip
     return out
+
+
+def _gather(by: Sequence[str], columns: Sequence[str], domains: list[tuple[str, ...]],
+            den_domains: list[tuple[str, ...]]) -> np.ndarray:  # fmt: skip
+    """For each numerator domain, its denominator domain (the last, empty one if none):
+    the denominator is split only by the by-fields its table has."""
+    present = [i for i, b in enumerate(by) if b in columns]
+    index = {d: i for i, d in enumerate(den_domains)}
+    return np.array([index.get(tuple(d[i] for i in present), len(den_domains)) for d in domains])
 
 
 _PER = {Measure.RATE: 1000.0, Measure.PREVALENCE: 100.0, Measure.SHARE: 100.0}
 _OF_ROWS = (Measure.SHARE, Measure.MEAN)
 
 
-def _variance(survey: Survey, ytable: str, ys: np.ndarray, xtable: str | None,
-              xs: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+def _variance(survey: Survey, y: Totals, x: Totals | None) -> tuple[np.ndarray, np.ndarray]:
     d = survey.design.design
     if d.type is DesignType.TAYLOR:
-        n_psu = survey.psu_strata.size
-
-        def psu(table: str, values: np.ndarray) -> np.ndarray:
-            frame = survey.frames[table]
-            ids, w = frame[PSU_ID].to_numpy(), frame[WEIGHT].to_numpy()
-            return np.stack([np.bincount(ids, weights=v * w, minlength=n_psu) for v in values])
-
-        y_psu = psu(ytable, ys)
-        x_psu = None if xs is None or xtable is None else psu(xtable, xs)
-        est, z = taylor.ratio_scores(y_psu, x_psu)
+        est, z = taylor.ratio_scores(y.spread, None if x is None else x.spread)
         return est, taylor.variance(z, survey.psu_strata, d.lonely_psu)
-    wy = survey.frames[ytable][WEIGHT].to_numpy()
-    ry = _rep_weights(survey, ytable)
-    y_full, y_rep = ys @ wy, ys @ ry
-    if xs is None or xtable is None:
-        return y_full, replicate.variance(y_full, y_rep, d)
-    wx = survey.frames[xtable][WEIGHT].to_numpy()
-    rx = ry if xtable == ytable else _rep_weights(survey, xtable)
-    full = y_full / (xs @ wx)
-    return full, replicate.variance(full, y_rep / (xs @ rx), d)
-
-
-def _deff(var: float, y: np.ndarray, x: np.ndarray | None, w: np.ndarray, r: float,
-          domain: np.ndarray) -> float:  # fmt: skip
-    """Kish's design effect, over the rows of the domain (see the module docstring)."""
-    n = int(domain.sum())
-    if n < 2:
-        return float("nan")
-    wd = w[domain]
-    total_w = wd.sum()
     if x is None:
-        e, scale = y[domain], total_w**2
-    else:
-        xbar = (wd * x[domain]).sum() / total_w
-        e, scale = (y[domain] - r * x[domain]) / (xbar if xbar else 1.0), 1.0
-    mean = (wd * e).sum() / total_w
-    s2 = (wd * (e - mean) ** 2).sum() / total_w * n / (n - 1)
-    v_srs = scale * s2 / n
-    return float(var / v_srs) if v_srs > 0 else float("nan")
+        return y.full, replicate.variance(y.full, y.spread, d)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        full = y.full / x.full
+        reps = y.spread / x.spread
+    return full, replicate.variance(full, reps, d)
+
+
+def _deffs(survey: Survey, num: _Side, den: _Side | None, codes: np.ndarray, y: Totals,
+           x: Totals | None, est: np.ndarray, var: np.ndarray) -> np.ndarray:  # fmt: skip
+    """Kish's design effect per domain, over the rows of the numerator's domain.
+
+    A total's SRS variance is W^2 s^2 / n; a ratio of the same rows linearises to
+    e = (y - R x) / xbar; a rate (denominator from another table) uses its numerator's.
+    """
+    n, w = y.rows.astype(float), y.weight
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if den is not None and x is not None and den.table == num.table:
+            xy = cross(survey, num.table, num.values, den.values, codes, len(est))
+            xbar = x.full / w
+            ss = y.wy2 - 2 * est * xy + est**2 * x.wy2
+            v_srs = ss / w / xbar**2 * n / (n - 1) / n
+        else:
+            s2 = (y.wy2 - y.full**2 / w) / w * n / (n - 1)
+            v_srs = w**2 * s2 / n
+            if x is not None:
+                v_srs = v_srs / x.full**2
+        out: np.ndarray = np.where((n > 1) & (v_srs > 0), var / v_srs, np.nan)
+    return out
 
 
 def check_request(design: SurveyDesign, request: Request) -> None:

@@ -11,6 +11,7 @@ Taylor designs) and ``_pw`` (the parent's weight, to carry replicate weights to 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,10 @@ class Survey:
     design: SurveyDesign
     frames: dict[str, pd.DataFrame]
     psu_strata: np.ndarray
+    replicate_cache: dict[str, np.ndarray] = dataclasses.field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """Replicate weights as one matrix per table, built on first use (see ``domains``)."""
 
 
 def match_files(design: SurveyDesign, files: Sequence[Path]) -> dict[str, Path]:
@@ -113,11 +118,12 @@ def build_survey(design: SurveyDesign, raw: dict[str, pd.DataFrame]) -> Survey:
     psu_strata = np.zeros(0, dtype=np.int64)
     order = sorted(design.tables, key=lambda t: t.parent is not None)
     for spec in order:
-        frame = raw[spec.name].copy()
-        frame[WEIGHT] = pd.to_numeric(frame[spec.weight], errors="coerce").fillna(0.0)
+        frame = raw[spec.name]
+        added = {WEIGHT: pd.to_numeric(frame[spec.weight], errors="coerce").fillna(0.0)}
         if spec.name == design.design.table and design.design.type is DesignType.TAYLOR:
-            frame[PSU_ID], psu_strata = _psu_ids(frame, design)
-        frames[spec.name] = frame
+            added[PSU_ID], psu_strata = _psu_ids(frame, design)
+        # one concat, not column by column: a wide file would fragment (and warn)
+        frames[spec.name] = pd.concat([frame, pd.DataFrame(added, index=frame.index)], axis=1)
     for spec in order:
         frame = frames[spec.name]
         if spec.parent is not None:
