@@ -116,3 +116,13 @@ def test_fay_bootstrap_and_brr_scales() -> None:
     ]:
         [cell] = estimate(replicate(method, **extra), Request(Measure.TOTAL, of="y"))
         assert cell.se == pytest.approx(math.sqrt(scale * ss)), method
+
+
+def test_design_effect_of_a_total() -> None:
+    """Kish: v / (W^2 s^2 / n), s^2 the weighted variance of y with n / (n - 1)."""
+    w, y = ROWS["w"].to_numpy(), ROWS["y"].to_numpy()
+    big_w, n = w.sum(), len(w)
+    mean = (w * y).sum() / big_w
+    s2 = (w * (y - mean) ** 2).sum() / big_w * n / (n - 1)
+    [cell] = estimate(taylor(), Request(Measure.TOTAL, of="y"))
+    assert cell.deff == pytest.approx(200.0 / (big_w**2 * s2 / n))

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from crimestats.cli import survey_cmd
 from crimestats.errors import CrimestatsError
+from crimestats.storage.store import open_store
 from crimestats.survey.indicators import indicator_rows_for_store
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "ncvs_2021"
@@ -68,3 +69,14 @@ def test_indicators_from_the_loaded_survey(db: Path) -> None:
     assert round(reporting["value"]) == 46  # BJS 2021: about 46% reported
     assert "persons table" in rows[("16.1.4", None)]["not_computable_reason"]
     assert all(r["value"] is None for (code, _), r in rows.items() if code == "16.1.3")
+
+
+def test_dark_figure_command_prints_caveats_without_shared_categories(db: Path) -> None:
+    with open_store(db):  # an empty store: nothing recorded
+        pass
+    result = CliRunner().invoke(cli(), ["dark-figure", "--survey", "ncvs_2021", "--db", str(db),
+                                        "--json"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert doc["rows"] == []  # this store records nothing
+    assert any("persons 12+" in c for c in doc["caveats"])
