@@ -15,7 +15,7 @@ random sample (with replacement) of the same number of cases would give. A cell 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -24,7 +24,7 @@ import pandas as pd  # type: ignore[import-untyped]
 
 from crimestats.errors import UsageError
 from crimestats.survey import replicate, taylor
-from crimestats.survey.design import DesignType, SurveyDesign
+from crimestats.survey.design import DesignType
 from crimestats.survey.domains import Totals, cross, domain_codes, totals
 from crimestats.survey.microdata import Survey
 
@@ -69,7 +69,6 @@ class Estimate:
     n_unweighted: int
     unreliable: bool
     per: float = 1.0
-    notes: tuple[str, ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"measure": self.measure, "crime": self.crime, "unit": self.unit}
@@ -265,9 +264,3 @@ def _deffs(survey: Survey, num: _Side, den: _Side | None, codes: np.ndarray, y: 
                 v_srs = v_srs / x.full**2
         out: np.ndarray = np.where((n > 1) & (v_srs > 0), var / v_srs, np.nan)
     return out
-
-
-def check_request(design: SurveyDesign, request: Request) -> None:
-    """Names in the request that the design does not know, refused before any work."""
-    if request.crime is not None:
-        design.group(request.crime)
