@@ -123,6 +123,13 @@ def estimate_command(
         "n_unweighted",
         "unreliable",
     ]
+    if rows:
+        first, rel = rows[0], survey.design.reliability
+        scale = {100.0: " (percent)", 1.0: ""}.get(first["per"], f" per {first['per']:,.0f}")
+        console.print(
+            f"{measure.value} of {crime or of or 'all'}{scale} {first['unit']}; 95% intervals; "
+            f"unreliable: fewer than {rel.min_n} cases or relative SE above {rel.max_rse:.0%}"
+        )
     _table(rows, cols)
 
 

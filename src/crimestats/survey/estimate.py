@@ -123,10 +123,11 @@ def _population_table(survey: Survey, request: Request) -> str:
         unit = survey.design.group(request.crime).population
     unit = unit or survey.design.design.table
     if unit not in survey.frames:
+        others = [t for t in survey.frames if t == survey.design.design.table]
         raise UsageError(
             f"survey {survey.design.name} has no {unit} table, so no rate per {unit}",
-            hint=f"load the {unit} file with a design that declares it, or use --unit "
-            f"{' or '.join(survey.frames)}",
+            hint=f"load the {unit} file with a design that declares it; or use --measure "
+            f"total{''.join(f', or --unit {t} for a rate per {t}' for t in others)}",
         )
     return unit
 
