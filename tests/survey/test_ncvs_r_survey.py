@@ -30,6 +30,8 @@ CASES = [
     ("share_violent_reported", Request(Measure.SHARE, "violent", of="reported")),
     ("rate_mvt_per_1000_households", Request(Measure.RATE, "motor-vehicle-theft")),
     ("rate_burglary_per_1000_households", Request(Measure.RATE, "burglary", by=("V2127B",))),
+    ("prevalence_property_households", Request(Measure.PREVALENCE, "property")),
+    ("prevalence_property_households", Request(Measure.PREVALENCE, "property", by=("V2127B",))),
 ]
 
 

@@ -24,6 +24,7 @@ sums <- aggregate(inc[vars], by = list(YEARQ = inc$YEARQ, IDHH = inc$IDHH), FUN 
 d <- merge(hh, sums, by = c("YEARQ", "IDHH"), all.x = TRUE)
 for (v in vars) d[[v]][is.na(d[[v]])] <- 0
 d$one <- 1
+d$prop_hh <- (d$prop > 0) * d$WGTHHCY   # households with a property victimisation
 des <- svydesign(ids = ~V2118, strata = ~V2117, nest = TRUE, weights = ~one, data = d)
 out <- list()
 add <- function(stat, domain, est, se) out[[length(out) + 1]] <<- data.frame(stat = stat, domain = domain, est = est, se = se)
@@ -33,6 +34,9 @@ add("total_violent", "all", coef(t)[2], SE(t)[2])
 r <- svyratio(~prop_rep, ~prop, des); add("share_property_reported", "all", 100 * coef(r), 100 * SE(r))
 r <- svyratio(~viol_rep, ~viol, des); add("share_violent_reported", "all", 100 * coef(r), 100 * SE(r))
 r <- svyratio(~mvt, ~WGTHHCY, des); add("rate_mvt_per_1000_households", "all", 1000 * coef(r), 1000 * SE(r))
+r <- svyratio(~prop_hh, ~WGTHHCY, des); add("prevalence_property_households", "all", 100 * coef(r), 100 * SE(r))
+b <- svyby(~prop_hh, ~V2127B, des, svyratio, denominator = ~WGTHHCY)
+for (i in seq_len(nrow(b))) add("prevalence_property_households", paste0("V2127B=", b$V2127B[i]), 100 * coef(b)[i], 100 * SE(b)[i])
 b <- svyby(~burg, ~V2127B, des, svyratio, denominator = ~WGTHHCY)
 for (i in seq_len(nrow(b))) add("rate_burglary_per_1000_households", paste0("V2127B=", b$V2127B[i]), 1000 * coef(b)[i], 1000 * SE(b)[i])
 b <- svyby(~prop_rep, ~V2143, des, svyratio, denominator = ~prop)
