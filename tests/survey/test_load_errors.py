@@ -79,3 +79,12 @@ def test_requests_that_cannot_work(ncvs: Survey, request_: Request, says: str) -
         estimate(ncvs, request_)
     assert says in caught.value.message
     assert caught.value.hint
+
+
+def test_fields_the_design_names_must_be_in_the_files(tmp_path: Path) -> None:
+    files = small_files(tmp_path)
+    frame = pd.read_csv(files[1]).drop(columns=["V4016", "V4529"])
+    frame.to_csv(files[1], index=False)
+    with pytest.raises(UsageError, match="incidents lacks V4016, V4529") as caught:
+        load_survey(tmp_path / "s.duckdb", "ncvs_2021", files, DESIGN)
+    assert caught.value.hint

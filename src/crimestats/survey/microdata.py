@@ -112,8 +112,38 @@ def _psu_ids(frame: pd.DataFrame, design: SurveyDesign) -> tuple[np.ndarray, np.
     return codes.astype(np.int64), np.asarray(strata, dtype=np.int64)
 
 
+def declared_fields(design: SurveyDesign) -> dict[str, set[str]]:
+    """The fields the design names in each table's own file."""
+    need = {t.name: {*t.keys, t.weight} for t in design.tables}
+    for t in design.tables:
+        need[t.name].update(f for f, _ in t.drop_when)
+        if t.series is not None:
+            need[t.name].update({t.series.count, *(f for f, _ in t.series.not_series_when)})
+    d = design.design
+    need[d.table].update(f for f in (d.strata, d.psu, *d.replicates) if f is not None)
+    if design.crime_types is not None:
+        need[design.crime_types.table].add(design.crime_types.field)
+    return need
+
+
+def check_fields(design: SurveyDesign, raw: dict[str, pd.DataFrame]) -> None:
+    """Every field the design names is in its table's file (one message for all)."""
+    missing = []
+    for table, fields in declared_fields(design).items():
+        lacking = sorted(fields - set(raw[table].columns))
+        if lacking:
+            shown = ", ".join(lacking[:8]) + (" ..." if len(lacking) > 8 else "")
+            missing.append(f"{table} lacks {shown}")
+    if missing:
+        raise UsageError(
+            f"the files lack fields the design names: {'; '.join(missing)}",
+            hint="give the right files, or fix the field names in the design file",
+        )
+
+
 def build_survey(design: SurveyDesign, raw: dict[str, pd.DataFrame]) -> Survey:
     """Frames with analysis weights and design columns, from the raw files."""
+    check_fields(design, raw)
     frames: dict[str, pd.DataFrame] = {}
     psu_strata = np.zeros(0, dtype=np.int64)
     order = sorted(design.tables, key=lambda t: t.parent is not None)
