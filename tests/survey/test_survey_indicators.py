@@ -18,3 +18,17 @@ def test_without_a_survey_every_indicator_says_why(tmp_path: Path) -> None:
     assert all(
         r["value"] is None and "no survey is loaded" in r["not_computable_reason"] for r in rows
     )
+
+
+def test_rows_fit_the_indicator_table_schema(tmp_path: Path) -> None:
+    import pyarrow as pa
+
+    numbers = {"numerator", "denominator", "value", "value_low", "value_high", "unknown_share"}
+    whole = ("year", "unknown")
+    schema = pa.schema(
+        [(c, pa.float64() if c in numbers else pa.int64() if c in whole else pa.string())
+         for c in COLUMNS]
+    )  # fmt: skip
+    rows = indicators.indicator_rows_for_store(tmp_path / "store.duckdb")
+    assert pa.Table.from_pylist(rows, schema=schema).num_rows == 3
+    assert set(indicators.SURVEY_INDICATORS) == {"16.1.3", "16.1.4", "16.3.1"}

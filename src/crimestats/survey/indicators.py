@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from crimestats.errors import CrimestatsError
+from crimestats.indicators.definitions import Indicator
 from crimestats.survey.catalog import list_surveys, open_survey
 from crimestats.survey.estimate import Estimate, Measure, Request, estimate
 from crimestats.survey.microdata import Survey
@@ -40,6 +41,55 @@ COLUMNS: Final = (
 
 VIOLENCE: Final = (("a", "physical", "02011"), ("b", "psychological", "02012"),
                    ("c", "sexual", "0301"))  # fmt: skip
+
+
+_SDG = "UN SDG metadata repository, https://unstats.un.org/sdgs/metadata/files/Metadata-"
+
+SURVEY_INDICATORS: Final[dict[str, Indicator]] = {
+    i.code: i
+    for i in (
+        Indicator(
+            "16.1.3",
+            "Proportion of population subjected to (a) physical violence, (b) psychological "
+            "violence and (c) sexual violence in the previous 12 months",
+            "persons victimised at least once in the reference period, by form of violence, "
+            "divided by the population the survey represents, times 100",
+            "persons with at least one victimisation of ICCS 02011 (a), 02012 (b), 0301 (c)",
+            "persons the survey represents (its persons table, weighted)",
+            ("02011", "02012", "0301"),
+            "percent",
+            f"{_SDG}16-01-03.pdf",
+            "from a loaded victimisation survey with a persons table",
+        ),
+        Indicator(
+            "16.1.4",
+            "Proportion of population that feel safe walking alone around the area they live "
+            "after dark",
+            "persons answering that they feel safe, divided by all persons, times 100",
+            "persons with the design's feels_safe flag",
+            "persons the survey represents",
+            (),
+            "percent",
+            f"{_SDG}16-01-04.pdf",
+            "needs a feels_safe flag on the survey's persons table",
+        ),
+        Indicator(
+            "16.3.1",
+            "Proportion of victims of violence in the previous 12 months who reported their "
+            "victimization to competent authorities",
+            "violent victimisations (or victims, with a persons table) reported to the police, "
+            "divided by all violent victimisations (victims), times 100",
+            "weighted violent victimisations with the design's reported flag",
+            "weighted violent victimisations",
+            (),
+            "percent",
+            f"{_SDG}16-03-01.pdf",
+            "per victimisation when the survey has no persons table (as BJS publishes it); the "
+            "row's category says which",
+        ),
+    )
+}
+"""The published description of each survey indicator, for the indicator table's metadata."""
 
 
 def _row(indicator: str, survey: Survey | None, **values: Any) -> Row:
