@@ -82,11 +82,10 @@ class Estimate:
 
 @dataclass(frozen=True)
 class _Side:
-    """One weighted variable over one table, with each row's domain (-1: outside all)."""
+    """One weighted variable (before weighting) over the rows of one table."""
 
     table: str
     values: np.ndarray
-    domain: np.ndarray
 
 
 def _column(frame: pd.DataFrame, name: str, table: str) -> pd.Series:
@@ -122,6 +121,11 @@ def _population_table(survey: Survey, request: Request) -> str:
     if unit is None and request.crime is not None:
         unit = survey.design.group(request.crime).population
     unit = unit or survey.design.design.table
+    if survey.design.crime_types is not None and unit == survey.design.crime_types.table:
+        raise UsageError(
+            f"a {request.measure} divides by a population, not by {unit}",
+            hint=f"use --unit {' or '.join(t for t in survey.frames if t != unit)}",
+        )
     if unit not in survey.frames:
         others = [t for t in survey.frames if t == survey.design.design.table]
         raise UsageError(
@@ -135,8 +139,6 @@ def _population_table(survey: Survey, request: Request) -> str:
 def _sides(survey: Survey, r: Request) -> tuple[_Side, _Side | None, str]:
     """The numerator and denominator of the request, and its unit."""
     crime_table, crime = (None, None) if r.crime is None else _crime_rows(survey, r.crime)
-    if r.measure is Measure.TOTAL and r.unit is None and crime_table is not None:
-        r = Request(**{**_asdict(r), "unit": crime_table})
     unit = r.unit or crime_table or survey.design.design.table
     if unit not in survey.frames:
         raise UsageError(f"survey {survey.design.name} has no {unit} table",
@@ -147,21 +149,21 @@ def _sides(survey: Survey, r: Request) -> tuple[_Side, _Side | None, str]:
         y = ones if r.of is None else _numeric(survey, frame, r.of, unit)
         if crime is not None:
             y = y * (crime if unit == crime_table else _any(survey, crime_table, unit, crime))
-        den = _Side(unit, ones, np.zeros(0)) if r.measure is Measure.MEAN else None
-        return _Side(unit, y, np.zeros(0)), den, unit
+        den = _Side(unit, ones) if r.measure is Measure.MEAN else None
+        return _Side(unit, y), den, unit
     if r.measure is Measure.SHARE:
         base = crime if crime is not None else np.ones(len(survey.frames[unit]))
         table = crime_table or unit
         flag = _numeric(survey, survey.frames[table], r.of or "reported", table)
-        return _Side(table, base * flag, np.zeros(0)), _Side(table, base, np.zeros(0)), table
+        return _Side(table, base * flag), _Side(table, base), table
     if crime is None or crime_table is None:
         raise UsageError(f"--measure {r.measure} needs --crime", hint="e.g. --crime property")
     pop = _population_table(survey, r)
     pop_ones = np.ones(len(survey.frames[pop]))
     if r.measure is Measure.RATE:
-        return _Side(crime_table, crime, np.zeros(0)), _Side(pop, pop_ones, np.zeros(0)), pop
+        return _Side(crime_table, crime), _Side(pop, pop_ones), pop
     hit = _any(survey, crime_table, pop, crime)
-    return _Side(pop, hit, np.zeros(0)), _Side(pop, pop_ones, np.zeros(0)), pop
+    return _Side(pop, hit), _Side(pop, pop_ones), pop
 
 
 def _any(survey: Survey, child: str | None, parent: str, values: np.ndarray) -> np.ndarray:
@@ -178,10 +180,6 @@ def _numeric(survey: Survey, frame: pd.DataFrame, name: str, table: str) -> np.n
         return np.asarray(col.isin(flag.values), dtype=float)
     col = pd.to_numeric(_column(frame, name, table), errors="coerce")
     return np.asarray(col.fillna(0.0), dtype=float)
-
-
-def _asdict(r: Request) -> dict[str, Any]:
-    return {k: getattr(r, k) for k in Request.__dataclass_fields__}
 
 
 def estimate(survey: Survey, request: Request) -> list[Estimate]:
