@@ -104,7 +104,7 @@ def totals(survey: Survey, table: str, values: np.ndarray, codes: np.ndarray, n:
         full=full,
         spread=spread,
         n=np.bincount(c[v != 0], minlength=n),
-        rows=np.bincount(c, minlength=n),
+        rows=np.bincount(c[w > 0], minlength=n),  # a zero weight is no respondent
         weight=np.bincount(c, weights=w, minlength=n),
         wy2=np.bincount(c, weights=w * v * v, minlength=n),
     )
