@@ -64,7 +64,8 @@ def _read(path: Path, spec: TableSpec) -> pd.DataFrame:
         if path.suffix == ".parquet":
             frame = pd.read_parquet(path)
         else:
-            frame = pd.read_csv(path, low_memory=False)
+            # keys as text: a 25-digit id read as a number loses digits, and joins go wrong
+            frame = pd.read_csv(path, low_memory=False, dtype=dict.fromkeys(spec.keys, str))
     except (OSError, ValueError) as exc:
         hint = "give a CSV (optionally .gz/.xz) or Parquet file"
         raise FileRefusedError(str(path), "survey-file-unreadable", str(exc), hint=hint) from None
