@@ -201,6 +201,12 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
         "test_a_motive_outside_iccs_is_quarantined",
     ),
     "tests/watch/test_alerts_motive_store.py": (),
+    # session 6, surveys (helper-measured)
+    "tests/survey/test_dark_figure.py": (),
+    "tests/survey/test_survey_cli.py": (),
+    "tests/survey/test_ncvs_original_files.py": (),
+    "tests/survey/test_domains_second_method.py": ("test_property_by_region",),
+    "tests/survey/test_load_errors.py": ("test_small_load_applies_the_series_rule",),
     "tests/watch/test_scrub.py": (
         "test_real_block_addresses_are_all_scrubbed",
         "test_real_offence_vocabularies_pass_unchanged",

@@ -55,6 +55,7 @@ def _register() -> None:
         sources_cmd,
         stats_cmd,
         store_cmd,
+        survey_cmd,
         trends_cmd,
     )
 
@@ -62,7 +63,7 @@ def _register() -> None:
         store_cmd, ingest_cmd, quarantine_cmd, iccs_cmd, classify_cmd, stats_cmd,
         indicators_cmd, series_cmd, release_cmd, ledger_cmd, demo_cmd, mse_cmd, sources_cmd,
         govern_cmd, serve_cmd, emerging_cmd, trends_cmd, hotspots_cmd, forecast_cmd,
-        nearrepeat_cmd, scan_cmd, alerts_cmd,
+        nearrepeat_cmd, scan_cmd, alerts_cmd, survey_cmd,
     ):  # fmt: skip
         module.register(app)
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd  # type: ignore[import-untyped]
+import pandas as pd
 
 from crimestats.errors import NotFoundError, StoreError, UsageError
 from crimestats.storage.store import resolve_db_path

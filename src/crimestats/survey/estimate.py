@@ -20,7 +20,7 @@ from enum import StrEnum
 from typing import Any
 
 import numpy as np
-import pandas as pd  # type: ignore[import-untyped]
+import pandas as pd
 
 from crimestats.errors import UsageError
 from crimestats.survey import replicate, taylor

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pandas as pd  # type: ignore[import-untyped]
+import pandas as pd
 
 from crimestats.errors import FileRefusedError, UsageError
 from crimestats.survey.design import DesignType, SeriesRule, SurveyDesign, TableSpec
