@@ -317,10 +317,29 @@ def _placeholders(area: str, year: int) -> dict[str, Callable[[Path], object]]:
             [["THEFT FROM VEHICLE", "0502", 3], ["HOMICIDE", "0101", 1]],
         ),
         "lists.csv": lambda p: shutil.copy(ROOT / "tests/data/mse/UKdat_5.csv", p),
+        "newport.csv": lambda p: shutil.copy(
+            ROOT / "tests/data/watch_surveillance_r/salmNewport_germany_weekly.csv", p
+        ),
+        "ny.cas": lambda p: shutil.copy(
+            ROOT / "tests/data/scan_ny_leukemia/satscan_ny_cases.txt", p
+        ),
+        "ny.pop": lambda p: shutil.copy(ROOT / "tests/data/scan_ny_leukemia/satscan_ny_pop.txt", p),
+        "ny.geo": lambda p: shutil.copy(
+            ROOT / "tests/data/scan_ny_leukemia/satscan_ny_coords.txt", p
+        ),
+        "ncvs_2021_household.csv.xz": lambda p: shutil.copy(
+            ROOT / "tests/data/ncvs_2021/ncvs_2021_household.csv.xz", p
+        ),
+        "ncvs_2021_incident.csv.gz": lambda p: shutil.copy(
+            ROOT / "tests/data/ncvs_2021/ncvs_2021_incident.csv.gz", p
+        ),
+        "ncvs_2021.yaml": lambda p: shutil.copy(ROOT / "src/crimestats/surveys/ncvs_2021.yaml", p),
     }
 
 
 README_SPARK = {"crimestats stats --by source,iccs_l2 --backend pyspark"}
+README_SERVER = {"crimestats serve"}
+"""Runs until interrupted: tests/serve start the same app on a free port instead."""
 
 
 def _stop_spark() -> None:
@@ -337,6 +356,8 @@ def _stop_spark() -> None:
 def _readme_cases() -> list[object]:
     cases: list[object] = []
     for line in _readme_command_lines():
+        if line in README_SERVER:
+            continue
         marks = []
         if line in README_SPARK:  # PySpark's own warnings pass, as in tests/contract
             marks = [pytest.mark.spark, *(pytest.mark.filterwarnings(w) for w in SPARK_WARNINGS)]

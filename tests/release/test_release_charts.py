@@ -19,7 +19,18 @@ from hypothesis import strategies as st
 from crimestats.release import STANDARD_TABLES, ProtectedRows, TableSpec, protect_standard_table
 from crimestats.release.charts import BAR_WIDTH, MAX_BARS, Bar, bar_chart, bars_from_rows, hex_map
 from crimestats.release.files import csv_text, report_html
-from crimestats.release.maps import MapOutput, write_maps
+from crimestats.release.map_inputs import store_map_inputs
+from crimestats.release.maps import MapOutput
+from crimestats.release.maps import write_maps as write_store_maps
+
+
+def write_maps(db: Any, folder: Any, **options: Any) -> Any:
+    """The masked map of the store ``db``: its inputs read once, then written."""
+    inputs = store_map_inputs(
+        db, method=options.get("method", "h3"), area_level=options.pop("area_level", None)
+    )
+    return write_store_maps(inputs, folder, **options)
+
 
 THRESHOLD = 3
 

@@ -38,7 +38,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -69,6 +68,7 @@ from crimestats.release.folder import (
 )
 from crimestats.release.history import ReleaseHistory, read_history
 from crimestats.release.map_history import EarlierMap, earlier_map
+from crimestats.release.map_inputs import MapInputs, read_map_inputs
 from crimestats.release.package import DATAPACKAGE, ICCS_VERSION, datapackage, sdmx_resources
 from crimestats.release.periods import ReleasePeriods, period_note, release_periods
 from crimestats.release.periods import report_section as period_section
@@ -79,6 +79,7 @@ from crimestats.release.protection import (
     protection_of,
 )
 from crimestats.release.recording import check_recordable, record_in_store
+from crimestats.release.result import ReleaseResult
 from crimestats.release.tables import (
     ProtectedRows,
     TableSpec,
@@ -96,61 +97,6 @@ if TYPE_CHECKING:
     from crimestats.dp import PrivacyLedger
     from crimestats.release.dp_tables import DpPlan
     from crimestats.release.maps import MapOutput
-
-
-@dataclass(frozen=True, slots=True)
-class ReleaseResult:
-    """What :func:`build_release` wrote.
-
-    Attributes
-    ----------
-    directory : Path
-        The release folder.
-    files : list of str
-        Every file written, relative to ``directory``, sorted (the manifest last).
-    manifest : str
-        The text of ``MANIFEST.sha256``.
-    release_id : str
-        The first 16 hex digits of the manifest's SHA-256 (same folder, same id).
-    tables : dict
-        Per table: rows written, primary and secondary cells.
-    recorded : bool
-        Whether the release was recorded in the store's ``releases`` table (and its DP
-        spends in ``privacy_ledger``).
-    privacy : dict or None
-        The privacy ledger of the release's DP tables (``PrivacyLedger.to_dict()``), if any.
-    seed : int or None
-        The seed given for the release's random steps (OpenDP noise does not use it).
-    """
-
-    directory: Path
-    files: list[str]
-    manifest: str
-    release_id: str
-    tables: dict[str, dict[str, Any]] = field(default_factory=dict)
-    recorded: bool = False
-    privacy: dict[str, Any] | None = None
-    seed: int | None = None
-    warnings: list[str] = field(default_factory=list)
-    summary_lines: list[str] = field(default_factory=list)
-    """One line per table for the publisher (each protection's own words; not in JSON)."""
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready summary (``--json``)."""
-        out: dict[str, Any] = {
-            "directory": str(self.directory),
-            "release_id": self.release_id,
-            "files": self.files,
-            "tables": self.tables,
-            "recorded": self.recorded,
-        }
-        if self.privacy is not None:
-            out["privacy"] = self.privacy
-        if self.seed is not None:
-            out["seed"] = self.seed
-        if self.warnings:
-            out["warnings"] = self.warnings
-        return out
 
 
 def _check_as_of(as_of: str | None) -> datetime | None:
@@ -283,16 +229,16 @@ def _write_sdmx(
 
 
 def _write_maps(
-    path: Path, folder: Path, config: ReleaseConfig, earlier: EarlierMap | None
+    inputs: MapInputs | None, folder: Path, config: ReleaseConfig, earlier: EarlierMap | None
 ) -> MapOutput:
     """The geomasked incident map (docs/geographic-masking.md); never a source point. A
     hexagon map is steadied against the last recorded release's (``map_history.py``)."""
     from crimestats.release.maps import MapOutput, write_maps
 
-    if config.maps.method == "none":
+    if inputs is None or config.maps.method == "none":
         return MapOutput(files=[], resources=[], metadata={"method": "none"})
     return write_maps(
-        path,
+        inputs,
         folder,
         h3_resolution=config.maps.h3_resolution,
         min_count=config.maps.min_count,
@@ -385,11 +331,16 @@ def build_release(
         sources = declared_sources(con)
         history = read_history(con, config)
         earlier_hexagons = earlier_map(con, "map_h3.csv") if config.maps.method == "h3" else None
+        map_inputs = (
+            None
+            if config.maps.method == "none"
+            else read_map_inputs(con, method=config.maps.method)
+        )
     if record:
         check_recordable(path)
     with StagingFolder(target, force=force) as staging:
         return _build(
-            staging, path, config, sources, lineage, history, earlier_hexagons,
+            staging, path, config, sources, lineage, history, earlier_hexagons, map_inputs,
             as_of=as_of, stamp=stamp, seed=seed, record=record,
         )  # fmt: skip
 
@@ -402,6 +353,7 @@ def _build(
     lineage: list[dict[str, object]],
     history: ReleaseHistory,
     earlier_hexagons: EarlierMap | None,
+    map_inputs: MapInputs | None,
     *,
     as_of: str | None,
     stamp: datetime | None,
@@ -434,7 +386,7 @@ def _build(
     try:
         written = _write_tables(folder, tables)
         sdmx_files = _write_sdmx(folder, tables, config, as_of)
-        maps = _write_maps(path, folder, config, earlier_hexagons)
+        maps = _write_maps(map_inputs, folder, config, earlier_hexagons)
         written += sdmx_files + maps.files
         package = datapackage(
             tables, threshold=threshold, lineage=lineage, as_of=as_of, privacy=privacy, seed=seed

@@ -35,17 +35,12 @@ from crimestats.errors import UsageError
 from crimestats.geomask import (
     AreaIndex,
     aggregate_to_h3,
-    areas_from_geojson,
     count_at_snap_points,
     signed_area,
 )
 from crimestats.release.map_history import EarlierMap
-from crimestats.storage.points import (
-    PointGroup,
-    area_geometries,
-    area_levels,
-    incident_point_groups,
-)
+from crimestats.release.map_inputs import MapInputs
+from crimestats.storage.points import PointGroup
 
 METHODS = ("h3", "snap")
 H3_DECIMALS = 6
@@ -367,35 +362,14 @@ def _require_h3() -> None:
         ) from exc
 
 
-def _areas(db: Path, method: str, level: str) -> AreaIndex:
-    if method != "snap":
-        raise UsageError(
-            "maps.area_level applies to the snap method only",
-            hint="drop area_level, or use method 'snap' (hexagons may straddle areas)",
-        )
-    geometries = area_geometries(db, level)
-    if not geometries:
-        levels = area_levels(db)
-        raise UsageError(
-            f"the store has no areas with a geometry at level {level!r}",
-            hint=f"use one of: {', '.join(levels)}" if levels else "load area polygons first",
-        )
-    features = [
-        {"type": "Feature", "properties": {"area": code}, "geometry": json.loads(text)}
-        for code, text in geometries.items()
-    ]
-    return areas_from_geojson({"type": "FeatureCollection", "features": features}, "area")
-
-
 def write_maps(
-    db: Path,
+    inputs: MapInputs,
     folder: Path,
     *,
     h3_resolution: int = 8,
     min_count: int = 10,
     method: str = "h3",
     min_sources: int = 8,
-    area_level: str | None = None,
     max_distance_m: float | None = None,
     earlier: EarlierMap | None = None,
 ) -> MapOutput:
@@ -403,8 +377,10 @@ def write_maps(
 
     Parameters
     ----------
-    db : Path
-        The store.
+    inputs : MapInputs
+        The incident points per source and year, and the areas of ``area_level`` no
+        snapping may cross (method ``snap``; :func:`.map_inputs.read_map_inputs`): the
+        map reads nothing from the store itself.
     folder : Path
         The release folder (must exist).
     h3_resolution : int
@@ -415,10 +391,6 @@ def write_maps(
         ``"h3"`` (hexagons, ``map_h3.*``) or ``"snap"`` (anonymous points, ``map_snap.*``).
     min_sources : int
         Distinct source locations behind each anonymous point (method ``snap``).
-    area_level : str, optional
-        Method ``snap``: a level of the store's ``areas`` (e.g. ``precinct``) whose
-        polygons no snapping may cross; points in no such area are snapped among
-        themselves. Without it, a source and year is one region.
     max_distance_m : float, optional
         Method ``snap``: an incident farther than this (metres) from its nearest snap
         point is suppressed rather than shown far from where it was.
@@ -434,8 +406,7 @@ def write_maps(
         )
     if method == "h3":
         _require_h3()
-    areas = None if area_level is None else _areas(db, method, area_level)
-    groups = incident_point_groups(db)
+    areas, area_level, groups = inputs.areas, inputs.area_level, list(inputs.groups)
     if method == "h3":
         features, rows, entries = _hexagons(
             groups, h3_resolution, min_count, earlier or EarlierMap()

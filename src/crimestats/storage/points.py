@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+import duckdb
 import numpy as np
 from numpy.typing import NDArray
 
@@ -56,25 +57,25 @@ class PointGroup:
         return int(self.lats.size)
 
 
-def incident_point_groups(db: str | os.PathLike[str] | None) -> list[PointGroup]:
+def point_groups_on(con: duckdb.DuckDBPyConnection) -> list[PointGroup]:
     """Every (source, year) of the store with its points, sorted by source then year.
 
     Groups with no usable point are included (empty arrays), so a caller can say so.
+    ``con`` is an open store connection (a release reads its points on the connection it
+    reads its lineage on: the store is not opened again for the map).
     """
-    path = resolve_db_path(db)
-    with open_store(path, read_only=True) as con:
-        totals = con.execute(
-            "SELECT source, CAST(year(reported_date) AS INTEGER) AS y, count(*), "
-            f"count(*) FILTER (WHERE {USABLE_POINT}) "
-            "FROM incidents GROUP BY ALL ORDER BY source, y"
-        ).fetchall()
-        # only the coordinates per row (no per-row source text: 10M rows stay ~160 MB);
-        # both queries run on one read-only connection, so they see the same rows, and
-        # the same ORDER BY (source, year) lets the counts slice the arrays
-        arrays = con.execute(
-            f"SELECT lat, lon FROM incidents WHERE {USABLE_POINT} "
-            "ORDER BY source, year(reported_date), lat, lon"
-        ).fetchnumpy()
+    totals = con.execute(
+        "SELECT source, CAST(year(reported_date) AS INTEGER) AS y, count(*), "
+        f"count(*) FILTER (WHERE {USABLE_POINT}) "
+        "FROM incidents GROUP BY ALL ORDER BY source, y"
+    ).fetchall()
+    # only the coordinates per row (no per-row source text: 10M rows stay ~160 MB);
+    # both queries run on one read-only connection, so they see the same rows, and
+    # the same ORDER BY (source, year) lets the counts slice the arrays
+    arrays = con.execute(
+        f"SELECT lat, lon FROM incidents WHERE {USABLE_POINT} "
+        "ORDER BY source, year(reported_date), lat, lon"
+    ).fetchnumpy()
     lats = np.asarray(arrays["lat"], dtype=np.float64)
     lons = np.asarray(arrays["lon"], dtype=np.float64)
     if lats.size != sum(int(row[3]) for row in totals):  # pragma: no cover - an invariant
@@ -100,29 +101,51 @@ def incident_point_groups(db: str | os.PathLike[str] | None) -> list[PointGroup]
     return groups
 
 
-def area_geometries(db: str | os.PathLike[str] | None, level: str) -> dict[str, str]:
+def incident_point_groups(db: str | os.PathLike[str] | None) -> list[PointGroup]:
+    """:func:`point_groups_on` on the store ``db``, opened read-only for this read."""
+    with open_store(resolve_db_path(db), read_only=True) as con:
+        return point_groups_on(con)
+
+
+def area_geometries_on(con: duckdb.DuckDBPyConnection, level: str) -> dict[str, str]:
     """``{area_code: GeoJSON geometry text}`` of the store's areas at ``level`` with a geometry.
 
     Sorted by area code, so a caller that builds anything from them is deterministic.
     """
-    path = resolve_db_path(db)
-    with open_store(path, read_only=True) as con:
-        rows = con.execute(
-            "SELECT area_code, geometry FROM areas "
-            "WHERE level = ? AND geometry IS NOT NULL ORDER BY area_code",
-            [level],
-        ).fetchall()
+    rows = con.execute(
+        "SELECT area_code, geometry FROM areas "
+        "WHERE level = ? AND geometry IS NOT NULL ORDER BY area_code",
+        [level],
+    ).fetchall()
     return {str(code): str(geometry) for code, geometry in rows}
 
 
-def area_levels(db: str | os.PathLike[str] | None) -> list[str]:
+def area_levels_on(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Levels of the store's areas that have at least one geometry (for error hints)."""
-    path = resolve_db_path(db)
-    with open_store(path, read_only=True) as con:
-        rows = con.execute(
-            "SELECT DISTINCT level FROM areas WHERE geometry IS NOT NULL ORDER BY level"
-        ).fetchall()
+    rows = con.execute(
+        "SELECT DISTINCT level FROM areas WHERE geometry IS NOT NULL ORDER BY level"
+    ).fetchall()
     return [str(level) for (level,) in rows]
 
 
-__all__ = ["PointGroup", "area_geometries", "area_levels", "incident_point_groups"]
+def area_geometries(db: str | os.PathLike[str] | None, level: str) -> dict[str, str]:
+    """:func:`area_geometries_on` on the store ``db``, opened read-only for this read."""
+    with open_store(resolve_db_path(db), read_only=True) as con:
+        return area_geometries_on(con, level)
+
+
+def area_levels(db: str | os.PathLike[str] | None) -> list[str]:
+    """:func:`area_levels_on` on the store ``db``, opened read-only for this read."""
+    with open_store(resolve_db_path(db), read_only=True) as con:
+        return area_levels_on(con)
+
+
+__all__ = [
+    "PointGroup",
+    "area_geometries",
+    "area_geometries_on",
+    "area_levels",
+    "area_levels_on",
+    "incident_point_groups",
+    "point_groups_on",
+]
