@@ -19,6 +19,7 @@ from crimestats.indicators.definitions import (
     RATE_UNIT,
     TRAFFICKING_CODE,
 )
+from crimestats.stats.counted_codes import PENDING_NOTE
 from crimestats.stats.table import StatsTable
 
 _FLOATS = {"numerator", "denominator", "value", "value_low", "value_high", "unknown_share"}
@@ -164,6 +165,7 @@ def indicator_table(
         "shares": "value = 100 * numerator / denominator, where the denominator excludes "
         "'unknown'; 'unknown' and 'unknown_share' (percent of all units) say how much was "
         "left out",
+        "iccs_coding": PENDING_NOTE,
         "mse_estimates": registered,
         "not_computable": sum(1 for r in rows if r["not_computable_reason"]),
         "rows": table.num_rows,
