@@ -51,6 +51,7 @@ from crimestats.privacy.joint import Hierarchy, JointSystem, build_joint
 from crimestats.privacy.milp import milp_suppression
 from crimestats.privacy.protect import (
     DEFAULT_TOTAL_LABEL,
+    STRUCTURAL,
     IndexedRows,
     index_rows,
     protect_table,
@@ -154,6 +155,10 @@ def protect_linked(
             raise UsageError(f"linked table {number}: {error.message}", hint=error.hint) from error
         parsed.append((data, indexed, with_margins(indexed.interior)))
     system = build_joint([(ix, full) for _, ix, full in parsed], hierarchies)
+    flagged = np.zeros(system.size, dtype=bool)  # structural zeros the rows declare
+    for (_, indexed, _), ids in zip(parsed, system.cells, strict=True):
+        flagged[ids[indexed.structural_full()]] = True
+    system.structural[flagged] = True  # known zeros: never withheld, never partners
     primary = primary_mask(system.flat, threshold)
     forced = np.zeros(system.size, dtype=bool)
     missing = 0
@@ -241,9 +246,11 @@ def protect_linked(
     for t, (data, indexed, full) in enumerate(parsed):
         ids = system.cells[t]
         status = np.where(primary[ids], "primary", np.where(mask[ids], "secondary", "published"))
+        status = np.where(flagged[ids], STRUCTURAL, status)
         published = np.empty(full.shape, dtype=object)
         for index in np.ndindex(*full.shape):
-            published[index] = None if mask[ids[index]] else int(full.values[index])
+            hidden = mask[ids[index]] or flagged[ids[index]]
+            published[index] = None if hidden else int(full.values[index])
         rows = rows_with_status(
             data,
             indexed,

@@ -10,6 +10,7 @@ suppression pattern and the same bytes.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Sequence
@@ -18,9 +19,12 @@ from typing import Any
 
 from crimestats.privacy import DEFAULT_BASE, protect_rows
 from crimestats.privacy.history import EarlierCells
+from crimestats.privacy.protect import STRUCTURAL, STRUCTURAL_FLAG
 from crimestats.release.method import Method
 from crimestats.release.public_notes import PublicNotes, public_notes, with_published_total
 from crimestats.release.standard_tables import STANDARD_TABLES, TableSpec
+from crimestats.stats.counted_codes import possible_categories
+from crimestats.stats.fields import ICCS_LENGTH
 from crimestats.storage.releases import PublishedCell
 
 TOTAL_LABEL = "Total"
@@ -30,14 +34,19 @@ _MARGIN_LIKE = re.compile(re.escape(TOTAL_LABEL) + f"(?:{re.escape(DATA_MARK)})*
 COUNT = "count"
 STATUS = "status"
 WITHHELD = "withheld"
-STATUSES = ("published", WITHHELD)
+NOT_APPLICABLE = "not_applicable"
+STATUSES = ("published", WITHHELD, NOT_APPLICABLE)
 """Published statuses: primary and secondary cells are both just ``withheld``, since
 telling them apart says that a primary cell holds 1..threshold (the disclosure record
-keeps how many of each, never which)."""
+keeps how many of each, never which); ``not_applicable`` is a structural zero, a
+category its source cannot have (:func:`structural_rows`): no count, and not withheld."""
 
 
 def public_status(status: str) -> str:
-    """``primary`` and ``secondary`` (the privacy layer's words) become ``withheld``."""
+    """``primary`` and ``secondary`` (the privacy layer's words) become ``withheld``, a
+    structural zero ``not_applicable``."""
+    if status == STRUCTURAL:
+        return NOT_APPLICABLE
     return WITHHELD if status in ("primary", "secondary") else status
 
 
@@ -111,6 +120,7 @@ class ProtectedRows:
                 self.spec.unit,
             )
             for row in self.rows
+            if row.get(STATUS) != NOT_APPLICABLE  # a known zero: neither shown nor hidden
         ]
 
 
@@ -208,14 +218,64 @@ def count_tables_on(con: Any, specs: Sequence[TableSpec], *, store: str) -> dict
     from crimestats.stats import engine
 
     out: dict[str, CountedTable] = {}
+    possible: dict[int, dict[str, frozenset[str]]] = {}  # per ICCS code length
     for spec in specs:
         stats = engine.count_on(con, by=list(spec.by), unit=spec.unit, store=store)
         rows = [
             {**{name: data_label(_text(row[name])) for name in spec.by}, COUNT: int(row[COUNT])}
             for row in stats.rows()
         ]
+        for name in spec.by:
+            if "source" in spec.by and name in ICCS_LENGTH:
+                length = ICCS_LENGTH[name]
+                if length not in possible:
+                    possible[length] = possible_categories(con, length)
+        rows += structural_rows(spec.by, rows, possible)
         rows.sort(key=lambda row: row_sort_key(row, spec.by))
         out[spec.name] = CountedTable(spec, rows, stats.metadata)
+    return out
+
+
+def structural_rows(
+    fields: Sequence[str],
+    rows: Sequence[dict[str, Any]],
+    possible: dict[int, dict[str, frozenset[str]]],
+) -> list[dict[str, Any]]:
+    """Rows (count 0, flagged :data:`~crimestats.privacy.protect.STRUCTURAL_FLAG`) for
+    every combination of the table's values in which a source meets an ICCS category it
+    cannot have (:func:`crimestats.stats.counted_codes.possible_categories`).
+
+    Why: a source x ICCS table lists each source beside every category any source has;
+    a homicide file beside robbery reads as "0 robberies", a zero that could not be
+    anything else. Such a cell is published as ``not_applicable`` (no count, not
+    withheld), and the privacy layer treats it as known: secondary suppression never
+    counts on it (a withheld known zero protects nothing) and the audit knows it.
+    """
+    if "source" not in fields or not rows:
+        return []
+    levels = [list(dict.fromkeys(row[name] for row in rows)) for name in fields]
+    present = {tuple(row[name] for name in fields) for row in rows}
+    seen: dict[tuple[str, str], set[str]] = {}  # (source, field) -> categories counted
+    for row in rows:
+        for name in fields:
+            if name in ICCS_LENGTH and row[name] is not None:
+                seen.setdefault((row["source"], name), set()).add(row[name])
+    out: list[dict[str, Any]] = []
+    for combo in itertools.product(*levels):
+        if combo in present:
+            continue
+        cell = dict(zip(fields, combo, strict=True))
+        source = cell["source"]
+        impossible = any(
+            name in ICCS_LENGTH
+            and cell[name] is not None
+            and source in possible.get(ICCS_LENGTH[name], {})
+            and cell[name] not in possible[ICCS_LENGTH[name]][source]
+            and cell[name] not in seen.get((source, name), set())
+            for name in fields
+        )
+        if impossible:
+            out.append({**cell, COUNT: 0, STRUCTURAL_FLAG: True})
     return out
 
 
@@ -318,8 +378,8 @@ def rounded_table(counted: CountedTable, *, base: int) -> ProtectedRows:
     out = [
         {
             **{name: _text(row[name]) for name in fields},
-            COUNT: int(row[COUNT]),
-            STATUS: str(row[STATUS]),
+            COUNT: None if row[COUNT] is None else int(row[COUNT]),
+            STATUS: public_status(str(row[STATUS])),
         }
         for row in rounded
     ]
@@ -351,9 +411,9 @@ def table_schema(table: ProtectedRows) -> dict[str, Any]:
             "name": COUNT,
             "type": "integer",
             "description": f"number of {table.spec.unit}, rounded to a multiple of {base} "
-            "(controlled rounding: margins add up)"
+            "(controlled rounding: margins add up); blank when not applicable"
             if rounded
-            else f"number of {table.spec.unit}; blank when withheld",
+            else f"number of {table.spec.unit}; blank when withheld or not applicable",
             "constraints": {"minimum": 0},
         }
     )
@@ -361,16 +421,25 @@ def table_schema(table: ProtectedRows) -> dict[str, Any]:
         {
             "name": STATUS,
             "type": "string",
-            "description": "rounded (every count is rounded)"
+            "description": "rounded (every count is rounded), or not_applicable"
             if rounded
-            else "published, or why the count is withheld",
-            "constraints": {"required": True, "enum": ["rounded"] if rounded else list(STATUSES)},
+            else "published, withheld, or not_applicable (a category the source cannot "
+            "have: a structural zero, no count)",
+            "constraints": {
+                "required": True,
+                "enum": ["rounded", NOT_APPLICABLE] if rounded else list(STATUSES),
+            },
         }
     )
     return {"fields": fields, "primaryKey": list(table.spec.by), "missingValues": [""]}
 
 
 _THRESHOLD_NOTE = "threshold rule with secondary suppression across every margin"
+STRUCTURAL_NOTE = (
+    "a category a source cannot have (its correspondence entries coded all of its "
+    "offences and none reaches the category) is blank with status not_applicable: not a "
+    "count, not withheld; known to be zero, it is never used to protect another cell"
+)
 
 
 def disclosure_summary(tables: list[ProtectedRows], threshold: int) -> dict[str, Any]:
@@ -382,6 +451,7 @@ def disclosure_summary(tables: list[ProtectedRows], threshold: int) -> dict[str,
         "protection_width": threshold,
         "zeros": "published",
         "withheld": "blank count, status withheld (primary and secondary alike)",
+        "structural_zeros": STRUCTURAL_NOTE,
         "reference": "docs/disclosure-control.md",
     }
     methods = {t.spec.name: t.method for t in tables}
@@ -458,6 +528,7 @@ def public_disclosure(disclosure: dict[str, Any]) -> dict[str, Any]:
 
 __all__ = [
     "DATA_MARK",
+    "NOT_APPLICABLE",
     "STANDARD_TABLES",
     "TOTAL_LABEL",
     "CountedTable",
@@ -475,5 +546,6 @@ __all__ = [
     "public_lineage",
     "rounded_table",
     "row_sort_key",
+    "structural_rows",
     "table_schema",
 ]
