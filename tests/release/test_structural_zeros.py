@@ -14,18 +14,24 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import shutil
 from collections import Counter
 from importlib import resources
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
 from scipy.optimize import linprog
 
+from crimestats.errors import UsageError
 from crimestats.privacy import protect_rows
 from crimestats.privacy.protect import STRUCTURAL, STRUCTURAL_FLAG
 from crimestats.release import build_release
+from crimestats.release.config import TableConfig, load_config
+from crimestats.release.dp_tables import plan_dp_table
+from crimestats.release.method import Method
 from crimestats.services.classifying import classify
 from crimestats.services.demo import BUNDLED, bundled_path, mapping_path
 from crimestats.services.ingesting import ingest_files
@@ -33,6 +39,7 @@ from crimestats.services.ingesting import ingest_files
 STREET = "policeuk/city_of_london_street_2016-01_2017-06.csv.gz"
 HOMICIDES = "code_crimedata/homicides15.csv.gz"
 TABLE = "offences_by_source_iccs_l2"
+SOURCES = ["code_crimedata", "policeuk"]
 
 
 @pytest.fixture(scope="module")
@@ -193,3 +200,86 @@ def test_privacy_layer_never_uses_a_structural_zero_as_a_partner() -> None:
         for r in out
     ]  # fmt: skip
     assert min(_attacker_widths(published).values()) >= 3
+
+
+def _config(folder: Path, text: str) -> Path:
+    path = folder / "release.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_dp_table_draws_no_noise_for_a_structural_zero(release: Path, tmp_path: Path) -> None:
+    store = release.parent / "store.duckdb"
+    config = load_config(_config(tmp_path, (
+        "tables:\n"
+        "  - {name: off_dp, unit: offences, by: [source, iccs_l2], method: dp}\n"
+        "dp: {epsilon: 1.0, privacy_unit: incident}\nmaps: {method: none}\n"
+    )))  # fmt: skip
+    folder = build_release(store, tmp_path / "dp", config=config).directory
+    with (folder / "off_dp.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    possible = set(_homicide_divisions().values())
+    homicide = {r["iccs_l2"]: r for r in rows if r["source"] == "code_crimedata"}
+    # every ICCS division of v1.0 is in the DP key set; the homicide file can have two
+    impossible = {d for d in homicide if d not in possible and d not in ("", "Total")}
+    assert len(impossible) > 40
+    for division in impossible:
+        row = homicide[division]
+        assert (row["count"], row["accuracy_95"], row["status"]) == ("", "", "not_applicable")
+    interior = [homicide[d] for d in possible] + [homicide[""]]
+    assert all(r["status"] == "published" for r in interior)
+    # margins are sums of the released interior, structural zeros counted as 0
+    assert int(homicide["Total"]["count"]) == sum(int(r["count"]) for r in interior)
+    sdmx = (folder / "sdmx" / "off_dp.sdmx.csv").read_text(encoding="utf-8")
+    obs = {(r["SOURCE"], r["ICCS_L2"]): r["OBS_STATUS"] for r in csv.DictReader(io.StringIO(sdmx))}
+    assert {obs[("code_crimedata", d)] for d in impossible} == {"M"}
+    assert obs[("code_crimedata", "0101")] == "E"
+
+
+def test_a_count_in_a_structural_cell_is_published_or_refused(
+    release: Path, tmp_path: Path
+) -> None:
+    """A homicide record that came with its own code 0401 (a code the source gave): the
+    category is no longer impossible. A threshold table counts it; a DP table, whose key
+    set comes from the correspondence entries only, stops before any noise."""
+    store = tmp_path / "store.duckdb"
+    shutil.copyfile(release.parent / "store.duckdb", store)
+    con = duckdb.connect(str(store))
+    try:
+        con.execute(
+            "UPDATE offences SET iccs_code = '040101', iccs_method = 'source' WHERE rowid = "
+            "(SELECT min(rowid) FROM offences WHERE source = 'code_crimedata')"
+        )
+    finally:
+        con.close()
+    folder = build_release(store, tmp_path / "threshold", record=False).directory
+    cells = {(r["source"], r["iccs_l2"]): r for r in _rows(folder)}
+    assert cells[("code_crimedata", "0401")]["status"] != "not_applicable"
+    assert cells[("code_crimedata", "0501")]["status"] == "not_applicable"
+    table = TableConfig("off_dp", "offences", ("source", "iccs_l2"), method=Method.DP)
+    with pytest.raises(UsageError, match="never reach"):
+        plan_dp_table(store, table, privacy_unit="incident", years=None, sources=SOURCES)
+
+
+def test_linked_tables_keep_structural_zeros_known(release: Path, tmp_path: Path) -> None:
+    """Two offence tables of one release are protected together (protect_linked): each
+    publishes the homicide file's impossible categories as not_applicable."""
+    store = release.parent / "store.duckdb"
+    config = load_config(_config(tmp_path, (
+        "tables:\n"
+        "  - {name: off_l1, unit: offences, by: [source, iccs_l1]}\n"
+        "  - {name: off_l2, unit: offences, by: [source, iccs_l2]}\n"
+        "maps: {method: none}\n"
+    )))  # fmt: skip
+    folder = build_release(store, tmp_path / "linked", config=config, record=False).directory
+    for name, width in (("off_l1", 2), ("off_l2", 4)):
+        field = f"iccs_l{1 if width == 2 else 2}"
+        with (folder / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        possible = {d[:width] for d in _homicide_divisions().values()}
+        for row in rows:
+            if row["source"] != "code_crimedata" or row[field] in ("", "Total"):
+                continue
+            expected = "published" if row[field] in possible else "not_applicable"
+            assert row["status"] == expected, (name, row)
+        assert any(r["status"] == "not_applicable" for r in rows), name
