@@ -27,7 +27,7 @@ from scipy.optimize import linprog
 
 from crimestats.errors import UsageError
 from crimestats.privacy import protect_rows
-from crimestats.privacy.protect import STRUCTURAL, STRUCTURAL_FLAG
+from crimestats.privacy.structural import STRUCTURAL, STRUCTURAL_FLAG
 from crimestats.release import build_release
 from crimestats.release.config import TableConfig, load_config
 from crimestats.release.dp_tables import plan_dp_table

@@ -51,13 +51,13 @@ from crimestats.privacy.joint import Hierarchy, JointSystem, build_joint
 from crimestats.privacy.milp import milp_suppression
 from crimestats.privacy.protect import (
     DEFAULT_TOTAL_LABEL,
-    STRUCTURAL,
     IndexedRows,
     index_rows,
     protect_table,
     rows_with_status,
 )
 from crimestats.privacy.secondary import Method, Objective, cell_weights
+from crimestats.privacy.structural import STRUCTURAL, structural_full
 from crimestats.privacy.tables import FullTable, with_margins
 from crimestats.privacy.threshold import DEFAULT_THRESHOLD, check_threshold, primary_mask
 
@@ -157,7 +157,7 @@ def protect_linked(
     system = build_joint([(ix, full) for _, ix, full in parsed], hierarchies)
     flagged = np.zeros(system.size, dtype=bool)  # structural zeros the rows declare
     for (_, indexed, _), ids in zip(parsed, system.cells, strict=True):
-        flagged[ids[indexed.structural_full()]] = True
+        flagged[ids[structural_full(indexed)]] = True
     system.structural[flagged] = True  # known zeros: never withheld, never partners
     primary = primary_mask(system.flat, threshold)
     forced = np.zeros(system.size, dtype=bool)

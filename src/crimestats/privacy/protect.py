@@ -22,17 +22,17 @@ from crimestats.privacy.audit import AuditReport, audit
 from crimestats.privacy.history import EarlierCells, Fact, WithFacts, pinned_anyway
 from crimestats.privacy.rounding import DEFAULT_BASE, controlled_round
 from crimestats.privacy.secondary import Method, Objective, secondary_suppression
+from crimestats.privacy.structural import (
+    STRUCTURAL,
+    STRUCTURAL_FLAG,
+    mark_structural,
+    structural_full,
+)
 from crimestats.privacy.tables import FullTable, with_margins
 from crimestats.privacy.threshold import DEFAULT_THRESHOLD, check_threshold, primary_mask
 
 Protection = Literal["suppress", "round"]
 DEFAULT_TOTAL_LABEL = "Total"
-STRUCTURAL = "structural"
-"""Status of a structural zero: a cell that cannot hold a record (a category its source
-cannot have). Everyone knows it is zero, so it is neither published as a count nor
-withheld: secondary suppression never counts on it and the audit treats it as known."""
-STRUCTURAL_FLAG = "structural_zero"
-"""Key of an input row (count 0) marking its cell as a structural zero."""
 
 
 @dataclass(frozen=True)
@@ -218,14 +218,6 @@ class IndexedRows:
     structural: frozenset[tuple[int, ...]] = frozenset()
     """Interior cells given as structural zeros (rows with :data:`STRUCTURAL_FLAG`)."""
 
-    def structural_full(self) -> NDArray[np.bool_]:
-        """Full-table mask of structural zeros: the flagged interior cells, and every
-        margin whose cells are all structural (a sum of known zeros is a known zero)."""
-        possible = np.ones(self.interior.shape, dtype=np.int64)
-        for key in self.structural:
-            possible[key] = 0
-        return np.asarray(with_margins(possible).values == 0, dtype=bool)
-
     def labels(self, total_label: str) -> list[list[Any]]:
         """Per dimension, the value of each full-table index (the last is the total)."""
         return [[*lv.keys(), total_label] for lv in self.levels]
@@ -384,7 +376,7 @@ def protect_rows(
         full = with_margins(indexed.interior)
         options["known"] = known_mask(indexed, full, earlier, total_label)
         options["facts"] = earlier_facts(indexed, full, earlier, total_label)
-    structural = indexed.structural_full()
+    structural = structural_full(indexed)
     if structural.any() and options.get("protection", "suppress") == "suppress":
         known = options.get("known")
         given = np.zeros(structural.shape, dtype=bool) if known is None else known
@@ -402,7 +394,7 @@ def protect_rows(
             else:  # protect_table refuses it with its own message
                 keep = given
         options["keep_suppressed"] = keep
-    protected = _mark_structural(protect_table(indexed.interior, **options), structural)
+    protected = mark_structural(protect_table(indexed.interior, **options), structural)
     out = rows_with_status(
         data,
         indexed,
@@ -413,19 +405,6 @@ def protect_rows(
         include_margins=include_margins,
     )
     return out, protected
-
-
-def _mark_structural(protected: ProtectedTable, structural: NDArray[np.bool_]) -> ProtectedTable:
-    """Structural zeros get status :data:`STRUCTURAL` and no published count."""
-    if not structural.any():
-        return protected
-    import dataclasses
-
-    status = np.where(structural, STRUCTURAL, protected.status)
-    published = protected.published.copy()
-    published[structural] = None
-    parameters = {**protected.parameters, "structural_zeros": int(structural.sum())}
-    return dataclasses.replace(protected, published=published, status=status, parameters=parameters)
 
 
 __all__ = [

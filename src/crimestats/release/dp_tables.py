@@ -200,32 +200,20 @@ def structural_keys(
     con: Any, by: tuple[str, ...], axes: list[list[str | None]]
 ) -> frozenset[tuple[str | None, ...]]:
     """Interior keys of the public key set in which a closed source meets an ICCS
-    category its correspondence entries never reach
-    (:func:`crimestats.stats.counted_codes.possible_categories`: read from the entries,
-    never from the counts, so the key set stays independent of the data)."""
+    category it cannot have (:mod:`crimestats.stats.structural`: read from the
+    correspondence entries, never from the counts, so the key set stays public)."""
     import itertools
 
-    from crimestats.stats.counted_codes import possible_categories
-    from crimestats.stats.fields import ICCS_LENGTH
+    from crimestats.stats.structural import SourceCategories
 
-    if "source" not in by:
+    categories = SourceCategories.of_table(con, by)
+    if not categories.closed():
         return frozenset()
-    levels = {name: ICCS_LENGTH[name] for name in by if name in ICCS_LENGTH}
-    if not levels:
-        return frozenset()
-    possible = {name: possible_categories(con, length) for name, length in levels.items()}
-    out = set()
-    for key in itertools.product(*axes):
-        cell = dict(zip(by, key, strict=True))
-        source = cell["source"]
-        if any(
-            cell[name] is not None
-            and source in possible[name]
-            and cell[name] not in possible[name][str(source)]
-            for name in levels
-        ):
-            out.add(tuple(key))
-    return frozenset(out)
+    return frozenset(
+        key
+        for key in itertools.product(*axes)
+        if categories.impossible(dict(zip(by, key, strict=True)))
+    )
 
 
 def plan_dp_table(

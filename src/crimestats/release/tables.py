@@ -19,12 +19,11 @@ from typing import Any
 
 from crimestats.privacy import DEFAULT_BASE, protect_rows
 from crimestats.privacy.history import EarlierCells
-from crimestats.privacy.protect import STRUCTURAL, STRUCTURAL_FLAG
+from crimestats.privacy.structural import STRUCTURAL, STRUCTURAL_FLAG
 from crimestats.release.method import Method
 from crimestats.release.public_notes import PublicNotes, public_notes, with_published_total
 from crimestats.release.standard_tables import STANDARD_TABLES, TableSpec
-from crimestats.stats.counted_codes import possible_categories
-from crimestats.stats.fields import ICCS_LENGTH
+from crimestats.stats.structural import SourceCategories
 from crimestats.storage.releases import PublishedCell
 
 TOTAL_LABEL = "Total"
@@ -218,63 +217,45 @@ def count_tables_on(con: Any, specs: Sequence[TableSpec], *, store: str) -> dict
     from crimestats.stats import engine
 
     out: dict[str, CountedTable] = {}
-    possible: dict[int, dict[str, frozenset[str]]] = {}  # per ICCS code length
     for spec in specs:
         stats = engine.count_on(con, by=list(spec.by), unit=spec.unit, store=store)
         rows = [
             {**{name: data_label(_text(row[name])) for name in spec.by}, COUNT: int(row[COUNT])}
             for row in stats.rows()
         ]
-        for name in spec.by:
-            if "source" in spec.by and name in ICCS_LENGTH:
-                length = ICCS_LENGTH[name]
-                if length not in possible:
-                    possible[length] = possible_categories(con, length)
-        rows += structural_rows(spec.by, rows, possible)
+        rows += structural_rows(spec.by, rows, SourceCategories.of_table(con, spec.by))
         rows.sort(key=lambda row: row_sort_key(row, spec.by))
         out[spec.name] = CountedTable(spec, rows, stats.metadata)
     return out
 
 
 def structural_rows(
-    fields: Sequence[str],
-    rows: Sequence[dict[str, Any]],
-    possible: dict[int, dict[str, frozenset[str]]],
+    fields: Sequence[str], rows: Sequence[dict[str, Any]], categories: SourceCategories
 ) -> list[dict[str, Any]]:
     """Rows (count 0, flagged :data:`~crimestats.privacy.protect.STRUCTURAL_FLAG`) for
-    every combination of the table's values in which a source meets an ICCS category it
-    cannot have (:func:`crimestats.stats.counted_codes.possible_categories`).
+    every combination of the table's values in which a closed source meets an ICCS
+    category it cannot have (:mod:`crimestats.stats.structural`).
 
-    Why: a source x ICCS table lists each source beside every category any source has;
-    a homicide file beside robbery reads as "0 robberies", a zero that could not be
-    anything else. Such a cell is published as ``not_applicable`` (no count, not
-    withheld), and the privacy layer treats it as known: secondary suppression never
-    counts on it (a withheld known zero protects nothing) and the audit knows it.
+    Why: such a cell is published as ``not_applicable`` (no count, not withheld), and
+    the privacy layer treats it as known: secondary suppression never counts on it (a
+    withheld known zero protects nothing) and the audit knows it.
     """
-    if "source" not in fields or not rows:
+    closed = categories.closed()
+    if not rows or not closed:
         return []
     levels = [list(dict.fromkeys(row[name] for row in rows)) for name in fields]
+    at = list(fields).index("source")
+    levels[at] = [source for source in levels[at] if source in closed]
     present = {tuple(row[name] for name in fields) for row in rows}
     seen: dict[tuple[str, str], set[str]] = {}  # (source, field) -> categories counted
     for row in rows:
-        for name in fields:
-            if name in ICCS_LENGTH and row[name] is not None:
+        for name in categories.possible:
+            if row[name] is not None:
                 seen.setdefault((row["source"], name), set()).add(row[name])
     out: list[dict[str, Any]] = []
     for combo in itertools.product(*levels):
-        if combo in present:
-            continue
         cell = dict(zip(fields, combo, strict=True))
-        source = cell["source"]
-        impossible = any(
-            name in ICCS_LENGTH
-            and cell[name] is not None
-            and source in possible.get(ICCS_LENGTH[name], {})
-            and cell[name] not in possible[ICCS_LENGTH[name]][source]
-            and cell[name] not in seen.get((source, name), set())
-            for name in fields
-        )
-        if impossible:
+        if combo not in present and categories.impossible(cell, seen):
             out.append({**cell, COUNT: 0, STRUCTURAL_FLAG: True})
     return out
 
