@@ -145,6 +145,8 @@ def test_incidents_and_attrition_agree(store: Path) -> None:
         if r["stage"] == "recorded"
     }
     assert recorded == dict(expected)
+    _, pending, _ = _expected(store, 2)
+    assert flow.metadata["pending_review_offences"] == pending
 
 
 def test_release_publishes_pending_offences_under_no_code(store: Path, tmp_path: Path) -> None:
@@ -196,6 +198,7 @@ def test_homicide_indicator_leaves_out_a_pending_homicide(
         if r["indicator"] == "16.1.1" and r["disaggregation"] == "total"
     ]  # fmt: skip
     assert [r["numerator"] for r in totals] == [2]
+    assert table.metadata["pending_review_offences"] == 1
     stats = count_table(db, by=["iccs_l2"], unit="offences")
     assert {r["iccs_l2"]: r["count"] for r in stats.rows()} == {"0101": 2, None: 1}
     assert stats.metadata["iccs"]["pending_review_offences"] == 1

@@ -23,7 +23,11 @@ from __future__ import annotations
 import os
 from typing import Any, Final
 
-from crimestats.stats.counted_codes import PENDING_NOTE, counted_offences
+from crimestats.stats.counted_codes import (
+    PENDING_NOTE,
+    counted_offences,
+    pending_review_count,
+)
 from crimestats.stats.table import StatsTable
 
 PERSON_STAGES: Final[tuple[str, ...]] = (
@@ -184,6 +188,7 @@ def attrition_table(
             inc, [evs.source == inc.source, evs.incident_id == inc.incident_id]
         )
         n_unmatched = int(unmatched.count().to_pyarrow().as_py())
+        pending = pending_review_count(con, source)
     got = {(r["source"], r["category"], r["stage"]): r for r in stage_rows}
     rows = []
     for rec in sorted(rec_rows, key=lambda r: (r["source"], r["category"] is None, r["category"])):
@@ -220,6 +225,7 @@ def attrition_table(
         "category_blank": "offences not coded to ICCS, coded only above this level, or "
         "pending review",
         "pending_review": PENDING_NOTE,
+        "pending_review_offences": pending,
         "stages": list(STAGES),
         "stage_rule": "an incident counts at a stage if any of its justice events is at "
         "that stage or at a stage implying it",

@@ -88,6 +88,15 @@ def coding_counts(offences: Any) -> dict[str, Any]:
     }
 
 
+def pending_review_count(con: Any, source: str | None = None) -> int:
+    """How many offences (of ``source``, or all) are pending review: statistics metadata
+    only, never public (it is a count no release table publishes)."""
+    offences = con.table("offences")
+    if source is not None:
+        offences = offences.filter(offences.source == source)
+    return int(is_pending(offences).cast("int64").sum().to_pyarrow().as_py() or 0)
+
+
 def possible_categories(con: Any, length: int) -> dict[str, frozenset[str]]:
     """Per *closed* source, the ICCS categories (codes cut to ``length`` characters) its
     correspondence entries reach; a source not listed can have any category.
@@ -129,5 +138,6 @@ __all__ = [
     "counted_offences",
     "is_model_coded",
     "is_pending",
+    "pending_review_count",
     "possible_categories",
 ]
