@@ -514,6 +514,9 @@ def dp_package_block(
             "years": "the declared period dp.years (quarters and months within it)",
             "sources": "the sources named in the store's ingests",
             "blank": "a blank value where a field can be empty",
+            "correspondence": "which ICCS categories each source's correspondence entries "
+            "reach (bundled tables, reviewed entries): a category a closed source cannot "
+            "have is published as not_applicable, without noise",
         },
         "contribution_bound": "each privacy unit counts in at most 'contributions' "
         "interior cells of a table, by one each (the L1 sensitivity)",
