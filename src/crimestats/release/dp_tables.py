@@ -43,6 +43,7 @@ from crimestats.errors import UsageError
 from crimestats.release.method import Method
 from crimestats.release.public_notes import PublicNotes
 from crimestats.release.tables import (
+    BLANK_ICCS_FIELD,
     COUNT,
     NOT_APPLICABLE,
     STATUS,
@@ -51,6 +52,7 @@ from crimestats.release.tables import (
     TableSpec,
     data_label,
 )
+from crimestats.stats.fields import ICCS_LENGTH
 
 if TYPE_CHECKING:
     from crimestats.dp import PrivacyLedger
@@ -429,7 +431,8 @@ def dp_schema_fields(table: ProtectedRows) -> list[dict[str, Any]]:
         {
             "name": n,
             "type": "string",
-            "description": f"{n}; '{TOTAL_LABEL}' in margin rows; blank = no value",
+            "description": f"{n}; '{TOTAL_LABEL}' in margin rows; blank = no value"
+            + (BLANK_ICCS_FIELD if n in ICCS_LENGTH else ""),
         }
         for n in table.spec.by
     ]

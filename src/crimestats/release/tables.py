@@ -23,6 +23,7 @@ from crimestats.privacy.structural import STRUCTURAL, STRUCTURAL_FLAG
 from crimestats.release.method import Method
 from crimestats.release.public_notes import PublicNotes, public_notes, with_published_total
 from crimestats.release.standard_tables import STANDARD_TABLES, TableSpec
+from crimestats.stats.fields import ICCS_LENGTH
 from crimestats.stats.structural import SourceCategories
 from crimestats.storage.releases import PublishedCell
 
@@ -375,6 +376,7 @@ def table_schema(table: ProtectedRows) -> dict[str, Any]:
     fields: list[dict[str, Any]] = []
     for name in table.spec.by:
         description = f"{name}; '{TOTAL_LABEL}' in margin rows; blank = no value"
+        description += BLANK_ICCS_FIELD if name in ICCS_LENGTH else ""
         if any(
             row[name] != TOTAL_LABEL and _MARGIN_LIKE.fullmatch(row[name] or "")
             for row in table.rows
@@ -414,6 +416,13 @@ def table_schema(table: ProtectedRows) -> dict[str, Any]:
     )
     return {"fields": fields, "primaryKey": list(table.spec.by), "missingValues": [""]}
 
+
+BLANK_ICCS_FIELD = (
+    " (not coded, not a crime, coded only to a shallower level, or pending review: coded "
+    "by the autocoder and flagged, so counted under no code until a reviewer answers)"
+)
+"""Appended to an ICCS field's description: what a blank means, in words (how many
+offences are pending review is never published: statistics metadata only)."""
 
 _THRESHOLD_NOTE = "threshold rule with secondary suppression across every margin"
 STRUCTURAL_NOTE = (
