@@ -239,24 +239,23 @@ def structural_rows(
 
     Why: such a cell is published as ``not_applicable`` (no count, not withheld), and
     the privacy layer treats it as known: secondary suppression never counts on it (a
-    withheld known zero protects nothing) and the audit knows it.
+    withheld known zero protects nothing) and the audit knows it. A closed source with a
+    count in such a category anyway (a code the source gave) is open in this table: no
+    structural zero for it, since one cell shown withheld among not_applicable ones
+    would tell a reader that it holds at least 1.
     """
-    closed = categories.closed()
-    if not rows or not closed:
+    if not rows or not categories.closed():
         return []
+    breached = {row["source"] for row in rows if categories.impossible(row)}
+    closed = categories.closed() - breached
     levels = [list(dict.fromkeys(row[name] for row in rows)) for name in fields]
     at = list(fields).index("source")
     levels[at] = [source for source in levels[at] if source in closed]
     present = {tuple(row[name] for name in fields) for row in rows}
-    seen: dict[tuple[str, str], set[str]] = {}  # (source, field) -> categories counted
-    for row in rows:
-        for name in categories.possible:
-            if row[name] is not None:
-                seen.setdefault((row["source"], name), set()).add(row[name])
     out: list[dict[str, Any]] = []
     for combo in itertools.product(*levels):
         cell = dict(zip(fields, combo, strict=True))
-        if combo not in present and categories.impossible(cell, seen):
+        if combo not in present and categories.impossible(cell):
             out.append({**cell, COUNT: 0, STRUCTURAL_FLAG: True})
     return out
 

@@ -9,9 +9,9 @@ the privacy layer treats it as a known zero (:mod:`crimestats.privacy.protect`);
 tables draw no noise for it (:mod:`crimestats.release.dp_tables`).
 
 Which categories a source can have is read from correspondence entries, never from the
-counts, so a DP key set built on it stays independent of the data. A threshold table
-passes the categories its rows do count (``seen``): a record that reached a category
-anyway (a code the source gave) is counted as usual, never hidden as impossible.
+counts, so a DP key set built on it stays independent of the data. A record that
+reaches such a category anyway (a code the source gave) makes its source open in a
+threshold table (counted as usual, never hidden as impossible) and stops a DP table.
 """
 
 from __future__ import annotations
@@ -48,21 +48,16 @@ class SourceCategories:
         """The sources that have structural zeros in this table."""
         return frozenset(source for by_source in self.possible.values() for source in by_source)
 
-    def impossible(
-        self,
-        cell: Mapping[str, Any],
-        seen: Mapping[tuple[str, str], set[str]] | None = None,
-    ) -> bool:
+    def impossible(self, cell: Mapping[str, Any]) -> bool:
         """Whether ``cell`` (field -> value) pairs a closed source with a category it
-        cannot have; ``seen`` maps (source, field) to the categories counted anyway."""
+        cannot have."""
         source = str(cell.get("source"))
-        for name, by_source in self.possible.items():
-            value = cell.get(name)
-            if value is None or source not in by_source or value in by_source[source]:
-                continue
-            if seen is None or value not in seen.get((source, name), set()):
-                return True
-        return False
+        return any(
+            cell.get(name) is not None
+            and source in by_source
+            and cell.get(name) not in by_source[source]
+            for name, by_source in self.possible.items()
+        )
 
 
 __all__ = ["SourceCategories"]
