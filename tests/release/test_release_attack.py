@@ -74,6 +74,8 @@ def read_tables(folder: Path) -> list[Table]:
                 for row in csv.DictReader(handle):
                     key, count = tuple(row[f] for f in fields), row["count"]
                     status = said.get(key, row["status"])
+                    if status == "not_applicable":  # a structural zero: the reader knows 0
+                        count, status = "0", "published"
                     tables[-1].cells[key] = (None if count == "" else int(count), status)
     return tables
 

@@ -58,11 +58,13 @@ def _svgs(page: str, klass: str) -> list[ET.Element]:
 
 
 def _csv_cells(table: ProtectedRows) -> list[list[str]]:
-    """Interior cells from the published CSV text: by-values, count ('' when withheld)."""
+    """Interior cells from the published CSV text: by-values, count ('' when withheld);
+    structural zeros (not_applicable: no count, a category the source cannot have) are
+    not drawn."""
     lines = csv_text(table).splitlines()[1:]
     n = len(table.spec.by)
     cells = [line.split(",") for line in lines]
-    return [c for c in cells if "Total" not in c[:n]]
+    return [c for c in cells if "Total" not in c[:n] and c[-1] != "not_applicable"]
 
 
 def test_one_bar_chart_per_table_and_a_map_per_mapped_group(

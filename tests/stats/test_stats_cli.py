@@ -30,7 +30,10 @@ def test_csv_to_stdout(app: typer.Typer, tiny_db: Path) -> None:
                                  "--db", str(tiny_db)])  # fmt: skip
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(result.stdout)))
-    assert rows == [["iccs_l1", "count"], ["01", "1"], ["02", "2"], ["05", "2"], ["", "1"]]
+    assert rows == [
+        ["iccs_l1", "count", "model_coded_share"],
+        ["01", "1", "0"], ["02", "2", "0"], ["05", "2", "0"], ["", "1", "0"],
+    ]  # fmt: skip
 
 
 def test_json_has_metadata_and_rows(app: typer.Typer, tiny_db: Path) -> None:
@@ -40,7 +43,7 @@ def test_json_has_metadata_and_rows(app: typer.Typer, tiny_db: Path) -> None:
     doc = json.loads(result.stdout)
     assert doc["metadata"]["unit"] == "incidents"
     assert doc["metadata"]["period_basis"] == "occurred"
-    assert {"year": 2023, "iccs_l1": "02", "count": 1} in doc["rows"]
+    assert {"year": 2023, "iccs_l1": "02", "count": 1, "model_coded_share": 0.0} in doc["rows"]
     assert sum(r["count"] for r in doc["rows"]) == 5  # I1 twice (02, 05), I2, I3, I4
 
 
@@ -59,8 +62,8 @@ def test_out_files_with_sidecar(app: typer.Typer, tiny_db: Path, tmp_path: Path)
                                  "--db", str(tiny_db)])  # fmt: skip
     assert result.exit_code == 0, result.output
     table = pq.read_table(out)
-    assert table.column_names == ["iccs_l3", "count"]
-    assert dict(zip(*table.to_pydict().values(), strict=True)) == {
+    assert table.column_names == ["iccs_l3", "count", "model_coded_share"]
+    assert dict(zip(table["iccs_l3"].to_pylist(), table["count"].to_pylist(), strict=True)) == {
         "02011": 1, "02012": 1, None: 4,
     }  # fmt: skip
     meta = json.loads((tmp_path / "t.parquet.metadata.json").read_text(encoding="utf-8"))

@@ -45,7 +45,7 @@ def test_level_two_code_is_blank_at_level_three(tiny_db: Path) -> None:
     assert iccs["uncoded_offences"] == 1
     assert iccs["coded_above_level"] == {"iccs_l2": 0, "iccs_l3": 3}
     assert iccs["offences_in_scope"] == 6
-    assert t.columns == ["iccs_l2", "iccs_l3", "count"]
+    assert t.columns == ["iccs_l2", "iccs_l3", "count", "model_coded_share"]
 
 
 def test_level_four(tiny_db: Path) -> None:

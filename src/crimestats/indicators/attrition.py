@@ -23,6 +23,11 @@ from __future__ import annotations
 import os
 from typing import Any, Final
 
+from crimestats.stats.counted_codes import (
+    PENDING_NOTE,
+    counted_offences,
+    pending_review_count,
+)
 from crimestats.stats.table import StatsTable
 
 PERSON_STAGES: Final[tuple[str, ...]] = (
@@ -155,7 +160,7 @@ def attrition_table(
             if int(inc.count().to_pyarrow().as_py()) == 0:
                 raise NotFoundError(f"no incidents from source {source!r} in the store",
                                     hint="see crimestats status for the sources")  # fmt: skip
-        off = con.table("offences")
+        off = counted_offences(con)  # pending review: blank category (counted_codes.py)
         code = off.iccs_code
         off = off.select(
             o_source=off.source, o_incident_id=off.incident_id,
@@ -183,6 +188,7 @@ def attrition_table(
             inc, [evs.source == inc.source, evs.incident_id == inc.incident_id]
         )
         n_unmatched = int(unmatched.count().to_pyarrow().as_py())
+        pending = pending_review_count(con, source)
     got = {(r["source"], r["category"], r["stage"]): r for r in stage_rows}
     rows = []
     for rec in sorted(rec_rows, key=lambda r: (r["source"], r["category"] is None, r["category"])):
@@ -216,7 +222,10 @@ def attrition_table(
         "unit_definition": "recorded incidents, once per source and distinct ICCS category "
         "among their offences (an incident with offences in two categories is in both)",
         "by": by,
-        "category_blank": "offences not coded to ICCS, or coded only above this level",
+        "category_blank": "offences not coded to ICCS, coded only above this level, or "
+        "pending review",
+        "pending_review": PENDING_NOTE,
+        "pending_review_offences": pending,
         "stages": list(STAGES),
         "stage_rule": "an incident counts at a stage if any of its justice events is at "
         "that stage or at a stage implying it",

@@ -19,6 +19,7 @@ from crimestats.indicators.definitions import (
     RATE_UNIT,
     TRAFFICKING_CODE,
 )
+from crimestats.stats.counted_codes import PENDING_NOTE, pending_review_count
 from crimestats.stats.table import StatsTable
 
 _FLOATS = {"numerator", "denominator", "value", "value_low", "value_high", "unknown_share"}
@@ -119,6 +120,7 @@ def indicator_table(
         trafficking = sdg.victim_counts(con, TRAFFICKING_CODE, source)
         shares = sdg.share_counts(con, source)
         mse_rows, registered = _mse_rows(con, trafficking, pops, source)
+        pending = pending_review_count(con, source)
     incident_sources = {s: y for s, y in sources.items() if y}
     rows = [
         *sdg.victim_rate_rows("16.1.1", HOMICIDE_CODE, "intentional homicide", homicide,
@@ -164,6 +166,8 @@ def indicator_table(
         "shares": "value = 100 * numerator / denominator, where the denominator excludes "
         "'unknown'; 'unknown' and 'unknown_share' (percent of all units) say how much was "
         "left out",
+        "iccs_coding": PENDING_NOTE,
+        "pending_review_offences": pending,
         "mse_estimates": registered,
         "not_computable": sum(1 for r in rows if r["not_computable_reason"]),
         "rows": table.num_rows,

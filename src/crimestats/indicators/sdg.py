@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from typing import Any, Final
 
 from crimestats.indicators.definitions import COLUMNS, HOMICIDE_CODE, RATE_UNIT, SHARE_UNIT
+from crimestats.stats.counted_codes import counted_offences
 from crimestats.stats.fields import AGE_GROUPS
 from crimestats.stats.rates import PER
 
@@ -116,7 +117,7 @@ def victim_counts(con: Any, code: str, source: str | None) -> dict[str, Any]:
     ``forms`` (source, year, form, n: victims per distinct level-3 code of the category).
     """
     inc = _incident_years(con, source)
-    off = con.table("offences")
+    off = counted_offences(con)  # pending review counts under no code (counted_codes.py)
     off = off.filter(off.iccs_code.startswith(code))
     form = off.iccs_code.substr(0, 5)
     off = off.select(

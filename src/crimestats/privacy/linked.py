@@ -57,6 +57,7 @@ from crimestats.privacy.protect import (
     rows_with_status,
 )
 from crimestats.privacy.secondary import Method, Objective, cell_weights
+from crimestats.privacy.structural import STRUCTURAL, structural_full
 from crimestats.privacy.tables import FullTable, with_margins
 from crimestats.privacy.threshold import DEFAULT_THRESHOLD, check_threshold, primary_mask
 
@@ -154,6 +155,10 @@ def protect_linked(
             raise UsageError(f"linked table {number}: {error.message}", hint=error.hint) from error
         parsed.append((data, indexed, with_margins(indexed.interior)))
     system = build_joint([(ix, full) for _, ix, full in parsed], hierarchies)
+    flagged = np.zeros(system.size, dtype=bool)  # structural zeros the rows declare
+    for (_, indexed, _), ids in zip(parsed, system.cells, strict=True):
+        flagged[ids[structural_full(indexed)]] = True
+    system.structural[flagged] = True  # known zeros: never withheld, never partners
     primary = primary_mask(system.flat, threshold)
     forced = np.zeros(system.size, dtype=bool)
     missing = 0
@@ -241,9 +246,11 @@ def protect_linked(
     for t, (data, indexed, full) in enumerate(parsed):
         ids = system.cells[t]
         status = np.where(primary[ids], "primary", np.where(mask[ids], "secondary", "published"))
+        status = np.where(flagged[ids], STRUCTURAL, status)
         published = np.empty(full.shape, dtype=object)
         for index in np.ndindex(*full.shape):
-            published[index] = None if mask[ids[index]] else int(full.values[index])
+            hidden = mask[ids[index]] or flagged[ids[index]]
+            published[index] = None if hidden else int(full.values[index])
         rows = rows_with_status(
             data,
             indexed,

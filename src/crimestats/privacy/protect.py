@@ -22,6 +22,12 @@ from crimestats.privacy.audit import AuditReport, audit
 from crimestats.privacy.history import EarlierCells, Fact, WithFacts, pinned_anyway
 from crimestats.privacy.rounding import DEFAULT_BASE, controlled_round
 from crimestats.privacy.secondary import Method, Objective, secondary_suppression
+from crimestats.privacy.structural import (
+    STRUCTURAL,
+    STRUCTURAL_FLAG,
+    mark_structural,
+    structural_full,
+)
 from crimestats.privacy.tables import FullTable, with_margins
 from crimestats.privacy.threshold import DEFAULT_THRESHOLD, check_threshold, primary_mask
 
@@ -209,6 +215,8 @@ class IndexedRows:
     levels: list[dict[Any, int]]
     keys: list[tuple[int, ...]]
     interior: NDArray[np.int64]
+    structural: frozenset[tuple[int, ...]] = frozenset()
+    """Interior cells given as structural zeros (rows with :data:`STRUCTURAL_FLAG`)."""
 
     def labels(self, total_label: str) -> list[list[Any]]:
         """Per dimension, the value of each full-table index (the last is the total)."""
@@ -277,12 +285,20 @@ def index_rows(
             hint="aggregate the rows first; each cell must appear once",
         )
     interior = np.zeros(tuple(max(len(lv), 1) for lv in levels), dtype=np.int64)
+    structural: set[tuple[int, ...]] = set()
     for number, (key, row) in enumerate(zip(keys, data, strict=True), start=1):
         value = row.get(count)
         if isinstance(value, bool) or not isinstance(value, int | np.integer):
             raise UsageError(f"row {number}: {count} must be an integer, got {value!r}")
+        if row.get(STRUCTURAL_FLAG):
+            if value != 0:
+                raise UsageError(
+                    f"row {number} is marked as a structural zero but counts {value}",
+                    hint="mark only cells that cannot hold a record",
+                )
+            structural.add(key)
         interior[key] = value
-    return data, IndexedRows(tuple(dimensions), levels, keys, interior)
+    return data, IndexedRows(tuple(dimensions), levels, keys, interior, frozenset(structural))
 
 
 def rows_with_status(
@@ -303,7 +319,8 @@ def rows_with_status(
     """
     out: list[dict[str, Any]] = []
     for key, row in zip(indexed.keys, data, strict=True):
-        out.append({**row, count: published[key], "status": str(status[key])})
+        plain = {k: v for k, v in row.items() if k != STRUCTURAL_FLAG}
+        out.append({**plain, count: published[key], "status": str(status[key])})
     labels = indexed.labels(total_label)
     inner = indexed.interior.shape
     given = set(indexed.keys)
@@ -359,6 +376,11 @@ def protect_rows(
         full = with_margins(indexed.interior)
         options["known"] = known_mask(indexed, full, earlier, total_label)
         options["facts"] = earlier_facts(indexed, full, earlier, total_label)
+    structural = structural_full(indexed)
+    if structural.any() and options.get("protection", "suppress") == "suppress":
+        known = options.get("known")
+        given = np.zeros(structural.shape, dtype=bool) if known is None else known
+        options["known"] = np.asarray(given, dtype=bool).reshape(structural.shape) | structural
     if forced is not None:
         keep = np.zeros(tuple(n + 1 for n in indexed.interior.shape), dtype=bool)
         for cell in forced:
@@ -372,7 +394,7 @@ def protect_rows(
             else:  # protect_table refuses it with its own message
                 keep = given
         options["keep_suppressed"] = keep
-    protected = protect_table(indexed.interior, **options)
+    protected = mark_structural(protect_table(indexed.interior, **options), structural)
     out = rows_with_status(
         data,
         indexed,
@@ -386,6 +408,8 @@ def protect_rows(
 
 
 __all__ = [
+    "STRUCTURAL",
+    "STRUCTURAL_FLAG",
     "IndexedRows",
     "ProtectedTable",
     "index_rows",

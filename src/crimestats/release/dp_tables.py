@@ -43,13 +43,16 @@ from crimestats.errors import UsageError
 from crimestats.release.method import Method
 from crimestats.release.public_notes import PublicNotes
 from crimestats.release.tables import (
+    BLANK_ICCS_FIELD,
     COUNT,
+    NOT_APPLICABLE,
     STATUS,
     TOTAL_LABEL,
     ProtectedRows,
     TableSpec,
     data_label,
 )
+from crimestats.stats.fields import ICCS_LENGTH
 
 if TYPE_CHECKING:
     from crimestats.dp import PrivacyLedger
@@ -183,11 +186,36 @@ def bounded_counts_on(
 
 @dataclass(frozen=True)
 class DpPlan:
-    """A DP table counted and checked, ready to release (holds true counts: never publish)."""
+    """A DP table counted and checked, ready to release (holds true counts: never publish).
+
+    ``structural`` holds the interior keys where a source meets an ICCS category it
+    cannot have (:func:`structural_keys`): public, so no noise is drawn for them.
+    """
 
     table: TableConfig
     axes: list[list[str | None]]
     counts: dict[tuple[str | None, ...], int]
+    structural: frozenset[tuple[str | None, ...]] = frozenset()
+
+
+def structural_keys(
+    con: Any, by: tuple[str, ...], axes: list[list[str | None]]
+) -> frozenset[tuple[str | None, ...]]:
+    """Interior keys of the public key set in which a closed source meets an ICCS
+    category it cannot have (:mod:`crimestats.stats.structural`: read from the
+    correspondence entries, never from the counts, so the key set stays public)."""
+    import itertools
+
+    from crimestats.stats.structural import SourceCategories
+
+    categories = SourceCategories.of_table(con, by)
+    if not categories.closed():
+        return frozenset()
+    return frozenset(
+        key
+        for key in itertools.product(*axes)
+        if categories.impossible(dict(zip(by, key, strict=True)))
+    )
 
 
 def plan_dp_table(
@@ -233,7 +261,17 @@ def plan_dp_on(
                 hint="DP tables release only public categories: check the ICCS codes, "
                 "enumerations and sources of the store",
             )
-    return DpPlan(table, axes, counts)
+    structural = structural_keys(con, table.by, axes)
+    inside = sorted({str(k) for k, n in counts.items() if n and k in structural})
+    if inside:
+        raise UsageError(
+            f"DP table {table.name}: the store counts offences in a category their source's "
+            f"correspondence entries never reach, e.g. {inside[0]}",
+            hint="review those offences' codes (crimestats review export/import) or add "
+            "their national codes to the correspondence table: a DP table publishes such "
+            "a cell as not applicable",
+        )
+    return DpPlan(table, axes, counts, structural)
 
 
 def _label(value: Any) -> str | None:
@@ -272,15 +310,20 @@ def release_dp_table(
         table_name=table.name,
     )
     acc, low, high = accuracy_columns(alpha)
+    cells = _without_structural(released, plan.axes, plan.structural)
     rows: list[dict[str, Any]] = []
-    for key, cell in released.cells.items():
-        half = math.ceil(cell.accuracy * 100) / 100
+    for key, cell in cells.items():
         row: dict[str, Any] = {name: _label(v) for name, v in zip(table.by, key, strict=True)}
+        if key in plan.structural:  # a known zero: no count, no interval
+            rows.append({**row, COUNT: None, acc: None, low: None, high: None,
+                         STATUS: NOT_APPLICABLE})  # fmt: skip
+            continue
+        half = math.ceil(cell.accuracy * 100) / 100
         row[COUNT] = int(cell.value)
         row[acc] = half
         row[low] = max(0, math.ceil(cell.value - half))
         row[high] = math.floor(cell.value + half)
-        row[STATUS] = "published"  # not a column: for readers that expect one
+        row[STATUS] = "published"  # a column only beside structural zeros
         rows.append(row)
     rows.sort(key=lambda r: row_sort_key(r, table.by))
     disclosure = released.metadata()
@@ -305,10 +348,38 @@ def release_dp_table(
             },
         }
     )
+    if plan.structural:
+        disclosure["structural_zeros"] = (
+            "a category the source cannot have (its correspondence entries never reach it) "
+            "is blank with status not_applicable: no noise is drawn for it, and margins are "
+            "sums of the other cells"
+        )
     spec = TableSpec(table.name, table.unit, table.by, table.title)
-    columns = [*table.by, COUNT, acc, low, high]
+    columns = [*table.by, COUNT, acc, low, high, *([STATUS] if plan.structural else [])]
     notes = dp_notes(table, privacy_unit=privacy_unit)
     return ProtectedRows(spec, columns, rows, disclosure, notes, method=Method.DP)
+
+
+def _without_structural(
+    released: Any, axes: list[list[str | None]], structural: frozenset[tuple[str | None, ...]]
+) -> dict[tuple[Any, ...], Any]:
+    """The released cells with every structural interior cell at 0 and the margins
+    summed again (post-processing of public keys: no privacy cost)."""
+    if not structural:
+        return dict(released.cells)
+    from crimestats.dp.mechanism import sum_accuracy
+    from crimestats.dp.release import ReleasedCell
+    from crimestats.dp.tables import derive_margins
+
+    interior = released.interior
+    cells = {
+        key: ReleasedCell(0, 0.0) if key in structural else cell
+        for key, cell in interior.cells.items()
+    }
+    margins = derive_margins(
+        cells, axes, accuracy_of_sum=lambda m: sum_accuracy(interior.scale, m, interior.alpha)
+    )
+    return {**cells, **margins}
 
 
 def dp_notes(table: TableConfig, *, privacy_unit: str) -> PublicNotes:
@@ -360,24 +431,44 @@ def dp_schema_fields(table: ProtectedRows) -> list[dict[str, Any]]:
         {
             "name": n,
             "type": "string",
-            "description": f"{n}; '{TOTAL_LABEL}' in margin rows; blank = no value",
+            "description": f"{n}; '{TOTAL_LABEL}' in margin rows; blank = no value"
+            + (BLANK_ICCS_FIELD if n in ICCS_LENGTH else ""),
         }
         for n in table.spec.by
     ]
-    acc, low, high = table.columns[-3:]
+    acc, low, high = _interval_columns(table.columns)
     fields += [
         {
             "name": COUNT,
             "type": "integer",
             "description": f"number of {table.spec.unit}, with differentially private noise; "
-            "never negative; margins are sums of the interior cells",
-            "constraints": {"required": True, "minimum": 0},
+            "never negative; margins are sums of the interior cells"
+            + ("; blank when not applicable" if STATUS in table.columns else ""),
+            "constraints": {"required": STATUS not in table.columns, "minimum": 0},
         },
         {"name": acc, "type": "number", "description": "half-width of the accuracy interval"},
         {"name": low, "type": "integer", "description": "lower end of the accuracy interval"},
         {"name": high, "type": "integer", "description": "upper end of the accuracy interval"},
     ]
+    if STATUS in table.columns:
+        fields.append(
+            {
+                "name": STATUS,
+                "type": "string",
+                "description": "published (a noisy count), or not_applicable (a category "
+                "the source cannot have: no count)",
+                "constraints": {"required": True, "enum": ["published", NOT_APPLICABLE]},
+            }
+        )
     return fields
+
+
+def _interval_columns(columns: list[str]) -> tuple[str, str, str]:
+    """The accuracy, lower and upper columns of a DP table (their suffix follows alpha)."""
+    acc = next(c for c in columns if c.startswith("accuracy_"))
+    low = next(c for c in columns if c.startswith("lower_"))
+    high = next(c for c in columns if c.startswith("upper_"))
+    return acc, low, high
 
 
 def dp_package_block(
@@ -426,6 +517,9 @@ def dp_package_block(
             "years": "the declared period dp.years (quarters and months within it)",
             "sources": "the sources named in the store's ingests",
             "blank": "a blank value where a field can be empty",
+            "correspondence": "which ICCS categories each source's correspondence entries "
+            "reach (bundled tables, reviewed entries): a category a closed source cannot "
+            "have is published as not_applicable, without noise",
         },
         "contribution_bound": "each privacy unit counts in at most 'contributions' "
         "interior cells of a table, by one each (the L1 sensitivity)",
@@ -454,7 +548,7 @@ def dp_report_section(tables: list[ProtectedRows], block: dict[str, Any]) -> str
 
     esc = html.escape
     names = ", ".join(f"<code>{esc(t.spec.name)}</code>" for t in tables)
-    acc = tables[0].columns[-3:]
+    acc = _interval_columns(tables[0].columns)
     per_table = "; ".join(
         f"{esc(t.spec.name)}: epsilon {t.disclosure['epsilon']:.4g}" for t in tables
     )

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from crimestats.checksums import file_sha256
 from crimestats.release.charts import bar_chart, bars_from_rows, hex_map
-from crimestats.release.tables import COUNT, STATUS, TOTAL_LABEL, ProtectedRows
+from crimestats.release.tables import COUNT, NOT_APPLICABLE, STATUS, TOTAL_LABEL, ProtectedRows
 
 if TYPE_CHECKING:
     from crimestats.release.maps import MapOutput
@@ -190,7 +190,11 @@ def report_html(
         "no withheld count can be recovered from the totals; an audit solved the attacker's "
         "linear programs and checked that every withheld cell stays uncertain by at least "
         f"{threshold}. Zeros are published. A withheld count is a blank cell; the "
-        "<code>status</code> column says why. Rows with <code>Total</code> are margins.</p>",
+        "<code>status</code> column says why. A category a source cannot have (its "
+        "correspondence table never reaches it) is blank with status "
+        "<code>not_applicable</code>: not a count, and never used to protect another. "
+        "Offences the autocoder coded but flagged for review count with a blank ICCS "
+        "value until a reviewer answers. Rows with <code>Total</code> are margins.</p>",
         "<p>Not published: narratives, incident identifiers, person references and exact "
         "dates (only years). Files, their schemas, the method, its parameters, the audit and "
         "the lineage of the data are in <code>datapackage.json</code>; "
@@ -205,8 +209,9 @@ def report_html(
             f"<code>{esc(table.spec.name)}.parquet</code>. Withheld cells: "
             f"{disclosure.get('withheld_cells', 0)}.</p>"
         )
+        shown = [row for row in table.rows if row.get(STATUS) != NOT_APPLICABLE]
         bars, caption = bars_from_rows(
-            table.rows, table.spec.by, total_label=TOTAL_LABEL, describe=describe
+            shown, table.spec.by, total_label=TOTAL_LABEL, describe=describe
         )
         chart = bar_chart(bars, title=table.spec.title, chart_id=table.spec.name)
         parts.append(

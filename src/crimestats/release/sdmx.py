@@ -16,7 +16,9 @@ the current time, so the header's ``Prepared`` is ``prepared`` (or the Unix epoc
 its ``ID`` is a digest of the message itself. Every cell of a table is one observation:
 a withheld count has no ``OBS_VALUE``, ``OBS_STATUS`` ``Q`` and ``CONF_STATUS`` ``C``
 (primary and secondary alike: telling them apart would say which hold 1..3); a
-published one ``A`` and ``F``.
+published one ``A`` and ``F``; a structural zero (a category its source cannot have,
+status ``not_applicable``) has no ``OBS_VALUE``, ``OBS_STATUS`` ``M`` (missing value;
+data cannot exist) and ``CONF_STATUS`` ``F``.
 """
 
 from __future__ import annotations
@@ -105,7 +107,8 @@ def _dataset(table: ProtectedRows, structures: Structures) -> PandasDataset:
         count = row[COUNT]
         columns[OBS_VALUE].append(None if count is None else int(count))
         status = OBS_STATUS_BY_STATUS[row[STATUS]]
-        columns[OBS_STATUS].append("E" if table.method is Method.DP else status)
+        noisy = table.method is Method.DP and row[STATUS] == "published"
+        columns[OBS_STATUS].append("E" if noisy else status)
         columns[CONF_STATUS].append(CONF_STATUS_BY_STATUS[row[STATUS]])
     dsd = structures.dsds[table.spec.name]
     schema = Schema(

@@ -52,6 +52,7 @@ CONF_STATUS = "CONF_STATUS"
 OBS_STATUS_CODES = {
     "A": "Normal value",
     "E": "Estimated value",
+    "M": "Missing value; data cannot exist",
     "Q": "Missing value; suppressed",
 }
 CONF_STATUS_CODES = {
@@ -65,6 +66,7 @@ OBS_STATUS_BY_STATUS = {
     "primary": "Q",
     "secondary": "Q",
     "rounded": "E",
+    "not_applicable": "M",
 }
 """SDMX observation status per release status; DP tables' noisy counts are ``E`` too."""
 CONF_STATUS_BY_STATUS = {
@@ -73,6 +75,7 @@ CONF_STATUS_BY_STATUS = {
     "primary": "C",
     "secondary": "D",
     "rounded": "F",
+    "not_applicable": "F",
 }
 """A release publishes only ``withheld`` (so ``C``): ``D`` would mark secondary cells
 apart from primary ones, which hold 1..threshold."""

@@ -10,6 +10,7 @@ suppression pattern and the same bytes.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Sequence
@@ -18,9 +19,12 @@ from typing import Any
 
 from crimestats.privacy import DEFAULT_BASE, protect_rows
 from crimestats.privacy.history import EarlierCells
+from crimestats.privacy.structural import STRUCTURAL, STRUCTURAL_FLAG
 from crimestats.release.method import Method
 from crimestats.release.public_notes import PublicNotes, public_notes, with_published_total
 from crimestats.release.standard_tables import STANDARD_TABLES, TableSpec
+from crimestats.stats.fields import ICCS_LENGTH
+from crimestats.stats.structural import SourceCategories
 from crimestats.storage.releases import PublishedCell
 
 TOTAL_LABEL = "Total"
@@ -30,14 +34,19 @@ _MARGIN_LIKE = re.compile(re.escape(TOTAL_LABEL) + f"(?:{re.escape(DATA_MARK)})*
 COUNT = "count"
 STATUS = "status"
 WITHHELD = "withheld"
-STATUSES = ("published", WITHHELD)
+NOT_APPLICABLE = "not_applicable"
+STATUSES = ("published", WITHHELD, NOT_APPLICABLE)
 """Published statuses: primary and secondary cells are both just ``withheld``, since
 telling them apart says that a primary cell holds 1..threshold (the disclosure record
-keeps how many of each, never which)."""
+keeps how many of each, never which); ``not_applicable`` is a structural zero, a
+category its source cannot have (:func:`structural_rows`): no count, and not withheld."""
 
 
 def public_status(status: str) -> str:
-    """``primary`` and ``secondary`` (the privacy layer's words) become ``withheld``."""
+    """``primary`` and ``secondary`` (the privacy layer's words) become ``withheld``, a
+    structural zero ``not_applicable``."""
+    if status == STRUCTURAL:
+        return NOT_APPLICABLE
     return WITHHELD if status in ("primary", "secondary") else status
 
 
@@ -111,6 +120,7 @@ class ProtectedRows:
                 self.spec.unit,
             )
             for row in self.rows
+            if row.get(STATUS) != NOT_APPLICABLE  # a known zero: neither shown nor hidden
         ]
 
 
@@ -214,8 +224,39 @@ def count_tables_on(con: Any, specs: Sequence[TableSpec], *, store: str) -> dict
             {**{name: data_label(_text(row[name])) for name in spec.by}, COUNT: int(row[COUNT])}
             for row in stats.rows()
         ]
+        rows += structural_rows(spec.by, rows, SourceCategories.of_table(con, spec.by))
         rows.sort(key=lambda row: row_sort_key(row, spec.by))
         out[spec.name] = CountedTable(spec, rows, stats.metadata)
+    return out
+
+
+def structural_rows(
+    fields: Sequence[str], rows: Sequence[dict[str, Any]], categories: SourceCategories
+) -> list[dict[str, Any]]:
+    """Rows (count 0, flagged :data:`~crimestats.privacy.protect.STRUCTURAL_FLAG`) for
+    every combination of the table's values in which a closed source meets an ICCS
+    category it cannot have (:mod:`crimestats.stats.structural`).
+
+    Why: such a cell is published as ``not_applicable`` (no count, not withheld), and
+    the privacy layer treats it as known: secondary suppression never counts on it (a
+    withheld known zero protects nothing) and the audit knows it. A closed source with a
+    count in such a category anyway (a code the source gave) is open in this table: no
+    structural zero for it, since one cell shown withheld among not_applicable ones
+    would tell a reader that it holds at least 1.
+    """
+    if not rows or not categories.closed():
+        return []
+    breached = {row["source"] for row in rows if categories.impossible(row)}
+    closed = categories.closed() - breached
+    levels = [list(dict.fromkeys(row[name] for row in rows)) for name in fields]
+    at = list(fields).index("source")
+    levels[at] = [source for source in levels[at] if source in closed]
+    present = {tuple(row[name] for name in fields) for row in rows}
+    out: list[dict[str, Any]] = []
+    for combo in itertools.product(*levels):
+        cell = dict(zip(fields, combo, strict=True))
+        if combo not in present and categories.impossible(cell):
+            out.append({**cell, COUNT: 0, STRUCTURAL_FLAG: True})
     return out
 
 
@@ -318,8 +359,8 @@ def rounded_table(counted: CountedTable, *, base: int) -> ProtectedRows:
     out = [
         {
             **{name: _text(row[name]) for name in fields},
-            COUNT: int(row[COUNT]),
-            STATUS: str(row[STATUS]),
+            COUNT: None if row[COUNT] is None else int(row[COUNT]),
+            STATUS: public_status(str(row[STATUS])),
         }
         for row in rounded
     ]
@@ -334,6 +375,7 @@ def table_schema(table: ProtectedRows) -> dict[str, Any]:
     fields: list[dict[str, Any]] = []
     for name in table.spec.by:
         description = f"{name}; '{TOTAL_LABEL}' in margin rows; blank = no value"
+        description += BLANK_ICCS_FIELD if name in ICCS_LENGTH else ""
         if any(
             row[name] != TOTAL_LABEL and _MARGIN_LIKE.fullmatch(row[name] or "")
             for row in table.rows
@@ -351,9 +393,9 @@ def table_schema(table: ProtectedRows) -> dict[str, Any]:
             "name": COUNT,
             "type": "integer",
             "description": f"number of {table.spec.unit}, rounded to a multiple of {base} "
-            "(controlled rounding: margins add up)"
+            "(controlled rounding: margins add up); blank when not applicable"
             if rounded
-            else f"number of {table.spec.unit}; blank when withheld",
+            else f"number of {table.spec.unit}; blank when withheld or not applicable",
             "constraints": {"minimum": 0},
         }
     )
@@ -361,16 +403,32 @@ def table_schema(table: ProtectedRows) -> dict[str, Any]:
         {
             "name": STATUS,
             "type": "string",
-            "description": "rounded (every count is rounded)"
+            "description": "rounded (every count is rounded), or not_applicable"
             if rounded
-            else "published, or why the count is withheld",
-            "constraints": {"required": True, "enum": ["rounded"] if rounded else list(STATUSES)},
+            else "published, withheld, or not_applicable (a category the source cannot "
+            "have: a structural zero, no count)",
+            "constraints": {
+                "required": True,
+                "enum": ["rounded", NOT_APPLICABLE] if rounded else list(STATUSES),
+            },
         }
     )
     return {"fields": fields, "primaryKey": list(table.spec.by), "missingValues": [""]}
 
 
+BLANK_ICCS_FIELD = (
+    " (not coded, not a crime, coded only to a shallower level, or pending review: coded "
+    "by the autocoder and flagged, so counted under no code until a reviewer answers)"
+)
+"""Appended to an ICCS field's description: what a blank means, in words (how many
+offences are pending review is never published: statistics metadata only)."""
+
 _THRESHOLD_NOTE = "threshold rule with secondary suppression across every margin"
+STRUCTURAL_NOTE = (
+    "a category a source cannot have (its correspondence entries coded all of its "
+    "offences and none reaches the category) is blank with status not_applicable: not a "
+    "count, not withheld; known to be zero, it is never used to protect another cell"
+)
 
 
 def disclosure_summary(tables: list[ProtectedRows], threshold: int) -> dict[str, Any]:
@@ -382,6 +440,7 @@ def disclosure_summary(tables: list[ProtectedRows], threshold: int) -> dict[str,
         "protection_width": threshold,
         "zeros": "published",
         "withheld": "blank count, status withheld (primary and secondary alike)",
+        "structural_zeros": STRUCTURAL_NOTE,
         "reference": "docs/disclosure-control.md",
     }
     methods = {t.spec.name: t.method for t in tables}
@@ -458,6 +517,7 @@ def public_disclosure(disclosure: dict[str, Any]) -> dict[str, Any]:
 
 __all__ = [
     "DATA_MARK",
+    "NOT_APPLICABLE",
     "STANDARD_TABLES",
     "TOTAL_LABEL",
     "CountedTable",
@@ -475,5 +535,6 @@ __all__ = [
     "public_lineage",
     "rounded_table",
     "row_sort_key",
+    "structural_rows",
     "table_schema",
 ]

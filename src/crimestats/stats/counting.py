@@ -26,7 +26,14 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, Final
 
-from crimestats.stats.fields import FIELDS, PeriodBasis, Record, field_expressions
+from crimestats.stats.counted_codes import MODEL_CODED, MODEL_SHARE, counted_offences
+from crimestats.stats.fields import (
+    FIELDS,
+    ICCS_LENGTH,
+    PeriodBasis,
+    Record,
+    field_expressions,
+)
 
 
 class Unit(StrEnum):
@@ -59,11 +66,13 @@ def _renamed(table: Any, columns: dict[str, str]) -> Any:
 
 
 def _offences(con: Any) -> Any:
+    """Offences with the ICCS code they count under (pending review: blank), the one rule
+    of :mod:`crimestats.stats.counted_codes`."""
     return _renamed(
-        con.table("offences"),
+        counted_offences(con),
         {"source": "o_source", "incident_id": "o_incident_id", "offence_seq": "offence_seq",
          "iccs_code": "iccs_code", "attempted": "attempted", "motive": "motive",
-         "motive_detail": "motive_detail"},
+         "motive_detail": "motive_detail", MODEL_CODED: MODEL_CODED},
     )  # fmt: skip
 
 
@@ -144,6 +153,9 @@ def count_expr(
     ``extra`` maps more column names to functions of the base table's period date;
     they are grouped on too (used for the year of a quarter or month when computing
     rates; each is a function of a field already in ``by``, so groups do not change).
+    With an ICCS field, a column :data:`~crimestats.stats.counted_codes.MODEL_SHARE`
+    follows ``count``: the share of the cell's units that are in it through an offence
+    the model coded (a unit with offences coded both ways in one cell counts as model).
     """
     t = base_table(con, by, unit, source, area_level)
     exprs = field_expressions(t, period_basis)
@@ -151,12 +163,32 @@ def count_expr(
     for name, make in (extra or {}).items():
         columns[name] = make(t)
     groups = [*by, *(extra or {})]
+    shares = any(name in ICCS_LENGTH for name in by)
+    if shares:
+        columns[_MODEL] = t[MODEL_CODED].fill_null(False).cast("int64")
     if not multiplies(by, unit):  # one row per unit already: no DISTINCT (10x faster)
         plain = t.select(**columns)
-        return plain.group_by(groups).aggregate(count=plain.count())
+        if not shares:
+            return plain.group_by(groups).aggregate(count=plain.count())
+        return _with_share(plain.group_by(groups).aggregate(count=plain.count(), **{
+            _MODEL: plain[_MODEL].sum()}))  # fmt: skip
     keys = {f"_key_{k}": t[k] for k in UNIT_KEY[unit]}  # "source" may be a field too
-    keyed = t.select(**keys, **columns).distinct()
-    return keyed.group_by(groups).aggregate(count=keyed.count())
+    if not shares:
+        keyed = t.select(**keys, **columns).distinct()
+        return keyed.group_by(groups).aggregate(count=keyed.count())
+    cells = t.select(**keys, **columns)
+    keyed = cells.group_by([*keys, *groups]).aggregate(**{_MODEL: cells[_MODEL].max()})
+    counted = keyed.group_by(groups).aggregate(count=keyed.count(), **{_MODEL: keyed[_MODEL].sum()})
+    return _with_share(counted)
+
+
+_MODEL = "_model_coded"
+
+
+def _with_share(counted: Any) -> Any:
+    """Replace the model-coded count by its share of ``count`` (rounded to 4 places)."""
+    share = (counted[_MODEL].cast("float64") / counted["count"]).round(4)
+    return counted.mutate(**{MODEL_SHARE: share}).drop(_MODEL)
 
 
 _OWN_RECORD: Final[dict[Unit, Record | None]] = {

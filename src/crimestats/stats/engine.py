@@ -377,17 +377,30 @@ def _metadata(
 
 
 def _iccs_metadata(con: Any, levels: list[str], source: str | None) -> dict[str, Any]:
-    """Offences in scope, uncoded, and coded only above each requested level."""
+    """Offences in scope, uncoded, pending review, and coded only above each level asked.
+
+    Counts go to the statistics metadata only: a release's public notes are an
+    allow-list (:mod:`crimestats.release.public_notes`) that none of them is on.
+    """
+    from crimestats.stats.counted_codes import (
+        MODEL_SHARE_NOTE,
+        PENDING_NOTE,
+        coding_counts,
+        counted_code,
+    )
+
     offences = con.table("offences")
     if source is not None:
         offences = offences.filter(offences.source == source)
-    code = offences.iccs_code
+    raw = offences.iccs_code
+    code = counted_code(offences)  # pending review: blank (stats/counted_codes.py)
     # a table or a reviewer said "not a crime" (code ``none``): no code, yet decided
     decided = offences.iccs_method.isin(["correspondence", "manual"])
     aggs = {
         "offences": offences.count(),
-        "uncoded": (code.isnull() & ~decided.fill_null(False)).sum(),
-        "not_a_crime": (code.isnull() & decided.fill_null(False)).sum(),
+        "uncoded": (raw.isnull() & ~decided.fill_null(False)).sum(),
+        "not_a_crime": (raw.isnull() & decided.fill_null(False)).sum(),
+        **coding_counts(offences),
         **{lvl: (code.notnull() & (code.length() < ICCS_LENGTH[lvl])).sum() for lvl in levels},
     }
     row = offences.aggregate(**aggs).to_pyarrow().to_pylist()[0]
@@ -405,6 +418,10 @@ def _iccs_metadata(con: Any, levels: list[str], source: str | None) -> dict[str,
         "not_a_crime_offences": int(row["not_a_crime"] or 0),
         "not_a_crime_note": "offences of categories that a correspondence table or a "
         "reviewer marks as not a crime (ICCS code 'none'); they have a blank ICCS value",
+        "pending_review_offences": int(row["pending_review"] or 0),
+        "pending_review_note": PENDING_NOTE,
+        "model_coded_offences": int(row["model_coded"] or 0),
+        "model_coded_share_note": MODEL_SHARE_NOTE,
         "coded_above_level": {lvl: int(row[lvl] or 0) for lvl in levels},
         "coded_above_level_note": "offences coded only to a shallower ICCS level have a "
         "blank value at the deeper levels asked for (never a guessed category)",
