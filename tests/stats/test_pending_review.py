@@ -202,3 +202,21 @@ def test_homicide_indicator_leaves_out_a_pending_homicide(
     stats = count_table(db, by=["iccs_l2"], unit="offences")
     assert {r["iccs_l2"]: r["count"] for r in stats.rows()} == {"0101": 2, None: 1}
     assert stats.metadata["iccs"]["pending_review_offences"] == 1
+
+
+def test_the_sql_form_of_pending_selects_the_same_offences(demo_db: Path) -> None:
+    """``pending_sql`` (the spatial selections' SQL) and ``is_pending`` (every count's Ibis
+    expression) name the same offences of the demo store."""
+    import duckdb
+
+    from crimestats.stats.counted_codes import is_pending, pending_sql
+    from crimestats.storage.reads import ibis_store
+
+    with ibis_store(demo_db) as con:
+        off = con.table("offences")
+        ibis_count = int(is_pending(off).cast("int64").sum().to_pyarrow().as_py())
+    raw = duckdb.connect(str(demo_db), read_only=True)
+    row = raw.execute(f"SELECT count(*) FROM offences o WHERE {pending_sql('o')}").fetchone()
+    raw.close()
+    assert row is not None
+    assert ibis_count == int(row[0]) > 0

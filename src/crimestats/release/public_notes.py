@@ -26,8 +26,9 @@ COUNTS_RULE = (
 )
 BLANK_ICCS = (
     "a blank ICCS value is an offence that is not coded, marked as not a crime (code "
-    "'none' in a correspondence table or by a reviewer), or coded only to a shallower "
-    "ICCS level (never a guessed category)"
+    "'none' in a correspondence table or by a reviewer), coded only to a shallower "
+    "ICCS level (never a guessed category), or pending review (coded by the autocoder "
+    "and flagged: counted under no code until a reviewer answers)"
 )
 
 

@@ -53,6 +53,13 @@ def is_pending(offences: Any) -> Any:
     return (offences.iccs_method == MODEL) & offences.needs_review.fill_null(False)
 
 
+def pending_sql(alias: str) -> str:
+    """SQL boolean of :func:`is_pending` for the offences table aliased ``alias``, for the
+    few reads written in SQL (the spatial selections of ``storage``); a test checks both
+    forms select the same offences."""
+    return f"({alias}.iccs_method = '{MODEL}' AND coalesce({alias}.needs_review, false))"
+
+
 def counted_code(offences: Any) -> Any:
     """Ibis string: the ICCS code the offence counts under (NULL while pending review)."""
     import ibis

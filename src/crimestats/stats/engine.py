@@ -119,7 +119,7 @@ def count_table(
     --------
     >>> t = count_table("crimestats.duckdb", by=["year", "iccs_l1"], unit="offences")
     >>> t.table.column_names
-    ['year', 'iccs_l1', 'count']
+    ['year', 'iccs_l1', 'count', 'model_coded_share']
     """
     from crimestats.storage.store import resolve_db_path
 

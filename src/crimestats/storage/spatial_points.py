@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from crimestats.errors import NotFoundError
+from crimestats.stats.counted_codes import pending_sql
 from crimestats.storage.points import USABLE_POINT
 from crimestats.storage.store import open_store, resolve_db_path
 
@@ -61,7 +62,8 @@ def point_filter(
     if iccs is not None:
         where.append(
             "EXISTS (SELECT 1 FROM offences o WHERE o.source = i.source "
-            "AND o.incident_id = i.incident_id AND starts_with(o.iccs_code, ?))"
+            "AND o.incident_id = i.incident_id AND starts_with(o.iccs_code, ?) "
+            f"AND NOT {pending_sql('o')})"
         )
         params.append(iccs)
     return " AND ".join(where), params
