@@ -85,7 +85,8 @@ def review_import(
         print_json(result)
         return
     console.print(
-        f"{result['answers']:,} answers became correspondence entries; "
+        f"{result['answers']:,} answers became correspondence entries for "
+        f"{result['national_codes']:,} national codes (the same text codes alike); "
         f"{result['offences_updated']:,} offences recoded"
     )
 
