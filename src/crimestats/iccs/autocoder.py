@@ -19,11 +19,17 @@ How it decides (DESIGN.md section 4, step 2):
    sources (Zadrozny & Elkan 2002), and the autocoder keeps, inside the likeliest section,
    the *deepest* code whose calibrated probability reaches ``backoff``: when unsure
    between two level-4 codes it backs off to their parent rather than guess.
-4. A coding needs review when it does not reach level 2, its level-2 probability is
+4. The ICCS scope rules (:mod:`crimestats.iccs.rules`, data in ``data/iccs_rules``) may
+   move a code the classification excludes, ask for review, or explain; then the
+   decision audit (:mod:`crimestats.iccs.decision_audit`) lists every disagreement
+   between the code and the evidence shown (top candidates, section scores, nearest
+   neighbours). :mod:`crimestats.iccs._deciding` holds these steps.
+5. A coding needs review when the audit found a disagreement, it does not reach level 2,
+   its level-2 probability is
    below the review threshold of its calibration pool (``review_threshold`` for English
    text; for text in another language one per pool, see below), or fewer than
    ``min_familiarity`` of its words (after normalising and the glossary) occur in the
-   training texts. Each coding says which threshold applied.
+   training texts. Each coding says which threshold applied and every reason for review.
 
 Calibration data come from leave-one-source-out folds over the correspondence tables in
 the training set: each source is predicted by a model that never saw it, which is how
