@@ -56,7 +56,7 @@ def classify_cmd(
         f"{result.needs_review:,} offences need review"
     )
     if queued is not None:
-        console.print(f"wrote {queued:,} groups to review to {review_out}")
+        console.print(f"wrote {queued:,} texts to review to {review_out}")
 
 
 def review_export(
@@ -66,7 +66,10 @@ def review_export(
 ) -> None:
     """Write the offences whose model coding needs a person's check, with suggestions."""
     n = export_review(db, out, overwrite=force)
-    console.print(f"wrote {n:,} groups to review to {out}; fill in iccs_code, then import it")
+    console.print(
+        f"wrote {n:,} texts to review to {out} (most records first); fill in iccs_code, "
+        "then import it"
+    )
 
 
 def review_import(
@@ -85,7 +88,8 @@ def review_import(
         print_json(result)
         return
     console.print(
-        f"{result['answers']:,} answers became correspondence entries; "
+        f"{result['answers']:,} answers became correspondence entries for "
+        f"{result['national_codes']:,} national codes (the same text codes alike); "
         f"{result['offences_updated']:,} offences recoded"
     )
 

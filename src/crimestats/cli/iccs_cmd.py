@@ -167,6 +167,8 @@ def code_cmd(
             console.print(f"    or {alt.code} {escape(alt.label)} ({alt.probability:.2f})")
         if c.explanation:
             console.print(f"    because: {escape(', '.join(c.explanation))}")
+        for reason in c.review_reasons:
+            console.print(f"    review: {escape(reason)}")
 
 
 @iccs_app.command("evaluate")

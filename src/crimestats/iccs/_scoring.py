@@ -47,6 +47,13 @@ class Scorer:
         self, queries: Any, temperature: float
     ) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
         """Raw class probabilities (rows sum to 1) and the nearest training rows."""
+        probs, top, _ = self.scores_with_similarity(queries, temperature)
+        return probs, top
+
+    def scores_with_similarity(
+        self, queries: Any, temperature: float
+    ) -> tuple[NDArray[np.float64], NDArray[np.intp], NDArray[np.float64]]:
+        """:meth:`scores` and the cosine similarity of each nearest training row."""
         import numpy as np
 
         n = queries.shape[0]
@@ -84,7 +91,7 @@ class Scorer:
         linear[:, self.svm_columns] += soft * silent
         empty = totals[:, 0] == 0
         knn[empty] = linear[empty]
-        return 0.5 * knn + 0.5 * linear, top
+        return 0.5 * knn + 0.5 * linear, top, top_sims
 
 
 def isotonic_maps(

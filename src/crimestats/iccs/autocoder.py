@@ -19,11 +19,17 @@ How it decides (DESIGN.md section 4, step 2):
    sources (Zadrozny & Elkan 2002), and the autocoder keeps, inside the likeliest section,
    the *deepest* code whose calibrated probability reaches ``backoff``: when unsure
    between two level-4 codes it backs off to their parent rather than guess.
-4. A coding needs review when it does not reach level 2, its level-2 probability is
+4. The ICCS scope rules (:mod:`crimestats.iccs.rules`, data in ``data/iccs_rules``) may
+   move a code the classification excludes, ask for review, or explain; then the
+   decision audit (:mod:`crimestats.iccs.decision_audit`) lists every disagreement
+   between the code and the evidence shown (top candidates, section scores, nearest
+   neighbours). :mod:`crimestats.iccs._deciding` holds these steps.
+5. A coding needs review when the audit found a disagreement, it does not reach level 2,
+   its level-2 probability is
    below the review threshold of its calibration pool (``review_threshold`` for English
    text; for text in another language one per pool, see below), or fewer than
    ``min_familiarity`` of its words (after normalising and the glossary) occur in the
-   training texts. Each coding says which threshold applied.
+   training texts. Each coding says which threshold applied and every reason for review.
 
 Calibration data come from leave-one-source-out folds over the correspondence tables in
 the training set: each source is predicted by a model that never saw it, which is how
@@ -49,7 +55,6 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from crimestats.domain.enums import IccsMethod
 from crimestats.errors import UsageError
 from crimestats.iccs._calibration import (
     ENGLISH,
@@ -60,14 +65,15 @@ from crimestats.iccs._calibration import (
     foreign_pool,
     pool_of,
 )
-from crimestats.iccs._scoring import Scorer, choose, section_index, up_matrix
+from crimestats.iccs._deciding import Thresholds, Tree, decide
+from crimestats.iccs._scoring import Scorer, section_index, up_matrix
 from crimestats.iccs.classification import load_classification
-from crimestats.iccs.codings import Candidate, Coding, empty_coding
+from crimestats.iccs.codings import Coding, empty_coding
 from crimestats.iccs.correspondence import CorrespondenceTable, load_bundled
 from crimestats.iccs.text import load_glossary, looks_foreign, with_glossary
 from crimestats.iccs.training import FOREIGN_GENERIC_SOURCES, Example, default_examples
 
-MODEL_VERSION = "13"
+MODEL_VERSION = "14"
 """Bump when the model changes, so cached models are refitted."""
 
 GENERIC_SOURCES = frozenset({"iccs", "iccs_index", "vocabulary", *FOREIGN_GENERIC_SOURCES})
@@ -191,6 +197,7 @@ class Autocoder:
         self._node_level = np.array([_level(c) for c in self._nodes])
         self._up = up_matrix(self._scorer.codes, self._nodes)
         self._sections = section_index(self._nodes)
+        self._node_index = {c: i for i, c in enumerate(self._nodes)}
 
     def _fit_calibration(self, examples: Sequence[Example], vectors: Any) -> Calibration:
         """Isotonic maps per level and pool from held-out folds, and the foreign pools'
@@ -352,58 +359,32 @@ class Autocoder:
         return out
 
     def _code_distinct(self, texts: Sequence[str]) -> list[Coding]:
-        import numpy as np
-
         scorer = self._require()
         normal = [with_glossary(t) for t in texts]
         queries = scorer.features.transform(normal)
-        probs, nearest = scorer.scores(queries, self.temperature)
+        probs, nearest, similarity = scorer.scores_with_similarity(queries, self.temperature)
         pools = self._pools(texts)
         cal = self._calibrate(probs @ self._up, pools)
-        classification = load_classification()
+        tree = Tree(self._nodes, self._node_level, self._sections, self._node_index)
         out: list[Coding] = []
         for row, text in enumerate(texts):
             if not normal[row]:
                 out.append(empty_coding(text))
                 continue
-            chosen = choose(cal[row], self._nodes, self._sections, self.backoff)
-            code = self._nodes[chosen]
-            level = _level(code)
-            same = np.flatnonzero(self._node_level == level)
-            # the chosen code first (it may trail a code of another section at its
-            # level), then the likeliest others as alternatives for a reviewer
-            others = same[np.argsort(-cal[row, same])]
-            ranked = [chosen, *(int(i) for i in others if i != chosen)][:3]
-            top3 = tuple(
-                Candidate(
-                    self._nodes[i],
-                    classification.get(self._nodes[i]).label,
-                    min(1.0, float(cal[row, i])),
-                )
-                for i in ranked
-            )
-            # clipped to 1 after the tie-break share (thresholds are at most 1, so the
-            # review decision is the same either way)
-            l2 = min(1.0, float(cal[row, self._nodes.index(code[:4])])) if level >= 2 else 0.0
-            threshold = self.threshold_for(pools[row])
-            familiar = _share_known(normal[row], self._known)
+            limits = Thresholds(self.backoff, self.threshold_for(pools[row]), self.min_familiarity)
             out.append(
-                Coding(
-                    text=text,
-                    code=code,
-                    confidence=min(1.0, float(cal[row, chosen])),
-                    method=IccsMethod.MODEL,
-                    top3=top3,
-                    explanation=scorer.features.explain(queries[row], scorer.svm, code[:4]),
-                    similar=tuple(
-                        f"{scorer.texts[j]} ({scorer.codes[scorer.labels[j]]})"
-                        for j in nearest[row, :3]
-                    ),
-                    needs_review=(level < 2 or l2 < threshold or familiar < self.min_familiarity),
-                    level2_confidence=l2,
-                    familiarity=familiar,
+                decide(
+                    text,
+                    normal[row],
+                    cal[row],
+                    nearest[row],
+                    similarity[row],
+                    tree=tree,
+                    scorer=scorer,
+                    query=queries[row],
+                    limits=limits,
+                    familiarity=_share_known(normal[row], self._known),
                     foreign=pools[row] != ENGLISH,
-                    review_threshold=threshold,
                 )
             )
         return out

@@ -22,6 +22,15 @@ class Candidate:
 
 
 @dataclass(frozen=True, slots=True)
+class Neighbour:
+    """A training text near the coded one: its wording, code and cosine similarity."""
+
+    text: str
+    code: str
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
 class Coding:
     """What the autocoder says about one text, and why."""
 
@@ -41,6 +50,17 @@ class Coding:
     the glossary mostly covers, one for the rest: :mod:`crimestats.iccs._calibration`)."""
     review_threshold: float = 0.0
     """The level-2 confidence this coding needed to be auto-coded."""
+    sections: tuple[Candidate, ...] = ()
+    """The two likeliest ICCS sections (level 1) with their calibrated scores."""
+    neighbours: tuple[Neighbour, ...] = ()
+    """The nearest training texts (those shown in ``similar``), nearest first."""
+    rules: tuple[str, ...] = ()
+    """What each ICCS scope rule that fired said (:mod:`crimestats.iccs.rules`)."""
+    decided_by: str = ""
+    """The scope rule that set ``code`` ("" when the model's own choice stands)."""
+    review_reasons: tuple[str, ...] = ()
+    """Why the coding needs review: thresholds, and every disagreement between the
+    coder's parts (:mod:`crimestats.iccs.decision_audit`); empty when auto-coded."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready mapping."""
@@ -60,6 +80,13 @@ class Coding:
             ],
             "explanation": list(self.explanation),
             "similar": list(self.similar),
+            "sections": [
+                {"code": c.code, "label": c.label, "score": round(c.probability, 4)}
+                for c in self.sections
+            ],
+            "rules": list(self.rules),
+            "decided_by": self.decided_by,
+            "review_reasons": list(self.review_reasons),
         }
 
 
@@ -74,4 +101,5 @@ def empty_coding(text: str) -> Coding:
         explanation=(),
         similar=(),
         needs_review=True,
+        review_reasons=("no words to code",),
     )

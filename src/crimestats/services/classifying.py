@@ -14,10 +14,12 @@ import io
 import os
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import duckdb
 
 from crimestats.domain.iccs_codes import is_iccs_code
 from crimestats.errors import UsageError
@@ -31,8 +33,12 @@ from crimestats.iccs.correspondence import (
     merge_review_answers,
     read_table,
 )
+from crimestats.iccs.review_queue import ReviewGroup, deciding_rule, review_items
+from crimestats.iccs.text import normalise
 from crimestats.output_files import check_output_file, open_text
 from crimestats.storage.coding import (
+    CODING_KEY,
+    TEXT,
     GroupCoding,
     OffenceGroup,
     coding_summary,
@@ -45,10 +51,14 @@ from crimestats.storage.coding import (
 from crimestats.storage.store import open_store
 
 REVIEW_COLUMNS = (
-    "source", "national_code", "national_label", "text", "offences", "suggested_code",
-    "suggested_label", "confidence", "alternatives", "iccs_code", "reviewer", "note",
+    "source", "national_code", "national_label", "text", "offences", "other_codes",
+    "suggested_code", "suggested_label", "confidence", "alternatives", "review_reason",
+    "deciding_rule", "iccs_code", "reviewer", "note",
 )  # fmt: skip
-"""Columns of a review file: the reviewer fills ``iccs_code`` (and may add a note)."""
+"""Columns of a review file: the reviewer fills ``iccs_code`` (and may add a note).
+One row per distinct text of a source, most records first; ``other_codes`` lists the
+other national codes with that text, which the answer codes too; ``deciding_rule`` is
+the line of ICCS that separates the two likeliest codes."""
 
 NO_CODE = (OUT_OF_SCOPE, "-", "not a crime")
 """What a reviewer writes in ``iccs_code`` for a category that gets no ICCS code."""
@@ -167,7 +177,8 @@ def export_review(
     overwrite: bool = False,
     option: str = "--out",
 ) -> int:
-    """Write the review queue (one row per group needing review); returns its length.
+    """Write the review queue (one row per distinct text of a source needing review, most
+    records first, :mod:`crimestats.iccs.review_queue`); returns its length.
 
     The file is written atomically, and an existing one only replaced with ``overwrite``.
     """
@@ -179,30 +190,36 @@ def export_review(
         people, tables = _tables(stored_entries(con), [])
     model = Autocoder.fit_default(CorrespondenceTable([*people, *tables])) if groups else None
     codings = model.code_texts([g.text for g in groups]) if model else []
+    items = review_items(
+        [ReviewGroup(g.source, g.key, g.label, g.text, g.offences) for g in groups], codings
+    )
     with open_text(out, overwrite=overwrite, option=option) as handle:
         writer = csv.DictWriter(handle, fieldnames=REVIEW_COLUMNS)
         writer.writeheader()
-        for group, coding in zip(groups, codings, strict=True):
-            best = coding.top3[0] if coding.top3 else None
+        for item in items:
+            coding, best = item.coding, item.coding.top3[0] if item.coding.top3 else None
             writer.writerow(
                 {
-                    "source": group.source,
-                    "national_code": group.key,
-                    "national_label": group.label or "",
-                    "text": group.text,
-                    "offences": group.offences,
+                    "source": item.source,
+                    "national_code": item.first.key,
+                    "national_label": item.first.label or "",
+                    "text": item.text,
+                    "offences": item.offences,
+                    "other_codes": "; ".join(g.key for g in item.groups[1:]),
                     "suggested_code": coding.code or "",
                     "suggested_label": best.label if best else "",
                     "confidence": f"{coding.confidence:.3f}",
                     "alternatives": "; ".join(
                         f"{c.code} {c.label} ({c.probability:.2f})" for c in coding.top3
                     ),
+                    "review_reason": "; ".join(coding.review_reasons),
+                    "deciding_rule": deciding_rule(coding),
                     "iccs_code": "",
                     "reviewer": "",
                     "note": "",
                 }
             )
-    return len(groups)
+    return len(items)
 
 
 REVIEW_REQUIRED = ("source", "national_code", "iccs_code")
@@ -236,7 +253,8 @@ def _review_rows(path: Path) -> list[dict[str, str | None]]:
     return rows
 
 
-def _answers(path: Path, reviewer: str | None) -> list[ReviewAnswer]:
+def _answers(path: Path, reviewer: str | None) -> list[tuple[ReviewAnswer, str]]:
+    """Each answer with the text its row shows ("" for a file without the column)."""
     answers = []
     for number, row in enumerate(_review_rows(path), start=2):
         code = (row.get("iccs_code") or "").strip()
@@ -254,16 +272,15 @@ def _answers(path: Path, reviewer: str | None) -> list[ReviewAnswer]:
                 hint="correct the answer with a code from 'crimestats iccs search' "
                 "(leading zeros kept), or write 'none' for not a crime",
             )
-        answers.append(
-            ReviewAnswer(
-                source=source,
-                national_code=national.strip(),
-                national_label=(row.get("national_label") or "").strip(),
-                iccs_code=None if code.lower() in NO_CODE else code,
-                reviewer=(row.get("reviewer") or reviewer or "").strip(),
-                note=(row.get("note") or "").strip() + f" (line {number})",
-            )
+        answer = ReviewAnswer(
+            source=source,
+            national_code=national.strip(),
+            national_label=(row.get("national_label") or "").strip(),
+            iccs_code=None if code.lower() in NO_CODE else code,
+            reviewer=(row.get("reviewer") or reviewer or "").strip(),
+            note=(row.get("note") or "").strip() + f" (line {number})",
         )
+        answers.append((answer, row.get("text") or ""))
     if not answers:
         raise UsageError(
             f"{path} holds no answer: every iccs_code is blank",
@@ -272,12 +289,43 @@ def _answers(path: Path, reviewer: str | None) -> list[ReviewAnswer]:
     return answers
 
 
+def _same_text(
+    con: duckdb.DuckDBPyConnection, answers: Sequence[tuple[ReviewAnswer, str]]
+) -> list[ReviewAnswer]:
+    """The answers, and for each one that shows its text, the same answer for every other
+    coding key of its source whose text normalises the same and that the model coded (or
+    nobody has): the review queue showed them as one row. A key a table, the source or a
+    person decided is left alone, and an explicit answer for a key wins over a copy."""
+    explicit = {(a.source, a.national_code): a for a, _ in answers}
+    wanted = {(a.source, normalise(text)): a for a, text in answers if text.strip()}
+    sources = sorted({source for source, _ in wanted})
+    rows = con.execute(
+        f"SELECT DISTINCT source, {CODING_KEY}, {TEXT} FROM offences WHERE source IN "
+        f"(SELECT unnest(?)) AND (iccs_method IS NULL OR iccs_method = 'model') "
+        f"AND {CODING_KEY} IS NOT NULL ORDER BY 1, 2",
+        [sources],
+    ).fetchall()
+    copies: dict[tuple[str, str], ReviewAnswer] = {}
+    for source, key, text in rows:
+        answer = wanted.get((source, normalise(text or "")))
+        if answer is not None and (source, key) not in explicit:
+            copies.setdefault(
+                (source, key),
+                replace(
+                    answer, national_code=key, national_label="", note=f"{answer.note}, same text"
+                ),
+            )
+    return [*explicit.values(), *copies.values()]
+
+
 def import_review(
     db: str | os.PathLike[str] | None, path: Path, *, reviewer: str | None = None
 ) -> dict[str, int]:
-    """Turn a reviewed file's answers into correspondence entries and apply them."""
-    answers = _answers(path, reviewer)
+    """Turn a reviewed file's answers into correspondence entries and apply them to every
+    offence of the same source with the answered text (see :func:`_same_text`)."""
+    rows = _answers(path, reviewer)
     with open_store(db) as con:
+        answers = _same_text(con, rows)
         version = datetime.now(UTC).strftime("review-%Y%m%dT%H%M%S")
         merged = merge_review_answers(stored_entries(con), answers, version=version)
         replace_entries(con, merged)
@@ -286,4 +334,9 @@ def import_review(
             for a in answers
         ]
         updated = write_codings(con, codings)
-    return {"answers": len(answers), "offences_updated": updated, "entries": len(merged)}
+    return {
+        "answers": len(rows),
+        "national_codes": len(answers),
+        "offences_updated": updated,
+        "entries": len(merged),
+    }
