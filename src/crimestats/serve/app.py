@@ -15,7 +15,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 from crimestats.errors import CrimestatsError, NotFoundError, StoreLockedError, UsageError
-from crimestats.serve import routes_admin, routes_analyst, routes_public
+from crimestats.serve import routes_admin, routes_analyst, routes_public, routes_steward
 from crimestats.serve.limits import RateLimiter
 from crimestats.serve.settings import ServeSettings
 from crimestats.serve.store import ServeStore
@@ -64,7 +64,12 @@ def create_app(settings: ServeSettings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.limiter = RateLimiter(settings.rate_per_second, settings.burst)
-    for router in (routes_public.router, routes_analyst.router, routes_admin.router):
+    for router in (
+        routes_public.router,
+        routes_analyst.router,
+        routes_steward.router,
+        routes_admin.router,
+    ):
         app.include_router(router)
 
     @app.exception_handler(CrimestatsError)
