@@ -19,7 +19,13 @@ install: $(STAMP)
 run: install
 	$(BIN)/crimestats demo
 
-test: install
+# The dashboard tests drive Debian's chromium through Playwright (never a downloaded
+# browser); CI runs as root and installs it here when it is missing.
+CHROMIUM ?= /usr/bin/chromium
+$(CHROMIUM):
+	-command -v apt-get >/dev/null && apt-get update -qq && apt-get install -y -qq chromium
+
+test: install $(CHROMIUM)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy

@@ -139,6 +139,28 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
         "test_terms_are_words_and_pairs_of_scrubbed_normalised_text",
         "test_g2_of_a_hand_worked_table",
     ),
+    # session 6, trends (helper-measured, > 0.25 s)
+    "tests/watch/test_series_store.py": (),
+    "tests/watch/test_trends_cli.py": (),
+    "tests/watch/test_trends_rates.py": (),
+    "tests/watch/test_charts.py": (
+        "test_svg_has_one_mark_per_point_alarm_and_rule",
+        "test_html_is_offline_and_self_contained",
+    ),
+    "tests/watch/test_trends_changes.py": ("test_negative_binomial_wald_equals_statsmodels_glm",),
+    "tests/watch/test_trends_flags.py": (
+        "test_full_series_runs_every_method",
+        "test_partial_periods_are_left_out_with_their_reason",
+    ),
+    "tests/watch/test_trends_changepoints.py": (
+        "test_nile_break_after_1898_with_strucchange_interval",
+        "test_three_breaks_and_intervals_as_strucchange_on_uk_driver_deaths",
+    ),
+    "tests/watch/test_trends_decompose_forecast.py": (
+        "test_stl_recovers_the_trend_and_season_a_series_was_built_from",
+        "test_forecast_of_a_level_series_is_its_mean_with_a_normal_interval",
+        "test_seasonal_forecast_follows_the_season",
+    ),
     "tests/watch/test_scrub.py": (
         "test_real_block_addresses_are_all_scrubbed",
         "test_real_offence_vocabularies_pass_unchanged",

@@ -50,12 +50,13 @@ def _register() -> None:
         sources_cmd,
         stats_cmd,
         store_cmd,
+        trends_cmd,
     )
 
     for module in (
         store_cmd, ingest_cmd, quarantine_cmd, iccs_cmd, classify_cmd, stats_cmd,
         indicators_cmd, series_cmd, release_cmd, ledger_cmd, demo_cmd, mse_cmd, sources_cmd,
-        govern_cmd, serve_cmd, emerging_cmd,
+        govern_cmd, serve_cmd, emerging_cmd, trends_cmd,
     ):  # fmt: skip
         module.register(app)
 
