@@ -15,8 +15,15 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 from crimestats.errors import CrimestatsError, NotFoundError, StoreLockedError, UsageError
-from crimestats.serve import routes_admin, routes_analyst, routes_public, routes_steward
+from crimestats.serve import (
+    routes_admin,
+    routes_analyst,
+    routes_public,
+    routes_steward,
+    routes_watch,
+)
 from crimestats.serve.limits import RateLimiter
+from crimestats.serve.pages import routes as pages
 from crimestats.serve.settings import ServeSettings
 from crimestats.serve.store import ServeStore
 
@@ -67,10 +74,13 @@ def create_app(settings: ServeSettings) -> FastAPI:
     for router in (
         routes_public.router,
         routes_analyst.router,
+        routes_watch.router,
         routes_steward.router,
         routes_admin.router,
+        pages.router,
     ):
         app.include_router(router)
+    app.mount("/static", pages.static_files(), name="static")
 
     @app.exception_handler(CrimestatsError)
     async def crimestats_error(_: Request, exc: CrimestatsError) -> JSONResponse:

@@ -1,0 +1,269 @@
+/* crimestats dashboard: draws the charts the server put in the page, and answers the
+   analyst's and steward's forms through the API.
+
+   Why the token lives in sessionStorage and travels as a Bearer header: no cookie means
+   the browser never sends it on its own, so no other site can make a request with it
+   (no CSRF to defend against); it goes when the tab closes. The strict
+   Content-Security-Policy (scripts from this server only, nothing inline) is what keeps
+   another script from reading it. */
+(function () {
+  "use strict";
+  var TOKEN_KEY = "crimestats-token";
+  var state = { rendered: 0, failed: 0 };
+  window.crimestatsDashboard = state;
+
+  function fmt(value) {
+    if (value === null || value === undefined || value === "") return "";
+    var n = Number(value);
+    if (!isFinite(n)) return String(value);
+    return n.toLocaleString("en-US", { maximumFractionDigits: 2 });
+  }
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function embed(target, spec) {
+    var node = typeof target === "string" ? document.getElementById(target) : target;
+    return window.vegaEmbed(node, spec, {
+      actions: false,
+      renderer: "svg",
+      ast: true,
+      expr: window.vegaInterpreter.expressionInterpreter,
+      formatLocale: { decimal: ".", thousands: ",", grouping: [3], currency: ["", ""] }
+    }).then(function (result) {
+      state.rendered += 1;
+      node.setAttribute("data-rendered", "true");
+      return result;
+    }).catch(function (error) {
+      state.failed += 1;
+      node.setAttribute("data-rendered", "error");
+      node.textContent = "The chart could not be drawn: " + error.message;
+      throw error;
+    });
+  }
+
+  function numeric(column) {
+    return /count|incidents|accepted|read|quarantined|duplicates|offences|value|rate|numerator|denominator|share|days|population/.test(column);
+  }
+
+  function renderTable(targetId, columns, rows, caption) {
+    var target = document.getElementById(targetId);
+    target.textContent = "";
+    var wrap = el("div", { "class": "table-wrap", tabindex: "0", role: "region", "aria-label": caption });
+    var table = el("table");
+    table.appendChild(el("caption", {}, caption + " (" + rows.length.toLocaleString("en-US") + " rows)"));
+    var head = el("tr");
+    columns.forEach(function (c) { head.appendChild(el("th", { scope: "col" }, c)); });
+    table.appendChild(el("thead")).appendChild(head);
+    var body = el("tbody");
+    rows.forEach(function (row) {
+      var tr = el("tr");
+      columns.forEach(function (c) {
+        var v = row[c];
+        var withheld = (v === null || v === "") && c === "count" && row.status && row.status !== "published";
+        var td = el("td", numeric(c) ? { "class": "num" } : {},
+          withheld ? "withheld" : (numeric(c) ? fmt(v) : (v === null || v === undefined ? "" : (typeof v === "object" ? JSON.stringify(v) : String(v)))));
+        tr.appendChild(td);
+      });
+      body.appendChild(tr);
+    });
+    table.appendChild(body);
+    wrap.appendChild(table);
+    target.appendChild(wrap);
+    return table;
+  }
+
+  function token() { return window.sessionStorage.getItem(TOKEN_KEY); }
+
+  function api(path, options) {
+    var opts = options || {};
+    opts.headers = opts.headers || {};
+    var t = token();
+    if (t) opts.headers["Authorization"] = "Bearer " + t;
+    opts.credentials = "omit";
+    return fetch(path, opts).then(function (response) {
+      return response.json().then(function (payload) {
+        if (!response.ok) {
+          var d = payload.detail;
+          var message = typeof d === "string" ? d : (d && (d.error || JSON.stringify(d))) || response.statusText;
+          var fix = payload.fix || (d && (d.fix || (d.allowed && "allowed: " + d.allowed.join(", "))));
+          throw new Error(response.status + ": " + message + (fix ? " (fix: " + fix + ")" : ""));
+        }
+        return payload;
+      });
+    });
+  }
+
+  function showError(targetId, error) {
+    var target = document.getElementById(targetId);
+    target.textContent = "";
+    target.appendChild(el("p", { "class": "error", role: "alert" }, error.message));
+  }
+
+  function setupLogin() {
+    var form = document.getElementById("login");
+    if (!form) return;
+    var stateOut = document.getElementById("login-state");
+    function show() { stateOut.textContent = token() ? "A token is in use for this tab." : "No token: give yours to see this view."; }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      window.sessionStorage.setItem(TOKEN_KEY, form.elements.token.value.trim());
+      form.elements.token.value = "";
+      show();
+      document.dispatchEvent(new Event("crimestats-token"));
+    });
+    document.getElementById("logout").addEventListener("click", function () {
+      window.sessionStorage.removeItem(TOKEN_KEY);
+      show();
+    });
+    show();
+  }
+
+  function onSubmit(id, handler) {
+    var form = document.getElementById(id);
+    if (form) form.addEventListener("submit", function (event) { event.preventDefault(); handler(form); });
+  }
+
+  function barSpec(title, rows, x, color, y) {
+    var enc = {
+      x: { field: x, type: "nominal", axis: { labelLimit: 200 } },
+      y: { field: y, type: "quantitative", axis: { format: ",d" } },
+      tooltip: [{ field: x }, { field: y, type: "quantitative", format: "," }]
+    };
+    if (color) { enc.color = { field: color, type: "nominal" }; enc.xOffset = { field: color }; enc.tooltip.push({ field: color }); }
+    return { $schema: "https://vega.github.io/schema/vega-lite/v6.json", title: title, width: 640, height: 240,
+      data: { values: rows.filter(function (r) { return r[y] !== null; }) }, mark: { type: "bar", tooltip: true }, encoding: enc };
+  }
+
+  function setupAnalyst() {
+    onSubmit("stats-form", function (form) {
+      var by = Array.prototype.filter.call(form.elements.by.options, function (o) { return o.selected; }).map(function (o) { return o.value; });
+      var params = new URLSearchParams({ by: by.join(","), unit: form.elements.unit.value, protect: form.elements.protect.value });
+      if (form.elements.rate.checked) params.set("rate", "true");
+      api("/v1/stats?" + params.toString()).then(function (payload) {
+        var y = form.elements.rate.checked ? "rate_per_100k" : "count";
+        var rows = payload.rows.filter(function (r) { return by.every(function (f) { return r[f] !== "Total"; }); });
+        renderTable("stats-table", payload.columns, payload.rows, "Counts by " + by.join(", "));
+        return embed("stats-chart", barSpec(payload.unit + " by " + by.join(", "), rows, by[0], by[1], y));
+      }).catch(function (e) { showError("stats-table", e); });
+    });
+    onSubmit("trends-form", function (form) {
+      var params = new URLSearchParams({ by: form.elements.by.value, freq: form.elements.freq.value });
+      api("/v1/trends?" + params.toString()).then(function (doc) {
+        var values = [];
+        var alarms = [];
+        doc.series.forEach(function (s) {
+          s.periods.forEach(function (p) { values.push({ series: s.series, start: p.start, count: p.count }); });
+          ["year_on_year", "recent_mean"].forEach(function (k) {
+            var c = s[k];
+            if (c && c.significant) alarms.push({ series: s.series, check: k, change: c.change_percent !== undefined ? c.change_percent : c.ratio, p: c.p_value });
+          });
+          (s.change_points && s.change_points.points || []).forEach(function (pt) { alarms.push({ series: s.series, check: "change point", change: pt.last_before || pt.date, p: null }); });
+        });
+        renderTable("trends-alarms", ["series", "check", "change", "p"], alarms, "Alarms (significant changes and change points)");
+        return embed("trends-chart", { $schema: "https://vega.github.io/schema/vega-lite/v6.json", width: 640, height: 260,
+          title: "Counts per " + doc.metadata.freq, data: { values: values },
+          mark: { type: "line", point: true, tooltip: true },
+          encoding: { x: { field: "start", type: "temporal", title: "period" },
+            y: { field: "count", type: "quantitative", axis: { format: ",d" } },
+            color: { field: "series", type: "nominal" } } });
+      }).catch(function (e) { showError("trends-alarms", e); });
+    });
+    onSubmit("attrition-form", function (form) {
+      api("/v1/attrition?by=" + encodeURIComponent(form.elements.by.value)).then(function (payload) {
+        renderTable("attrition-table", payload.columns, payload.rows, "Incidents reaching each stage");
+        var stages = payload.metadata.stages;
+        return embed("attrition-chart", { $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+          data: { values: payload.rows.filter(function (r) { return r.incidents !== null; }) },
+          facet: { row: { field: "source" } }, resolve: { scale: { x: "independent" } },
+          spec: { width: 560, height: 150, mark: { type: "bar", tooltip: true },
+            encoding: { y: { field: "stage", type: "nominal", sort: stages },
+              x: { field: "incidents", type: "quantitative", aggregate: "sum", axis: { format: ",d" } } } } });
+      }).catch(function (e) { showError("attrition-table", e); });
+    });
+    onSubmit("indicators-form", function (form) {
+      var area = form.elements.area.value.trim();
+      api("/v1/indicators" + (area ? "?area=" + encodeURIComponent(area) : "")).then(function (payload) {
+        renderTable("indicators-table", payload.columns, payload.rows, "SDG 16 indicators");
+      }).catch(function (e) { showError("indicators-table", e); });
+    });
+  }
+
+  function loadList(path, targetId, caption, decorate) {
+    return api(path).then(function (payload) {
+      var table = renderTable(targetId, payload.columns, payload.rows, caption);
+      if (decorate) decorate(table, payload);
+    }).catch(function (e) { showError(targetId, e); });
+  }
+
+  function reviewRows(table, payload) {
+    var head = table.querySelector("thead tr");
+    head.appendChild(el("th", { scope: "col" }, "answer"));
+    table.querySelectorAll("tbody tr").forEach(function (tr, i) {
+      var row = payload.rows[i];
+      var td = el("td");
+      var form = el("form", { "class": "answer" });
+      var id = "answer-" + i;
+      form.appendChild(el("label", { "for": id, "class": "visually-hidden" }, "ICCS code for " + row.text));
+      var input = el("input", { id: id, name: "code", value: row.suggested_code || "", size: "8", required: "" });
+      form.appendChild(input);
+      form.appendChild(el("button", { type: "submit" }, "Save"));
+      var out = el("output", { "aria-live": "polite" });
+      form.appendChild(out);
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        api("/v1/review", { method: "POST", headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ answers: [{ source: row.source, national_code: row.national_code, iccs_code: input.value.trim() }] }) })
+          .then(function (r) { out.textContent = "saved: " + r.offences_updated.toLocaleString("en-US") + " offences recoded"; })
+          .catch(function (e) { out.textContent = e.message; });
+      });
+      td.appendChild(form);
+      tr.appendChild(td);
+    });
+  }
+
+  function setupSteward() {
+    if (!document.getElementById("ingest-form")) return;
+    function refresh() {
+      if (!token()) return;
+      loadList("/v1/ingests?limit=1000", "ingests-table", "Loads, oldest first");
+      loadList("/v1/quarantine?limit=200", "quarantine-table", "Quarantined rows");
+      loadList("/v1/review?limit=200", "review-table", "Groups to review", reviewRows);
+    }
+    ["ingests-refresh", "quarantine-refresh", "review-refresh"].forEach(function (id) {
+      document.getElementById(id).addEventListener("click", refresh);
+    });
+    document.addEventListener("crimestats-token", refresh);
+    onSubmit("ingest-form", function (form) {
+      var data = new FormData();
+      data.append("file", form.elements.file.files[0]);
+      data.append("source", form.elements.source.value);
+      if (form.elements.mapping.files.length) data.append("mapping", form.elements.mapping.files[0]);
+      if (form.elements.replace.checked) data.append("replace", "true");
+      api("/v1/ingest", { method: "POST", body: data }).then(function (summary) {
+        renderTable("ingest-result", ["file", "read", "accepted", "quarantined", "duplicates", "warnings"],
+          summary.files, "Reconciliation: read = accepted + quarantined + duplicates");
+        refresh();
+      }).catch(function (e) { showError("ingest-result", e); });
+    });
+    refresh();
+  }
+
+  function renderPageCharts() {
+    document.querySelectorAll("[data-spec]").forEach(function (node) {
+      var spec = JSON.parse(document.getElementById(node.getAttribute("data-spec")).textContent);
+      embed(node, spec).catch(function () {});
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    setupLogin();
+    renderPageCharts();
+    setupAnalyst();
+    setupSteward();
+  });
+})();
