@@ -65,7 +65,8 @@ def trends(
             422, {"error": f"{len(series)} series; at most {MAX_SERIES}", "fix": "filter by source"}
         )
     meta: dict[str, Any] = {"by": names, "freq": freq_.value, "unit": unit, "source": source}
-    document = trends_document(run(series, meta).results, meta)
+    result = run(series, meta)
+    document = trends_document(result.results, result.metadata)
     body = json_bytes(document)
     audit.record(request, caller, "trends", rows_out=len(series), body=body)
     return respond(body, "application/json")

@@ -160,9 +160,10 @@
           s.periods.forEach(function (p) { values.push({ series: s.series, start: p.start, count: p.count }); });
           ["year_on_year", "recent_mean"].forEach(function (k) {
             var c = s[k];
-            if (c && c.significant) alarms.push({ series: s.series, check: k, change: c.change_percent !== undefined ? c.change_percent : c.ratio, p: c.p_value });
+            var alpha = 1 - (doc.metadata.level || 0.95);
+            if (c && c.p_value < alpha) alarms.push({ series: s.series, check: k + " (" + c.current_label + " vs " + c.base_label + ")", change: c.percent_change === null ? "" : c.percent_change.toFixed(1) + "%", p: c.p_value.toPrecision(2) });
           });
-          (s.change_points && s.change_points.points || []).forEach(function (pt) { alarms.push({ series: s.series, check: "change point", change: pt.last_before || pt.date, p: null }); });
+          (s.change_points && s.change_points.points || []).forEach(function (pt) { alarms.push({ series: s.series, check: "change point after " + pt.last_before, change: fmt(pt.mean_before) + " to " + fmt(pt.mean_after) + " a period", p: "" }); });
         });
         renderTable("trends-alarms", ["series", "check", "change", "p"], alarms, "Alarms (significant changes and change points)");
         return embed("trends-chart", { $schema: "https://vega.github.io/schema/vega-lite/v6.json", width: 640, height: 260,
