@@ -172,3 +172,25 @@ def test_review_answer_becomes_a_correspondence_entry(served: Served) -> None:
     assert _offences_coded(served, first["source"], "0501") == coded + first["offences"]
     assert first["national_code"] not in {r["national_code"] for r in after["rows"]
                                           if r["source"] == first["source"]}  # fmt: skip
+
+
+def test_a_steward_releases_and_the_public_reads_it(served: Served) -> None:
+    with served.client(Role.ANALYST) as analyst:
+        assert analyst.post("/v1/releases", json={}).status_code == 403
+    with served.client(Role.STEWARD) as steward:
+        assert _upload(steward, _csv(12, prefix="R"), "upload_rel").status_code == 200
+        bad = steward.post("/v1/releases", json={"threshold": 0})
+        assert bad.status_code == 422
+        answer = steward.post("/v1/releases", json={})
+        assert answer.status_code == 201, answer.text
+        made = answer.json()
+    with served.client() as public:
+        latest = public.get("/v1/releases/latest").json()
+        table = public.get("/v1/releases/latest/tables/incidents_by_source_year").json()
+    assert latest["release_id"] == made["release_id"] != served.release_id
+    folder = served.db.parent / "releases"
+    (directory,) = [p for p in folder.iterdir() if p.is_dir()]
+    with (directory / "incidents_by_source_year.csv").open(encoding="utf-8") as handle:
+        assert table["rows"] == list(csv.DictReader(handle))
+    loaded = {r["source"]: r["count"] for r in table["rows"] if r["year"] == "2024"}
+    assert loaded["upload_rel"] == "12"  # the release saw the load made through the API

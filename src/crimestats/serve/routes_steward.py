@@ -211,3 +211,31 @@ def _write_review(
             writer.writerow({"source": a.source, "national_code": a.national_code,
                              "iccs_code": a.iccs_code, "reviewer": reviewer,
                              "note": a.note})  # fmt: skip
+
+
+class ReleaseIn(BaseModel):
+    """What a steward may choose for a release; the folder is the server's to name."""
+
+    threshold: int | None = Field(default=None, ge=1, le=100)
+    as_of: str | None = Field(default=None, max_length=40)
+
+
+@router.post("/releases")
+def release(request: Request, caller: Steward, payload: ReleaseIn) -> Response:
+    """Build, record and publish a protected release of the store, as ``crimestats
+    release`` does (:mod:`crimestats.serve.publishing`); answers its id and tables."""
+    from crimestats.serve.publishing import publish
+
+    root: Path = request.app.state.settings.releases_folder
+    try:
+        result = publish(_store(request), root, threshold=payload.threshold, as_of=payload.as_of)
+    except CrimestatsError as exc:
+        raise _unprocessable(exc) from None
+    body = json_bytes(
+        {"release_id": result.release_id, "tables": result.tables, "files": result.files}
+    )
+    audit.record(
+        request, caller, "release", rows_out=len(result.files), body=body,
+        extra=payload.model_dump(),
+    )  # fmt: skip
+    return Response(body, status_code=201, media_type="application/json")
