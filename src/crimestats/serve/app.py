@@ -22,6 +22,7 @@ from crimestats.serve import (
     routes_steward,
     routes_watch,
 )
+from crimestats.serve.audit import AuditLog
 from crimestats.serve.limits import RateLimiter
 from crimestats.serve.pages import routes as pages
 from crimestats.serve.settings import ServeSettings
@@ -57,6 +58,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
 
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         app.state.store = ServeStore(settings.db)
+        app.state.audit = AuditLog(app.state.store)
         try:
             yield
         finally:
