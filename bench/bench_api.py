@@ -229,6 +229,8 @@ def with_ingest(
     """Run ``measure`` while a steward thread loads files; both results."""
     stop = threading.Event()
     loads: dict[str, Any] = {}
+    if rows <= 0:
+        return asyncio.run(measure), {"ingests": 0, "failed": 0, "mean_seconds": None}
 
     def load() -> None:
         loads.update(ingest_loop(url, token, rows, stop))
@@ -258,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--ingest-rows", type=int, default=20_000)
     parser.add_argument("--workers", type=int, default=8, help="the server's threads")
+    parser.add_argument("--no-ingest", action="store_true", help="no load meanwhile (a baseline)")
     args = parser.parse_args(argv)
     if not 0 < args.seconds <= 600 or not 0 < args.clients <= 200 or args.max_requests < 1:
         parser.error("--seconds 0-600, --clients 1-200, --max-requests >= 1")
@@ -285,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
             ("stats", analyst, stats_requests),
         ):
             measured, loads = with_ingest(
-                url, tokens["steward"], args.ingest_rows,
+                url, tokens["steward"], 0 if args.no_ingest else args.ingest_rows,
                 phase(url, headers, requests, args.clients, args.seconds, args.max_requests),
             )  # fmt: skip
             results[name] = {**measured, "ingest": loads}

@@ -42,3 +42,23 @@ def test_concurrent_answers_each_have_one_entry_in_an_intact_chain(served: Serve
     assert len(tables) == THREADS * EACH
     assert sorted(r["result_hash"] for r in tables) == sorted(sent)
     assert [r["seq"] for r in log["rows"]] == list(range(start + 1, start + 1 + len(log["rows"])))
+
+
+def test_an_entry_written_by_another_hand_does_not_fork_the_chain(served: Served) -> None:
+    """The server keeps its head in memory; an entry appended behind its back (here
+    through the same database instance) must make it re-read the head, not fork."""
+    from crimestats.govern import audit_chain
+    from crimestats.storage.store import open_store
+
+    with served.client() as client:
+        assert client.get("/v1/releases").status_code == 200
+    with open_store(served.db) as con:
+        audit_chain.append(con, user_name="cli:test", role="cli", action="ingest",
+                           parameters={"source": "x"})  # fmt: skip
+    with served.client() as client:
+        assert client.get("/v1/releases").status_code == 200
+    with served.client(Role.ADMIN) as admin:
+        log = admin.get("/v1/audit", params={"limit": 1000}).json()
+    assert log["intact"] is True
+    actions = [r["action"] for r in log["rows"]]
+    assert actions[-3:] == ["releases.list", "ingest", "releases.list"]

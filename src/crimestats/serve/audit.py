@@ -52,6 +52,11 @@ class AuditLog:
     store: ServeStore
     _pending: list[_Pending] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _head: tuple[int, str] | None = None
+    """(seq, entry_hash) of the last entry this server wrote: read from the store once,
+    then kept, so a batch does not scan the log for its head. Should anything else have
+    appended meanwhile, the primary key refuses the batch and it is retried on the
+    head read afresh."""
 
     def append(self, entry: _Pending) -> None:
         """Queue ``entry`` and return once it is committed (by this thread or another)."""
@@ -62,13 +67,14 @@ class AuditLog:
             if not entry.written and entry.error is None:
                 with self._lock:
                     batch, self._pending = self._pending, []
-                self._write(con, batch)
+                if not self._write(con, batch, self._head):
+                    self._write(con, batch, None)
         if entry.error is not None:
             raise entry.error
 
-    @staticmethod
-    def _write(con: Any, batch: list[_Pending]) -> None:
-        seq, prev = audit_chain.head(con)
+    def _write(self, con: Any, batch: list[_Pending], head: tuple[int, str] | None) -> bool:
+        """Write ``batch`` after ``head`` (None: read it); False if the head was stale."""
+        seq, prev = head if head is not None else audit_chain.head(con)
         rows = []
         for item in batch:
             seq += 1
@@ -92,11 +98,16 @@ class AuditLog:
             con.execute("COMMIT")
         except Exception as exc:  # noqa: BLE001 - every waiting request must learn it failed
             con.execute("ROLLBACK")
+            self._head = None
+            if head is not None:
+                return False
             for item in batch:
                 item.error = exc
-            return
+            return True
+        self._head = (seq, prev)
         for item in batch:
             item.written = True
+        return True
 
 
 def record(
