@@ -17,6 +17,7 @@ import importlib
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -31,6 +32,28 @@ def _rows_default() -> int:
         return int(text)
     except ValueError:
         raise SystemExit(f"{ROWS_ENV}={os.environ[ROWS_ENV]!r} is not a whole number") from None
+
+
+def _measure(
+    name: str, title: str, call: Callable[[], object], failed: list[str], missed: list[str]
+) -> None:
+    """Run one benchmark; a failure is noted, never hides the others."""
+    print(f"\n== {title} ==")
+    try:
+        result = call()
+    except Exception:  # noqa: BLE001 - one failing benchmark must not hide the others
+        traceback.print_exc()
+        failed.append(name)
+        return
+    if isinstance(result, dict) and result.get("meets_target") is False:
+        missed.append(name)
+
+
+def _nearscan() -> dict[str, object]:
+    bench = importlib.import_module("bench_nearscan")
+    out = {"knox": bench.bench_knox(50_000, 99, 15), "scan": bench.bench_scan(500, 999, 15)}
+    print(out)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,6 +112,17 @@ def main(argv: list[str] | None = None) -> int:
     except Exception:  # noqa: BLE001
         traceback.print_exc()
         failed.append("release")
+
+    extras: list[tuple[str, str, Callable[[], object]]] = [
+        ("alerts", f"early warning over every series ({args.rows:,} rows)",
+         lambda: importlib.import_module("bench_alerts").main(args.rows, workdir=args.workdir)),
+        ("hotspots", "Gi* over 100,000 cells, KDE of 1,000,000 points",
+         lambda: importlib.import_module("bench_hotspots").main()),
+        ("near-repeat and scan", "Knox over 50,000 events, scans over 500 areas",
+         _nearscan),
+    ]  # fmt: skip
+    for name, title, call in extras:
+        _measure(name, title, call, failed, missed)
 
     if failed:
         print(f"\nbenchmarks that failed to run: {', '.join(failed)}")

@@ -270,7 +270,7 @@ def _documented_keys() -> tuple[set[str], set[str]]:
 
 
 SPEC_KEYS = (
-    "column", "columns", "join", "missing_values", "pad", "value", "generate", "regex",
+    "column", "columns", "unpivot", "join", "missing_values", "pad", "value", "generate", "regex",
     "split", "substring", "transform", "map", "ignore_case", "patterns", "unmapped", "format",
     "default", "if_empty",
 )  # fmt: skip
@@ -280,8 +280,8 @@ TOP_KEYS = (
 )  # fmt: skip
 NESTED_SPEC = (
     "split.sep", "split.index", "map.KNIFE", "patterns.0", "patterns.0.0", "patterns.0.1",
-    "format.0", "columns.0", "if_empty.column", "missing_values.0", "pad.width", "pad.char",
-    "substring.start", "substring.length",
+    "format.0", "columns.0", "unpivot.0", "if_empty.column", "missing_values.0", "pad.width",
+    "pad.char", "substring.start", "substring.length",
 )  # fmt: skip
 NESTED_TOP = (
     "bbox.0", "bbox.3", "limits.max_victims_per_incident", "severity.coordinates-outside-bbox",
@@ -324,7 +324,7 @@ def _base_document() -> dict[str, Any]:
     }
 
 
-SOURCES = ("column", "columns", "value", "generate")
+SOURCES = ("column", "columns", "unpivot", "value", "generate")
 
 
 def _put(doc: dict[str, Any], scope: str, dotted: str, value: Any) -> None:
@@ -342,6 +342,8 @@ def _put(doc: dict[str, Any], scope: str, dotted: str, value: Any) -> None:
                 target.pop(other, None)
             if parts[0] == "columns":
                 target["columns"] = ["W"]
+            if parts[0] == "unpivot":
+                target["unpivot"] = ["W", "W2"]
     for part in parts[:-1]:
         target = target[int(part)] if isinstance(target, list) else target[part]
     if isinstance(target, list):
@@ -370,7 +372,8 @@ def _check_loads_or_refuses(path: Path) -> bool:
     names = tuple(field_names(LAYOUTS[loaded.target]))
     columns = ", ".join(f"'41.5' AS \"{c}\"" for c in loaded.required_columns())
     sql = (
-        f"SELECT {mapped_select(loaded, names, 'tag')} FROM (SELECT 1 AS _k, 1 AS _row, {columns})"
+        f"SELECT {mapped_select(loaded, names, 'tag')} "
+        f"FROM (SELECT 1 AS _k, 1 AS _row, 1 AS _src, 1 AS _slot, {columns})"
     )
     duckdb.connect().execute(sql).fetchall()
     return False

@@ -12,162 +12,28 @@ code before the fix it covers.
 from __future__ import annotations
 
 import csv
-import json
 import re
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
+from tests.attacks.attacker_reading import (
+    attack_everything,
+    check_sound,
+    incidents_config,
+    narrow_cells,
+    rule_store,
+)
 from tests.release.test_release_attack import (
-    TOTAL,
     Attack,
-    Intervals,
     Spec,
-    Table,
     make_store,
     package_of,
     read_tables,
-    true_cells,
 )
 
 from crimestats.release import build_release
-
-T = 3
-BIG = 10_000.0
-
-
-# --- the attacker's reading of every file -------------------------------------------
-
-
-def sdmx_cells(folder: Path, table: Table) -> dict[tuple[str, ...], int]:
-    """Published observations of a table's SDMX-CSV copy (``_T`` is a total)."""
-    path = folder / "sdmx" / f"{table.name}.sdmx.csv"
-    out: dict[tuple[str, ...], int] = {}
-    if not path.exists():
-        return out
-    with path.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            key = []
-            for name in table.fields:
-                value = row[name.upper()]
-                key.append(TOTAL if value == "_T" else "" if value.startswith("_") else value)
-            if row["OBS_VALUE"] not in ("", "NaN"):
-                out[tuple(key)] = int(float(row["OBS_VALUE"]))
-    return out
-
-
-def rule_counts(folder: Path, *, report: bool) -> dict[str, tuple[int, int]]:
-    """Per table, (primary, secondary) withheld cells, wherever the release states them:
-    the disclosure record of ``datapackage.json`` or (``report``) the sentence of
-    ``report.html`` (its tables repeat the CSVs; that sentence is its only other count;
-    read since release/files.py says only how many cells were withheld)."""
-    out: dict[str, tuple[int, int]] = {}
-    for resource in package_of(folder)["resources"]:
-        record = resource.get("crimestats", {}).get("disclosure_control", {})
-        if "primary_cells" in record:
-            name = resource["path"].removesuffix(".csv")
-            out[name] = (int(record["primary_cells"]), int(record.get("secondary_cells", 0)))
-    if not report:
-        return out
-    html = (folder / "report.html").read_text(encoding="utf-8")
-    said = r"<code>(\w+)\.csv</code>.*?Withheld cells: (\d+) primary, (\d+) secondary"
-    for name, primary, secondary in re.findall(said, html):
-        out.setdefault(name, (int(primary), int(secondary)))
-    return out
-
-
-def add_rule_counts(attack: Attack, table: Table, primary: int) -> None:
-    """Exactly ``primary`` withheld interior-or-margin cells hold 1..T, the others 0 or > T:
-    a binary p per cell (1..T when set), z (> T when set), sum of p = primary."""
-    chosen: dict[int, float] = {}
-    for key, (count, _) in table.cells.items():
-        if count is not None:
-            continue
-        x = attack.var((table.name, key))
-        p = attack.var(("p", table.name, key), 0.0, 1.0)
-        z = attack.var(("z", table.name, key), 0.0, 1.0)
-        attack.rows += [
-            ({x: 1.0, p: -1.0}, 0.0, float("inf")),  # x >= p
-            ({x: 1.0, p: BIG}, -float("inf"), T + BIG),  # x <= T when p
-            ({x: 1.0, p: -BIG, z: -BIG}, -float("inf"), 0.0),  # x = 0 unless p or z
-            ({x: 1.0, z: -(T + 1.0)}, 0.0, float("inf")),  # x > T when z
-            ({p: 1.0, z: 1.0}, -float("inf"), 1.0),
-        ]
-        chosen[p] = 1.0
-    attack.rows.append((chosen, float(primary), float(primary)))
-
-
-def add_iccs_notes(attack: Attack, table: Table, notes: dict[str, Any]) -> None:
-    """What the ICCS notes of an offences table say: offences in scope are its grand
-    total; the offences not coded, not a crime or coded above the level are the blank
-    column (all of it when every part is stated); the coding methods add up to the total."""
-    iccs = notes.get("iccs") or {}
-    level = next((f for f in table.fields if f.startswith("iccs_")), None)
-    if table.unit != "offences" or level is None:
-        return
-    grand = attack.term(table, table.key())
-    if isinstance(iccs.get("offences_in_scope"), int):
-        attack.relation([grand], [], iccs["offences_in_scope"], iccs["offences_in_scope"])
-    parts = [
-        iccs.get("uncoded_offences"),
-        iccs.get("not_a_crime_offences"),
-        (iccs.get("coded_above_level") or {}).get(level),
-    ]
-    known = [p for p in parts if isinstance(p, int)]
-    blank = attack.term(table, table.key(**{level: ""}))
-    high = sum(known) if len(known) == len(parts) else float("inf")
-    attack.relation([blank], [], sum(known), high)
-    methods = iccs.get("coding_method") or {}
-    if methods and all(isinstance(v, int) for v in methods.values()):
-        total = sum(methods.values())
-        attack.relation([grand], [], total, total)
-
-
-def attack_everything(folders: list[Path], *, report: bool = False) -> Intervals:
-    """The attacker's integer bounds on every withheld cell of the given releases, each
-    release's tables prefixed ``r<n>/`` (no link between releases here)."""
-    attack = Attack(status=True, secondary_gap=True)
-    for number, folder in enumerate(folders, start=1):
-        package = package_of(folder)
-        counts = rule_counts(folder, report=report)
-        for table in read_tables(folder):
-            name = table.name
-            resource = next(r for r in package["resources"] if r["path"] == f"{name}.csv")
-            table.name = f"r{number}/{name}"
-            for key, value in sdmx_cells(folder, table).items():
-                count, _status = table.cells.get(key, (None, "withheld"))
-                if count is None:
-                    table.cells[key] = (value, "published")  # the SDMX copy publishes it
-            attack.add_table(table)
-            notes = resource["crimestats"].get("statistics", {})
-            units = notes.get("units_in_scope")
-            if isinstance(units, int) and table.cells:
-                attack.relation([attack.term(table, table.key())], [], units, float("inf"))
-            add_iccs_notes(attack, table, notes)
-            if name in counts:
-                add_rule_counts(attack, table, counts[name][0])
-    return solve_capped(attack)
-
-
-def solve_capped(attack: Attack) -> Intervals:
-    """``attack.intervals()`` with every unknown below ``BIG`` (a count of a small store
-    is below it anyway): HiGHS reports an unbounded integer programme as "infeasible or
-    unbounded", which the shared model does not accept."""
-    attack.bounds = [(lo, min(hi, BIG)) for lo, hi in attack.bounds]
-    return attack.intervals()
-
-
-def narrow_cells(intervals: Intervals) -> Intervals:
-    return {k: v for k, v in intervals.items() if v[1] - v[0] < T}
-
-
-def check_sound(db: Path, folder: Path, intervals: Intervals, prefix: str = "r1/") -> None:
-    truth = true_cells(db, folder, prefix=prefix)
-    for key, (lo, hi) in intervals.items():
-        if key[0].startswith(prefix):
-            assert lo <= truth[key] <= hi, (key, truth[key], lo, hi)
-
 
 # --- issue 12: a count in the notes that a withheld cell hides -----------------------
 
@@ -242,28 +108,6 @@ def test_public_notes_hold_no_count_but_a_published_one() -> None:
 
 
 # --- finding 8: which rule withheld a cell; file names with dates ---------------------
-
-
-def rule_store(tmp_path: Path) -> Path:
-    """A store whose release withholds (b, 2022), (b, 2023), (c, 2022), (c, 2023) among
-    others; knowing how many withheld cells are primary (hold 1..3) and that the others
-    are 0 or more than 3 narrows those four to a width of 2 (found by a search over small
-    random stores, checked against the code before the fix)."""
-    a: Spec = [(2022, "0502", 30), (2023, "0502", 8), (2024, "0502", 4)]
-    b: Spec = [(2022, "0502", 30), (2023, "0502", 3), (2024, "0502", 12)]
-    c: Spec = [(2022, "0502", 1), (2023, "0502", 5)]
-    return make_store(tmp_path, "rule", [("a", a), ("b", b), ("c", c)])
-
-
-def incidents_config(tmp_path: Path) -> Path:
-    path = tmp_path / "release.yaml"
-    path.write_text(
-        "tables:\n"
-        "  - {name: incidents_by_source_year, unit: incidents, by: [source, year]}\n"
-        "maps: {method: none}\n",
-        encoding="utf-8",
-    )
-    return path
 
 
 def test_rule_counts_are_not_published(tmp_path: Path) -> None:
@@ -408,157 +252,6 @@ def test_two_roundings_are_refused_whatever_their_units() -> None:
     with pytest.raises(UsageError, match=r"r5 \(rounding, offences\) and v \(rounding"):
         parse_config({"tables": [tables[0], tables[2]]})
     assert parse_config({"tables": [tables[2]]}).tables[0].name == "v"
-
-
-# --- finding 5: differencing two recorded releases ------------------------------------
-
-
-def add_unchanged(attack: Attack, one: Table, two: Table) -> None:
-    """The attacker's guess that old cells did not change: every interior cell the first
-    release published has the same value in the second (true here: only a new incident
-    came, in a new year; the totals it is in did change)."""
-    for key, (count, _) in one.cells.items():
-        if key not in two.cells or TOTAL in key:
-            continue
-        if count is not None:
-            attack.relation([attack.term(two, key)], [], count, count)
-        else:  # withheld then: the same unknown, if it did not change
-            attack.relation([attack.term(two, key)], [attack.term(one, key)], 0, 0)
-
-
-def differencing(first: Path, second: Path) -> Intervals:
-    """Intervals of the second release's withheld cells, given both releases."""
-    attack = Attack()
-    tables = []
-    for label, folder in (("r1/", first), ("r2/", second)):
-        mine = {t.name: t for t in read_tables(folder)}
-        for table in mine.values():
-            table.name = label + table.name
-            attack.add_table(table)
-        tables.append(mine)
-    for name, one in tables[0].items():
-        add_unchanged(attack, one, tables[1][name])
-    return {k: v for k, v in solve_capped(attack).items() if k[0].startswith("r2/")}
-
-
-LINKED = (
-    "tables:\n"
-    "  - {name: incidents_by_source_year, unit: incidents, by: [source, year]}\n"
-    "  - {name: incidents_by_year, unit: incidents, by: [year]}\n"
-    "maps: {method: none}\n"
-)
-
-
-@pytest.mark.parametrize("linked", [False, True], ids=["one table", "linked tables"])
-def test_one_new_incident_is_not_recovered_by_differencing(tmp_path: Path, linked: bool) -> None:
-    """Finding 5: release, add one incident in a new year, release again. The new cell
-    of 1 is withheld with a partner, but a partner the first release published (and that
-    did not change) hides nothing: the new total minus the old cells gave the new cell
-    and its year. The second release must not count on cells the first one published."""
-    from crimestats.release.config import load_config
-
-    s: Spec = [(2022, "0502", 40), (2023, "0502", 30)]
-    u: Spec = [(2022, "0502", 25), (2023, "0502", 35)]
-    db = make_store(tmp_path, "diff", [("s", s), ("u", u)])
-    config = load_config(incidents_config(tmp_path))
-    if linked:
-        (tmp_path / "linked.yaml").write_text(LINKED, encoding="utf-8")
-        config = load_config(tmp_path / "linked.yaml")
-    first = build_release(db, tmp_path / "r1", config=config).directory
-    make_store(tmp_path, "diff", [("s", s), ("u", u), ("s", [(2024, "0502", 1)])])
-    second = build_release(db, tmp_path / "r2", config=config).directory
-    rows = (second / "incidents_by_source_year.csv").read_text(encoding="utf-8")
-    assert "s,2024,,withheld" in rows
-    intervals = differencing(first, second)
-    check_sound(db, second, intervals, prefix="r2/")
-    assert intervals
-    assert not narrow_cells(intervals)
-
-
-@pytest.mark.parametrize("linked", [False, True], ids=["one table", "linked tables"])
-def test_an_earlier_pattern_does_not_pin_a_new_cell(tmp_path: Path, linked: bool) -> None:
-    """Finding 5, with cells withheld in the first release: its row s withheld 40 and 2
-    beside a published total, so their sum (42) was known. One incident comes in a new
-    year (and 20 in source u); the second release withholds the new cell with those two
-    (carried forward) and publishes the row total: minus 42 it gives the new cell, unless
-    the earlier line is in the model."""
-    from crimestats.release.config import load_config
-
-    s: Spec = [(2022, "0502", 40), (2023, "0502", 2)]
-    u: Spec = [(2022, "0502", 25), (2023, "0502", 35)]
-    db = make_store(tmp_path, "fact", [("s", s), ("u", u)])
-    config = load_config(incidents_config(tmp_path))
-    if linked:
-        (tmp_path / "linked.yaml").write_text(LINKED, encoding="utf-8")
-        config = load_config(tmp_path / "linked.yaml")
-    first = build_release(db, tmp_path / "r1", config=config).directory
-    assert "s,2023,,withheld" in (first / "incidents_by_source_year.csv").read_text()
-    late: list[tuple[str, Spec]] = [("s", [(2024, "0502", 1)]), ("u", [(2024, "0502", 20)])]
-    make_store(tmp_path, "fact", [("s", s), ("u", u), *late])
-    second = build_release(db, tmp_path / "r2", config=config).directory
-    intervals = differencing(first, second)
-    check_sound(db, second, intervals, prefix="r2/")
-    assert intervals
-    assert not narrow_cells(intervals)
-
-
-def test_the_store_records_what_each_release_published(tmp_path: Path) -> None:
-    """Migration 6 (``release_cells``): a recorded release's threshold cells, each with the
-    count it published (NULL when withheld), exactly as its CSV has them."""
-    from crimestats.release.config import load_config
-
-    db = rule_store(tmp_path)
-    config = load_config(incidents_config(tmp_path))
-    folder = build_release(db, tmp_path / "rel", config=config).directory
-    with (folder / "incidents_by_source_year.csv").open(encoding="utf-8", newline="") as handle:
-        expected = {
-            (r["source"], r["year"]): None if r["count"] == "" else int(r["count"])
-            for r in csv.DictReader(handle)
-        }
-    with duckdb.connect(str(db), read_only=True) as con:
-        rows = con.execute(
-            "SELECT cell, published FROM release_cells WHERE table_name = ?",
-            ["incidents_by_source_year"],
-        ).fetchall()
-    recorded = {(c["source"], c["year"]): n for c, n in ((json.loads(a), b) for a, b in rows)}
-    assert recorded == expected
-    assert None in recorded.values()
-
-
-# --- deliver 4: the masked map across releases ----------------------------------------
-
-
-def hexagons(folder: Path) -> dict[tuple[str, str, str], int]:
-    with (folder / "map_h3.csv").open(encoding="utf-8", newline="") as handle:
-        return {
-            (r["source"], r["year"], r["h3_cell"]): int(r["count"]) for r in csv.DictReader(handle)
-        }
-
-
-def test_one_new_point_does_not_show_on_the_map(tmp_path: Path) -> None:
-    """Deliver 4: release, add one incident at a place already mapped, release again. The
-    attacker compares the two maps hexagon by hexagon: a count that moved by 1..min_count-1
-    says where the new incident is and that it is one. Every change must be 0 or at least
-    min_count, and the published totals of the map must not move either."""
-    spec: Spec = [(2023, "0502", 60)]
-    db = make_store(tmp_path, "map", [("s", spec)])
-    first = build_release(db, tmp_path / "r1").directory
-    make_store(tmp_path, "map", [("s", spec), ("s", [(2023, "0502", 1)])])
-    with duckdb.connect(str(db), read_only=True) as con:
-        located = con.execute("SELECT count(*) FROM incidents WHERE lat IS NOT NULL").fetchone()
-    assert located == (61,)  # the new incident has a point, at a place already mapped
-    second = build_release(db, tmp_path / "r2").directory
-    one, two = hexagons(first), hexagons(second)
-    minimum = package_of(second)["crimestats"]["geographic_masking"]["parameters"]["min_count"]
-    moved = {
-        key: two.get(key, 0) - one.get(key, 0)
-        for key in set(one) | set(two)
-        if 0 < abs(two.get(key, 0) - one.get(key, 0)) < minimum
-    }
-    assert not moved
-    groups = [package_of(f)["crimestats"]["geographic_masking"]["groups"] for f in (first, second)]
-    assert groups[0] == groups[1]
-    assert sum(two.values()) == sum(one.values())
 
 
 # --- issue 12 item 6: a solver failure is a bug, not "did not converge" ---------------

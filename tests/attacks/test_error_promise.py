@@ -170,6 +170,9 @@ BASE: dict[tuple[str, ...], list[str]] = {
     ("series", "reproduce"): ["--kind", "cts", "--file", "{series}"],
     ("release",): ["--out", "{newdir}"],
     ("mse",): ["{mse}"],
+    ("hotspots",): ["--out", "{new}"],
+    ("forecast-evaluate",): ["--out", "{new}"],
+    ("near-repeat",): ["--space-bands", "100,200", "--time-bands", "7,14"],
 }
 """Arguments that make each command work on the tiny world (a command not listed needs
 none besides ``--db``)."""
@@ -484,6 +487,8 @@ INPUTS_AND_FOLDERS = {
     ("release", "--config"), ("mse", "<file>"), ("iccs code", "--file"),
     ("iccs evaluate", "<labelled>"), ("review import", "<file>"), ("series load", "<file>"),
     ("series reproduce", "--file"), ("series reproduce", "--population-file"),
+    ("near-repeat", "--points"), ("scan", "--cases"), ("scan", "--population"),
+    ("scan", "--coords"),
 }  # fmt: skip
 """The other path parameters (besides ``--db``): files read, or a folder."""
 

@@ -322,7 +322,8 @@ def test_a_filtered_row_never_holds_back_the_kept_rows_of_its_incident(
 
 
 def test_several_offence_columns_load_with_one_mapping_per_column(tmp_path: Path) -> None:
-    """The workaround of docs/mappings.md until a mapping can unpivot: Crm Cd 1..3."""
+    """Before unpivot, one mapping per offence column (with where:) loaded Crm Cd 1..3; that
+    still works, and unpivot in one mapping stores exactly the same offences."""
     _, rows = _head(CHICAGO, 120)
     out = []
     for i, row in enumerate(rows):  # a second and third offence on some incidents
@@ -350,3 +351,15 @@ def test_several_offence_columns_load_with_one_mapping_per_column(tmp_path: Path
     expected = sum(1 for r in out for code in r[2:] if code)
     assert _query(db, "SELECT count(*) FROM offences") == [(expected,)]
     assert _query(db, "SELECT count(*) FROM incidents") == [(len(out),)]
+    unpivot = tmp_path / "unpivot.yaml"
+    unpivot.write_text(
+        "fields:\n  incident_id: DR_NO\n"
+        f'  reported_date: {{column: Date, format: "{CHICAGO_FORMAT}"}}\n'
+        "  national_code: {unpivot: [Crm Cd 1, Crm Cd 2, Crm Cd 3]}\n",
+        encoding="utf-8",
+    )
+    db2 = tmp_path / "u.duckdb"
+    result = ingest_files([data], source="real", db=db2, mapping=unpivot)[0]
+    _reconciles(result, len(out))
+    offences = "SELECT incident_id, offence_seq, national_code FROM offences ORDER BY 1, 2"
+    assert _query(db2, offences) == _query(db, offences)

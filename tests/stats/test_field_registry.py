@@ -70,7 +70,7 @@ def test_registry_is_one_declaration_per_name() -> None:
 
 def test_groups_of_fields_are_read_from_the_registry() -> None:
     assert period_fields() == ("year", "quarter", "month")
-    assert set(fields_of(Record.OFFENCE)) == {*ICCS_LENGTH, "attempted"}
+    assert set(fields_of(Record.OFFENCE)) == {*ICCS_LENGTH, "attempted", "motive", "motive_detail"}
     assert set(fields_of(Record.INCIDENT)) == {
         "source", "year", "quarter", "month", "area", "location_type", "weapon", "cyber_related",
     }  # fmt: skip

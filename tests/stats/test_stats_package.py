@@ -33,7 +33,7 @@ def test_fields_and_age_groups() -> None:
     assert list(FIELDS) == [
         "iccs_l1", "iccs_l2", "iccs_l3", "iccs_l4", "year", "quarter", "month", "area",
         "source", "victim_sex", "victim_age_group", "victim_relationship", "weapon",
-        "cyber_related", "attempted", "location_type",
+        "cyber_related", "attempted", "location_type", "motive", "motive_detail",
     ]  # fmt: skip
     # UNODC Global Study on Homicide age groups
     assert [g[0] for g in AGE_GROUPS] == ["0-14", "15-29", "30-44", "45-59", "60+"]

@@ -52,6 +52,7 @@ CASES: dict[str, list[dict[str, Any]]] = {
     "cyber-related-invalid": [R(cyber_related="maybe")],
     "weapon-invalid": [R(weapon="gun")],
     "attempted-invalid": [R(attempted="partly")],
+    "motive-invalid": [R(motive="greed")],
     "victim-type-invalid": [R(victim_type="animal")],
     "victim-sex-invalid": [R(victim_sex="x")],
     "suspect-sex-invalid": [R(suspect_sex="q")],

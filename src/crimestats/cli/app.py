@@ -34,29 +34,36 @@ app = typer.Typer(
 def _register() -> None:
     """Attach every command module's commands and sub-apps to ``app``."""
     from crimestats.cli import (
+        alerts_cmd,
         classify_cmd,
         demo_cmd,
         emerging_cmd,
+        forecast_cmd,
         govern_cmd,
+        hotspots_cmd,
         iccs_cmd,
         indicators_cmd,
         ingest_cmd,
         ledger_cmd,
         mse_cmd,
+        nearrepeat_cmd,
         quarantine_cmd,
         release_cmd,
+        scan_cmd,
         series_cmd,
         serve_cmd,
         sources_cmd,
         stats_cmd,
         store_cmd,
+        survey_cmd,
         trends_cmd,
     )
 
     for module in (
         store_cmd, ingest_cmd, quarantine_cmd, iccs_cmd, classify_cmd, stats_cmd,
         indicators_cmd, series_cmd, release_cmd, ledger_cmd, demo_cmd, mse_cmd, sources_cmd,
-        govern_cmd, serve_cmd, emerging_cmd, trends_cmd,
+        govern_cmd, serve_cmd, emerging_cmd, trends_cmd, hotspots_cmd, forecast_cmd,
+        nearrepeat_cmd, scan_cmd, alerts_cmd, survey_cmd,
     ):  # fmt: skip
         module.register(app)
 

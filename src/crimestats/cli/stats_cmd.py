@@ -9,17 +9,19 @@ from typing import Annotated
 import typer
 
 from crimestats.cli.options import DbOption, ForceOption
-from crimestats.cli.output import console, print_json
+from crimestats.cli.output import console, err_console, print_json
 from crimestats.cli.table_output import check_table_options, emit_table
 from crimestats.errors import UsageError
 from crimestats.services.statistics import (
     ingest_areas,
     ingest_population,
     output_format,
+    partial_period_lines,
     statistics_table,
 )
 from crimestats.stats.counting import Unit
 from crimestats.stats.fields import FIELDS, PeriodBasis, parse_fields
+from crimestats.stats.period_window import FORMS, PeriodWindow
 
 _FIELDS_HELP = ", ".join(FIELDS)
 _BACKENDS = ("duckdb", "pyspark")
@@ -52,6 +54,11 @@ def check_stats_usage(by: list[str], unit: str, period_basis: str, backend: str,
     _usage("--format", lambda: output_format(fmt))
 
 
+def check_window(since: str | None, until: str | None) -> None:
+    """``--since``/``--until`` checked before any work (bad usage: exit 2)."""
+    _usage("--since/--until", lambda: PeriodWindow.parse(since, until))
+
+
 def stats(
     by: Annotated[
         list[str],
@@ -68,6 +75,14 @@ def stats(
         str, typer.Option("--period-basis", help="Periods from the reported or occurred date.")
     ] = "reported",
     source: Annotated[str | None, typer.Option("--source", help="Count only this source.")] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help=f"Count from this period date on ({FORMS}; inclusive)."),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option("--until", help=f"Count up to this period date ({FORMS}; inclusive)."),
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="csv, json or parquet.")] = "csv",
     out: Annotated[
         Path | None,
@@ -91,13 +106,22 @@ def stats(
     force: ForceOption = False,
     db: DbOption = None,
 ) -> None:
-    """Counts (and rates per 100,000) by any fields, with the counting unit explicit."""
+    """Counts (and rates per 100,000) by any fields, with the counting unit explicit.
+
+    Periods the store covers only in part (a source starting or ending inside, missing
+    months, late reports only) are listed on stderr and in the metadata
+    (``partial_periods``).
+    """
     check_stats_usage(by, unit, period_basis, backend, fmt)
+    check_window(since, until)
     check_table_options(fmt, out, force=force)  # a bad --format or --out fails before any work
     table = statistics_table(
         db, by=by, unit=unit, rate=rate, period_basis=period_basis, source=source,
         backend=backend, area_level=area_level, population_year=population_year,
+        since=since, until=until,
     )  # fmt: skip
+    for line in partial_period_lines(table):
+        err_console.print(line, markup=False, soft_wrap=True)
     emit_table(table, fmt, out, force=force)
 
 

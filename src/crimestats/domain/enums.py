@@ -67,6 +67,26 @@ class Injury(StrEnum):
     UNKNOWN = "unknown"
 
 
+class Motive(StrEnum):
+    """Why the offence was committed: the ICCS event tag *Mot* ("Motive").
+
+    ICCS v1.0 (UNODC 2015), Table II "Disaggregating variable categories", tag Mot:
+    1 Illicit gain, 2 Hate crime, 3 Gender-based, 4 Interpersonal conflict, 5 Political
+    agenda, 6 Other motive, 7 Not applicable, 8 Not known; one value each, in that order.
+    The finer detail a source gives (which bias: anti-Asian, anti-Jewish, ...) has no ICCS
+    category: it is kept as the source wrote it in the offence's ``motive_detail``.
+    """
+
+    ILLICIT_GAIN = "illicit_gain"
+    HATE_CRIME = "hate_crime"
+    GENDER_BASED = "gender_based"
+    INTERPERSONAL_CONFLICT = "interpersonal_conflict"
+    POLITICAL_AGENDA = "political_agenda"
+    OTHER = "other"
+    NOT_APPLICABLE = "not_applicable"
+    UNKNOWN = "unknown"
+
+
 class JusticeStage(StrEnum):
     """Stages of the justice-system flow a person or an offence can reach.
 

@@ -16,6 +16,7 @@ from enum import StrEnum
 from crimestats.domain.enums import (
     Injury,
     JusticeStage,
+    Motive,
     Relationship,
     Sex,
     TriState,
@@ -95,6 +96,8 @@ FLAT_V1: tuple[FlatField, ...] = (
     FlatField("description", _T, _O, description="free-text offence description"),
     FlatField("attempted", _E, _O, allowed=values(TriState)),
     FlatField("iccs_code", _T, _O, description="a valid ICCS code, if the source codes to ICCS"),
+    FlatField("motive", _E, _O, allowed=values(Motive), description="ICCS tag Mot"),
+    FlatField("motive_detail", _T, _O, description="the source's finer motive, e.g. anti-asian"),
     FlatField("victim_seq", FieldType.INTEGER, _V, description="1, 2, ..."),
     FlatField("victim_type", _E, _V, allowed=values(VictimType)),
     FlatField("victim_sex", _E, _V, allowed=values(Sex)),

@@ -30,6 +30,7 @@ from crimestats.domain.enums import (
     IccsMethod,
     Injury,
     JusticeStage,
+    Motive,
     Relationship,
     Sex,
     TriState,
@@ -51,6 +52,11 @@ class Offence:
     iccs_method: IccsMethod | None = None
     iccs_confidence: float | None = None
     needs_review: bool | None = None  # a model-coded offence a person should check
+    # ICCS tag Mot. Stored NULL-able only because DuckDB cannot add a NOT NULL column to
+    # a table (migration 10): the column defaults to 'unknown' and the loader always
+    # writes a value, so no stored offence has none.
+    motive: Motive | None = None
+    motive_detail: str | None = None  # the source's own finer motive (e.g. anti-asian)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,8 @@ spec with these keys (applied in this order)::
     column: Name            # or  columns: [A, B] with join: " "  (combine; blanks skipped)
                             # a name may be 'DATE OCC#2' (the 2nd of a repeated header) or
                             # {index: 3} (the 3rd column, counted from 1)
+    unpivot: [A, B, C]      # one output row per column (offence/victim/suspect fields;
+                            # empty places skipped): crimestats.ingest.mapping_unpivot
     missing_values: [0, UNK]  # source values meaning "unknown": read as blank (each column)
     pad: {width: 4, char: "0"}  # left-pad each column's value shorter than width ("100")
     value: constant         # a constant instead of a column
@@ -48,6 +50,7 @@ from pathlib import Path
 
 from crimestats.domain.flat_layout import LAYOUTS, field_names
 from crimestats.ingest.mapping_spec import TRANSFORMS, FieldSpec, parse_spec
+from crimestats.ingest.mapping_unpivot import Unpivot, check_unpivot
 from crimestats.ingest.mapping_values import (
     SqlChecks,
     Where,
@@ -93,6 +96,7 @@ class Mapping:
     limits: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_LIMITS))
     severity: dict[str, Severity] = field(default_factory=dict)
     where: tuple[RowFilter, ...] = ()
+    unpivot: Unpivot | None = None
 
     def required_columns(self) -> tuple[str, ...]:
         """Source columns (by name) the file must have for this mapping to work."""
@@ -259,4 +263,5 @@ def load_mapping(path: str | Path) -> Mapping:
         limits=_limits(top.at("limits"), doc.get("limits") or {}),
         severity=_severity(top.at("severity"), doc.get("severity") or {}),
         where=where,
+        unpivot=check_unpivot(top.at("fields"), fields, target),
     )

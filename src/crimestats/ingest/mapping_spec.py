@@ -25,7 +25,7 @@ from crimestats.ingest.mapping_values import (
 )
 
 SPEC_KEYS = (
-    "column", "columns", "join", "missing_values", "pad", "value", "generate", "regex",
+    "column", "columns", "unpivot", "join", "missing_values", "pad", "value", "generate", "regex",
     "split", "substring", "transform", "map", "ignore_case", "patterns", "unmapped",
     "format", "default", "if_empty",
 )  # fmt: skip
@@ -39,6 +39,9 @@ MAX_IF_EMPTY_DEPTH = 3
 """How many ``if_empty`` fallbacks may nest: each is one more column to try, so three is
 already more than any source needs; deeper nesting only makes the SQL explode."""
 MAX_COLUMNS = 100
+MAX_UNPIVOT = 20
+"""Each source row becomes up to this many rows: real layouts have four (LAPD's Crm Cd 1-4),
+NIBRS ten offences per incident."""
 MAX_MAP_ENTRIES = 1000
 MAX_PATTERNS = 200
 """A value map or pattern list becomes one SQL CASE evaluated on every row, so its cost
@@ -61,6 +64,8 @@ class FieldSpec:
     """How one field of the layout is computed from a source row."""
 
     columns: tuple[ColumnRef, ...] = ()
+    unpivot: tuple[ColumnRef, ...] = ()
+    """Several columns, one per output row (:mod:`crimestats.ingest.mapping_unpivot`)."""
     join: str = " "
     missing_values: tuple[str, ...] = ()
     pad_width: int = 0
@@ -84,12 +89,14 @@ class FieldSpec:
     def referenced_columns(self) -> tuple[str, ...]:
         """Every source column this spec reads by name, fallbacks included."""
         more = self.if_empty.referenced_columns() if self.if_empty else ()
-        return tuple(c for c in self.columns if isinstance(c, str)) + more
+        own = self.columns + self.unpivot
+        return tuple(c for c in own if isinstance(c, str)) + more
 
     def referenced_positions(self) -> tuple[int, ...]:
         """Every source column this spec reads by position (1-based), fallbacks included."""
         more = self.if_empty.referenced_positions() if self.if_empty else ()
-        return tuple(c for c in self.columns if isinstance(c, int)) + more
+        own = self.columns + self.unpivot
+        return tuple(c for c in own if isinstance(c, int)) + more
 
 
 def column_ref(where: Where, raw: object) -> ColumnRef:
@@ -116,6 +123,19 @@ def _columns(where: Where, raw: dict[object, object]) -> tuple[ColumnRef, ...]:
             raise where.at("columns").error(f"more than {MAX_COLUMNS} columns", "list fewer")
         return tuple(column_ref(where.at("columns").at(i), c) for i, c in enumerate(items))
     return ()
+
+
+def _unpivot(where: Where, raw: object, depth: int) -> tuple[ColumnRef, ...]:
+    if depth:
+        raise where.error(
+            "unpivot cannot be a fallback", "put unpivot in the field itself, not in if_empty"
+        )
+    items = sequence(where, raw, "[Crm Cd 1, Crm Cd 2]", empty=False)
+    if len(items) < 2:
+        raise where.error("unpivot needs at least two columns", "use column: for one")
+    if len(items) > MAX_UNPIVOT:
+        raise where.error(f"more than {MAX_UNPIVOT} columns", "list fewer")
+    return tuple(column_ref(where.at(i), c) for i, c in enumerate(items))
 
 
 def _missing_values(where: Where, raw: object) -> tuple[str, ...]:
@@ -223,7 +243,7 @@ def parse_spec(
     # An option written with no value (``default: ~``) is an option not given; only a
     # column without a name is a mistake worth stopping for.
     spec = {k: v for k, v in spec.items() if v is not None or k in ("column", "columns")}
-    sources = [k for k in ("column", "columns", "value", "generate") if k in spec]
+    sources = [k for k in ("column", "columns", "unpivot", "value", "generate") if k in spec]
     if len(sources) > 1:
         raise where.error(f"give only one of {sources}", "pick one source for the field")
     generate = spec.get("generate")
@@ -250,6 +270,9 @@ def parse_spec(
     value = spec.get("value")
     return FieldSpec(
         columns=_columns(where, spec),
+        unpivot=()
+        if spec.get("unpivot") is None
+        else _unpivot(where.at("unpivot"), spec["unpivot"], depth),
         join=text(where.at("join"), spec.get("join", " ")),
         missing_values=()
         if missing is None

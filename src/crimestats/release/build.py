@@ -70,7 +70,14 @@ from crimestats.release.folder import (
 from crimestats.release.history import ReleaseHistory, read_history
 from crimestats.release.map_history import EarlierMap, earlier_map
 from crimestats.release.package import DATAPACKAGE, ICCS_VERSION, datapackage, sdmx_resources
-from crimestats.release.protection import PROTECTIONS, ProtectionInputs, protection_of
+from crimestats.release.periods import ReleasePeriods, period_note, release_periods
+from crimestats.release.periods import report_section as period_section
+from crimestats.release.protection import (
+    PROTECTIONS,
+    HtmlSection,
+    ProtectionInputs,
+    protection_of,
+)
 from crimestats.release.recording import check_recordable, record_in_store
 from crimestats.release.tables import (
     ProtectedRows,
@@ -301,13 +308,17 @@ def _report(
     as_of: str | None,
     privacy: dict[str, Any] | None,
     maps: MapOutput | None = None,
+    periods: HtmlSection | None = None,
 ) -> str:
-    """``report.html``: the page, then each protection's own section in method order."""
-    sections = []
+    """``report.html``: the page, each protection's own section in method order, then the
+    periods (the window and the partial periods, :mod:`crimestats.release.periods`)."""
+    sections: list[Any] = []
     for method, protection in PROTECTIONS.items():
         section = protection.report_section([t for t in tables if t.method is method], privacy)
         if section is not None:
             sections.append(section)
+    if periods is not None:
+        sections.append(periods)
     return report_html(
         tables,
         threshold=threshold,
@@ -404,15 +415,16 @@ def _build(
     #    so a DP table that cannot be released stops the release before any noise)
     forced, earlier = history.forced, history.earlier
     with ibis_store(path) as con:  # the one connection every table is counted on
-        plans = _plan_dp(con, config, sources)
+        periods = release_periods(con, config)  # the window, minus partial periods
+        plans = _plan_dp(periods.dp_store(con), config, sources)
         exact = [_spec(t) for t in config.tables if t.name not in plans]
-        counted = count_tables_on(con, exact, store=str(path))
+        counted = count_tables_on(periods.exact_store(con), exact, store=str(path))
     ledger = _ledger(config)
     inputs = ProtectionInputs(config, counted, forced, earlier, plans, ledger)
     _check_methods(config)
     protected = _protect(inputs)
     protected.update(_release_dp(inputs))
-    tables = [protected[t.name] for t in config.tables]
+    tables = _with_period([protected[t.name] for t in config.tables], periods, config)
     privacy = None
     if ledger is not None:
         from crimestats.release.dp_tables import dp_package_block
@@ -431,7 +443,10 @@ def _build(
         if maps.files:
             package["crimestats"]["geographic_masking"] = maps.metadata
         (folder / DATAPACKAGE).write_text(json_text(package), encoding="utf-8", newline="")
-        html = _report(tables, threshold, as_of, privacy, maps if maps.files else None)
+        html = _report(
+            tables, threshold, as_of, privacy, maps if maps.files else None,
+            period_section(periods, config),
+        )  # fmt: skip
         (folder / REPORT).write_text(html, encoding="utf-8", newline="")
         written += [DATAPACKAGE, REPORT]
         manifest = manifest_text(folder, written)
@@ -469,9 +484,19 @@ def _build(
         recorded=record,
         privacy=None if ledger is None else ledger.to_dict(),
         seed=seed,
-        warnings=_warnings(tables),
+        warnings=_warnings(tables) + periods.warnings(),
         summary_lines=[protection_of(t.method).summary_line(t) for t in tables],
     )
+
+
+def _with_period(
+    tables: list[ProtectedRows], periods: ReleasePeriods, config: ReleaseConfig
+) -> list[ProtectedRows]:
+    """Every table's notes with the release's period (its window, its partial periods)."""
+    note = period_note(periods, config)
+    if note is None:
+        return tables
+    return [dataclasses.replace(t, notes=dataclasses.replace(t.notes, period=note)) for t in tables]
 
 
 def _warnings(tables: list[ProtectedRows]) -> list[str]:

@@ -17,13 +17,15 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Final
 
 from crimestats.errors import UsageError
 from crimestats.release.method import Method
-from crimestats.stats.fields import period_fields
+from crimestats.stats.fields import PeriodBasis, period_fields
+from crimestats.stats.period_window import FORMS, PeriodWindow
 
 METHODS: Final = tuple(m.value for m in (Method.THRESHOLD, Method.DP, Method.ROUNDING))
 """Disclosure methods a table can use."""
@@ -42,7 +44,7 @@ _NAME = re.compile(r"[a-z0-9][a-z0-9_]{0,63}")
 # SDMX agency ids: NCName-like parts, dot-separated for nested agencies (SDMX 2.1 IDType)
 _AGENCY = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*(\.[A-Za-z][A-Za-z0-9_\-]*)*")
 
-_TOP_KEYS: Final = ("threshold", "tables", "dp", "sdmx", "maps", "carry_forward")
+_TOP_KEYS: Final = ("threshold", "tables", "dp", "sdmx", "maps", "carry_forward", "period")
 _TABLE_KEYS: Final = (
     "name",
     "unit",
@@ -55,8 +57,10 @@ _TABLE_KEYS: Final = (
 )
 _DP_KEYS: Final = ("epsilon", "privacy_unit", "alpha", "years")
 _SDMX_KEYS: Final = ("agency",)
+_PERIOD_KEYS: Final = ("from", "to", "basis", "include_partial")
 _MAPS_KEYS: Final = ("method", "h3_resolution", "min_count", "min_sources")
 MAP_METHODS: Final = ("h3", "snap", "none")
+_BASES: Final = tuple(b.value for b in PeriodBasis)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +164,33 @@ class MapsConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class PeriodConfig:
+    """The dates a release counts, and whether it keeps partial periods.
+
+    ``window`` counts only incidents whose period date (``basis``: report or occurrence
+    date) is inside it (``period: {from, to, basis}``); ``include_partial`` keeps the
+    periods the store covers only in part (:mod:`crimestats.stats.coverage`) in the
+    exact tables, flagged. A file with a ``period`` section leaves them out unless it
+    says ``include_partial: true``; without one (the standard release) they are kept
+    and flagged, so that a release without a declared period publishes what it did
+    before (docs/release.md, "Periods and partial periods").
+    """
+
+    window: PeriodWindow = field(default_factory=PeriodWindow)
+    include_partial: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        w = self.window
+        return {
+            "from": None if w.since is None else w.since.isoformat(),
+            "to": None if w.until is None else w.until.isoformat(),
+            "basis": w.basis.value,
+            "include_partial": self.include_partial,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class ReleaseConfig:
     """A whole release configuration; :func:`default_config` is the standard release."""
 
@@ -171,6 +202,7 @@ class ReleaseConfig:
     carry_forward: bool = True
     """Withhold again every cell the store's last recorded release of a table withheld
     (docs/disclosure-control.md, revisions)."""
+    period: PeriodConfig = field(default_factory=PeriodConfig)
     source: str = field(default="(defaults)", compare=False)
 
     @property
@@ -213,6 +245,7 @@ class ReleaseConfig:
                 "min_sources": self.maps.min_sources,
             },
             "carry_forward": self.carry_forward,
+            "period": self.period.to_dict(),
         }
 
 
@@ -328,6 +361,33 @@ class _Doc:
                 raise self.err("dp.years", f"{first} is after {last}", fix)
             years = (first, last)
         return DpConfig(epsilon, unit, float(alpha), years)
+
+    def period(self, raw: Any, tables: tuple[TableConfig, ...], *, given: bool) -> PeriodConfig:
+        """``period``; ``given`` is whether the file has the section (see PeriodConfig)."""
+        doc = self.mapping("period", raw, _PERIOD_KEYS)
+        fix = f"write {FORMS}, e.g. from: 2020 or to: 2021-06-30"
+        bounds: list[str | None] = []
+        for key in ("from", "to"):
+            value = doc.get(key)
+            if isinstance(value, date):  # YAML reads 2021-06-30 as a date
+                value = value.isoformat()
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int | str)):
+                raise self.err(f"period.{key}", f"{value!r} is not a date", fix)
+            bounds.append(None if value is None else str(value))
+        basis = self.choice("period.basis", doc.get("basis", "reported"), _BASES)
+        try:
+            window = PeriodWindow.parse(bounds[0], bounds[1], basis, options=("from", "to"))
+        except UsageError as exc:
+            raise self.err("period", exc.message, exc.hint or fix) from None
+        partial = doc.get("include_partial", not given)
+        if not isinstance(partial, bool):
+            fix = "false (leave partial periods out) or true (keep them, flagged)"
+            raise self.err("period.include_partial", f"{partial!r} is not true or false", fix)
+        dp = [t.name for t in tables if t.method is Method.DP]
+        if window.basis is not PeriodBasis.REPORTED and dp:
+            problem = f"DP tables ({', '.join(dp)}) count by report date"
+            raise self.err("period.basis", problem, "use basis: reported in a release with DP")
+        return PeriodConfig(window, partial)
 
     def check_dp_tables(self, tables: tuple[TableConfig, ...], dp: DpConfig | None) -> None:
         from crimestats.release.dp_tables import PUBLIC_FIELDS
@@ -458,6 +518,7 @@ def parse_config(doc: Any, *, where: str = "release config") -> ReleaseConfig:
     if not isinstance(carry_forward, bool):
         fix = "true (withhold again what the last release withheld) or false"
         raise check.err("carry_forward", f"{carry_forward!r} is not true or false", fix)
+    period = check.period(top.get("period") or {}, tables, given="period" in top)
     return ReleaseConfig(
         tables=tables,
         threshold=threshold,
@@ -465,6 +526,7 @@ def parse_config(doc: Any, *, where: str = "release config") -> ReleaseConfig:
         sdmx=SdmxConfig(agency),
         maps=MapsConfig(resolution, min_count, method, min_sources),
         carry_forward=carry_forward,
+        period=period,
         source=where,
     )
 
@@ -486,6 +548,7 @@ __all__ = [
     "METHODS",
     "DpConfig",
     "MapsConfig",
+    "PeriodConfig",
     "ReleaseConfig",
     "SdmxConfig",
     "TableConfig",

@@ -68,6 +68,51 @@ class PublishedCount:
 
 
 @dataclass(frozen=True, slots=True)
+class PartialPeriodNote:
+    """A period of the release the store covers only in part: words and dates, no count.
+
+    ``reason`` names sources and months (:mod:`crimestats.release.periods` makes it from
+    :func:`crimestats.stats.coverage.partial_reason`, dates cut to the month);
+    ``left_out`` says whether the release's exact tables left the period out.
+    """
+
+    field: str
+    period: str
+    sources: tuple[str, ...]
+    reason: str
+    left_out: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {
+            "field": self.field,
+            "period": self.period,
+            "sources": list(self.sources),
+            "reason": self.reason,
+            "left_out": self.left_out,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodNote:
+    """The dates a release counts (its configuration, public) and its partial periods."""
+
+    basis: str
+    since: str | None = None
+    until: str | None = None
+    partial_periods: tuple[PartialPeriodNote, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {
+            "basis": self.basis,
+            "from": self.since,
+            "to": self.until,
+            "partial_periods": [p.to_dict() for p in self.partial_periods],
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class PublicNotes:
     """What a published table counts, in words (``statistics`` in ``datapackage.json``)."""
 
@@ -84,6 +129,7 @@ class PublicNotes:
     units_in_scope: PublishedCount | None = None
     counts_in_notes: str = COUNTS_RULE
     generated_by: str | None = None
+    period: PeriodNote | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (keys in a fixed order; absent optional fields left out)."""
@@ -107,6 +153,8 @@ class PublicNotes:
         out["counts_in_notes"] = self.counts_in_notes
         if self.generated_by is not None:
             out["generated_by"] = self.generated_by
+        if self.period is not None:
+            out["period"] = self.period.to_dict()
         return out
 
 
@@ -163,4 +211,11 @@ def with_published_total(notes: PublicNotes, rows: Sequence[Mapping[str, Any]]) 
     return replace(notes, units_in_scope=None)
 
 
-__all__ = ["PublicNotes", "PublishedCount", "public_notes", "with_published_total"]
+__all__ = [
+    "PartialPeriodNote",
+    "PeriodNote",
+    "PublicNotes",
+    "PublishedCount",
+    "public_notes",
+    "with_published_total",
+]

@@ -32,14 +32,25 @@ def statistics_table(
     backend: str = "duckdb",
     area_level: str | None = None,
     population_year: int | None = None,
+    since: str | None = None,
+    until: str | None = None,
 ) -> StatsTable:
     """A table of counts (and rates) with its metadata; see :func:`crimestats.stats.count_table`."""
     table = count_table(
         db, by=by, unit=unit, rate=rate, period_basis=period_basis, source=source,
         backend=backend, area_level=area_level, population_year=population_year,
+        since=since, until=until,
     )  # fmt: skip
     table.metadata["completeness"] = completeness(db, source)
     return table
+
+
+def partial_period_lines(table: StatsTable) -> list[str]:
+    """One warning line per partial period of a table (empty when none), for a terminal."""
+    return [
+        f"warning: {p['field']} {p['period']} is partial: {p['reason']}"
+        for p in table.metadata.get("partial_periods", [])
+    ]
 
 
 def output_format(name: str) -> Format:

@@ -62,7 +62,8 @@ def _offences(con: Any) -> Any:
     return _renamed(
         con.table("offences"),
         {"source": "o_source", "incident_id": "o_incident_id", "offence_seq": "offence_seq",
-         "iccs_code": "iccs_code", "attempted": "attempted"},
+         "iccs_code": "iccs_code", "attempted": "attempted", "motive": "motive",
+         "motive_detail": "motive_detail"},
     )  # fmt: skip
 
 

@@ -45,14 +45,25 @@ Compute :func:`source_coverage` once (two grouped queries) and call
 from __future__ import annotations
 
 import bisect
-import calendar
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
 
 from crimestats.stats.fields import PERIOD_COLUMN, PeriodBasis
+from crimestats.stats.period_window import month_end as _month_end
+from crimestats.stats.period_window import period_bounds
+
+__all__ = [
+    "PartialPeriod",
+    "SourceCoverage",
+    "partial_periods",
+    "partial_reason",
+    "partial_reasons",
+    "period_bounds",
+    "source_coverage",
+]
 
 LATE_DAYS: Final = 30
 """A report is late past this many days after the occurrence started."""
@@ -120,6 +131,15 @@ class SourceCoverage:
     late: int = 0
     known: int = 0
     typical_month: float = 0.0
+    gap_months: tuple[tuple[date, str], ...] = field(init=False, default=())
+    """The months that make a period partial, with why, in order (made once, here)."""
+    _gap_starts: tuple[date, ...] = field(init=False, default=(), repr=False)
+
+    def __post_init__(self) -> None:
+        """The gaps once, so that :func:`partial_reason` only bisects (many calls)."""
+        gaps = tuple(self._gaps())
+        object.__setattr__(self, "gap_months", gaps)
+        object.__setattr__(self, "_gap_starts", tuple(g[0] for g in gaps))
 
     @property
     def missing_months(self) -> tuple[str, ...]:
@@ -139,23 +159,18 @@ class SourceCoverage:
             and m.incidents < LOW_SHARE * self.typical_month
         )
 
-    def gaps(self) -> tuple[tuple[date, str], ...]:
-        """The months that make a period partial, with why, in order."""
+    def _gaps(self) -> list[tuple[date, str]]:
         out = []
         for m in self.months:
             if m.incidents == 0:
                 out.append((m.month, "no incident (a missing month)"))
             elif self._late_only(m):
                 out.append((m.month, "late reports only"))
-        return tuple(out)
+        return out
 
 
 def _month_start(day: date) -> date:
     return day.replace(day=1)
-
-
-def _month_end(day: date) -> date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 def _next_month(day: date) -> date:
@@ -248,14 +263,10 @@ def source_coverage(
     )
 
 
-def _gaps_in(cov: SourceCoverage, start: date, end: date) -> list[tuple[date, str]]:
-    gaps = cov.gaps()
-    if not gaps:
-        return []
-    months = [g[0] for g in gaps]
-    lo = bisect.bisect_left(months, _month_start(start))
-    hi = bisect.bisect_right(months, end)
-    return list(gaps[lo:hi])
+def _gaps_in(cov: SourceCoverage, start: date, end: date) -> tuple[tuple[date, str], ...]:
+    lo = bisect.bisect_left(cov._gap_starts, _month_start(start))
+    hi = bisect.bisect_right(cov._gap_starts, end)
+    return cov.gap_months[lo:hi]
 
 
 def _source_reasons(cov: SourceCoverage, start: date, end: date) -> list[str]:
@@ -278,48 +289,97 @@ def _span_text(labels: list[str]) -> str:
     return labels[0] if len(labels) == 1 else f"{len(labels)} months {labels[0]} to {labels[-1]}"
 
 
-def partial_reason(start: date, end: date, coverage: Sequence[SourceCoverage]) -> str | None:
-    """Why ``[start, end]`` (inclusive) is not complete for these sources, or None.
-
-    Plain words naming the source and dates, e.g. ``"nypd: data end 2023-03-31"`` or
-    ``"x: 11 months 2022-02 to 2022-12 late reports only"`` (several reasons joined by
-    ``"; "``). The rule is the module doc's; no count that is not already public is
-    named, so the text can go into a release's notes.
-    """
+def partial_reasons(
+    start: date, end: date, coverage: Sequence[SourceCoverage]
+) -> tuple[tuple[str | None, str], ...]:
+    """Each reason why ``[start, end]`` is partial, as (source or None, plain words)."""
     overlapping = [
         c for c in coverage
         if c.first is not None and c.last is not None and c.first <= end and c.last >= start
     ]  # fmt: skip
     if not overlapping:
-        spans = [c for c in coverage if c.first is not None]
+        spans = [(c.first, c.last) for c in coverage if c.first is not None and c.last is not None]
         if not spans:
-            return "no data in the store"
-        lo = min(c.first for c in spans if c.first is not None)
-        hi = max(c.last for c in spans if c.last is not None)
-        return f"no data in this period (the data run from {lo.isoformat()} to {hi.isoformat()})"
-    reasons = [r for c in overlapping for r in _source_reasons(c, start, end)]
-    return "; ".join(reasons) if reasons else None
+            return ((None, "no data in the store"),)
+        lo, hi = min(a for a, _ in spans), max(b for _, b in spans)
+        return ((None, f"no data in this period (the data run from {lo} to {hi})"),)
+    return tuple((c.source, r) for c in overlapping for r in _source_reasons(c, start, end))
 
 
-def period_bounds(label: str) -> tuple[date, date]:
-    """The first and last day of a period label: ``2024``, ``2024-Q2``, ``2024-03`` or a date.
+def partial_reason(start: date, end: date, coverage: Sequence[SourceCoverage]) -> str | None:
+    """Why ``[start, end]`` (inclusive) is not complete for these sources, or None.
 
-    The labels of the ``year``, ``quarter`` and ``month`` fields
-    (:mod:`crimestats.stats.fields`), so a table's period cells map to their days.
+    Plain words naming the source and dates, e.g. ``"nypd: data end 2023-09-30"`` or
+    ``"x: 11 months 2022-02 to 2022-12 late reports only"`` (several reasons joined by
+    ``"; "``). The rule is the module doc's; no count is named, so the text can go into
+    a release's notes.
     """
-    text = str(label).strip()
-    try:
-        if len(text) == 4:
-            year = int(text)
-            return date(year, 1, 1), date(year, 12, 31)
-        if len(text) == 7 and text[5] == "Q":
-            year, quarter = int(text[:4]), int(text[6])
-            first = date(year, 3 * quarter - 2, 1)
-            return first, _month_end(date(year, 3 * quarter, 1))
-        if len(text) == 7:
-            first = date(int(text[:4]), int(text[5:7]), 1)
-            return first, _month_end(first)
-        day = date.fromisoformat(text)
-        return day, day
-    except (ValueError, IndexError):
-        raise ValueError(f"not a period label: {label!r}") from None
+    reasons = partial_reasons(start, end, coverage)
+    return "; ".join(text for _, text in reasons) if reasons else None
+
+
+@dataclass(frozen=True, slots=True)
+class PartialPeriod:
+    """A period of a table that the coverage shows as partial, and why.
+
+    ``period`` is the cell's label (``2023``, ``2023-Q4``, ``2023-09``) of the ``field``;
+    ``start``/``end`` the days it stands for in the table (cut to the table's window);
+    ``sources`` the sources whose data make it partial; empty when the period as a whole
+    is (no source has data in it, or the table's window cuts it).
+    """
+
+    field: str
+    period: str
+    start: date
+    end: date
+    sources: tuple[str, ...]
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, for a table's metadata."""
+        return {
+            "field": self.field,
+            "period": self.period,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "sources": list(self.sources),
+            "reason": self.reason,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PartialPeriod:
+        """Back from :meth:`to_dict` (a table's metadata)."""
+        return cls(
+            str(data["field"]), str(data["period"]), date.fromisoformat(data["start"]),
+            date.fromisoformat(data["end"]), tuple(data["sources"]), str(data["reason"]),
+        )  # fmt: skip
+
+
+def partial_periods(
+    field: str,
+    labels: Sequence[Any],
+    coverage: Sequence[SourceCoverage],
+    window: tuple[date | None, date | None] = (None, None),
+) -> tuple[PartialPeriod, ...]:
+    """The partial ones among the period ``labels`` of ``field``, in label order.
+
+    ``window`` is the table's ``(since, until)``: a period the window cuts is partial too
+    ("the window starts 2021-03-01"), as its cell counts only part of it.
+    """
+    since, until = window
+    out = []
+    for label in sorted({str(x) for x in labels if x is not None}):
+        start, end = period_bounds(label)
+        lo = max(start, since) if since is not None else start
+        hi = min(end, until) if until is not None else end
+        found = list(partial_reasons(lo, hi, coverage))
+        if lo > start:
+            found.insert(0, (None, f"the window starts {lo.isoformat()}, inside the period"))
+        if hi < end:
+            found.append((None, f"the window ends {hi.isoformat()}, inside the period"))
+        if found:
+            named = {s for s, _ in found}
+            sources = () if None in named else tuple(sorted(s for s in named if s is not None))
+            text = "; ".join(t for _, t in found)
+            out.append(PartialPeriod(field, label, lo, hi, sources, text))
+    return tuple(out)

@@ -16,6 +16,7 @@ from typing import Any
 from crimestats.errors import UsageError
 from crimestats.stats.area_level import placement, prepare_area_level
 from crimestats.stats.counting import UNIT_KEY, Unit, count_expr, distinct_units
+from crimestats.stats.coverage import SourceCoverage, partial_periods, source_coverage
 from crimestats.stats.fields import (
     FIELDS,
     ICCS_LENGTH,
@@ -23,6 +24,7 @@ from crimestats.stats.fields import (
     PeriodBasis,
     Record,
     parse_fields,
+    period_fields,
 )
 from crimestats.stats.hierarchy import RolledPopulations, read_tree
 from crimestats.stats.level_rates import (
@@ -30,6 +32,7 @@ from crimestats.stats.level_rates import (
     rolled_populations,
     rolled_reason,
 )
+from crimestats.stats.period_window import PeriodWindow, WindowedStore
 from crimestats.stats.rates import (
     PER,
     YEAR_COLUMN,
@@ -70,6 +73,8 @@ def count_table(
     backend: str = "duckdb",
     area_level: str | None = None,
     population_year: int | None = None,
+    since: str | None = None,
+    until: str | None = None,
 ) -> StatsTable:
     """Count ``unit`` in the store by the fields ``by``; optionally add rates per 100,000.
 
@@ -99,6 +104,10 @@ def count_table(
     population_year:
         with ``rate``, divide every row by that year's population (e.g. a census year)
         instead of the population of the row's own year.
+    since, until:
+        count only incidents whose period date (on ``period_basis``) is in this window,
+        inclusive: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``
+        (:mod:`crimestats.stats.period_window`).
 
     Returns
     -------
@@ -117,7 +126,8 @@ def count_table(
     # options checked before the store is opened (a bad option names itself, not the store)
     fields = parse_fields(list(by))
     _choice(unit, Unit, "--unit")
-    _choice(period_basis, PeriodBasis, "--period-basis")
+    basis = _choice(period_basis, PeriodBasis, "--period-basis")
+    window = PeriodWindow.parse(since, until, basis)
     _check_area_options(fields, rate, area_level, population_year)
     tree = read_tree(db) if area_level is not None else None
     with _backend(db, backend) as con:
@@ -132,6 +142,7 @@ def count_table(
             population_year=population_year,
             tree=tree,
             store=str(resolve_db_path(db)),
+            window=window,
         )
 
 
@@ -147,6 +158,7 @@ def count_on(
     population_year: int | None = None,
     tree: Any = None,
     store: str = "",
+    window: PeriodWindow | None = None,
 ) -> StatsTable:
     """:func:`count_table` on an open Ibis backend ``con``: nothing is opened here.
 
@@ -154,18 +166,30 @@ def count_on(
     counting each table once on the same connection is what keeps a release from
     re-reading the store at every step (issue 12). ``tree`` is the area tree
     (:func:`crimestats.stats.hierarchy.read_tree`), needed with ``area_level``;
-    ``store`` is the store's path as written into the metadata.
+    ``store`` is the store's path as written into the metadata. ``window`` cuts the
+    incidents to a period window (its basis wins over ``period_basis``; ``con`` may
+    also be a :class:`~crimestats.stats.period_window.WindowedStore`); the periods of the
+    table that the store's coverage shows as partial are listed in the metadata
+    (``partial_periods``, :mod:`crimestats.stats.coverage`) whatever the window.
     """
     from crimestats.version import code_version
 
+    coverage = None
+    if isinstance(con, WindowedStore):  # a release's store, cut to its period
+        con, window, coverage = con.store, con.window, con.coverage
     fields = parse_fields(list(by))
     unit_ = _choice(unit, Unit, "--unit")
     basis = _choice(period_basis, PeriodBasis, "--period-basis")
+    if window is not None:
+        basis = window.basis
     blocker = rate_blockers(fields) if rate else None
     _check_area_options(fields, rate, area_level, population_year)
     rolled: RolledPopulations | None = None
     if source is not None:
         _check_source(con, source)
+    store_con = con
+    if window is not None and not window.is_open:
+        con = WindowedStore(con, window)
     level = None
     if tree is not None and area_level is not None:
         level = prepare_area_level(tree, con, area_level, source)
@@ -183,6 +207,9 @@ def count_on(
     expr = expr.order_by(fields)
     arrow = expr.to_pyarrow()
     metadata = _metadata(con, fields, unit_, basis, source)
+    if window is not None and not window.is_open:
+        metadata["period_window"] = window.to_dict()
+    metadata.update(_partial_metadata(store_con, arrow, fields, basis, source, window, coverage))
     if level is not None:
         metadata["area_hierarchy"] = placement(con, level, source)
     rows: list[dict[str, Any]] = arrow.to_pylist()
@@ -210,6 +237,33 @@ def count_on(
     metadata["store"] = store
     metadata["generated_by"] = code_version()
     return StatsTable(arrow, metadata)
+
+
+def _partial_metadata(
+    con: Any,
+    arrow: Any,
+    fields: list[str],
+    basis: PeriodBasis,
+    source: str | None,
+    window: PeriodWindow | None,
+    coverage: tuple[SourceCoverage, ...] | None = None,
+) -> dict[str, Any]:
+    """``partial_periods``: the table's periods the store covers only in part, and why.
+
+    Read from the finest period field of the table; nothing without a period field.
+    ``coverage`` is the store's, if the caller computed it once for several tables.
+    """
+    # the registry lists the period fields coarsest first (year, quarter, month)
+    field = next((f for f in reversed(period_fields()) if f in fields), None)
+    if field is None:
+        return {}
+    if coverage is None:
+        coverage = source_coverage(con, basis, source)
+    elif source is not None:
+        coverage = tuple(c for c in coverage if c.source == source)
+    bounds = (None, None) if window is None else (window.since, window.until)
+    found = partial_periods(field, arrow.column(field).to_pylist(), coverage, bounds)
+    return {"partial_periods": [p.to_dict() for p in found]}
 
 
 def _backend(db: str | os.PathLike[str] | None, backend: str) -> Any:

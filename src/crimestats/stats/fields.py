@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final
 
-from crimestats.domain.enums import Relationship, Sex, TriState, Weapon
+from crimestats.domain.enums import Motive, Relationship, Sex, TriState, Weapon
 
 
 class Record(StrEnum):
@@ -367,6 +367,27 @@ def _countable_fields() -> tuple[CountableField, ...]:
             None,  # free text of the sources: no public list
             sdmx_concept("location_type"),
             blank_in_record=True,  # not recorded
+        ),
+        # The motive (ICCS tag Mot) and the source's finer motive: see docs/mappings.md,
+        # "Motive". Two fields, not one with detailed values, so that the ICCS category
+        # stays comparable across sources while the detail (anti-asian, anti-jewish, ...)
+        # is counted as the source gave it.
+        CountableField(
+            "motive",
+            Record.OFFENCE,
+            "motive of the offence, ICCS tag Mot (hate_crime, illicit_gain, ...)",
+            _column("motive"),
+            enum_domain("the motives of ICCS v1.0 (tag Mot)", Motive),
+            sdmx_concept("motive"),
+        ),
+        CountableField(
+            "motive_detail",
+            Record.OFFENCE,
+            "the source's finer motive, e.g. the bias of a hate crime (anti-asian)",
+            _column("motive_detail"),
+            None,  # free text of the sources: no public list
+            sdmx_concept("motive_detail"),
+            blank_in_record=True,  # not given by most sources
         ),
     )
 

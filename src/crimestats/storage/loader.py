@@ -23,8 +23,10 @@ from crimestats.ingest.file_inspect import FileInfo
 from crimestats.ingest.limits import IngestLimits
 from crimestats.ingest.mapping import Mapping
 from crimestats.ingest.mapping_dates import check_date_formats
+from crimestats.ingest.mapping_unpivot import SKIPPED_ISSUE
 from crimestats.storage.group_checks import classify_incident_rows, classify_justice_rows
 from crimestats.storage.ingest_profile import ProfileWarning, profile_ingest
+from crimestats.storage.mapping_sql import STORE_CONFLICTS, quarantine_sql, source_rows_sql
 from crimestats.storage.resource_errors import refusal_for
 from crimestats.storage.row_checks import validated_table_sql
 from crimestats.storage.sources import ACTIVE, conflict_holders_sql, supersede_source
@@ -95,12 +97,13 @@ GROUP BY incident_id
     con.execute(
         f"""
 INSERT INTO offences (source, incident_id, offence_seq, national_code, national_label,
-  description, attempted, iccs_code, iccs_method, iccs_confidence, fields_hash, ingest_id)
+  description, attempted, iccs_code, iccs_method, iccs_confidence, fields_hash, ingest_id,
+  motive, motive_detail)
 SELECT {src}, incident_id, o_seq, any_value(national_code), any_value(national_label),
   any_value(description), any_value(attempted_v), any_value(iccs_code),
   CASE WHEN any_value(iccs_code) IS NOT NULL THEN 'source' END,
   CASE WHEN any_value(iccs_code) IS NOT NULL THEN 1.0 END,
-  any_value(offence_hash), {ingest_id}
+  any_value(offence_hash), {ingest_id}, any_value(motive_v), any_value(motive_detail)
 FROM {acc} a
 WHERE NOT EXISTS (SELECT 1 FROM offences o WHERE o.source = {src}
                   AND o.incident_id = a.incident_id AND o.offence_seq = a.o_seq)
@@ -196,25 +199,6 @@ def _record_ingest(
 _NO_HOLDERS = (
     "(SELECT NULL::VARCHAR AS incident_id, NULL::BIGINT AS holder_id, NULL::VARCHAR AS holder_file)"
 )
-_STORE_CONFLICTS = "('key-conflict-with-store', 'incident-conflict-with-store')"
-
-
-def _named_errors(mapping: Mapping) -> str:
-    """The row's errors as stored in ``quarantine.reasons``: a conflict with the store
-    names the ingest holding the key; an error on a date field with a declared format
-    names the format (so "not a date" says which shape was expected)."""
-    declared = [(n, " or ".join(s.formats)) for n, s in mapping.fields.items() if s.formats]
-    formats = (
-        "CASE x.field " + " ".join(f"WHEN {lit(n)} THEN {lit(f)}" for n, f in declared) + " END"
-        if declared
-        else "NULL::VARCHAR"
-    )
-    return (
-        "list_transform(f.errors, x -> {'code': x.code, 'field': x.field, 'value': x.value, "
-        f"'held_by': CASE WHEN x.code IN {_STORE_CONFLICTS} THEN h.holder_id END, "
-        f"'held_by_file': CASE WHEN x.code IN {_STORE_CONFLICTS} THEN h.holder_file END, "
-        f"'format': {formats}}})"
-    )
 
 
 def _conflict_holders(con: duckdb.DuckDBPyConnection, src: str) -> list[ConflictHolder]:
@@ -224,11 +208,37 @@ def _conflict_holders(con: duckdb.DuckDBPyConnection, src: str) -> list[Conflict
 SELECT h.holder_id, h.holder_file, count(*) FROM _out f JOIN _v v USING (_k)
 JOIN {conflict_holders_sql(src)} h ON h.incident_id = v.incident_id
 WHERE f.status = 'quarantined'
-  AND len(list_filter(f.errors, x -> x.code IN {_STORE_CONFLICTS})) > 0
+  AND len(list_filter(f.errors, x -> x.code IN {STORE_CONFLICTS})) > 0
 GROUP BY ALL ORDER BY 1
 """
     ).fetchall()
     return [ConflictHolder(int(r[0]), str(r[1]), int(r[2])) for r in rows]
+
+
+def _source_row_counts(con: duckdb.DuckDBPyConnection, mapping: Mapping) -> tuple[int, int, int]:
+    """(accepted, quarantined, duplicates) of the parsed source rows.
+
+    Without unpivot each staged row is one source row, counted from ``_out`` alone. With
+    it, a source row is quarantined if any of its rows is, else accepted if any is, else
+    a duplicate, so that read = accepted + quarantined + duplicates holds in source rows.
+    """
+    if mapping.unpivot is None:
+        row = con.execute(
+            "SELECT count(*) FILTER (status = 'quarantined'),"
+            " count(*) FILTER (status = 'duplicate') FROM _out"
+        ).fetchone()
+        assert row is not None
+        return _scalar(con, f"SELECT count(*) FROM {ACCEPTED}"), int(row[0]), int(row[1])
+    row = con.execute(
+        "SELECT count(*) FILTER (q), count(*) FILTER (NOT q AND a), "
+        "count(*) FILTER (NOT q AND NOT a) FROM ("
+        " SELECT v._src, bool_or(coalesce(o.status = 'quarantined', false)) AS q,"
+        " bool_or(o.status IS NULL OR o.status = 'accepted') AS a"
+        " FROM _v v LEFT JOIN _out o USING (_k) GROUP BY v._src)"
+    ).fetchone()
+    assert row is not None
+    quarantined, accepted, duplicates = (int(c) for c in row)
+    return accepted, quarantined, duplicates
 
 
 def _commit(con: duckdb.DuckDBPyConnection) -> None:
@@ -308,7 +318,8 @@ def _load(
         encoding=mapping.encoding,
         limits=limits,
     )
-    check_date_formats(con, info, mapping, raw_rows_sql(staged))
+    source_rows = source_rows_sql(mapping, raw_rows_sql(staged))
+    check_date_formats(con, info, mapping, source_rows)
     step("validating")
     layout = LAYOUTS[mapping.target]
     rules = INCIDENT_RULES if mapping.target == "incidents" else JUSTICE_RULES
@@ -321,7 +332,7 @@ def _load(
             mapping=mapping,
             layout=layout,
             rules=rules,
-            raw_from=raw_rows_sql(staged),
+            raw_from=source_rows,
             file_tag=file_tag,
         )
     )
@@ -361,19 +372,8 @@ FROM {ACCEPTED} v
         raw_json = "to_json({" + ", ".join(f"{lit(h)}: r.{ident(h)}" for h in header) + "})"
         file_name = lit(str(info.path))
         held_by = _conflict_holders(con, src) if mapping.target == "incidents" else []
-        named = _named_errors(mapping)
         holders = conflict_holders_sql(src) if mapping.target == "incidents" else _NO_HOLDERS
-        con.execute(
-            f"""
-INSERT INTO quarantine (ingest_id, source, file, row_number, raw, reasons, incident_id)
-SELECT {ingest_id}, {src}, {file_name}, v._row, CAST({raw_json} AS VARCHAR),
-  CAST(to_json({named}) AS VARCHAR), v.incident_id
-FROM _v v JOIN _out f USING (_k) JOIN (SELECT rowid AS _k, * FROM _raw) r USING (_k)
-LEFT JOIN {holders} h ON h.incident_id = v.incident_id
-WHERE f.status = 'quarantined'
-ORDER BY v._row
-"""
-        )
+        con.execute(quarantine_sql(mapping, ingest_id, src, file_name, raw_json, holders))
         con.execute(
             f"""
 INSERT INTO quarantine (ingest_id, source, file, row_number, raw, reasons)
@@ -383,10 +383,13 @@ SELECT {ingest_id}, {src}, {file_name}, _row, raw,
 FROM _rejects ORDER BY _row
 """
         )
+        # An incident field's problem repeats on every unpivoted row of its source row:
+        # listed once per source row, like any row's problem.
+        distinct = "" if mapping.unpivot is None else "DISTINCT"
         con.execute(
             f"""
 INSERT INTO ingest_issues
-SELECT {ingest_id}, _row, p.code, p.severity, p.field, p.value FROM (
+SELECT {distinct} {ingest_id}, _row, p.code, p.severity, p.field, p.value FROM (
   SELECT v._row, unnest(list_concat(
       list_transform(
         CASE WHEN f.status = 'quarantined' THEN f.errors ELSE v.errors END,
@@ -408,13 +411,7 @@ UNION ALL SELECT {ingest_id}, _row, 'row-malformed', 'error', NULL, error_type F
                 [ingest_id, code, fld, value],
             )
         profile = profile_ingest(con, ingest_id=ingest_id, source=source, target=mapping.target)
-        counts = con.execute(
-            "SELECT count(*) FILTER (status = 'quarantined'),"
-            " count(*) FILTER (status = 'duplicate') FROM _out"
-        ).fetchone()
-        assert counts is not None
-        quarantined, duplicates = (int(c) for c in counts)
-        accepted = _scalar(con, f"SELECT count(*) FROM {ACCEPTED}")
+        accepted, quarantined, duplicates = _source_row_counts(con, mapping)
         quarantined += staged.rejected
         issues = {
             str(code): int(n)
@@ -424,6 +421,12 @@ UNION ALL SELECT {ingest_id}, _row, 'row-malformed', 'error', NULL, error_type F
                 [ingest_id],
             ).fetchall()
         }
+        if mapping.unpivot is not None:
+            skipped = staged.parsed * mapping.unpivot.width - _scalar(
+                con, "SELECT count(*) FROM _v"
+            )
+            if skipped:
+                issues[SKIPPED_ISSUE] = skipped
         n_warnings = _scalar(
             con,
             f"SELECT count(*) FROM ingest_issues WHERE ingest_id = {ingest_id} "

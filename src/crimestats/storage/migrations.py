@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from typing import Final
 
+from crimestats.storage.migrations_alerts import ALERTS_DDL, ALERTS_NOTE
 from crimestats.storage.migrations_govern import GOVERN_DDL, GOVERN_NOTE
+from crimestats.storage.migrations_motive import MOTIVE_DDL, MOTIVE_NOTE
 from crimestats.storage.migrations_sources import SOURCE_LIFECYCLE_DDL, SOURCE_LIFECYCLE_NOTE
 
 MIGRATIONS: Final[tuple[tuple[int, str, str], ...]] = (
@@ -306,6 +308,8 @@ MIGRATIONS: Final[tuple[tuple[int, str, str], ...]] = (
         """,
     ),
     (10, GOVERN_NOTE, GOVERN_DDL),
+    (11, ALERTS_NOTE, ALERTS_DDL),
+    (12, MOTIVE_NOTE, MOTIVE_DDL),
 )
 """(version, what it does, DDL) in the order they apply."""
 

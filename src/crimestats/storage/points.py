@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 from crimestats.errors import StoreError
 from crimestats.storage.store import open_store, resolve_db_path
 
-_USABLE = (
+USABLE_POINT = (
     "lat IS NOT NULL AND lon IS NOT NULL AND isfinite(lat) AND isfinite(lon) "
     "AND lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180"
 )
@@ -65,14 +65,14 @@ def incident_point_groups(db: str | os.PathLike[str] | None) -> list[PointGroup]
     with open_store(path, read_only=True) as con:
         totals = con.execute(
             "SELECT source, CAST(year(reported_date) AS INTEGER) AS y, count(*), "
-            f"count(*) FILTER (WHERE {_USABLE}) "
+            f"count(*) FILTER (WHERE {USABLE_POINT}) "
             "FROM incidents GROUP BY ALL ORDER BY source, y"
         ).fetchall()
         # only the coordinates per row (no per-row source text: 10M rows stay ~160 MB);
         # both queries run on one read-only connection, so they see the same rows, and
         # the same ORDER BY (source, year) lets the counts slice the arrays
         arrays = con.execute(
-            f"SELECT lat, lon FROM incidents WHERE {_USABLE} "
+            f"SELECT lat, lon FROM incidents WHERE {USABLE_POINT} "
             "ORDER BY source, year(reported_date), lat, lon"
         ).fetchnumpy()
     lats = np.asarray(arrays["lat"], dtype=np.float64)

@@ -21,13 +21,18 @@ INCIDENT_COLUMNS = (
     "location_type", "cyber", "weapon_v", "narrative",
 )  # fmt: skip
 OFFENCE_COLUMNS = ("national_code", "national_label", "description", "attempted_v", "iccs_code")
+MOTIVE_COLUMNS = ("motive_v", "motive_detail")
+"""Offence columns added after stores held hashes: hashed only when given (see
+:func:`_offence_hash`), so a file loaded before they existed re-reads as duplicates."""
 VICTIM_COLUMNS = (
     "victim_type_v", "victim_sex_v", "i_victim_age", "victim_citizenship",
     "victim_relationship_v", "victim_injury_v",
 )  # fmt: skip
 SUSPECT_COLUMNS = ("suspect_person_ref", "suspect_sex_v", "i_suspect_age", "suspect_citizenship")
 JUSTICE_COLUMNS = ("incident_id", "person_ref", "stage_v", "d_event_date", "detail", "unsent")
-CONTENT_COLUMNS = INCIDENT_COLUMNS + OFFENCE_COLUMNS + VICTIM_COLUMNS + SUSPECT_COLUMNS
+CONTENT_COLUMNS = (
+    INCIDENT_COLUMNS + OFFENCE_COLUMNS + MOTIVE_COLUMNS + VICTIM_COLUMNS + SUSPECT_COLUMNS
+)
 """Every field of an incident-layout row after typing: what two rows of one key must share."""
 
 INCIDENT_KEY = (
@@ -62,12 +67,13 @@ def content_json(columns: tuple[str, ...]) -> str:
 
 
 INCIDENT_KEEP = (
-    "_k", "_row", "incident_id", "area_code", "location_type", "narrative", "national_code",
+    "_k", "_row", "_src", "incident_id", "area_code", "location_type", "narrative", "national_code",
     "national_label", "description", "iccs_code", "victim_citizenship", "suspect_person_ref",
     "suspect_citizenship", "d_reported_date", "ts_occurred_start", "ts_occurred_end", "f_lat",
     "f_lon", "i_victim_age", "i_suspect_age", "cyber", "weapon_v", "attempted_v", "o_seq",
     "has_victim", "v_seq", "victim_type_v", "victim_sex_v", "victim_relationship_v",
-    "victim_injury_v", "has_suspect", "s_seq", "suspect_sex_v", "_filtered",
+    "victim_injury_v", "has_suspect", "s_seq", "suspect_sex_v", "_filtered", "motive_v",
+    "motive_detail",
 )  # fmt: skip
 """Columns of ``_v`` the later steps read (the typed values, not their source text)."""
 
@@ -92,6 +98,7 @@ def _incident_canon() -> str:
       coalesce(e_cyber_related, 'unknown') AS cyber,
       coalesce(e_weapon, 'unknown') AS weapon_v,
       coalesce(e_attempted, 'unknown') AS attempted_v,
+      coalesce(e_motive, 'unknown') AS motive_v,
       coalesce(i_offence_seq, 1) AS o_seq,
       {_any_present(victim_fields)} AS has_victim,
       CASE WHEN {_any_present(victim_fields)} THEN coalesce(i_victim_seq, 1) END AS v_seq,
@@ -104,13 +111,27 @@ def _incident_canon() -> str:
       coalesce(e_suspect_sex, 'unknown') AS suspect_sex_v"""
 
 
+def _offence_hash() -> str:
+    """The offence's hash; the motive enters it only when the row gives one.
+
+    Stores keep each row's hash (``row_ledger``, ``offences.fields_hash``) to tell a
+    re-read row (a duplicate) from a changed one (a conflict). Hashing the motive columns
+    always would change every offence's hash, so a file loaded before they existed would
+    conflict with itself; an offence with no motive hashes as it always did.
+    """
+    plain = _hash(OFFENCE_COLUMNS)
+    given = "(motive_v <> 'unknown' OR motive_detail IS NOT NULL)"
+    return f"CASE WHEN {given} THEN hash({plain}, {_hash(MOTIVE_COLUMNS)}) ELSE {plain} END"
+
+
 def _incident_hashes() -> str:
+    offence = _offence_hash()
     return f"""
       {_hash(INCIDENT_COLUMNS)} AS incident_hash,
-      {_hash(OFFENCE_COLUMNS)} AS offence_hash,
+      {offence} AS offence_hash,
       {_hash(VICTIM_COLUMNS)} AS victim_hash,
       {_hash(SUSPECT_COLUMNS)} AS suspect_hash,
-      hash({_hash(INCIDENT_COLUMNS)}, {_hash(OFFENCE_COLUMNS)},
+      hash({_hash(INCIDENT_COLUMNS)}, {offence},
            {_hash(VICTIM_COLUMNS)}, {_hash(SUSPECT_COLUMNS)}) AS row_hash,
       {key_json(INCIDENT_KEY)} AS row_key"""
 
@@ -136,7 +157,8 @@ def validated_table_sql(
     raw_from: str,
     file_tag: str,
 ) -> str:
-    """SQL creating ``_v`` from the staged rows (``raw_from`` gives ``_k``, ``_row``)."""
+    """SQL creating ``_v`` from the mapped source rows (``raw_from`` gives ``_k``, ``_row``
+    and ``_src``: :func:`crimestats.storage.mapping_sql.source_rows_sql`)."""
     names = tuple(f.name for f in layout)
     twins = [t for t in (typed_column(f) for f in layout) if t is not None]
     typed = ",\n      ".join(f"{sql} AS {ident(name)}" for name, sql in twins)
@@ -148,7 +170,7 @@ def validated_table_sql(
     return f"""
 CREATE TEMP TABLE _v AS
 WITH m AS (
-  SELECT _k, _row,
+  SELECT _k, _row, _src,
     {mapped_select(mapping, names, file_tag)}
   FROM {raw_from}
 ),

@@ -15,6 +15,7 @@ from __future__ import annotations
 from crimestats.domain.enums import (
     Injury,
     JusticeStage,
+    Motive,
     Relationship,
     Sex,
     TriState,
@@ -45,6 +46,7 @@ TEXT_FIELDS = (
     "national_code",
     "national_label",
     "description",
+    "motive_detail",
     "victim_citizenship",
     "suspect_person_ref",
     "suspect_citizenship",
@@ -280,6 +282,7 @@ INCIDENT_RULES: tuple[Rule, ...] = (
     _enum("cyber-related-invalid", "cyber_related", values(TriState)),
     _enum("weapon-invalid", "weapon", values(Weapon), "504"),
     _enum("attempted-invalid", "attempted", values(TriState), "251"),
+    _enum("motive-invalid", "motive", values(Motive)),
     _enum("victim-type-invalid", "victim_type", values(VictimType), "404"),
     _enum("victim-sex-invalid", "victim_sex", values(Sex), "404"),
     _enum("suspect-sex-invalid", "suspect_sex", values(Sex), "504"),

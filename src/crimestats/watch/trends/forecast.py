@@ -61,7 +61,7 @@ def forecast(
     two full seasons). The caveat says when the optimiser did not converge (the forecast
     is still given: the estimates are those it stopped at).
     """
-    import pandas as pd  # type: ignore[import-untyped]  # statsmodels needs a Series here
+    import pandas as pd  # statsmodels needs a Series here
     from statsmodels.tools.sm_exceptions import ConvergenceWarning
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 

@@ -1,0 +1,188 @@
+"""``crimestats forecast-evaluate``: rolling-origin scores of simple hotspot forecasts.
+
+Thin: points come from the store (one selection per ``--iccs`` code, or all) or from a
+points file; ``crimestats.spatial.forecast_evaluate`` scores the forecasts; the scores
+of every origin go to ``--out`` (CSV), the means to the screen or ``--json``.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import typer
+
+from crimestats.cli.options import DbOption, ForceOption
+from crimestats.cli.output import console, print_json
+from crimestats.errors import UsageError
+from crimestats.output_files import check_output_file, open_text
+from crimestats.spatial.forecast_evaluate import (
+    DEFAULT_WINDOW,
+    EvalPeriod,
+    ForecastScore,
+    evaluate,
+    mean_scores,
+)
+from crimestats.spatial.grid import GridKind, make_grid
+from crimestats.spatial.projection import project
+
+
+def _day(option: str, text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a date YYYY-MM-DD", param_hint=option) from None
+
+
+def _shares(text: str) -> tuple[float, ...]:
+    try:
+        values = tuple(float(part) / 100 for part in text.split(",") if part.strip())
+    except ValueError:
+        values = ()
+    if not values or any(not 0 < v <= 1 for v in values):
+        raise typer.BadParameter(
+            f"{text!r} is not a list of percentages in (0, 100], e.g. 1,5,10",
+            param_hint="--areas",
+        )
+    return values
+
+
+def _number(value: float) -> str:
+    return "" if not np.isfinite(value) else f"{value:.6g}"
+
+
+def forecast_evaluate(
+    out: Annotated[Path, typer.Option("--out", help="CSV of every origin's scores.")],
+    iccs: Annotated[
+        list[str] | None,
+        typer.Option("--iccs", help="ICCS code (repeat for several); each is scored apart."),
+    ] = None,
+    source: Annotated[str | None, typer.Option("--source", help="Only this source.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="First report date.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Last report date.")] = None,
+    period: Annotated[str, typer.Option("--period", help="week or month.")] = "week",
+    window: Annotated[
+        int, typer.Option("--window", help="Past periods the KDE forecasts use.")
+    ] = DEFAULT_WINDOW,
+    cell_size: Annotated[
+        float | None, typer.Option("--cell-size", help="Metres (default: sfhotspot rule).")
+    ] = None,
+    bandwidth: Annotated[
+        float | None, typer.Option("--bandwidth", help="KDE radius, metres (default 3 cells).")
+    ] = None,
+    grid: Annotated[str, typer.Option("--grid", help="square or hex cells.")] = "square",
+    areas: Annotated[
+        str, typer.Option("--areas", help="Percentages of the area flagged.")
+    ] = "1,5,10",
+    crs: Annotated[int | None, typer.Option("--crs", help="Metric EPSG code.")] = None,
+    points: Annotated[
+        Path | None, typer.Option("--points", help="A CSV of points instead of the store.")
+    ] = None,
+    x: Annotated[str | None, typer.Option("--x", help="Longitude column of --points.")] = None,
+    y: Annotated[str | None, typer.Option("--y", help="Latitude column of --points.")] = None,
+    date_column: Annotated[
+        str | None, typer.Option("--date", help="Date column of --points (ISO).")
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    force: ForceOption = False,
+    db: DbOption = None,
+) -> None:
+    """Score last-period, history, KDE and prospective forecasts (hit rate, PAI, PEI, RRI)."""
+    if period not in [p.value for p in EvalPeriod]:
+        raise typer.BadParameter(
+            f"{period!r} is not known; use week or month", param_hint="--period"
+        )
+    if grid not in [g.value for g in GridKind]:
+        raise typer.BadParameter(f"{grid!r} is not known; use square or hex", param_hint="--grid")
+    shares = _shares(areas)
+    first, last = _day("--since", since), _day("--until", until)
+    if points is not None and (x is None or y is None or date_column is None):
+        raise typer.BadParameter("--points needs --x, --y and --date", param_hint="--points")
+    if points is not None and (iccs or source):
+        raise UsageError(
+            "--iccs and --source select store points; a --points file is used as it is",
+            hint="filter the file first, or leave --points out",
+        )
+    check_output_file(out, overwrite=force, option="--out")
+
+    selections: list[tuple[str, np.ndarray, np.ndarray, np.ndarray]] = []
+    if points is not None:
+        from crimestats.spatial.points_file import read_points_file
+
+        read = read_points_file(
+            points, x=x or "", y=y or "", date_column=date_column, since=first, until=last
+        )
+        assert read.dates is not None
+        selections.append(("all", read.lons, read.lats, read.dates))
+    else:
+        from crimestats.storage.spatial_points import selected_points
+
+        codes: list[str | None] = list(iccs) if iccs else [None]
+        for code in codes:
+            stored = selected_points(db, iccs=code, source=source, since=first, until=last)
+            selections.append((code or "all", stored.lons, stored.lats, stored.dates))
+
+    scores: list[ForecastScore] = []
+    skipped: dict[str, list[str]] = {}
+    settings: dict[str, dict[str, float | str | int]] = {}
+    for category, lons, lats, dates in selections:
+        projected = project(lons, lats, epsg=crs)
+        cells = make_grid(projected.x, projected.y, GridKind(grid), cell_size)
+        radius = bandwidth if bandwidth is not None else 3 * cells.cell_size
+        result = evaluate(
+            cells, projected.x, projected.y, dates, period=EvalPeriod(period), window=window,
+            bandwidth=radius, area_shares=shares, category=category,
+        )  # fmt: skip
+        scores.extend(result.scores)
+        skipped[category] = list(result.skipped_origins)
+        settings[category] = {
+            "points": projected.size, "crs": f"EPSG:{projected.epsg}",
+            "cell_size_m": cells.cell_size, "cells": cells.size, "bandwidth_m": radius,
+            "origins": result.origins,
+        }  # fmt: skip
+    with open_text(out, overwrite=force, option="--out") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(list(ForecastScore.__dataclass_fields__))
+        for score in scores:
+            writer.writerow(
+                [_number(v) if isinstance(v, float) else v for v in asdict(score).values()]
+            )
+    means = mean_scores(scores)
+    if json_out:
+        print_json(
+            {
+                "period": period,
+                "window": window,
+                "areas": list(shares),
+                "selections": settings,
+                "skipped_origins": skipped,
+                "baseline": "random flagging: hit rate = area share, PAI = 1",
+                "means": [asdict(m) for m in means],
+                "out": str(out),
+            }
+        )
+        return
+    for category, info in settings.items():
+        console.print(
+            f"{category}: {info['points']:,} points, {info['cells']:,} cells of "
+            f"{info['cell_size_m']:g} m, {info['origins']} origins ({period}), "
+            f"bandwidth {info['bandwidth_m']:g} m"
+        )
+    for m in means:
+        console.print(
+            f"  {m.category} {m.forecast:12} {m.area_share:>5.0%} of area: hit rate "
+            f"{m.hit_rate:.3f} (random {m.baseline_hit_rate:.3f}), PAI {m.pai:.2f}, "
+            f"PEI {m.pei:.2f}, RRI {m.rri:.2f}"
+        )
+    console.print(f"wrote {out}")
+
+
+def register(app: typer.Typer) -> None:
+    """Attach ``forecast-evaluate``."""
+    app.command("forecast-evaluate")(forecast_evaluate)

@@ -1,0 +1,217 @@
+"""``crimestats hotspots``: gridded counts, KDE, Gi* or local Moran of the store's points.
+
+Thin: options are checked (an unknown value is bad usage, exit 2), points are read from
+the store (``crimestats.storage.spatial_points``) or a points file
+(``crimestats.spatial.points_file``), and ``crimestats.spatial.hotspots.analyse`` does
+the rest. Output files are checked before any work and written atomically.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from crimestats.cli.options import DbOption, ForceOption
+from crimestats.cli.output import console, print_json
+from crimestats.errors import UsageError
+from crimestats.output_files import check_output_file
+from crimestats.spatial.grid import GridKind
+from crimestats.spatial.hotspot_report import Exposure, check_min_count, write_geojson
+from crimestats.spatial.hotspots import HotspotOptions, Method, Period, analyse
+from crimestats.spatial.kde import BandwidthRule
+from crimestats.spatial.local_stats import Contiguity
+
+DEFAULT_PUBLIC_MIN_COUNT = 10
+"""The release maps' minimum count (``crimestats.release.config.DEFAULT_MIN_COUNT``)."""
+
+
+def _choice(option: str, value: str, choices: type[StrEnum]) -> None:
+    known = [str(c.value) for c in choices]
+    if value not in known:
+        raise typer.BadParameter(
+            f"{value!r} is not known; use one of: {', '.join(known)}", param_hint=option
+        )
+
+
+def _day(option: str, text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a date YYYY-MM-DD", param_hint=option) from None
+
+
+def _positive(option: str, value: float | None) -> None:
+    if value is not None and not value > 0:
+        raise typer.BadParameter(
+            f"must be a positive number of metres, got {value}", param_hint=option
+        )
+
+
+def hotspots(
+    out: Annotated[Path, typer.Option("--out", help="GeoJSON of the grid (RFC 7946).")],
+    iccs: Annotated[
+        str | None, typer.Option("--iccs", help="ICCS code; its subcategories are included.")
+    ] = None,
+    source: Annotated[str | None, typer.Option("--source", help="Only this source.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="First report date.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Last report date.")] = None,
+    method: Annotated[
+        str, typer.Option("--method", help="count, kde, gistar (Getis-Ord Gi*) or lisa.")
+    ] = "gistar",
+    grid: Annotated[str, typer.Option("--grid", help="square or hex cells.")] = "square",
+    cell_size: Annotated[
+        float | None,
+        typer.Option("--cell-size", help="Metres (default: shorter side / 50, to 100 m)."),
+    ] = None,
+    bandwidth: Annotated[
+        float | None, typer.Option("--bandwidth", help="KDE radius in metres (default: rule).")
+    ] = None,
+    bandwidth_rule: Annotated[
+        str, typer.Option("--bandwidth-rule", help="nrd (x and y) or sfhotspot (x only).")
+    ] = "nrd",
+    crs: Annotated[
+        int | None, typer.Option("--crs", help="Metric EPSG code (default: UTM zone).")
+    ] = None,
+    contiguity: Annotated[
+        str, typer.Option("--contiguity", help="Square cells' neighbours: queen or rook.")
+    ] = "queen",
+    permutations: Annotated[
+        int, typer.Option("--permutations", help="Conditional permutations (0: analytic p).")
+    ] = 0,
+    fdr: Annotated[float, typer.Option("--fdr", help="Benjamini-Hochberg FDR level q.")] = 0.05,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the permutations.")] = 0,
+    period: Annotated[
+        str | None,
+        typer.Option("--period", help="month, quarter or year: trend classes across periods."),
+    ] = None,
+    points: Annotated[
+        Path | None, typer.Option("--points", help="A CSV of points instead of the store.")
+    ] = None,
+    x: Annotated[str | None, typer.Option("--x", help="Longitude column of --points.")] = None,
+    y: Annotated[str | None, typer.Option("--y", help="Latitude column of --points.")] = None,
+    date_column: Annotated[
+        str | None, typer.Option("--date", help="Date column of --points (ISO).")
+    ] = None,
+    exposure: Annotated[
+        Path | None,
+        typer.Option("--exposure", help="CSV of longitude, latitude and a population value."),
+    ] = None,
+    exposure_value: Annotated[
+        str, typer.Option("--exposure-value", help="Value column of --exposure.")
+    ] = "population",
+    public: Annotated[
+        bool,
+        typer.Option("--public", help="Publishable map: cells of >= --min-count points only."),
+    ] = False,
+    min_count: Annotated[
+        int, typer.Option("--min-count", help="Minimum points of a published cell.")
+    ] = DEFAULT_PUBLIC_MIN_COUNT,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Also write an offline HTML map.")
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    force: ForceOption = False,
+    db: DbOption = None,
+) -> None:
+    """Hotspots of incident points on a grid, with the CRS, cell size and inference stated."""
+    _choice("--method", method, Method)
+    _choice("--grid", grid, GridKind)
+    _choice("--bandwidth-rule", bandwidth_rule, BandwidthRule)
+    _choice("--contiguity", contiguity, Contiguity)
+    if period is not None:
+        _choice("--period", period, Period)
+    if seed < 0 or permutations < 0:
+        option, value = ("--seed", seed) if seed < 0 else ("--permutations", permutations)
+        raise typer.BadParameter(f"must be 0 or more, got {value}", param_hint=option)
+    _positive("--cell-size", cell_size)
+    _positive("--bandwidth", bandwidth)
+    first, last = _day("--since", since), _day("--until", until)
+    if points is not None and (x is None or y is None):
+        raise typer.BadParameter("--points needs --x and --y (column names)", param_hint="--points")
+    if points is not None and (iccs or source):
+        raise UsageError(
+            "--iccs and --source select store points; a --points file is used as it is",
+            hint="filter the file first, or leave --points out",
+        )
+    if public:
+        check_min_count(min_count)
+    check_output_file(out, overwrite=force, option="--out")
+    if html is not None:
+        check_output_file(html, overwrite=force, option="--html")
+
+    options = HotspotOptions(
+        method=Method(method),
+        grid=GridKind(grid),
+        cell_size=cell_size,
+        bandwidth=bandwidth,
+        bandwidth_rule=BandwidthRule(bandwidth_rule),
+        epsg=crs,
+        contiguity=Contiguity(contiguity),
+        permutations=permutations,
+        fdr=fdr,
+        seed=seed,
+        period=None if period is None else Period(period),
+    )
+    if points is not None:
+        from crimestats.spatial.points_file import read_points_file
+
+        assert x is not None
+        assert y is not None
+        read = read_points_file(points, x=x, y=y, date_column=date_column, since=first, until=last)
+        lons, lats, dates = read.lons, read.lats, read.dates
+        selection = {"file": str(points), "rows": read.rows, "without_point": read.without_point}
+    else:
+        from crimestats.storage.spatial_points import selected_points
+
+        stored = selected_points(db, iccs=iccs, source=source, since=first, until=last)
+        lons, lats, dates = stored.lons, stored.lats, stored.dates
+        selection = {
+            "iccs": iccs,
+            "source": source,
+            "since": since,
+            "until": until,
+            "incidents": stored.selected,
+            "without_point": stored.without_point,
+        }
+    layer: Exposure | None = None
+    if exposure is not None:
+        from crimestats.spatial.points_file import read_exposure_file
+
+        layer = read_exposure_file(exposure, value=exposure_value)
+    report = analyse(lons, lats, options, dates=dates, exposure=layer)
+    write_geojson(out, report, force=force, public=public, min_count=min_count)
+    if html is not None:
+        from crimestats.spatial.hotspot_html import write_html
+
+        write_html(html, report, force=force)
+    summary = {"selection": selection, **report.summary(), "out": str(out), "public": public}
+    if json_out:
+        print_json(summary)
+        return
+    console.print(
+        f"{report.projection.size:,} points in {report.grid.size:,} {grid} cells of "
+        f"{report.grid.cell_size:g} m ({summary['crs']}, {report.projection.crs_name}); "
+        f"method {method}"
+    )
+    if report.bandwidth is not None:
+        console.print(f"bandwidth {report.bandwidth.metres:.1f} m ({report.bandwidth.rule})")
+    if "classes" in summary:
+        tally = ", ".join(f"{k}: {v}" for k, v in summary["classes"].items())
+        console.print(f"cells at FDR q = {fdr:g}: {tally}")
+    if "trends" in summary:
+        tally = ", ".join(f"{k}: {v}" for k, v in summary["trends"].items())
+        console.print(f"across {len(summary['periods'])} {period}s: {tally}")
+    for warning in report.warnings:
+        console.print(f"warning: {warning.message}")
+    console.print(f"wrote {out}" + (f" and {html}" if html else ""))
+
+
+def register(app: typer.Typer) -> None:
+    """Attach ``hotspots``."""
+    app.command("hotspots")(hotspots)

@@ -1,0 +1,139 @@
+"""Dated points for the near-repeat test: read from a CSV file, made planar in metres.
+
+Distances are taken on a plane, so coordinates must be metric before any band is
+applied. ``--crs`` names the file's CRS (an EPSG code): a projected CRS is used as it is
+(scaled to metres if its unit is the foot), a geographic one (EPSG:4326, columns lon/lat)
+is projected to the UTM zone of the points' centre. Without ``--crs`` the coordinates
+are taken as planar already, in the unit of the space bands.
+
+The projection here is a small step on pyproj (UTM zone of the points' median); the
+package's shared projection module, written beside this one in the same session, is meant
+to take its place once both are merged.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from crimestats.errors import FileRefusedError, NotFoundError, UsageError
+
+
+@dataclass(frozen=True)
+class DatedPoints:
+    """Planar coordinates (metres, or the file's own unit) and whole days, one per event."""
+
+    x: NDArray[np.float64] = field(repr=False)
+    y: NDArray[np.float64] = field(repr=False)
+    days: NDArray[np.int64] = field(repr=False)
+    skipped: int = 0
+    crs: str | None = None
+
+
+def _column(header: list[str] | None, name: str, option: str, path: Path) -> int:
+    if header is None:
+        try:
+            position = int(name)
+        except ValueError:
+            raise UsageError(
+                f"{option} {name!r}: with --no-header give a column number (1 = first)",
+                hint=f"e.g. {option} 1",
+            ) from None
+        if position < 1:
+            raise UsageError(f"{option}: column numbers start at 1", hint=f"e.g. {option} 1")
+        return position - 1
+    if name not in header:
+        raise UsageError(
+            f"{path}: no column {name!r} (for {option})",
+            hint=f"columns are: {', '.join(header)}; or use --no-header with column numbers",
+        )
+    return header.index(name)
+
+
+def read_dated_points(
+    path: Path, x: str, y: str, date: str, *, header: bool = True
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64], int]:
+    """``(x, y, days, skipped)``: rows with an empty field are skipped and counted; a
+    value that is there but unreadable refuses the file with its line number."""
+    if not path.exists():
+        raise NotFoundError(f"{path}: no such file", hint="check the path")
+    if path.is_dir():
+        raise FileRefusedError(str(path), "file-is-folder", "is a folder", hint="give a file")
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.reader(handle))
+    except UnicodeDecodeError:
+        raise FileRefusedError(
+            str(path), "file-not-utf8", "is not UTF-8 text", hint="save it as UTF-8 CSV"
+        ) from None
+    except csv.Error as exc:
+        raise FileRefusedError(
+            str(path), "file-not-csv", f"cannot be read as CSV ({exc})", hint="check the file"
+        ) from None
+    if not rows or (header and len(rows) < 2):
+        raise FileRefusedError(
+            str(path), "file-empty", "holds no points", hint="give a CSV with one event a row"
+        )
+    names = [c.strip() for c in rows[0]] if header and rows else None
+    body = rows[1:] if header else rows
+    wanted = ((x, "--x"), (y, "--y"), (date, "--date"))
+    cols = [_column(names, name, opt, path) for name, opt in wanted]
+    xs, ys, ds, skipped = [], [], [], 0
+    first = 2 if header else 1
+    for number, row in enumerate(body, start=first):
+        values = [row[c].strip() if c < len(row) else "" for c in cols]
+        if any(v == "" for v in values):
+            skipped += 1
+            continue
+        try:
+            xs.append(float(values[0]))
+            ys.append(float(values[1]))
+            ds.append(np.datetime64(values[2].replace("/", "-")[:10], "D"))
+        except ValueError:
+            raise FileRefusedError(
+                str(path), "point-value-bad", f"line {number}: {values!r} is not x, y, date",
+                hint="coordinates are numbers, dates YYYY-MM-DD (a time after it is ignored)",
+            ) from None  # fmt: skip
+    x_arr, y_arr = np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
+    if not (np.isfinite(x_arr).all() and np.isfinite(y_arr).all()):
+        raise FileRefusedError(
+            str(path), "point-value-bad", "some coordinates are not finite", hint="drop them"
+        )
+    days = np.asarray(ds, dtype="datetime64[D]").astype(np.int64)
+    return x_arr, y_arr, days, skipped
+
+
+def to_metres(
+    x: NDArray[np.float64], y: NDArray[np.float64], crs: str
+) -> tuple[NDArray[np.float64], NDArray[np.float64], str]:
+    """Planar metres from coordinates in ``crs``; returns the metric CRS used."""
+    from pyproj import CRS, Transformer
+    from pyproj.exceptions import CRSError
+
+    from crimestats.spatial.projection import WGS84_EPSG, project
+
+    try:
+        source = CRS.from_user_input(f"EPSG:{crs}" if crs.isdigit() else crs)
+    except CRSError:
+        raise UsageError(
+            f"--crs {crs!r} is not a known CRS", hint="give an EPSG code, e.g. 4326"
+        ) from None
+    if source.is_geographic:
+        if x.size == 0:
+            return x, y, "none"
+        if source.to_epsg() != WGS84_EPSG:  # another datum: to WGS84 first
+            x, y = (
+                np.asarray(v, dtype=np.float64)
+                for v in Transformer.from_crs(source, WGS84_EPSG, always_xy=True).transform(x, y)
+            )
+        projected = project(x, y)  # the UTM zone of the points, as hotspots projects them
+        return projected.x, projected.y, f"EPSG:{projected.epsg}"
+    factor = source.axis_info[0].unit_conversion_factor if source.axis_info else 1.0
+    return x * factor, y * factor, source.to_string()
+
+
+__all__ = ["DatedPoints", "read_dated_points", "to_metres"]
