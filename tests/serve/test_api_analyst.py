@@ -150,3 +150,23 @@ def test_an_analyst_never_gets_a_record(served: Served, path: str, params: dict[
     for series in doc.get("series", []):
         columns |= set(series["periods"][0]) | set(series["group"])
     assert not RECORD_LEVEL & columns, columns
+
+
+def test_hotspots_count_every_point_of_the_selection(served: Served, demo_db: Path) -> None:
+    (points,) = _sql(
+        demo_db,
+        "SELECT count(*) FROM incidents WHERE source = 'chicago' AND lat IS NOT NULL "
+        "AND lon IS NOT NULL AND isfinite(lat) AND isfinite(lon) "
+        "AND lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180",
+    )
+    with served.client(Role.ANALYST) as client:
+        geo = client.get("/v1/hotspots", params={"source": "chicago"}).json()
+        bad_code = client.get("/v1/hotspots", params={"source": "chicago", "iccs": "99x"})
+        bad_method = client.get("/v1/hotspots", params={"source": "chicago", "method": "x"})
+        empty = client.get("/v1/hotspots", params={"source": "nobody"})
+    assert sum(f["properties"]["n"] for f in geo["features"]) == points[0] > 0
+    assert {f["properties"]["class"] for f in geo["features"]} <= {
+        "hot", "cold", "not significant"}  # fmt: skip
+    assert {"n", "z", "p_fdr"} <= set(geo["features"][0]["properties"])
+    assert not RECORD_LEVEL & set(geo["features"][0]["properties"])
+    assert (bad_code.status_code, bad_method.status_code, empty.status_code) == (422, 422, 422)

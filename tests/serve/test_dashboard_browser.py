@@ -148,7 +148,9 @@ def test_analyst_view_counts_and_flows(tab: Tab, served: Served, demo_db: Path) 
     page = tab.page
     page.goto(served.url + "/analyst")
     _login(page, served.tokens[Role.ANALYST])
-    for form, chart in (("stats", "stats"), ("trends", "trends"), ("attrition", "attrition")):
+    page.fill("#hot-source", "chicago")
+    forms = ("stats", "trends", "attrition", "hotspots")
+    for form, chart in zip(forms, forms, strict=True):
         page.click(f"#{form}-form button[type=submit]")
         page.wait_for_selector(f"#{chart}-chart[data-rendered]", timeout=60_000)
         state = page.get_attribute(f"#{chart}-chart", "data-rendered")
@@ -158,7 +160,10 @@ def test_analyst_view_counts_and_flows(tab: Tab, served: Served, demo_db: Path) 
     assert bars == sources[0]
     assert page.locator("#stats-table tbody tr").count() == sources[0]
     assert _labelled(page) == []
-    assert page.is_visible("#hotspots-placeholder")
+    hexes = page.locator("#hotspots-chart path[aria-roledescription='geoshape']").count()
+    with served.client(Role.ANALYST) as client:
+        cells = client.get("/v1/hotspots", params={"source": "chicago"}).json()["features"]
+    assert hexes == len(cells) > 0
     _shot(page, "analyst")
     _clean(tab)
 

@@ -19,6 +19,7 @@ from crimestats.serve import (
     routes_admin,
     routes_analyst,
     routes_public,
+    routes_spatial,
     routes_steward,
     routes_watch,
 )
@@ -77,6 +78,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
         routes_public.router,
         routes_analyst.router,
         routes_watch.router,
+        routes_spatial.router,
         routes_steward.router,
         routes_admin.router,
         pages.router,

@@ -1,5 +1,5 @@
 """The analyst view: counts and rates by any field, trends with alarms, the justice-system
-flow, indicators; hotspot maps once :mod:`crimestats.spatial` serves them.
+flow, indicators, hotspot maps (:mod:`crimestats.spatial`).
 
 The page is a form per question; ``dashboard.js`` asks the API with the token the user
 gave (sessionStorage, Bearer header) and draws the answer, so the page itself holds no
@@ -60,7 +60,13 @@ def analyst_body() -> str:
         '<input id="ind-area" name="area"><button type="submit">Show indicators</button></form>'
         '<div id="indicators-table" aria-live="polite"></div></section>'
         '<section aria-labelledby="h-hot"><h2 id="h-hot">Hotspot maps</h2>'
-        '<p class="placeholder" id="hotspots-placeholder">Not available yet: hotspot maps '
-        "come with the spatial package (crimestats.spatial), which this server does not "
-        "serve yet. The public masked map is on the Public view.</p></section>"
+        '<form id="hotspots-form" class="query"><label for="hot-source">Source</label>'
+        '<input id="hot-source" name="source" required>'
+        '<label for="hot-iccs">ICCS code (optional)</label><input id="hot-iccs" name="iccs" '
+        'size="8"><label for="hot-method">Method</label><select id="hot-method" name="method">'
+        "<option>gistar</option><option>lisa</option><option>count</option><option>kde</option>"
+        '</select><button type="submit">Show hotspots</button></form>'
+        '<div id="hotspots-chart" class="vega" role="img" aria-label="Hotspot map: grid cells '
+        'coloured by hot or cold spot class (Getis-Ord Gi*, FDR-controlled)"></div>'
+        '<div id="hotspots-summary" aria-live="polite"></div></section>'
     )

@@ -139,6 +139,40 @@
       data: { values: rows.filter(function (r) { return r[y] !== null; }) }, mark: { type: "bar", tooltip: true }, encoding: enc };
   }
 
+  /* The same two steps as serve/pages/charts.py (d3_winding, fitted_mercator): d3-geo
+     wants exterior rings clockwise (GeoJSON has them the other way), and the projection
+     is fitted here rather than by Vega-Lite's automatic fit. */
+  function signedArea(ring) {
+    var a = 0;
+    for (var i = 0; i + 1 < ring.length; i++) a += ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1];
+    return a;
+  }
+  function d3Winding(features) {
+    function polygon(rings) {
+      return rings.map(function (ring, n) { var cw = signedArea(ring) < 0; return cw === (n === 0) ? ring : ring.slice().reverse(); });
+    }
+    return features.map(function (f) {
+      var g = f.geometry, c = g.coordinates;
+      var fixed = g.type === "Polygon" ? polygon(c) : g.type === "MultiPolygon" ? c.map(polygon) : c;
+      return { type: "Feature", properties: f.properties, geometry: { type: g.type, coordinates: fixed } };
+    });
+  }
+  function fittedMercator(features, width, height) {
+    var lons = [], ys = [];
+    features.forEach(function (f) {
+      var polys = f.geometry.type === "Polygon" ? [f.geometry.coordinates] : f.geometry.coordinates;
+      polys.forEach(function (p) { p.forEach(function (ring) { ring.forEach(function (pt) {
+        lons.push(pt[0]); ys.push(Math.log(Math.tan(Math.PI / 4 + pt[1] * Math.PI / 360)));
+      }); }); });
+    });
+    if (!lons.length) return { type: "mercator" };
+    var minX = Math.min.apply(null, lons), maxX = Math.max.apply(null, lons);
+    var minY = Math.min.apply(null, ys), maxY = Math.max.apply(null, ys);
+    var scale = 0.9 * Math.min(width / Math.max((maxX - minX) * Math.PI / 180, 1e-6), height / Math.max(maxY - minY, 1e-6));
+    var lat = (2 * Math.atan(Math.exp((maxY + minY) / 2)) - Math.PI / 2) * 180 / Math.PI;
+    return { type: "mercator", center: [(maxX + minX) / 2, lat], scale: scale, translate: [width / 2, height / 2] };
+  }
+
   function setupAnalyst() {
     onSubmit("stats-form", function (form) {
       var by = Array.prototype.filter.call(form.elements.by.options, function (o) { return o.selected; }).map(function (o) { return o.value; });
@@ -185,6 +219,23 @@
             encoding: { y: { field: "stage", type: "nominal", sort: stages },
               x: { field: "incidents", type: "quantitative", aggregate: "sum", axis: { format: ",d" } } } } });
       }).catch(function (e) { showError("attrition-table", e); });
+    });
+    onSubmit("hotspots-form", function (form) {
+      var params = new URLSearchParams({ source: form.elements.source.value.trim(), method: form.elements.method.value });
+      if (form.elements.iccs.value.trim()) params.set("iccs", form.elements.iccs.value.trim());
+      api("/v1/hotspots?" + params.toString()).then(function (geo) {
+        var features = d3Winding(geo.features);
+        var classes = geo.crimestats.classes || {};
+        renderTable("hotspots-summary", ["class", "cells"], Object.keys(classes).map(function (k) { return { "class": k, cells: classes[k] }; }),
+          "Cells by class (" + geo.crimestats.method + ", " + features.length.toLocaleString("en-US") + " cells)");
+        var colour = features.length && features[0].properties["class"] !== undefined
+          ? { field: "properties.class", type: "nominal", title: "class", scale: { domain: ["hot", "cold", "high-low outlier", "low-high outlier", "not significant"], range: ["#c0392b", "#2e6fb5", "#e69f00", "#56b4e9", "#e0e0e0"] } }
+          : { field: "properties.n", type: "quantitative", title: "incidents" };
+        return embed("hotspots-chart", { $schema: "https://vega.github.io/schema/vega-lite/v6.json", width: 520, height: 420,
+          data: { values: features }, projection: fittedMercator(features, 520, 420),
+          mark: { type: "geoshape", stroke: "white", strokeWidth: 0.2 },
+          encoding: { color: colour, tooltip: [{ field: "properties.n", title: "incidents" }, { field: "properties.class", title: "class" }, { field: "properties.z", title: "z", format: ".2f" }] } });
+      }).catch(function (e) { showError("hotspots-summary", e); });
     });
     onSubmit("indicators-form", function (form) {
       var area = form.elements.area.value.trim();
