@@ -170,3 +170,24 @@ def test_hotspots_count_every_point_of_the_selection(served: Served, demo_db: Pa
     assert {"n", "z", "p_fdr"} <= set(geo["features"][0]["properties"])
     assert not RECORD_LEVEL & set(geo["features"][0]["properties"])
     assert (bad_code.status_code, bad_method.status_code, empty.status_code) == (422, 422, 422)
+
+
+def test_alerts_observed_counts_equal_plain_sql(served: Served, demo_db: Path) -> None:
+    with served.client(Role.ANALYST) as client:
+        doc = client.get("/v1/alerts", params={"by": "source", "method": "ears-c1"}).json()
+        bad = client.get("/v1/alerts", params={"method": "guess"})
+    assert bad.status_code == 422
+    assert "farrington" in bad.text
+    ((sources,),) = _sql(demo_db, "SELECT count(DISTINCT source) FROM incidents")
+    assert doc["series_tested"] >= 1
+    assert doc["series_tested"] + sum(doc["skipped"].values()) == sources
+    monthly = {
+        (f"source={s}", m): n
+        for s, m, n in _sql(
+            demo_db,
+            "SELECT source, strftime(reported_date, '%Y-%m'), count(*) FROM incidents GROUP BY ALL",
+        )
+    }
+    for alarm in doc["rows"]:
+        assert alarm["observed"] == monthly[(alarm["series"], alarm["period"][:7])], alarm
+        assert alarm["q_value"] <= doc["fdr"]

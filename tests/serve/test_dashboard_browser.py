@@ -160,6 +160,9 @@ def test_analyst_view_counts_and_flows(tab: Tab, served: Served, demo_db: Path) 
     assert bars == sources[0]
     assert page.locator("#stats-table tbody tr").count() == sources[0]
     assert _labelled(page) == []
+    page.click("#alerts-form button[type=submit]")
+    page.wait_for_selector("#alerts-table caption", timeout=60_000)
+    assert "series tested" in (page.text_content("#alerts-table caption") or "")
     hexes = page.locator("#hotspots-chart path[aria-roledescription='geoshape']").count()
     with served.client(Role.ANALYST) as client:
         cells = client.get("/v1/hotspots", params={"source": "chicago"}).json()["features"]

@@ -48,7 +48,13 @@ def analyst_body() -> str:
         f"{_options([f.value for f in Freq], Freq.MONTH.value)}</select>"
         '<button type="submit">Show trends</button></form>'
         '<div id="trends-chart" class="vega" role="img" aria-label="Trends chart"></div>'
-        '<div id="trends-alarms" aria-live="polite"></div></section>'
+        '<div id="trends-alarms" aria-live="polite"></div>'
+        '<form id="alerts-form" class="query"><label for="alerts-method">Early-warning method'
+        '</label><select id="alerts-method" name="method"><option>farrington-flexible</option>'
+        "<option>farrington</option><option>ears-c1</option><option>cusum</option>"
+        "<option>glm</option></select>"
+        '<button type="submit">Check the latest month</button></form>'
+        '<div id="alerts-table" aria-live="polite"></div></section>'
         '<section aria-labelledby="h-flow"><h2 id="h-flow">Justice-system flow</h2>'
         '<form id="attrition-form" class="query"><label for="attrition-by">Level</label>'
         '<select id="attrition-by" name="by"><option>iccs_l1</option><option>iccs_l2</option>'

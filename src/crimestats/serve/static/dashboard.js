@@ -208,6 +208,13 @@
             color: { field: "series", type: "nominal" } } });
       }).catch(function (e) { showError("trends-alarms", e); });
     });
+    onSubmit("alerts-form", function (form) {
+      var by = document.getElementById("trends-by").value || "source";
+      api("/v1/alerts?" + new URLSearchParams({ by: by, method: form.elements.method.value }).toString()).then(function (doc) {
+        renderTable("alerts-table", doc.columns, doc.rows, "Alarms for " + doc.period + " (" + doc.method + ", " +
+          doc.series_tested + " series tested, false discovery rate " + doc.fdr + ")");
+      }).catch(function (e) { showError("alerts-table", e); });
+    });
     onSubmit("attrition-form", function (form) {
       api("/v1/attrition?by=" + encodeURIComponent(form.elements.by.value)).then(function (payload) {
         renderTable("attrition-table", payload.columns, payload.rows, "Incidents reaching each stage");
