@@ -15,8 +15,17 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 from crimestats.errors import CrimestatsError, NotFoundError, StoreLockedError, UsageError
-from crimestats.serve import routes_admin, routes_analyst, routes_public
+from crimestats.serve import (
+    routes_admin,
+    routes_analyst,
+    routes_public,
+    routes_spatial,
+    routes_steward,
+    routes_watch,
+)
+from crimestats.serve.audit import AuditLog
 from crimestats.serve.limits import RateLimiter
+from crimestats.serve.pages import routes as pages
 from crimestats.serve.settings import ServeSettings
 from crimestats.serve.store import ServeStore
 
@@ -50,6 +59,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
 
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         app.state.store = ServeStore(settings.db)
+        app.state.audit = AuditLog(app.state.store)
         try:
             yield
         finally:
@@ -64,8 +74,17 @@ def create_app(settings: ServeSettings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.limiter = RateLimiter(settings.rate_per_second, settings.burst)
-    for router in (routes_public.router, routes_analyst.router, routes_admin.router):
+    for router in (
+        routes_public.router,
+        routes_analyst.router,
+        routes_watch.router,
+        routes_spatial.router,
+        routes_steward.router,
+        routes_admin.router,
+        pages.router,
+    ):
         app.include_router(router)
+    app.mount("/static", pages.static_files(), name="static")
 
     @app.exception_handler(CrimestatsError)
     async def crimestats_error(_: Request, exc: CrimestatsError) -> JSONResponse:

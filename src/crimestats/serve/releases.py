@@ -114,5 +114,15 @@ def table_rows(entry: ReleaseEntry, table: str) -> tuple[list[str], list[dict[st
             hint="tables: " + ", ".join(entry.tables),
         )
     path, _ = release_file(entry, f"{table}.csv")
-    reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))
-    return list(reader.fieldnames or []), list(reader)
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    parsed = _parsed.get(key)
+    if parsed is None:
+        reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))
+        parsed = _parsed[key] = (list(reader.fieldnames or []), list(reader))
+    return parsed
+
+
+_parsed: dict[tuple[str, int, int], tuple[list[str], list[dict[str, str]]]] = {}
+"""(path, size, mtime_ns) -> a checked table's columns and rows, read once (callers
+must not change them)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from crimestats.govern import audit_chain
 from crimestats.govern.roles import Role
@@ -20,7 +20,9 @@ _COLUMNS = list(audit_chain.AuditEntry.__dataclass_fields__)
 
 
 @router.get("/audit")
-def audit_log(request: Request, caller: Admin, after: int = 0) -> Response:
+def audit_log(
+    request: Request, caller: Admin, after: Annotated[int, Query(ge=0, le=2**62)] = 0
+) -> Response:
     """Entries after ``after`` (a seq), a page at a time, with the chain's verdict."""
     page = page_of(request)
     store: ServeStore = request.app.state.store

@@ -9,21 +9,25 @@ request text.
 
 from __future__ import annotations
 
-from typing import Annotated, TypeVar
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
 from crimestats.govern.roles import Role
+from crimestats.privacy.threshold import DEFAULT_THRESHOLD
 from crimestats.serve import audit
 from crimestats.serve.auth import Caller, needs
+from crimestats.serve.disclosure import MAX_PROTECTED_FIELDS, Protect, protected_rows
 from crimestats.serve.responses import respond, table_body, wanted_format
 from crimestats.serve.store import ServeStore
 from crimestats.stats.counting import Unit
 from crimestats.stats.fields import FIELDS, PeriodBasis
+from crimestats.stats.table import StatsTable
 
 router = APIRouter(prefix="/v1")
 Analyst = Annotated[Caller, Depends(needs(Role.ANALYST))]
-_E = TypeVar("_E", Unit, PeriodBasis)
+_E = TypeVar("_E", Unit, PeriodBasis, Protect)
 
 
 def _fields(by: str) -> list[str]:
@@ -57,14 +61,24 @@ def stats(
     rate: bool = False,
     period_basis: str = "reported",
     source: str | None = None,
+    protect: str = "none",
+    threshold: Annotated[int, Query(ge=1, le=100)] = DEFAULT_THRESHOLD,
 ) -> Response:
-    """Counts (and rates per 100,000 with ``rate=true``) by any registered fields."""
+    """Counts (and rates per 100,000 with ``rate=true``) by any registered fields;
+    ``protect=threshold`` applies a release's threshold rule (:mod:`.disclosure`)."""
     from crimestats.errors import CrimestatsError
     from crimestats.stats.engine import count_on
 
     names = _fields(by)
     unit_ = _choice(unit, Unit, "unit")
     basis = _choice(period_basis, PeriodBasis, "period_basis")
+    protect_ = _choice(protect, Protect, "protect")
+    if protect_ is Protect.THRESHOLD and len(names) > MAX_PROTECTED_FIELDS:
+        raise HTTPException(
+            422,
+            {"error": f"protect=threshold takes 1 to {MAX_PROTECTED_FIELDS} fields",
+             "by": names},
+        )  # fmt: skip
     store: ServeStore = request.app.state.store
     try:
         with store.ibis_reader() as con:
@@ -74,11 +88,58 @@ def stats(
     except CrimestatsError as exc:  # an unknown source, a rate without population
         raise HTTPException(422, {"error": exc.message, "fix": exc.hint}) from None
     rows = counted.rows()
-    body, media = table_body(
-        wanted_format(request),
-        counted.columns,
-        rows,
-        {"unit": unit_.value, "period_basis": basis.value},
-    )
+    columns = list(counted.columns)
+    extra: dict[str, object] = {"unit": unit_.value, "period_basis": basis.value}
+    if protect_ is Protect.THRESHOLD:
+        rows, withheld = protected_rows(rows, names, threshold=threshold)
+        columns.append("status")
+        extra.update(protect=protect_.value, threshold=threshold, withheld=withheld)
+    body, media = table_body(wanted_format(request), columns, rows, extra)
     audit.record(request, caller, "stats", rows_out=len(rows), body=body)
+    return respond(body, media)
+
+
+@router.get("/indicators")
+def indicators(
+    request: Request, caller: Analyst, area: str | None = None, source: str | None = None
+) -> Response:
+    """SDG 16.1.1, 16.2.2, 16.3.2 and the UN-CTS shares, per source and year."""
+    from crimestats.indicators.on_connection import indicator_table_on
+
+    store: ServeStore = request.app.state.store
+    table = _computed(lambda con: indicator_table_on(con, area=area, source=source), store)
+    return _answer(request, caller, "indicators", table)
+
+
+@router.get("/attrition")
+def attrition(
+    request: Request, caller: Analyst, by: str = "iccs_l1", source: str | None = None
+) -> Response:
+    """The justice-system flow: recorded incidents reaching each stage."""
+    from crimestats.indicators.attrition import LEVELS
+    from crimestats.indicators.on_connection import attrition_table_on
+
+    if by not in LEVELS:
+        raise HTTPException(422, {"error": f"by {by!r} is not known", "allowed": list(LEVELS)})
+    store: ServeStore = request.app.state.store
+    table = _computed(lambda con: attrition_table_on(con, by=by, source=source), store)
+    return _answer(request, caller, "attrition", table)
+
+
+def _computed(compute: Callable[[Any], StatsTable], store: ServeStore) -> StatsTable:
+    """``compute`` on a fresh Ibis reader; a user's mistake (unknown source) is a 422."""
+    from crimestats.errors import CrimestatsError
+
+    try:
+        with store.ibis_reader() as con:
+            return compute(con)
+    except CrimestatsError as exc:
+        raise HTTPException(422, {"error": exc.message, "fix": exc.hint}) from None
+
+
+def _answer(request: Request, caller: Caller, action: str, table: StatsTable) -> Response:
+    rows = table.rows()
+    meta = {k: v for k, v in table.metadata.items() if k not in ("store", "columns")}
+    body, media = table_body(wanted_format(request), table.columns, rows, {"metadata": meta})
+    audit.record(request, caller, action, rows_out=len(rows), body=body)
     return respond(body, media)

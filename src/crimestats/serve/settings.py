@@ -22,6 +22,14 @@ class ServeSettings:
     rate_per_second: float = DEFAULT_RATE
     burst: int = DEFAULT_BURST
     max_body_bytes: int = DEFAULT_MAX_BODY
+    release_root: Path | None = None
+    """Where POST /v1/releases writes release folders (default: ``releases/`` beside
+    the store)."""
     threads: int = 8
     """Worker threads for requests (DuckDB allows one writing process: the server
     scales by threads inside one process, and DuckDB parallelises each query)."""
+
+    @property
+    def releases_folder(self) -> Path:
+        """The folder new releases go to."""
+        return self.release_root or self.db.parent / "releases"

@@ -26,6 +26,7 @@ class ServeStore:
         self.path = path
         self._con = serving_connection(path)
         self._write = threading.Lock()
+        self._load = threading.Lock()
 
     @contextmanager
     def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -53,6 +54,14 @@ class ServeStore:
                 yield cursor
             finally:
                 cursor.close()
+
+    @contextmanager
+    def loading(self) -> Iterator[None]:
+        """Held through one load or review import: they go one at a time, without the
+        audit lock (a long load must not stall the readers' audit appends). The
+        service opens the store by path, which DuckDB resolves to this instance."""
+        with self._load:
+            yield
 
     def close(self) -> None:
         self._con.close()

@@ -1,0 +1,318 @@
+"""API load test: 50 clients on 127.0.0.1 against release tables and ``/v1/stats``,
+with an ingest running at the same time (issue 16 item 7).
+
+Starts ``crimestats serve`` as its own process on 127.0.0.1 and a free port (a server
+in this process would share the interpreter lock with the clients and measure them,
+not it) over a copy of ``--db`` (default: the bundled demo data, loaded, coded and
+released once into ``--workdir``). Then, for each phase -- ``tables`` (the public
+release tables, in turn) and ``stats`` (an analyst's ``/v1/stats`` over a few field
+sets) -- ``--clients`` concurrent clients (asyncio + httpx) send requests for
+``--seconds`` seconds or until ``--max-requests``, whichever comes first, while a
+steward thread uploads a ``--ingest-rows``-row file to ``POST /v1/ingest`` again and
+again. Prints p50, p95, p99 and the errors per phase (any status but 200, or a failed
+request), and writes them to ``bench/out/api.json``. Target: p95 under 50 ms on
+release tables and no error.
+
+Bounded on purpose: loopback only (the host is not an option), a time and a count limit
+per phase, and the rate limit raised only on this private server.
+
+``python bench/bench_api.py [--seconds 60] [--clients 50] [--db STORE]
+[--workdir DIR] [--ingest-rows 20000]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import io
+import itertools
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+HOST = "127.0.0.1"
+"""Loopback only: this script never loads another machine."""
+TARGET_P95_MS = 50.0
+STATS_QUERIES = (
+    {"by": "source"},
+    {"by": "source,year"},
+    {"by": "iccs_l1"},
+    {"by": "source,iccs_l2", "unit": "offences"},
+)
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def demo_store(workdir: Path) -> Path:
+    """The demo data loaded, coded and released once (reused on later runs)."""
+    db = workdir / "api-demo.duckdb"
+    if db.exists():
+        return db
+    from crimestats.release.build import build_release
+    from crimestats.services.classifying import classify
+    from crimestats.services.demo import run_demo
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    run_demo(db)
+    classify(db)
+    build_release(db, workdir / "api-demo-release")
+    return db
+
+
+def _tokens(db: Path) -> dict[str, str]:
+    from crimestats.govern import tokens
+    from crimestats.govern.roles import Role
+    from crimestats.storage.store import open_store
+
+    stamp = str(int(time.time()))
+    with open_store(db) as con:
+        return {
+            role.value: tokens.add_user(con, f"bench-{role.value}-{stamp}", role).token
+            for role in (Role.ANALYST, Role.STEWARD)
+        }
+
+
+def start_server(db: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
+    command = [
+        sys.executable,
+        "-m",
+        "crimestats",
+        "serve",
+        "--db",
+        str(db),
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--rate",
+        "1000000",
+        "--burst",
+        "1000000",
+    ]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(
+                f"the server stopped: {server.stderr.read().decode() if server.stderr else ''}"
+            )
+        try:
+            if httpx.get(f"http://{HOST}:{port}/v1/health", timeout=2).status_code == 200:
+                return server
+        except httpx.TransportError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("the server did not start within 60 s")
+
+
+def _upload(rows: int, round_: int) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["incident_id", "reported_date", "occurred_start", "national_label"])
+    for n in range(rows):
+        writer.writerow([f"B{round_}-{n}", "2024-01-10", "2024-01-09 22:00:00", "Assault"])
+    return buffer.getvalue().encode()
+
+
+def ingest_loop(url: str, token: str, rows: int, stop: threading.Event) -> dict[str, Any]:
+    """Upload files until ``stop``; each replaces the last, so the store stays its size."""
+    times, failures = [], 0
+    with httpx.Client(
+        base_url=url, timeout=600, headers={"Authorization": f"Bearer {token}"}
+    ) as client:
+        for round_ in itertools.count():
+            if stop.is_set():
+                break
+            started = time.perf_counter()
+            answer = client.post(
+                "/v1/ingest",
+                files={"file": ("bench.csv", _upload(rows, round_), "text/csv")},
+                data={"source": "bench_load", "replace": "true"},
+            )
+            times.append(time.perf_counter() - started)
+            failures += answer.status_code != 200
+    return {
+        "ingests": len(times),
+        "failed": failures,
+        "mean_seconds": statistics.fmean(times) if times else None,
+    }
+
+
+async def _client(
+    http: httpx.AsyncClient,
+    requests: list[tuple[str, dict[str, str]]],
+    until: float,
+    budget: list[int],
+    latencies: list[float],
+    errors: list[str],
+) -> None:
+    for path, params in itertools.cycle(requests):
+        if time.monotonic() >= until or budget[0] <= 0:
+            return
+        budget[0] -= 1
+        started = time.perf_counter()
+        try:
+            answer = await http.get(path, params=params)
+            await answer.aread()
+            if answer.status_code != 200:
+                errors.append(f"{answer.status_code} {path}")
+        except httpx.HTTPError as exc:
+            errors.append(f"{type(exc).__name__} {path}")
+        latencies.append((time.perf_counter() - started) * 1000)
+
+
+async def phase(
+    url: str,
+    headers: dict[str, str],
+    requests: list[tuple[str, dict[str, str]]],
+    clients: int,
+    seconds: float,
+    max_requests: int,
+) -> dict[str, Any]:
+    latencies: list[float] = []
+    errors: list[str] = []
+    budget = [max_requests]
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=30, limits=limits) as http:
+        started = time.monotonic()
+        until = started + seconds
+        await asyncio.gather(
+            *(
+                _client(
+                    http,
+                    requests[i % len(requests) :] + requests[: i % len(requests)],
+                    until,
+                    budget,
+                    latencies,
+                    errors,
+                )
+                for i in range(clients)
+            )
+        )
+        elapsed = time.monotonic() - started
+    cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [float("nan")] * 99
+    return {
+        "requests": len(latencies),
+        "errors": len(errors),
+        "error_kinds": sorted(set(errors))[:10],
+        "seconds": round(elapsed, 2),
+        "per_second": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(cuts[49], 2),
+        "p95_ms": round(cuts[94], 2),
+        "p99_ms": round(cuts[98], 2),
+    }
+
+
+def with_ingest(
+    url: str, token: str, rows: int, measure: Coroutine[Any, Any, dict[str, Any]]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Run ``measure`` while a steward thread loads files; both results."""
+    stop = threading.Event()
+    loads: dict[str, Any] = {}
+    if rows <= 0:
+        return asyncio.run(measure), {"ingests": 0, "failed": 0, "mean_seconds": None}
+
+    def load() -> None:
+        loads.update(ingest_loop(url, token, rows, stop))
+
+    loader = threading.Thread(target=load)
+    loader.start()
+    try:
+        measured = asyncio.run(measure)
+    finally:
+        stop.set()
+        loader.join()
+    return measured, loads
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=60.0, help="per phase (<= 600)")
+    parser.add_argument("--clients", type=int, default=50, help="concurrent clients (<= 200)")
+    parser.add_argument("--max-requests", type=int, default=1_000_000, help="per phase")
+    parser.add_argument("--db", type=Path, help="a store with a recorded release (copied)")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=Path(
+            os.environ.get("CRIMESTATS_BENCH_DIR", Path(tempfile.gettempdir()) / "crimestats-bench")
+        ),
+    )
+    parser.add_argument("--ingest-rows", type=int, default=20_000)
+    parser.add_argument("--workers", type=int, default=8, help="the server's threads")
+    parser.add_argument("--no-ingest", action="store_true", help="no load meanwhile (a baseline)")
+    args = parser.parse_args(argv)
+    if not 0 < args.seconds <= 600 or not 0 < args.clients <= 200 or args.max_requests < 1:
+        parser.error("--seconds 0-600, --clients 1-200, --max-requests >= 1")
+    source = args.db or demo_store(args.workdir)
+    run_dir = Path(tempfile.mkdtemp(prefix="crimestats-bench-api-"))
+    db = run_dir / "store.duckdb"
+    shutil.copy(source, db)
+    tokens = _tokens(db)
+    port = _free_port()
+    url = f"http://{HOST}:{port}"
+    server = start_server(db, port, args.workers)
+    results: dict[str, Any] = {
+        "clients": args.clients,
+        "seconds": args.seconds,
+        "ingest_rows": args.ingest_rows,
+        "server_threads": args.workers,
+    }
+    try:
+        tables = httpx.get(f"{url}/v1/releases/latest", timeout=30).json()["tables"]
+        table_requests = [(f"/v1/releases/latest/tables/{t}", {}) for t in tables]
+        stats_requests = [("/v1/stats", q) for q in STATS_QUERIES]
+        analyst = {"Authorization": f"Bearer {tokens['analyst']}"}
+        for name, headers, requests in (
+            ("tables", {}, table_requests),
+            ("stats", analyst, stats_requests),
+        ):
+            measured, loads = with_ingest(
+                url, tokens["steward"], 0 if args.no_ingest else args.ingest_rows,
+                phase(url, headers, requests, args.clients, args.seconds, args.max_requests),
+            )  # fmt: skip
+            results[name] = {**measured, "ingest": loads}
+            print(
+                f"{name:>6}: {measured['requests']:,} requests, {measured['per_second']:,}/s, "
+                f"p50 {measured['p50_ms']} ms, p95 {measured['p95_ms']} ms, "
+                f"p99 {measured['p99_ms']} ms, errors {measured['errors']}; "
+                f"ingests meanwhile: {loads.get('ingests')} "
+                f"({loads.get('failed')} failed, mean {loads.get('mean_seconds') or 0:.2f} s)"
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        shutil.rmtree(run_dir, ignore_errors=True)
+    tables_ok = results["tables"]["p95_ms"] < TARGET_P95_MS and results["tables"]["errors"] == 0
+    results["meets_target"] = tables_ok and results["stats"]["errors"] == 0
+    print(
+        f"target (p95 < {TARGET_P95_MS:g} ms on release tables, no error): "
+        f"{'met' if results['meets_target'] else 'MISSED'}"
+    )
+    OUT.mkdir(exist_ok=True)
+    (OUT / "api.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
