@@ -9,6 +9,7 @@ runs, other crimestats commands find the store in use: load through the API
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -27,6 +28,14 @@ def serve(
     burst: Annotated[
         int, typer.Option("--burst", min=1, help="Requests allowed at once before the rate.")
     ] = DEFAULT_BURST,
+    release_root: Annotated[
+        Path | None,
+        typer.Option(
+            "--release-root",
+            help="Folder of releases made through the API (default: releases/ beside the store).",
+            show_default=False,
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Serve the API (/v1, OpenAPI at /docs) until interrupted."""
@@ -37,7 +46,11 @@ def serve(
     from crimestats.storage.store import resolve_db_path
 
     settings = ServeSettings(
-        db=resolve_db_path(db), rate_per_second=rate, burst=burst, threads=workers
+        db=resolve_db_path(db),
+        rate_per_second=rate,
+        burst=burst,
+        threads=workers,
+        release_root=release_root,
     )
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
