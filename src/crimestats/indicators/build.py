@@ -148,6 +148,10 @@ def indicator_table(
             absent="no incidents in source {source}",
         ),
     ]  # fmt: skip
+    if source is None:  # the survey-based SDG indicators (16.1.3, 16.1.4, 16.3.1)
+        from crimestats.survey.indicators import indicator_rows_for_store
+
+        rows += indicator_rows_for_store(resolve_db_path(db))
     schema = pa.schema(
         [
             (c, pa.float64() if c in _FLOATS else pa.int64() if c in ("year", "unknown")
@@ -157,7 +161,10 @@ def indicator_table(
     )  # fmt: skip
     table = pa.Table.from_pylist(rows, schema=schema)
     metadata: dict[str, Any] = {
-        "indicators": {code: i.to_dict() for code, i in INDICATORS.items()},
+        "indicators": {
+            **{code: i.to_dict() for code, i in INDICATORS.items()},
+            **{code: i.to_dict() for code, i in _survey_indicators().items()},
+        },
         "area": area,
         "source_filter": source,
         "period_basis": "reported (incidents); event_date (justice events, 16.3.2)",
@@ -176,3 +183,10 @@ def indicator_table(
         "generated_by": code_version(),
     }
     return StatsTable(table, metadata)
+
+
+def _survey_indicators() -> dict[str, Any]:
+    """The survey-based indicators' definitions (crimestats.survey.indicators)."""
+    from crimestats.survey.indicators import SURVEY_INDICATORS
+
+    return dict(SURVEY_INDICATORS)

@@ -95,7 +95,7 @@ SURVEY_INDICATORS: Final[dict[str, Indicator]] = {
 def _row(indicator: str, survey: Survey | None, **values: Any) -> Row:
     out: Row = dict.fromkeys(COLUMNS)
     name = survey.design.name if survey else None
-    out.update(indicator=indicator, source=f"survey:{name}" if name else None,
+    out.update(indicator=indicator, source=f"survey:{name}" if name else "survey",
                year=survey.design.year if survey else None, unit="percent", **values)  # fmt: skip
     return out
 
