@@ -138,6 +138,22 @@ def attrition_table(
     by: str = "iccs_l1",
     source: str | None = None,
 ) -> StatsTable:
+    """:func:`attrition_table_on` on the store ``db``, opened read-only for this table."""
+    from crimestats.storage.reads import ibis_store
+    from crimestats.storage.store import resolve_db_path
+
+    path = resolve_db_path(db)
+    with ibis_store(path) as con:
+        return attrition_table_on(con, by=by, source=source, store_label=str(path))
+
+
+def attrition_table_on(
+    con: Any,
+    *,
+    store_label: str = "",
+    by: str = "iccs_l1",
+    source: str | None = None,
+) -> StatsTable:
     """The justice-system flow of recorded incidents per source and ICCS category.
 
     One row per (source, category, stage); ``category`` is the ICCS level given by
@@ -146,49 +162,44 @@ def attrition_table(
     import pyarrow as pa
 
     from crimestats.errors import NotFoundError, UsageError
-    from crimestats.storage.reads import ibis_store
-    from crimestats.storage.store import resolve_db_path
     from crimestats.version import code_version
 
     if by not in LEVELS:
         raise UsageError(f"--by {by!r} is not known", hint="use iccs_l1 or iccs_l2")
     length = LEVELS[by]
-    with ibis_store(db) as con:
-        inc = con.table("incidents")
-        if source is not None:
-            inc = inc.filter(inc.source == source)
-            if int(inc.count().to_pyarrow().as_py()) == 0:
-                raise NotFoundError(f"no incidents from source {source!r} in the store",
-                                    hint="see crimestats status for the sources")  # fmt: skip
-        off = counted_offences(con)  # pending review: blank category (counted_codes.py)
-        code = off.iccs_code
-        off = off.select(
-            o_source=off.source, o_incident_id=off.incident_id,
-            category=(code.length() >= length).ifelse(code.substr(0, length), None),
-        ).distinct()  # fmt: skip
-        cats = inc.join(off, [inc.source == off.o_source, inc.incident_id == off.o_incident_id])
-        cats = cats.select("source", "incident_id", "category", "reported_date")
-        recorded = cats.group_by(["source", "category"]).aggregate(n=cats.count())
-        reached = _reached(con, source).rename(r_source="source", r_incident_id="incident_id")
-        j = cats.join(
-            reached,
-            [cats.source == reached.r_source, cats.incident_id == reached.r_incident_id],
-        )
-        days = j.first_date.delta(j.reported_date, unit="day")
-        stage_counts = j.group_by(["source", "category", "stage"]).aggregate(
-            n=j.count(), median_days=days.median()
-        )
-        rec_rows = recorded.to_pyarrow().to_pylist()
-        stage_rows = stage_counts.to_pyarrow().to_pylist()
-        reach = _recorded_stages(con, source)
-        evs = con.table("justice_events")
-        if source is not None:
-            evs = evs.filter(evs.source == source)
-        unmatched = evs.anti_join(
-            inc, [evs.source == inc.source, evs.incident_id == inc.incident_id]
-        )
-        n_unmatched = int(unmatched.count().to_pyarrow().as_py())
-        pending = pending_review_count(con, source)
+    inc = con.table("incidents")
+    if source is not None:
+        inc = inc.filter(inc.source == source)
+        if int(inc.count().to_pyarrow().as_py()) == 0:
+            raise NotFoundError(f"no incidents from source {source!r} in the store",
+                                hint="see crimestats status for the sources")  # fmt: skip
+    off = counted_offences(con)  # pending review: blank category (counted_codes.py)
+    code = off.iccs_code
+    off = off.select(
+        o_source=off.source, o_incident_id=off.incident_id,
+        category=(code.length() >= length).ifelse(code.substr(0, length), None),
+    ).distinct()  # fmt: skip
+    cats = inc.join(off, [inc.source == off.o_source, inc.incident_id == off.o_incident_id])
+    cats = cats.select("source", "incident_id", "category", "reported_date")
+    recorded = cats.group_by(["source", "category"]).aggregate(n=cats.count())
+    reached = _reached(con, source).rename(r_source="source", r_incident_id="incident_id")
+    j = cats.join(
+        reached,
+        [cats.source == reached.r_source, cats.incident_id == reached.r_incident_id],
+    )
+    days = j.first_date.delta(j.reported_date, unit="day")
+    stage_counts = j.group_by(["source", "category", "stage"]).aggregate(
+        n=j.count(), median_days=days.median()
+    )
+    rec_rows = recorded.to_pyarrow().to_pylist()
+    stage_rows = stage_counts.to_pyarrow().to_pylist()
+    reach = _recorded_stages(con, source)
+    evs = con.table("justice_events")
+    if source is not None:
+        evs = evs.filter(evs.source == source)
+    unmatched = evs.anti_join(inc, [evs.source == inc.source, evs.incident_id == inc.incident_id])
+    n_unmatched = int(unmatched.count().to_pyarrow().as_py())
+    pending = pending_review_count(con, source)
     got = {(r["source"], r["category"], r["stage"]): r for r in stage_rows}
     rows = []
     for rec in sorted(rec_rows, key=lambda r: (r["source"], r["category"] is None, r["category"])):
@@ -241,7 +252,7 @@ def attrition_table(
         "source_filter": source,
         "rows": table.num_rows,
         "columns": list(COLUMNS),
-        "store": str(resolve_db_path(db)),
+        "store": store_label,
         "generated_by": code_version(),
     }
     return StatsTable(table, metadata)

@@ -9,6 +9,8 @@ One row per indicator, source, year, disaggregation and category (see
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from crimestats.indicators import sdg
@@ -89,12 +91,44 @@ def indicator_table(
     area: str | None = None,
     source: str | None = None,
 ) -> StatsTable:
+    """:func:`indicator_table_on` on the store ``db``, opened read-only for this table."""
+    from crimestats.storage.reads import ibis_store
+    from crimestats.storage.store import resolve_db_path
+
+    path = resolve_db_path(db)
+    with ibis_store(path) as con:
+        return indicator_table_on(
+            con, area=area, source=source, store_label=str(path),
+            survey_rows=survey_indicator_rows(path) if source is None else (),
+        )  # fmt: skip
+
+
+def survey_indicator_rows(store: Path) -> list[sdg.Row]:
+    """The survey-based SDG indicators (16.1.3, 16.1.4, 16.3.1) of the surveys loaded
+    beside the store ``store``, or their rows saying why not."""
+    from crimestats.survey.indicators import indicator_rows_for_store
+
+    return indicator_rows_for_store(store)
+
+
+def indicator_table_on(
+    con: Any,
+    *,
+    store_label: str = "",
+    survey_rows: Sequence[sdg.Row] = (),
+    area: str | None = None,
+    source: str | None = None,
+) -> StatsTable:
     """SDG 16.1.1, 16.2.2, 16.3.2 and the share indicators, per source and year.
 
     Parameters
     ----------
-    db:
-        the store (default ``$CRIMESTATS_DB`` or ``./crimestats.duckdb``).
+    con:
+        an open Ibis backend on the store (``indicator_table`` opens one by path).
+    store_label:
+        the store's name as the metadata gives it.
+    survey_rows:
+        the survey-based indicators' rows (:func:`survey_indicator_rows`).
     area:
         the territory the source(s) cover: its population (table ``populations``) is the
         denominator of the rates. Without it, rates are not computable (counts stay).
@@ -109,18 +143,15 @@ def indicator_table(
     """
     import pyarrow as pa
 
-    from crimestats.storage.reads import ibis_store
-    from crimestats.storage.store import resolve_db_path
     from crimestats.version import code_version
 
-    with ibis_store(db) as con:
-        sources = _sources(con, source)
-        pops = sdg.populations(con)
-        homicide = sdg.victim_counts(con, HOMICIDE_CODE, source)
-        trafficking = sdg.victim_counts(con, TRAFFICKING_CODE, source)
-        shares = sdg.share_counts(con, source)
-        mse_rows, registered = _mse_rows(con, trafficking, pops, source)
-        pending = pending_review_count(con, source)
+    sources = _sources(con, source)
+    pops = sdg.populations(con)
+    homicide = sdg.victim_counts(con, HOMICIDE_CODE, source)
+    trafficking = sdg.victim_counts(con, TRAFFICKING_CODE, source)
+    shares = sdg.share_counts(con, source)
+    mse_rows, registered = _mse_rows(con, trafficking, pops, source)
+    pending = pending_review_count(con, source)
     incident_sources = {s: y for s, y in sources.items() if y}
     rows = [
         *sdg.victim_rate_rows("16.1.1", HOMICIDE_CODE, "intentional homicide", homicide,
@@ -148,10 +179,7 @@ def indicator_table(
             absent="no incidents in source {source}",
         ),
     ]  # fmt: skip
-    if source is None:  # the survey-based SDG indicators (16.1.3, 16.1.4, 16.3.1)
-        from crimestats.survey.indicators import indicator_rows_for_store
-
-        rows += indicator_rows_for_store(resolve_db_path(db))
+    rows += list(survey_rows)
     schema = pa.schema(
         [
             (c, pa.float64() if c in _FLOATS else pa.int64() if c in ("year", "unknown")
@@ -179,7 +207,7 @@ def indicator_table(
         "not_computable": sum(1 for r in rows if r["not_computable_reason"]),
         "rows": table.num_rows,
         "columns": list(COLUMNS),
-        "store": str(resolve_db_path(db)),
+        "store": store_label,
         "generated_by": code_version(),
     }
     return StatsTable(table, metadata)

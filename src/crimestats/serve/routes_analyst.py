@@ -104,10 +104,14 @@ def indicators(
     request: Request, caller: Analyst, area: str | None = None, source: str | None = None
 ) -> Response:
     """SDG 16.1.1, 16.2.2, 16.3.2 and the UN-CTS shares, per source and year."""
-    from crimestats.indicators.on_connection import indicator_table_on
+    from crimestats.indicators.build import indicator_table_on, survey_indicator_rows
 
     store: ServeStore = request.app.state.store
-    table = _computed(lambda con: indicator_table_on(con, area=area, source=source), store)
+    surveys = survey_indicator_rows(store.path) if source is None else []
+    table = _computed(
+        lambda con: indicator_table_on(con, area=area, source=source, survey_rows=surveys),
+        store,
+    )
     return _answer(request, caller, "indicators", table)
 
 
@@ -116,8 +120,7 @@ def attrition(
     request: Request, caller: Analyst, by: str = "iccs_l1", source: str | None = None
 ) -> Response:
     """The justice-system flow: recorded incidents reaching each stage."""
-    from crimestats.indicators.attrition import LEVELS
-    from crimestats.indicators.on_connection import attrition_table_on
+    from crimestats.indicators.attrition import LEVELS, attrition_table_on
 
     if by not in LEVELS:
         raise HTTPException(422, {"error": f"by {by!r} is not known", "allowed": list(LEVELS)})
