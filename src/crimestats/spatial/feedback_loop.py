@@ -182,19 +182,26 @@ def recorded_history(
 
 
 def truth_intensity(
-    grid: Grid, per_round: float, x: FloatArray | None = None, y: FloatArray | None = None
+    grid: Grid,
+    per_round: float,
+    x: FloatArray | None = None,
+    y: FloatArray | None = None,
+    weights: FloatArray | None = None,
 ) -> FloatArray:
     """True expected incidents per cell and round, ``per_round`` in all.
 
     From a second source's points counted on ``grid`` (points off the grid are left
-    out), or uniform when no points are given. A cell where the second source has no
+    out; ``weights`` per point, e.g. residents of a census block's centroid), or
+    uniform when no points are given. A cell where the second source has no
     point gets no true crime: the loop then measures how far the forecast strays from
     that source, not from an unknowable truth.
     """
     if x is None or y is None:
         return np.full(grid.size, per_round / grid.size)
     cell = assign(grid, x, y)
-    counts = np.bincount(cell[cell >= 0], minlength=grid.size).astype(np.float64)
+    inside = cell >= 0
+    mass = None if weights is None else np.asarray(weights, dtype=np.float64)[inside]
+    counts = np.bincount(cell[inside], weights=mass, minlength=grid.size).astype(np.float64)
     if counts.sum() == 0:
         raise UsageError(
             "no point of the --truth file falls on the grid of the forecast's points",
