@@ -66,6 +66,21 @@ def _truth_points(
     return read.lons, read.lats, None
 
 
+def _inside(
+    lons: np.ndarray, lats: np.ndarray, ref_lons: np.ndarray, ref_lats: np.ndarray
+) -> np.ndarray:
+    """Points of a second layer within the bounding box of the forecast's points.
+
+    The grid covers only the forecast's points; the rest of the layer could not fall on
+    a cell, and may lie outside the area of use of their CRS.
+    """
+    mask: np.ndarray = (
+        (lons >= ref_lons.min()) & (lons <= ref_lons.max())
+        & (lats >= ref_lats.min()) & (lats <= ref_lats.max())
+    )  # fmt: skip
+    return mask
+
+
 def forecast_audit(
     iccs: Annotated[str | None, typer.Option("--iccs", help="ICCS code of the points.")] = None,
     source: Annotated[str | None, typer.Option("--source", help="Only this source.")] = None,
@@ -165,17 +180,20 @@ def forecast_audit(
     if second is None:
         intensity = truth_intensity(cells, per_round)
     else:
-        other = project(second[0], second[1], epsg=projected.epsg)
-        sx, sy = other.x, other.y
-        intensity = truth_intensity(cells, per_round, sx, sy, second[2])
+        keep = _inside(second[0], second[1], lons, lats)
+        other = project(second[0][keep], second[1][keep], like=projected)
+        weights = None if second[2] is None else second[2][keep]
+        intensity = truth_intensity(cells, per_round, other.x, other.y, weights)
     result = simulate(cells, history, intensity, config)
     exposure: list[dict[str, object]] = []
     if groups is not None:
         from crimestats.spatial.group_exposure import group_exposure, read_group_layer
 
         layer = read_group_layer(groups)
-        gp = project(layer.lons, layer.lats, epsg=projected.epsg)
-        area_cell = assign(cells, gp.x, gp.y)
+        near = _inside(layer.lons, layer.lats, lons, lats)
+        area_cell = np.full(layer.lons.size, -1, dtype=np.int64)
+        gp = project(layer.lons[near], layer.lats[near], like=projected)
+        area_cell[near] = assign(cells, gp.x, gp.y)
         for number, flagged in ((1, result.flagged[0]), (rounds, result.flagged[-1])):
             exposure += [
                 {"round": number, **asdict(g)} for g in group_exposure(layer, area_cell, flagged)
