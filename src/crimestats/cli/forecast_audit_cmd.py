@@ -22,7 +22,7 @@ import typer
 from crimestats.cli.forecast_cmd import _day, _number
 from crimestats.cli.options import DbOption, ForceOption
 from crimestats.cli.output import console, print_json
-from crimestats.errors import UsageError
+from crimestats.errors import NotFoundError, UsageError
 from crimestats.output_files import check_output_file, open_text
 from crimestats.spatial.feedback_loop import (
     LoopConfig,
@@ -59,10 +59,20 @@ def _truth_points(
         return None
     from crimestats.spatial.points_file import read_exposure_file, read_points_file
 
-    if weight is not None:
-        layer = read_exposure_file(Path(truth), value=weight, x=x, y=y)
-        return layer.lon, layer.lat, layer.value
-    read = read_points_file(Path(truth), x=x, y=y)
+    path = Path(truth)
+    if not path.is_file():
+        raise NotFoundError(
+            f"--truth {truth}: no such file", hint="give a CSV of points, or --truth uniform"
+        )
+    try:
+        if weight is not None:
+            layer = read_exposure_file(path, value=weight, x=x, y=y)
+            return layer.lon, layer.lat, layer.value
+        read = read_points_file(path, x=x, y=y)
+    except UsageError as error:  # the readers name their own option; this is --truth
+        message = error.message.replace("--exposure", "--truth").replace("--points", "--truth")
+        hint = (error.hint or "").replace("--exposure-value", "--truth-weight")
+        raise UsageError(message, hint=hint + "; name columns with --truth-x/--truth-y") from None
     return read.lons, read.lats, None
 
 
