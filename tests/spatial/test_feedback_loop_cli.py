@@ -107,3 +107,22 @@ def test_truth_from_another_code_of_the_store(app: typer.Typer, demo_db: Path) -
     first = report["per_round"][0]
     assert first["area_flagged"] == pytest.approx(0.05, abs=0.001)
     assert first["intensity_share_flagged"] > 0.4
+
+
+def test_points_file_and_weighted_truth(app: typer.Typer, tmp_path: Path) -> None:
+    """From files alone (no store): the Memphis robberies, truth = residents at 2 spots."""
+    data = Path(__file__).resolve().parents[1] / "data" / "incidents_code_memphis_sfhotspot"
+    blocks = tmp_path / "blocks.csv"
+    blocks.write_text(
+        "longitude,latitude,population\n-89.942,35.149,100\n-90.05,35.13,300\n",
+        encoding="utf-8",
+    )
+    code, out = _run(app, "--points", str(data / "memphis_robberies.csv"), "--x", "longitude",
+                     "--y", "latitude", "--date", "date", "--rounds", "2", "--json",
+                     "--truth", str(blocks),
+                     "--truth-weight", "population")  # fmt: skip
+    assert code == 0, out
+    report = json.loads(out)
+    # 2,245 robberies over the 53 weeks (from 2019-01-01) of 2019, recorded at 0.5
+    assert report["history_periods"] == 53
+    assert report["true_incidents_per_round"] == pytest.approx(2245 / 53 / 0.5)
