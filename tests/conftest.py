@@ -215,6 +215,10 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
         "test_identical_texts_are_one_row_and_one_answer_codes_them_all",
     ),
     "tests/serve/test_governance_doc.py": (),
+    "tests/spatial/test_feedback_loop_cli.py": ("test_points_file_and_weighted_truth",),
+    "tests/spatial/test_feedback_loop.py": (
+        "test_uniform_truth_with_uplift_concentrates_the_record_not_the_crime",
+    ),
     "tests/watch/test_scrub.py": (
         "test_real_block_addresses_are_all_scrubbed",
         "test_real_offence_vocabularies_pass_unchanged",

@@ -38,6 +38,7 @@ def _register() -> None:
         classify_cmd,
         demo_cmd,
         emerging_cmd,
+        forecast_audit_cmd,
         forecast_cmd,
         govern_cmd,
         hotspots_cmd,
@@ -63,7 +64,7 @@ def _register() -> None:
         store_cmd, ingest_cmd, quarantine_cmd, iccs_cmd, classify_cmd, stats_cmd,
         indicators_cmd, series_cmd, release_cmd, ledger_cmd, demo_cmd, mse_cmd, sources_cmd,
         govern_cmd, serve_cmd, emerging_cmd, trends_cmd, hotspots_cmd, forecast_cmd,
-        nearrepeat_cmd, scan_cmd, alerts_cmd, survey_cmd,
+        nearrepeat_cmd, scan_cmd, alerts_cmd, survey_cmd, forecast_audit_cmd,
     ):  # fmt: skip
         module.register(app)
 
