@@ -140,7 +140,7 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
         "test_g2_of_a_hand_worked_table",
     ),
     # session 6, trends (helper-measured, > 0.25 s)
-    "tests/watch/test_series_store.py": (),
+    "tests/watch/test_watch_series_store.py": (),
     "tests/watch/test_trends_cli.py": (),
     "tests/watch/test_trends_rates.py": (),
     "tests/watch/test_charts.py": (

@@ -7,7 +7,7 @@ expression (:func:`crimestats.stats.counting.count_expr`, the expression
 registry (:data:`crimestats.stats.fields.FIELDS`) plus one more column, the start of each
 period, read from the same period date the period fields read (``_date`` of
 :mod:`crimestats.stats.fields`). A month series summed over a year is the ``stats --by
-year`` count of that year (``tests/watch/test_series_store.py``).
+year`` count of that year (``tests/watch/test_watch_series_store.py``).
 
 What a method needs and a table does not give: every period from the first to the last,
 with a zero where nothing was counted (a missing row of a table is a zero, not a gap), and
