@@ -48,6 +48,11 @@ class FlexibleParameters:
     def __post_init__(self) -> None:
         if not 0 < self.alpha < 1:
             raise UsageError(f"alpha must be between 0 and 1, got {self.alpha}")
+        if not self.weights_threshold > 0:
+            raise UsageError(
+                f"weights-threshold must be above 0, got {self.weights_threshold}",
+                hint="use --weights-threshold 2.58 (Noufaily's value)",
+            )
 
     @classmethod
     def for_frequency(cls, frequency: int) -> FlexibleParameters:

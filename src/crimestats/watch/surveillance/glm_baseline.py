@@ -40,6 +40,11 @@ class GlmParameters:
             raise UsageError(f"min-periods must be at least 4, got {self.min_periods}")
         if not 0 < self.alpha < 1:
             raise UsageError(f"alpha must be between 0 and 1, got {self.alpha}")
+        if not self.weights_threshold > 0:
+            raise UsageError(
+                f"weights-threshold must be above 0, got {self.weights_threshold}",
+                hint="use --weights-threshold 2.58 (Noufaily's value)",
+            )
 
     def as_flexible(self) -> FlexibleParameters:
         return FlexibleParameters(
