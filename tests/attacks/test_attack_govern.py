@@ -24,7 +24,9 @@ from crimestats.storage.store import open_store
 def _logged_parameters(db: Path) -> list[str]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return [r[0] for r in con.execute("SELECT parameters FROM audit_log ORDER BY seq").fetchall()]
+        return [
+            r[0] for r in con.execute("SELECT parameters FROM audit_log ORDER BY seq").fetchall()
+        ]
     finally:
         con.close()
 
@@ -143,4 +145,5 @@ def test_token_checks_fail_alike_for_every_kind_of_wrong_token(tmp_path: Path) -
         ]
         assert all(check_token(con, w) is None for w in wrong)
         user = check_token(con, f"  {token}\n")
-        assert user is not None and user.name == "ana"
+        assert user is not None
+        assert user.name == "ana"

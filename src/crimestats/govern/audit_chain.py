@@ -54,6 +54,7 @@ def _without_tokens(value: Any) -> Any:
         return {k: _without_tokens(v) for k, v in value.items() if not _is_secret(str(k))}
     return value
 
+
 _COLUMNS: Final = ", ".join(
     (
         "seq",

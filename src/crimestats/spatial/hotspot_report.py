@@ -27,8 +27,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from crimestats.errors import UsageError
-from crimestats.privacy.threshold import DEFAULT_THRESHOLD
 from crimestats.output_files import write_text
+from crimestats.privacy.threshold import DEFAULT_THRESHOLD
 from crimestats.spatial.classify import CellClass, TrendClass
 from crimestats.spatial.grid import Grid
 from crimestats.spatial.kde import Bandwidth

@@ -106,7 +106,9 @@ _STATE_ZIP = re.compile(rf"\b(?:{_US_STATES})\s+\d{{5}}(?:-\d{{4}})?\b")
 _ID = re.compile(r"\b[A-Z]{2}\d{6,}\b|(?<!\d)\d{7,}(?!\d)", re.IGNORECASE)
 
 # Found by the red-team attack (tests/attacks/test_attack_watch.py): these went through.
-_URL = re.compile(r"\b(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|co\.uk)/\S*", re.I)
+_URL = re.compile(
+    r"\b(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|co\.uk)/\S*", re.I
+)
 _HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9_.]{2,}")
 _IP = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
 _COORDINATES = re.compile(

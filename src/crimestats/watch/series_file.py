@@ -76,9 +76,7 @@ def read_series(
         ) from None
 
 
-def _read(
-    path: Path, date_column: str, count_column: str, frequency: int | None
-) -> CountSeries:
+def _read(path: Path, date_column: str, count_column: str, frequency: int | None) -> CountSeries:
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
         columns = reader.fieldnames or []
