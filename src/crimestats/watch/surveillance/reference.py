@@ -88,7 +88,10 @@ class Baseline:
         if self.w < 0:
             raise UsageError(f"w = {self.w} must be 0 or more", hint="use --w 3")
         if self.no_periods < 1:
-            raise UsageError(f"no-periods = {self.no_periods} must be 1 or more")
+            raise UsageError(
+                f"no-periods = {self.no_periods} must be 1 or more",
+                hint="use --no-periods 10 (weekly) or 4 (monthly)",
+            )
         if self.no_periods > 1 and not 0 <= self.past_not_included < 52 * self.b:
             raise UsageError(
                 f"past-weeks-not-included = {self.past_not_included} must be 0 or more and "
