@@ -145,3 +145,18 @@ def test_person_level_details_are_scrubbed(text: str, leak: str) -> None:
 )  # fmt: skip
 def test_offence_wording_is_not_over_scrubbed(text: str) -> None:
     assert scrub(text) == text
+
+
+def test_a_forecast_horizon_beyond_ten_years_is_refused_before_computing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Before: --horizon was unbounded; 10**9 allocated until "out of memory" (and on a
+    # machine without a memory limit, until it swapped). 100000 years ran to the end.
+    path = tmp_path / "yearly.csv"
+    path.write_text("year,n\n" + "\n".join(f"{y},{y % 7 + 5}" for y in range(1990, 2020)) + "\n")
+    code, out = run_cli(
+        capsys, "trends", "--series", str(path), "--date-column", "year", "--count-column", "n",
+        "--horizon", "100000",
+    )  # fmt: skip
+    assert code == 1, out
+    assert "--horizon 100000: forecast 1 to 10 years" in out
