@@ -180,3 +180,19 @@ def test_hostile_satscan_files_get_one_message(
     assert code == 1, text
     assert message in text
     assert "this is a bug" not in text
+
+
+def test_an_area_of_use_error_does_not_print_an_incidents_exact_place() -> None:
+    # Found by this attack: on a store mixing cities, `near-repeat` and `hotspots`
+    # printed "the first is lon=-97.27960, lat=32.76980": one incident's exact place.
+    from crimestats.errors import UsageError
+    from crimestats.spatial.projection import project
+
+    lon = np.array([-87.63, -87.64, -97.2796012])
+    lat = np.array([41.88, 41.89, 32.7698034])
+    with pytest.raises(UsageError) as caught:
+        project(lon, lat, epsg=32616)
+    message = caught.value.message
+    assert "-97.2796" not in message
+    assert "32.7698" not in message
+    assert "near lon -97.3, lat 32.8" in message
