@@ -196,3 +196,21 @@ def test_an_area_of_use_error_does_not_print_an_incidents_exact_place() -> None:
     assert "-97.2796" not in message
     assert "32.7698" not in message
     assert "near lon -97.3, lat 32.8" in message
+
+
+def test_a_public_run_does_not_write_the_unmasked_html_page(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Found by this attack: `--public --html page.html` wrote the analysts' page (every
+    # cell, counts of 1 included) beside the public GeoJSON.
+    lon, lat = _town()
+    out, page = tmp_path / "public.geojson", tmp_path / "page.html"
+    code, text = run_cli(
+        capsys, "hotspots", "--points", str(_points(tmp_path / "p.csv", lon, lat)),
+        "--x", "lon", "--y", "lat", "--method", "count", "--cell-size", "150",
+        "--public", "--out", str(out), "--html", str(page),
+    )  # fmt: skip
+    assert code == 1, text
+    assert "cannot go with --public" in text
+    assert not out.exists()
+    assert not page.exists()

@@ -141,6 +141,14 @@ def hotspots(
         )
     if public:
         check_min_count(min_count)
+        if html is not None:
+            # the HTML page is the analysts' view of every cell, small counts included:
+            # written beside a public map it would be published with it
+            raise UsageError(
+                "--html draws every cell with its count, so it cannot go with --public",
+                hint="run once with --public for the map to publish, and once without it "
+                "(--html) for the analysts' page",
+            )
     check_output_file(out, overwrite=force, option="--out")
     if html is not None:
         if html.resolve() == out.resolve():
