@@ -141,8 +141,21 @@ def hotspots(
         )
     if public:
         check_min_count(min_count)
+        if html is not None:
+            # the HTML page is the analysts' view of every cell, small counts included:
+            # written beside a public map it would be published with it
+            raise UsageError(
+                "--html draws every cell with its count, so it cannot go with --public",
+                hint="run once with --public for the map to publish, and once without it "
+                "(--html) for the analysts' page",
+            )
     check_output_file(out, overwrite=force, option="--out")
     if html is not None:
+        if html.resolve() == out.resolve():
+            raise UsageError(
+                f"--out and --html name the same file {out}",
+                hint="give the HTML map its own name, e.g. --html map.html",
+            )
         check_output_file(html, overwrite=force, option="--html")
 
     options = HotspotOptions(
@@ -157,6 +170,7 @@ def hotspots(
         fdr=fdr,
         seed=seed,
         period=None if period is None else Period(period),
+        aligned=public,
     )
     if points is not None:
         from crimestats.spatial.points_file import read_points_file
@@ -165,7 +179,12 @@ def hotspots(
         assert y is not None
         read = read_points_file(points, x=x, y=y, date_column=date_column, since=first, until=last)
         lons, lats, dates = read.lons, read.lats, read.dates
-        selection = {"file": str(points), "rows": read.rows, "without_point": read.without_point}
+        selection = {
+            "file": str(points),
+            "rows": read.rows,
+            "without_point": read.without_point,
+            "without_date": read.without_date,
+        }
     else:
         from crimestats.storage.spatial_points import selected_points
 
@@ -207,6 +226,14 @@ def hotspots(
     if "trends" in summary:
         tally = ", ".join(f"{k}: {v}" for k, v in summary["trends"].items())
         console.print(f"across {len(summary['periods'])} {period}s: {tally}")
+    left_out = sum(
+        v for k, v in selection.items() if k.startswith("without_") and isinstance(v, int)
+    )
+    if left_out:
+        console.print(
+            f"left out: {left_out:,} record(s) without a usable point or date "
+            "(no coordinates, not finite, or outside longitude/latitude range)"
+        )
     for warning in report.warnings:
         console.print(f"warning: {warning.message}")
     console.print(f"wrote {out}" + (f" and {html}" if html else ""))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -28,6 +29,31 @@ GENESIS: Final = "0" * 64
 
 _SECRET_KEYS: Final = frozenset({"token", "authorization", "password", "secret", "body"})
 """Parameter names never written to the log, whatever the caller passes."""
+
+_SECRET_PARTS: Final = ("token", "auth", "passw", "secret", "key", "cookie", "session")
+"""A name holding one of these (``access_token``, ``api_key``, ``X-Auth``) is a secret too:
+a client that puts its token in the query string under any such name must not have it
+kept in a log that admins read and export."""
+
+_TOKEN_VALUE: Final = re.compile(r"cs_[0-9a-f]{12}_[A-Za-z0-9_-]{20,}")
+"""The shape of an API token (:mod:`crimestats.govern.tokens`), wherever it appears in a
+value (``?q=cs_...``): replaced by ``[token]`` so a pasted token never reaches the log."""
+
+
+def _is_secret(name: str) -> bool:
+    folded = name.lower()
+    return folded in _SECRET_KEYS or any(part in folded for part in _SECRET_PARTS)
+
+
+def _without_tokens(value: Any) -> Any:
+    if isinstance(value, str):
+        return _TOKEN_VALUE.sub("[token]", value)
+    if isinstance(value, list | tuple):
+        return [_without_tokens(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _without_tokens(v) for k, v in value.items() if not _is_secret(str(k))}
+    return value
+
 
 _COLUMNS: Final = ", ".join(
     (
@@ -108,8 +134,8 @@ def result_digest(payload: bytes | str) -> str:
 
 
 def canonical_parameters(parameters: Mapping[str, Any]) -> str:
-    """The parameters as canonical JSON, secrets left out by name."""
-    kept = {k: v for k, v in parameters.items() if k.lower() not in _SECRET_KEYS}
+    """The parameters as canonical JSON: secrets left out by name, tokens by shape."""
+    kept = {k: _without_tokens(v) for k, v in parameters.items() if not _is_secret(str(k))}
     return json.dumps(kept, sort_keys=True, separators=(",", ":"), default=str)
 
 

@@ -17,6 +17,13 @@ distance between opposite edges, which is also the distance between neighbouring
 centres. A point belongs to the hexagon of the nearest centre (hexagons are the Voronoi
 cells of their centres), found with a k-d tree.
 
+Public maps use an *aligned* grid (``aligned=True``): its corner is a multiple of the
+cell size in the projected CRS and a default cell size is rounded up to whole tens of
+metres. sfhotspot's corner sits half a cell west and south of the westernmost and
+southernmost points, so a published cell's edges (with its ``cell_id``) would give away
+those two incidents' exact easting and northing; the aligned lattice depends on the data
+only through which cells it covers.
+
 The default cell size is sfhotspot's rule (``set_cell_size()``): the shorter side of
 the points' bounding box over 50, rounded down to a multiple of 100 m (or unrounded
 when that would be 0).
@@ -156,11 +163,26 @@ def _check_cell_size(cell_size: float) -> float:
     return float(cell_size)
 
 
-def square_grid(x: FloatArray, y: FloatArray, cell_size: float | None = None) -> Grid:
+def _size(x: FloatArray, y: FloatArray, cell_size: float | None, aligned: bool) -> float:
+    if cell_size is not None:
+        return _check_cell_size(cell_size)
+    size = default_cell_size(x, y)
+    return _check_cell_size(max(10.0, math.ceil(size / 10) * 10) if aligned else size)
+
+
+def _snapped(value: float, step: float, aligned: bool) -> float:
+    """``value`` moved down onto the CRS-wide lattice of ``step`` when ``aligned``."""
+    return math.floor(value / step) * step if aligned else value
+
+
+def square_grid(
+    x: FloatArray, y: FloatArray, cell_size: float | None = None, *, aligned: bool = False
+) -> Grid:
     """Square cells of ``cell_size`` metres over the buffered hull of the points."""
-    size = _check_cell_size(default_cell_size(x, y) if cell_size is None else cell_size)
+    size = _size(x, y, cell_size, aligned)
     hull = _hull(x, y, size)
     xmin, ymin, xmax, ymax = shapely.bounds(hull)
+    xmin, ymin = _snapped(xmin, size, aligned), _snapped(ymin, size, aligned)
     n_cols = max(1, math.ceil((xmax - xmin) / size))
     n_rows = max(1, math.ceil((ymax - ymin) / size))
     _check_size(n_cols, n_rows, size)
@@ -183,15 +205,19 @@ def square_grid(x: FloatArray, y: FloatArray, cell_size: float | None = None) ->
     )
 
 
-def hex_grid(x: FloatArray, y: FloatArray, cell_size: float | None = None) -> Grid:
+def hex_grid(
+    x: FloatArray, y: FloatArray, cell_size: float | None = None, *, aligned: bool = False
+) -> Grid:
     """Pointy-topped hexagons, ``cell_size`` between opposite edges, over the buffered hull.
 
     Rows are ``cell_size * sqrt(3) / 2`` apart; odd rows are shifted right by half a cell.
     """
-    size = _check_cell_size(default_cell_size(x, y) if cell_size is None else cell_size)
+    size = _size(x, y, cell_size, aligned)
     hull = _hull(x, y, size)
     xmin, ymin, xmax, ymax = shapely.bounds(hull)
     row_step = size * math.sqrt(3) / 2
+    # aligned: whole row pairs, so the odd rows' shift is the same across the CRS
+    xmin, ymin = _snapped(xmin, size, aligned), _snapped(ymin, 2 * row_step, aligned)
     n_cols = max(1, math.ceil((xmax - xmin) / size) + 1)
     n_rows = max(1, math.ceil((ymax - ymin) / row_step) + 1)
     _check_size(n_cols, n_rows, size)
@@ -221,12 +247,17 @@ def hex_grid(x: FloatArray, y: FloatArray, cell_size: float | None = None) -> Gr
 
 
 def make_grid(
-    x: FloatArray, y: FloatArray, kind: GridKind = GridKind.SQUARE, cell_size: float | None = None
+    x: FloatArray,
+    y: FloatArray,
+    kind: GridKind = GridKind.SQUARE,
+    cell_size: float | None = None,
+    *,
+    aligned: bool = False,
 ) -> Grid:
     """A square or hexagonal grid over the points (see the module docstring)."""
     if kind is GridKind.HEX:
-        return hex_grid(x, y, cell_size)
-    return square_grid(x, y, cell_size)
+        return hex_grid(x, y, cell_size, aligned=aligned)
+    return square_grid(x, y, cell_size, aligned=aligned)
 
 
 def assign(grid: Grid, x: FloatArray, y: FloatArray) -> IntArray:

@@ -28,6 +28,7 @@ from numpy.typing import NDArray
 
 from crimestats.errors import UsageError
 from crimestats.output_files import write_text
+from crimestats.privacy.threshold import DEFAULT_THRESHOLD
 from crimestats.spatial.classify import CellClass, TrendClass
 from crimestats.spatial.grid import Grid
 from crimestats.spatial.kde import Bandwidth
@@ -168,11 +169,21 @@ def _rings_lonlat(report: HotspotReport, cells: list[int]) -> list[list[list[flo
     return rounded
 
 
+PUBLIC_MIN_COUNT_FLOOR = DEFAULT_THRESHOLD + 1
+"""The smallest ``--min-count`` of a public map: a published cell never holds a count
+the threshold rule withholds from every release table (1 to ``DEFAULT_THRESHOLD``)."""
+
+
 def check_min_count(min_count: int) -> int:
-    """A public map's minimum count: an integer of at least 2 (1 would show single points)."""
-    if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 2:
+    """A public map's minimum count: at least :data:`PUBLIC_MIN_COUNT_FLOOR`."""
+    if (
+        isinstance(min_count, bool)
+        or not isinstance(min_count, int)
+        or min_count < PUBLIC_MIN_COUNT_FLOOR
+    ):
         raise UsageError(
-            f"--min-count must be an integer of at least 2, got {min_count!r}",
+            f"--min-count must be an integer of at least {PUBLIC_MIN_COUNT_FLOOR}, "
+            f"got {min_count!r} (the threshold rule withholds counts 1 to {DEFAULT_THRESHOLD})",
             hint="the release maps use 10",
         )
     return min_count

@@ -77,6 +77,8 @@ class HotspotOptions:
     fdr: float = DEFAULT_FDR_Q
     seed: int = 0
     period: Period | None = None
+    aligned: bool = False
+    """A grid on the CRS-wide lattice (public maps: see :mod:`crimestats.spatial.grid`)."""
 
 
 def period_labels(dates: NDArray[np.datetime64], period: Period) -> NDArray[np.str_]:
@@ -173,7 +175,7 @@ def analyse(
     if options.period is not None and dates is None:
         raise UsageError("--period needs dates", hint="points files need --date COLUMN for periods")
     points = project(lon, lat, epsg=options.epsg)
-    grid = make_grid(points.x, points.y, options.grid, options.cell_size)
+    grid = make_grid(points.x, points.y, options.grid, options.cell_size, aligned=options.aligned)
     index_counts = count_points(grid, points.x, points.y)
     precision = coordinate_precision(lon, lat, points.x, points.y)
     warnings = precision_warnings(precision, grid.cell_size)

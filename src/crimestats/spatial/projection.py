@@ -144,12 +144,14 @@ def _check_area_of_use(
     outside_lon = ((lons < west) & (lons > east)) if crosses else (lons < west) | (lons > east)
     outside = outside_lon | (lats < south) | (lats > north)
     if outside.any():
+        # Rounded to 0.1 degree (about 10 km): enough to see which region is off, never
+        # one incident's place (the points may be the store's, and messages get pasted).
         first = int(np.flatnonzero(outside)[0])
         raise UsageError(
             f"{int(outside.sum())} of {lons.size} point(s) lie outside the area of use of "
             f"EPSG:{epsg} ({crs.name}: lon {area.west:g}..{area.east:g}, "
-            f"lat {area.south:g}..{area.north:g}); the first is "
-            f"lon={lons[first]:.5f}, lat={lats[first]:.5f}",
+            f"lat {area.south:g}..{area.north:g}); the first is near "
+            f"lon {lons[first]:.1f}, lat {lats[first]:.1f}",
             hint="choose a CRS made for this area (--crs), or filter the points to one area",
         )
 

@@ -62,6 +62,12 @@ def _bad(path: Path, number: int, what: str) -> FileRefusedError:
     )  # fmt: skip
 
 
+MAX_VALUE = 2.0**53
+"""The largest count, population or coordinate read: beyond it a float no longer holds
+every whole number, and sums and squared distances of such values overflow (a
+``1e308`` is a broken export, not a count)."""
+
+
 def _number(path: Path, number: int, text: str, what: str) -> float:
     try:
         value = float(text)
@@ -69,6 +75,8 @@ def _number(path: Path, number: int, text: str, what: str) -> float:
         raise _bad(path, number, f"{what} {text!r} is not a number") from None
     if not math.isfinite(value):
         raise _bad(path, number, f"{what} {text!r} is not a finite number")
+    if abs(value) > MAX_VALUE:
+        raise _bad(path, number, f"{what} {text!r} is larger than 2**53")
     return value
 
 

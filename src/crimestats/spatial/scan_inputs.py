@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from crimestats.errors import UsageError
+from crimestats.errors import FileRefusedError, UsageError
 from crimestats.spatial.periods import complete_periods
 from crimestats.spatial.satscan_files import read_cases, read_coordinates, read_population
 from crimestats.spatial.scan import ScanInput
@@ -104,7 +104,19 @@ def counts_from_files(cases: Path, population: Path, coords: Path, kind: Coordin
     for record in read_cases(cases):
         key = (record.location, record.period)
         found[key] = found.get(key, 0) + record.cases
-    return Counts(found, read_population(population), read_coordinates(coords), kind)
+    places = read_coordinates(coords)
+    if kind is CoordinateKind.LATLONG:
+        for location, (lat, lon) in places.items():
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                raise FileRefusedError(
+                    str(coords),
+                    "satscan-line-bad",
+                    f"location {location!r}: ({lat:g}, {lon:g}) is not a latitude and "
+                    "longitude in degrees",
+                    hint="write 'location_id latitude longitude', or use --coords-kind "
+                    "cartesian for planar x y",
+                )
+    return Counts(found, read_population(population), places, kind)
 
 
 __all__ = [

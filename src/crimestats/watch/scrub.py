@@ -18,6 +18,10 @@ What it replaces, each by a tag (:class:`Category`, e.g. ``[phone]``):
   abbreviation followed by a ZIP code;
 - identifiers: runs of seven or more digits, and two letters followed by six or more
   digits (case numbers such as Chicago's ``HW123456``);
+- web addresses and social handles (``@name``), as names; IP addresses, US social
+  security numbers, payment card numbers, local phone numbers (``555-0142``) and UK
+  national insurance numbers, as identifiers; coordinate pairs (``51.5034, -0.1276``)
+  as ``[place]``; and exact dates (``12/03/1985``, ``1985-03-12``) as ``[date]``;
 - personal names: words after a title (Mr, Mrs, Ms, Dr ...) or after a role word (victim,
   suspect, offender, witness ...), and, list-free, in prose (text mostly in lower case)
   any capitalised word that does not start a sentence. In capitals-only text a word
@@ -50,6 +54,8 @@ class Category(StrEnum):
     ADDRESS = "address"
     ID = "id"
     NAME = "name"
+    DATE = "date"
+    PLACE = "place"
 
     @property
     def tag(self) -> str:
@@ -99,9 +105,31 @@ _STATE_ZIP = re.compile(rf"\b(?:{_US_STATES})\s+\d{{5}}(?:-\d{{4}})?\b")
 
 _ID = re.compile(r"\b[A-Z]{2}\d{6,}\b|(?<!\d)\d{7,}(?!\d)", re.IGNORECASE)
 
+# Found by the red-team attack (tests/attacks/test_attack_watch.py): these went through.
+_URL = re.compile(
+    r"\b(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|co\.uk)/\S*", re.I
+)
+_HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9_.]{2,}")
+_IP = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
+_COORDINATES = re.compile(
+    r"(?<![\d.])-?\d{1,3}\.\d{3,}\s*(?:[,;/]|\s)\s*(?:(?:lon|lng|long|longitude)\s*[:=]?\s*)?"
+    r"-?\d{1,3}\.\d{3,}(?![\d.])",
+    re.IGNORECASE,
+)
+_DATE = re.compile(
+    r"(?<![\d/.-])(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2}))(?![\d/.-])"
+)
+_DIGIT_GROUPS = re.compile(
+    r"(?<![\d-])\d{3}-\d{2}-\d{4}(?![\d-])"  # US social security number
+    r"|(?<!\d)\d{4}(?:[\s-]\d{4}){2,3}(?!\d)"  # payment card
+    r"|(?<!\d)\d{3}[\s.-]\d{4}(?!\d)"  # local phone number, 555-0142
+    r"|\b[A-CEGHJ-PR-TW-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b",  # UK NI number
+    re.IGNORECASE,
+)
+
 _TITLE = r"(?:mr|mrs|ms|miss|mx|dr|sir|dame|master|mstr)\.?"
 _ROLE = (
-    r"(?:victims?|suspects?|offenders?|complainants?|witness(?:es)?|accused|defendants?|"
+    r"(?:named|called|victims?|suspects?|offenders?|complainants?|witness(?:es)?|accused|defendants?|"
     r"perpetrators?|informants?|subjects?)"
 )
 _LINK = r"(?:\s*[:,-]\s*|\s+(?:named|called|name|is|was|were|being|identified\s+as)\s+)*"
@@ -292,9 +320,15 @@ def scrub_report(text: str) -> Scrubbed:
     """Scrub ``text`` and say what was removed (see the module docstring for the rules)."""
     finds = _Finds()
     out = finds.sub(_EMAIL, Category.EMAIL, text)
+    out = finds.sub(_URL, Category.NAME, out)
+    out = finds.sub(_HANDLE, Category.NAME, out)
+    out = finds.sub(_IP, Category.ID, out)
+    out = finds.sub(_COORDINATES, Category.PLACE, out)
+    out = finds.sub(_DATE, Category.DATE, out)
     out = finds.sub(_PHONE_INTERNATIONAL, Category.PHONE, out, keep=lambda m: _digits(m) < 8)
     out = finds.sub(_PHONE_US, Category.PHONE, out)
     out = finds.sub(_PHONE_UK, Category.PHONE, out, keep=lambda m: _digits(m) not in (10, 11))
+    out = finds.sub(_DIGIT_GROUPS, Category.ID, out)
     out = _scrub_plates(out, finds)
     out = finds.sub(_PLATE_UK, Category.PLATE, out)
     out = finds.sub(_ADDRESS, Category.ADDRESS, out)

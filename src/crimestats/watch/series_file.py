@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+import math
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -19,6 +20,10 @@ import numpy as np
 
 from crimestats.errors import FileRefusedError, NotFoundError, UsageError
 from crimestats.watch.surveillance.result import MONTHLY, WEEKLY, CountSeries
+
+MAX_COUNT = 2**53
+"""The largest count read: beyond it a float no longer holds every whole number, and
+no period of crime has that many cases (``1e308`` is a broken export, not a count)."""
 
 
 def _parse_date(text: str) -> date | int | None:
@@ -60,9 +65,29 @@ def read_series(
     """The series in ``path``; ``frequency`` (52 or 12) only for numbered periods."""
     if not path.is_file():
         raise NotFoundError(f"{path}: no such file", hint="give the path of a CSV file")
+    try:
+        return _read(path, date_column, count_column, frequency)
+    except UnicodeDecodeError as exc:
+        raise FileRefusedError(
+            str(path),
+            "not-utf8",
+            f"byte {exc.start} is not UTF-8 text",
+            hint="save the file as UTF-8 CSV",
+        ) from None
+
+
+def _read(path: Path, date_column: str, count_column: str, frequency: int | None) -> CountSeries:
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
         columns = reader.fieldnames or []
+        twice = sorted({c for c in columns if columns.count(c) > 1} & {date_column, count_column})
+        if twice:
+            raise FileRefusedError(
+                str(path),
+                "column-repeated",
+                f"the header names column {twice[0]!r} more than once",
+                hint="give each column of the header a distinct name",
+            )
         for option, column in (("--date-column", date_column), ("--count-column", count_column)):
             if column not in columns:
                 raise UsageError(
@@ -85,11 +110,11 @@ def read_series(
                 value = float(raw)
             except ValueError:
                 value = -1.0
-            if value < 0 or value != int(value):
+            if not math.isfinite(value) or value < 0 or value > MAX_COUNT or not value.is_integer():
                 raise FileRefusedError(
                     str(path),
                     "count-invalid",
-                    f"line {line}: count {raw!r} is not a whole number >= 0",
+                    f"line {line}: count {raw!r} is not a whole number from 0 to 2**53",
                     hint="write 0 for a period without cases",
                 )
             keys.append(key)

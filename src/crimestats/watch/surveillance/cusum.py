@@ -37,7 +37,7 @@ class CusumParameters:
 
     def __post_init__(self) -> None:
         if self.h <= 0:
-            raise UsageError(f"h must be positive, got {self.h}")
+            raise UsageError(f"h must be positive, got {self.h}", hint="use --h 2.26 (the default)")
 
 
 def _standardise(y: np.ndarray, m: float, trans: CusumTransform) -> np.ndarray:

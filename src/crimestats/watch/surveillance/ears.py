@@ -32,9 +32,15 @@ class EarsParameters:
 
     def __post_init__(self) -> None:
         if self.baseline < 2:
-            raise UsageError(f"baseline must be at least 2 periods, got {self.baseline}")
+            raise UsageError(
+                f"baseline must be at least 2 periods, got {self.baseline}",
+                hint="use --baseline 7 (the default)",
+            )
         if not 0 < self.alpha < 1:
-            raise UsageError(f"alpha must be between 0 and 1, got {self.alpha}")
+            raise UsageError(
+                f"alpha must be between 0 and 1, got {self.alpha}",
+                hint="give a level above 0 and below 1, e.g. --alpha 0.05",
+            )
 
 
 def run(

@@ -33,7 +33,10 @@ class FarringtonParameters:
 
     def __post_init__(self) -> None:
         if not 0 < self.alpha < 1:
-            raise UsageError(f"alpha must be between 0 and 1, got {self.alpha}")
+            raise UsageError(
+                f"alpha must be between 0 and 1, got {self.alpha}",
+                hint="give a level above 0 and below 1, e.g. --alpha 0.05",
+            )
 
     def as_flexible(self) -> farrington_flexible.FlexibleParameters:
         return farrington_flexible.FlexibleParameters(

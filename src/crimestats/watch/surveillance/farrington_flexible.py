@@ -47,7 +47,15 @@ class FlexibleParameters:
 
     def __post_init__(self) -> None:
         if not 0 < self.alpha < 1:
-            raise UsageError(f"alpha must be between 0 and 1, got {self.alpha}")
+            raise UsageError(
+                f"alpha must be between 0 and 1, got {self.alpha}",
+                hint="give a level above 0 and below 1, e.g. --alpha 0.05",
+            )
+        if not self.weights_threshold > 0:
+            raise UsageError(
+                f"weights-threshold must be above 0, got {self.weights_threshold}",
+                hint="use --weights-threshold 2.58 (Noufaily's value)",
+            )
 
     @classmethod
     def for_frequency(cls, frequency: int) -> FlexibleParameters:

@@ -64,6 +64,10 @@ class ReferenceDesign:
         return ReferenceDesign(self.offsets, self.levels, False, self.no_periods)
 
 
+MAX_YEARS_BACK = 100
+"""The most years of baseline (``--b``): beyond it the dates go before year 1."""
+
+
 @dataclass(frozen=True)
 class Baseline:
     """How the baseline is drawn: ``b`` years back, half-window ``w``, ``no_periods``
@@ -77,14 +81,23 @@ class Baseline:
     trend: bool
 
     def __post_init__(self) -> None:
-        if self.b < 1:
-            raise UsageError(f"b = {self.b}: at least one year back is needed", hint="use --b 5")
+        if not 1 <= self.b <= MAX_YEARS_BACK:
+            raise UsageError(
+                f"b = {self.b}: give 1 to {MAX_YEARS_BACK} years back", hint="use --b 5"
+            )
         if self.w < 0:
             raise UsageError(f"w = {self.w} must be 0 or more", hint="use --w 3")
         if self.no_periods < 1:
-            raise UsageError(f"no-periods = {self.no_periods} must be 1 or more")
-        if self.no_periods > 1 and self.past_not_included < 0:
-            raise UsageError(f"past-weeks-not-included = {self.past_not_included} must be >= 0")
+            raise UsageError(
+                f"no-periods = {self.no_periods} must be 1 or more",
+                hint="use --no-periods 10 (weekly) or 4 (monthly)",
+            )
+        if self.no_periods > 1 and not 0 <= self.past_not_included < 52 * self.b:
+            raise UsageError(
+                f"past-weeks-not-included = {self.past_not_included} must be 0 or more and "
+                f"leave some of the b = {self.b} years of baseline",
+                hint="use --past-weeks-not-included 26 (weekly) or 6 (monthly)",
+            )
 
     def design_at(self, centres: list[int], t: int) -> ReferenceDesign:
         """The design for ``t`` given the positions of its same-time-of-year periods
@@ -108,6 +121,11 @@ class Baseline:
             levels += [1 + (i * (p - 1)) // stretch for i in range(stretch)]
         pos = np.array(positions, dtype=np.int64)
         keep = pos <= t - self.past_not_included - 1
+        if not keep.any():
+            raise UsageError(
+                f"past-weeks-not-included = {self.past_not_included} leaves no baseline period",
+                hint="use a smaller --past-weeks-not-included",
+            )
         return ReferenceDesign(pos[keep] - t, np.array(levels)[keep], self.trend, p)
 
 

@@ -52,6 +52,12 @@ def run_with_fallback(
     if not isinstance(parameters, FlexibleParameters | FarringtonParameters):
         return [run_method(series, parameters, start, end)]
     fallback = fallback or GlmParameters(alpha=parameters.alpha)
+    # Check the parameters before the try below: a bad value (--w -1, --no-periods 0) is
+    # the user's mistake to report, not a short series to hand to the GLM baseline.
+    flexible = (
+        parameters if isinstance(parameters, FlexibleParameters) else parameters.as_flexible()
+    )
+    _ = flexible.baseline
     first = 0 if start is None else start
     last = len(series) - 1 if end is None else end
     try:

@@ -21,7 +21,7 @@ from typing import Final
 
 import numpy as np
 
-from crimestats.watch.series import CountSeries, Freq
+from crimestats.watch.series import PERIODS_PER_YEAR, CountSeries, Freq
 from crimestats.watch.trends import changepoints, changes, decompose, forecast
 from crimestats.watch.trends.report import (
     ChangePoints,
@@ -89,6 +89,24 @@ def complete_span(series: CountSeries) -> tuple[int, int, list[Flag]]:
     return first, end, flags
 
 
+MAX_HORIZON_YEARS: Final = 10
+"""The longest forecast: ten years of periods. A damped-trend forecast is flat long before
+that; a larger ``--horizon`` (``10**9``) only allocates memory until the machine stops."""
+
+
+def check_horizon(horizon: int | None, freq: Freq) -> None:
+    """Refuse a horizon below 1 or beyond :data:`MAX_HORIZON_YEARS` years of periods."""
+    from crimestats.errors import UsageError
+
+    most = MAX_HORIZON_YEARS * PERIODS_PER_YEAR[freq]
+    if horizon is not None and not 1 <= horizon <= most:
+        raise UsageError(
+            f"--horizon {horizon}: forecast 1 to {most} {freq.value}s "
+            f"({MAX_HORIZON_YEARS} years) ahead",
+            hint=f"e.g. --horizon {forecast.HORIZON[freq]}",
+        )
+
+
 def analyse(
     series: CountSeries, *, horizon: int | None = None, level: float = 0.95
 ) -> SeriesTrends:
@@ -98,6 +116,7 @@ def analyse(
     :data:`crimestats.watch.trends.forecast.HORIZON`); ``level`` the level of the
     prediction intervals and of the break-date intervals.
     """
+    check_horizon(horizon, series.freq)
     first, end, flags = complete_span(series)
     counts = series.values[first:end]
     labels = series.labels[first:end]

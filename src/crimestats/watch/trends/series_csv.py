@@ -61,14 +61,19 @@ def _spacing(days: list[dt.date]) -> Freq:
     )
 
 
+MAX_COUNT = 2**53
+"""The largest count read: beyond it a float no longer holds every whole number (a
+``1e308`` is a broken export, not a count, and would overflow the arithmetic later)."""
+
+
 def _count(text: str, line: int, column: str) -> int:
     try:
         value = float(text)
     except ValueError:
         value = float("nan")
-    if not value.is_integer() or value < 0:
+    if not value.is_integer() or value < 0 or value > MAX_COUNT:
         raise UsageError(
-            f"line {line}: {column} {text!r} is not a count (a whole number, 0 or more)",
+            f"line {line}: {column} {text!r} is not a count (a whole number, 0 to 2**53)",
             hint="give a column of counts; rates and estimates are not counts",
         )
     return int(value)
@@ -83,6 +88,12 @@ def read_series_csv(
         with file.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
             header = list(reader.fieldnames or [])
+            twice = [c for c in (date_column, count_column) if header.count(c) > 1]
+            if twice:
+                raise UsageError(
+                    f"{file}: the header names column {twice[0]!r} more than once",
+                    hint="give each column of the header a distinct name",
+                )
             missing = [c for c in (date_column, count_column) if c not in header]
             if missing:
                 raise UsageError(
