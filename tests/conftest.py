@@ -219,6 +219,9 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
     "tests/spatial/test_feedback_loop.py": (
         "test_uniform_truth_with_uplift_concentrates_the_record_not_the_crime",
     ),
+    "tests/attacks/test_attack_api.py": (),
+    "tests/attacks/test_attack_spatial.py": ("test_points_left_out_of_a_points_file_are_said",),
+    "tests/attacks/test_attack_watch.py": ("test_good_farrington_parameters_still_run",),
     "tests/watch/test_scrub.py": (
         "test_real_block_addresses_are_all_scrubbed",
         "test_real_offence_vocabularies_pass_unchanged",

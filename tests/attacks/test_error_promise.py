@@ -468,17 +468,23 @@ def test_out_of_memory_is_called_so_not_a_malformed_file(
 
 # ----- every output file: refused on a full disk, never half written ---------------------
 
-OUTPUT_FILES = {
-    ("schema",): "--template",
-    ("quarantine",): "--out",
-    ("classify",): "--review-out",
-    ("stats",): "--out",
-    ("indicators",): "--out",
-    ("attrition",): "--out",
-    ("mse",): "--html",
-    ("iccs", "code"): "--out",
-    ("review", "export"): "--out",
-}
+OUTPUT_FILES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("schema",), "--template"),
+    (("quarantine",), "--out"),
+    (("classify",), "--review-out"),
+    (("stats",), "--out"),
+    (("indicators",), "--out"),
+    (("attrition",), "--out"),
+    (("mse",), "--html"),
+    (("iccs", "code"), "--out"),
+    (("review", "export"), "--out"),
+    (("trends",), "--out"),
+    (("trends",), "--html"),
+    (("hotspots",), "--out"),
+    (("forecast-evaluate",), "--out"),
+    (("forecast-audit",), "--out"),
+    (("audit", "export"), "--out"),
+)
 """Every option that names a file a command writes (``release --out`` is a folder with
 its own transaction, docs/release.md)."""
 INPUTS_AND_FOLDERS = {
@@ -488,9 +494,16 @@ INPUTS_AND_FOLDERS = {
     ("iccs evaluate", "<labelled>"), ("review import", "<file>"), ("series load", "<file>"),
     ("series reproduce", "--file"), ("series reproduce", "--population-file"),
     ("near-repeat", "--points"), ("scan", "--cases"), ("scan", "--population"),
-    ("scan", "--coords"),
+    ("scan", "--coords"), ("alerts", "--series"), ("trends", "--series"),
+    ("hotspots", "--points"), ("hotspots", "--exposure"), ("forecast-evaluate", "--points"),
+    ("forecast-audit", "--points"), ("forecast-audit", "--groups"),
+    ("survey load", "<files>"), ("survey load", "--design"),
 }  # fmt: skip
 """The other path parameters (besides ``--db``): files read, or a folder."""
+OUTPUTS_AFTER_ANOTHER = {
+    ("hotspots", "--html"): "written after --out (atomically, like it); with a full disk "
+    "the --out write fails first, with the message the sweep checks",
+}
 
 
 def test_every_path_option_is_known_as_input_or_output() -> None:
@@ -502,14 +515,29 @@ def test_every_path_option_is_known_as_input_or_output() -> None:
         for p in command.params
         if _kind(p) == "path" and _name(p) != "--db" and path[0] not in SKIPPED_COMMANDS
     }
-    outputs = {(" ".join(k), v) for k, v in OUTPUT_FILES.items()}
+    outputs = {(" ".join(k), v) for k, v in OUTPUT_FILES} | set(OUTPUTS_AFTER_ANOTHER)
     assert found == outputs | INPUTS_AND_FOLDERS
 
 
-@pytest.mark.parametrize("command", sorted(OUTPUT_FILES), ids=" ".join)
+ROBBERIES = Path(__file__).resolve().parents[1] / "data/incidents_code_memphis_sfhotspot"
+FULL_DISK_POINTS = {
+    command: [
+        "--points", str(ROBBERIES / "memphis_robberies.csv"), "--x", "longitude",
+        "--y", "latitude", *(["--date", "date"] if command[0] != "hotspots" else []),
+    ]
+    for command in (("hotspots",), ("forecast-evaluate",), ("forecast-audit",))
+}  # fmt: skip
+"""The spatial commands need points to write anything: the tiny world has none, so the
+full-disk sweep gives them a real points file (the Memphis robberies)."""
+
+
+@pytest.mark.parametrize(
+    ("command", "option"), OUTPUT_FILES, ids=[f"{' '.join(c)} {o}" for c, o in OUTPUT_FILES]
+)
 @pytest.mark.parametrize("force", [False, True], ids=["new", "force"])
 def test_a_full_disk_is_one_message_and_leaves_no_half_file(
     command: tuple[str, ...],
+    option: str,
     force: bool,
     world: dict[str, Path],
     tmp_path: Path,
@@ -523,8 +551,9 @@ def test_a_full_disk_is_one_message_and_leaves_no_half_file(
     store = tmp_path / "store.duckdb"
     shutil.copy(world["store"], store)
     names = {**world, "store": store, "new": target, "newdir": tmp_path / "release"}
-    case = Case(command, OUTPUT_FILES[command], str(target), json=False)
+    case = Case(command, option, str(target), json=False)
     argv = _argv(case, COMMANDS[command], names) + (["--force"] if force else [])
+    argv += FULL_DISK_POINTS.get(command, [])
 
     def full(_fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")

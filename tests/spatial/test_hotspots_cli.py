@@ -118,8 +118,11 @@ def test_a_public_map_keeps_only_cells_with_the_minimum_count(tmp_path: Path) ->
     full = tmp_path / "full.geojson"
     assert _run(*POINTS, "--cell-size", "1000", "--out", str(full))[0] == 0
     _, every = _features(full)
-    assert len(every) == len(features) + header["public"]["cells_withheld"]
-    assert sum(1 for f in every if f["properties"]["n"] >= 10) == len(features)
+    # the public grid sits on a lattice fixed by the CRS (not the analysts' corner, which
+    # would give away the westernmost incident): it publishes no more than there is
+    assert sum(f["properties"]["n"] for f in features) <= sum(
+        f["properties"]["n"] for f in every
+    )
 
 
 def test_fine_cells_on_rounded_coordinates_are_warned_about(tmp_path: Path) -> None:
@@ -198,7 +201,7 @@ def test_store_points_are_filtered_by_iccs_source_and_dates(demo_db: Path, tmp_p
         (["--crs", "4326"], 1, "EPSG:4326 (WGS 84) is not a metric CRS"),
         (["--crs", "27700"], 1, "outside the area of use of EPSG:27700"),
         (["--fdr", "1.5"], 1, "--fdr must be between 0 and 1"),
-        (["--public", "--min-count", "1"], 1, "--min-count must be an integer of at least 2"),
+        (["--public", "--min-count", "1"], 1, "--min-count must be an integer of at least 4"),
         (["--iccs", "0401"], 1, "--iccs and --source select store points"),
         (["--permutations", "99999"], 1, "simulated values in memory"),
     ],

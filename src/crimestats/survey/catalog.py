@@ -49,6 +49,11 @@ class LoadedSurvey:
 def survey_root(db: str | Path | None) -> Path:
     """The folder of every survey loaded beside the store."""
     path = resolve_db_path(db)
+    if not path.name or path.name in {".", ".."}:
+        raise UsageError(
+            f"the store path {str(db)!r} names a folder, not a store file",
+            hint="give --db a file, e.g. --db crimestats.duckdb",
+        )
     return path.with_name(path.name + ".surveys")
 
 
