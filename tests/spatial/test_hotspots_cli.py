@@ -120,9 +120,7 @@ def test_a_public_map_keeps_only_cells_with_the_minimum_count(tmp_path: Path) ->
     _, every = _features(full)
     # the public grid sits on a lattice fixed by the CRS (not the analysts' corner, which
     # would give away the westernmost incident): it publishes no more than there is
-    assert sum(f["properties"]["n"] for f in features) <= sum(
-        f["properties"]["n"] for f in every
-    )
+    assert sum(f["properties"]["n"] for f in features) <= sum(f["properties"]["n"] for f in every)
 
 
 def test_fine_cells_on_rounded_coordinates_are_warned_about(tmp_path: Path) -> None:
