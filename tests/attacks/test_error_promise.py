@@ -503,6 +503,8 @@ INPUTS_AND_FOLDERS = {
 OUTPUTS_AFTER_ANOTHER = {
     ("hotspots", "--html"): "written after --out (atomically, like it); with a full disk "
     "the --out write fails first, with the message the sweep checks",
+    ("alerts", "--html"): "written by the same writer as trends --html (watch.charts."
+    "write_html, swept above) once a run has series: the tiny world has none to assess",
 }
 
 

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 
-from crimestats.cli.options import DbOption
+from crimestats.cli.options import DbOption, ForceOption
 from crimestats.cli.output import console, print_json
 from crimestats.errors import UsageError
 from crimestats.watch.surveillance.parameters import describe, with_options
@@ -91,7 +91,7 @@ def _position(
 def _series_mode(
     file: Path, date_column: str | None, count_column: str | None, frequency: int | None,
     method: Method, given: dict[str, object | None], since: str | None, until: str | None,
-    json_out: bool,
+    json_out: bool, html: Path | None, force: bool,
 ) -> None:  # fmt: skip
     from crimestats.watch.series_file import read_series
     from crimestats.watch.surveillance.run import run_with_fallback
@@ -110,6 +110,14 @@ def _series_mode(
         raise UsageError(f"no period of {file} lies between --from and --to")
     results = run_with_fallback(series, params, start, end)
     rows = _period_rows(series, results)
+    if html is not None:
+        if not series.dated:
+            raise UsageError("--html draws dated series", hint="give dates, or leave --html out")
+        from crimestats.watch.alert_charts import series_chart
+        from crimestats.watch.charts import write_html
+
+        write_html(html, f"alerts: {series.name}", [series_chart(series.name, rows)],
+                   overwrite=force)  # fmt: skip
     if json_out:
         print_json(rows)
         return
@@ -130,6 +138,7 @@ def _series_mode(
 def _store_mode(
     db: Path | None, by: list[str], freq: str, period: date | None, method: Method,
     given: dict[str, object | None], fdr: float, min_count: int, json_out: bool,
+    html: Path | None, force: bool,
 ) -> None:  # fmt: skip
     from crimestats.storage.alerts_table import store_alerts
     from crimestats.watch.alerts import alert_rows, run_alerts
@@ -150,6 +159,12 @@ def _store_mode(
         min_count=min_count,
     )
     store_alerts(db, alert_rows(run))  # type: ignore[arg-type]
+    if html is not None:
+        from crimestats.watch.alert_charts import store_charts
+        from crimestats.watch.charts import write_html
+
+        intro = f"{run.period}: {len(run.alerts)} alarms among {run.series_tested} series"
+        write_html(html, "alerts", store_charts(run, series), intro=intro, overwrite=force)
     if json_out:
         print_json(
             {
@@ -302,6 +317,11 @@ def alerts(
         int | None, typer.Option("--min-periods", help="glm: fewest periods of baseline.")
     ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    html: Annotated[
+        Path | None,
+        typer.Option("--html", help="Also write the charts (observed, expected band, alarms)."),
+    ] = None,
+    force: ForceOption = False,
     db: DbOption = None,
 ) -> None:
     """Early warning: alarms where a count rises above what its past predicts."""
@@ -321,12 +341,13 @@ def alerts(
                 raise UsageError("--by reads the store; --series reads a file: give one")
             _series_mode(
                 series_file, date_column, count_column, frequency, chosen, given,
-                since, until, json_out,
+                since, until, json_out, html, force,
             )  # fmt: skip
             return
         _store_mode(
-            db, by or [], freq, _date("--period", period), chosen, given, fdr, min_count, json_out
-        )
+            db, by or [], freq, _date("--period", period), chosen, given, fdr, min_count,
+            json_out, html, force,
+        )  # fmt: skip
     except UsageError as exc:
         if "does not apply" in exc.message or "is not known" in exc.message:
             raise typer.BadParameter(exc.message + (f"; {exc.hint}" if exc.hint else "")) from None
