@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Final
 
 from crimestats.errors import UsageError
+from crimestats.stats.counted_codes import pending_sql
 from crimestats.storage.store import open_store
 from crimestats.survey.estimate import Estimate, Measure, Request, estimate
 from crimestats.survey.microdata import Survey
@@ -62,13 +63,15 @@ class DarkFigureRow:
 def recorded_counts(
     db: Any, codes: list[str], source: str | None, year: int | None
 ) -> dict[str, int]:
-    """Distinct recorded incidents with an offence coded in each ICCS category."""
+    """Distinct recorded incidents with an offence coded in each ICCS category (an
+    offence pending review counts under no code, as in every count of the store)."""
     out: dict[str, int] = {}
     with open_store(db, read_only=True) as con:
         for code in codes:
             sql = (
                 "SELECT count(DISTINCT (o.source, o.incident_id)) FROM offences o "
                 "JOIN incidents i USING (source, incident_id) WHERE o.iccs_code LIKE ? "
+                f"AND NOT {pending_sql('o')} "  # pending review counts under no code
             )
             params: list[Any] = [f"{code}%"]
             if source is not None:
