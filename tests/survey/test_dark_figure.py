@@ -48,3 +48,39 @@ def test_dark_figure_sets_survey_beside_recorded(db: Path, ingest_rows: Callable
     assert row.not_reported == pytest.approx(burglary.estimate * (1 - reported.estimate / 100))
     # the 2020 incident is outside --year 2021
     assert recorded_counts(db, ["05012"], None, None)["05012"] == 3
+
+
+def test_a_registered_mse_estimate_of_the_same_category_and_year_is_set_beside(
+    db: Path, ingest_rows: Callable[..., Any]
+) -> None:
+    """Issue 17 item 4: the survey's, the store's and an MSE view of one hidden number.
+
+    ``registered_mse`` reads what ``crimestats mse --register`` stored (trafficking,
+    0204); the join is by category (one code the other's prefix) and the survey's year.
+    """
+    from crimestats.storage.estimates import EstimateRecord, store_estimate
+    from crimestats.survey.dark_figure import MseBeside, registered_mse
+
+    ingest_rows([base_row(incident_id="I1", reported_date="2021-03-10",
+                          occurred_start="2021-03-09")])  # fmt: skip
+    set_iccs_codes(db, {("I1", 1): "05012"})
+    store_estimate(db, EstimateRecord("X", 2021, "bic", 40, 120.0, 80.0, 95.0, 160.0,
+                                      "[]", "lists.csv", "0" * 64))  # fmt: skip
+    [registered] = registered_mse(db, 2021)
+    assert (registered.iccs_code, registered.total) == ("0204", 120.0)
+    assert (registered.ci_low, registered.ci_high) == (95.0, 160.0)
+    assert registered_mse(db, 2020) == []
+    load_survey(db, "ncvs_2021", FILES, BUNDLED / "ncvs_2021.yaml")
+    survey = open_survey(db, "ncvs_2021")
+    recorded = recorded_counts(db, ["0501", "05012"], None, 2021)
+    beside = [
+        MseBeside("0501", 2021, 500.0, 400.0, 650.0, "area X, 2021, MSE bic"),
+        MseBeside("0502", 2021, 9.0, 8.0, 10.0, "another category"),
+        MseBeside("0501", 2020, 7.0, 6.0, 8.0, "another year"),
+    ]
+    table = {r.iccs_code: r for r in dark_figure(survey, recorded, beside)}
+    assert set(table) == {"0501", "05012"}
+    for code in ("0501", "05012"):  # 05012 is burglary of 0501: the same victims, deeper
+        assert (table[code].mse_estimate, table[code].mse_ci_low) == (500.0, 400.0)
+        assert table[code].mse_scope == "area X, 2021, MSE bic"
+    assert all(r.mse_estimate is None for r in dark_figure(survey, recorded))

@@ -11,7 +11,12 @@ from rich.table import Table
 from crimestats.cli.options import DbOption
 from crimestats.cli.output import console, print_json
 from crimestats.survey.catalog import list_surveys, load_survey, open_survey
-from crimestats.survey.dark_figure import CAVEATS, dark_figure, recorded_counts
+from crimestats.survey.dark_figure import (
+    CAVEATS,
+    dark_figure,
+    recorded_counts,
+    registered_mse,
+)
 from crimestats.survey.estimate import Measure, Request, estimate
 
 survey_app = typer.Typer(
@@ -147,7 +152,9 @@ def dark_figure_command(
     """Per ICCS category: survey victimisations and share reported beside recorded crime."""
     loaded = open_survey(db, survey)
     codes = [g.name for g in loaded.design.crime_types.iccs] if loaded.design.crime_types else []
-    rows = [r.to_dict() for r in dark_figure(loaded, recorded_counts(db, codes, source, year))]
+    mse = registered_mse(db, loaded.design.year) if loaded.design.year else []
+    recorded = recorded_counts(db, codes, source, year)
+    rows = [r.to_dict() for r in dark_figure(loaded, recorded, mse)]
     if as_json:
         print_json({"survey": survey, "source": source, "year": year, "rows": rows,
                     "caveats": list(CAVEATS)})  # fmt: skip
@@ -156,8 +163,11 @@ def dark_figure_command(
         scope = (f" for {source}" if source else "") + (f" in {year}" if year else "")
         console.print(f"no ICCS category of {survey} is recorded in the store{scope}")
     else:
-        _table(rows, ["iccs_code", "victimisations", "reported_pct", "recorded", "hidden",
-                      "hidden_low", "hidden_high", "unreliable"])  # fmt: skip
+        columns = ["iccs_code", "victimisations", "reported_pct", "recorded", "hidden",
+                   "hidden_low", "hidden_high", "unreliable"]  # fmt: skip
+        if any(r["mse_estimate"] is not None for r in rows):
+            columns += ["mse_estimate", "mse_scope"]
+        _table(rows, columns)
     for caveat in CAVEATS:
         console.print(f"- {caveat}")
 

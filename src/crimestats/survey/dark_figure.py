@@ -13,6 +13,7 @@ The two counts are not measured alike (:data:`CAVEATS`); the table says so every
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Final
 
@@ -55,6 +56,13 @@ class DarkFigureRow:
     hidden_high: float
     n_unweighted: int
     unreliable: bool
+    mse_estimate: float | None = None
+    """A multiple systems estimate of the same category and year, where one is
+    registered (``crimestats mse --register``): the third view of the hidden number."""
+    mse_ci_low: float | None = None
+    mse_ci_high: float | None = None
+    mse_scope: str | None = None
+    """Its area, year and method, in words."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -85,13 +93,52 @@ def recorded_counts(
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class MseBeside:
+    """A registered multiple systems estimate, as the dark figure sets it beside a row."""
+
+    iccs_code: str
+    year: int
+    total: float | None
+    ci_low: float | None
+    ci_high: float | None
+    scope: str
+
+
+def registered_mse(db: Any, year: int) -> list[MseBeside]:
+    """The multiple systems estimates registered for ``year`` (issue 6): victims of
+    trafficking in persons (ICCS 0204, SDG 16.2.2), the only category MSE is registered
+    for; their area and method named in ``scope``."""
+    from crimestats.indicators.definitions import TRAFFICKING_CODE
+
+    with open_store(db, read_only=True) as con:
+        rows = con.execute(
+            "SELECT area_code, method, total, ci_low, ci_high FROM mse_estimates "
+            "WHERE year = ? ORDER BY area_code, method",
+            [year],
+        ).fetchall()
+    return [
+        MseBeside(TRAFFICKING_CODE, year, total, low, high, f"area {area}, {year}, MSE {method}")
+        for area, method, total, low, high in rows
+    ]
+
+
+def _same_category(a: str, b: str) -> bool:
+    """Two ICCS codes name the same category when one is the other's prefix at the
+    shallower level (0204 and 02041 count the same victims at level 2)."""
+    return a.startswith(b) or b.startswith(a)
+
+
 def _one(survey: Survey, request: Request) -> Estimate:
     [cell] = estimate(survey, request)
     return cell
 
 
-def dark_figure(survey: Survey, recorded: dict[str, int]) -> list[DarkFigureRow]:
-    """The table, one row per ICCS category the survey maps and the store records."""
+def dark_figure(
+    survey: Survey, recorded: dict[str, int], mse: Sequence[MseBeside] = ()
+) -> list[DarkFigureRow]:
+    """The table, one row per ICCS category the survey maps and the store records; a
+    registered MSE estimate of the same category and the survey's year is set beside it."""
     if survey.design.crime_types is None or not survey.design.crime_types.iccs:
         raise UsageError(
             f"survey {survey.design.name} maps no crime type to ICCS",
@@ -108,6 +155,14 @@ def dark_figure(survey: Survey, recorded: dict[str, int]) -> list[DarkFigureRow]
             _one(survey, Request(Measure.SHARE, group.name, of="reported")) if has_flag else None
         )
         hidden = total.estimate - count
+        beside = next(
+            (
+                m
+                for m in mse
+                if m.year == survey.design.year and _same_category(m.iccs_code, group.name)
+            ),
+            None,
+        )
         rows.append(
             DarkFigureRow(
                 iccs_code=group.name,
@@ -124,6 +179,10 @@ def dark_figure(survey: Survey, recorded: dict[str, int]) -> list[DarkFigureRow]
                 hidden_high=total.ci_high - count,
                 n_unweighted=total.n_unweighted,
                 unreliable=total.unreliable or bool(share and share.unreliable),
+                mse_estimate=beside.total if beside else None,
+                mse_ci_low=beside.ci_low if beside else None,
+                mse_ci_high=beside.ci_high if beside else None,
+                mse_scope=beside.scope if beside else None,
             )
         )
     return rows
