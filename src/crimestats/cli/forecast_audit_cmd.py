@@ -20,7 +20,14 @@ import numpy as np
 import typer
 
 from crimestats.cli.forecast_cmd import _day, _number
-from crimestats.cli.options import DbOption, ForceOption
+from crimestats.cli.options import (
+    DbOption,
+    ForceOption,
+    PointsDateOption,
+    PointsOption,
+    PointsXOption,
+    PointsYOption,
+)
 from crimestats.cli.output import console, print_json
 from crimestats.errors import NotFoundError, UsageError
 from crimestats.output_files import check_output_file, open_text
@@ -96,14 +103,10 @@ def forecast_audit(
     source: Annotated[str | None, typer.Option("--source", help="Only this source.")] = None,
     since: Annotated[str | None, typer.Option("--since", help="First report date.")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Last report date.")] = None,
-    points: Annotated[
-        Path | None, typer.Option("--points", help="A CSV of points instead of the store.")
-    ] = None,
-    x: Annotated[str | None, typer.Option("--x", help="Longitude column of --points.")] = None,
-    y: Annotated[str | None, typer.Option("--y", help="Latitude column of --points.")] = None,
-    date_column: Annotated[
-        str | None, typer.Option("--date", help="Date column of --points (ISO).")
-    ] = None,
+    points: PointsOption = None,
+    x: PointsXOption = None,
+    y: PointsYOption = None,
+    date_column: PointsDateOption = None,
     truth: Annotated[
         str, typer.Option("--truth", help="'uniform' or a CSV of a second source's points.")
     ] = UNIFORM,

@@ -16,7 +16,14 @@ from typing import Annotated
 import numpy as np
 import typer
 
-from crimestats.cli.options import DbOption, ForceOption
+from crimestats.cli.options import (
+    DbOption,
+    ForceOption,
+    PointsDateOption,
+    PointsOption,
+    PointsXOption,
+    PointsYOption,
+)
 from crimestats.cli.output import console, print_json
 from crimestats.errors import UsageError
 from crimestats.output_files import check_output_file, open_text
@@ -81,14 +88,10 @@ def forecast_evaluate(
         str, typer.Option("--areas", help="Percentages of the area flagged.")
     ] = "1,5,10",
     crs: Annotated[int | None, typer.Option("--crs", help="Metric EPSG code.")] = None,
-    points: Annotated[
-        Path | None, typer.Option("--points", help="A CSV of points instead of the store.")
-    ] = None,
-    x: Annotated[str | None, typer.Option("--x", help="Longitude column of --points.")] = None,
-    y: Annotated[str | None, typer.Option("--y", help="Latitude column of --points.")] = None,
-    date_column: Annotated[
-        str | None, typer.Option("--date", help="Date column of --points (ISO).")
-    ] = None,
+    points: PointsOption = None,
+    x: PointsXOption = None,
+    y: PointsYOption = None,
+    date_column: PointsDateOption = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     force: ForceOption = False,
     db: DbOption = None,

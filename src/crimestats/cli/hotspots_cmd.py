@@ -15,7 +15,14 @@ from typing import Annotated
 
 import typer
 
-from crimestats.cli.options import DbOption, ForceOption
+from crimestats.cli.options import (
+    DbOption,
+    ForceOption,
+    PointsDateOption,
+    PointsOption,
+    PointsXOption,
+    PointsYOption,
+)
 from crimestats.cli.output import console, print_json
 from crimestats.errors import UsageError
 from crimestats.output_files import check_output_file
@@ -90,14 +97,10 @@ def hotspots(
         str | None,
         typer.Option("--period", help="month, quarter or year: trend classes across periods."),
     ] = None,
-    points: Annotated[
-        Path | None, typer.Option("--points", help="A CSV of points instead of the store.")
-    ] = None,
-    x: Annotated[str | None, typer.Option("--x", help="Longitude column of --points.")] = None,
-    y: Annotated[str | None, typer.Option("--y", help="Latitude column of --points.")] = None,
-    date_column: Annotated[
-        str | None, typer.Option("--date", help="Date column of --points (ISO).")
-    ] = None,
+    points: PointsOption = None,
+    x: PointsXOption = None,
+    y: PointsYOption = None,
+    date_column: PointsDateOption = None,
     exposure: Annotated[
         Path | None,
         typer.Option("--exposure", help="CSV of longitude, latitude and a population value."),
