@@ -108,7 +108,7 @@ PATH_REF = re.compile(
     r"(?<![\w/.-])((?:docs|src|tests|bench)/[\w./-]*[\w/]|crimestats/[\w/]+\.py"
     r"|(?:docs/)?DESIGN\.md|STYLE\.md|CHANGELOG\.md)"
 )
-# A path inside the package, written relative to it (`release/linked_tables.py`).
+# A path inside the package, written relative to it (`release/threshold_tables.py`).
 PACKAGE_REF = re.compile(r"`([a-z_]+/[\w/-]+\.(?:py|yaml|csv|md))(?:::\w+)?`")
 # A relative Markdown link in docs/ (`[text](sdmx.md)`).
 LINK_REF = re.compile(r"\]\((?!https?:|#|mailto:)([^)\s#]+)")
@@ -225,7 +225,7 @@ def test_the_reference_scan_finds_what_it_should() -> None:
     assert "crimestats/ingest/mapping.py" in PATH_REFS  # README
     assert "DESIGN.md" in PATH_REFS
     assert "docs/sdmx.md" in PATH_REFS  # a Markdown link in docs/release.md
-    assert "src/crimestats/release/linked_tables.py" in PATH_REFS  # package-relative
+    assert "src/crimestats/release/threshold_tables.py" in PATH_REFS  # package-relative
     assert "crimestats.ingest.file_inspect" in DOTTED_REFS  # errors.py
     assert not _resolves("crimestats.no_such_module")
     assert _resolves("crimestats.errors.FileRefusedError")

@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-from tests.conftest import SLOW_TESTS, SPARK_TESTS, _is_slow
+from tests.conftest import _is_slow
+from tests.slow_marks import SLOW_TESTS, SPARK_TESTS
 
 ROOT = Path(__file__).resolve().parents[2]
 

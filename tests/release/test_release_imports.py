@@ -47,7 +47,7 @@ def _imports(module: str, *, runtime_only: bool) -> set[str]:
 def test_config_imports_no_table_module() -> None:
     imported = _imports("config", runtime_only=False)
     assert "tables" not in imported
-    assert "linked_tables" not in imported
+    assert "threshold_tables" not in imported
     assert "protection" not in imported
     assert "build" not in imported
     # dp_tables.PUBLIC_FIELDS moves to the field registry (issue 12, "fields"); until then

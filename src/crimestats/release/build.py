@@ -379,7 +379,7 @@ def _build(
     tables = _with_period([protected[t.name] for t in config.tables], periods, config)
     privacy = None
     if ledger is not None:
-        from crimestats.release.dp_tables import dp_package_block
+        from crimestats.release.dp_files import dp_package_block
 
         privacy = dp_package_block(config, ledger, [t for t in tables if t.spec.name in plans])
     # 4. write tables, datapackage.json, report.html, then the manifest over them all

@@ -17,7 +17,7 @@ import duckdb
 
 from crimestats.privacy.history import EarlierCells, cell_key
 from crimestats.release.config import ReleaseConfig
-from crimestats.release.method import Method
+from crimestats.release.protection import protection_of
 from crimestats.release.tables import TOTAL_LABEL
 from crimestats.storage.releases import (
     previous_withheld,
@@ -38,7 +38,7 @@ class ReleaseHistory:
 
 def read_history(con: duckdb.DuckDBPyConnection, config: ReleaseConfig) -> ReleaseHistory:
     """The history of every threshold table of ``config`` in the store behind ``con``."""
-    threshold = [t for t in config.tables if t.method is Method.THRESHOLD]
+    threshold = [t for t in config.tables if protection_of(t.method).carries_history]
     last = {t.name: previous_withheld(con, t.name, t.by) for t in threshold}
     earlier: dict[str, EarlierCells] = {}
     for t in threshold:

@@ -10,15 +10,13 @@ not fit.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from crimestats.release.method import Method
 from crimestats.release.protection import protection_of
-from crimestats.release.tables import (
-    ProtectedRows,
-    disclosure_summary,
-    public_disclosure,
-    public_lineage,
-)
+from crimestats.release.table_schema import threshold_rule
+from crimestats.release.tables import ProtectedRows, public_disclosure, public_lineage
 from crimestats.version import code_version
 
 ICCS_VERSION = "ICCS v1.0 (UNODC 2015)"
@@ -109,6 +107,22 @@ def datapackage(
     return package
 
 
+def disclosure_summary(tables: Sequence[ProtectedRows], threshold: int) -> dict[str, Any]:
+    """The release-level method record; unchanged from the first version when all tables
+    use the threshold rule, else one entry per method used, each written by its
+    protection (:meth:`~crimestats.release.protection.Protection.summary_entry`)."""
+    by_method: dict[Method, list[ProtectedRows]] = {}
+    for table in tables:
+        by_method.setdefault(table.method, []).append(table)
+    if set(by_method) <= {Method.THRESHOLD}:
+        return threshold_rule(threshold)
+    block: dict[str, Any] = {"methods": {t.spec.name: t.method for t in tables}}
+    for method, members in by_method.items():
+        key, value = protection_of(method).summary_entry(members, threshold)
+        block[key] = value
+    return block
+
+
 def sdmx_resources(files: list[str]) -> list[dict[str, Any]]:
     """Resource descriptors for the SDMX files (docs/sdmx.md)."""
     out: list[dict[str, Any]] = []
@@ -138,4 +152,4 @@ def sdmx_resources(files: list[str]) -> list[dict[str, Any]]:
     return out
 
 
-__all__ = ["DATAPACKAGE", "ICCS_VERSION", "datapackage", "sdmx_resources"]
+__all__ = ["DATAPACKAGE", "ICCS_VERSION", "datapackage", "disclosure_summary", "sdmx_resources"]

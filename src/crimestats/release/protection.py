@@ -64,6 +64,12 @@ class Protection(Protocol):
     method: Method
     spends_budget: bool
     """Whether it draws noise against the release's privacy budget (run last)."""
+    carries_history: bool
+    """Whether its withheld and published cells are recorded for the next release to
+    protect against (threshold tables: a cell withheld once stays withheld)."""
+    estimates: bool
+    """Whether its published counts are estimates (noise added), not exact or rounded
+    counts: SDMX marks them ``OBS_STATUS`` E."""
 
     def protect(
         self, tables: Sequence[TableConfig], inputs: ProtectionInputs
@@ -97,9 +103,18 @@ class Protection(Protocol):
         """What ``datapackage.json`` adds about every table of this method."""
         ...
 
+    def summary_entry(self, tables: Sequence[ProtectedRows], threshold: int) -> tuple[str, Any]:
+        """The key and value this method adds to the release-level disclosure record
+        when a release mixes methods (:func:`crimestats.release.package.
+        disclosure_summary`)."""
+        ...
+
 
 class _Exact:
     """What threshold and rounding tables share: plain Parquet, no extra section."""
+
+    rounded: bool = False
+    estimates: bool = False
 
     def describe(self, table: ProtectedRows) -> dict[str, Any]:
         return {}
@@ -115,9 +130,9 @@ class _Exact:
         return None  # the page's own method paragraph covers them
 
     def schema(self, table: ProtectedRows) -> dict[str, Any]:
-        from crimestats.release.tables import table_schema
+        from crimestats.release.table_schema import table_schema
 
-        return table_schema(table)
+        return table_schema(table, rounded=self.rounded)
 
     def package_notes(self) -> dict[str, Any]:
         return {}
@@ -126,10 +141,16 @@ class _Exact:
 class ThresholdProtection(_Exact):
     """Threshold rule and secondary suppression: tables of one unit together, against
     what earlier releases published, then audited across units
-    (:func:`crimestats.release.linked_tables.protect_threshold_tables`)."""
+    (:func:`crimestats.release.threshold_tables.protect_threshold_tables`)."""
 
     method: Method = Method.THRESHOLD
     spends_budget: bool = False
+    carries_history: bool = True
+
+    def summary_entry(self, tables: Sequence[ProtectedRows], threshold: int) -> tuple[str, Any]:
+        from crimestats.release.table_schema import threshold_rule
+
+        return "threshold_rule", threshold_rule(threshold)
 
     def summary_line(self, table: ProtectedRows) -> str:
         return (
@@ -140,8 +161,8 @@ class ThresholdProtection(_Exact):
     def protect(
         self, tables: Sequence[TableConfig], inputs: ProtectionInputs
     ) -> dict[str, ProtectedRows]:
-        from crimestats.release.linked_tables import protect_threshold_tables
         from crimestats.release.tables import notes_without_withheld_total, public_disclosure
+        from crimestats.release.threshold_tables import protect_threshold_tables
 
         linked = {t.name: inputs.counted[t.name] for t in tables}
         protected = protect_threshold_tables(
@@ -166,6 +187,16 @@ class RoundingProtection(_Exact):
 
     method: Method = Method.ROUNDING
     spends_budget: bool = False
+    carries_history: bool = False
+    rounded: bool = True
+
+    def summary_entry(self, tables: Sequence[ProtectedRows], threshold: int) -> tuple[str, Any]:
+        return "controlled_rounding", {
+            "method": "controlled rounding of every cell and margin to a multiple of the base",
+            "bases": {t.spec.name: t.disclosure.get("base") for t in tables},
+            "additive": "margins equal the sums of the rounded cells",
+            "reference": "docs/disclosure-control.md",
+        }
 
     def summary_line(self, table: ProtectedRows) -> str:
         return f"{table.spec.name}: {len(table.rows)} rows, controlled rounding"
@@ -188,6 +219,11 @@ class DpProtection:
 
     method: Method = Method.DP
     spends_budget: bool = True
+    carries_history: bool = False
+    estimates: bool = True
+
+    def summary_entry(self, tables: Sequence[ProtectedRows], threshold: int) -> tuple[str, Any]:
+        return "differential_privacy", "see crimestats.differential_privacy"
 
     def protect(
         self, tables: Sequence[TableConfig], inputs: ProtectionInputs
@@ -220,21 +256,21 @@ class DpProtection:
         )
 
     def write_parquet(self, table: ProtectedRows, path: Path) -> None:
-        from crimestats.release.dp_tables import write_dp_parquet
+        from crimestats.release.dp_files import write_dp_parquet
 
         write_dp_parquet(table, path)
 
     def report_section(
         self, tables: Sequence[ProtectedRows], privacy: Mapping[str, Any] | None
     ) -> ReportSection | None:
-        from crimestats.release.dp_tables import dp_report_section
+        from crimestats.release.dp_files import dp_report_section
 
         if privacy is None or not tables:
             return None
         return HtmlSection(dp_report_section(list(tables), dict(privacy)))
 
     def schema(self, table: ProtectedRows) -> dict[str, Any]:
-        from crimestats.release.dp_tables import dp_schema_fields
+        from crimestats.release.dp_files import dp_schema_fields
 
         fields = dp_schema_fields(table)
         return {"fields": fields, "primaryKey": list(table.spec.by), "missingValues": [""]}

@@ -19,9 +19,9 @@ from typing import Any
 
 from crimestats.errors import CrimestatsError, StoreError, StoreLockedError
 from crimestats.release.config import ReleaseConfig
-from crimestats.release.linked_tables import withheld_of
-from crimestats.release.method import Method
+from crimestats.release.protection import protection_of
 from crimestats.release.tables import ProtectedRows
+from crimestats.release.threshold_tables import withheld_of
 from crimestats.storage.releases import PrivacySpend, WithheldCell, record_release
 from crimestats.storage.store import open_store
 
@@ -40,7 +40,7 @@ def privacy_spends(tables: list[ProtectedRows], config: ReleaseConfig) -> list[P
             release_epsilon=config.dp.epsilon,
         )
         for t in tables
-        if t.method is Method.DP
+        if protection_of(t.method).spends_budget
     ]
 
 
@@ -116,10 +116,15 @@ def record_in_store(
                 withheld=[
                     WithheldCell(t.spec.name, tuple(t.spec.by), cell)
                     for t in tables
-                    if t.method is Method.THRESHOLD
+                    if protection_of(t.method).carries_history
                     for cell in withheld_of(t)
                 ],
-                published=[cell for t in tables for cell in t.published_cells()],
+                published=[
+                    cell
+                    for t in tables
+                    if protection_of(t.method).carries_history
+                    for cell in t.published_cells()
+                ],
             )
     except StoreLockedError as exc:
         raise StoreLockedError(_not_recorded(path, exc.message), hint=exc.hint) from exc

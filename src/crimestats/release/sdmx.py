@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crimestats.errors import UsageError
-from crimestats.release.method import Method
+from crimestats.release.protection import protection_of
 from crimestats.release.sdmx_structure import (
     CONF_STATUS,
     CONF_STATUS_BY_STATUS,
@@ -101,13 +101,14 @@ def _dataset(table: ProtectedRows, structures: Structures) -> PandasDataset:
     codings = [structures.codings[name] for name in table.spec.by]
     columns: dict[str, list[str | int | None]] = {c.dimension: [] for c in codings}
     columns.update({OBS_VALUE: [], OBS_STATUS: [], CONF_STATUS: []})
+    estimates = protection_of(table.method).estimates
     for row in table.rows:
         for coding in codings:
             columns[coding.dimension].append(coding.code(row[coding.field]))
         count = row[COUNT]
         columns[OBS_VALUE].append(None if count is None else int(count))
         status = OBS_STATUS_BY_STATUS[row[STATUS]]
-        noisy = table.method is Method.DP and row[STATUS] == "published"
+        noisy = estimates and row[STATUS] == "published"
         columns[OBS_STATUS].append("E" if noisy else status)
         columns[CONF_STATUS].append(CONF_STATUS_BY_STATUS[row[STATUS]])
     dsd = structures.dsds[table.spec.name]

@@ -15,7 +15,7 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from crimestats.privacy import DEFAULT_BASE, protect_rows
 from crimestats.privacy.history import EarlierCells
@@ -23,7 +23,6 @@ from crimestats.privacy.structural import STRUCTURAL, STRUCTURAL_FLAG
 from crimestats.release.method import Method
 from crimestats.release.public_notes import PublicNotes, public_notes, with_published_total
 from crimestats.release.standard_tables import STANDARD_TABLES, TableSpec
-from crimestats.stats.fields import ICCS_LENGTH
 from crimestats.stats.structural import SourceCategories
 from crimestats.storage.releases import PublishedCell
 
@@ -106,10 +105,10 @@ class ProtectedRows:
         object.__setattr__(self, "method", Method(self.method))
 
     def published_cells(self) -> list[PublishedCell]:
-        """Every cell of a threshold table as published (``None`` when withheld), for the
-        store's record of the release: the next release is protected against it."""
-        if self.method is not Method.THRESHOLD:
-            return []
+        """Every cell of the table as published (``None`` when withheld), for the store's
+        record of the release: the next release is protected against it (the release
+        records them for the protections that carry history: ``carries_history`` of
+        :class:`crimestats.release.protection.Protection`)."""
         fields = tuple(self.spec.by)
         return [
             PublishedCell(
@@ -128,6 +127,11 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
+def reads_as_margin(value: str | None) -> TypeGuard[str]:
+    """Whether a data value has the form ``Total( (value))*`` (:func:`data_label`)."""
+    return value is not None and _MARGIN_LIKE.fullmatch(value) is not None
+
+
 def data_label(value: str | None) -> str | None:
     """A field value as a release publishes it: ``Total`` (the margin label) becomes
     ``Total (value)``, ``Total (value)`` becomes ``Total (value) (value)``, and so on;
@@ -140,7 +144,7 @@ def data_label(value: str | None) -> str | None:
     keeping distinct values distinct, and gives the same label in every release (the
     store's record of earlier releases stays comparable). The table's schema says so.
     """
-    if value is not None and _MARGIN_LIKE.fullmatch(value):
+    if reads_as_margin(value):
         return value + DATA_MARK
     return value
 
@@ -368,101 +372,6 @@ def rounded_table(counted: CountedTable, *, base: int) -> ProtectedRows:
     return ProtectedRows(spec, columns, out, disclosure, notes, method=Method.ROUNDING)
 
 
-def table_schema(table: ProtectedRows) -> dict[str, Any]:
-    """The Frictionless Table Schema of a threshold or rounding table (fields, primary
-    key, blanks); a DP table's is its protection's
-    (:meth:`crimestats.release.protection.Protection.schema`)."""
-    fields: list[dict[str, Any]] = []
-    for name in table.spec.by:
-        description = f"{name}; '{TOTAL_LABEL}' in margin rows; blank = no value"
-        description += BLANK_ICCS_FIELD if name in ICCS_LENGTH else ""
-        if any(
-            row[name] != TOTAL_LABEL and _MARGIN_LIKE.fullmatch(row[name] or "")
-            for row in table.rows
-        ):
-            description += (
-                f"; a value '{TOTAL_LABEL}' in the data is published as "
-                f"'{TOTAL_LABEL}{DATA_MARK}' (and '{TOTAL_LABEL}{DATA_MARK}' with one more "
-                f"'{DATA_MARK.strip()}')"
-            )
-        fields.append({"name": name, "type": "string", "description": description})
-    rounded = table.method is Method.ROUNDING
-    base = table.disclosure.get("base")
-    fields.append(
-        {
-            "name": COUNT,
-            "type": "integer",
-            "description": f"number of {table.spec.unit}, rounded to a multiple of {base} "
-            "(controlled rounding: margins add up); blank when not applicable"
-            if rounded
-            else f"number of {table.spec.unit}; blank when withheld or not applicable",
-            "constraints": {"minimum": 0},
-        }
-    )
-    fields.append(
-        {
-            "name": STATUS,
-            "type": "string",
-            "description": "rounded (every count is rounded), or not_applicable"
-            if rounded
-            else "published, withheld, or not_applicable (a category the source cannot "
-            "have: a structural zero, no count)",
-            "constraints": {
-                "required": True,
-                "enum": ["rounded", NOT_APPLICABLE] if rounded else list(STATUSES),
-            },
-        }
-    )
-    return {"fields": fields, "primaryKey": list(table.spec.by), "missingValues": [""]}
-
-
-BLANK_ICCS_FIELD = (
-    " (not coded, not a crime, coded only to a shallower level, or pending review: coded "
-    "by the autocoder and flagged, so counted under no code until a reviewer answers)"
-)
-"""Appended to an ICCS field's description: what a blank means, in words (how many
-offences are pending review is never published: statistics metadata only)."""
-
-_THRESHOLD_NOTE = "threshold rule with secondary suppression across every margin"
-STRUCTURAL_NOTE = (
-    "a category a source cannot have (its correspondence entries coded all of its "
-    "offences and none reaches the category) is blank with status not_applicable: not a "
-    "count, not withheld; known to be zero, it is never used to protect another cell"
-)
-
-
-def disclosure_summary(tables: list[ProtectedRows], threshold: int) -> dict[str, Any]:
-    """The release-level method record; unchanged from the first version when all tables
-    use the threshold rule, else one entry per method used."""
-    rule: dict[str, Any] = {
-        "method": _THRESHOLD_NOTE,
-        "threshold": threshold,
-        "protection_width": threshold,
-        "zeros": "published",
-        "withheld": "blank count, status withheld (primary and secondary alike)",
-        "structural_zeros": STRUCTURAL_NOTE,
-        "reference": "docs/disclosure-control.md",
-    }
-    methods = {t.spec.name: t.method for t in tables}
-    if all(m is Method.THRESHOLD for m in methods.values()):
-        return rule
-    block: dict[str, Any] = {"methods": methods}
-    if Method.THRESHOLD in methods.values():
-        block["threshold_rule"] = rule
-    if Method.ROUNDING in methods.values():
-        block["controlled_rounding"] = {
-            "method": "controlled rounding of every cell and margin to a multiple of the base",
-            "bases": {
-                t.spec.name: t.disclosure.get("base") for t in tables if t.method is Method.ROUNDING
-            },
-            "additive": "margins equal the sums of the rounded cells",
-            "reference": "docs/disclosure-control.md",
-        }
-    if Method.DP in methods.values():
-        block["differential_privacy"] = "see crimestats.differential_privacy"
-    return block
-
-
 _ROW_COUNTS = frozenset({"bytes", "rows_read", "accepted", "quarantined", "duplicates"})
 """Exact sizes of an ingested file: a file of one month or one small source would publish
 a count the tables withhold (the store keeps them: ``crimestats status``)."""
@@ -527,14 +436,13 @@ __all__ = [
     "count_tables",
     "count_tables_on",
     "data_label",
-    "disclosure_summary",
     "notes_without_withheld_total",
     "protect_counted",
     "protect_standard_table",
     "public_disclosure",
     "public_lineage",
+    "reads_as_margin",
     "rounded_table",
     "row_sort_key",
     "structural_rows",
-    "table_schema",
 ]

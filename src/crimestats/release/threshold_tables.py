@@ -15,6 +15,11 @@ section (and any incident field both tables have). After each unit is protected,
 incidents and offences tables are audited together and repaired
 (:mod:`crimestats.privacy.cross_unit`); the result goes into each table's
 ``cross_unit_audit`` (docs/disclosure-control.md section 7).
+
+Beside :mod:`crimestats.privacy.linked`: that module is the method (protect any set of
+linked tables and audit them as one system; it knows nothing of releases); this one is
+the release's threshold step (which of its tables are linked, what earlier releases
+force, the repair across units).
 """
 
 from __future__ import annotations
