@@ -21,6 +21,8 @@ import h3
 import numpy as np
 import pytest
 from tests.conftest import base_row, run_cli, write_flat
+from tests.spatial_public.attacker import key as _key
+from tests.spatial_public.attacker import subtract as _subtract
 
 from crimestats.release.map_inputs import store_map_inputs
 from crimestats.release.maps import write_maps
@@ -88,50 +90,6 @@ def _registered() -> None:
 
     if not any(c.name == "hotspots" for c in app.registered_commands):
         hotspots_cmd.register(app)
-
-
-def _key(props: dict[str, Any]) -> tuple[str, int, str]:
-    return (str(props["source"]), int(props["year"]), str(props["h3_cell"]))
-
-
-def _regions(features: list[dict[str, Any]]) -> dict[tuple[str, int, str], set[str]]:
-    """What an outsider reads off a hexagon map: the resolution-8 cells each feature
-    stands for (a pooled parent: its children no finer feature of its group covers)."""
-    out: dict[tuple[str, int, str], set[str]] = {}
-    covered: set[tuple[str, int, str]] = set()
-    for f in sorted(features, key=lambda f: -f["properties"]["resolution"]):
-        key = _key(f["properties"])
-        children = {c for c in h3.cell_to_children(key[2], 8) if (*key[:2], c) not in covered}
-        covered.update((*key[:2], c) for c in children)
-        out[key] = children
-    return out
-
-
-def _subtract(public: list[dict[str, Any]], release: list[dict[str, Any]]) -> list[int]:
-    """Every count the attacker can work out: link the features of both maps that share
-    a cell; where the release's features cover the public ones, the difference of the
-    totals counts the incidents the public map left out there."""
-    ours, theirs = _regions(public), _regions(release)
-    count = {_key(f["properties"]): f["properties"]["count"] for f in public}
-    count_r = {_key(f["properties"]): f["properties"]["count"] for f in release}
-    pending = set(ours)
-    found = []
-    while pending:
-        group_p, group_r = {pending.pop()}, set()
-        grew = True
-        while grew:
-            cells = {(*k[:2], c) for k in group_p for c in ours[k]}
-            more_r = {k for k, cs in theirs.items() if any((*k[:2], c) in cells for c in cs)}
-            cells_r = {(*k[:2], c) for k in more_r for c in theirs[k]}
-            more_p = {k for k, cs in ours.items() if any((*k[:2], c) in cells_r for c in cs)}
-            grew = not (more_r <= group_r and more_p <= group_p)
-            group_r |= more_r
-            group_p |= more_p
-        pending -= group_p
-        covered = {(*k[:2], c) for k in group_r for c in theirs[k]}
-        if all((*k[:2], c) in covered for k in group_p for c in ours[k]):
-            found.append(sum(count_r[k] for k in group_r) - sum(count[k] for k in group_p))
-    return found
 
 
 def test_the_whole_selection_gives_the_releases_own_map(

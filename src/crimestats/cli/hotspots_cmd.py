@@ -39,10 +39,6 @@ from crimestats.spatial.hotspot_report import (
 from crimestats.spatial.hotspots import HotspotOptions, Method, Period, analyse
 from crimestats.spatial.kde import BandwidthRule
 from crimestats.spatial.local_stats import Contiguity
-from crimestats.spatial.public_map import DEFAULT_H3_RESOLUTION
-
-DEFAULT_PUBLIC_MIN_COUNT = 10
-"""The release maps' minimum count (``crimestats.release.config.DEFAULT_MIN_COUNT``)."""
 
 
 def _choice(option: str, value: str, choices: type[StrEnum]) -> None:
@@ -124,12 +120,19 @@ def hotspots(
         ),
     ] = False,
     min_count: Annotated[
-        int, typer.Option("--min-count", help="Minimum points of a published hexagon.")
-    ] = DEFAULT_PUBLIC_MIN_COUNT,
+        int | None,
+        typer.Option(
+            "--min-count",
+            help="Minimum points of a published hexagon (default: the release's, else 10).",
+        ),
+    ] = None,
     h3_resolution: Annotated[
-        int,
-        typer.Option("--h3-resolution", help="H3 resolution of the public map (as the release)."),
-    ] = DEFAULT_H3_RESOLUTION,
+        int | None,
+        typer.Option(
+            "--h3-resolution",
+            help="H3 resolution of the public map (default: the release's, else 8).",
+        ),
+    ] = None,
     area_level: Annotated[
         str | None,
         typer.Option("--area-level", help="Public page: draw the store's areas of this level."),
@@ -165,8 +168,9 @@ def hotspots(
             hint="filter the file first, or leave --points out",
         )
     if public:
-        check_min_count(min_count)
-        if not 0 <= h3_resolution <= 15:
+        if min_count is not None:
+            check_min_count(min_count)
+        if h3_resolution is not None and not 0 <= h3_resolution <= 15:
             raise typer.BadParameter(
                 f"{h3_resolution} is not an H3 resolution (0-15)", param_hint="--h3-resolution"
             )
@@ -278,17 +282,19 @@ def _write_public(
     report: HotspotReport,
     *,
     force: bool,
-    resolution: int,
-    min_count: int,
+    resolution: int | None,
+    min_count: int | None,
     store: tuple[Path | None, str | None, str | None, date | None, date | None, str | None] | None,
     lonlat: tuple[NDArray[np.float64], NDArray[np.float64]],
 ) -> dict[str, object]:
     """The public map (GeoJSON, and the public page with ``html``): see public_map."""
     from crimestats.output_files import write_text
+    from crimestats.spatial.public_inputs import check_parameters
     from crimestats.spatial.public_map import PointGroupPair, public_map
     from crimestats.spatial.public_page import Boundary, write_html
 
     boundaries: tuple[Boundary, ...] = ()
+    release: tuple[int, int] | None = None
     if store is None:
         groups: tuple[PointGroupPair, ...] = (PointGroupPair(None, None, lonlat[1], lonlat[0]),)
         steady, note = None, "a points file: no release to compare with"
@@ -300,7 +306,8 @@ def _write_public(
             db, iccs=iccs, source=source, since=first, until=last, area_level=level
         )
         groups, steady, note = inputs.groups, inputs.steady, inputs.history_note
-        boundaries = inputs.boundaries
+        boundaries, release = inputs.boundaries, inputs.release_parameters
+    resolution, min_count = check_parameters(release, resolution, min_count)
     masked = public_map(groups, resolution=resolution, min_count=min_count, steady=steady)
     collection = masked.feature_collection()
     collection["crimestats"]["history"] = note

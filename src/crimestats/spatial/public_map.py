@@ -38,6 +38,8 @@ from crimestats.spatial.hotspot_report import check_min_count
 
 DEFAULT_H3_RESOLUTION = 8
 """The release maps' resolution (``crimestats.release.config.DEFAULT_H3_RESOLUTION``)."""
+DEFAULT_MIN_COUNT = 10
+"""The release maps' minimum count (``crimestats.release.config.DEFAULT_MIN_COUNT``)."""
 MAX_MERGE_LEVELS = 2
 """The release maps' merge levels (``crimestats.release.maps``: ``max_merge_levels`` 2)."""
 
@@ -138,7 +140,7 @@ def public_map(
     groups: Sequence[PointGroupPair],
     *,
     resolution: int = DEFAULT_H3_RESOLUTION,
-    min_count: int = 10,
+    min_count: int = DEFAULT_MIN_COUNT,
     steady: Steady | None = None,
 ) -> PublicMap:
     """Mask every group as the module docstring says; ``steady`` is the release's
@@ -176,6 +178,7 @@ def public_map(
 
 __all__ = [
     "DEFAULT_H3_RESOLUTION",
+    "DEFAULT_MIN_COUNT",
     "MAX_MERGE_LEVELS",
     "PointGroupPair",
     "PublicMap",
