@@ -214,6 +214,8 @@ def test_store_points_are_filtered_by_iccs_source_and_dates(demo_db: Path, tmp_p
         (["--fdr", "1.5"], 1, "--fdr must be between 0 and 1"),
         (["--public", "--min-count", "1"], 1, "--min-count must be an integer of at least 4"),
         (["--iccs", "0401"], 1, "--iccs and --source select store points"),
+        (["--public", "--area-level", "district"], 1, "--area-level draws the store's areas"),
+        (["--public", "--h3-resolution", "16"], 2, "16 is not an H3 resolution"),
         (["--permutations", "99999"], 1, "simulated values in memory"),
     ],
 )
