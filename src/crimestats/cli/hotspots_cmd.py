@@ -273,6 +273,15 @@ def hotspots(
         )
     for warning in report.warnings:
         console.print(f"warning: {warning.message}")
+    if public:
+        panels = summary["public_map"]["groups"]
+        published = sum(g["features"] for g in panels)
+        withheld = sum(g["withheld_by_complement_rule"] for g in panels)
+        console.print(
+            f"public map: {published:,} hexagon(s) in {len(panels)} panel(s) (source and "
+            f"year), {withheld:,} withheld against the release's map; the grid above is "
+            "the analysts' and is not in the public files"
+        )
     console.print(f"wrote {out}" + (f" and {html}" if html else ""))
 
 
