@@ -104,23 +104,36 @@ def test_gi_star_cells_match_the_formula_by_hand(tmp_path: Path) -> None:
     assert header["classes"]["hot"] == len(hot)
 
 
-def test_a_public_map_keeps_only_cells_with_the_minimum_count(tmp_path: Path) -> None:
+def test_a_public_map_keeps_only_hexagons_with_the_minimum_count(tmp_path: Path) -> None:
+    import h3
+
+    from crimestats.geomask import aggregate_to_h3
+
     out = tmp_path / "public.geojson"
     code, stdout, _ = _run(*POINTS, "--cell-size", "1000", "--public", "--out", str(out))
     assert code == 0, stdout
     header, features = _features(out)
-    assert header["public"]["min_count"] == 10
+    assert (header["min_count"], header["h3_resolution"]) == (10, 8)
     assert features
-    assert all(f["properties"]["n"] >= 10 for f in features)
-    assert {k for f in features for k in f["properties"]} == {"cell_id", "n", "class"}
-    assert header["public"]["cells_published"] == len(features)
-    # the analysts' grid of the same run has every cell, the withheld ones included
-    full = tmp_path / "full.geojson"
-    assert _run(*POINTS, "--cell-size", "1000", "--out", str(full))[0] == 0
-    _, every = _features(full)
-    # the public grid sits on a lattice fixed by the CRS (not the analysts' corner, which
-    # would give away the westernmost incident): it publishes no more than there is
-    assert sum(f["properties"]["n"] for f in features) <= sum(f["properties"]["n"] for f in every)
+    assert all(f["properties"]["count"] >= 10 for f in features)
+    keys = {k for f in features for k in f["properties"]}
+    assert keys == {"source", "year", "h3_cell", "resolution", "count"}
+    # a points file has no release: the hexagons are geomask's own on the same points
+    lines = (ROBBERIES / "memphis_robberies.csv").read_text(encoding="utf-8").splitlines()
+    head = lines[0].split(",")
+    rows = [line.split(",") for line in lines[1:]]
+    lat = [float(r[head.index("latitude")]) for r in rows]
+    lon = [float(r[head.index("longitude")]) for r in rows]
+    direct = aggregate_to_h3((np.array(lat), np.array(lon)), 8, 10).counts
+    assert {f["properties"]["h3_cell"]: f["properties"]["count"] for f in features} == direct
+    # published vertices are the H3 grid's own, never a point
+    first = features[0]
+    if first["properties"]["resolution"] == 8:
+        boundary = {
+            (round(b, 6), round(a, 6))
+            for a, b in h3.cell_to_boundary(first["properties"]["h3_cell"])
+        }
+        assert {tuple(p) for p in first["geometry"]["coordinates"][0]} == boundary
 
 
 def test_fine_cells_on_rounded_coordinates_are_warned_about(tmp_path: Path) -> None:
@@ -201,6 +214,8 @@ def test_store_points_are_filtered_by_iccs_source_and_dates(demo_db: Path, tmp_p
         (["--fdr", "1.5"], 1, "--fdr must be between 0 and 1"),
         (["--public", "--min-count", "1"], 1, "--min-count must be an integer of at least 4"),
         (["--iccs", "0401"], 1, "--iccs and --source select store points"),
+        (["--public", "--area-level", "district"], 1, "--area-level draws the store's areas"),
+        (["--public", "--h3-resolution", "16"], 2, "16 is not an H3 resolution"),
         (["--permutations", "99999"], 1, "simulated values in memory"),
     ],
 )

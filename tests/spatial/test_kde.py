@@ -79,3 +79,24 @@ def test_bandwidth_rules() -> None:
         choose_bandwidth(x, y, given=0.0)
     with pytest.raises(UsageError, match="at least 2 points"):
         choose_bandwidth(np.array([1.0]), np.array([1.0]))
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_the_lattice_path_equals_the_tree_path(weighted: bool) -> None:
+    """Square-grid cells go through the lattice path; the k-d tree path is the reference
+    (cells shuffled and one moved off the lattice force it)."""
+    rng = np.random.default_rng(5)
+    x, y = rng.normal(0, 900, 3000), rng.normal(0, 600, 3000)
+    grid = square_grid(x, y, cell_size=150.0)
+    w = rng.random(3000) if weighted else None
+    assert kde_module._lattice(grid.x, grid.y) is not None
+    on_lattice = quartic_kde(grid.x, grid.y, x, y, 400.0, weights=w)
+    cells = np.column_stack([grid.x, grid.y])
+    by_tree = kde_module._tree_kde(cells, np.column_stack([x, y]), 400.0, w)
+    np.testing.assert_allclose(on_lattice, by_tree, rtol=1e-9, atol=1e-9)
+    off = grid.x.copy()
+    off[0] += 0.37
+    assert kde_module._lattice(off, grid.y) is None
+    np.testing.assert_allclose(
+        quartic_kde(off, grid.y, x, y, 400.0, weights=w)[1:], by_tree[1:], rtol=1e-9, atol=1e-9
+    )

@@ -164,6 +164,19 @@ def test_secondary_clusters_share_no_location() -> None:
     assert [c.llr for c in clusters] == sorted((c.llr for c in clusters), reverse=True)
 
 
+def test_each_centre_offers_only_its_best_circle() -> None:
+    """SaTScan's secondary clusters, by hand. Cases 0, 0, 2, 5, 2 on the line (C = 9, E =
+    1.8 per area); circles hold at most 2 areas and ties enter whole, so c and d have
+    only themselves, e has {e} and {e, d}. LLR({d}) = 5 ln(5/1.8) + 4 ln(4/7.2) = 2.75711;
+    LLR({e, d}) = 7 ln(7/3.6) + 2 ln(2/5.4) = 2.66837; LLR({c}) = LLR({e}) = 2 ln(2/1.8)
+    + 7 ln(7/7.2) = 0.01351. Centre e offers its best circle {e, d}, which overlaps {d}:
+    so {c} is a secondary cluster and {e}, as high and disjoint, is not."""
+    result = spatial_scan(_line([0, 0, 2, 5, 2]), permutations=0)
+    assert [c.ids for c in result.clusters] == [("d",), ("c",)]
+    assert result.clusters[0].llr == pytest.approx(5 * math.log(5 / 1.8) + 4 * math.log(4 / 7.2))
+    assert result.clusters[1].llr == pytest.approx(2 * math.log(2 / 1.8) + 7 * math.log(7 / 7.2))
+
+
 def test_max_population_share_out_of_range_is_refused() -> None:
     with pytest.raises(UsageError, match=r"at most 0\.5"):
         spatial_scan(_line([10, 2, 2, 2, 4]), max_population_share=0.8, permutations=0)

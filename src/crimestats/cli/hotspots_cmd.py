@@ -8,12 +8,15 @@ the rest. Output files are checked before any work and written atomically.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import typer
+from numpy.typing import NDArray
 
 from crimestats.cli.options import (
     DbOption,
@@ -27,13 +30,15 @@ from crimestats.cli.output import console, print_json
 from crimestats.errors import UsageError
 from crimestats.output_files import check_output_file
 from crimestats.spatial.grid import GridKind
-from crimestats.spatial.hotspot_report import Exposure, check_min_count, write_geojson
+from crimestats.spatial.hotspot_report import (
+    Exposure,
+    HotspotReport,
+    check_min_count,
+    write_geojson,
+)
 from crimestats.spatial.hotspots import HotspotOptions, Method, Period, analyse
 from crimestats.spatial.kde import BandwidthRule
 from crimestats.spatial.local_stats import Contiguity
-
-DEFAULT_PUBLIC_MIN_COUNT = 10
-"""The release maps' minimum count (``crimestats.release.config.DEFAULT_MIN_COUNT``)."""
 
 
 def _choice(option: str, value: str, choices: type[StrEnum]) -> None:
@@ -110,13 +115,33 @@ def hotspots(
     ] = "population",
     public: Annotated[
         bool,
-        typer.Option("--public", help="Publishable map: cells of >= --min-count points only."),
+        typer.Option(
+            "--public", help="Publishable map on the release's H3 hexagons (geomask rules)."
+        ),
     ] = False,
     min_count: Annotated[
-        int, typer.Option("--min-count", help="Minimum points of a published cell.")
-    ] = DEFAULT_PUBLIC_MIN_COUNT,
+        int | None,
+        typer.Option(
+            "--min-count",
+            help="Minimum points of a published hexagon (default: the release's, else 10).",
+        ),
+    ] = None,
+    h3_resolution: Annotated[
+        int | None,
+        typer.Option(
+            "--h3-resolution",
+            help="H3 resolution of the public map (default: the release's, else 8).",
+        ),
+    ] = None,
+    area_level: Annotated[
+        str | None,
+        typer.Option("--area-level", help="Public page: draw the store's areas of this level."),
+    ] = None,
     html: Annotated[
-        Path | None, typer.Option("--html", help="Also write an offline HTML map.")
+        Path | None,
+        typer.Option(
+            "--html", help="Also write an offline HTML map (with --public: the public one)."
+        ),
     ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     force: ForceOption = False,
@@ -143,15 +168,17 @@ def hotspots(
             hint="filter the file first, or leave --points out",
         )
     if public:
-        check_min_count(min_count)
-        if html is not None:
-            # the HTML page is the analysts' view of every cell, small counts included:
-            # written beside a public map it would be published with it
-            raise UsageError(
-                "--html draws every cell with its count, so it cannot go with --public",
-                hint="run once with --public for the map to publish, and once without it "
-                "(--html) for the analysts' page",
+        if min_count is not None:
+            check_min_count(min_count)
+        if h3_resolution is not None and not 0 <= h3_resolution <= 15:
+            raise typer.BadParameter(
+                f"{h3_resolution} is not an H3 resolution (0-15)", param_hint="--h3-resolution"
             )
+    if area_level is not None and (not public or points is not None):
+        raise UsageError(
+            "--area-level draws the store's areas on the public page",
+            hint="use it with --public and --html on the store (not with --points)",
+        )
     check_output_file(out, overwrite=force, option="--out")
     if html is not None:
         if html.resolve() == out.resolve():
@@ -207,12 +234,19 @@ def hotspots(
 
         layer = read_exposure_file(exposure, value=exposure_value)
     report = analyse(lons, lats, options, dates=dates, exposure=layer)
-    write_geojson(out, report, force=force, public=public, min_count=min_count)
-    if html is not None:
-        from crimestats.spatial.hotspot_html import write_html
-
-        write_html(html, report, force=force)
     summary = {"selection": selection, **report.summary(), "out": str(out), "public": public}
+    if public:
+        summary["public_map"] = _write_public(
+            out, html, report, force=force, resolution=h3_resolution, min_count=min_count,
+            store=None if points is not None else (db, iccs, source, first, last, area_level),
+            lonlat=(lons, lats),
+        )  # fmt: skip
+    else:
+        write_geojson(out, report, force=force)
+        if html is not None:
+            from crimestats.spatial.hotspot_html import write_html
+
+            write_html(html, report, force=force)
     if json_out:
         print_json(summary)
         return
@@ -239,7 +273,62 @@ def hotspots(
         )
     for warning in report.warnings:
         console.print(f"warning: {warning.message}")
+    if public:
+        panels = summary["public_map"]["groups"]
+        published = sum(g["features"] for g in panels)
+        withheld = sum(g["withheld_by_complement_rule"] for g in panels)
+        console.print(
+            f"public map: {published:,} hexagon(s) in {len(panels)} panel(s) (source and "
+            f"year), {withheld:,} withheld against the release's map; the grid above is "
+            "the analysts' and is not in the public files"
+        )
     console.print(f"wrote {out}" + (f" and {html}" if html else ""))
+
+
+def _write_public(
+    out: Path,
+    html: Path | None,
+    report: HotspotReport,
+    *,
+    force: bool,
+    resolution: int | None,
+    min_count: int | None,
+    store: tuple[Path | None, str | None, str | None, date | None, date | None, str | None] | None,
+    lonlat: tuple[NDArray[np.float64], NDArray[np.float64]],
+) -> dict[str, object]:
+    """The public map (GeoJSON, and the public page with ``html``): see public_map."""
+    from crimestats.output_files import write_text
+    from crimestats.spatial.public_inputs import check_parameters
+    from crimestats.spatial.public_map import PointGroupPair, public_map
+    from crimestats.spatial.public_page import Boundary, write_html
+
+    boundaries: tuple[Boundary, ...] = ()
+    release: tuple[int, int] | None = None
+    if store is None:
+        groups: tuple[PointGroupPair, ...] = (PointGroupPair(None, None, lonlat[1], lonlat[0]),)
+        steady, note = None, "a points file: no release to compare with"
+    else:
+        from crimestats.spatial.public_inputs import store_public_inputs
+
+        db, iccs, source, first, last, level = store
+        inputs = store_public_inputs(
+            db, iccs=iccs, source=source, since=first, until=last, area_level=level
+        )
+        groups, steady, note = inputs.groups, inputs.steady, inputs.history_note
+        boundaries, release = inputs.boundaries, inputs.release_parameters
+    resolution, min_count = check_parameters(release, resolution, min_count)
+    masked = public_map(groups, resolution=resolution, min_count=min_count, steady=steady)
+    collection = masked.feature_collection()
+    collection["crimestats"]["history"] = note
+    write_text(out, json.dumps(collection) + "\n", overwrite=force, option="--out")
+    if html is not None:
+        warnings = [w.message for w in report.warnings if w.code != "permutations-too-few"]
+        write_html(
+            html, masked, report.projection.epsg, force=force, boundaries=boundaries,
+            warnings=warnings,
+        )  # fmt: skip
+    header = collection["crimestats"]
+    return {k: header[k] for k in ("h3_resolution", "min_count", "groups", "history")}
 
 
 def register(app: typer.Typer) -> None:

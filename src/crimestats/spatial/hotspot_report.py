@@ -9,11 +9,9 @@ GeoJSON follows RFC 7946: WGS84 longitude/latitude (cells are projected back fro
 metric CRS with pyproj), exterior rings counter-clockwise. The run's parameters travel
 in a foreign member ``crimestats`` of the FeatureCollection.
 
-Analysts get every cell (``public=False``). A public map (``public=True``) keeps only
-cells with at least ``min_count`` points (the minimum count of the release's maps,
-``crimestats.release.config.DEFAULT_MIN_COUNT``, the threshold rule of
-docs/disclosure-control.md applied to places), and only their count and class: no
-p-values, no cells that would single out a few incidents.
+This is the analysts' grid: every cell, small counts included, never published. The
+public map is another thing drawn on the release's hexagons
+(:mod:`crimestats.spatial.public_map`); :func:`check_min_count` is its floor.
 """
 
 from __future__ import annotations
@@ -131,14 +129,12 @@ def _number(value: float) -> float | None:
     return None if not np.isfinite(value) else round(float(value), 6)
 
 
-def _cell_properties(report: HotspotReport, i: int, public: bool) -> dict[str, Any]:
+def _cell_properties(report: HotspotReport, i: int) -> dict[str, Any]:
     props: dict[str, Any] = {"cell_id": int(report.grid.cell_id[i]), "n": int(report.counts[i])}
     if report.classes is not None:
         props["class"] = str(report.classes[i])
     if report.trends is not None:
         props["trend"] = str(report.trends.classes[i])
-    if public:
-        return props
     if report.kde is not None:
         props["kde"] = _number(report.kde[i])
     if report.local is not None:
@@ -189,45 +185,24 @@ def check_min_count(min_count: int) -> int:
     return min_count
 
 
-def to_geojson(
-    report: HotspotReport, *, public: bool = False, min_count: int = 10
-) -> dict[str, Any]:
-    """The grid as an RFC 7946 FeatureCollection (see the module docstring)."""
-    if public:
-        check_min_count(min_count)
-        cells = [i for i in range(report.grid.size) if report.counts[i] >= min_count]
-    else:
-        cells = list(range(report.grid.size))
+def to_geojson(report: HotspotReport) -> dict[str, Any]:
+    """The analysts' grid as an RFC 7946 FeatureCollection (see the module docstring)."""
+    cells = list(range(report.grid.size))
     rings = _rings_lonlat(report, cells)
     features = [
         {
             "type": "Feature",
             "geometry": {"type": "Polygon", "coordinates": [ring]},
-            "properties": _cell_properties(report, i, public),
+            "properties": _cell_properties(report, i),
         }
         for i, ring in zip(cells, rings, strict=True)
     ]
-    header = report.summary()
-    if public:
-        header = {
-            key: header[key]
-            for key in ("method", "grid", "cell_size_m", "crs", "classes", "fdr", "warnings")
-            if key in header
-        }
-        header["public"] = {
-            "min_count": min_count,
-            "cells_published": len(cells),
-            "cells_withheld": report.grid.size - len(cells),
-            "rule": "only cells with at least min_count points; counts and classes only",
-        }
-    return {"type": "FeatureCollection", "crimestats": header, "features": features}
+    return {"type": "FeatureCollection", "crimestats": report.summary(), "features": features}
 
 
-def write_geojson(
-    path: Path, report: HotspotReport, *, force: bool, public: bool = False, min_count: int = 10
-) -> None:
+def write_geojson(path: Path, report: HotspotReport, *, force: bool) -> None:
     """Write :func:`to_geojson` atomically (``crimestats.output_files``)."""
-    text = json.dumps(to_geojson(report, public=public, min_count=min_count), indent=None)
+    text = json.dumps(to_geojson(report), indent=None)
     write_text(path, text + "\n", overwrite=force, option="--out")
 
 

@@ -9,9 +9,11 @@ null of a constant rate), the largest LLR of each replicate is kept, and
 ``p = (1 + #{replicate max >= LLR}) / (replicates + 1)`` (Dwass 1957).
 
 *Secondary clusters* are reported as SaTScan does by default ("no geographical
-overlap"): the circles in decreasing LLR that share no location with a cluster already
-reported, each judged against the same replicate maxima (so conservative). Checked
-against SaTScan v9.6 on the New York leukaemia data (``tests/spatial/test_scan_ny.py``).
+overlap"): each centre's best circle is a candidate, and the candidates in decreasing
+LLR that share no location with a cluster already reported are the clusters, each judged
+against the same replicate maxima (so conservative). Checked against SaTScan v9.6
+(Cartesian) and 9.3.1 (latitude/longitude) on the New York leukaemia data
+(``tests/spatial/test_scan_ny.py``).
 """
 
 from __future__ import annotations
@@ -145,16 +147,27 @@ def replicate_maxima(
 def non_overlapping(
     windows: CircleWindows, llrs: list[NDArray[np.float64]], max_clusters: int
 ) -> list[tuple[int, int]]:
-    """``(centre, window)`` of the clusters: decreasing LLR, no location shared."""
-    centres = np.concatenate([np.full(v.size, i) for i, v in enumerate(llrs)]).astype(np.intp)
-    which = np.concatenate([np.arange(v.size) for v in llrs]).astype(np.intp)
-    values = np.concatenate(llrs) if llrs else np.zeros(0)
+    """``(centre, window)`` of the clusters, as SaTScan chooses them.
+
+    Each centre offers one candidate, its best circle (the smallest among equal LLRs: a
+    larger circle replaces it only with a strictly higher LLR, as the radius grows);
+    candidates are taken in decreasing LLR, skipping any that shares a location with one
+    already taken (SaTScan's default "no geographical overlap"). A smaller circle round a
+    centre whose best circle overlaps an earlier cluster is never offered: so a lesser
+    circle is not reported however high its own LLR (see docs/spatial-nearrepeat-scan.md,
+    the New York long/lat run).
+    """
+    candidates: list[tuple[float, int, int]] = []
+    for centre, values in enumerate(llrs):
+        if values.size:
+            k = int(np.argmax(values))  # the first maximum: the smallest circle
+            candidates.append((float(values[k]), centre, k))
+    candidates.sort(key=lambda t: -t[0])  # stable: equal LLRs keep the centres' order
     taken = np.zeros(len(windows.order), dtype=bool)
     chosen: list[tuple[int, int]] = []
-    for w in np.argsort(-values, kind="stable"):
-        if values[w] <= 0 or len(chosen) >= max_clusters:
+    for value, centre, k in candidates:
+        if value <= 0 or len(chosen) >= max_clusters:
             break
-        centre, k = int(centres[w]), int(which[w])
         members = windows.order[centre][: windows.sizes[centre][k]]
         if taken[members].any():
             continue
