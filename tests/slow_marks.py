@@ -12,6 +12,13 @@ SPARK_TESTS = ("tests/contract/",)
 """PySpark and a JVM (ten seconds to start, gigabytes of memory)."""
 
 SLOW_TESTS: dict[str, tuple[str, ...]] = {
+    # session 7: public hotspot maps on the release's H3 hexagons (helper-measured)
+    "tests/spatial_public/test_public_hotspot_map.py": (),
+    "tests/spatial_public/test_public_hotspot_release.py": (),
+    "tests/spatial_public/test_public_hotspot_attacks.py": (),
+    "tests/spatial_public/test_public_page_browser.py": (),
+    "tests/spatial_public/test_public_hotspot_property.py": (),
+    "tests/spatial_public/test_public_page.py": (),
     # session 6: a real server over a released demo store (module fixture ~20 s)
     "tests/serve/test_api_public.py": (),
     "tests/serve/test_api_roles.py": (),

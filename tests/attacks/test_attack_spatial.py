@@ -48,40 +48,6 @@ def _projected_easting(lon: float, lat: float, epsg: int) -> float:
     return float(x)
 
 
-def test_a_public_map_does_not_give_away_the_westernmost_incidents_easting(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    # Found by this attack: the grid's corner was half a cell west of the westernmost
-    # point (sfhotspot's rule), so every published cell centre sat on that incident's
-    # easting plus a whole number of cells: its exact easting modulo the cell size.
-    lon, lat = _town()
-    out = tmp_path / "public.geojson"
-    code, text = run_cli(
-        capsys, "hotspots", "--points", str(_points(tmp_path / "p.csv", lon, lat)),
-        "--x", "lon", "--y", "lat", "--method", "count", "--cell-size", "150",
-        "--public", "--out", str(out),
-    )  # fmt: skip
-    assert code == 0, text
-    published = json.loads(out.read_text(encoding="utf-8"))
-    header = published["crimestats"]
-    epsg = int(header["crs"].split(":")[1])
-    size = float(header["cell_size_m"])
-    assert published["features"]  # the dense centre is published
-    to_metres = Transformer.from_crs(4326, epsg, always_xy=True)
-    lone = _projected_easting(float(lon[-1]), float(lat[-1]), epsg)
-    for feature in published["features"]:
-        ring = np.array(feature["geometry"]["coordinates"][0])
-        xs, _ = to_metres.transform(ring[:, 0], ring[:, 1])
-        centre = float(np.mean(xs[:4]))
-        assert feature["properties"]["n"] >= 10
-        # the lone incident's easting is not a whole number of cells from a centre ...
-        offset = (centre - lone) % size
-        assert min(offset, size - offset) > 1.0
-        # ... because the lattice is the CRS's own: corners on multiples of the size
-        corner = float(np.min(xs[:4]))
-        assert min(corner % size, size - corner % size) < 0.5
-
-
 def test_the_analyst_grid_keeps_the_sfhotspot_corner(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -196,21 +162,3 @@ def test_an_area_of_use_error_does_not_print_an_incidents_exact_place() -> None:
     assert "-97.2796" not in message
     assert "32.7698" not in message
     assert "near lon -97.3, lat 32.8" in message
-
-
-def test_a_public_run_does_not_write_the_unmasked_html_page(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    # Found by this attack: `--public --html page.html` wrote the analysts' page (every
-    # cell, counts of 1 included) beside the public GeoJSON.
-    lon, lat = _town()
-    out, page = tmp_path / "public.geojson", tmp_path / "page.html"
-    code, text = run_cli(
-        capsys, "hotspots", "--points", str(_points(tmp_path / "p.csv", lon, lat)),
-        "--x", "lon", "--y", "lat", "--method", "count", "--cell-size", "150",
-        "--public", "--out", str(out), "--html", str(page),
-    )  # fmt: skip
-    assert code == 1, text
-    assert "cannot go with --public" in text
-    assert not out.exists()
-    assert not page.exists()
