@@ -267,10 +267,10 @@ def _message(error: Any, root: type[Schema]) -> tuple[Loc, str, str]:
         return loc + cause.at, cause.problem, own or cause.fix
     value = error.get("input")
     kind_ = error["type"]
-    if kind_ == "missing":
-        declared = _declared(root, loc)
-        return loc[:-1], f"{loc[-1]} is missing", declared.fix or f"add {loc[-1]}"
     declared = _declared(root, loc)
+    if kind_ == "missing":
+        shape = f"write it as {declared.model.SHAPE}" if declared.model else f"add {loc[-1]}"
+        return loc[:-1], f"{loc[-1]} is missing", declared.fix or shape
     if kind_ in ("literal_error", "enum"):
         name = next((str(p) for p in reversed(loc) if isinstance(p, str)), "value")
         shown = repr(value) if isinstance(value, str) else kind(value)

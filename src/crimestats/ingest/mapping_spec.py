@@ -179,7 +179,10 @@ class SpecSchema(Schema):
     column: Column | None = None
     columns: (
         Annotated[
-            tuple[Column, ...], _LIST, Field(min_length=1, max_length=MAX_COLUMNS), Fix("[A, B]")
+            tuple[Column, ...],
+            _LIST,
+            Field(min_length=1, max_length=MAX_COLUMNS),
+            Fix("write it as [A, B]"),
         ]
         | None
     ) = None
