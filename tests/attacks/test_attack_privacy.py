@@ -234,7 +234,7 @@ def test_rounding_beside_threshold_leaks_and_is_refused(tmp_path: Path) -> None:
 def _rounding_table() -> tuple[Any, ...]:
     from crimestats.release.config import TableConfig
 
-    return (TableConfig("inc_r", "incidents", ("source", "year"), "rounding", "Rounded", 2),)
+    return (TableConfig("inc_r", "incidents", ("source", "year"), "Rounded", "rounding", 2),)
 
 
 def test_two_roundings_are_refused_whatever_their_units() -> None:

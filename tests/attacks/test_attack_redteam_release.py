@@ -128,7 +128,7 @@ def test_a_configuration_made_in_code_is_refused_across_units(
     from crimestats.release.config import TableConfig
 
     alone = parse_config({**ACROSS_UNITS, "tables": ACROSS_UNITS["tables"][:1]})
-    rounded = TableConfig("off_r", "offences", ("source",), "rounding", "Rounded", 2)
+    rounded = TableConfig("off_r", "offences", ("source",), "Rounded", "rounding", 2)
     both = dataclasses.replace(alone, tables=(*alone.tables, rounded))
     with pytest.raises(UsageError, match="off_r in a release of its own"):
         build_release(alpha_store, tmp_path / "refused", config=both, record=False)

@@ -137,7 +137,7 @@ BAD = [
     ("tables.0", "x", "tables[0]"),
     ("tables.0.name", "Bad Name", "tables[0].name"),
     ("tables.0.name", "offences_r", "tables"),  # used twice
-    ("tables.0.name", _DROP, "tables[0].name"),
+    ("tables.0.name", _DROP, "tables[0]"),  # "name is missing", where it is missing
     ("tables.0.unit", "people", "tables[0].unit"),
     ("tables.0.by", ["nonsense"], "tables[0].by"),
     ("tables.0.by", [], "tables[0].by"),
@@ -159,9 +159,9 @@ BAD = [
     ("dp", "lots", "dp"),
     ("dp.epsilon", 0, "dp.epsilon"),
     ("dp.epsilon", float("inf"), "dp.epsilon"),
-    ("dp.epsilon", _DROP, "dp.epsilon"),
+    ("dp.epsilon", _DROP, "dp"),
     ("dp.privacy_unit", "person", "dp.privacy_unit"),
-    ("dp.privacy_unit", _DROP, "dp.privacy_unit"),
+    ("dp.privacy_unit", _DROP, "dp"),
     ("dp.privacy_unit", "victim", "tables[3].unit"),  # victim unit needs unit victims
     ("dp.alpha", 1.5, "dp.alpha"),
     ("dp.years", [2024, 2020], "dp.years"),
@@ -240,6 +240,8 @@ def test_any_value_gives_a_config_or_a_usage_error(path: str, value: Any) -> Non
     else:
         assert error.message.startswith("release config: ")
         assert error.hint
+        assert "\n" not in error.message  # one message, in our words, not pydantic's
+        assert not any(w in str(error) for w in ("Input should", "validation error", "pydantic"))
 
 
 epsilons = st.floats(min_value=1e-4, max_value=10.0, allow_nan=False)
@@ -295,3 +297,54 @@ def test_every_key_is_documented() -> None:
     assert not missing
     example = EXAMPLE.read_text(encoding="utf-8")
     assert all(f"{k}:" in example for k in (*module._TABLE_KEYS, *module._DP_KEYS))
+
+
+def test_one_table_class_for_standard_and_configured_tables() -> None:
+    """TableConfig and TableSpec were two classes (issue 12 item 6): now one."""
+    from crimestats.release.config import TableConfig
+    from crimestats.release.config_tables import TableSpec
+
+    assert TableConfig is TableSpec
+    configured = parse_config(valid()).tables
+    assert all(type(t) is TableSpec for t in (*STANDARD_TABLES, *configured))
+    assert default_config().tables == STANDARD_TABLES
+    # the title made from the unit and the fields, whether written in code or in a file
+    assert configured[0].title == "Incidents by source, year"
+    assert TableSpec("t", "incidents", ("source", "year")).title == "Incidents by source, year"
+
+
+def test_the_schema_models_are_strict_closed_and_frozen() -> None:
+    from crimestats.release.config import MapsSchema, ReleaseSchema, SdmxSchema
+    from crimestats.release.config_dp import DpSchema
+    from crimestats.release.config_period import PeriodSchema
+    from crimestats.release.config_tables import TableSchema
+
+    for model in (ReleaseSchema, TableSchema, DpSchema, PeriodSchema, SdmxSchema, MapsSchema):
+        config = model.model_config
+        assert (config.get("strict"), config.get("extra"), config.get("frozen")) == (
+            True,
+            "forbid",
+            True,
+        )
+
+
+@pytest.mark.parametrize(
+    ("doc", "message"),
+    [
+        # written out by hand: the key path, then the problem
+        ({"tables": None}, "tables: expected a non-empty list, got nothing (null)"),
+        ({"carry_forward": "yes"}, "carry_forward: expected true or false, got str 'yes'"),
+        ({"period": {"from": True}}, "period.from: a true/false (True) is not a date"),
+        ({"period": {"from": 2022, "to": 2021}}, "period: from 2022-01-01 is after to 2021-12-31"),
+        ({"maps": {"method": "grid"}}, "maps.method: unknown method 'grid'"),
+        ({"dp": {"epsilon": "1", "privacy_unit": "incident"}},
+         "dp.epsilon: expected a number, got str '1'"),
+        ({"tables": [{"name": "t", "unit": "incidents", "by": []}]},
+         "tables[0].by: the list is empty"),
+    ],
+)  # fmt: skip
+def test_messages_in_our_words(doc: dict[str, Any], message: str) -> None:
+    with pytest.raises(UsageError) as info:
+        parse_config(doc, where="rel.yaml")
+    assert info.value.message == f"rel.yaml: {message}"
+    assert info.value.hint

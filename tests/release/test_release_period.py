@@ -142,11 +142,14 @@ def test_window_on_the_occurrence_date(
 @pytest.mark.parametrize(
     ("period", "message"),
     [
-        ({"start": 2020}, "period: unknown key(s) start"),
+        ({"start": 2020}, "period: unknown key(s) ['start']"),
         ({"from": "2021-13"}, "'2021-13' is not a date"),
         ({"from": 2022, "to": 2021}, "from 2022-01-01 is after to 2021-12-31"),
-        ({"basis": "recorded"}, "period.basis: 'recorded' is not known"),
-        ({"include_partial": "yes"}, "period.include_partial: 'yes' is not true or false"),
+        ({"basis": "recorded"}, "period.basis: unknown basis 'recorded'"),
+        (
+            {"include_partial": "yes"},
+            "period.include_partial: expected true or false, got str 'yes'",
+        ),
     ],
 )
 def test_bad_period_is_one_message(period: dict[str, Any], message: str) -> None:

@@ -38,8 +38,11 @@ reference, with an example of each option, is ``docs/mappings.md``.
 Every value is read with its type checked (:mod:`crimestats.ingest.mapping_values`):
 ``ignore_case: "false"`` (a string) is refused rather than read as true, regular
 expressions must be valid for DuckDB's RE2 engine and ``regex`` must keep a ( group ),
-date formats must be valid strptime codes. The file itself is read by
-:func:`crimestats.yaml_files.read_yaml` (size, nesting and alias limits).
+date formats must be valid strptime codes. The file is declared as pydantic models
+(:class:`MappingSchema` here, the field spec in :mod:`crimestats.ingest.mapping_spec`),
+and a problem is one message with its key path and fix (:mod:`crimestats.config_schema`).
+The file itself is read by :func:`crimestats.yaml_files.read_yaml` (size, nesting and
+alias limits).
 """
 
 from __future__ import annotations
@@ -47,22 +50,17 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, ClassVar, Final
 
-from crimestats.domain.flat_layout import LAYOUTS, field_names
-from crimestats.ingest.mapping_spec import TRANSFORMS, FieldSpec, parse_spec
+from pydantic import Field, PlainValidator, Strict, model_validator
+
+from crimestats.config_schema import Between, ConfigValueError, Fix, OneOf, Schema, validate
+from crimestats.domain.flat_layout import LAYOUTS, FieldType, field_names
+from crimestats.errors import MappingError
+from crimestats.ingest.mapping_spec import MAX_IF_EMPTY_DEPTH, TRANSFORMS, FieldSpec, SpecSchema
 from crimestats.ingest.mapping_unpivot import Unpivot, check_unpivot
-from crimestats.ingest.mapping_values import (
-    SqlChecks,
-    Where,
-    choice,
-    known_keys,
-    mapping,
-    number,
-    sequence,
-    text,
-    whole_number,
-)
-from crimestats.ingest.mapping_where import FILTERED_RULE, RowFilter, parse_where
+from crimestats.ingest.mapping_values import SqlChecks, Text, as_text, at_problem
+from crimestats.ingest.mapping_where import FILTERED_RULE, Conditions, RowFilter
 from crimestats.validation.catalogue import DEFAULT_LIMITS, all_rules
 from crimestats.validation.problems import Severity
 from crimestats.validation.required_rules import store_required_rules
@@ -70,13 +68,10 @@ from crimestats.yaml_files import read_yaml
 
 __all__ = ["TRANSFORMS", "FieldSpec", "Mapping", "identity_mapping", "load_mapping"]
 
-_TOP_KEYS = (
-    "crimestats_mapping", "name", "description", "source_url", "target", "format",
-    "delimiter", "encoding", "quote", "bbox", "limits", "severity", "where", "fields",
-)  # fmt: skip
 _ENCODINGS = ("utf-8", "utf8", "latin-1", "latin1", "iso-8859-1", "utf-16", "cp1252")
 MAX_LIMIT = 1_000_000
 """Largest value of a ``limits`` entry (a per-incident count)."""
+_DATES: Final = (FieldType.DATE, FieldType.DATETIME)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,145 +118,228 @@ def identity_mapping(columns: list[str], target: str = "incidents") -> Mapping:
     return Mapping(name=f"flat-v1-{target}", target=target, fields=fields)
 
 
-def _bbox(where: Where, raw: object) -> tuple[float, float, float, float]:
-    shape = "[min_lon, min_lat, max_lon, max_lat]"
-    items = sequence(where, raw, shape)
-    if len(items) != 4:
-        raise where.error(f"expected 4 numbers, got {len(items)}", f"write it as {shape}")
-    bounds = (180.0, 90.0, 180.0, 90.0)
-    min_lon, min_lat, max_lon, max_lat = (
-        number(where.at(i), v, -b, b) for i, (v, b) in enumerate(zip(items, bounds, strict=True))
-    )
-    if not (min_lon < max_lon and min_lat < max_lat):
-        raise where.error("min must be below max", f"order: {shape}")
-    return (min_lon, min_lat, max_lon, max_lat)
+def _version(raw: object) -> int:
+    if raw != 1 or isinstance(raw, bool) or not isinstance(raw, int):
+        raise ConfigValueError(f"unsupported mapping format {raw!r}", "write crimestats_mapping: 1")
+    return 1
 
 
-def _written_text(where: Where, raw: object) -> str:
+def _written(raw: object) -> str:
     """Text as written: ``delimiter: 5`` (a YAML number) is refused, not read as "5".
 
     A number or ``true`` where a character or an encoding name belongs is a slip (a
     delimiter of ``5`` splits nothing the user meant); other settings read numbers as text.
     """
     if isinstance(raw, bool | int | float):
-        raise where.error(
+        raise ConfigValueError(
             f"expected text, got the {type(raw).__name__} {raw!r}", f"quote it: '{raw}'"
         )
-    return text(where, raw)
+    return as_text(raw)
 
 
-def _one_char(where: Where, raw: object, fix: str, *, none: bool = False) -> str:
-    """One character (``tab`` or ``\\t`` for a tab); with ``none``, also ``''`` (none)."""
-    value = _written_text(where, raw)
-    if value in ("\\t", "tab"):
-        value = "\t"
-    if len(value) > 1 or (not value and not none) or value in ("\n", "\r"):
-        raise where.error(f"{value!r} is not one character", fix)
+def _encoding(raw: object) -> str:
+    value = _written(raw).lower()
+    if value not in _ENCODINGS:
+        raise ConfigValueError(
+            f"unknown encoding {value[:80]!r}", f"use one of: {', '.join(_ENCODINGS)}"
+        )
     return value
 
 
-def _limits(where: Where, raw: object) -> dict[str, int]:
-    limits = dict(DEFAULT_LIMITS)
-    given = mapping(where, raw, "{max_offences_per_incident: 10}")
-    known_keys(where, given, tuple(DEFAULT_LIMITS))
-    for key, val in given.items():
-        limits[str(key)] = whole_number(where.at(str(key)), val, 1, MAX_LIMIT)
-    return limits
+def _one_char(fix: str, *, none: bool = False) -> PlainValidator:
+    """One character (``tab`` or ``\\t`` for a tab); with ``none``, also ``''`` (none)."""
+
+    def check(raw: object) -> str:
+        value = _written(raw)
+        if value in ("\\t", "tab"):
+            value = "\t"
+        if len(value) > 1 or (not value and not none) or value in ("\n", "\r"):
+            raise ConfigValueError(f"{value!r} is not one character", fix)
+        return value
+
+    return PlainValidator(check)
 
 
-def _severity(where: Where, raw: object) -> dict[str, Severity]:
-    codes = {r.code for r in all_rules()}
-    severity: dict[str, Severity] = {}
-    for code, sev in mapping(where, raw, "{rule-code: error}").items():
-        at = where.at(str(code))
-        if code not in codes:
-            raise at.error("unknown rule code", "see 'crimestats rules'")
-        if code == FILTERED_RULE:
-            raise at.error(
-                "rows a where: filter sets aside are always quarantined (a warning would "
-                "load them)",
-                "remove this line; change the mapping's where: to keep those rows",
+class MappingSchema(Schema):
+    """A mapping file as written: the top-level keys of the module docstring."""
+
+    SHAPE: ClassVar[str] = "a YAML mapping starting with 'fields:'"
+    crimestats_mapping: Annotated[int, PlainValidator(_version)] = 1
+    name: Text | None = None
+    description: Text | None = None
+    source_url: Text | None = None
+    target: Annotated[str, OneOf(tuple(LAYOUTS))] = "incidents"
+    format: Annotated[str, OneOf(("csv", "parquet"))] | None = None
+    delimiter: Annotated[str, _one_char("e.g. ',' ';' or tab")] = ","
+    encoding: Annotated[str, PlainValidator(_encoding)] = "utf-8"
+    quote: Annotated[str, _one_char("e.g. '\"', \"'\" or '' (no quoting)", none=True)] = '"'
+    bbox: (
+        Annotated[
+            tuple[float, ...],
+            Strict(False),
+            Fix("write it as [min_lon, min_lat, max_lon, max_lat]"),
+        ]
+        | None
+    ) = None
+    limits: Annotated[
+        dict[str, Annotated[int, Between(1, MAX_LIMIT)]],
+        Fix("write it as {max_offences_per_incident: 10}"),
+    ] = Field(default_factory=dict)
+    severity: Annotated[
+        dict[Text, Annotated[str, OneOf(("error", "warning"))]],
+        Fix("write it as {rule-code: error}"),
+    ] = Field(default_factory=dict)
+    where: Conditions = ()
+    fields: Annotated[dict[Text, SpecSchema], Fix("fields: {incident_id: ID, ...}")] = Field(
+        default_factory=dict
+    )
+
+    @classmethod
+    def prepare(cls, data: object) -> object:
+        """A key written with no value (``limits: ~``) is a key not given."""
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if v is not None}
+        return data
+
+    @model_validator(mode="after")
+    def _consistent(self) -> MappingSchema:
+        if self.quote == self.delimiter:
+            raise ConfigValueError(
+                "the quote is the delimiter", "pick two different characters", at=("quote",)
             )
-        chosen = Severity(choice(at, sev, ("error", "warning")))
-        if chosen is Severity.WARNING and code in store_required_rules():
-            raise at.error(
-                "this rule guards a field every stored row needs (as a warning, a row "
-                "without it would load an empty key or date)",
-                "remove this line; rows breaking it are quarantined with their raw text, "
-                "to fix at the source or with the mapping's field transforms",
+        if self.bbox is not None:
+            _check_bbox(self.bbox)
+        unknown = sorted(k for k in self.limits if k not in DEFAULT_LIMITS)
+        if unknown:
+            raise ConfigValueError(
+                f"unknown key(s) {unknown}",
+                f"use only: {', '.join(DEFAULT_LIMITS)}",
+                at=("limits",),
             )
-        severity[str(code)] = chosen
-    return severity
+        for code, chosen in self.severity.items():
+            _check_severity(code, Severity(chosen))
+        self._check_fields()
+        return self
+
+    def _check_fields(self) -> None:
+        layout = {f.name: f for f in LAYOUTS[self.target]}
+        if not self.fields:
+            raise ConfigValueError(
+                "missing or empty", "map at least the required fields", at=("fields",)
+            )
+        for name, spec in self.fields.items():
+            if name not in layout:
+                raise ConfigValueError(
+                    f"{name!r} is not a field of the {self.target} layout",
+                    f"fields are: {', '.join(layout)} (run 'crimestats schema')",
+                    at=("fields", name),
+                )
+            _check_spec(name, spec, layout[name].type)
+        missing = [f.name for f in LAYOUTS[self.target] if f.required and f.name not in self.fields]
+        if missing:
+            raise ConfigValueError(
+                f"required field(s) not mapped: {missing}", "map them", at=("fields",)
+            )
+        try:
+            check_unpivot(self.field_specs(), self.target)
+        except ConfigValueError as exc:
+            raise at_problem(("fields",), exc) from None
+
+    def field_specs(self) -> dict[str, FieldSpec]:
+        """The checked spec of every mapped field."""
+        return {name: spec.spec() for name, spec in self.fields.items()}
+
+    def mapping(self, path: Path, source_text: str) -> Mapping:
+        """The checked :class:`Mapping` of the file at ``path`` (``source_text`` its text)."""
+        fields = self.field_specs()
+        bbox = self.bbox
+        return Mapping(
+            name=(self.name or "") or path.stem,
+            target=self.target,
+            fields=fields,
+            path=path,
+            sha256=hashlib.sha256(source_text.encode("utf-8")).hexdigest(),
+            file_format=self.format,
+            delimiter=self.delimiter,
+            quote=self.quote,
+            encoding=self.encoding,
+            bbox=None if bbox is None else (bbox[0], bbox[1], bbox[2], bbox[3]),
+            limits={**DEFAULT_LIMITS, **self.limits},
+            severity={code: Severity(sev) for code, sev in self.severity.items()},
+            where=tuple(c.row_filter() for c in self.where),
+            unpivot=check_unpivot(fields, self.target),
+        )
 
 
-def _fields(where: Where, raw: object, target: str, checks: SqlChecks) -> dict[str, FieldSpec]:
-    layout = {f.name: f for f in LAYOUTS[target]}
-    raw_fields = mapping(where, raw, "fields: {incident_id: ID, ...}")
-    if not raw_fields:
-        raise where.error("missing or empty", "map at least the required fields")
-    fields: dict[str, FieldSpec] = {}
-    for name, spec in raw_fields.items():
-        at = where.at(str(name))
-        if not isinstance(name, str) or name not in layout:
-            raise at.error(
-                f"{name!r} is not a field of the {target} layout",
-                f"fields are: {', '.join(layout)} (run 'crimestats schema')",
+def _check_bbox(bbox: tuple[float, ...]) -> None:
+    shape = "[min_lon, min_lat, max_lon, max_lat]"
+    if len(bbox) != 4:
+        raise ConfigValueError(
+            f"expected 4 numbers, got {len(bbox)}", f"write it as {shape}", at=("bbox",)
+        )
+    for i, (value, bound) in enumerate(zip(bbox, (180.0, 90.0, 180.0, 90.0), strict=True)):
+        try:
+            Between(-bound, bound).check(value)
+        except ConfigValueError as exc:
+            raise at_problem(("bbox", i), exc) from None
+    min_lon, min_lat, max_lon, max_lat = bbox
+    if not (min_lon < max_lon and min_lat < max_lat):
+        raise ConfigValueError("min must be below max", f"order: {shape}", at=("bbox",))
+
+
+def _check_severity(code: str, chosen: Severity) -> None:
+    at = ("severity", code)
+    if code not in {r.code for r in all_rules()}:
+        raise ConfigValueError("unknown rule code", "see 'crimestats rules'", at=at)
+    if code == FILTERED_RULE:
+        raise ConfigValueError(
+            "rows a where: filter sets aside are always quarantined (a warning would load them)",
+            "remove this line; change the mapping's where: to keep those rows",
+            at=at,
+        )
+    if chosen is Severity.WARNING and code in store_required_rules():
+        raise ConfigValueError(
+            "this rule guards a field every stored row needs (as a warning, a row "
+            "without it would load an empty key or date)",
+            "remove this line; rows breaking it are quarantined with their raw text, "
+            "to fix at the source or with the mapping's field transforms",
+            at=at,
+        )
+
+
+def _check_spec(name: str, spec: SpecSchema, ftype: FieldType) -> None:
+    """What a spec cannot know alone: its field's type (dates) and its depth of fallbacks."""
+    if spec.fallbacks() > MAX_IF_EMPTY_DEPTH:
+        raise ConfigValueError(
+            f"if_empty nested more than {MAX_IF_EMPTY_DEPTH} levels deep",
+            "list the fallback columns in one if_empty, or combine them with columns: [A, B]",
+            at=("fields", name, *("if_empty",) * (MAX_IF_EMPTY_DEPTH + 1)),
+        )
+    level: SpecSchema | None = spec
+    depth = 0
+    while level is not None:
+        if level.format is not None and ftype not in _DATES:
+            raise ConfigValueError(
+                "format applies to date fields only",
+                "remove it",
+                at=("fields", name, *("if_empty",) * depth, "format"),
             )
-        fields[name] = parse_spec(at, spec, layout[name].type, checks)
-    missing = [f.name for f in LAYOUTS[target] if f.required and f.name not in fields]
-    if missing:
-        raise where.error(f"required field(s) not mapped: {missing}", "map them")
-    return fields
+        level, depth = level.if_empty, depth + 1
 
 
 def load_mapping(path: str | Path) -> Mapping:
     """Read and check a mapping file; every problem names the file, the key and the fix."""
     p = Path(path)
     doc, source_text = read_yaml(p)
-    top = Where(p, "")
-    doc = mapping(top, doc, "a YAML mapping starting with 'fields:'")
-    known_keys(top, doc, _TOP_KEYS)
-    version = doc.get("crimestats_mapping", 1)
-    if version != 1 or isinstance(version, bool):
-        raise top.at("crimestats_mapping").error(
-            f"unsupported mapping format {version!r}", "write crimestats_mapping: 1"
-        )
-    target = choice(top.at("target"), doc.get("target", "incidents"), tuple(LAYOUTS))
-    file_format = doc.get("format")
-    if file_format is not None:
-        file_format = choice(top.at("format"), file_format, ("csv", "parquet"))
-    encoding = choice(
-        top.at("encoding"),
-        _written_text(top.at("encoding"), doc.get("encoding", "utf-8")).lower(),
-        _ENCODINGS,
-    )
-    delimiter = _one_char(top.at("delimiter"), doc.get("delimiter", ","), "e.g. ',' ';' or tab")
-    quote = _one_char(
-        top.at("quote"), doc.get("quote", '"'), "e.g. '\"', \"'\" or '' (no quoting)", none=True
-    )
-    if quote == delimiter:
-        raise top.at("quote").error("the quote is the delimiter", "pick two different characters")
-    for free_text in ("name", "description", "source_url"):
-        text(top.at(free_text), doc.get(free_text))
     checks = SqlChecks()
     try:
-        fields = _fields(top.at("fields"), doc.get("fields"), target, checks)
-        where = parse_where(top.at("where"), doc.get("where", []) or [], checks)
+        schema = validate(
+            MappingSchema, doc, where=str(p), error=MappingError, context={"checks": checks}
+        )
     finally:
         checks.close()
-    return Mapping(
-        name=text(top.at("name"), doc.get("name"), blank=True) or p.stem,
-        target=target,
-        fields=fields,
-        path=p,
-        sha256=hashlib.sha256(source_text.encode("utf-8")).hexdigest(),
-        file_format=file_format,
-        delimiter=delimiter,
-        quote=quote,
-        encoding=encoding,
-        bbox=None if doc.get("bbox") is None else _bbox(top.at("bbox"), doc["bbox"]),
-        limits=_limits(top.at("limits"), doc.get("limits") or {}),
-        severity=_severity(top.at("severity"), doc.get("severity") or {}),
-        where=where,
-        unpivot=check_unpivot(top.at("fields"), fields, target),
-    )
+    return schema.mapping(p, source_text)
+
+
+_TOP_KEYS: Final = MappingSchema.keys()
+"""Every top-level key of a mapping file (``docs/mappings.md`` documents each)."""

@@ -1,35 +1,30 @@
 """One entry under ``fields:`` of a mapping file: its options, read and checked.
 
 The options and the order they apply in are listed in :mod:`crimestats.ingest.mapping`;
-:class:`FieldSpec` holds them typed, and :func:`parse_spec` reads one entry through the
-typed readers of :mod:`crimestats.ingest.mapping_values`, so a wrong type or shape is a
-:class:`~crimestats.errors.MappingError` with a fix, never an internal error.
+:class:`SpecSchema` declares them as the file writes them (a pydantic model, strict, no
+unknown key, with the value types of :mod:`crimestats.ingest.mapping_values`), so a wrong
+type or shape is a :class:`~crimestats.errors.MappingError` with a fix, never an internal
+error; :meth:`SpecSchema.spec` gives the :class:`FieldSpec` the SQL is built from.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated, ClassVar, Final
 
-from crimestats.domain.flat_layout import FieldType
+from pydantic import Field, PlainValidator, Strict, ValidationInfo, model_validator
+
+from crimestats.config_schema import Between, ConfigValueError, Fix, OneOf, Schema, kind
 from crimestats.ingest.mapping_values import (
-    SqlChecks,
-    Where,
-    boolean,
-    choice,
-    known_keys,
-    mapping,
-    plain_string,
-    sequence,
-    text,
-    whole_number,
+    NonBlank,
+    OneOrList,
+    PlainText,
+    Text,
+    as_text,
+    at_problem,
+    sql_checks,
+    whole,
 )
-
-SPEC_KEYS = (
-    "column", "columns", "unpivot", "join", "missing_values", "pad", "value", "generate", "regex",
-    "split", "substring", "transform", "map", "ignore_case", "patterns", "unmapped",
-    "format", "default", "if_empty",
-)  # fmt: skip
-"""Every option of a field spec, in the order the module docstring lists them."""
 
 TRANSFORMS = ("upper", "lower", "decimal_comma")
 """``decimal_comma`` reads ``41,8781`` as ``41.8781`` (European decimal notation)."""
@@ -99,210 +94,253 @@ class FieldSpec:
         return tuple(c for c in own if isinstance(c, int)) + more
 
 
-def column_ref(where: Where, raw: object) -> ColumnRef:
+def _column_ref(raw: object) -> ColumnRef:
     """A column's name, or ``{index: n}``: its place in the header, counted from 1."""
     if isinstance(raw, dict):
-        known_keys(where, raw, ("index",))
+        unknown = sorted(str(k) for k in raw if k != "index")
+        if unknown:
+            raise ConfigValueError(f"unknown key(s) {unknown}", "use only: index")
         if "index" not in raw:
-            raise where.error("index is missing", "write it as {index: 3} (counted from 1)")
-        return whole_number(where.at("index"), raw["index"], 1, MAX_COLUMN_INDEX)
-    return plain_string(
-        where,
-        raw,
-        "write the column's name as in the header ('DATE OCC#2' for the second of two "
-        "'DATE OCC'), or {index: 3} for the third column (counted from 1)",
-    )
-
-
-def _columns(where: Where, raw: dict[object, object]) -> tuple[ColumnRef, ...]:
-    if "column" in raw:
-        return (column_ref(where.at("column"), raw["column"]),)
-    if "columns" in raw:
-        items = sequence(where.at("columns"), raw["columns"], "[A, B]", empty=False)
-        if len(items) > MAX_COLUMNS:
-            raise where.at("columns").error(f"more than {MAX_COLUMNS} columns", "list fewer")
-        return tuple(column_ref(where.at("columns").at(i), c) for i, c in enumerate(items))
-    return ()
-
-
-def _unpivot(where: Where, raw: object, depth: int) -> tuple[ColumnRef, ...]:
-    if depth:
-        raise where.error(
-            "unpivot cannot be a fallback", "put unpivot in the field itself, not in if_empty"
+            raise ConfigValueError("index is missing", "write it as {index: 3} (counted from 1)")
+        try:
+            return whole(raw["index"], 1, MAX_COLUMN_INDEX)
+        except ConfigValueError as exc:
+            raise at_problem(("index",), exc) from None
+    if not isinstance(raw, str) or not raw.strip():
+        got = "a blank name" if isinstance(raw, str) else kind(raw)
+        raise ConfigValueError(
+            f"expected text, got {got}",
+            "write the column's name as in the header ('DATE OCC#2' for the second of two "
+            "'DATE OCC'), or {index: 3} for the third column (counted from 1)",
         )
-    items = sequence(where, raw, "[Crm Cd 1, Crm Cd 2]", empty=False)
-    if len(items) < 2:
-        raise where.error("unpivot needs at least two columns", "use column: for one")
-    if len(items) > MAX_UNPIVOT:
-        raise where.error(f"more than {MAX_UNPIVOT} columns", "list fewer")
-    return tuple(column_ref(where.at(i), c) for i, c in enumerate(items))
+    return raw
 
 
-def _missing_values(where: Where, raw: object) -> tuple[str, ...]:
-    items = _one_or_list(raw)
-    if len(items) > MAX_MISSING_VALUES:
-        raise where.error(f"more than {MAX_MISSING_VALUES} values", "list fewer")
-    places = [where.at(i) for i in range(len(items))] if isinstance(raw, list) else [where]
-    return tuple(text(at, v, blank=False).strip() for at, v in zip(places, items, strict=True))
+Column = Annotated[ColumnRef, PlainValidator(_column_ref)]
+"""A source column as the file writes it: a name or ``{index: n}``."""
 
 
-def _pad(where: Where, raw: object) -> tuple[int, str]:
-    pad = mapping(where, raw, "{width: 4, char: '0'}")
-    known_keys(where, pad, ("width", "char"))
-    if "width" not in pad:
-        raise where.error("width is missing", "write it as {width: 4, char: '0'}")
-    width = whole_number(where.at("width"), pad["width"], 1, MAX_PAD_WIDTH)
-    char = text(where.at("char"), pad.get("char", "0"), blank=False)
-    if len(char) != 1:
-        raise where.at("char").error(f"{char[:20]!r} is not one character", "e.g. char: '0'")
-    return width, char
-
-
-def _substring(where: Where, raw: object) -> tuple[int, int | None]:
-    sub = mapping(where, raw, "{start: 1, length: 4}")
-    known_keys(where, sub, ("start", "length"))
-    if "start" not in sub:
-        raise where.error("start is missing", "write it as {start: 1, length: 4} (from 1)")
-    start = whole_number(where.at("start"), sub["start"], 1, MAX_SUBSTRING)
-    length = sub.get("length")
-    return start, None if length is None else whole_number(
-        where.at("length"), length, 1, MAX_SUBSTRING
-    )
-
-
-def _split(where: Where, raw: object) -> tuple[str, int]:
-    split = mapping(where, raw, "{sep: ',', index: 0}")
-    known_keys(where, split, ("sep", "index"))
-    if "sep" not in split:
-        raise where.error("sep is missing", "write it as {sep: ',', index: 0}")
-    sep = text(where.at("sep"), split["sep"], blank=False)
-    index = whole_number(
-        where.at("index"), split.get("index", 0), -MAX_SPLIT_INDEX, MAX_SPLIT_INDEX
-    )
-    return sep, index
-
-
-def _one_or_list(raw: object) -> list[object]:
-    """A value that may be written alone or as a list (``transform: upper``)."""
-    return raw if isinstance(raw, list) else [raw]
-
-
-def _value_map(where: Where, raw: object) -> tuple[tuple[str, str], ...]:
-    pairs = mapping(where, raw, "{source value: our value}")
-    if len(pairs) > MAX_MAP_ENTRIES:
-        raise where.error(
-            f"{len(pairs)} entries, more than the {MAX_MAP_ENTRIES} a map may hold",
-            "map the values that matter and keep the rest (unmapped: keep), or group "
-            "values with patterns",
+def _pair(raw: object) -> tuple[str, str]:
+    """One ``[regex, value]`` of ``patterns``."""
+    if not isinstance(raw, list) or len(raw) != 2:
+        raise ConfigValueError("expected a pair [regex, value]", 'write it as ["KNIFE", knife]')
+    pattern, value = raw
+    if not isinstance(pattern, str) or not pattern.strip():
+        raise ConfigValueError(
+            f"expected text, got {kind(pattern)}", "quote the regular expression"
         )
-    return tuple((text(where, k, blank=False), text(where.at(str(k)), v)) for k, v in pairs.items())
+    return as_text(pattern), "" if value is None else as_text(value)
 
 
-def _patterns(where: Where, raw: object, checks: SqlChecks) -> tuple[tuple[str, str], ...]:
-    items = sequence(where, raw, "[[regex, value], ...]")
-    if len(items) > MAX_PATTERNS:
-        raise where.error(
-            f"{len(items)} patterns, more than the {MAX_PATTERNS} a field may hold",
-            "combine patterns with | (e.g. 'KNIFE|BLADE') or use a value map",
+class PadSchema(Schema):
+    """``pad: {width: 4, char: "0"}``."""
+
+    SHAPE: ClassVar[str] = "{width: 4, char: '0'}"
+    width: Annotated[int, Between(1, MAX_PAD_WIDTH)]
+    char: NonBlank = "0"
+
+    @model_validator(mode="after")
+    def _one_char(self) -> PadSchema:
+        if len(self.char) != 1:
+            raise ConfigValueError(
+                f"{self.char[:20]!r} is not one character", "e.g. char: '0'", at=("char",)
+            )
+        return self
+
+
+class SplitSchema(Schema):
+    """``split: {sep: ",", index: 0}``."""
+
+    SHAPE: ClassVar[str] = "{sep: ',', index: 0}"
+    sep: NonBlank
+    index: Annotated[int, Between(-MAX_SPLIT_INDEX, MAX_SPLIT_INDEX)] = 0
+
+
+class SubstringSchema(Schema):
+    """``substring: {start: 1, length: 4}`` (from 1; length optional)."""
+
+    SHAPE: ClassVar[str] = "{start: 1, length: 4}"
+    start: Annotated[
+        int, Between(1, MAX_SUBSTRING), Fix("write it as {start: 1, length: 4} (from 1)")
+    ]
+    length: Annotated[int, Between(1, MAX_SUBSTRING)] | None = None
+
+
+_SOURCES: Final = ("column", "columns", "unpivot", "value", "generate")
+_LIST: Final = Strict(False)  # a YAML list is read as a tuple; its items stay strict
+
+
+class SpecSchema(Schema):
+    """One entry under ``fields:``, as the file writes it (the keys in the module docstring
+    of :mod:`crimestats.ingest.mapping`); a bare column name is short for ``{column: Name}``.
+    """
+
+    SHAPE: ClassVar[str] = "a column name or {column: Name, ...}"
+    column: Column | None = None
+    columns: (
+        Annotated[
+            tuple[Column, ...],
+            _LIST,
+            Field(min_length=1, max_length=MAX_COLUMNS),
+            Fix("write it as [A, B]"),
+        ]
+        | None
+    ) = None
+    unpivot: (
+        Annotated[tuple[Column, ...], _LIST, Fix("write it as [Crm Cd 1, Crm Cd 2]")] | None
+    ) = None
+    join: Text = " "
+    missing_values: Annotated[
+        tuple[NonBlank, ...], OneOrList, _LIST, Field(max_length=MAX_MISSING_VALUES)
+    ] = ()
+    pad: PadSchema | None = None
+    value: Text | None = None
+    generate: Annotated[str, OneOf(GENERATORS)] | None = None
+    regex: Annotated[PlainText, Fix("quote it")] | None = None
+    split: SplitSchema | None = None
+    substring: SubstringSchema | None = None
+    transform: Annotated[tuple[Annotated[str, OneOf(TRANSFORMS)], ...], OneOrList, _LIST] = ()
+    map: Annotated[dict[NonBlank, Text], Fix("write it as {source value: our value}")] = Field(
+        default_factory=dict
+    )
+    ignore_case: bool = False
+    patterns: Annotated[
+        tuple[Annotated[tuple[str, str], PlainValidator(_pair)], ...],
+        _LIST,
+        Fix("write it as [[regex, value], ...]"),
+    ] = ()
+    unmapped: Annotated[str, OneOf(UNMAPPED)] = "keep"
+    format: (
+        Annotated[
+            tuple[PlainText, ...],
+            OneOrList,
+            _LIST,
+            Field(min_length=1),
+            Fix('write a format such as "%Y-%m-%d"'),
+        ]
+        | None
+    ) = None
+    default: Text | None = None
+    if_empty: SpecSchema | None = None
+
+    @classmethod
+    def prepare(cls, data: object) -> object:
+        """A bare name is ``{column: Name}``. An option written with no value
+        (``default: ~``) is an option not given; only a column without a name is a mistake
+        worth stopping for."""
+        if isinstance(data, str):
+            return {"column": data}
+        if not isinstance(data, dict):
+            return data
+        for key in ("column", "columns"):
+            if key in data and data[key] is None:
+                raise ConfigValueError(
+                    "expected a column, got nothing (null)",
+                    "write the column's name as in the header, or {index: 3}",
+                    at=(key,),
+                )
+        return {k: v for k, v in data.items() if v is not None}
+
+    @model_validator(mode="after")
+    def _consistent(self, info: ValidationInfo) -> SpecSchema:
+        given = [k for k in _SOURCES if k in self.model_fields_set]
+        if len(given) > 1:
+            raise ConfigValueError(f"give only one of {given}", "pick one source for the field")
+        if self.unmapped == "default" and self.default is None:
+            raise ConfigValueError(
+                "'unmapped: default' needs a default",
+                "add default: <value> or use unmapped: keep",
+                at=("unmapped",),
+            )
+        if self.unpivot is not None:
+            _check_unpivot(self.unpivot)
+        if self.if_empty is not None and self.if_empty.unpivot is not None:
+            raise ConfigValueError(
+                "unpivot cannot be a fallback",
+                "put unpivot in the field itself, not in if_empty",
+                at=("if_empty", "unpivot"),
+            )
+        if len(self.map) > MAX_MAP_ENTRIES:
+            raise ConfigValueError(
+                f"{len(self.map)} entries, more than the {MAX_MAP_ENTRIES} a map may hold",
+                "map the values that matter and keep the rest (unmapped: keep), or group "
+                "values with patterns",
+                at=("map",),
+            )
+        if len(self.patterns) > MAX_PATTERNS:
+            raise ConfigValueError(
+                f"{len(self.patterns)} patterns, more than the {MAX_PATTERNS} a field may hold",
+                "combine patterns with | (e.g. 'KNIFE|BLADE') or use a value map",
+                at=("patterns",),
+            )
+        self._check_sql(info)
+        return self
+
+    def _check_sql(self, info: ValidationInfo) -> None:
+        """Patterns and formats, by DuckDB, which will run them."""
+        checks = sql_checks(info)
+        try:
+            if self.regex is not None:
+                checks.regex(self.regex, capture=True)
+        except ConfigValueError as exc:
+            raise at_problem(("regex",), exc) from None
+        for i, (pattern, _) in enumerate(self.patterns):
+            try:
+                checks.regex(pattern, capture=False, case_fold=True)
+            except ConfigValueError as exc:
+                raise at_problem(("patterns", i), exc) from None
+        for i, fmt in enumerate(self.format or ()):
+            try:
+                checks.date_format(fmt)
+            except ConfigValueError as exc:
+                raise at_problem(
+                    ("format", i) if len(self.format or ()) > 1 else ("format",), exc
+                ) from None
+
+    def fallbacks(self) -> int:
+        """How many ``if_empty`` levels hang below this spec."""
+        return 0 if self.if_empty is None else 1 + self.if_empty.fallbacks()
+
+    def spec(self) -> FieldSpec:
+        """The checked :class:`FieldSpec`."""
+        columns = (self.column,) if self.column is not None else self.columns or ()
+        return FieldSpec(
+            columns=columns,
+            unpivot=self.unpivot or (),
+            join=self.join,
+            missing_values=tuple(v.strip() for v in self.missing_values),
+            pad_width=0 if self.pad is None else self.pad.width,
+            pad_char="0" if self.pad is None else self.pad.char,
+            value=self.value,
+            generate=self.generate,
+            regex=self.regex,
+            split_sep=None if self.split is None else self.split.sep,
+            split_index=0 if self.split is None else self.split.index,
+            substring_start=0 if self.substring is None else self.substring.start,
+            substring_length=None if self.substring is None else self.substring.length,
+            transforms=self.transform,
+            value_map=tuple(self.map.items()),
+            ignore_case=self.ignore_case,
+            patterns=self.patterns,
+            unmapped=self.unmapped,
+            formats=self.format or (),
+            default=self.default,
+            if_empty=None if self.if_empty is None else self.if_empty.spec(),
         )
-    out: list[tuple[str, str]] = []
-    for i, item in enumerate(items):
-        at = where.at(i)
-        if not isinstance(item, list) or len(item) != 2:
-            raise at.error("expected a pair [regex, value]", 'write it as ["KNIFE", knife]')
-        pattern = plain_string(at, item[0], "quote the regular expression")
-        checks.regex(at, pattern, capture=False, case_fold=True)
-        out.append((pattern, text(at, item[1])))
-    return tuple(out)
 
 
-def _formats(
-    where: Where, raw: object, ftype: FieldType | None, checks: SqlChecks
-) -> tuple[str, ...]:
-    if ftype not in (FieldType.DATE, FieldType.DATETIME):
-        raise where.error("format applies to date fields only", "remove it")
-    items = _one_or_list(raw)
+def _check_unpivot(items: tuple[ColumnRef, ...]) -> None:
     if not items:
-        raise where.error("the list is empty", 'write a format such as "%Y-%m-%d"')
-    fix = 'write strptime codes such as "%m/%d/%Y"'
-    places = [where.at(i) for i in range(len(items))] if isinstance(raw, list) else [where]
-    return tuple(
-        checks.date_format(at, plain_string(at, f, fix))
-        for at, f in zip(places, items, strict=True)
-    )
+        raise ConfigValueError(
+            "the list is empty", "write it as [Crm Cd 1, Crm Cd 2]", at=("unpivot",)
+        )
+    if len(items) < 2:
+        raise ConfigValueError(
+            "unpivot needs at least two columns", "use column: for one", at=("unpivot",)
+        )
+    if len(items) > MAX_UNPIVOT:
+        raise ConfigValueError(f"more than {MAX_UNPIVOT} columns", "list fewer", at=("unpivot",))
 
 
-def parse_spec(
-    where: Where, raw: object, ftype: FieldType | None, checks: SqlChecks, depth: int = 0
-) -> FieldSpec:
-    """Read one field entry: a column name, or a mapping of the options above."""
-    if isinstance(raw, str):
-        return FieldSpec(columns=(column_ref(where, raw),))
-    spec = mapping(where, raw, "a column name or {column: Name, ...}")
-    known_keys(where, spec, SPEC_KEYS)
-    # An option written with no value (``default: ~``) is an option not given; only a
-    # column without a name is a mistake worth stopping for.
-    spec = {k: v for k, v in spec.items() if v is not None or k in ("column", "columns")}
-    sources = [k for k in ("column", "columns", "unpivot", "value", "generate") if k in spec]
-    if len(sources) > 1:
-        raise where.error(f"give only one of {sources}", "pick one source for the field")
-    generate = spec.get("generate")
-    unmapped = choice(where.at("unmapped"), spec.get("unmapped", "keep"), UNMAPPED)
-    default = spec.get("default")
-    if unmapped == "default" and default is None:
-        raise where.at("unmapped").error(
-            "'unmapped: default' needs a default", "add default: <value> or use unmapped: keep"
-        )
-    if_empty = spec.get("if_empty")
-    if if_empty is not None and depth >= MAX_IF_EMPTY_DEPTH:
-        raise where.at("if_empty").error(
-            f"if_empty nested more than {MAX_IF_EMPTY_DEPTH} levels deep",
-            "list the fallback columns in one if_empty, or combine them with columns: [A, B]",
-        )
-    split = spec.get("split")
-    split_sep, split_index = (None, 0) if split is None else _split(where.at("split"), split)
-    pad = spec.get("pad")
-    pad_width, pad_char = (0, "0") if pad is None else _pad(where.at("pad"), pad)
-    sub = spec.get("substring")
-    sub_start, sub_length = (0, None) if sub is None else _substring(where.at("substring"), sub)
-    missing = spec.get("missing_values")
-    regex = spec.get("regex")
-    value = spec.get("value")
-    return FieldSpec(
-        columns=_columns(where, spec),
-        unpivot=()
-        if spec.get("unpivot") is None
-        else _unpivot(where.at("unpivot"), spec["unpivot"], depth),
-        join=text(where.at("join"), spec.get("join", " ")),
-        missing_values=()
-        if missing is None
-        else _missing_values(where.at("missing_values"), missing),
-        pad_width=pad_width,
-        pad_char=pad_char,
-        value=None if value is None else text(where.at("value"), value),
-        generate=None if generate is None else choice(where.at("generate"), generate, GENERATORS),
-        regex=None
-        if regex is None
-        else checks.regex(
-            where.at("regex"), plain_string(where.at("regex"), regex, "quote it"), capture=True
-        ),
-        split_sep=split_sep,
-        split_index=split_index,
-        substring_start=sub_start,
-        substring_length=sub_length,
-        transforms=tuple(
-            choice(where.at("transform").at(i), t, TRANSFORMS)
-            for i, t in enumerate(_one_or_list(spec.get("transform", [])))
-        ),
-        value_map=_value_map(where.at("map"), spec.get("map", {})),
-        ignore_case=boolean(where.at("ignore_case"), spec.get("ignore_case", False)),
-        patterns=_patterns(where.at("patterns"), spec.get("patterns", []), checks),
-        unmapped=unmapped,
-        formats=()
-        if spec.get("format") is None
-        else _formats(where.at("format"), spec["format"], ftype, checks),
-        default=None if default is None else text(where.at("default"), default),
-        if_empty=None
-        if if_empty is None
-        else parse_spec(where.at("if_empty"), if_empty, ftype, checks, depth + 1),
-    )
+SPEC_KEYS: Final = SpecSchema.keys()
+"""Every option of a field spec, in the order the module docstring lists them."""

@@ -29,9 +29,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from crimestats.config_schema import ConfigValueError
 from crimestats.domain.flat_layout import LAYOUTS, Level
 from crimestats.ingest.mapping_spec import FieldSpec
-from crimestats.ingest.mapping_values import Where
 
 SKIPPED_ISSUE = "unpivot-cells-skipped"
 """The reconciliation's count of empty unpivoted places (``issues``), not a rule."""
@@ -58,8 +58,12 @@ class Unpivot:
         return SEQ_FIELD[self.level]
 
 
-def check_unpivot(where: Where, fields: dict[str, FieldSpec], target: str) -> Unpivot | None:
-    """The mapping's unpivot, checked: one level, one width, its seq field not mapped."""
+def check_unpivot(fields: dict[str, FieldSpec], target: str) -> Unpivot | None:
+    """The mapping's unpivot, checked: one level, one width, its seq field not mapped.
+
+    A :class:`~crimestats.config_schema.ConfigValueError` is placed at the key path below
+    ``fields``.
+    """
     names = [name for name, spec in fields.items() if spec.unpivot]
     if not names:
         return None
@@ -68,26 +72,28 @@ def check_unpivot(where: Where, fields: dict[str, FieldSpec], target: str) -> Un
     allowed = ", ".join(level.value for level in SEQ_FIELD)
     if target != "incidents" or not levels <= set(SEQ_FIELD):
         bad = [n for n in names if layout[n].level not in SEQ_FIELD]
-        raise where.at(bad[0] if bad else names[0]).error(
+        raise ConfigValueError(
             "only offence, victim or suspect fields can be unpivoted",
             f"unpivot fields of one of: {allowed}; incident fields are one per row",
+            at=(bad[0] if bad else names[0],),
         )
     if len(levels) > 1:
-        raise where.error(
+        raise ConfigValueError(
             f"unpivoted fields of several records ({', '.join(sorted(levels))})",
             "unpivot the fields of one record (e.g. the offences) and map the others with column:",
         )
     (level,) = levels
     widths = {len(fields[n].unpivot) for n in names}
     if len(widths) > 1:
-        raise where.error(
+        raise ConfigValueError(
             f"unpivoted fields list different numbers of columns ({sorted(widths)})",
             "give each unpivoted field one column per place, in the same order",
         )
     seq = SEQ_FIELD[level]
     if seq in fields:
-        raise where.at(seq).error(
+        raise ConfigValueError(
             f"{seq} is numbered by the unpivot (1, 2, ... by column place)",
             f"remove {seq} from the mapping",
+            at=(seq,),
         )
     return Unpivot(level, widths.pop(), tuple(names))

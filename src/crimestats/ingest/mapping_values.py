@@ -1,10 +1,12 @@
-"""Typed readers for the values of a mapping file: each refuses a wrong type with a fix.
+"""The value types of a mapping file: each refuses a wrong type with a fix.
 
 YAML gives whatever the author wrote: a string where a number belongs, ``"false"`` (a
 string, truthy in Python) where a boolean belongs, a list where one value belongs, ``.nan``
-in a bounding box. Reading every value through one of these functions turns each such
-slip into one :class:`MappingError` naming the file, the key path and the fix, instead of
-an internal error or, worse, a silent wrong meaning.
+in a bounding box. The mapping's models (:mod:`crimestats.ingest.mapping_spec`,
+:mod:`crimestats.ingest.mapping`) declare every value with one of these types, read by
+pydantic in strict mode, so each such slip is one :class:`~crimestats.errors.MappingError`
+naming the file, the key path and the fix (:mod:`crimestats.config_schema`), instead of an
+internal error or, worse, a silent wrong meaning.
 
 Regular expressions and date formats are checked by DuckDB itself (:class:`SqlChecks`),
 because DuckDB runs them: a pattern Python accepts may not be valid RE2 (look-behind,
@@ -14,48 +16,18 @@ back-references) and would otherwise fail in the middle of an ingest.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from pathlib import Path
+from typing import Annotated, Any
 
 import duckdb
+from pydantic import AfterValidator, BeforeValidator, ValidationInfo
 
-from crimestats.errors import MappingError
+from crimestats.config_schema import Between, ConfigValueError, kind
 
 MAX_TEXT = 10_000
 """Longest text value (a column name, a constant, a pattern) a mapping may hold."""
 
 
-@dataclass(frozen=True, slots=True)
-class Where:
-    """A key path inside one mapping file, for messages: ``fields.weapon.patterns[0]``."""
-
-    path: Path
-    key: str
-
-    def at(self, sub: str | int) -> Where:
-        """The path of a key or a list position below this one."""
-        if isinstance(sub, int):
-            return Where(self.path, f"{self.key}[{sub}]")
-        return Where(self.path, f"{self.key}.{sub}" if self.key else sub)
-
-    def error(self, problem: str, fix: str) -> MappingError:
-        """One mapping error: file, key path, problem; the fix is printed as ``fix:``."""
-        return MappingError(f"{self.path}: {self.key or 'top level'}: {problem}", hint=fix)
-
-
-def _kind(value: object) -> str:
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return f"a true/false ({value!r})"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return f"{type(value).__name__} {value!r}"[:80]
-
-
-def text(where: Where, value: object, *, blank: bool = True) -> str:
+def as_text(value: object) -> str:
     """A text value. Numbers and YAML booleans are read as their text (``true``)."""
     if isinstance(value, bool):
         out = "true" if value else "false"
@@ -63,92 +35,72 @@ def text(where: Where, value: object, *, blank: bool = True) -> str:
         out = value
     elif isinstance(value, int | float):
         if isinstance(value, float) and not math.isfinite(value):
-            raise where.error(f"expected text, got {_kind(value)}", "quote the value")
+            raise ConfigValueError(f"expected text, got {kind(value)}", "quote the value")
         out = str(value)
-    elif value is None and blank:
-        out = ""
     else:
-        raise where.error(f"expected text, got {_kind(value)}", "write one value (quote it)")
+        raise ConfigValueError(f"expected text, got {kind(value)}", "write one value (quote it)")
     if len(out) > MAX_TEXT:
-        raise where.error(f"text longer than {MAX_TEXT} characters", "shorten it")
-    if not blank and not out.strip():
-        raise where.error("must not be blank", "write a value")
+        raise ConfigValueError(f"text longer than {MAX_TEXT} characters", "shorten it")
     return out
 
 
-def plain_string(where: Where, value: object, fix: str) -> str:
-    """A string written as a string (a pattern, a format, a column name): no numbers."""
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ConfigValueError("must not be blank", "write a value")
+    return value
+
+
+def _string(value: object) -> str:
+    """A string written as a string (a pattern, a format): no numbers."""
     if not isinstance(value, str):
-        raise where.error(f"expected text, got {_kind(value)}", fix)
-    return text(where, value, blank=False)
+        raise ConfigValueError(f"expected text, got {kind(value)}", "quote it")
+    return as_text(value)
 
 
-def boolean(where: Where, value: object) -> bool:
-    """A YAML ``true``/``false``. The string ``"false"`` is refused, never read as true."""
-    if not isinstance(value, bool):
-        raise where.error(f"expected true or false, got {_kind(value)}", "write true or false")
-    return value
+def _written(value: object) -> str:
+    """Text as written: ``delimiter: 5`` (a YAML number) is refused, not read as "5".
+
+    A number or ``true`` where a character or an encoding name belongs is a slip (a
+    delimiter of ``5`` splits nothing the user meant); other settings read numbers as text.
+    """
+    if isinstance(value, bool | int | float):
+        raise ConfigValueError(
+            f"expected text, got the {type(value).__name__} {value!r}", f"quote it: '{value}'"
+        )
+    return as_text(value)
 
 
-def whole_number(where: Where, value: object, low: int, high: int) -> int:
-    """An integer between ``low`` and ``high``; ``2.5``, ``"3"`` and ``true`` are refused."""
+def _listed(value: object) -> object:
+    """A value that may be written alone or as a list (``transform: upper``)."""
+    return value if isinstance(value, list) else [value]
+
+
+Text = Annotated[str, BeforeValidator(as_text)]
+"""Any text; a number or a boolean is read as its text (``0``, ``true``)."""
+NonBlank = Annotated[str, BeforeValidator(as_text), AfterValidator(_not_blank)]
+"""Text that is not blank."""
+PlainText = Annotated[str, BeforeValidator(_string), AfterValidator(_not_blank)]
+"""Text written as text (a pattern, a format), not blank."""
+WrittenText = Annotated[str, BeforeValidator(_written)]
+"""Text that a number would only be a slip for (a delimiter, an encoding)."""
+OneOrList = BeforeValidator(_listed)
+"""Metadata of a list that may be written as one value (``transform: upper``)."""
+
+
+def whole(value: object, low: int, high: int) -> int:
+    """An integer from ``low`` to ``high``; ``2.5``, ``"3"`` and ``true`` are refused."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise where.error(
-            f"expected a whole number, got {_kind(value)}", f"write a number from {low} to {high}"
+        raise ConfigValueError(
+            f"expected a whole number, got {kind(value)}", f"write a number from {low} to {high}"
         )
-    if not low <= value <= high:
-        raise where.error(
-            f"{value} is outside {low}..{high}", f"write a number from {low} to {high}"
-        )
-    return value
-
-
-def number(where: Where, value: object, low: float, high: float) -> float:
-    """A finite number between ``low`` and ``high`` (no text, no inf/nan)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise where.error(f"expected a number, got {_kind(value)}", "write a plain number")
-    out = float(value)
-    if not math.isfinite(out) or not low <= out <= high:
-        raise where.error(
-            f"{value} is outside {low}..{high}", f"write a number from {low} to {high}"
-        )
-    return out
-
-
-def choice(where: Where, value: object, options: tuple[str, ...]) -> str:
-    """One of a fixed set of words."""
-    if not isinstance(value, str) or value not in options:
-        shown = repr(value) if isinstance(value, str) else _kind(value)
-        name = where.key.rsplit(".", 1)[-1].split("[", 1)[0] or "value"
-        raise where.error(f"unknown {name} {shown[:80]}", f"use one of: {', '.join(options)}")
-    return value
-
-
-def mapping(where: Where, value: object, shape: str) -> dict[object, object]:
-    """A YAML mapping (``{key: value}``); ``shape`` shows the expected form in the fix."""
-    if not isinstance(value, dict):
-        raise where.error(f"expected a mapping, got {_kind(value)}", f"write it as {shape}")
-    return value
-
-
-def sequence(where: Where, value: object, shape: str, *, empty: bool = True) -> list[object]:
-    """A YAML list; ``shape`` shows the expected form in the fix."""
-    if not isinstance(value, list):
-        raise where.error(f"expected a list, got {_kind(value)}", f"write it as {shape}")
-    if not empty and not value:
-        raise where.error("the list is empty", f"write it as {shape}")
-    return value
-
-
-def known_keys(where: Where, raw: dict[object, object], allowed: tuple[str, ...]) -> None:
-    """Refuse keys a mapping level does not define (a typo would otherwise be ignored)."""
-    unknown = sorted(str(k) for k in raw if k not in allowed)
-    if unknown:
-        raise where.error(f"unknown key(s) {unknown}", f"use only: {', '.join(allowed)}")
+    return int(Between(low, high).check(value))
 
 
 class SqlChecks:
-    """Checks that must use DuckDB's own engines: RE2 patterns and strptime formats."""
+    """Checks that must use DuckDB's own engines: RE2 patterns and strptime formats.
+
+    Passed to the models as the validation context (``{"checks": SqlChecks()}``).
+    """
 
     def __init__(self) -> None:
         self._con: duckdb.DuckDBPyConnection | None = None
@@ -162,30 +114,30 @@ class SqlChecks:
             return str(exc).split("Error: ", 1)[-1]
         return None
 
-    def regex(self, where: Where, pattern: str, *, capture: bool, case_fold: bool = False) -> str:
+    def regex(self, pattern: str, *, capture: bool, case_fold: bool = False) -> str:
         """A pattern DuckDB (RE2) accepts; with ``capture``, it must keep a ( group )."""
         flags = "i" if case_fold else ""
         problem = self._run("SELECT regexp_matches('', ?, ?)", [pattern, flags])
         if problem is not None:
-            raise where.error(
+            raise ConfigValueError(
                 f"invalid regular expression {pattern[:200]!r}: {problem}",
                 "write an RE2 pattern (no look-around or back-references); "
                 "see https://github.com/google/re2/wiki/Syntax",
             )
         groups = "SELECT regexp_extract('', ?, ['kept'])"  # RE2 counts the groups itself
         if capture and self._run(groups, [pattern]) is not None:
-            raise where.error(
+            raise ConfigValueError(
                 f"the pattern {pattern[:200]!r} has no capture group, so every value would "
                 "be blank",
                 "wrap the part to keep in ( ), e.g. 'ID-([0-9]+)'",
             )
         return pattern
 
-    def date_format(self, where: Where, fmt: str) -> str:
+    def date_format(self, fmt: str) -> str:
         """A strptime format DuckDB accepts (``%Y-%m-%d``)."""
         problem = self._run("SELECT try_strptime('', ?)", [fmt])
         if problem is not None:
-            raise where.error(
+            raise ConfigValueError(
                 f"invalid date format {fmt[:200]!r}: {problem}",
                 "use strptime codes such as %Y-%m-%d or %m/%d/%Y %I:%M:%S %p",
             )
@@ -196,3 +148,17 @@ class SqlChecks:
         if self._con is not None:
             self._con.close()
             self._con = None
+
+
+def sql_checks(info: ValidationInfo) -> SqlChecks:
+    """The :class:`SqlChecks` of the mapping being read (its validation context)."""
+    context: Any = info.context
+    if not isinstance(context, dict) or not isinstance(context.get("checks"), SqlChecks):
+        raise TypeError("a mapping is read with load_mapping (SqlChecks in the context)")
+    checks: SqlChecks = context["checks"]
+    return checks
+
+
+def at_problem(at: tuple[str | int, ...], exc: ConfigValueError) -> ConfigValueError:
+    """``exc`` moved to the key path ``at`` below where it was raised."""
+    return ConfigValueError(exc.problem, exc.fix, at=at + exc.at, default_fix=exc.default_fix)

@@ -23,9 +23,13 @@ Each condition reads one column's trimmed text; a blank value is outside ``in``,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated, ClassVar
 
-from crimestats.ingest.mapping_spec import ColumnRef, column_ref
-from crimestats.ingest.mapping_values import SqlChecks, Where, known_keys, mapping, sequence, text
+from pydantic import Field, Strict, ValidationInfo, model_validator
+
+from crimestats.config_schema import ConfigValueError, Fix, Schema
+from crimestats.ingest.mapping_spec import Column, ColumnRef
+from crimestats.ingest.mapping_values import NonBlank, at_problem, sql_checks
 
 FILTERED_RULE = "filtered-by-mapping"
 """The rule code of a row the filter sets aside (``validation.catalogue``)."""
@@ -43,34 +47,54 @@ class RowFilter:
     values: tuple[str, ...]
 
 
-def parse_where(where: Where, raw: object, checks: SqlChecks) -> tuple[RowFilter, ...]:
-    """Read the ``where:`` list; every condition must hold for a row to be kept."""
-    shape = "[{column: Status, in: [A, B]}]"
-    items = sequence(where, raw, shape)
-    if len(items) > MAX_CONDITIONS:
-        raise where.error(f"more than {MAX_CONDITIONS} conditions", "combine them")
-    out: list[RowFilter] = []
-    for i, item in enumerate(items):
-        at = where.at(i)
-        cond = mapping(at, item, shape)
-        known_keys(at, cond, ("column", *TESTS))
-        tests = [t for t in TESTS if t in cond]
-        if "column" not in cond or len(tests) != 1:
-            raise at.error(
+Values = Annotated[
+    tuple[NonBlank, ...],
+    Strict(False),
+    Field(min_length=1, max_length=MAX_VALUES),
+    Fix("write it as [A, B]; more than 1000 values: use matches:"),
+]
+
+
+class ConditionSchema(Schema):
+    """One condition of ``where:`` as the file writes it: a column and one test."""
+
+    SHAPE: ClassVar[str] = "{column: Status, in: [A, B]}"
+    column: Column | None = None
+    in_: Values | None = Field(None, alias="in")
+    not_in: Values | None = None
+    matches: NonBlank | None = None
+
+    @model_validator(mode="after")
+    def _one_test(self, info: ValidationInfo) -> ConditionSchema:
+        given = {"in": self.in_, "not_in": self.not_in, "matches": self.matches}
+        tests = [t for t in TESTS if given[t] is not None]
+        if self.column is None or len(tests) != 1:
+            raise ConfigValueError(
                 "a condition needs a column and one of in, not_in, matches",
                 "write it as {column: Status, in: [A, B]}",
             )
-        test = tests[0]
-        column = column_ref(at.at("column"), cond["column"])
-        if test == "matches":
-            pattern = text(at.at(test), cond[test], blank=False)
-            values: tuple[str, ...] = (checks.regex(at.at(test), pattern, capture=False),)
-        else:
-            listed = sequence(at.at(test), cond[test], "[A, B]", empty=False)
-            if len(listed) > MAX_VALUES:
-                raise at.at(test).error(f"more than {MAX_VALUES} values", "use matches:")
-            values = tuple(
-                text(at.at(test).at(j), v, blank=False).strip() for j, v in enumerate(listed)
-            )
-        out.append(RowFilter(column, test, values))
-    return tuple(out)
+        if self.matches is not None:
+            try:
+                sql_checks(info).regex(self.matches, capture=False)
+            except ConfigValueError as exc:
+                raise at_problem(("matches",), exc) from None
+        return self
+
+    def row_filter(self) -> RowFilter:
+        """The checked :class:`RowFilter`."""
+        assert self.column is not None  # _one_test
+        if self.matches is not None:
+            return RowFilter(self.column, "matches", (self.matches,))
+        if self.in_ is not None:
+            return RowFilter(self.column, "in", tuple(v.strip() for v in self.in_))
+        assert self.not_in is not None
+        return RowFilter(self.column, "not_in", tuple(v.strip() for v in self.not_in))
+
+
+Conditions = Annotated[
+    tuple[ConditionSchema, ...],
+    Strict(False),
+    Field(max_length=MAX_CONDITIONS),
+    Fix("write it as [{column: Status, in: [A, B]}]"),
+]
+"""The ``where:`` list; every condition must hold for a row to be kept."""

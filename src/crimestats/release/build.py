@@ -46,7 +46,6 @@ from crimestats.errors import SuppressionError, UsageError
 from crimestats.privacy.threshold import check_threshold
 from crimestats.release.config import (
     ReleaseConfig,
-    TableConfig,
     conflict_message,
     conflicting_methods,
     default_config,
@@ -82,7 +81,6 @@ from crimestats.release.recording import check_recordable, record_in_store
 from crimestats.release.result import ReleaseResult
 from crimestats.release.tables import (
     ProtectedRows,
-    TableSpec,
     count_tables_on,
 )
 from crimestats.storage.reads import ibis_store
@@ -163,10 +161,6 @@ def _ledger(config: ReleaseConfig) -> PrivacyLedger | None:
     from crimestats.dp import PrivacyLedger
 
     return PrivacyLedger(config.dp.epsilon, config.dp.privacy_unit)
-
-
-def _spec(table: TableConfig) -> TableSpec:
-    return TableSpec(table.name, table.unit, table.by, table.title)
 
 
 def _check_methods(config: ReleaseConfig) -> None:
@@ -369,7 +363,7 @@ def _build(
     with ibis_store(path) as con:  # the one connection every table is counted on
         periods = release_periods(con, config)  # the window, minus partial periods
         plans = _plan_dp(periods.dp_store(con), config, sources)
-        exact = [_spec(t) for t in config.tables if t.name not in plans]
+        exact = [t for t in config.tables if t.name not in plans]
         counted = count_tables_on(periods.exact_store(con), exact, store=str(path))
     ledger = _ledger(config)
     inputs = ProtectionInputs(config, counted, forced, earlier, plans, ledger)

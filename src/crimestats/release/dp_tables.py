@@ -47,7 +47,6 @@ from crimestats.release.tables import (
     STATUS,
     TOTAL_LABEL,
     ProtectedRows,
-    TableSpec,
     data_label,
 )
 
@@ -351,10 +350,9 @@ def release_dp_table(
             "is blank with status not_applicable: no noise is drawn for it, and margins are "
             "sums of the other cells"
         )
-    spec = TableSpec(table.name, table.unit, table.by, table.title)
     columns = [*table.by, COUNT, acc, low, high, *([STATUS] if plan.structural else [])]
     notes = dp_notes(table, privacy_unit=privacy_unit)
-    return ProtectedRows(spec, columns, rows, disclosure, notes, method=Method.DP)
+    return ProtectedRows(table, columns, rows, disclosure, notes, method=Method.DP)
 
 
 def _without_structural(

@@ -1,24 +1,15 @@
-"""The standard tables of a release and the shape of a table (name, unit, fields, title).
+"""The standard tables of a release.
 
 Why a module of its own: the configuration (:mod:`crimestats.release.config`) needs the
 standard tables for its default, and the protection code needs the configuration; with
-the declarations here, neither imports the other's dependants (no import circle).
+the declarations here, neither imports the other's dependants (no import circle). A
+standard table is a :class:`~crimestats.release.config_tables.TableSpec` like any
+configured one (threshold rule, the default method).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True, slots=True)
-class TableSpec:
-    """One standard table: its file stem, counting unit and the fields counted by."""
-
-    name: str
-    unit: str
-    by: tuple[str, ...]
-    title: str
-
+from crimestats.release.config_tables import TableSpec
 
 STANDARD_TABLES: tuple[TableSpec, ...] = (
     TableSpec(
