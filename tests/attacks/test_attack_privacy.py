@@ -232,9 +232,9 @@ def test_rounding_beside_threshold_leaks_and_is_refused(tmp_path: Path) -> None:
 
 
 def _rounding_table() -> tuple[Any, ...]:
-    from crimestats.release.config import TableConfig
+    from crimestats.release.config_tables import TableSpec
 
-    return (TableConfig("inc_r", "incidents", ("source", "year"), "Rounded", "rounding", 2),)
+    return (TableSpec("inc_r", "incidents", ("source", "year"), "Rounded", "rounding", 2),)
 
 
 def test_two_roundings_are_refused_whatever_their_units() -> None:

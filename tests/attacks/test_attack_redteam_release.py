@@ -125,10 +125,10 @@ def test_a_configuration_made_in_code_is_refused_across_units(
 ) -> None:
     import dataclasses
 
-    from crimestats.release.config import TableConfig
+    from crimestats.release.config_tables import TableSpec
 
     alone = parse_config({**ACROSS_UNITS, "tables": ACROSS_UNITS["tables"][:1]})
-    rounded = TableConfig("off_r", "offences", ("source",), "Rounded", "rounding", 2)
+    rounded = TableSpec("off_r", "offences", ("source",), "Rounded", "rounding", 2)
     both = dataclasses.replace(alone, tables=(*alone.tables, rounded))
     with pytest.raises(UsageError, match="off_r in a release of its own"):
         build_release(alpha_store, tmp_path / "refused", config=both, record=False)

@@ -29,7 +29,8 @@ from crimestats.errors import UsageError
 from crimestats.privacy import protect_rows
 from crimestats.privacy.structural import STRUCTURAL, STRUCTURAL_FLAG
 from crimestats.release import build_release
-from crimestats.release.config import TableConfig, load_config
+from crimestats.release.config import load_config
+from crimestats.release.config_tables import TableSpec
 from crimestats.release.dp_tables import plan_dp_table
 from crimestats.release.method import Method
 from crimestats.services.classifying import classify
@@ -258,7 +259,7 @@ def test_a_count_in_a_structural_cell_is_published_or_refused(
     cells = {(r["source"], r["iccs_l2"]): r for r in _rows(folder)}
     assert cells[("code_crimedata", "0401")]["status"] != "not_applicable"
     assert not [r for r in _rows(folder) if r["status"] == "not_applicable"]
-    table = TableConfig("off_dp", "offences", ("source", "iccs_l2"), method=Method.DP)
+    table = TableSpec("off_dp", "offences", ("source", "iccs_l2"), method=Method.DP)
     with pytest.raises(UsageError, match="never reach"):
         plan_dp_table(store, table, privacy_unit="incident", years=None, sources=SOURCES)
 

@@ -1,7 +1,7 @@
 """Build a release folder: protected tables, ``datapackage.json``, report and manifest.
 
 Design: one pass, each step handing typed values to the next. (1) The configuration is
-parsed once into :class:`~crimestats.release.config.TableConfig` objects whose
+parsed once into :class:`~crimestats.release.config_tables.TableSpec` objects whose
 :class:`~crimestats.release.method.Method` selects a
 :class:`~crimestats.release.protection.Protection`. (2) One read of the store gives the
 lineage and the history of recorded releases; the store is proven writable. (3) Count

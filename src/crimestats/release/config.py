@@ -41,10 +41,6 @@ from crimestats.release.method import Method
 from crimestats.release.standard_tables import STANDARD_TABLES
 from crimestats.stats.fields import PeriodBasis
 
-TableConfig = TableSpec
-"""The name the release code has long used for a table: the same class as the standard
-tables' (one table declaration, :class:`~crimestats.release.config_tables.TableSpec`)."""
-
 DEFAULT_AGENCY: Final = "CRIMESTATS"
 DEFAULT_H3_RESOLUTION: Final = 8
 DEFAULT_MIN_COUNT: Final = 10
@@ -290,7 +286,6 @@ __all__ = [
     "PeriodConfig",
     "ReleaseConfig",
     "SdmxConfig",
-    "TableConfig",
     "TableSpec",
     "conflict_message",
     "conflicting_methods",

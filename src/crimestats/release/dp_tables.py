@@ -52,7 +52,7 @@ from crimestats.release.tables import (
 
 if TYPE_CHECKING:
     from crimestats.dp import PrivacyLedger
-    from crimestats.release.config import TableConfig
+    from crimestats.release.config_tables import TableSpec
 
 
 class _PublicFields(Mapping[str, str]):
@@ -121,7 +121,7 @@ def public_domain(
 
 def bounded_counts(
     db: str | os.PathLike[str],
-    table: TableConfig,
+    table: TableSpec,
     *,
     privacy_unit: str,
     years: tuple[int, int] | None,
@@ -135,7 +135,7 @@ def bounded_counts(
 
 def bounded_counts_on(
     con: Any,
-    table: TableConfig,
+    table: TableSpec,
     *,
     privacy_unit: str,
     years: tuple[int, int] | None,
@@ -188,7 +188,7 @@ class DpPlan:
     cannot have (:func:`structural_keys`): public, so no noise is drawn for them.
     """
 
-    table: TableConfig
+    table: TableSpec
     axes: list[list[str | None]]
     counts: dict[tuple[str | None, ...], int]
     structural: frozenset[tuple[str | None, ...]] = frozenset()
@@ -216,7 +216,7 @@ def structural_keys(
 
 def plan_dp_table(
     db: str | os.PathLike[str],
-    table: TableConfig,
+    table: TableSpec,
     *,
     privacy_unit: str,
     years: tuple[int, int] | None,
@@ -231,7 +231,7 @@ def plan_dp_table(
 
 def plan_dp_on(
     con: Any,
-    table: TableConfig,
+    table: TableSpec,
     *,
     privacy_unit: str,
     years: tuple[int, int] | None,
@@ -377,7 +377,7 @@ def _without_structural(
     return {**cells, **margins}
 
 
-def dp_notes(table: TableConfig, *, privacy_unit: str) -> PublicNotes:
+def dp_notes(table: TableSpec, *, privacy_unit: str) -> PublicNotes:
     """What a DP table counts, in words; no count at all (exact counts are not DP)."""
     from crimestats.stats.counting import Unit
     from crimestats.stats.engine import UNIT_DEFINITIONS

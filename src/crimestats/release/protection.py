@@ -22,7 +22,8 @@ from crimestats.release.method import Method
 if TYPE_CHECKING:
     from crimestats.dp import PrivacyLedger
     from crimestats.privacy.history import EarlierCells
-    from crimestats.release.config import ReleaseConfig, TableConfig
+    from crimestats.release.config import ReleaseConfig
+    from crimestats.release.config_tables import TableSpec
     from crimestats.release.dp_tables import DpPlan
     from crimestats.release.tables import CountedTable, ProtectedRows
 
@@ -72,7 +73,7 @@ class Protection(Protocol):
     counts: SDMX marks them ``OBS_STATUS`` E."""
 
     def protect(
-        self, tables: Sequence[TableConfig], inputs: ProtectionInputs
+        self, tables: Sequence[TableSpec], inputs: ProtectionInputs
     ) -> dict[str, ProtectedRows]:
         """The protected rows of ``tables`` (all of this method), by table name."""
         ...
@@ -159,7 +160,7 @@ class ThresholdProtection(_Exact):
         )
 
     def protect(
-        self, tables: Sequence[TableConfig], inputs: ProtectionInputs
+        self, tables: Sequence[TableSpec], inputs: ProtectionInputs
     ) -> dict[str, ProtectedRows]:
         from crimestats.release.tables import notes_without_withheld_total, public_disclosure
         from crimestats.release.threshold_tables import protect_threshold_tables
@@ -202,7 +203,7 @@ class RoundingProtection(_Exact):
         return f"{table.spec.name}: {len(table.rows)} rows, controlled rounding"
 
     def protect(
-        self, tables: Sequence[TableConfig], inputs: ProtectionInputs
+        self, tables: Sequence[TableSpec], inputs: ProtectionInputs
     ) -> dict[str, ProtectedRows]:
         from crimestats.privacy import DEFAULT_BASE
         from crimestats.release.tables import rounded_table
@@ -226,7 +227,7 @@ class DpProtection:
         return "differential_privacy", "see crimestats.differential_privacy"
 
     def protect(
-        self, tables: Sequence[TableConfig], inputs: ProtectionInputs
+        self, tables: Sequence[TableSpec], inputs: ProtectionInputs
     ) -> dict[str, ProtectedRows]:
         from crimestats.release.dp_tables import release_dp_table
 
