@@ -5,7 +5,8 @@ Thin: the recorded points come from the store or a points file (as for
 second source (a points file, optionally weighted, or another ICCS code in the store)
 or uniform; ``crimestats.spatial.feedback_loop`` runs the seeded loop;
 ``crimestats.spatial.group_exposure`` compares population groups' shares in the flagged
-cells. Rounds go to ``--out`` (CSV); the summary to the screen or ``--json``. Only
+cells. Rounds go to ``--out`` (CSV); the summary to the screen or ``--json``; with
+``--html`` the charts (``crimestats.spatial.audit_charts``) to an offline page. Only
 cells and counts come out, never an incident or a person.
 """
 
@@ -19,7 +20,7 @@ from typing import Annotated
 import numpy as np
 import typer
 
-from crimestats.cli.forecast_cmd import _day, _number
+from crimestats.cli.forecast_cmd import _day, _number, check_output_files
 from crimestats.cli.options import (
     DbOption,
     ForceOption,
@@ -30,7 +31,7 @@ from crimestats.cli.options import (
 )
 from crimestats.cli.output import console, print_json
 from crimestats.errors import NotFoundError, UsageError
-from crimestats.output_files import check_output_file, open_text
+from crimestats.output_files import open_text
 from crimestats.spatial.feedback_loop import (
     LoopConfig,
     RoundResult,
@@ -40,6 +41,7 @@ from crimestats.spatial.feedback_loop import (
 )
 from crimestats.spatial.forecast_evaluate import DEFAULT_WINDOW, EvalPeriod, Forecast
 from crimestats.spatial.grid import GridKind, assign, make_grid
+from crimestats.spatial.group_exposure import GroupExposure
 from crimestats.spatial.projection import project
 
 UNIFORM = "uniform"
@@ -142,6 +144,10 @@ def forecast_audit(
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the simulation.")] = 0,
     out: Annotated[Path | None, typer.Option("--out", help="CSV of the rounds.")] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option("--html", help="Offline page of charts: drift by round, group exposure."),
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     force: ForceOption = False,
     db: DbOption = None,
@@ -158,8 +164,7 @@ def forecast_audit(
             "--iccs and --source select store points; a --points file is used as it is",
             hint="filter the file first, or leave --points out",
         )
-    if out is not None:
-        check_output_file(out, overwrite=force, option="--out")
+    check_output_files(out, html, force)
     if points is not None:
         from crimestats.spatial.points_file import read_points_file
 
@@ -198,7 +203,7 @@ def forecast_audit(
         weights = None if second[2] is None else second[2][keep]
         intensity = truth_intensity(cells, per_round, other.x, other.y, weights)
     result = simulate(cells, history, intensity, config)
-    exposure: list[dict[str, object]] = []
+    exposure: list[tuple[int, GroupExposure]] = []
     if groups is not None:
         from crimestats.spatial.group_exposure import group_exposure, read_group_layer
 
@@ -208,9 +213,7 @@ def forecast_audit(
         gp = project(layer.lons[near], layer.lats[near], like=projected)
         area_cell[near] = assign(cells, gp.x, gp.y)
         for number, flagged in ((1, result.flagged[0]), (rounds, result.flagged[-1])):
-            exposure += [
-                {"round": number, **asdict(g)} for g in group_exposure(layer, area_cell, flagged)
-            ]
+            exposure += [(number, g) for g in group_exposure(layer, area_cell, flagged)]
     if out is not None:
         with open_text(out, overwrite=force, option="--out") as handle:
             writer = csv.writer(handle, lineterminator="\n")
@@ -219,6 +222,18 @@ def forecast_audit(
                 writer.writerow(
                     [_number(v) if isinstance(v, float) else v for v in asdict(row).values()]
                 )
+    if html is not None:
+        from crimestats.spatial.audit_charts import audit_figures
+        from crimestats.spatial.forecast_charts import write_page
+
+        intro = [
+            f"{method} forecast, {cells.size:,} cells of {cells.cell_size:g} m, "
+            f"{history.shape[0]} recorded {period}s, truth {truth_iccs or truth}, seed {seed}; "
+            f"patrols on {config.patrol_share:.0%} of the area record with probability "
+            f"{recording_patrolled:g}, elsewhere {recording_base:g}."
+        ]
+        write_page(html, "forecast-audit", audit_figures(result, exposure), intro=intro,
+                   overwrite=force)  # fmt: skip
     summary = {
         "method": method, "truth": truth_iccs or truth, "seed": seed, "rounds": rounds,
         "patrol_share": config.patrol_share, "recording_base": recording_base,
@@ -232,8 +247,9 @@ def forecast_audit(
             {
                 **summary,
                 "per_round": [asdict(r) for r in result.rounds],
-                "group_exposure": exposure,
+                "group_exposure": [{"round": n, **asdict(g)} for n, g in exposure],
                 "out": None if out is None else str(out),
+                "html": None if html is None else str(html),
             }
         )
         return
@@ -252,13 +268,14 @@ def forecast_audit(
         "flagged cells "
         + (f"unchanged from round {result.locked_from}" if result.locked_from else "still moving")
     )
-    for e in exposure:
+    for number, g in exposure:
         console.print(
-            f"  round {e['round']} group {e['group']}: {e['population_share']:.3f} of the "
-            f"population, {e['share_of_flagged_population']:.3f} of those in flagged cells"
+            f"  round {number} group {g.group}: {g.population_share:.3f} of the "
+            f"population, {g.share_of_flagged_population:.3f} of those in flagged cells"
         )
-    if out is not None:
-        console.print(f"wrote {out}")
+    for written in (out, html):
+        if written is not None:
+            console.print(f"wrote {written}")
 
 
 def register(app: typer.Typer) -> None:

@@ -2,7 +2,8 @@
 
 Thin: points come from the store (one selection per ``--iccs`` code, or all) or from a
 points file; ``crimestats.spatial.forecast_evaluate`` scores the forecasts; the scores
-of every origin go to ``--out`` (CSV), the means to the screen or ``--json``.
+of every origin go to ``--out`` (CSV), the means to the screen or ``--json``, and
+with ``--html`` the charts (``crimestats.spatial.forecast_charts``) to an offline page.
 """
 
 from __future__ import annotations
@@ -60,6 +61,27 @@ def _shares(text: str) -> tuple[float, ...]:
     return values
 
 
+def _same_path(one: Path, two: Path) -> bool:
+    try:
+        return one.resolve() == two.resolve()
+    except (OSError, ValueError, RuntimeError):  # unresolvable: check_output_file says why
+        return False
+
+
+def check_output_files(out: Path | None, html: Path | None, force: bool) -> None:
+    """Refuse ``--out`` and ``--html`` before any work: each must be writable, and apart."""
+    if out is not None:
+        check_output_file(out, overwrite=force, option="--out")
+    if html is None:
+        return
+    if out is not None and _same_path(out, html):
+        raise UsageError(
+            f"--out and --html name the same file {out}",
+            hint="give the charts their own name, e.g. --html charts.html",
+        )
+    check_output_file(html, overwrite=force, option="--html")
+
+
 def _number(value: float) -> str:
     return "" if not np.isfinite(value) else f"{value:.6g}"
 
@@ -92,6 +114,10 @@ def forecast_evaluate(
     x: PointsXOption = None,
     y: PointsYOption = None,
     date_column: PointsDateOption = None,
+    html: Annotated[
+        Path | None,
+        typer.Option("--html", help="Offline page of charts: scores by origin, mean PAI/PEI."),
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     force: ForceOption = False,
     db: DbOption = None,
@@ -112,7 +138,7 @@ def forecast_evaluate(
             "--iccs and --source select store points; a --points file is used as it is",
             hint="filter the file first, or leave --points out",
         )
-    check_output_file(out, overwrite=force, option="--out")
+    check_output_files(out, html, force)
 
     selections: list[tuple[str, np.ndarray, np.ndarray, np.ndarray]] = []
     if points is not None:
@@ -157,6 +183,16 @@ def forecast_evaluate(
                 [_number(v) if isinstance(v, float) else v for v in asdict(score).values()]
             )
     means = mean_scores(scores)
+    if html is not None:
+        from crimestats.spatial.forecast_charts import evaluation_figures, write_page
+
+        intro = [
+            f"{c}: {i['points']:,} points, {i['cells']:,} cells of {i['cell_size_m']:g} m, "
+            f"{i['origins']} origins ({period}, KDE window {window}), bandwidth "
+            f"{i['bandwidth_m']:g} m" for c, i in settings.items()
+        ]  # fmt: skip
+        write_page(html, "forecast-evaluate", evaluation_figures(scores, means),
+                   intro=intro, overwrite=force)  # fmt: skip
     if json_out:
         print_json(
             {
@@ -168,6 +204,7 @@ def forecast_evaluate(
                 "baseline": "random flagging: hit rate = area share, PAI = 1",
                 "means": [asdict(m) for m in means],
                 "out": str(out),
+                "html": None if html is None else str(html),
             }
         )
         return
@@ -183,7 +220,7 @@ def forecast_evaluate(
             f"{m.hit_rate:.3f} (random {m.baseline_hit_rate:.3f}), PAI {m.pai:.2f}, "
             f"PEI {m.pei:.2f}, RRI {m.rri:.2f}"
         )
-    console.print(f"wrote {out}")
+    console.print(f"wrote {out}" + ("" if html is None else f" and {html}"))
 
 
 def register(app: typer.Typer) -> None:
