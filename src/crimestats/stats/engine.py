@@ -15,7 +15,14 @@ from typing import Any
 
 from crimestats.errors import UsageError
 from crimestats.stats.area_level import placement, prepare_area_level
-from crimestats.stats.counting import UNIT_KEY, Unit, count_expr, distinct_units
+from crimestats.stats.counting import (
+    UNIT_KEY,
+    Unit,
+    count_expr,
+    coverage_counts,
+    distinct_units,
+    rolls_up_from_coverage,
+)
 from crimestats.stats.coverage import SourceCoverage, partial_periods, source_coverage
 from crimestats.stats.fields import (
     FIELDS,
@@ -197,7 +204,14 @@ def count_on(
     if rate and blocker is None:
         column = PERIOD_COLUMN[basis]
         extra[YEAR_COLUMN] = lambda t: t[column].cast("date").year().cast("int32")
-    expr = count_expr(con, fields, unit_, basis, source, extra, level)
+    if not rate and level is None and con is store_con and rolls_up_from_coverage(fields, unit_):
+        if coverage is None:
+            coverage = source_coverage(store_con, basis, source)
+        elif source is not None:
+            coverage = tuple(c for c in coverage if c.source == source)
+        expr = coverage_counts(coverage, fields, basis)  # no second scan of the incidents
+    else:
+        expr = count_expr(con, fields, unit_, basis, source, extra, level)
     if rate and blocker is None:
         pops = None
         if level is not None:
@@ -205,7 +219,7 @@ def count_on(
             pops = populations_memtable(rolled)
         expr = add_rates(con, expr, fields, pops, population_year)
     expr = expr.order_by(fields)
-    arrow = expr.to_pyarrow()
+    arrow = con.to_pyarrow(expr)
     metadata = _metadata(con, fields, unit_, basis, source)
     if window is not None and not window.is_open:
         metadata["period_window"] = window.to_dict()
