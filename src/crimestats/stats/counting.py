@@ -135,7 +135,7 @@ def base_table(
         from crimestats.stats.area_level import relabel
 
         incidents = relabel(incidents, area_level)
-    t = incidents.drop(*_BOOKKEEPING)
+    t = incidents.drop(*[c for c in _BOOKKEEPING if c in incidents.columns])
     records = {FIELDS[name].record for name in by}
     if unit is Unit.OFFENCES or Record.OFFENCE in records:
         t = _join(t, _offences(con), "o", "inner" if unit is Unit.OFFENCES else "left")
@@ -147,7 +147,9 @@ def base_table(
     return t
 
 
-def _own_table(con: Any, by: list[str], unit: Unit, source: str | None) -> Any | None:
+def _own_table(
+    con: Any, by: list[str], unit: Unit, source: str | None, extra: dict[str, Any] | None = None
+) -> Any | None:
     """The unit's own record table when it holds every column the fields read, else None.
 
     Why: joining ten million offences to eight million incidents on their string key is
@@ -170,6 +172,8 @@ def _own_table(con: Any, by: list[str], unit: Unit, source: str | None) -> Any |
         for name in by:
             FIELDS[name].expression(own, PeriodBasis.REPORTED)
             FIELDS[name].expression(own, PeriodBasis.OCCURRED)
+        for make in (extra or {}).values():  # e.g. a series' period start, a rate's year
+            make(own)
     except (AttributeError, IbisTypeError):
         return None
     # typed as the join types them (every column may be blank), so a table's schema does
@@ -178,11 +182,17 @@ def _own_table(con: Any, by: list[str], unit: Unit, source: str | None) -> Any |
 
 
 def counting_table(
-    con: Any, by: list[str], unit: Unit, source: str | None = None, area_level: Any = None
+    con: Any,
+    by: list[str],
+    unit: Unit,
+    source: str | None = None,
+    area_level: Any = None,
+    extra: dict[str, Any] | None = None,
 ) -> Any:
-    """The rows a count of ``unit`` by ``by`` reads: the unit's own table when it has
-    every field (:func:`_own_table`), else the joined :func:`base_table`."""
-    own = None if area_level is not None else _own_table(con, by, unit, source)
+    """The rows a count of ``unit`` by ``by`` (and the ``extra`` columns of
+    :func:`count_expr`) reads: the unit's own table when it has every column they read
+    (:func:`_own_table`), else the joined :func:`base_table`."""
+    own = None if area_level is not None else _own_table(con, by, unit, source, extra)
     return own if own is not None else base_table(con, by, unit, source, area_level)
 
 
@@ -204,7 +214,7 @@ def count_expr(
     follows ``count``: the share of the cell's units that are in it through an offence
     the model coded (a unit with offences coded both ways in one cell counts as model).
     """
-    t = counting_table(con, by, unit, source, area_level)
+    t = counting_table(con, by, unit, source, area_level, extra)
     exprs = field_expressions(t, period_basis)
     columns = {name: exprs[name]() for name in by}
     for name, make in (extra or {}).items():

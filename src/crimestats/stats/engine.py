@@ -11,6 +11,7 @@ without a rate with the reason.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 from crimestats.errors import UsageError
@@ -287,8 +288,10 @@ def _backend(db: str | os.PathLike[str] | None, backend: str) -> Any:
 
         return ibis_store(db)
     if backend == "pyspark":
-        from crimestats.storage.spark import spark_store
+        from crimestats.storage.spark import parquet_store, spark_store
 
+        if db is not None and Path(db).is_dir():  # a Parquet export, read in place
+            return parquet_store(db)
         return spark_store(db)
     from crimestats.errors import UsageError
 

@@ -247,3 +247,36 @@ def export_table(con: duckdb.DuckDBPyConnection, name: str, folder: Path) -> Pat
         partial.unlink(missing_ok=True)
         raise _cache_error(folder, exc) from exc
     return target
+
+
+@contextmanager
+def parquet_store(folder: str | os.PathLike[str]) -> Iterator[Any]:
+    """An Ibis PySpark backend over a Parquet export (:mod:`crimestats.storage.parquet_export`),
+    read in place: each table's partition folders, ``source`` read as text and the derived
+    ``year`` partition dropped, so the tables are the store's (issue 19, scale out)."""
+    import ibis
+
+    from crimestats.storage.parquet_export import MANIFEST
+
+    root = Path(folder)
+    try:
+        manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise NotFoundError(
+            f"{root} is not a Parquet export of a store (no readable {MANIFEST})",
+            hint="make one with 'crimestats export-parquet FOLDER --db STORE'",
+        ) from None
+    session = spark_session()
+    # a source named like a number stays text (partition values are read as strings)
+    session.conf.set("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
+    for name in sorted(_views):
+        session.catalog.dropTempView(name)
+    _views.clear()
+    derived = set(manifest.get("derived_columns", []))
+    for name in manifest["rows"]:
+        path = str(root / name)
+        frame = session.read.option("basePath", path).parquet(path)
+        frame = frame.drop(*[c for c in derived if c in frame.columns])
+        frame.createOrReplaceTempView(name)
+        _views.add(name)
+    yield ibis.pyspark.connect(session)
