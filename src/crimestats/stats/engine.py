@@ -102,8 +102,10 @@ def count_table(
     source:
         count only this source.
     backend:
-        ``duckdb`` (the store itself) or ``pyspark`` (the same Ibis expressions on a local
-        Spark session; DESIGN.md section 8).
+        ``duckdb`` (the store itself) or ``pyspark`` (the same Ibis expressions on a
+        Spark session, ``$CRIMESTATS_SPARK_MASTER``; DESIGN.md section 8). With
+        ``pyspark``, ``db`` may be a folder written by ``crimestats export-parquet``,
+        read in place (docs/scale.md).
     area_level:
         count (and take populations) at this level of the ``areas`` tree: ``area`` is
         then the incident's area at that level (an ancestor of its recorded area, or the
