@@ -35,6 +35,7 @@ from crimestats.stats.fields import (
     period_fields,
 )
 from crimestats.stats.hierarchy import RolledPopulations, read_tree
+from crimestats.stats.iccs_notes import iccs_notes
 from crimestats.stats.level_rates import (
     populations_memtable,
     rolled_populations,
@@ -383,7 +384,7 @@ def _metadata(
         meta["period_date"] = None
     iccs = [f for f in fields if f in ICCS_LENGTH]
     if iccs:
-        meta["iccs"] = _iccs_metadata(con, iccs, source)
+        meta["iccs"] = iccs_notes(con, iccs, source)
     if any(FIELDS[f].record is Record.VICTIM for f in fields) and unit is not Unit.VICTIMS:
         victims = con.table("victims")
         keys = victims.select(v_source=victims.source, v_incident_id=victims.incident_id).distinct()
@@ -393,63 +394,3 @@ def _metadata(
         )
         meta["incidents_without_victim_record"] = int(without.count().to_pyarrow().as_py())
     return meta
-
-
-def _iccs_metadata(con: Any, levels: list[str], source: str | None) -> dict[str, Any]:
-    """Offences in scope, uncoded, pending review, and coded only above each level asked.
-
-    Counts go to the statistics metadata only: a release's public notes are an
-    allow-list (:mod:`crimestats.release.public_notes`) that none of them is on.
-    """
-    from crimestats.stats.counted_codes import (
-        MODEL_SHARE_NOTE,
-        PENDING_NOTE,
-        is_model_coded,
-        is_pending,
-    )
-
-    offences = con.table("offences")
-    if source is not None:
-        offences = offences.filter(offences.source == source)
-    # One grouped scan (method x review flag x code length: a few dozen groups) instead of
-    # an aggregate per question: at ten million offences each scan is seconds.
-    kinds = offences.select(
-        method=offences.iccs_method,
-        pending=is_pending(offences).fill_null(False),
-        length=offences.iccs_code.length(),
-        model=is_model_coded(offences),
-    )
-    groups = kinds.group_by(["method", "pending", "length", "model"]).aggregate(n=kinds.count())
-    row: dict[str, int] = dict.fromkeys(
-        ["offences", "uncoded", "not_a_crime", "pending_review", "model_coded", *levels], 0
-    )
-    by_method: dict[str, int] = {}
-    for g in groups.to_pyarrow().to_pylist():
-        n, length = int(g["n"]), g["length"]
-        row["offences"] += n
-        key = str(g["method"]) if g["method"] is not None else "uncoded"
-        by_method[key] = by_method.get(key, 0) + n
-        if length is None:  # no code: "not a crime" when a table or a reviewer decided so
-            decided = g["method"] in ("correspondence", "manual")
-            row["not_a_crime" if decided else "uncoded"] += n
-        row["pending_review"] += n if g["pending"] else 0
-        row["model_coded"] += n if g["model"] else 0
-        for lvl in levels:  # counted code (blank while pending) shallower than the level
-            if length is not None and not g["pending"] and length < ICCS_LENGTH[lvl]:
-                row[lvl] += n
-    return {
-        "classification": "ICCS v1.0 (UNODC 2015)",
-        "offences_in_scope": int(row["offences"]),
-        "uncoded_offences": int(row["uncoded"] or 0),
-        "not_a_crime_offences": int(row["not_a_crime"] or 0),
-        "not_a_crime_note": "offences of categories that a correspondence table or a "
-        "reviewer marks as not a crime (ICCS code 'none'); they have a blank ICCS value",
-        "pending_review_offences": int(row["pending_review"] or 0),
-        "pending_review_note": PENDING_NOTE,
-        "model_coded_offences": int(row["model_coded"] or 0),
-        "model_coded_share_note": MODEL_SHARE_NOTE,
-        "coded_above_level": {lvl: int(row[lvl] or 0) for lvl in levels},
-        "coded_above_level_note": "offences coded only to a shallower ICCS level have a "
-        "blank value at the deeper levels asked for (never a guessed category)",
-        "coding_method": dict(sorted(by_method.items())),
-    }
