@@ -34,6 +34,24 @@ def _rows_default() -> int:
         raise SystemExit(f"{ROWS_ENV}={os.environ[ROWS_ENV]!r} is not a whole number") from None
 
 
+VERDICTS: dict[str, bool | None] = {}
+"""Each benchmark's ``meets_target`` (None: no target, or not measured), for the summary."""
+
+
+def _verdict(name: str, result: object) -> None:
+    VERDICTS[name] = result.get("meets_target") if isinstance(result, dict) else None
+
+
+def _summary(failed: list[str]) -> None:
+    """The target lines of every benchmark once more, together (bench/RESULTS.md, top)."""
+    from targets import target_line  # bench/ is on sys.path from main() on
+
+    print("\n== targets ==")
+    for name, met in VERDICTS.items():
+        figure = "failed to run" if name in failed else "see its section above"
+        target_line(name, figure, "bench/RESULTS.md", None if name in failed else met)
+
+
 def _measure(
     name: str, title: str, call: Callable[[], object], failed: list[str], missed: list[str]
 ) -> None:
@@ -44,7 +62,9 @@ def _measure(
     except Exception:  # noqa: BLE001 - one failing benchmark must not hide the others
         traceback.print_exc()
         failed.append(name)
+        VERDICTS[name] = None
         return
+    _verdict(name, result)
     if isinstance(result, dict) and result.get("meets_target") is False:
         missed.append(name)
 
@@ -74,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         bench_ingest = importlib.import_module("bench_ingest")
         seed = args.seed if args.seed is not None else bench_ingest.generate.DEFAULT_SEED
         result = bench_ingest.main(args.rows, seed, args.workdir, args.repeat)
+        _verdict("ingest", result)
         if any("error" in p for p in result["phases"]):
             failed.append("ingest")
         if result["meets_target"] is False:
@@ -98,7 +119,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n== statistics tables ({stats_rows:,} rows; $CRIMESTATS_BENCH_STATS_ROWS) ==")
     try:
         bench_stats = importlib.import_module("bench_stats")
-        bench_stats.main(stats_rows, workdir=args.workdir)
+        result = bench_stats.main(stats_rows, workdir=args.workdir)
+        _verdict("stats", result)
+        if result["meets_target"] is False:
+            missed.append("stats")
     except Exception:  # noqa: BLE001
         traceback.print_exc()
         failed.append("stats")
@@ -107,7 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n== protected release ({release_rows:,} rows; $CRIMESTATS_BENCH_RELEASE_ROWS) ==")
     try:
         bench_release = importlib.import_module("bench_release")
-        if bench_release.main(release_rows, workdir=args.workdir)["meets_target"] is False:
+        result = bench_release.main(release_rows, workdir=args.workdir)
+        _verdict("release", result)
+        if result["meets_target"] is False:
             missed.append("release")
     except Exception:  # noqa: BLE001
         traceback.print_exc()
@@ -124,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, title, call in extras:
         _measure(name, title, call, failed, missed)
 
+    _summary(failed)
     if failed:
         print(f"\nbenchmarks that failed to run: {', '.join(failed)}")
     if missed:

@@ -30,6 +30,7 @@ from crimestats.stats.counted_codes import MODEL_CODED, MODEL_SHARE, counted_off
 from crimestats.stats.fields import (
     FIELDS,
     ICCS_LENGTH,
+    PERIOD_COLUMN,
     PeriodBasis,
     Record,
     field_expressions,
@@ -53,49 +54,58 @@ UNIT_KEY: Final[dict[Unit, tuple[str, ...]]] = {
 }
 """The columns that identify one unit in the store."""
 
-_INCIDENT_COLS = (
-    "source", "incident_id", "reported_date", "occurred_start", "area_code",
-    "location_type", "cyber_related", "weapon",
-)  # fmt: skip
 _KEY = ("source", "incident_id")
+_BOOKKEEPING = ("fields_hash", "ingest_id")
+"""Columns of every event table that say how a row was loaded, not what it records."""
+
+_VICTIM_NAMES: Final[dict[str, str]] = {"relationship_to_suspect": "victim_relationship"}
+"""Victim columns whose base-table name is not ``victim_<column>`` (the registry's name)."""
 
 
-def _renamed(table: Any, columns: dict[str, str]) -> Any:
-    """Select ``columns`` (store name -> name in the base table) of ``table``."""
-    return table.select(**{new: table[old] for old, new in columns.items()})
+def _child(con: Any, table: Any, prefix: str, names: dict[str, str]) -> Any:
+    """Every column of a child record, its key renamed ``<p>_source``/``<p>_incident_id``.
+
+    Why every column: the base table is derived from the store, not listed here, so a
+    field added to the registry (:mod:`crimestats.stats.fields`) reads its column without
+    an edit of this module (issue 12); the engines prune the columns no field reads.
+    A column named like an incident column (bookkeeping) is left out; ``names`` renames.
+    """
+    taken = set(con.table("incidents").columns)
+    key = {f"{prefix}_{k}": table[k] for k in _KEY}
+    rest = {
+        names.get(c, c): table[c]
+        for c in table.columns
+        if c not in _KEY and c not in _BOOKKEEPING and names.get(c, c) not in taken
+    }
+    return table.select(**key, **rest)
 
 
-def _offences(con: Any) -> Any:
+def _offences(con: Any, source: str | None = None) -> Any:
     """Offences with the ICCS code they count under (pending review: blank), the one rule
-    of :mod:`crimestats.stats.counted_codes`."""
-    return _renamed(
-        counted_offences(con),
-        {"source": "o_source", "incident_id": "o_incident_id", "offence_seq": "offence_seq",
-         "iccs_code": "iccs_code", "attempted": "attempted", "motive": "motive",
-         "motive_detail": "motive_detail", MODEL_CODED: MODEL_CODED},
-    )  # fmt: skip
+    of :mod:`crimestats.stats.counted_codes`; every column under its store name."""
+    return _child(con, counted_offences(con, source), "o", {})
 
 
-def _victims(con: Any) -> Any:
+def _victims(con: Any, source: str | None = None) -> Any:
+    """Victims, every column named ``victim_<column>``, and ``has_victim``."""
     import ibis
 
     v = con.table("victims")
-    return v.select(
-        v_source=v.source,
-        v_incident_id=v.incident_id,
-        victim_seq=v.victim_seq,
-        victim_sex=v.sex,
-        victim_age=v.age,
-        victim_relationship=v.relationship_to_suspect,
-        has_victim=ibis.literal(True),
-    )
+    if source is not None:
+        v = v.filter(v.source == source)
+    # a column already named victim_... (the key victim_seq) keeps its name
+    names = {c: _VICTIM_NAMES.get(c, f"victim_{c.removeprefix('victim_')}") for c in v.columns}
+    return _child(con, v, "v", names).mutate(has_victim=ibis.literal(True))
 
 
-def _suspects(con: Any) -> Any:
-    return _renamed(
-        con.table("suspects"),
-        {"source": "s_source", "incident_id": "s_incident_id", "suspect_seq": "suspect_seq"},
-    )
+def _suspects(con: Any, source: str | None = None) -> Any:
+    s = con.table("suspects")
+    if source is not None:
+        s = s.filter(s.source == source)
+    return s.select(s_source=s.source, s_incident_id=s.incident_id, suspect_seq=s.suspect_seq)
+
+
+_CHILDREN: Final = {Unit.OFFENCES: _offences, Unit.VICTIMS: _victims, Unit.SUSPECTS: _suspects}
 
 
 def _join(left: Any, right: Any, prefix: str, how: str) -> Any:
@@ -115,18 +125,17 @@ def base_table(
     victims likewise (a left join: an incident without a recorded victim keeps one row
     whose victim fields are NULL). Suspects are joined only to count suspects. With an
     ``area_level`` (:class:`crimestats.stats.area_level.AreaLevel`), ``area_code`` is the
-    incident's area at that level of the area tree.
+    incident's area at that level of the area tree. Every column of each joined record is
+    there (offence columns under their store names, victim columns as ``victim_<name>``).
     """
-    import ibis
-
     incidents = con.table("incidents")
     if source is not None:
         incidents = incidents.filter(incidents.source == source)
     if area_level is not None:
         from crimestats.stats.area_level import relabel
 
-        incidents = relabel(incidents.select(*_INCIDENT_COLS, "lat", "lon"), area_level)
-    t = incidents.select(*_INCIDENT_COLS)
+        incidents = relabel(incidents, area_level)
+    t = incidents.drop(*[c for c in _BOOKKEEPING if c in incidents.columns])
     records = {FIELDS[name].record for name in by}
     if unit is Unit.OFFENCES or Record.OFFENCE in records:
         t = _join(t, _offences(con), "o", "inner" if unit is Unit.OFFENCES else "left")
@@ -135,8 +144,56 @@ def base_table(
         t = t.mutate(has_victim=t.has_victim.fill_null(False))
     if unit is Unit.SUSPECTS:
         t = _join(t, _suspects(con), "s", "inner")
-    _ = ibis
     return t
+
+
+def _own_table(
+    con: Any, by: list[str], unit: Unit, source: str | None, extra: dict[str, Any] | None = None
+) -> Any | None:
+    """The unit's own record table when it holds every column the fields read, else None.
+
+    Why: joining ten million offences to eight million incidents on their string key is
+    most of the time of a table of offences; a table whose fields are all read from the
+    offence row (``source`` and the ICCS levels: the release's offences table) needs no
+    incident column. Counting it alone gives the same rows as the inner join because the
+    store never holds a child record without its incident (ingest writes them together;
+    ``sources undo`` refuses to leave one behind). Not for incidents (they are the spine),
+    nor on a store cut to a period window (the cut is on the incidents).
+    """
+    from ibis.common.exceptions import IbisTypeError
+
+    from crimestats.stats.period_window import WindowedStore
+
+    if unit is Unit.INCIDENTS or isinstance(con, WindowedStore):
+        return None
+    child = _CHILDREN[unit](con, source)
+    own = child.rename({k: f"{unit.value[0]}_{k}" for k in _KEY})
+    try:  # a field whose column the record lacks (an incident's date, area...) fails here
+        for name in by:
+            FIELDS[name].expression(own, PeriodBasis.REPORTED)
+            FIELDS[name].expression(own, PeriodBasis.OCCURRED)
+        for make in (extra or {}).values():  # e.g. a series' period start, a rate's year
+            make(own)
+    except (AttributeError, IbisTypeError):
+        return None
+    # typed as the join types them (every column may be blank), so a table's schema does
+    # not depend on the path it was counted by
+    return own.cast({c: own[c].type().copy(nullable=True) for c in own.columns})
+
+
+def counting_table(
+    con: Any,
+    by: list[str],
+    unit: Unit,
+    source: str | None = None,
+    area_level: Any = None,
+    extra: dict[str, Any] | None = None,
+) -> Any:
+    """The rows a count of ``unit`` by ``by`` (and the ``extra`` columns of
+    :func:`count_expr`) reads: the unit's own table when it has every column they read
+    (:func:`_own_table`), else the joined :func:`base_table`."""
+    own = None if area_level is not None else _own_table(con, by, unit, source, extra)
+    return own if own is not None else base_table(con, by, unit, source, area_level)
 
 
 def count_expr(
@@ -157,7 +214,7 @@ def count_expr(
     follows ``count``: the share of the cell's units that are in it through an offence
     the model coded (a unit with offences coded both ways in one cell counts as model).
     """
-    t = base_table(con, by, unit, source, area_level)
+    t = counting_table(con, by, unit, source, area_level, extra)
     exprs = field_expressions(t, period_basis)
     columns = {name: exprs[name]() for name in by}
     for name, make in (extra or {}).items():
@@ -213,4 +270,40 @@ def multiplies(by: list[str], unit: Unit) -> bool:
 
 def distinct_units(con: Any, unit: Unit, source: str | None = None) -> Any:
     """The number of units in scope (a scalar Ibis expression)."""
-    return base_table(con, [], unit, source).count()  # one row per unit (see multiplies)
+    return counting_table(con, [], unit, source).count()  # one row per unit (see multiplies)
+
+
+def rolls_up_from_coverage(by: list[str], unit: Unit) -> bool:
+    """Whether a table is a roll-up of the store's coverage: incidents by period fields
+    (and ``source``) only, whose metadata needs the coverage anyway."""
+    periods = {name for name in by if FIELDS[name].is_period}
+    return unit is Unit.INCIDENTS and bool(periods) and set(by) <= {*periods, "source"}
+
+
+def coverage_counts(coverage: Any, by: list[str], basis: PeriodBasis) -> Any:
+    """Counts of incidents by ``by`` summed from the coverage's months (an Ibis expression).
+
+    Why: the coverage (:func:`crimestats.stats.coverage.source_coverage`) already holds
+    every source's incidents per month and those without a period date; a table of
+    incidents by year, quarter or month (and source) is their sum. Reading it from there
+    spares a second scan of the incidents, which at ten million rows costs as much as the
+    table itself (issue 19). The period labels come from the registry's own expressions,
+    evaluated over one row per source and month, so they cannot differ from a count.
+    """
+    import ibis
+    import pyarrow as pa
+
+    column = PERIOD_COLUMN[basis]
+    rows: list[tuple[str, Any, int]] = []
+    for cov in coverage:
+        rows += [(cov.source, m.month, m.incidents) for m in cov.months if m.incidents]
+        if cov.without_date:
+            rows.append((cov.source, None, cov.without_date))
+    schema = pa.schema(  # source as in the store: never blank (a column of the key)
+        [pa.field("source", pa.string(), nullable=False), (column, pa.date32()), ("n", pa.int64())]
+    )
+    arrays = [pa.array([r[i] for r in rows], type=schema.field(i).type) for i in range(3)]
+    t = ibis.memtable(pa.Table.from_arrays(arrays, schema=schema))
+    exprs = field_expressions(t, basis)
+    cells = t.select(**{name: exprs[name]() for name in by}, n=t.n)
+    return cells.group_by(by).aggregate(count=cells.n.sum())

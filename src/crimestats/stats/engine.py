@@ -11,11 +11,19 @@ without a rate with the reason.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 from crimestats.errors import UsageError
 from crimestats.stats.area_level import placement, prepare_area_level
-from crimestats.stats.counting import UNIT_KEY, Unit, count_expr, distinct_units
+from crimestats.stats.counting import (
+    UNIT_KEY,
+    Unit,
+    count_expr,
+    coverage_counts,
+    distinct_units,
+    rolls_up_from_coverage,
+)
 from crimestats.stats.coverage import SourceCoverage, partial_periods, source_coverage
 from crimestats.stats.fields import (
     FIELDS,
@@ -27,6 +35,7 @@ from crimestats.stats.fields import (
     period_fields,
 )
 from crimestats.stats.hierarchy import RolledPopulations, read_tree
+from crimestats.stats.iccs_notes import iccs_notes
 from crimestats.stats.level_rates import (
     populations_memtable,
     rolled_populations,
@@ -94,8 +103,10 @@ def count_table(
     source:
         count only this source.
     backend:
-        ``duckdb`` (the store itself) or ``pyspark`` (the same Ibis expressions on a local
-        Spark session; DESIGN.md section 8).
+        ``duckdb`` (the store itself) or ``pyspark`` (the same Ibis expressions on a
+        Spark session, ``$CRIMESTATS_SPARK_MASTER``; DESIGN.md section 8). With
+        ``pyspark``, ``db`` may be a folder written by ``crimestats export-parquet``,
+        read in place (docs/scale.md).
     area_level:
         count (and take populations) at this level of the ``areas`` tree: ``area`` is
         then the incident's area at that level (an ancestor of its recorded area, or the
@@ -197,7 +208,14 @@ def count_on(
     if rate and blocker is None:
         column = PERIOD_COLUMN[basis]
         extra[YEAR_COLUMN] = lambda t: t[column].cast("date").year().cast("int32")
-    expr = count_expr(con, fields, unit_, basis, source, extra, level)
+    if not rate and level is None and con is store_con and rolls_up_from_coverage(fields, unit_):
+        if coverage is None:
+            coverage = source_coverage(store_con, basis, source)
+        elif source is not None:
+            coverage = tuple(c for c in coverage if c.source == source)
+        expr = coverage_counts(coverage, fields, basis)  # no second scan of the incidents
+    else:
+        expr = count_expr(con, fields, unit_, basis, source, extra, level)
     if rate and blocker is None:
         pops = None
         if level is not None:
@@ -205,7 +223,7 @@ def count_on(
             pops = populations_memtable(rolled)
         expr = add_rates(con, expr, fields, pops, population_year)
     expr = expr.order_by(fields)
-    arrow = expr.to_pyarrow()
+    arrow = con.to_pyarrow(expr)
     metadata = _metadata(con, fields, unit_, basis, source)
     if window is not None and not window.is_open:
         metadata["period_window"] = window.to_dict()
@@ -273,8 +291,10 @@ def _backend(db: str | os.PathLike[str] | None, backend: str) -> Any:
 
         return ibis_store(db)
     if backend == "pyspark":
-        from crimestats.storage.spark import spark_store
+        from crimestats.storage.spark import parquet_store, spark_store
 
+        if db is not None and Path(db).is_dir():  # a Parquet export, read in place
+            return parquet_store(db)
         return spark_store(db)
     from crimestats.errors import UsageError
 
@@ -364,7 +384,7 @@ def _metadata(
         meta["period_date"] = None
     iccs = [f for f in fields if f in ICCS_LENGTH]
     if iccs:
-        meta["iccs"] = _iccs_metadata(con, iccs, source)
+        meta["iccs"] = iccs_notes(con, iccs, source)
     if any(FIELDS[f].record is Record.VICTIM for f in fields) and unit is not Unit.VICTIMS:
         victims = con.table("victims")
         keys = victims.select(v_source=victims.source, v_incident_id=victims.incident_id).distinct()
@@ -374,56 +394,3 @@ def _metadata(
         )
         meta["incidents_without_victim_record"] = int(without.count().to_pyarrow().as_py())
     return meta
-
-
-def _iccs_metadata(con: Any, levels: list[str], source: str | None) -> dict[str, Any]:
-    """Offences in scope, uncoded, pending review, and coded only above each level asked.
-
-    Counts go to the statistics metadata only: a release's public notes are an
-    allow-list (:mod:`crimestats.release.public_notes`) that none of them is on.
-    """
-    from crimestats.stats.counted_codes import (
-        MODEL_SHARE_NOTE,
-        PENDING_NOTE,
-        coding_counts,
-        counted_code,
-    )
-
-    offences = con.table("offences")
-    if source is not None:
-        offences = offences.filter(offences.source == source)
-    raw = offences.iccs_code
-    code = counted_code(offences)  # pending review: blank (stats/counted_codes.py)
-    # a table or a reviewer said "not a crime" (code ``none``): no code, yet decided
-    decided = offences.iccs_method.isin(["correspondence", "manual"])
-    aggs = {
-        "offences": offences.count(),
-        "uncoded": (raw.isnull() & ~decided.fill_null(False)).sum(),
-        "not_a_crime": (raw.isnull() & decided.fill_null(False)).sum(),
-        **coding_counts(offences),
-        **{lvl: (code.notnull() & (code.length() < ICCS_LENGTH[lvl])).sum() for lvl in levels},
-    }
-    row = offences.aggregate(**aggs).to_pyarrow().to_pylist()[0]
-    methods = offences.group_by("iccs_method").aggregate(n=offences.count()).to_pyarrow()
-    by_method = {
-        str(m) if m is not None else "uncoded": int(n)
-        for m, n in zip(
-            methods.column("iccs_method").to_pylist(), methods.column("n").to_pylist(), strict=True
-        )
-    }
-    return {
-        "classification": "ICCS v1.0 (UNODC 2015)",
-        "offences_in_scope": int(row["offences"]),
-        "uncoded_offences": int(row["uncoded"] or 0),
-        "not_a_crime_offences": int(row["not_a_crime"] or 0),
-        "not_a_crime_note": "offences of categories that a correspondence table or a "
-        "reviewer marks as not a crime (ICCS code 'none'); they have a blank ICCS value",
-        "pending_review_offences": int(row["pending_review"] or 0),
-        "pending_review_note": PENDING_NOTE,
-        "model_coded_offences": int(row["model_coded"] or 0),
-        "model_coded_share_note": MODEL_SHARE_NOTE,
-        "coded_above_level": {lvl: int(row[lvl] or 0) for lvl in levels},
-        "coded_above_level_note": "offences coded only to a shallower ICCS level have a "
-        "blank value at the deeper levels asked for (never a guessed category)",
-        "coding_method": dict(sorted(by_method.items())),
-    }

@@ -44,9 +44,18 @@ _views: set[str] = set()
 """Temporary views this process registered in the Spark session (dropped per call)."""
 
 
+MASTER_ENV = "CRIMESTATS_SPARK_MASTER"
+"""Where Spark runs: ``local[2]`` by default (one worker thread per core of the machine it
+was measured on), ``local[4]``, or a cluster's master URL (``spark://host:7077``)."""
+
+
 @cache
 def spark_session() -> Any:
-    """One local Spark session per process (JVM start-up takes about ten seconds)."""
+    """One Spark session per process (JVM start-up takes about ten seconds).
+
+    Its master is ``$CRIMESTATS_SPARK_MASTER`` (default ``local[2]``); see
+    :func:`restart_spark` to change it inside a process (the benchmark's executors).
+    """
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     try:
         from pyspark.sql import SparkSession
@@ -56,7 +65,7 @@ def spark_session() -> Any:
             hint="pip install 'crimestats[spark]' (needs Java 17 or newer)",
         ) from None
     session = (
-        SparkSession.builder.master("local[2]")
+        SparkSession.builder.master(os.environ.get(MASTER_ENV) or "local[2]")
         .appName("crimestats")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.sql.session.timeZone", "UTC")
@@ -68,6 +77,20 @@ def spark_session() -> Any:
     )
     session.sparkContext.setLogLevel("ERROR")
     return session
+
+
+def restart_spark(master: str) -> Any:
+    """Stop this process's Spark session and start one on ``master`` (e.g. ``local[4]``).
+
+    Why: a Spark context's master is fixed when it starts; measuring the same table on 1,
+    2 and 4 local executors (``bench/bench_stats.py``) needs a new context for each.
+    """
+    if spark_session.cache_info().currsize:
+        spark_session().stop()
+        spark_session.cache_clear()
+    _views.clear()  # the views lived in the stopped session
+    os.environ[MASTER_ENV] = master
+    return spark_session()
 
 
 @contextmanager
@@ -224,3 +247,36 @@ def export_table(con: duckdb.DuckDBPyConnection, name: str, folder: Path) -> Pat
         partial.unlink(missing_ok=True)
         raise _cache_error(folder, exc) from exc
     return target
+
+
+@contextmanager
+def parquet_store(folder: str | os.PathLike[str]) -> Iterator[Any]:
+    """An Ibis PySpark backend over a Parquet export (:mod:`crimestats.storage.parquet_export`),
+    read in place: each table's partition folders, ``source`` read as text and the derived
+    ``year`` partition dropped, so the tables are the store's (issue 19, scale out)."""
+    import ibis
+
+    from crimestats.storage.parquet_export import MANIFEST
+
+    root = Path(folder)
+    try:
+        manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise NotFoundError(
+            f"{root} is not a Parquet export of a store (no readable {MANIFEST})",
+            hint="make one with 'crimestats export-parquet FOLDER --db STORE'",
+        ) from None
+    session = spark_session()
+    # a source named like a number stays text (partition values are read as strings)
+    session.conf.set("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
+    for name in sorted(_views):
+        session.catalog.dropTempView(name)
+    _views.clear()
+    derived = set(manifest.get("derived_columns", []))
+    for name in manifest["rows"]:
+        path = str(root / name)
+        frame = session.read.option("basePath", path).parquet(path)
+        frame = frame.drop(*[c for c in derived if c in frame.columns])
+        frame.createOrReplaceTempView(name)
+        _views.add(name)
+    yield ibis.pyspark.connect(session)
