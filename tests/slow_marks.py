@@ -12,6 +12,11 @@ SPARK_TESTS = ("tests/contract/",)
 """PySpark and a JVM (ten seconds to start, gigabytes of memory)."""
 
 SLOW_TESTS: dict[str, tuple[str, ...]] = {
+    # session 7: forecast charts (vl-convert start), field registry, audit journal
+    "tests/spatial_charts/test_forecast_evaluate_charts.py": (),
+    "tests/spatial_charts/test_forecast_audit_charts.py": (),
+    "tests/stats_scale/test_field_once.py": (),
+    "tests/serve/test_audit_journal.py": (),
     # session 7: public hotspot maps on the release's H3 hexagons (helper-measured)
     "tests/spatial_public/test_public_hotspot_map.py": (),
     "tests/spatial_public/test_public_hotspot_release.py": (),

@@ -48,6 +48,7 @@ BASE: dict[tuple[str, ...], list[str]] = {
     ("hotspots",): ["--out", "{new}"],
     ("forecast-evaluate",): ["--out", "{new}"],
     ("near-repeat",): ["--space-bands", "100,200", "--time-bands", "7,14"],
+    ("export-parquet",): ["{newdir}"],
 }
 """Arguments that make each command work on the tiny world (a command not listed needs
 none besides ``--db``)."""
@@ -156,6 +157,7 @@ OUTPUT_FILES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("hotspots",), "--out"),
     (("forecast-evaluate",), "--out"),
     (("forecast-audit",), "--out"),
+    (("forecast-audit",), "--html"),
     (("audit", "export"), "--out"),
 )
 """Every option that names a file a command writes (``release --out`` is a folder with
@@ -170,10 +172,13 @@ INPUTS_AND_FOLDERS = {
     ("scan", "--coords"), ("alerts", "--series"), ("trends", "--series"),
     ("hotspots", "--points"), ("hotspots", "--exposure"), ("forecast-evaluate", "--points"),
     ("forecast-audit", "--points"), ("forecast-audit", "--groups"),
-    ("survey load", "<files>"), ("survey load", "--design"),
+    ("survey load", "<files>"), ("survey load", "--design"), ("export-parquet", "<out>"),
 }  # fmt: skip
 """The other path parameters (besides ``--db``): files read, or a folder."""
 OUTPUTS_AFTER_ANOTHER = {
+    ("forecast-evaluate", "--html"): "written after --out, which the command requires "
+    "(atomically, by the writer forecast-audit --html uses, swept above); with a full disk "
+    "the --out write fails first, with the message the sweep checks",
     ("hotspots", "--html"): "written after --out (atomically, like it); with a full disk "
     "the --out write fails first, with the message the sweep checks",
     ("alerts", "--html"): "written by the same writer as trends --html (watch.charts."

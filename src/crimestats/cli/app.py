@@ -48,6 +48,7 @@ def _register() -> None:
         ledger_cmd,
         mse_cmd,
         nearrepeat_cmd,
+        parquet_cmd,
         quarantine_cmd,
         release_cmd,
         scan_cmd,
@@ -64,7 +65,7 @@ def _register() -> None:
         store_cmd, ingest_cmd, quarantine_cmd, iccs_cmd, classify_cmd, stats_cmd,
         indicators_cmd, series_cmd, release_cmd, ledger_cmd, demo_cmd, mse_cmd, sources_cmd,
         govern_cmd, serve_cmd, emerging_cmd, trends_cmd, hotspots_cmd, forecast_cmd,
-        nearrepeat_cmd, scan_cmd, alerts_cmd, survey_cmd, forecast_audit_cmd,
+        nearrepeat_cmd, scan_cmd, alerts_cmd, survey_cmd, forecast_audit_cmd, parquet_cmd,
     ):  # fmt: skip
         module.register(app)
 
