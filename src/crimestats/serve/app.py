@@ -55,7 +55,11 @@ def create_app(settings: ServeSettings) -> FastAPI:
         app.state.store = ServeStore(settings.db)
         app.state.releases = ReleaseCache(app.state.store)
         refusals: RefusalLog = app.state.refusals
-        app.state.audit = AuditLog(app.state.store, due=lambda all_: refusals.summaries(force=all_))
+        app.state.audit = AuditLog(
+            app.state.store,
+            due=lambda all_: refusals.summaries(force=all_),
+            fsync=settings.audit_fsync,
+        )
         app.state.audit.start()
         try:
             yield

@@ -1,4 +1,4 @@
-"""The audit entry every request leaves (issue 16 item 4), written by one thread in groups.
+"""The audit entry every request leaves (issue 16 item 4): journalled, then chained.
 
 Why here and not in a middleware: an entry names what went out (rows or cells, and a
 hash of the bytes), which only the endpoint knows. Parameters are the request's query
@@ -6,49 +6,52 @@ parameters and path values; tokens and bodies never reach the log
 (:func:`crimestats.govern.audit_chain.canonical_parameters` drops them by name).
 Requests the API refuses are recorded by the guard (:mod:`crimestats.serve.refusals`).
 
-Why one writer thread with group commit: a DuckDB commit costs milliseconds of CPU and
-a write to the write-ahead log; one per request serialised the server on it. A request
-now hands its entry to the writer and waits; the writer takes *every* entry waiting,
-chains them in order and inserts them with one statement in one transaction, then wakes
-their requests. While it commits, the next group gathers. So the cost of a commit is
-shared by every request that arrived meanwhile, and an endpoint on the event loop waits
-without holding a thread.
+Why two writer threads. A request hands its entry over and waits for the *journal
+writer*, which appends every waiting entry to the journal file at once (one write, one
+fsync: :mod:`crimestats.serve.journal`) and lets their answers go. The *chain writer*
+then takes every journalled entry not yet chained and appends them to ``audit_log`` in
+one transaction (:mod:`crimestats.serve.chaining`). A load's commit or checkpoint can
+hold the database for seconds; only the chain writer waits for it, and its next group
+is the larger for it, while answers go on. An endpoint on the event loop awaits its
+entry without holding a thread.
 
-What is guaranteed: an answer leaves only after its entry is committed (in DuckDB's
-write-ahead log); if the commit fails, the request fails with a 500 and no data goes
-out. A crash can lose entries only of requests that had not been answered yet.
+What is guaranteed: no answer leaves before its entry is in the journal (flushed, and
+fsynced unless the server was told otherwise); an entry that cannot be journalled fails
+its request with a 500, and no data goes out. Journalled entries reach the chain within
+moments, or, after a crash, when the server next starts (:meth:`AuditLog.start`
+replays the journals of servers no longer running, each entry once, and notes how many
+in an ``audit.replayed`` entry). ``crimestats audit verify`` reads the chain only:
+while the server runs, the last moments' entries may still be in the journal.
 """
 
 from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final
 
 from fastapi import Request
 
 from crimestats.govern import audit_chain
+from crimestats.serve import journal
 from crimestats.serve.auth import Caller
+from crimestats.serve.chaining import write_chained
 from crimestats.serve.store import ServeStore
 
-_COLUMNS: Final = ", ".join(audit_chain.AuditEntry.__dataclass_fields__)
-_ROW: Final = "(" + ", ".join("?" * len(audit_chain.AuditEntry.__dataclass_fields__)) + ")"
 TICK_SECONDS: Final = 0.5
-"""How often the idle writer asks for due summaries (of counted refusals)."""
-CHUNK: Final = 500
-"""Entries per INSERT statement (a group of more takes several, in one transaction)."""
-RETRIES: Final = 3
-"""Batches retried on a head read afresh when something else appended meanwhile."""
+"""How often the idle journal writer asks for due summaries (of counted refusals)."""
+RETRY_SECONDS: Final = 1.0
+"""How long the chain writer waits before trying a failed group again (it keeps it)."""
 
 
 @dataclass(slots=True)
 class Pending:
-    """An entry waiting for its commit (its time and place in the chain are given when
-    it is queued and written)."""
+    """An entry waiting to be journalled (its time is given when it is queued)."""
 
     user_name: str
     role: str
@@ -59,36 +62,82 @@ class Pending:
     logged_at: str = ""
     done: Future[None] = field(default_factory=Future)
 
+    def journalled(self) -> journal.Journalled:
+        return journal.Journalled(
+            self.logged_at, self.user_name, self.role, self.action, self.parameters,
+            self.rows_out, self.result_hash,
+        )  # fmt: skip
+
 
 class AuditLog:
-    """The server's audit writer: a queue, a thread, and the chain's head."""
+    """The server's audit writers: the journal's and the chain's, and their queues."""
 
-    def __init__(self, store: ServeStore, due: Callable[[bool], list[Pending]] | None = None):
+    def __init__(
+        self,
+        store: ServeStore,
+        due: Callable[[bool], list[Pending]] | None = None,
+        *,
+        fsync: bool = True,
+    ) -> None:
         self.store = store
+        self.fsync = fsync
         self._due = due
-        """Entries that are due without a request (summaries); ``True``: all of them."""
+        """Entries due without a request (summaries); called with ``True``: all of them."""
         self._pending: list[Pending] = []
+        self._to_chain: list[journal.Journalled] = []
         self._wake = threading.Condition()
+        self._chain_wake = threading.Condition()
         self._stopping = False
+        self._journal_done = False
+        self._counts = [0, 0]
+        """Entries journalled and chained by this server (equal: the journal may go)."""
         self._head: tuple[int, str] | None = None
-        """(seq, entry_hash) of the last entry this server wrote: kept, so a batch does
-        not scan the log for its head. Should anything else have appended meanwhile (a
-        load's own entry), the primary key refuses the batch, which is retried on the
-        head read afresh."""
-        self._thread = threading.Thread(target=self._run, name="audit-writer", daemon=True)
+        """(seq, entry_hash) of the last entry this server chained, kept so a group does
+        not read the log for its head; should anything else append meanwhile (a load's
+        own entry), the primary key refuses the group, retried on the head read afresh."""
+        self._journal: journal.AuditJournal | None = None
+        self._threads = [
+            threading.Thread(target=self._journal_loop, name="audit-journal", daemon=True),
+            threading.Thread(target=self._chain_loop, name="audit-chain", daemon=True),
+        ]
 
-    def start(self) -> None:
-        self._thread.start()
+    def start(self) -> int:
+        """Chain what crashed servers journalled, then start writing; how many were."""
+        replayed = 0
+        for path, handle in journal.orphans(self.store.path):
+            left = journal.read_journal(path)
+            with self.store.writer() as con:
+                missing = journal.not_yet_chained(con, left)
+                if missing:
+                    note = Pending(
+                        "crimestats", "system", "audit.replayed",
+                        audit_chain.canonical_parameters({"entries": len(missing)}), 0, "",
+                        datetime.now(UTC).isoformat(timespec="microseconds"),
+                    )  # fmt: skip
+                    write_chained(con, [*missing, note.journalled()], None)
+            replayed += len(missing)
+            path.unlink()
+            handle.close()
+        self._journal = journal.AuditJournal(self.store.path, fsync=self.fsync)
+        for thread in self._threads:
+            thread.start()
+        return replayed
 
     def close(self) -> None:
-        """Write what is queued and what is due, then stop the writer."""
+        """Journal and chain what is queued and what is due, then stop both writers."""
         with self._wake:
             self._stopping = True
             self._wake.notify()
-        self._thread.join(timeout=60)
+        self._threads[0].join(timeout=60)
+        with self._chain_wake:
+            self._journal_done = True
+            self._chain_wake.notify()
+        self._threads[1].join(timeout=60)
+        if self._journal is not None:
+            self._journal.close(chained_all=self._counts[0] == self._counts[1])
 
     def submit(self, *entries: Pending) -> Future[None]:
-        """Queue ``entries`` (in this order); the future of the last one's commit."""
+        """Queue ``entries`` (in this order); the future of the last one's journalling."""
         with self._wake:
             if self._stopping:
                 raise RuntimeError("the audit log is closed")
@@ -99,16 +148,25 @@ class AuditLog:
         return entries[-1].done
 
     def append(self, *entries: Pending) -> None:
-        """Queue ``entries`` and return once they are committed (from a worker thread)."""
+        """Queue ``entries`` and return once they are journalled (from a worker thread)."""
         if entries:
             self.submit(*entries).result()
 
     async def append_async(self, *entries: Pending) -> None:
-        """Queue ``entries`` and return once they are committed, holding no thread."""
+        """Queue ``entries`` and return once they are journalled, holding no thread."""
         if entries:
             await asyncio.wrap_future(self.submit(*entries))
 
-    def _run(self) -> None:
+    def flush(self, timeout: float = 30.0) -> None:
+        """Wait until every entry journalled so far is chained (for tests and readers
+        of the log that need the last moments, e.g. ``GET /v1/audit``)."""
+        target = self._counts[0]
+        deadline = time.monotonic() + timeout
+        while self._counts[1] < target and time.monotonic() < deadline:
+            time.sleep(0.005)
+
+    def _journal_loop(self) -> None:
+        assert self._journal is not None
         while True:
             with self._wake:
                 if not self._pending and not self._stopping:
@@ -116,58 +174,58 @@ class AuditLog:
                 batch, self._pending = self._pending, []
                 stopping = self._stopping
             if self._due is not None:
-                batch += self._due(stopping)
+                due = self._due(stopping)
+                for entry in due:
+                    entry.logged_at = datetime.now(UTC).isoformat(timespec="microseconds")
+                batch += due
             if batch:
-                self._commit(batch)
+                self._journal_batch(batch)
             if stopping:
                 with self._wake:
                     if not self._pending:
                         return
 
-    def _commit(self, batch: list[Pending]) -> None:
-        error: BaseException | None = None
-        for attempt in range(RETRIES):
+    def _journal_batch(self, batch: list[Pending]) -> None:
+        assert self._journal is not None
+        lines = [entry.journalled() for entry in batch]
+        try:
+            self._journal.write(lines)
+        except Exception as exc:  # noqa: BLE001 - no answer goes out without its entry
+            for entry in batch:
+                entry.done.set_exception(exc)
+            return
+        with self._chain_wake:
+            self._counts[0] += len(lines)
+            if self._counts[0] - len(lines) == self._counts[1]:
+                self._journal.truncate_if_large()  # everything before this batch chained
+            self._to_chain += lines
+            self._chain_wake.notify()
+        for entry in batch:
+            entry.done.set_result(None)
+
+    def _chain_loop(self) -> None:
+        while True:
+            with self._chain_wake:
+                while not self._to_chain and not self._journal_done:
+                    self._chain_wake.wait()
+                if not self._to_chain:
+                    return
+                batch, self._to_chain = self._to_chain, []
+            while not self._chain(batch):
+                time.sleep(RETRY_SECONDS)
+            with self._chain_wake:
+                self._counts[1] += len(batch)
+
+    def _chain(self, batch: list[journal.Journalled]) -> bool:
+        """Chain ``batch``; False if it could not be (it stays in the journal meanwhile)."""
+        for head in (self._head, None):
             try:
                 with self.store.writer() as con:
-                    self._write(con, batch, self._head if attempt == 0 else None)
-                error = None
-                break
-            except Exception as exc:  # noqa: BLE001 - every waiting request must learn it
-                self._head, error = None, exc
-        for entry in batch:
-            if error is None:
-                entry.done.set_result(None)
-            else:
-                entry.done.set_exception(error)
-
-    def _write(self, con: Any, batch: list[Pending], head: tuple[int, str] | None) -> None:
-        """Write ``batch`` after ``head`` (None: read it) in one statement and transaction."""
-        seq, prev = head if head is not None else audit_chain.head(con)
-        values: list[Any] = []
-        for item in batch:
-            seq += 1
-            digest = audit_chain.entry_hash(
-                seq=seq, logged_at=item.logged_at, user_name=item.user_name, role=item.role,
-                action=item.action, parameters=item.parameters, rows_out=item.rows_out,
-                result_hash=item.result_hash, prev_hash=prev,
-            )  # fmt: skip
-            values += astuple(audit_chain.AuditEntry(
-                seq, item.logged_at, item.user_name, item.role, item.action,
-                item.parameters, item.rows_out, item.result_hash, prev, digest,
-            ))  # fmt: skip
-            prev = digest
-        width = len(audit_chain.AuditEntry.__dataclass_fields__)
-        con.execute("BEGIN TRANSACTION")
-        try:
-            for start in range(0, len(batch), CHUNK):
-                chunk = values[start * width : (start + CHUNK) * width]
-                rows = ", ".join([_ROW] * (len(chunk) // width))
-                con.execute(f"INSERT INTO audit_log ({_COLUMNS}) VALUES {rows}", chunk)
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
-        self._head = (seq, prev)
+                    self._head = write_chained(con, batch, head)
+                return True
+            except Exception:  # noqa: BLE001 - kept and retried: the journal holds it
+                self._head = None
+        return False
 
 
 def entry_of(

@@ -42,6 +42,9 @@ class ServeSettings:
     refusal_burst: int = REFUSAL_BURST
     refusal_rate: float = REFUSAL_RATE
     refusal_summary_seconds: float = REFUSAL_SUMMARY_SECONDS
+    audit_fsync: bool = True
+    """Whether the audit journal is fsynced before an answer leaves (off: a crash of the
+    machine, not of the server, can lose the last moments' entries; see serve/audit.py)."""
     threads: int = 8
     """Worker threads for requests (DuckDB allows one writing process: the server
     scales by threads inside one process, and DuckDB parallelises each query)."""
