@@ -309,18 +309,23 @@ def main(argv: list[str] | None = None) -> int:
             ("stats", analyst, stats_requests, args.clients, args.max_requests, ingest_rows),
         ):
             cpu_before = _cpu_seconds(process)
+            client_before = _cpu_seconds(psutil.Process())
             measured, loads = with_ingest(
                 url, tokens["steward"], rows,
                 phase(url, headers, requests, clients, args.seconds, max_requests),
             )  # fmt: skip
             cpu = _cpu_seconds(process) - cpu_before
-            measured["cpu_ms_per_request"] = round(1000 * cpu / max(1, measured["requests"]), 2)
+            client_cpu = _cpu_seconds(psutil.Process()) - client_before
+            done = max(1, measured["requests"])
+            measured["cpu_ms_per_request"] = round(1000 * cpu / done, 2)
+            measured["client_cpu_ms_per_request"] = round(1000 * client_cpu / done, 2)
             results[name] = {**measured, "ingest": loads}
             print(
                 f"{name:>6}: {measured['requests']:,} requests, {measured['per_second']:,}/s, "
                 f"p50 {measured['p50_ms']} ms, p95 {measured['p95_ms']} ms, "
                 f"p99 {measured['p99_ms']} ms, errors {measured['errors']}, "
-                f"server CPU {measured['cpu_ms_per_request']} ms/request; "
+                f"server CPU {measured['cpu_ms_per_request']} ms/request "
+                f"(clients {measured['client_cpu_ms_per_request']}); "
                 f"ingests meanwhile: {loads.get('ingests')} "
                 f"({loads.get('failed')} failed, mean {loads.get('mean_seconds') or 0:.2f} s)"
             )

@@ -45,10 +45,10 @@ from crimestats.serve.store import ServeStore
 
 TICK_SECONDS: Final = 0.5
 """How often the idle journal writer asks for due summaries (of counted refusals)."""
-CHAIN_INTERVAL: Final = 0.05
+CHAIN_INTERVAL: Final = 0.2
 """The chain writer commits at most this often: a commit costs some 5 ms of CPU however
 many entries it holds, and no answer waits for it, so letting a group gather for up to
-50 ms bounds the chain's cost to a few percent of a core at any request rate."""
+200 ms bounds the chain's cost to a few percent of a core at any request rate."""
 RETRY_SECONDS: Final = 1.0
 """How long the chain writer waits before trying a failed group again (it keeps it)."""
 
