@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from crimestats.govern import audit_chain
+from crimestats.serve import journal
 from crimestats.serve.audit import AuditLog, Pending
 from crimestats.serve.chaining import write_chained
-from crimestats.serve.journal import AuditJournal, Journalled
+from crimestats.serve.journal import AuditJournal, Journalled, read_journal
 from crimestats.serve.store import ServeStore
 from crimestats.storage.store import open_store
 
@@ -61,6 +62,23 @@ def test_answered_entries_are_chained_in_order_and_the_journal_goes(store: Serve
     chained = _chain(store)
     assert [json.loads(e.parameters)["n"] for e in chained] == list(range(30))
     assert not list(store.path.parent.glob("*.audit-journal*"))
+
+
+def test_an_answered_entry_stays_in_the_journal_when_it_is_emptied(
+    store: ServeStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The journal is emptied when all of it is chained: before a group is written,
+    never after (a group written and then cut would be lost to a crash)."""
+    monkeypatch.setattr(journal, "TRUNCATE_BYTES", 1)
+    log = AuditLog(store)
+    log.start()
+    for n in range(5):
+        log.append(Pending("ana", "analyst", "stats", json.dumps({"n": n}), n, "h"))
+        on_disk = read_journal(log._journal.path)  # type: ignore[union-attr]
+        assert [json.loads(e.parameters)["n"] for e in on_disk] == [n]
+        log.flush()
+    log.close()
+    assert len(_chain(store)) == 5
 
 
 def test_a_crash_loses_no_journalled_entry(store: ServeStore) -> None:

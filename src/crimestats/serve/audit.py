@@ -193,6 +193,9 @@ class AuditLog:
         assert self._journal is not None
         lines = [entry.journalled() for entry in batch]
         try:
+            with self._chain_wake:  # everything journalled is chained: the file may go
+                if self._counts[0] == self._counts[1]:
+                    self._journal.truncate_if_large()
             self._journal.write(lines)
         except Exception as exc:  # noqa: BLE001 - no answer goes out without its entry
             for entry in batch:
@@ -200,8 +203,6 @@ class AuditLog:
             return
         with self._chain_wake:
             self._counts[0] += len(lines)
-            if self._counts[0] - len(lines) == self._counts[1]:
-                self._journal.truncate_if_large()  # everything before this batch chained
             self._to_chain += lines
             self._chain_wake.notify()
         for entry in batch:
