@@ -19,6 +19,7 @@ the entries of the last moments, which the operating system had not yet written.
 from __future__ import annotations
 
 import fcntl
+import glob
 import json
 import os
 from dataclasses import dataclass
@@ -59,7 +60,7 @@ def _locked(path: Path) -> Any | None:
 def orphans(db: Path) -> list[tuple[Path, Any]]:
     """The journals of ``db`` left by servers no longer running, each locked."""
     found = []
-    for path in sorted(db.parent.glob(db.name + ".audit-journal*")):
+    for path in sorted(db.parent.glob(glob.escape(db.name) + ".audit-journal*")):
         handle = _locked(path)
         if handle is not None:
             found.append((path, handle))
