@@ -7,11 +7,10 @@ else is a 500 that says only that it is a bug, and logs nothing about the reques
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Final
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from crimestats.errors import CrimestatsError, NotFoundError, StoreLockedError, UsageError
@@ -24,20 +23,15 @@ from crimestats.serve import (
     routes_watch,
 )
 from crimestats.serve.audit import AuditLog
+from crimestats.serve.guard import SECURITY_HEADERS, Guard
 from crimestats.serve.limits import RateLimiter
 from crimestats.serve.pages import routes as pages
+from crimestats.serve.refusals import RefusalLog
+from crimestats.serve.release_cache import ReleaseCache
 from crimestats.serve.settings import ServeSettings
 from crimestats.serve.store import ServeStore
 
-SECURITY_HEADERS: Final = {
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
-    "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
-    "Cross-Origin-Resource-Policy": "same-origin",
-}
-"""On every answer: no sniffing, no framing, no referrer, nothing loaded from elsewhere."""
+__all__ = ["SECURITY_HEADERS", "create_app"]
 
 
 def _status(exc: CrimestatsError) -> int:
@@ -59,10 +53,18 @@ def create_app(settings: ServeSettings) -> FastAPI:
 
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         app.state.store = ServeStore(settings.db)
-        app.state.audit = AuditLog(app.state.store)
+        app.state.releases = ReleaseCache(app.state.store)
+        refusals: RefusalLog = app.state.refusals
+        app.state.audit = AuditLog(
+            app.state.store,
+            due=lambda all_: refusals.summaries(force=all_),
+            fsync=settings.audit_fsync,
+        )
+        app.state.audit.start()
         try:
             yield
         finally:
+            app.state.audit.close()
             app.state.store.close()
 
     app = FastAPI(
@@ -74,6 +76,10 @@ def create_app(settings: ServeSettings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.limiter = RateLimiter(settings.rate_per_second, settings.burst)
+    app.state.failed_tokens = RateLimiter(settings.failed_token_rate, settings.failed_token_burst)
+    app.state.refusals = RefusalLog(
+        settings.refusal_burst, settings.refusal_rate, settings.refusal_summary_seconds
+    )
     for router in (
         routes_public.router,
         routes_analyst.router,
@@ -100,23 +106,5 @@ def create_app(settings: ServeSettings) -> FastAPI:
             status_code=500,
         )
 
-    @app.middleware("http")
-    async def guard(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > settings.max_body_bytes):
-            response: Response = JSONResponse(
-                {
-                    "detail": "the request body is too large",
-                    "fix": f"send at most {settings.max_body_bytes:,} bytes",
-                },
-                status_code=413,
-            )
-        else:
-            response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
-
+    app.add_middleware(Guard, max_body_bytes=settings.max_body_bytes)
     return app

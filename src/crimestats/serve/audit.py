@@ -1,113 +1,267 @@
-"""The audit entry every data request appends (issue 16 item 4), committed in groups.
+"""The audit entry every request leaves (issue 16 item 4): journalled, then chained.
 
 Why here and not in a middleware: an entry names what went out (rows or cells, and a
 hash of the bytes), which only the endpoint knows. Parameters are the request's query
 parameters and path values; tokens and bodies never reach the log
 (:func:`crimestats.govern.audit_chain.canonical_parameters` drops them by name).
+Requests the API refuses are recorded by the guard (:mod:`crimestats.serve.refusals`).
 
-Why a group commit: one commit per request serialised the whole server on the audit
-lock (about 40 answers a second on a loaded machine). A request now puts its entry in
-the pending list and takes the writer lock; whoever holds it writes *every* pending
-entry, chained in order, in one transaction, and marks them written; a request whose
-entry someone else wrote returns at once. A request still answers only after its own
-entry is committed, so "every answer is in the log" holds as before.
+Why two writer threads. A request hands its entry over and waits for the *journal
+writer*, which appends every waiting entry to the journal file at once (one write, one
+fsync: :mod:`crimestats.serve.journal`) and lets their answers go. The *chain writer*
+then takes every journalled entry not yet chained and appends them to ``audit_log`` in
+one transaction (:mod:`crimestats.serve.chaining`). A load's commit or checkpoint can
+hold the database for seconds; only the chain writer waits for it, and its next group
+is the larger for it, while answers go on. An endpoint on the event loop awaits its
+entry without holding a thread.
+
+What is guaranteed: no answer leaves before its entry is in the journal (flushed, and
+fsynced unless the server was told otherwise); an entry that cannot be journalled fails
+its request with a 500, and no data goes out. Journalled entries reach the chain within
+moments, or, after a crash, when the server next starts (:meth:`AuditLog.start`
+replays the journals of servers no longer running, each entry once, and notes how many
+in an ``audit.replayed`` entry). ``crimestats audit verify`` reads the chain only:
+while the server runs, the last moments' entries may still be in the journal.
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
-from collections.abc import Mapping
-from dataclasses import astuple, dataclass, field
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final
 
 from fastapi import Request
 
 from crimestats.govern import audit_chain
+from crimestats.serve import journal
 from crimestats.serve.auth import Caller
+from crimestats.serve.chaining import write_chained
 from crimestats.serve.store import ServeStore
 
-_COLUMNS: Final = ", ".join(audit_chain.AuditEntry.__dataclass_fields__)
+TICK_SECONDS: Final = 0.5
+"""How often the idle journal writer asks for due summaries (of counted refusals)."""
+CHAIN_INTERVAL: Final = 0.2
+"""The chain writer commits at most this often: a commit costs some 5 ms of CPU however
+many entries it holds, and no answer waits for it, so letting a group gather for up to
+200 ms bounds the chain's cost to a few percent of a core at any request rate."""
+RETRY_SECONDS: Final = 1.0
+"""How long the chain writer waits before trying a failed group again (it keeps it)."""
 
 
 @dataclass(slots=True)
-class _Pending:
-    """An entry waiting for its commit (its place in the chain is given at commit)."""
+class Pending:
+    """An entry waiting to be journalled (its time is given when it is queued)."""
 
-    logged_at: str
     user_name: str
     role: str
     action: str
     parameters: str
     rows_out: int
     result_hash: str
-    written: bool = False
-    error: BaseException | None = None
+    logged_at: str = ""
+    done: Future[None] = field(default_factory=Future)
+
+    def journalled(self) -> journal.Journalled:
+        return journal.Journalled(
+            self.logged_at, self.user_name, self.role, self.action, self.parameters,
+            self.rows_out, self.result_hash,
+        )  # fmt: skip
 
 
-@dataclass
 class AuditLog:
-    """The server's audit writer: pending entries and the lock that guards them."""
+    """The server's audit writers: the journal's and the chain's, and their queues."""
 
-    store: ServeStore
-    _pending: list[_Pending] = field(default_factory=list)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-    _head: tuple[int, str] | None = None
-    """(seq, entry_hash) of the last entry this server wrote: read from the store once,
-    then kept, so a batch does not scan the log for its head. Should anything else have
-    appended meanwhile, the primary key refuses the batch and it is retried on the
-    head read afresh."""
+    def __init__(
+        self,
+        store: ServeStore,
+        due: Callable[[bool], list[Pending]] | None = None,
+        *,
+        fsync: bool = True,
+    ) -> None:
+        self.store = store
+        self.fsync = fsync
+        self._due = due
+        """Entries due without a request (summaries); called with ``True``: all of them."""
+        self._pending: list[Pending] = []
+        self._to_chain: list[journal.Journalled] = []
+        self._wake = threading.Condition()
+        self._chain_wake = threading.Condition()
+        self._stopping = False
+        self._journal_done = False
+        self._counts = [0, 0]
+        """Entries journalled and chained by this server (equal: the journal may go)."""
+        self._head: tuple[int, str] | None = None
+        """(seq, entry_hash) of the last entry this server chained, kept so a group does
+        not read the log for its head; should anything else append meanwhile (a load's
+        own entry), the primary key refuses the group, retried on the head read afresh."""
+        self._journal: journal.AuditJournal | None = None
+        self._threads = [
+            threading.Thread(target=self._journal_loop, name="audit-journal", daemon=True),
+            threading.Thread(target=self._chain_loop, name="audit-chain", daemon=True),
+        ]
 
-    def append(self, entry: _Pending) -> None:
-        """Queue ``entry`` and return once it is committed (by this thread or another)."""
-        with self._lock:
-            entry.logged_at = datetime.now(UTC).isoformat(timespec="microseconds")
-            self._pending.append(entry)
-        with self.store.writer() as con:
-            if not entry.written and entry.error is None:
-                with self._lock:
-                    batch, self._pending = self._pending, []
-                if not self._write(con, batch, self._head):
-                    self._write(con, batch, None)
-        if entry.error is not None:
-            raise entry.error
+    def start(self) -> int:
+        """Chain what crashed servers journalled, then start writing; how many were."""
+        replayed = 0
+        for path, handle in journal.orphans(self.store.path):
+            left = journal.read_journal(path)
+            with self.store.writer() as con:
+                missing = journal.not_yet_chained(con, left)
+                if missing:
+                    note = Pending(
+                        "crimestats", "system", "audit.replayed",
+                        audit_chain.canonical_parameters({"entries": len(missing)}), 0, "",
+                        datetime.now(UTC).isoformat(timespec="microseconds"),
+                    )  # fmt: skip
+                    write_chained(con, [*missing, note.journalled()], None)
+            replayed += len(missing)
+            path.unlink()
+            handle.close()
+        self._journal = journal.AuditJournal(self.store.path, fsync=self.fsync)
+        for thread in self._threads:
+            thread.start()
+        return replayed
 
-    def _write(self, con: Any, batch: list[_Pending], head: tuple[int, str] | None) -> bool:
-        """Write ``batch`` after ``head`` (None: read it); False if the head was stale."""
-        seq, prev = head if head is not None else audit_chain.head(con)
-        rows = []
-        for item in batch:
-            seq += 1
-            digest = audit_chain.entry_hash(
-                seq=seq, logged_at=item.logged_at, user_name=item.user_name, role=item.role,
-                action=item.action, parameters=item.parameters, rows_out=item.rows_out,
-                result_hash=item.result_hash, prev_hash=prev,
-            )  # fmt: skip
-            entry = audit_chain.AuditEntry(
-                seq, item.logged_at, item.user_name, item.role, item.action,
-                item.parameters, item.rows_out, item.result_hash, prev, digest,
-            )  # fmt: skip
-            rows.append(astuple(entry))
-            prev = digest
+    def close(self) -> None:
+        """Journal and chain what is queued and what is due, then stop both writers."""
+        with self._wake:
+            self._stopping = True
+            self._wake.notify()
+        self._threads[0].join(timeout=60)
+        with self._chain_wake:
+            self._journal_done = True
+            self._chain_wake.notify()
+        self._threads[1].join(timeout=60)
+        if self._journal is not None:
+            self._journal.close(chained_all=self._counts[0] == self._counts[1])
+
+    def submit(self, *entries: Pending) -> Future[None]:
+        """Queue ``entries`` (in this order); the future of the last one's journalling."""
+        with self._wake:
+            if self._stopping:
+                raise RuntimeError("the audit log is closed")
+            for entry in entries:
+                entry.logged_at = datetime.now(UTC).isoformat(timespec="microseconds")
+                self._pending.append(entry)
+            self._wake.notify()
+        return entries[-1].done
+
+    def append(self, *entries: Pending) -> None:
+        """Queue ``entries`` and return once they are journalled (from a worker thread)."""
+        if entries:
+            self.submit(*entries).result()
+
+    async def append_async(self, *entries: Pending) -> None:
+        """Queue ``entries`` and return once they are journalled, holding no thread."""
+        if entries:
+            await asyncio.wrap_future(self.submit(*entries))
+
+    def flush(self, timeout: float = 30.0) -> None:
+        """Wait until every entry journalled so far is chained (for tests and readers
+        of the log that need the last moments, e.g. ``GET /v1/audit``)."""
+        target = self._counts[0]
+        deadline = time.monotonic() + timeout
+        while self._counts[1] < target and time.monotonic() < deadline:
+            time.sleep(0.005)
+
+    def _journal_loop(self) -> None:
+        assert self._journal is not None
+        while True:
+            with self._wake:
+                if not self._pending and not self._stopping:
+                    self._wake.wait(TICK_SECONDS)
+                batch, self._pending = self._pending, []
+                stopping = self._stopping
+            if self._due is not None:
+                due = self._due(stopping)
+                for entry in due:
+                    entry.logged_at = datetime.now(UTC).isoformat(timespec="microseconds")
+                batch += due
+            if batch:
+                self._journal_batch(batch)
+            if stopping:
+                with self._wake:
+                    if not self._pending:
+                        return
+
+    def _journal_batch(self, batch: list[Pending]) -> None:
+        assert self._journal is not None
+        lines = [entry.journalled() for entry in batch]
         try:
-            con.execute("BEGIN TRANSACTION")
-            con.executemany(
-                f"INSERT INTO audit_log ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
-            con.execute("COMMIT")
-        except Exception as exc:  # noqa: BLE001 - every waiting request must learn it failed
-            con.execute("ROLLBACK")
-            self._head = None
-            if head is not None:
-                return False
-            for item in batch:
-                item.error = exc
-            return True
-        self._head = (seq, prev)
-        for item in batch:
-            item.written = True
-        return True
+            with self._chain_wake:  # everything journalled is chained: the file may go
+                if self._counts[0] == self._counts[1]:
+                    self._journal.truncate_if_large()
+            self._journal.write(lines)
+        except Exception as exc:  # noqa: BLE001 - no answer goes out without its entry
+            for entry in batch:
+                entry.done.set_exception(exc)
+            return
+        with self._chain_wake:
+            self._counts[0] += len(lines)
+            self._to_chain += lines
+            self._chain_wake.notify()
+        for entry in batch:
+            entry.done.set_result(None)
+
+    def _chain_loop(self) -> None:
+        last = 0.0
+        while True:
+            with self._chain_wake:
+                while not self._to_chain and not self._journal_done:
+                    self._chain_wake.wait()
+                if not self._to_chain:
+                    return
+                ready = last + CHAIN_INTERVAL
+                while time.monotonic() < ready and not self._journal_done:
+                    self._chain_wake.wait(ready - time.monotonic())
+                batch, self._to_chain = self._to_chain, []
+            while not self._chain(batch):
+                time.sleep(RETRY_SECONDS)
+            last = time.monotonic()
+            with self._chain_wake:
+                self._counts[1] += len(batch)
+
+    def _chain(self, batch: list[journal.Journalled]) -> bool:
+        """Chain ``batch``; False if it could not be (it stays in the journal meanwhile)."""
+        for head in (self._head, None):
+            try:
+                with self.store.writer() as con:
+                    self._head = write_chained(con, batch, head)
+                return True
+            except Exception:  # noqa: BLE001 - kept and retried: the journal holds it
+                self._head = None
+        return False
+
+
+def entry_of(
+    request: Request,
+    caller: Caller,
+    action: str,
+    *,
+    rows_out: int,
+    body: bytes | None = None,
+    digest: str | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> Pending:
+    """The entry for this request (``digest``: the sha256 of ``body``, if known)."""
+    parameters: dict[str, Any] = dict(request.query_params)
+    parameters.update(request.path_params)
+    if extra:
+        parameters.update(extra)
+    request.state.audited = True
+    return Pending(
+        user_name=caller.name,
+        role=caller.role.value,
+        action=action,
+        parameters=audit_chain.canonical_parameters(parameters),
+        rows_out=rows_out,
+        result_hash=digest if digest is not None else audit_chain.result_digest(body or b""),
+    )
 
 
 def record(
@@ -119,20 +273,24 @@ def record(
     body: bytes,
     extra: Mapping[str, Any] | None = None,
 ) -> None:
-    """Append one entry for this request, after its answer was computed."""
+    """Append one entry for this request, after its answer was computed (from a thread)."""
     log: AuditLog = request.app.state.audit
-    parameters: dict[str, Any] = dict(request.query_params)
-    parameters.update(request.path_params)
-    if extra:
-        parameters.update(extra)
-    log.append(
-        _Pending(
-            logged_at="",
-            user_name=caller.name,
-            role=caller.role.value,
-            action=action,
-            parameters=audit_chain.canonical_parameters(parameters),
-            rows_out=rows_out,
-            result_hash=audit_chain.result_digest(body),
-        )
+    log.append(entry_of(request, caller, action, rows_out=rows_out, body=body, extra=extra))
+
+
+async def record_async(
+    request: Request,
+    caller: Caller,
+    action: str,
+    *,
+    rows_out: int,
+    body: bytes | None = None,
+    digest: str | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> None:
+    """Append one entry for this request from the event loop, holding no thread."""
+    log: AuditLog = request.app.state.audit
+    entry = entry_of(
+        request, caller, action, rows_out=rows_out, body=body, digest=digest, extra=extra
     )
+    await log.append_async(entry)

@@ -65,7 +65,11 @@ def list_releases(con: Any) -> list[ReleaseEntry]:
 
 def find_release(con: Any, release_id: str) -> ReleaseEntry:
     """The release ``release_id`` (``latest`` names the newest), or NotFoundError."""
-    releases = list_releases(con)
+    return find_in(list_releases(con), release_id)
+
+
+def find_in(releases: list[ReleaseEntry], release_id: str) -> ReleaseEntry:
+    """The release ``release_id`` among ``releases`` (newest first), or NotFoundError."""
     if release_id == "latest" and releases:
         return releases[0]
     for entry in releases:

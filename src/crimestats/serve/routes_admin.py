@@ -1,4 +1,7 @@
-"""Admin endpoints: the audit log itself (admin token needed)."""
+"""Admin endpoints: the audit log itself (admin token needed).
+
+The log is read after the entries journalled so far are chained, so an admin sees every
+request answered before theirs (:mod:`crimestats.serve.audit`)."""
 
 from __future__ import annotations
 
@@ -26,6 +29,8 @@ def audit_log(
     """Entries after ``after`` (a seq), a page at a time, with the chain's verdict."""
     page = page_of(request)
     store: ServeStore = request.app.state.store
+    log: audit.AuditLog = request.app.state.audit
+    log.flush()  # what was journalled before this request is in the chain
     with store.reader() as con:
         rows = [asdict(e) for e in audit_chain.entries(con, after=after, limit=page.limit)]
         verdict = audit_chain.verify(con)

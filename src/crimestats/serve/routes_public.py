@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import anyio.to_thread
 from fastapi import APIRouter, Depends, Request, Response
 
 from crimestats.errors import NotFoundError
 from crimestats.govern.roles import Role
 from crimestats.serve import audit, releases
 from crimestats.serve.auth import Caller, needs
+from crimestats.serve.release_cache import ReleaseCache
 from crimestats.serve.responses import (
     json_bytes,
     page_of,
@@ -40,6 +42,11 @@ _MEDIA = {
 def _store(request: Request) -> ServeStore:
     store: ServeStore = request.app.state.store
     return store
+
+
+def _releases(request: Request) -> ReleaseCache:
+    cache: ReleaseCache = request.app.state.releases
+    return cache
 
 
 @router.get("/health")
@@ -87,8 +94,7 @@ def iccs_search(request: Request, caller: Public, q: str = "") -> Response:
 def list_all(request: Request, caller: Public) -> Response:
     """The recorded releases, newest first, a page at a time."""
     page = page_of(request)
-    with _store(request).reader() as con:
-        entries = releases.list_releases(con)
+    entries = _releases(request).entries()
     rows = [e.summary() for e in page.cut(entries)]
     body = json_bytes(
         {"releases": rows, "total": len(entries), "limit": page.limit, "offset": page.offset}
@@ -102,8 +108,7 @@ def one(release_id: str, request: Request, caller: Public) -> Response:
     """One release: its tables, files, and its published metadata (datapackage.json)."""
     import json
 
-    with _store(request).reader() as con:
-        entry = releases.find_release(con, release_id)
+    entry = _releases(request).find(release_id)
     path, _ = releases.release_file(entry, "datapackage.json")
     payload = {**entry.summary(), "datapackage": json.loads(path.read_text(encoding="utf-8"))}
     body = json_bytes(payload)
@@ -112,16 +117,25 @@ def one(release_id: str, request: Request, caller: Public) -> Response:
 
 
 @router.get("/releases/{release_id}/tables/{table}")
-def table(release_id: str, table: str, request: Request, caller: Public) -> Response:
-    """A release table's published rows (withheld cells stay withheld), JSON or CSV."""
-    with _store(request).reader() as con:
-        entry = releases.find_release(con, release_id)
-    columns, rows = releases.table_rows(entry, table)
-    body, media = table_body(
-        wanted_format(request), columns, rows, {"release_id": entry.release_id, "table": table}
+async def table(release_id: str, table: str, request: Request, caller: Public) -> Response:
+    """A release table's published rows (withheld cells stay withheld), JSON or CSV.
+
+    Answered on the event loop (no worker thread): the list of releases and the
+    rendered table come from the cache, and the audit entry is awaited, not waited for.
+    """
+    cache = _releases(request)
+    if cache.stale:
+        await anyio.to_thread.run_sync(cache.entries)
+    entry = cache.find(release_id)
+    rendered = cache.table(entry, table, wanted_format(request))
+    headers = {"ETag": rendered.etag, "Cache-Control": "public, max-age=3600"}
+    if request.headers.get("if-none-match") == rendered.etag:
+        await audit.record_async(request, caller, "releases.table", rows_out=0, body=b"")
+        return Response(status_code=304, headers=headers)
+    await audit.record_async(
+        request, caller, "releases.table", rows_out=rendered.rows, digest=rendered.digest
     )
-    audit.record(request, caller, "releases.table", rows_out=len(rows), body=body)
-    return respond(body, media, {"Cache-Control": "public, max-age=3600"})
+    return respond(rendered.body, rendered.media_type, headers)
 
 
 @router.get("/releases/{release_id}/files/{name:path}")
@@ -129,8 +143,7 @@ def file(release_id: str, name: str, request: Request, caller: Public) -> Respon
     """A file of a release as published, with its sha256 as ETag."""
     from pathlib import PurePosixPath
 
-    with _store(request).reader() as con:
-        entry = releases.find_release(con, release_id)
+    entry = _releases(request).find(release_id)
     path, digest = releases.release_file(entry, name)
     etag = f'"{digest}"'
     headers = {"ETag": etag, "Cache-Control": "public, max-age=31536000, immutable"}

@@ -73,7 +73,7 @@ async def ingest(
     for entry in summary["files"]:
         entry["file"] = uploads.client_label(file.filename)
     body = json_bytes(summary)
-    audit.record(
+    await audit.record_async(
         request, caller, "ingest", rows_out=int(summary["accepted"]), body=body,
         extra={"source": source, "file": uploads.client_label(file.filename)},
     )  # fmt: skip
@@ -231,6 +231,8 @@ def release(request: Request, caller: Steward, payload: ReleaseIn) -> Response:
         result = publish(_store(request), root, threshold=payload.threshold, as_of=payload.as_of)
     except CrimestatsError as exc:
         raise _unprocessable(exc) from None
+    finally:
+        request.app.state.releases.invalidate()
     body = json_bytes(
         {"release_id": result.release_id, "tables": result.tables, "files": result.files}
     )

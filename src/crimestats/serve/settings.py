@@ -10,6 +10,18 @@ DEFAULT_RATE: Final = 50.0
 """Requests per second a token (or, for the public, a client address) may make."""
 DEFAULT_BURST: Final = 200
 """How many requests may arrive at once before the rate applies."""
+FAILED_TOKEN_BURST: Final = 10
+"""Wrong tokens one client address may send before it must wait."""
+FAILED_TOKEN_RATE: Final = 0.1
+"""Wrong tokens a second an address may send past the burst (one each 10 s): a secret
+of 256 bits is out of reach of guessing anyway; this bounds what guessing costs the
+server, and makes a flood of guesses visible as 429s in the audit log."""
+REFUSAL_BURST: Final = 20
+"""Refused requests of one client address written to the audit log one by one at once."""
+REFUSAL_RATE: Final = 1.0
+"""... and a second past that burst; beyond, they are counted (:mod:`~.serve.refusals`)."""
+REFUSAL_SUMMARY_SECONDS: Final = 5.0
+"""How often counted refusals are written as one summary entry per address."""
 DEFAULT_MAX_BODY: Final = 256 * 1024 * 1024
 """Largest request body (an uploaded file for POST /v1/ingest), 256 MiB."""
 
@@ -25,6 +37,14 @@ class ServeSettings:
     release_root: Path | None = None
     """Where POST /v1/releases writes release folders (default: ``releases/`` beside
     the store)."""
+    failed_token_burst: int = FAILED_TOKEN_BURST
+    failed_token_rate: float = FAILED_TOKEN_RATE
+    refusal_burst: int = REFUSAL_BURST
+    refusal_rate: float = REFUSAL_RATE
+    refusal_summary_seconds: float = REFUSAL_SUMMARY_SECONDS
+    audit_fsync: bool = True
+    """Whether the audit journal is fsynced before an answer leaves (off: a crash of the
+    machine, not of the server, can lose the last moments' entries; see serve/audit.py)."""
     threads: int = 8
     """Worker threads for requests (DuckDB allows one writing process: the server
     scales by threads inside one process, and DuckDB parallelises each query)."""
