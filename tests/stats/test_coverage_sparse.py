@@ -69,7 +69,7 @@ def test_a_small_source_has_its_inner_years_complete(folder: Path) -> None:
     reasons = _reasons(db, ["2019", "2020", "2021", "2022", "2023"])
     # ... and is complete all the same: the data run from before it to after it
     # (2019: the first complaint on 12 January, within three mean gaps of the 1st)
-    assert reasons == {y: None for y in ("2019", "2020", "2021", "2022")} | {
+    assert reasons == dict.fromkeys(("2019", "2020", "2021", "2022")) | {
         "2023": "catholic: data end 2023-07-31"
     }
     with ibis_store(db) as con:
@@ -86,7 +86,7 @@ def test_a_year_cut_out_of_a_small_source_is_missing(folder: Path) -> None:
     months = sorted(_months(rows))
     # the raw file's last month of 2020 with a complaint, and the first of 2022
     assert [m for m in months if m < "2021"][-1] == "2020-10"
-    assert [m for m in months if m > "2021"][0] == "2022-01"
+    assert next(m for m in months if m > "2021") == "2022-01"
     # 14 empty months at 34/55 a month: exp(-14 * 34 / 55) = 0.02% < 0.1%
     reasons = _reasons(db, ["2020", "2021", "2022"])
     assert reasons == {

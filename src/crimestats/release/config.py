@@ -177,7 +177,7 @@ class PeriodConfig:
     """
 
     window: PeriodWindow = field(default_factory=PeriodWindow)
-    include_partial: bool = True
+    include_partial: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
@@ -379,7 +379,7 @@ class _Doc:
             window = PeriodWindow.parse(bounds[0], bounds[1], basis, options=("from", "to"))
         except UsageError as exc:
             raise self.err("period", exc.message, exc.hint or fix) from None
-        partial = doc.get("include_partial", not given)
+        partial = doc.get("include_partial", False)
         if not isinstance(partial, bool):
             fix = "false (leave partial periods out) or true (keep them, flagged)"
             raise self.err("period.include_partial", f"{partial!r} is not true or false", fix)
