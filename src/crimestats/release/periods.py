@@ -22,6 +22,12 @@ How, and why so:
   outside the DP guarantee. Their partial periods are named in the report all the same.
 * The notes and the report name each partial period, the sources and the reason with
   dates to the month (a release never writes an exact date), never a count.
+* A release whose every period is partial is refused
+  (:meth:`ReleasePeriods.check_not_all_left_out`): empty tables would read as a place
+  without crime, so the publisher chooses between ``include_partial: true`` and a
+  longer extract.
+* The masked map does not follow the period yet (it counts every incident): its groups
+  by source and year are not exact tables and are not linked to them.
 """
 
 from __future__ import annotations
