@@ -12,6 +12,7 @@ SPARK_TESTS = ("tests/contract/",)
 """PySpark and a JVM (ten seconds to start, gigabytes of memory)."""
 
 SLOW_TESTS: dict[str, tuple[str, ...]] = {
+    "tests/stats/test_coverage_sparse.py": (),
     # session 7: forecast charts (vl-convert start), field registry, audit journal
     "tests/spatial_charts/test_forecast_evaluate_charts.py": (),
     "tests/spatial_charts/test_forecast_audit_charts.py": (),
@@ -323,7 +324,10 @@ _MEASURED_SESSION_5: dict[str, tuple[str, ...]] = {
     "tests/cli/test_output_files.py": (
         "test_quarantine_out_does_not_replace_a_file_without_force",
     ),
-    "tests/cli/test_status_completeness.py": ("test_missing_months_and_late_reports",),
+    "tests/cli/test_status_completeness.py": (
+        "test_missing_months_and_late_reports",
+        "test_empty_months_of_a_small_source_are_not_missing",
+    ),
     "tests/cli/test_status_honest.py": (
         "test_a_no_op_reingest_adds_no_file_and_no_row",
         "test_an_unknown_stats_option_value_is_bad_usage",

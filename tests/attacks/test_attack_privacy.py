@@ -188,6 +188,7 @@ TWO_WAYS = {
          "base": 2},
     ],
     "maps": {"method": "none"},
+    "period": {"include_partial": True},  # years of 1 to 3 incidents: the cells attacked
 }  # fmt: skip
 
 

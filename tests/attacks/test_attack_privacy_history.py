@@ -70,6 +70,7 @@ LINKED = (
     "  - {name: incidents_by_source_year, unit: incidents, by: [source, year]}\n"
     "  - {name: incidents_by_year, unit: incidents, by: [year]}\n"
     "maps: {method: none}\n"
+    "period: {include_partial: true}\n"  # a new year of 1 incident is the cell attacked
 )
 
 

@@ -48,7 +48,9 @@ def _store(tmp_path: Path) -> tuple[Path, tuple[str, str]]:
 def _config(tmp_path: Path, name: str, by: str) -> Path:
     path = tmp_path / f"{name}.yaml"
     path.write_text(
-        f"tables:\n  - {{name: {name}, unit: incidents, by: [{by}]}}\nmaps: {{method: none}}\n",
+        f"tables:\n  - {{name: {name}, unit: incidents, by: [{by}]}}\nmaps: {{method: none}}\n"
+        # 60 random dates in months 1 to 9: every year is partial; the test is about totals
+        "period: {include_partial: true}\n",
         encoding="utf-8",
     )
     return path

@@ -19,9 +19,13 @@ from crimestats.release import MANIFEST, build_release
 from crimestats.release.config import parse_config
 from crimestats.services.ingesting import ingest_files
 
+KEEP: dict[str, Any] = {"period": {"include_partial": True}}
+"""The stores here hold a few days each, so every year is partial; the tests are about
+other things (labels, thresholds, suppression), so their releases keep partial years."""
 PLAIN: dict[str, Any] = {
     "tables": [{"name": "incidents_t", "unit": "incidents", "by": ["source", "year"]}],
     "maps": {"method": "none"},
+    **KEEP,
 }
 
 
@@ -178,6 +182,7 @@ def test_a_value_named_total_is_published_under_its_own_label(tmp_path: Path) ->
         {
             "tables": [{"name": "inc_area", "unit": "incidents", "by": ["source", "area"]}],
             "maps": {"method": "none"},
+            **KEEP,
         }
     )
     folder = build_release(db, tmp_path / "rel", config=config, record=False).directory
@@ -210,6 +215,7 @@ RAISED_ROWS = [
 BY_YEAR_SECTION: dict[str, Any] = {
     "tables": [{"name": "t", "unit": "incidents", "by": ["year", "iccs_l1"]}],
     "maps": {"method": "none"},
+    **KEEP,
 }
 
 
@@ -254,16 +260,15 @@ LINKED: dict[str, Any] = {
         {"name": "o", "unit": "offences", "by": ["year", "iccs_l1"]},
     ],
     "maps": {"method": "none"},
+    **KEEP,
 }
 
 
-@pytest.mark.parametrize("config", [None, LINKED], ids=["standard", "linked"])
-def test_raising_the_threshold_for_linked_tables(
-    tmp_path: Path, config: dict[str, Any] | None
-) -> None:
-    """The same through linked tables (and the CLI's default release)."""
+@pytest.mark.parametrize("config", [KEEP, LINKED], ids=["standard", "linked"])
+def test_raising_the_threshold_for_linked_tables(tmp_path: Path, config: dict[str, Any]) -> None:
+    """The same through linked tables (and the standard tables, partial years kept)."""
     db = _raised_store(tmp_path)
-    parsed = None if config is None else parse_config(config)
+    parsed = parse_config(config)
     first = build_release(db, tmp_path / "rel1", config=parsed).directory
     second = build_release(db, tmp_path / "r4", config=parsed, threshold=4).directory
     tables = sorted(p.name for p in second.glob("*.csv"))
@@ -293,7 +298,7 @@ def test_a_suppression_failure_in_a_release_names_a_fix_it_has(
     db = tmp_path / "store.duckdb"
     shutil.copyfile(alpha_store, db)
     small = {"tables": [{"name": "t", "unit": "incidents", "by": ["year"]}],
-             "maps": {"method": "none"}}  # fmt: skip
+             "maps": {"method": "none"}, **KEEP}  # fmt: skip
     build_release(db, tmp_path / "rel0", config=parse_config(small))  # recorded: no fallback
     monkeypatch.setattr(secondary, "milp_suppression", infeasible)
     with pytest.raises(SuppressionError) as caught:

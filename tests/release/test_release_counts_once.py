@@ -39,7 +39,8 @@ def _rows() -> list[dict[str, Any]]:
     return [
         base_row(
             incident_id=f"I{n}",
-            reported_date=f"{2022 + n % 3}-0{1 + n % 9}-10",
+            # every year in all twelve months: no partial year, all counted
+            reported_date=f"{2022 + n % 3}-{1 + n // 3 % 12:02d}-10",
             national_label=labels[n % 3],
             victim_sex="female" if n % 2 else "male",
             victim_age=str(20 + n),

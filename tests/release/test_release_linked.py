@@ -7,6 +7,7 @@ Stores are written by hand so every count is known: section 05 (theft) of source
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -38,13 +39,19 @@ LINKED = {
 
 
 def _rows(cells: list[tuple[str, str, str, int]]) -> dict[str, list[dict[str, Any]]]:
+    """Each source's incidents, those of a year spread over its twelve months in turn
+    (every year has at least 12), so that no year is partial and the default release
+    counts them all."""
     by_source: dict[str, list[dict[str, Any]]] = {}
+    seen: Counter[tuple[str, str]] = Counter()
     for source, year, code, n in cells:
         for i in range(n):
+            k = seen[(source, year)]
+            seen[(source, year)] += 1
             by_source.setdefault(source, []).append(
                 base_row(
                     incident_id=f"{source}-{year}-{code}-{i}",
-                    reported_date=f"{year}-03-0{1 + i % 9}",
+                    reported_date=f"{year}-{1 + k % 12:02d}-{1 + k % 28:02d}",
                     occurred_start="",
                     iccs_code=code,
                 )
@@ -75,7 +82,10 @@ def _key(row: dict[str, str], fields: list[str]) -> tuple[str, ...]:
 def test_linked_tables_agree_and_withheld_cells_stay_hidden(tmp_path: Path) -> None:
     db = _store(tmp_path / "s", CELLS)
     out = build_release(db, tmp_path / "rel", config=parse_config(LINKED), record=False).directory
+    # every year of the store is complete: nothing is left out, no partial period named
+    assert "partial_periods" not in (out / "datapackage.json").read_text(encoding="utf-8")
     by_year = _csv(out / "by_year.csv")
+    assert by_year[-1]["count"] == str(sum(n for *_, n in CELLS))  # the grand total
     by_code = _csv(out / "by_code.csv")
     # the (source, Total, code) margin of by_year is the (source, code) cell of by_code
     margin = {(r["source"], r["iccs_l2"]): r for r in by_year if r["year"] == "Total"}

@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import json
 import re
+import subprocess
+import sys
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -176,4 +178,77 @@ def test_yaml_dates_are_read(tmp_path: Path) -> None:
     window = load_config(path).period.window
     assert (window.since, window.until) == (date(2020, 3, 1), date(2021, 12, 31))
     assert load_config(path).period.include_partial is False
-    assert parse_config({}).period.include_partial is True  # the standard release: flagged
+    # the standard release (no period section) leaves partial periods out too
+    assert parse_config({}).period.include_partial is False
+    assert parse_config({"period": {"include_partial": True}}).period.include_partial is True
+
+
+def test_the_standard_release_leaves_a_partial_year_out(
+    nypd: tuple[Path, list[dict[str, str]]], tmp_path: Path
+) -> None:
+    """No ``period`` section: the partial last year is left out all the same, and named."""
+    db, rows = nypd
+    out = tmp_path / "rel"
+    result, package, report = _release(db, out, {"tables": [BY_YEAR, BY_SOURCE]})
+    by_year = nypd_incidents_by(rows)
+    assert set(by_year) == {"2019", "2020", "2021", "2022"}
+    complete = {y: n for y, n in by_year.items() if y != "2022"}
+    assert _table(out, "by_year", "year") == {**complete, "Total": sum(complete.values())}
+    assert _table(out, "by_source", "source") == {
+        "nypd": sum(complete.values()), "Total": sum(complete.values()),
+    }  # fmt: skip
+    (note,) = _notes(package, "by_source")["period"]["partial_periods"]
+    assert (note["period"], note["reason"], note["left_out"]) == (
+        "2022", "nypd: data end 2022-04", True,
+    )  # fmt: skip
+    assert "nypd: data end 2022-04" in report
+    assert result.warnings == [
+        "year 2022 is partial, left out of the exact tables: nypd: data end 2022-04"
+    ]
+
+
+def test_a_release_whose_every_period_is_partial_is_refused(
+    nypd: tuple[Path, list[dict[str, str]]], tmp_path: Path
+) -> None:
+    """Only 2022 asked for, and 2022 is partial: one message naming it and the fix,
+    and the output folder as before (nothing written, nothing left behind)."""
+    db, rows = nypd
+    out = tmp_path / "rel"
+    out.mkdir()
+    before = sorted(tmp_path.rglob("*"))
+    doc = {"tables": [BY_YEAR, BY_SOURCE], "period": {"from": 2022}}
+    with pytest.raises(UsageError) as caught:
+        _release(db, out, doc)
+    assert caught.value.message == (
+        "every period of the release is partial, so the exact tables would count nothing: "
+        "year 2022 (nypd: data end 2022-04)"
+    )
+    assert caught.value.hint is not None
+    assert "period: {include_partial: true}" in caught.value.hint
+    assert "longer extract" in caught.value.hint
+    assert sorted(tmp_path.rglob("*")) == before
+    # asked for, the partial year is published and flagged
+    _release(db, out, {**doc, "period": {"from": 2022, "include_partial": True}})
+    n = nypd_incidents_by(rows)["2022"]
+    assert _table(out, "by_year", "year") == {"2022": n, "Total": n}
+
+
+def test_the_refusal_from_the_command_line(
+    nypd: tuple[Path, list[dict[str, str]]], tmp_path: Path
+) -> None:
+    """``crimestats release``: exit 1, the message and its fix, no folder written."""
+    db, _ = nypd
+    config = tmp_path / "release.yaml"
+    config.write_text("period:\n  from: 2022\n", encoding="utf-8")
+    out = tmp_path / "rel"
+    args = ["release", "--db", str(db), "--out", str(out), "--config", str(config)]
+    proc = subprocess.run(
+        [sys.executable, "-m", "crimestats", *args], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 1, proc.stderr
+    text = re.sub(r"\s+", " ", proc.stderr)
+    assert "every period of the release is partial" in text
+    assert "year 2022 (nypd: data end 2022-04)" in text
+    assert "fix: write period: {include_partial: true}" in text
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["release.yaml"]

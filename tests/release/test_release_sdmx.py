@@ -51,7 +51,9 @@ def _rows() -> tuple[list[dict[str, Any]], dict[tuple[str, int], str | None]]:
         code = CODES[0] if n % 4 == 0 else CODES[(n * 7) % len(CODES)]
         row: dict[str, Any] = {
             "incident_id": incident,
-            "reported_date": f"{year}-0{1 + n % 9}-1{n % 10}",
+            # each year's incidents in every month, on the 3rd or the 25th (both sources
+            # from January to December: no partial year, the default release counts all)
+            "reported_date": f"{year}-{1 + n // 3 % 12:02d}-{25 if n % 2 else 3:02d}",
             "offence_seq": 1,
             "national_label": f"label {code}",
         }
@@ -129,6 +131,9 @@ def test_the_release_has_published_and_withheld_cells(release: tuple[Path, Path,
     out = release[0]
     statuses = {r["status"] for s in STANDARD_TABLES for r in _csv(out / f"{s.name}.csv")}
     assert statuses == {"published", "withheld"}
+    # the store's years are complete: the release counts all 240 incidents
+    total = [r for r in _csv(out / "incidents_by_source_year.csv") if r["source"] == "Total"]
+    assert [r["count"] for r in total if r["year"] == "Total"] == ["240"]
 
 
 def test_structure_message_is_valid_sdmx_ml_21(release: tuple[Path, Path, Path]) -> None:

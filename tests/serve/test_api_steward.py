@@ -25,12 +25,16 @@ EVIL = Path(tempfile.gettempdir()) / "crimestats-evil.csv"
 HEADER = ["incident_id", "reported_date", "occurred_start", "national_label"]
 
 
-def _csv(rows: int, *, bad_dates: int = 0, prefix: str = "U") -> bytes:
+def _csv(rows: int, *, bad_dates: int = 0, prefix: str = "U", monthly: bool = False) -> bytes:
+    """``rows`` assaults reported 2024-01-10 (``monthly``: the n-th in month n + 1, so 12
+    make a whole year, which a release does not leave out as a partial year)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(HEADER)
     for n in range(rows):
-        writer.writerow([f"{prefix}{n}", "2024-01-10", "2024-01-09 22:00:00", "Assault"])
+        month = 1 + n % 12 if monthly else 1
+        occurred = f"2024-{month:02d}-09 22:00:00"
+        writer.writerow([f"{prefix}{n}", f"2024-{month:02d}-10", occurred, "Assault"])
     for n in range(bad_dates):
         writer.writerow([f"{prefix}bad{n}", "not a date", "", "Assault"])
     return buffer.getvalue().encode()
@@ -178,7 +182,7 @@ def test_a_steward_releases_and_the_public_reads_it(served: Served) -> None:
     with served.client(Role.ANALYST) as analyst:
         assert analyst.post("/v1/releases", json={}).status_code == 403
     with served.client(Role.STEWARD) as steward:
-        assert _upload(steward, _csv(12, prefix="R"), "upload_rel").status_code == 200
+        assert _upload(steward, _csv(12, prefix="R", monthly=True), "upload_rel").status_code == 200
         bad = steward.post("/v1/releases", json={"threshold": 0})
         assert bad.status_code == 422
         answer = steward.post("/v1/releases", json={})

@@ -115,14 +115,17 @@ def test_week_series_total_equals_stats_total(demo_db: Path) -> None:
 def test_partial_periods_follow_the_coverage_rule(
     db: Path, ingest_rows: Callable[..., Any]
 ) -> None:
-    # source a: January to March without February (a missing extract); source b: to June
+    # source a: 12 incidents in January and 12 in March, none in February (a missing
+    # extract: at 8 a month an empty month has a chance of exp(-8) = 0.03%); b: to June
     def rows(source: str, days: list[str]) -> list[dict[str, Any]]:
         return [
             base_row(incident_id=f"{source}{i}", reported_date=d, occurred_start=d)
             for i, d in enumerate(days)
         ]
 
-    ingest_rows(rows("a", ["2024-01-03", "2024-01-20", "2024-03-05", "2024-03-28"]), source="a")
+    days_a = [f"2024-01-{d:02d}" for d in range(2, 25, 2)]
+    days_a += [f"2024-03-{d:02d}" for d in range(6, 29, 2)]
+    ingest_rows(rows("a", days_a), source="a")
     days_b = [f"2024-{m:02d}-{d:02d}" for m in range(1, 7) for d in (2, 12, 22, 28)]
     ingest_rows(rows("b", days_b), source="b")
     [both] = store_series(db, freq="month")

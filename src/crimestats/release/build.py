@@ -364,6 +364,7 @@ def _build(
         periods = release_periods(con, config)  # the window, minus partial periods
         plans = _plan_dp(periods.dp_store(con), config, sources)
         exact = [t for t in config.tables if t.name not in plans]
+        periods.check_not_all_left_out(con, len(exact))
         counted = count_tables_on(periods.exact_store(con), exact, store=str(path))
     ledger = _ledger(config)
     inputs = ProtectionInputs(config, counted, forced, earlier, plans, ledger)

@@ -248,7 +248,7 @@ class ReleaseSchema(Schema):
             sdmx=SdmxConfig(self.sdmx.agency),
             maps=self.maps.maps(),
             carry_forward=self.carry_forward,
-            period=self.period.period(given="period" in self.model_fields_set),
+            period=self.period.period(),
             source=where,
         )
 

@@ -29,14 +29,12 @@ class PeriodConfig:
     ``window`` counts only incidents whose period date (``basis``: report or occurrence
     date) is inside it (``period: {from, to, basis}``); ``include_partial`` keeps the
     periods the store covers only in part (:mod:`crimestats.stats.coverage`) in the
-    exact tables, flagged. A file with a ``period`` section leaves them out unless it
-    says ``include_partial: true``; without one (the standard release) they are kept
-    and flagged, so that a release without a declared period publishes what it did
-    before (docs/release.md, "Periods and partial periods").
+    exact tables, flagged. Every release leaves them out unless the configuration says
+    ``include_partial: true`` (docs/release.md, "Periods and partial periods").
     """
 
     window: PeriodWindow = field(default_factory=PeriodWindow)
-    include_partial: bool = True
+    include_partial: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
@@ -85,11 +83,11 @@ class PeriodSchema(Schema):
         except UsageError as exc:
             raise ConfigValueError(exc.message, exc.hint or _FIX) from None
 
-    def period(self, *, given: bool) -> PeriodConfig:
-        """The checked period; ``given`` is whether the file has the section."""
+    def period(self) -> PeriodConfig:
+        """The checked period; partial periods are left out unless the file says
+        ``include_partial: true`` (the default of :class:`PeriodConfig`)."""
         window = self.window()
-        # The default of include_partial (see PeriodConfig): left out when a period is declared.
-        partial = self.include_partial if self.include_partial is not None else not given
+        partial = self.include_partial if self.include_partial is not None else False
         return PeriodConfig(window, partial)
 
 

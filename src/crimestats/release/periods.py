@@ -22,6 +22,12 @@ How, and why so:
   outside the DP guarantee. Their partial periods are named in the report all the same.
 * The notes and the report name each partial period, the sources and the reason with
   dates to the month (a release never writes an exact date), never a count.
+* A release whose every period is partial is refused
+  (:meth:`ReleasePeriods.check_not_all_left_out`): empty tables would read as a place
+  without crime, so the publisher chooses between ``include_partial: true`` and a
+  longer extract.
+* The masked map does not follow the period yet (it counts every incident): its groups
+  by source and year are not exact tables and are not linked to them.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from crimestats.errors import UsageError
 from crimestats.release.config import ReleaseConfig
 from crimestats.release.protection import HtmlSection
 from crimestats.release.public_notes import PartialPeriodNote, PeriodNote
@@ -83,10 +90,34 @@ class ReleasePeriods:
             for p in self.partial
         )
 
+    def check_not_all_left_out(self, con: Any, exact_tables: int) -> None:
+        """Refuse a release whose exact tables would count nothing: every period is partial.
+
+        Why: leaving every period out publishes empty tables (and the linked protection has
+        nothing to protect), which a reader takes for a place without crime. The publisher
+        must choose: keep the partial periods, flagged, or release a longer extract.
+        """
+        if not (self.left_out and self.partial and exact_tables):
+            return
+        if _incidents(self.exact_store(con)) or not _incidents(self.dp_store(con)):
+            return
+        named = "; ".join(f"{n.field} {n.period} ({n.reason})" for n in self.notes())
+        raise UsageError(
+            f"every period of the release is partial, so the exact tables would count "
+            f"nothing: {named}",
+            hint="write period: {include_partial: true} in a release configuration "
+            "(--config release.yaml) to publish them flagged as partial, or load a longer "
+            "extract that covers whole periods",
+        )
+
     def warnings(self) -> list[str]:
         """One line per partial period, for the publisher (``crimestats release``)."""
         verb = "left out of the exact tables" if self.left_out else "kept (include_partial)"
         return [f"{n.field} {n.period} is partial, {verb}: {n.reason}" for n in self.notes()]
+
+
+def _incidents(con: Any) -> int:
+    return int(con.table("incidents").count().to_pyarrow().as_py())
 
 
 def _field(config: ReleaseConfig) -> str:

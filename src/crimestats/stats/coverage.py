@@ -17,8 +17,17 @@ The rule (:func:`partial_reason`), per source, for a period ``[start, end]`` (in
    that is longer (a source with one homicide every ten days is not "ending early" when
    its last one falls on the 20th). A period that overlaps the source's data but starts
    before its coverage or ends after it is partial ("data end 2014-03-15").
-2. **Months inside the period are missing.** A month between the source's first and last
-   month without a single incident is a missing extract, not a month without crime.
+2. **Months inside the period are missing.** A run of months between the source's first
+   and last month without a single incident is a missing extract, not a quiet spell, when
+   a complete source at its own mean rate (incidents per month from its first to its last
+   month) would leave that many months empty with a chance under
+   :data:`EMPTY_RUN_CHANCE` (0.1%): ``exp(-months * rate) < 0.001``. So a source of
+   hundreds a month loses a single empty month, one of 5 a month a single empty month
+   is a chance (0.7%) but two in a row are not, and a small force of 5 incidents a year
+   (0.42 a month) whose data run from before a year to after it has that year complete
+   whichever months its incidents fall in (only a run of 17 empty months is a gap). The
+   chance is small because a long series holds many runs: a statistics office would
+   rather publish a quiet year than leave a complete one out.
 3. **Months hold late reports only.** A month whose incidents are at least
    :data:`LATE_ONLY_SHARE` (90%) late reports (reported more than :data:`LATE_DAYS` days
    after the occurrence started) *and* number fewer than :data:`LOW_SHARE` (a quarter) of
@@ -45,6 +54,7 @@ Compute :func:`source_coverage` once (one grouped query) and call
 from __future__ import annotations
 
 import bisect
+import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -75,6 +85,8 @@ EDGE_DAYS: Final = 7
 """The least tolerance at the edges of a source's data, in days (see the module doc)."""
 EDGE_GAPS: Final = 3
 """The tolerance is at least this many mean gaps between the source's distinct dates."""
+EMPTY_RUN_CHANCE: Final = 0.001
+"""Empty months are a missing extract when the source's rate leaves them empty by less chance."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,8 +155,13 @@ class SourceCoverage:
 
     @property
     def missing_months(self) -> tuple[str, ...]:
-        """Months between the first and last with no incident (a missing extract)."""
-        return tuple(m.label for m in self.months if m.incidents == 0)
+        """Months between the first and last that the source is missing (rule 2)."""
+        return tuple(_label(d) for d, why in self.gap_months if why == _MISSING)
+
+    @property
+    def mean_month(self) -> float:
+        """Incidents per month from the first month with data to the last (rule 2's rate)."""
+        return sum(m.incidents for m in self.months) / len(self.months) if self.months else 0.0
 
     @property
     def late_only_months(self) -> tuple[str, ...]:
@@ -159,14 +176,34 @@ class SourceCoverage:
             and m.incidents < LOW_SHARE * self.typical_month
         )
 
+    def _missing(self) -> set[date]:
+        """The empty months in runs too long for the source's rate (rule 2)."""
+        least = math.log(1 / EMPTY_RUN_CHANCE)
+        rate, missing, run = self.mean_month, set(), []
+        for m in (*self.months, None):
+            if m is not None and m.incidents == 0:
+                run.append(m.month)
+                continue
+            if run and len(run) * rate > least:
+                missing.update(run)
+            run = []
+        return missing
+
     def _gaps(self) -> list[tuple[date, str]]:
-        out = []
+        missing, out = self._missing(), []
         for m in self.months:
-            if m.incidents == 0:
-                out.append((m.month, "no incident (a missing month)"))
+            if m.month in missing:
+                out.append((m.month, _MISSING))
             elif self._late_only(m):
                 out.append((m.month, "late reports only"))
         return out
+
+
+_MISSING: Final = "no incident (a missing month)"
+
+
+def _label(month: date) -> str:
+    return f"{month.year:04d}-{month.month:02d}"
 
 
 def _month_start(day: date) -> date:
