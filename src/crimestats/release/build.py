@@ -366,6 +366,9 @@ def _build(
         exact = [t for t in config.tables if t.name not in plans]
         periods.check_not_all_left_out(con, len(exact))
         counted = count_tables_on(periods.exact_store(con), exact, store=str(path))
+    if map_inputs is not None:  # the map draws only the years the tables count
+        kept = tuple(g for g in map_inputs.groups if periods.map_keeps(g.source, g.year))
+        map_inputs = dataclasses.replace(map_inputs, groups=kept)
     ledger = _ledger(config)
     inputs = ProtectionInputs(config, counted, forced, earlier, plans, ledger)
     _check_methods(config)

@@ -26,8 +26,8 @@ How, and why so:
   (:meth:`ReleasePeriods.check_not_all_left_out`): empty tables would read as a place
   without crime, so the publisher chooses between ``include_partial: true`` and a
   longer extract.
-* The masked map does not follow the period yet (it counts every incident): its groups
-  by source and year are not exact tables and are not linked to them.
+* The masked map is drawn per source and report year: it keeps a year only when the
+  tables count all of it (:meth:`ReleasePeriods.map_keeps`).
 """
 
 from __future__ import annotations
@@ -87,6 +87,30 @@ class ReleasePeriods:
                 reason=_DAY.sub(r"\1", p.reason),
                 left_out=self.left_out,
             )
+            for p in self.partial
+        )
+
+    def map_keeps(self, source: str, year: int) -> bool:
+        """Whether the map publishes ``source``'s points of report year ``year``.
+
+        Why: the map is drawn per source and report year, while the tables count the
+        exact window; a map of a year the tables leave out (partial, or outside the
+        configured window) would publish what the tables withhold on purpose. So the
+        map keeps a year only when the whole year is inside the window and no period
+        left out of the tables touches it (a month left out drops its year from the
+        map: the map has no finer period). The release's map groups are cut the same
+        way, so nothing is drawn the tables do not count.
+        """
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        window = self.exact
+        if window.since is not None and first < window.since:
+            return False
+        if window.until is not None and last > window.until:
+            return False
+        if not self.left_out:
+            return True
+        return not any(
+            (not p.sources or source in p.sources) and p.start <= last and p.end >= first
             for p in self.partial
         )
 
