@@ -115,3 +115,22 @@ def test_a_pool_without_enough_points_borrows_the_broader_one() -> None:
     assert UNDERSTOOD not in sets.quantiles
     assert sets.quantile(UNDERSTOOD) == sets.quantile(FOREIGN) != sets.quantile(ENGLISH)
     assert sets.with_alpha(0.5).quantile(ENGLISH) < sets.quantile(ENGLISH)
+
+
+def test_the_review_reason_names_the_set() -> None:
+    from crimestats.iccs._deciding import _conformal_doubt
+
+    assert _conformal_doubt(("0501",), model_l2_code="0501", ruled=False) is None
+    assert _conformal_doubt(None, model_l2_code="0501", ruled=False) is None
+    two = _conformal_doubt(("0401", "0501"), model_l2_code="0401", ruled=False)
+    assert two == "conformal set at level 2 is {0401, 0501}, not one code"
+    many = tuple(f"0{i}01" for i in range(1, 9))
+    long = _conformal_doubt(many, model_l2_code="0101", ruled=False)
+    assert long == (
+        "conformal set at level 2 is {0101, 0201, 0301, 0401, 0501, and 3 more}, not one code"
+    )
+    other = _conformal_doubt(("0502",), model_l2_code="0501", ruled=False)
+    assert other == "conformal set at level 2 is {0502}, the code says 0501"
+    # a scope rule moved the code: the model was sure of one category, the rule corrects it
+    assert _conformal_doubt(("0501",), model_l2_code="0501", ruled=True) is None
+    assert _conformal_doubt((), model_l2_code="0501", ruled=False) is not None

@@ -143,12 +143,23 @@ def _conformal_doubt(
     if not conformal:
         return "conformal set at level 2 is empty: no category is likely enough"
     if len(conformal) > 1:
-        return f"conformal set at level 2 is {{{', '.join(conformal)}}}, not one code"
+        return f"conformal set at level 2 is {_named(conformal)}, not one code"
     if len(model_l2_code) < 4:
         return None  # the audit already sends a code above level 2 to review
     if conformal[0] != model_l2_code and not ruled:
         return f"conformal set at level 2 is {{{conformal[0]}}}, the code says {model_l2_code}"
     return None
+
+
+SET_SHOWN = 5
+"""How many codes of a conformal set a review reason names (likeliest first)."""
+
+
+def _named(codes: tuple[str, ...]) -> str:
+    """``{0401, 0501}``, or the first :data:`SET_SHOWN` and how many more."""
+    shown = ", ".join(codes[:SET_SHOWN])
+    more = len(codes) - SET_SHOWN
+    return f"{{{shown}}}" if more <= 0 else f"{{{shown}, and {more} more}}"
 
 
 def _with_explanation(coding: Coding, line: str) -> Coding:

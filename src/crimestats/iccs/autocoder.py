@@ -29,7 +29,9 @@ How it decides (DESIGN.md section 4, step 2):
    below the review threshold of its calibration pool (``review_threshold`` for English
    text; for text in another language one per pool, see below), or fewer than
    ``min_familiarity`` of its words (after normalising and the glossary) occur in the
-   training texts. Each coding says which threshold applied and every reason for review.
+   training texts, or its split conformal set at level 2 is not exactly its category
+   (:mod:`crimestats.iccs.conformal`). Each coding says which threshold applied and
+   every reason for review.
 
 Calibration data come from leave-one-source-out folds over the correspondence tables in
 the training set: each source is predicted by a model that never saw it, which is how
