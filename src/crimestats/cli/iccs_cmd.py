@@ -18,7 +18,9 @@ from rich.tree import Tree
 from crimestats.cli.options import ForceOption
 from crimestats.cli.output import console, err_console, print_json
 from crimestats.errors import UsageError
-from crimestats.iccs import Autocoder, code_file, evaluate_file, load_classification, search
+from crimestats.iccs import Autocoder, code_file, load_classification, search
+from crimestats.iccs.evaluation import leave_one_source_out, summarise
+from crimestats.iccs.source_figures import figures_by_source, score_file_by_source
 from crimestats.output_files import check_output_file
 
 iccs_app = typer.Typer(
@@ -26,6 +28,9 @@ iccs_app = typer.Typer(
     help="The ICCS classification: show, search, tree; code texts and files; evaluate.",
     no_args_is_help=True,
 )
+
+INTERVAL_NOTE = "95% Wilson score intervals on the effective number of texts (Kish)"
+"""How every interval of ``iccs evaluate`` is computed (crimestats.iccs.source_figures)."""
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
@@ -173,31 +178,92 @@ def code_cmd(
 
 @iccs_app.command("evaluate")
 def evaluate_cmd(
-    labelled: Path,
-    text_column: Annotated[str, typer.Option(help="Column with offence texts.")],
-    code_column: Annotated[str, typer.Option(help="Column with the true ICCS codes.")],
+    labelled: Annotated[
+        Path | None, typer.Argument(help="Labelled CSV (omit with --held-out).")
+    ] = None,
+    text_column: Annotated[str | None, typer.Option(help="Column with offence texts.")] = None,
+    code_column: Annotated[
+        str | None, typer.Option(help="Column with the true ICCS codes.")
+    ] = None,
     weight_column: Annotated[
         str | None,
         typer.Option(help="Column with the records each row stands for (weights every figure)."),
     ] = None,
+    source_column: Annotated[
+        str | None,
+        typer.Option(help="Column naming each row's source: figures per source, then pooled."),
+    ] = None,
+    held_out: Annotated[
+        bool,
+        typer.Option(
+            "--held-out",
+            help="Leave each bundled source out in turn, refit, and score it (minutes).",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Accuracy by ICCS level, auto-coded share and precision, top confusions."""
-    report, skipped = evaluate_file(
-        labelled, text_column, code_column, _model(), weight_column=weight_column
-    )
+    """Accuracy by ICCS level, auto-coded share and precision, per source with 95%
+    intervals (Wilson on the texts' effective number), top confusions."""
+    if held_out:
+        if labelled is not None or text_column or code_column or source_column or weight_column:
+            raise UsageError(
+                "--held-out scores the bundled sources; it takes no file or column options",
+                hint="crimestats iccs evaluate --held-out [--json]",
+            )
+        with err_console.status("leaving each source out in turn (refits the model)..."):
+            scored = leave_one_source_out()
+        skipped = 0
+    else:
+        if labelled is None or text_column is None or code_column is None:
+            raise UsageError(
+                "give a labelled CSV with --text-column and --code-column, or --held-out",
+                hint="crimestats iccs evaluate SAMPLE.csv --text-column TEXT --code-column CODE",
+            )
+        scored, skipped = score_file_by_source(
+            labelled,
+            text_column,
+            code_column,
+            _model(),
+            source_column=source_column,
+            weight_column=weight_column,
+        )
+    report = summarise(scored)
+    figures = figures_by_source(scored)
     if as_json:
-        print_json(report.to_dict() | {"rows_skipped_no_valid_code": skipped})
+        print_json(
+            report.to_dict()
+            | {
+                "rows_skipped_no_valid_code": skipped,
+                "interval": INTERVAL_NOTE,
+                "by_source": [f.to_dict() for f in figures],
+            }
+        )
         return
     table = Table("level", "accuracy")
     for level, acc in report.accuracy.items():
         table.add_row(str(level), "-" if acc is None else f"{acc:.1%}")
     console.print(table)
     precision = "-" if report.precision_l2 is None else f"{report.precision_l2:.1%}"
-    unit = f"{report.records:,.0f} records" if weight_column else f"{report.n_texts} rows"
+    weighted = weight_column or held_out
+    unit = f"{report.records:,.0f} records" if weighted else f"{report.n_texts} rows"
     console.print(
         f"auto-coded {report.coverage:.1%} of {unit}; right at level 2 among them: {precision}"
     )
+    per_source = Table(
+        "source", "texts", "records", "level 1", "level 2", "auto-coded", "L2 precision (auto)"
+    )
+    for f in figures:
+        per_source.add_row(
+            escape(f.source),
+            str(f.texts),
+            f"{f.records:,.0f}",
+            f.level1.render(),
+            f.level2.render(),
+            f.auto_coded.render(),
+            f.precision_level2.render(),
+        )
+    console.print(per_source)
+    console.print(f"(intervals: {INTERVAL_NOTE})")
     if skipped:
         console.print(f"skipped {skipped} rows without a valid ICCS code")
     for conf in report.confusions:

@@ -15,12 +15,21 @@ confident on text in other languages, so held-out points are pooled by kind of t
   both were reviewed or both were auto-coded.
 
 A pool with too few points at a level borrows the map of the broader pool (``foreign``,
-then ``english``). Each foreign pool has its own review threshold: the lowest calibrated
-level-2 confidence at which its held-out points are right at level 2 at least the target
-precision of the time; the partly covered pool has a stricter target, because a
-national table's own conventions show there most (leave-one-source-out on the Chilean
-table, December 2026: its partly covered headings auto-coded at a 90% target were right
-at level 2 only about 60% of the time).
+then ``english``).
+
+Every threshold is chosen on held-out *sources* (issue 18, item 3): each held-out point
+was scored by a model fitted without its whole source, and carries the records its label
+stands for, so a threshold is the lowest calibrated level-2 confidence at which the
+held-out sources, pooled by records, are right at level 2 at least the target share of
+the time (:func:`weighted_threshold`). The same folds give the split conformal
+quantiles (:mod:`crimestats.iccs.conformal`).
+
+Each pool has its own review threshold: the lowest calibrated level-2 confidence at
+which its held-out points are right at level 2 at least the target precision of the
+time (never below the autocoder's ``review_threshold``); the partly covered pool has a
+stricter target, because a national table's own conventions show there most
+(leave-one-source-out on the Chilean table, December 2026: its partly covered headings
+auto-coded at a 90% target were right at level 2 only about 60% of the time).
 """
 
 from __future__ import annotations
@@ -29,7 +38,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from crimestats.iccs._scoring import MIN_CALIBRATION, isotonic_maps, threshold_for
+from crimestats.iccs._scoring import MIN_CALIBRATION, isotonic_maps
+from crimestats.iccs.conformal import ConformalPoints, ConformalSets
 from crimestats.iccs.text import glossary_coverage, looks_foreign
 
 ENGLISH = "english"
@@ -57,12 +67,44 @@ def pool_of(text: str) -> str:
     return foreign_pool(text) if looks_foreign(text) else ENGLISH
 
 
+def conformal_pools(text: str, *, generic_foreign: bool, foreign_calibration: bool) -> list[str]:
+    """The pools a held-out text's conformal score counts in: its own pool, and the
+    general foreign pool when it is foreign (a Mondrian split, unlike the isotonic maps,
+    whose English pool takes every source text)."""
+    if not foreign_calibration:
+        return [ENGLISH]
+    if generic_foreign or looks_foreign(text):
+        return [FOREIGN, foreign_pool(text)]
+    return [ENGLISH]
+
+
+def weighted_threshold(calibrated: Any, hits: Any, weights: Any, target: float) -> float:
+    """The lowest confidence ``t`` at which held-out points with confidence >= ``t`` are
+    right at least ``target`` of the time, each point counted with its ``weights`` (the
+    records its label stands for); above 1 (never auto-coded) when no ``t`` does.
+    Ties are auto-coded together, so cuts fall only between distinct confidences."""
+    import numpy as np
+
+    conf = np.asarray(calibrated, dtype=float)
+    order = np.argsort(-conf, kind="stable")
+    conf = conf[order]
+    ok = np.asarray(hits, dtype=float)[order]
+    w = np.asarray(weights, dtype=float)[order]
+    precision = np.cumsum(ok * w) / np.maximum(np.cumsum(w), 1e-300)
+    last_of_tie = np.append(conf[1:] < conf[:-1], True)
+    reach = np.flatnonzero(last_of_tie & (precision >= target))
+    return float(conf[reach[-1]]) if len(reach) else 1.01
+
+
 @dataclass(slots=True)
 class Calibration:
     """Isotonic maps per pool and level, and review thresholds per pool."""
 
     maps: dict[str, dict[int, Any]] = field(default_factory=dict)
     thresholds: dict[str, float] = field(default_factory=dict)
+    conformal: ConformalSets | None = None
+    cuts: dict[str, float] = field(default_factory=dict)
+    """Each pool's threshold as the held-out sources alone set it (before the floor)."""
 
     def maps_for(self, pool: str) -> dict[int, Any]:
         """The maps a pool uses: its own, else its broader pool's, level by level."""
@@ -88,38 +130,58 @@ class HeldOut:
     def __init__(self) -> None:
         self.raw: dict[tuple[str, int], list[float]] = {}
         self.hit: dict[tuple[str, int], list[float]] = {}
+        self.weight: dict[tuple[str, int], list[float]] = {}
+        self.conformal = ConformalPoints()
 
-    def add(self, pools: Sequence[str], level: int, raw: float, right: bool) -> None:
-        """One held-out point, counted in each of ``pools``."""
+    def add(
+        self, pools: Sequence[str], level: int, raw: float, right: bool, weight: float = 1.0
+    ) -> None:
+        """One held-out point standing for ``weight`` records, counted in each of ``pools``."""
         for pool in pools:
             self.raw.setdefault((pool, level), []).append(raw)
             self.hit.setdefault((pool, level), []).append(float(right))
+            self.weight.setdefault((pool, level), []).append(weight)
 
     def fit(
-        self, *, review_threshold: float, precision: float, partly_precision: float
+        self,
+        *,
+        review_threshold: float,
+        precision: float,
+        partly_precision: float,
+        english_precision: float | None = None,
+        alpha: float | None = None,
     ) -> Calibration:
-        """Maps for every pool with points, and the foreign pools' review thresholds:
-        each pool's held-out level-2 precision must reach ``precision`` above its
-        threshold, ``partly_precision`` for :data:`PARTLY`."""
+        """Maps for every pool with points, and review thresholds: each foreign pool's
+        held-out level-2 precision (weighted by records) must reach ``precision`` above
+        its threshold, ``partly_precision`` for :data:`PARTLY`; with
+        ``english_precision`` the English pool's too (else it keeps ``review_threshold``).
+        No threshold is below ``review_threshold``. With ``alpha``, the conformal
+        quantiles of every pool with enough points."""
         import numpy as np
 
         pools = {pool for pool, _ in self.raw}
         calibration = Calibration(
             maps={p: m for p in sorted(pools) if (m := isotonic_maps(self.raw, self.hit, pool=p))}
         )
+        targets = {FOREIGN: precision, UNDERSTOOD: precision, PARTLY: partly_precision}
+        if english_precision is not None:
+            targets = {ENGLISH: english_precision, **targets}
         # the broad pool first: a narrower pool with too few points takes its threshold
-        for pool in (FOREIGN, UNDERSTOOD, PARTLY):
+        for pool, target in targets.items():
             level2 = calibration.maps_for(pool).get(2)
             points = self.raw.get((pool, 2), [])
             if level2 is None or len(points) < MIN_CALIBRATION:
                 continue
             calibrated = level2.predict(np.array(points))
-            target = partly_precision if pool == PARTLY else precision
-            cut = threshold_for(calibrated, np.array(self.hit[(pool, 2)]), target)
+            hits, weights = self.hit[(pool, 2)], self.weight[(pool, 2)]
+            cut = weighted_threshold(calibrated, hits, weights, target)
+            calibration.cuts[pool] = cut
             calibration.thresholds[pool] = max(review_threshold, cut)
         if PARTLY in calibration.thresholds and FOREIGN in calibration.thresholds:
             # partly covered text is never held to less than foreign text in general
             calibration.thresholds[PARTLY] = max(
                 calibration.thresholds[PARTLY], calibration.thresholds[FOREIGN]
             )
+        if alpha is not None:
+            calibration.conformal = self.conformal.fit(alpha, order=(ENGLISH, FOREIGN))
         return calibration

@@ -11,8 +11,10 @@ that the decision reads top to bottom in one place:
 3. the decision audit (:mod:`crimestats.iccs.decision_audit`) lists every disagreement
    between the code and the evidence shown (candidates, sections, neighbours);
 4. the coding needs review when the audit found any, or on the thresholds: no level-2
-   code, level-2 confidence below the pool's threshold, too few known words. Each
-   reason is kept in ``review_reasons``.
+   code, level-2 confidence below the pool's threshold, too few known words, or a
+   conformal set at level 2 (:mod:`crimestats.iccs.conformal`) that is not exactly the
+   code's category. Each reason is kept in ``review_reasons``; a set that is not one
+   code is also named in the explanation.
 """
 
 from __future__ import annotations
@@ -65,8 +67,10 @@ def decide(
     limits: Thresholds,
     familiarity: float,
     foreign: bool,
+    conformal: tuple[str, ...] | None = None,
 ) -> Coding:
-    """The coding of one text from its calibrated ``scores`` (one per node)."""
+    """The coding of one text from its calibrated ``scores`` (one per node) and its
+    conformal set at level 2 (None: no sets)."""
     import numpy as np
 
     classification = load_classification()
@@ -112,6 +116,10 @@ def decide(
         decided_by=outcome.decided_by,
     )
     reasons = list(audit(coding))
+    doubt = _conformal_doubt(conformal, model_l2_code=chosen[:4], ruled=bool(outcome.decided_by))
+    if doubt:
+        reasons.append(doubt)
+        coding = _with_explanation(coding, doubt)
     # a rule's code is held to the model's confidence in the category it replaced: the
     # rule corrects a confident model, it does not make an unsure one sure
     confidence = model_l2 if outcome.decided_by else l2
@@ -122,6 +130,42 @@ def decide(
     if not reasons:
         return coding
     return _replace_review(coding, tuple(reasons))
+
+
+def _conformal_doubt(
+    conformal: tuple[str, ...] | None, *, model_l2_code: str, ruled: bool
+) -> str | None:
+    """Why the conformal set forbids auto-coding, or None when it allows it: the set must
+    be exactly the model's level-2 category (a scope rule may then move the code: it
+    corrects a confident model, as for the thresholds)."""
+    if conformal is None:
+        return None
+    if not conformal:
+        return "conformal set at level 2 is empty: no category is likely enough"
+    if len(conformal) > 1:
+        return f"conformal set at level 2 is {_named(conformal)}, not one code"
+    if len(model_l2_code) < 4:
+        return None  # the audit already sends a code above level 2 to review
+    if conformal[0] != model_l2_code and not ruled:
+        return f"conformal set at level 2 is {{{conformal[0]}}}, the code says {model_l2_code}"
+    return None
+
+
+SET_SHOWN = 5
+"""How many codes of a conformal set a review reason names (likeliest first)."""
+
+
+def _named(codes: tuple[str, ...]) -> str:
+    """``{0401, 0501}``, or the first :data:`SET_SHOWN` and how many more."""
+    shown = ", ".join(codes[:SET_SHOWN])
+    more = len(codes) - SET_SHOWN
+    return f"{{{shown}}}" if more <= 0 else f"{{{shown}, and {more} more}}"
+
+
+def _with_explanation(coding: Coding, line: str) -> Coding:
+    from dataclasses import replace
+
+    return replace(coding, explanation=(*coding.explanation, line))
 
 
 def _replace_review(coding: Coding, reasons: tuple[str, ...]) -> Coding:

@@ -29,7 +29,9 @@ How it decides (DESIGN.md section 4, step 2):
    below the review threshold of its calibration pool (``review_threshold`` for English
    text; for text in another language one per pool, see below), or fewer than
    ``min_familiarity`` of its words (after normalising and the glossary) occur in the
-   training texts. Each coding says which threshold applied and every reason for review.
+   training texts, or its split conformal set at level 2 is not exactly its category
+   (:mod:`crimestats.iccs.conformal`). Each coding says which threshold applied and
+   every reason for review.
 
 Calibration data come from leave-one-source-out folds over the correspondence tables in
 the training set: each source is predicted by a model that never saw it, which is how
@@ -62,6 +64,7 @@ from crimestats.iccs._calibration import (
     UNDERSTOOD,
     Calibration,
     HeldOut,
+    conformal_pools,
     foreign_pool,
     pool_of,
 )
@@ -69,15 +72,14 @@ from crimestats.iccs._deciding import Thresholds, Tree, decide
 from crimestats.iccs._scoring import Scorer, section_index, up_matrix
 from crimestats.iccs.classification import load_classification
 from crimestats.iccs.codings import Coding, empty_coding
+from crimestats.iccs.conformal import nonconformity
 from crimestats.iccs.correspondence import CorrespondenceTable, load_bundled
+from crimestats.iccs.heldout_sources import GENERIC_SOURCES, record_weights
 from crimestats.iccs.text import load_glossary, looks_foreign, with_glossary
 from crimestats.iccs.training import FOREIGN_GENERIC_SOURCES, Example, default_examples
 
-MODEL_VERSION = "14"
+MODEL_VERSION = "15"
 """Bump when the model changes, so cached models are refitted."""
-
-GENERIC_SOURCES = frozenset({"iccs", "iccs_index", "vocabulary", *FOREIGN_GENERIC_SOURCES})
-"""Training sources that are not a national vocabulary (never left out when calibrating)."""
 
 _CHUNK = 4096
 _TIE = 1e-9
@@ -124,6 +126,15 @@ class Autocoder:
         (:data:`~crimestats.iccs._calibration.PARTLY`): with the Chilean table held out,
         such headings auto-coded at a 90% target were right at level 2 about 60% of the
         time; at 0.98 the pool is auto-coded only when nearly certain.
+    target_precision:
+        The level-2 precision that auto-coded English text must reach on the held-out
+        sources, pooled by records: its review threshold is the lowest calibrated
+        confidence at which they do, never below ``review_threshold`` (issue 18, item 3).
+        None keeps ``review_threshold`` alone.
+    conformal_alpha:
+        Miscoverage of the split conformal sets at level 2
+        (:mod:`crimestats.iccs.conformal`): a text is auto-coded only when its set is
+        one code. None turns the sets off.
     """
 
     def __init__(
@@ -137,6 +148,8 @@ class Autocoder:
         foreign_calibration: bool = True,
         foreign_precision: float = 0.90,
         partly_precision: float = 0.98,
+        target_precision: float | None = 0.95,
+        conformal_alpha: float | None = 0.05,
     ) -> None:
         if not 0 < backoff <= 1 or not 0 <= review_threshold <= 1 or not 0 <= min_familiarity <= 1:
             raise UsageError(
@@ -151,6 +164,9 @@ class Autocoder:
         self.foreign_calibration = foreign_calibration
         self.foreign_precision = foreign_precision
         self.partly_precision = partly_precision
+        self.target_precision = target_precision
+        self.conformal_alpha = conformal_alpha
+        self._records: dict[tuple[str, str, str], float] = {}
         self._known: frozenset[str] = frozenset()
         self.version = ""
         self._scorer: Scorer | None = None
@@ -158,8 +174,15 @@ class Autocoder:
         self.n_examples = 0
 
     # ----- fitting -----------------------------------------------------------------
-    def fit(self, examples: Sequence[Example], *, calibrate: bool = True) -> Autocoder:
-        """Learn from ``examples``; calibrate on leave-one-source-out folds if asked."""
+    def fit(
+        self,
+        examples: Sequence[Example],
+        *,
+        calibrate: bool = True,
+        records: dict[tuple[str, str, str], float] | None = None,
+    ) -> Autocoder:
+        """Learn from ``examples``; calibrate on leave-one-source-out folds if asked,
+        each held-out text weighing its ``records`` (by source, text, code; else 1)."""
         if not examples:
             raise UsageError("the autocoder needs training examples", hint="pass some")
         from crimestats.iccs._features import TextFeatures
@@ -173,6 +196,7 @@ class Autocoder:
         self.version = MODEL_VERSION
         self._nodes_setup()
         self._calibration = None
+        self._records = dict(records or {})
         if calibrate:
             self._calibration = self._fit_calibration(examples, vectors)
         return self
@@ -239,15 +263,28 @@ class Autocoder:
                 pools = [] if generic else [ENGLISH]
                 if self.foreign_calibration and (generic or looks_foreign(text)):
                     pools += [FOREIGN, foreign_pool(text)]
+                weight = self._records.get((examples[idx].source, text, truth), 1.0)
                 for level in range(1, _level(truth) + 1):
                     cols = np.flatnonzero(self._node_level == level)
                     best = cols[np.argmax(agg[row, cols])]
                     right = self._nodes[best] == truth[: _size(level)]
-                    held_out.add(pools, level, float(agg[row, best]), right)
+                    held_out.add(pools, level, float(agg[row, best]), right, weight)
+                if _level(truth) >= 2:
+                    held_out.conformal.add(
+                        conformal_pools(
+                            text,
+                            generic_foreign=generic,
+                            foreign_calibration=self.foreign_calibration,
+                        ),
+                        nonconformity(float(agg[row, self._node_index[truth[:4]]])),
+                        weight,
+                    )
         return held_out.fit(
             review_threshold=self.review_threshold,
             precision=self.foreign_precision,
             partly_precision=self.partly_precision,
+            english_precision=self.target_precision,
+            alpha=self.conformal_alpha,
         )
 
     def familiarity(self, texts: Sequence[str]) -> list[float]:
@@ -288,7 +325,8 @@ class Autocoder:
         the training data, the model version and the glossary, so the next run loads it
         instead of fitting (about 15 s).
         """
-        examples = default_examples(table if table is not None else load_bundled())
+        table = table if table is not None else load_bundled()
+        examples = default_examples(table)
         key = _data_hash(examples)
         path = cache_dir() / f"iccs-autocoder-{key}.pickle"
         if cache and path.is_file():
@@ -298,7 +336,7 @@ class Autocoder:
             # build) is refitted rather than trusted
             if isinstance(loaded, cls) and getattr(loaded, "version", None) == MODEL_VERSION:
                 return loaded
-        model = cls().fit(examples)
+        model = cls().fit(examples, records=record_weights(table))
         if cache:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(".tmp")
@@ -358,13 +396,31 @@ class Autocoder:
                 out[np.ix_(which, cols)] = steps + _TIE * block
         return out
 
+    def _conformal_sets(self, raw: Any, pools: Sequence[str]) -> list[tuple[str, ...]]:
+        """Each text's conformal set at level 2 (empty list when there are no sets)."""
+        import numpy as np
+
+        conformal = self._calibration.conformal if self._calibration else None
+        if conformal is None:
+            return []
+        cols = np.flatnonzero(self._node_level == 2)
+        return conformal.sets(raw[:, cols], [self._nodes[i] for i in cols], pools)
+
+    @property
+    def conformal_coverage(self) -> float | None:
+        """The coverage the conformal sets are built for (None without sets)."""
+        conformal = self._calibration.conformal if self._calibration else None
+        return conformal.coverage if conformal else None
+
     def _code_distinct(self, texts: Sequence[str]) -> list[Coding]:
         scorer = self._require()
         normal = [with_glossary(t) for t in texts]
         queries = scorer.features.transform(normal)
         probs, nearest, similarity = scorer.scores_with_similarity(queries, self.temperature)
         pools = self._pools(texts)
-        cal = self._calibrate(probs @ self._up, pools)
+        raw = probs @ self._up
+        cal = self._calibrate(raw, pools)
+        sets = self._conformal_sets(raw, pools)
         tree = Tree(self._nodes, self._node_level, self._sections, self._node_index)
         out: list[Coding] = []
         for row, text in enumerate(texts):
@@ -385,6 +441,7 @@ class Autocoder:
                     limits=limits,
                     familiarity=_share_known(normal[row], self._known),
                     foreign=pools[row] != ENGLISH,
+                    conformal=sets[row] if sets else None,
                 )
             )
         return out

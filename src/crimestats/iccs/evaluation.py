@@ -2,9 +2,12 @@
 
 Every figure here is computed on texts the model did not learn from (DESIGN.md
 section 4: never on training data). :func:`leave_one_source_out` is the honest test for
-a new police force: for each bundled correspondence table, fit on everything else and
-code that table's labels, weighting each label by the records it stands for in the
-bundled incident samples (``record_counts.csv``; weight 1 where there are none).
+a new police force: for each held-out source (every bundled correspondence table and any
+other national vocabulary in the training data, :mod:`crimestats.iccs.heldout_sources`),
+fit on everything else and code that source's labels, weighting each label by the
+records it stands for in the bundled incident samples (``record_counts.csv``; weight 1
+where there are none). Per-source figures with intervals:
+:mod:`crimestats.iccs.source_figures`.
 
 Definitions (for a record with true code ``t`` and predicted code ``p``):
 
@@ -24,7 +27,8 @@ from typing import Any
 
 from crimestats.iccs.autocoder import Autocoder
 from crimestats.iccs.classification import code_level, truncate
-from crimestats.iccs.correspondence import CorrespondenceTable, load_bundled, record_counts
+from crimestats.iccs.correspondence import CorrespondenceTable, load_bundled
+from crimestats.iccs.heldout_sources import held_out_sources, record_weights
 from crimestats.iccs.training import DEFAULT_INCLUDE, default_examples
 
 
@@ -177,22 +181,20 @@ def leave_one_source_out(
     calibrate: bool = True,
     autocoder: dict[str, Any] | None = None,
 ) -> list[Scored]:
-    """Code each source's labels with a model fitted without that source."""
+    """Code each source's labels with a model fitted without that source (its own
+    calibration folds are then the other sources, so the figures are nested: no
+    threshold or conformal quantile saw the source it is scored on). ``sources``
+    defaults to every held-out source of the data."""
     table = table if table is not None else load_bundled()
-    counts = record_counts()
+    examples = default_examples(table, include=include)
     out: list[Scored] = []
-    for source in sources or table.sources:
+    for held in held_out_sources(table, examples):
+        if sources is not None and held.name not in sources:
+            continue
         model = Autocoder(**(autocoder or {})).fit(
-            default_examples(table.without(source), include=include), calibrate=calibrate
+            [e for e in examples if e.source != held.name],
+            calibrate=calibrate,
+            records=record_weights(table.without(held.name)),
         )
-        held = [e for e in table.only(source) if e.iccs_code]
-        out.extend(
-            score_texts(
-                model,
-                [e.national_label for e in held],
-                [e.iccs_code or "" for e in held],
-                [float(counts.get((source, e.national_code), 1)) for e in held],
-                group=source,
-            )
-        )
+        out.extend(score_texts(model, held.texts, held.codes, held.records, group=held.name))
     return out
