@@ -13,6 +13,16 @@ SPARK_TESTS = ("tests/contract/",)
 
 SLOW_TESTS: dict[str, tuple[str, ...]] = {
     "tests/stats/test_coverage_sparse.py": (),
+    # session 7: ICCS calibration by held-out source (helper-measured)
+    "tests/iccs_calib/test_held_out_sources.py": (
+        "test_leave_one_source_out_on_a_bundled_vocabulary",
+    ),
+    "tests/iccs_calib/test_evaluate_cli.py": (),
+    "tests/iccs_calib/test_conformal.py": (
+        "test_quantile_is_the_textbook_formula",
+        "test_coverage_on_synthetic_scores",
+        "test_set_coverage_of_a_calibrated_classifier",
+    ),
     # session 7: forecast charts (vl-convert start), field registry, audit journal
     "tests/spatial_charts/test_forecast_evaluate_charts.py": (),
     "tests/spatial_charts/test_forecast_audit_charts.py": (),
