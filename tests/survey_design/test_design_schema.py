@@ -116,6 +116,22 @@ CASES = [
         id="rscales-length",
     ),
     pytest.param(
+        GOOD.replace(
+            "design: {type: taylor, strata: st, psu: psu}", REPLICATE % ("brr", ", rho: 0.5")
+        ),
+        "design.rho: rho is only for method: fay (this design is brr)",
+        "remove it, or write method: fay",
+        id="rho-without-fay",
+    ),
+    pytest.param(
+        GOOD.replace(
+            "design: {type: taylor, strata: st, psu: psu}", REPLICATE % ("jk1", "")
+        ).replace("W1..4", "[W1]"),
+        "design.replicates: fewer than 2 values",
+        "write replicates: BRRWT1..96 or a list of fields",
+        id="one-replicate",
+    ),
+    pytest.param(
         GOOD.replace("psu: psu}", "psu: psu, rho: 0.5}"),
         "design: rho is only for a replicate design",
         "remove it, or write type: replicate",

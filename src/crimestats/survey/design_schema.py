@@ -210,7 +210,7 @@ class DesignSchema(Schema):
     replicates: Annotated[
         list[FieldName],
         BeforeValidator(_replicate_names),
-        Field(min_length=1),
+        Field(min_length=2),
         Fix("write replicates: BRRWT1..96 or a list of fields"),
     ] = Field(default_factory=list)
     rho: Annotated[float, Between(0, 1, above=True, below=True), Fix("write rho: 0.5")] | None = (
@@ -253,6 +253,12 @@ class DesignSchema(Schema):
             )
         if self.method == ReplicateMethod.FAY and self.rho is None:
             raise ConfigValueError("a fay design needs rho", "write rho: 0.5 (between 0 and 1)")
+        if self.method != ReplicateMethod.FAY and self.rho is not None:
+            raise ConfigValueError(
+                f"rho is only for method: fay (this design is {self.method})",
+                "remove it, or write method: fay",
+                at=("rho",),
+            )
         if self.rscales and len(self.rscales) != len(self.replicates):
             n = len(self.replicates)
             raise ConfigValueError(
