@@ -146,9 +146,21 @@ CASES = [
     ),
     pytest.param(
         GOOD.replace('"1-4, 9"', '"1-100000"'),
-        "crime_types.groups.violent.codes: range '1-100000' spans more than 10000 codes",
-        "check the range's ends",
+        "crime_types.groups.violent.codes: more than 10000 codes (at '1-100000')",
+        "check the ranges' ends",
         id="huge-code-range",
+    ),
+    pytest.param(
+        GOOD.replace('"1-4, 9"', '"1-9000, 1-9000"'),  # repeats count: the work is bounded
+        "crime_types.groups.violent.codes: more than 10000 codes (at '1-9000')",
+        "check the ranges' ends",
+        id="repeated-code-ranges",
+    ),
+    pytest.param(
+        GOOD.replace('"1-4, 9"', '"1' + "0" * 20 + '"'),
+        "crime_types.groups.violent.codes: '1" + "0" * 20 + "' is not a code or range",
+        'write e.g. "1-4, 15"',
+        id="code-too-long",
     ),
     pytest.param(
         GOOD.replace(

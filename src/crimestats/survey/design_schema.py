@@ -25,12 +25,12 @@ from crimestats.domain.iccs_codes import is_iccs_code
 
 MAX_REPLICATES: Final = 10_000
 """The most replicate weights ``PREFIX1..N`` may name (R ``survey`` designs have 4-500)."""
-MAX_RANGE: Final = 10_000
-"""The most codes one range ``"A-B"`` may span (survey crime codes are small numbers)."""
+MAX_CODES: Final = 10_000
+"""The most codes one group's ranges may span (survey crime codes are small numbers)."""
 
 _NAME: Final = re.compile(r"[a-z0-9][a-z0-9_\-]{0,63}")
-_CODE: Final = re.compile(r"(\d+)\s*-\s*(\d+)|(\d+)")
-_REPLICATES: Final = re.compile(r"([A-Za-z_][A-Za-z0-9_]*?)(\d+)\.\.(\d+)")
+_CODE: Final = re.compile(r"(\d{1,9})\s*-\s*(\d{1,9})|(\d{1,9})")
+_REPLICATES: Final = re.compile(r"([A-Za-z_][A-Za-z0-9_]*?)(\d{1,9})\.\.(\d{1,9})")
 
 
 class DesignType(StrEnum):
@@ -105,20 +105,19 @@ def _codes(value: object) -> frozenset[int]:
         raise ConfigValueError(f"expected codes, got {kind(value)}", 'write e.g. "1-4, 15"')
     parts = value if isinstance(value, list) else str(value).split(",")
     out: set[int] = set()
+    spanned = 0
     for part in parts:
         text = str(part).strip()
         m = _CODE.fullmatch(text) if not isinstance(part, bool | float | list | dict) else None
         if m is None:
             raise ConfigValueError(f"{text[:40]!r} is not a code or range", 'write e.g. "1-4, 15"')
-        if m.group(3):
-            out.add(int(m.group(3)))
-            continue
-        low, high = int(m.group(1)), int(m.group(2))
+        low, high = (int(m.group(3)),) * 2 if m.group(3) else (int(m.group(1)), int(m.group(2)))
         if high < low:
             raise ConfigValueError(f"range {text!r} runs backwards", f"write {high}-{low}")
-        if high - low >= MAX_RANGE:
+        spanned += high - low + 1
+        if spanned > MAX_CODES:
             raise ConfigValueError(
-                f"range {text!r} spans more than {MAX_RANGE} codes", "check the range's ends"
+                f"more than {MAX_CODES} codes (at {text!r})", "check the ranges' ends"
             )
         out.update(range(low, high + 1))
     return frozenset(out)
