@@ -102,5 +102,5 @@ def test_tags_and_values_only_explain() -> None:
 def test_a_malformed_rule_is_refused_with_a_fix() -> None:
     with pytest.raises(UsageError, match="moves to no ICCS code"):
         _rule({"id": "x", "action": "move", "all_of": [["a"]], "reason": "r"}, "test")
-    with pytest.raises(UsageError, match="malformed"):
+    with pytest.raises(UsageError, match="test: action: unknown action 'jump'"):
         _rule({"id": "x", "action": "jump", "all_of": [["a"]], "reason": "r"}, "test")

@@ -10,6 +10,11 @@ docs/iccs-rules.md). The explanation names every rule that fired.
 
 Rules are matched on whole words of the normalised text (the form the autocoder codes,
 plus the raw normalised words, so attempt words the scorer ignores are still seen).
+
+The file is read through :class:`RulesFileSchema` (pydantic, on
+:class:`crimestats.config_schema.Schema`: strict, closed, frozen), like every YAML file
+crimestats reads: a malformed rule is refused with one message naming its key path
+(``rules.yaml: rules[3].action: unknown action 'jump'``) and the fix.
 """
 
 from __future__ import annotations
@@ -20,9 +25,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from importlib import resources
+from typing import Annotated, ClassVar, Final
 
 import yaml
+from pydantic import AfterValidator, Field, PlainValidator, model_validator
 
+from crimestats.config_schema import ConfigValueError, Fix, OneOf, Schema, kind, validate
 from crimestats.domain.iccs_codes import is_iccs_code
 from crimestats.errors import UsageError
 
@@ -107,47 +115,129 @@ def _pattern(phrases: Sequence[str]) -> re.Pattern[str]:
     """One regex matching any phrase on word boundaries (trailing ``*``: any ending)."""
     parts = []
     for phrase in phrases:
-        words = str(phrase).casefold().split()
+        words = phrase.casefold().split()
         body = r"\s+".join(re.escape(w.rstrip("*")) for w in words)
-        parts.append(body + (r"\w*" if str(phrase).endswith("*") else ""))
+        parts.append(body + (r"\w*" if phrase.endswith("*") else ""))
     return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)")
 
 
-def _rule(raw: dict[str, object], where: str) -> ScopeRule:
-    try:
-        action = RuleAction(str(raw["action"]))
-        groups = raw.get("all_of") or []
-        none_of = raw.get("none_of") or []
-        rule = ScopeRule(
-            id=str(raw["id"]),
-            separates=tuple(str(c) for c in raw.get("separates") or []),  # type: ignore[attr-defined]
-            if_chosen=tuple(str(c) for c in raw.get("if_chosen") or []),  # type: ignore[attr-defined]
-            all_of=tuple(_pattern(g) for g in groups),  # type: ignore[attr-defined]
-            none_of=_pattern(none_of) if none_of else None,  # type: ignore[arg-type]
-            action=action,
-            to=str(raw["to"]) if raw.get("to") is not None else None,
-            reason=" ".join(str(raw["reason"]).split()),
+_CODE_FIX: Final = 'write an ICCS v1.0 code in quotes, e.g. "0502"'
+_ID: Final = re.compile(r"[a-z0-9][a-z0-9\-]{0,79}")
+
+
+def _iccs_code(value: str) -> str:
+    if not is_iccs_code(value):
+        raise ConfigValueError(f"{value[:40]!r} is not an ICCS code", _CODE_FIX)
+    return value
+
+
+def _text(value: str) -> str:
+    if not value.strip():
+        raise ConfigValueError("the text is empty", "write it, or leave the key out")
+    return " ".join(value.split())
+
+
+def _rule_id(value: object) -> str:
+    if not isinstance(value, str) or not _ID.fullmatch(value):
+        shown = repr(value) if isinstance(value, str) else kind(value)
+        raise ConfigValueError(
+            f"{shown[:80]} is not a rule id", "lower-case words joined by -, e.g. deceit-is-fraud"
         )
-    except (KeyError, ValueError, TypeError) as exc:
-        raise UsageError(
-            f"{where}: a malformed rule ({exc})", hint="see docs/iccs-rules.md"
-        ) from None
-    if not rule.all_of:
-        raise UsageError(f"{where}: rule {rule.id} has no all_of", hint="give trigger phrases")
-    if action is RuleAction.MOVE and not (rule.to and is_iccs_code(rule.to)):
-        raise UsageError(f"{where}: rule {rule.id} moves to no ICCS code", hint="set to: <code>")
-    return rule
+    return value
+
+
+IccsCode = Annotated[str, AfterValidator(_iccs_code), Fix(_CODE_FIX)]
+Phrase = Annotated[str, AfterValidator(_text), Fix("write a phrase (quote yes, no, on, off)")]
+Phrases = Annotated[list[Phrase], Field(min_length=1)]
+
+
+class RuleSchema(Schema):
+    """One rule of ``rules.yaml`` as written (the file's header lists every key)."""
+
+    SHAPE: ClassVar[str] = "{id: NAME, all_of: [[phrase, ...]], action: note, reason: TEXT}"
+    id: Annotated[str, PlainValidator(_rule_id), Fix("write id: a-short-name")]
+    separates: list[IccsCode] = Field(default_factory=list)
+    if_chosen: list[IccsCode] = Field(default_factory=list)
+    all_of: Annotated[
+        list[Phrases], Field(min_length=1), Fix("give trigger phrases: all_of: [[phrase, ...]]")
+    ]
+    none_of: list[Phrase] = Field(default_factory=list)
+    action: Annotated[str, OneOf(tuple(a.value for a in RuleAction))]
+    to: IccsCode | None = None
+    reason: Annotated[str, AfterValidator(_text), Fix("quote the ICCS text the rule rests on")]
+
+    @model_validator(mode="after")
+    def _to_with_move(self) -> RuleSchema:
+        if self.action == RuleAction.MOVE and self.to is None:
+            raise ConfigValueError(f"rule {self.id} moves to no ICCS code", "set to: <code>")
+        if self.action != RuleAction.MOVE and self.to is not None:
+            raise ConfigValueError(
+                f"to is only for a move rule (this one is a {self.action})",
+                "remove to:, or write action: move",
+                at=("to",),
+            )
+        return self
+
+    def rule(self) -> ScopeRule:
+        """The rule with its phrases compiled."""
+        return ScopeRule(
+            id=self.id,
+            separates=tuple(self.separates),
+            if_chosen=tuple(self.if_chosen),
+            all_of=tuple(_pattern(group) for group in self.all_of),
+            none_of=_pattern(self.none_of) if self.none_of else None,
+            action=RuleAction(self.action),
+            to=self.to,
+            reason=self.reason,
+        )
+
+
+class RulesFileSchema(Schema):
+    """``rules.yaml``: a list of rules (``rules[3]`` is the fourth), each id once."""
+
+    SHAPE: ClassVar[str] = "- id: NAME ..."
+    rules: list[RuleSchema]
+
+    @classmethod
+    def prepare(cls, data: object) -> object:
+        """The file is a bare list; an empty file holds no rule."""
+        if data is None or isinstance(data, list):
+            return {"rules": data or []}
+        raise ConfigValueError(
+            f"expected a list of rules, got {kind(data)}", "write each rule as - id: ..."
+        )
+
+    @model_validator(mode="after")
+    def _ids_once(self) -> RulesFileSchema:
+        seen: dict[str, int] = {}
+        for i, rule in enumerate(self.rules):
+            if rule.id in seen:
+                raise ConfigValueError(
+                    f"id {rule.id!r} is also rules[{seen[rule.id]}]'s",
+                    "give each rule its own id",
+                    at=("rules", i, "id"),
+                )
+            seen[rule.id] = i
+        return self
+
+
+def _rule(raw: object, where: str) -> ScopeRule:
+    """One rule checked on its own (``where`` names it in the message)."""
+    return validate(RuleSchema, raw, where=where, error=UsageError).rule()
+
+
+def parse_rules(doc: object, *, where: str = "rules.yaml") -> tuple[ScopeRule, ...]:
+    """A parsed rules document checked by :class:`RulesFileSchema`, or ONE ``UsageError``
+    ``<where>: rules[i].<key>: <problem>`` with a fix."""
+    checked = validate(RulesFileSchema, doc, where=where, error=UsageError)
+    return tuple(r.rule() for r in checked.rules)
 
 
 @cache
 def load_rules() -> tuple[ScopeRule, ...]:
     """The bundled rules, in file order (parsed once)."""
     resource = resources.files("crimestats") / "data" / "iccs_rules" / "rules.yaml"
-    raw = yaml.safe_load(resource.read_text(encoding="utf-8")) or []
-    rules = tuple(_rule(r, f"rules.yaml rule {i + 1}") for i, r in enumerate(raw))
-    if len({r.id for r in rules}) != len(rules):
-        raise UsageError("rules.yaml repeats a rule id", hint="give each rule its own id")
-    return rules
+    return parse_rules(yaml.safe_load(resource.read_text(encoding="utf-8")))
 
 
 def apply_rules(
