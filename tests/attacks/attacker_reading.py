@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tests.release.test_release_attack import (
+from tests.release.release_attacker import (
     TOTAL,
     Attack,
     Intervals,

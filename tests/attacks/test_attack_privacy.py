@@ -25,7 +25,7 @@ from tests.attacks.attacker_reading import (
     narrow_cells,
     rule_store,
 )
-from tests.release.test_release_attack import (
+from tests.release.release_attacker import (
     Attack,
     Spec,
     make_store,

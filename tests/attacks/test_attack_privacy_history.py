@@ -21,7 +21,7 @@ from tests.attacks.attacker_reading import (
     rule_store,
     solve_capped,
 )
-from tests.release.test_release_attack import (
+from tests.release.release_attacker import (
     TOTAL,
     Attack,
     Intervals,
