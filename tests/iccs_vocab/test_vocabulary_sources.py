@@ -53,10 +53,11 @@ def test_label_origin_agrees_with_provenance() -> None:
         assert source.labels is expected, (source.source, how)
 
 
-def test_only_chile_is_an_independent_test_today() -> None:
-    assert independent_sources() == ("chile",)
-    chile = next(s for s in vocabulary_sources() if s.source == "chile")
-    assert (chile.language, chile.kind) == ("es", SourceKind.PENAL_CODE)
+def test_the_independent_sources_are_chile_and_ecuador() -> None:
+    assert independent_sources() == ("chile", "ecuador_mdi")
+    kinds = {s.source: (s.language, s.kind) for s in vocabulary_sources()}
+    assert kinds["chile"] == ("es", SourceKind.PENAL_CODE)
+    assert kinds["ecuador_mdi"] == ("es", SourceKind.POLICE)
 
 
 @pytest.mark.parametrize("source", [s.source for s in vocabulary_sources()])
