@@ -25,7 +25,7 @@ _FOLDER = resources.files("crimestats") / "data" / "correspondence"
 def _decode(raw: str, codes: set[str]) -> str | None:
     """The one ICCS code whose written forms (unpadded or padded to six digits, leading
     zeros dropped) equal the digits before the point; None for "0" or no such code."""
-    digits = raw.split(".")[0]
+    digits = raw.split(".", maxsplit=1)[0]
     if digits.strip("0") == "":
         return None
     hits = [c for c in codes if digits in {c.lstrip("0"), c.ljust(6, "0").lstrip("0")}]
