@@ -16,7 +16,7 @@ from crimestats.errors import UsageError
 from crimestats.iccs import embeddings
 from crimestats.iccs.autocoder import Autocoder
 from crimestats.iccs.embedding_evaluation import paired_difference
-from crimestats.iccs.embedding_fusion import FusedCoder, Fusion, FusionScope, fuse
+from crimestats.iccs.embedding_fusion import FusedCoder, Fusion, FusionMode, FusionScope, fuse
 from crimestats.iccs.embeddings import EmbeddingVote, load_encoder
 from crimestats.iccs.evaluation import Scored
 from crimestats.iccs.training import Example
@@ -122,7 +122,8 @@ def test_a_moved_code_goes_to_review_with_the_reason(small_model: Autocoder) -> 
     plain = small_model.code_text(text)
     assert str(plain.code).startswith("0502")
     vote = EmbeddingVote(axis_encoder).fit([Example("fraud", "0701", "t")])
-    moved = FusedCoder(small_model, vote, Fusion(1.0, FusionScope.ALL)).code_texts([text])[0]
+    move = Fusion(1.0, FusionScope.ALL, FusionMode.MOVE)
+    moved = FusedCoder(small_model, vote, move).code_texts([text])[0]
     assert moved.code == "0701"
     assert moved.needs_review
     assert (
@@ -130,15 +131,31 @@ def test_a_moved_code_goes_to_review_with_the_reason(small_model: Autocoder) -> 
     )
 
 
+def test_flag_mode_keeps_the_code_and_asks_for_review(small_model: Autocoder) -> None:
+    text = "shoplifting zulu"
+    plain = small_model.code_text(text)
+    vote = EmbeddingVote(axis_encoder).fit([Example("fraud", "0701", "t")])
+    flag = Fusion(1.0, FusionScope.ALL, FusionMode.FLAG)
+    flagged = FusedCoder(small_model, vote, flag).code_texts([text])[0]
+    assert flagged.code == plain.code
+    assert flagged.needs_review
+    assert flagged.review_reasons[-1] == f"the embedding vote points to 0701, not {plain.code}"
+
+
+def test_the_shipped_setting_is_light_english_and_flagging() -> None:
+    assert Fusion() == Fusion(0.15, FusionScope.ENGLISH, FusionMode.FLAG)
+
+
 def test_english_scope_leaves_foreign_text_alone(small_model: Autocoder) -> None:
     vote = EmbeddingVote(axis_encoder).fit([Example("fraud", "0701", "t")])
     text = "hurto de bicicleta zulu"  # looks Spanish
     plain = small_model.code_text(text)
-    fused = FusedCoder(small_model, vote, Fusion(1.0, FusionScope.ENGLISH)).code_texts([text])
-    assert fused == [plain]
+    english = Fusion(1.0, FusionScope.ENGLISH, FusionMode.MOVE)
+    assert FusedCoder(small_model, vote, english).code_texts([text]) == [plain]
     # the same text with every text in scope does move: the scope is what kept it
-    everywhere = FusedCoder(small_model, vote, Fusion(1.0, FusionScope.ALL)).code_texts([text])
-    assert everywhere[0].code != plain.code
+    everywhere = Fusion(1.0, FusionScope.ALL, FusionMode.MOVE)
+    everywhere_coded = FusedCoder(small_model, vote, everywhere).code_texts([text])
+    assert everywhere_coded[0].code != plain.code
 
 
 def _scored(truth: str, predicted: str, weight: float = 1.0) -> Scored:

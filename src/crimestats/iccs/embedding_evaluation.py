@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from crimestats.iccs.autocoder import Autocoder
 from crimestats.iccs.codings import Coding
 from crimestats.iccs.correspondence import CorrespondenceTable, load_bundled, record_counts
-from crimestats.iccs.embedding_fusion import FusedCoder, Fusion, FusionScope
+from crimestats.iccs.embedding_fusion import FusedCoder, Fusion, FusionMode, FusionScope
 from crimestats.iccs.embeddings import EmbeddingVote, Encode
 from crimestats.iccs.evaluation import Scored, right_at
 from crimestats.iccs.training import default_examples
@@ -62,8 +62,14 @@ def paired_leave_one_source_out(
     sources: Sequence[str] | None = None,
     weights: Sequence[float] = (0.3,),
     scope: FusionScope = FusionScope.ALL,
+    mode: FusionMode = FusionMode.MOVE,
 ) -> list[PairedSource]:
-    """Each source's labels coded without it, by the default coder and fused."""
+    """Each source's labels coded without it, by the default coder and fused.
+
+    With ``mode`` MOVE (the default here) the fused codings show what the embedding vote
+    would choose; FLAG sends the same texts to review, so its coverage and precision are
+    MOVE's and its accuracy the default coder's.
+    """
     table = table if table is not None else load_bundled()
     counts = record_counts()
     out: list[PairedSource] = []
@@ -80,7 +86,7 @@ def paired_leave_one_source_out(
             weight: _scored(
                 texts,
                 truths,
-                FusedCoder(model, vote, Fusion(weight, scope)).recode(texts, codings),
+                FusedCoder(model, vote, Fusion(weight, scope, mode)).recode(texts, codings),
                 w,
                 source,
             )
