@@ -43,6 +43,7 @@ BUNDLED_FILES = {
     "code_crimedata": "code_crimedata.csv",
     "nypd_hate_crimes": "nypd_pd.csv",
     "chile": "chile_cum.csv",
+    "ecuador_mdi": "ecuador_mdi.csv",
 }
 """Bundled tables by ``source`` value (the value ingest writes to ``offences.source``)."""
 
