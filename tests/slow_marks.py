@@ -23,6 +23,11 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
         "test_coverage_on_synthetic_scores",
         "test_set_coverage_of_a_calibrated_classifier",
     ),
+    # session 7: optional embeddings (a small model fitted in setup)
+    "tests/iccs_vocab/test_embeddings.py": (
+        "test_fusion_weight_zero_changes_nothing",
+        "test_real_encoder_vote_finds_the_bicycle_code",
+    ),
     # session 7: forecast charts (vl-convert start), field registry, audit journal
     "tests/spatial_charts/test_forecast_evaluate_charts.py": (),
     "tests/spatial_charts/test_forecast_audit_charts.py": (),
