@@ -98,6 +98,26 @@ class Between:
 
 
 @dataclass(frozen=True, slots=True)
+class Matches:
+    """Text that ``pattern`` matches whole (a name, an id), else ``'x' is not <what>``.
+
+    Use as ``PlainValidator(Matches(pattern, "a file stem", fix).check)``: a number or a
+    list is refused by its kind, never turned into text.
+    """
+
+    pattern: re.Pattern[str]
+    what: str
+    fix: str
+
+    def check(self, raw: object) -> str:
+        """The text, or a :class:`ConfigValueError` naming what it should be."""
+        if isinstance(raw, str) and self.pattern.fullmatch(raw):
+            return raw
+        shown = repr(raw) if isinstance(raw, str) else kind(raw)
+        raise ConfigValueError(f"{shown} is not {self.what}", self.fix)
+
+
+@dataclass(frozen=True, slots=True)
 class OneOf:
     """One of a fixed set of words: ``unknown <key> 'x'``, with the words as the fix.
 

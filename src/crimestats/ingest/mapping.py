@@ -59,7 +59,7 @@ from crimestats.domain.flat_layout import LAYOUTS, FieldType, field_names
 from crimestats.errors import MappingError
 from crimestats.ingest.mapping_spec import MAX_IF_EMPTY_DEPTH, TRANSFORMS, FieldSpec, SpecSchema
 from crimestats.ingest.mapping_unpivot import Unpivot, check_unpivot
-from crimestats.ingest.mapping_values import SqlChecks, Text, as_text, at_problem
+from crimestats.ingest.mapping_values import SqlChecks, Text, at_problem, written_text
 from crimestats.ingest.mapping_where import FILTERED_RULE, Conditions, RowFilter
 from crimestats.validation.catalogue import DEFAULT_LIMITS, all_rules
 from crimestats.validation.problems import Severity
@@ -124,21 +124,8 @@ def _version(raw: object) -> int:
     return 1
 
 
-def _written(raw: object) -> str:
-    """Text as written: ``delimiter: 5`` (a YAML number) is refused, not read as "5".
-
-    A number or ``true`` where a character or an encoding name belongs is a slip (a
-    delimiter of ``5`` splits nothing the user meant); other settings read numbers as text.
-    """
-    if isinstance(raw, bool | int | float):
-        raise ConfigValueError(
-            f"expected text, got the {type(raw).__name__} {raw!r}", f"quote it: '{raw}'"
-        )
-    return as_text(raw)
-
-
 def _encoding(raw: object) -> str:
-    value = _written(raw).lower()
+    value = written_text(raw).lower()
     if value not in _ENCODINGS:
         raise ConfigValueError(
             f"unknown encoding {value[:80]!r}", f"use one of: {', '.join(_ENCODINGS)}"
@@ -150,7 +137,7 @@ def _one_char(fix: str, *, none: bool = False) -> PlainValidator:
     """One character (``tab`` or ``\\t`` for a tab); with ``none``, also ``''`` (none)."""
 
     def check(raw: object) -> str:
-        value = _written(raw)
+        value = written_text(raw)
         if value in ("\\t", "tab"):
             value = "\t"
         if len(value) > 1 or (not value and not none) or value in ("\n", "\r"):

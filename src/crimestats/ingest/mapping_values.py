@@ -57,7 +57,7 @@ def _string(value: object) -> str:
     return as_text(value)
 
 
-def _written(value: object) -> str:
+def written_text(value: object) -> str:
     """Text as written: ``delimiter: 5`` (a YAML number) is refused, not read as "5".
 
     A number or ``true`` where a character or an encoding name belongs is a slip (a
@@ -81,7 +81,7 @@ NonBlank = Annotated[str, BeforeValidator(as_text), AfterValidator(_not_blank)]
 """Text that is not blank."""
 PlainText = Annotated[str, BeforeValidator(_string), AfterValidator(_not_blank)]
 """Text written as text (a pattern, a format), not blank."""
-WrittenText = Annotated[str, BeforeValidator(_written)]
+WrittenText = Annotated[str, BeforeValidator(written_text)]
 """Text that a number would only be a slip for (a delimiter, an encoding)."""
 OneOrList = BeforeValidator(_listed)
 """Metadata of a list that may be written as one value (``transform: upper``)."""

@@ -25,7 +25,15 @@ from typing import Annotated, Any, ClassVar, Final
 
 from pydantic import Field, PlainValidator, Strict, model_validator
 
-from crimestats.config_schema import Between, ConfigValueError, Fix, OneOf, Schema, kind, validate
+from crimestats.config_schema import (
+    Between,
+    ConfigValueError,
+    Fix,
+    Matches,
+    OneOf,
+    Schema,
+    validate,
+)
 from crimestats.errors import UsageError
 from crimestats.release.config_dp import DpConfig, DpSchema, check_dp_tables
 from crimestats.release.config_period import PeriodConfig, PeriodSchema
@@ -133,14 +141,11 @@ class ReleaseConfig:
         }
 
 
-def _agency(raw: object) -> str:
-    if not isinstance(raw, str) or not _AGENCY.fullmatch(raw):
-        shown = repr(raw) if isinstance(raw, str) else kind(raw)
-        raise ConfigValueError(
-            f"{shown} is not an SDMX agency id",
-            "letters, digits, _ and -, starting with a letter, e.g. CRIMESTATS",
-        )
-    return raw
+_agency = Matches(
+    _AGENCY,
+    "an SDMX agency id",
+    "letters, digits, _ and -, starting with a letter, e.g. CRIMESTATS",
+).check
 
 
 class SdmxSchema(Schema):

@@ -20,7 +20,7 @@ from typing import Annotated, Any, ClassVar, Final
 
 from pydantic import PlainValidator, model_validator
 
-from crimestats.config_schema import Between, ConfigValueError, Fix, OneOf, Schema, kind
+from crimestats.config_schema import Between, ConfigValueError, Fix, Matches, OneOf, Schema, kind
 from crimestats.release.method import Method
 
 METHODS: Final = tuple(m.value for m in (Method.THRESHOLD, Method.DP, Method.ROUNDING))
@@ -97,14 +97,9 @@ def default_title(unit: str, by: tuple[str, ...]) -> str:
     return f"{unit.capitalize()} by {', '.join(by)}"
 
 
-def _file_stem(raw: object) -> str:
-    if not isinstance(raw, str) or not _NAME.fullmatch(raw):
-        shown = repr(raw) if isinstance(raw, str) else kind(raw)
-        raise ConfigValueError(
-            f"{shown} is not a file stem",
-            "lower-case letters, digits and _ (at most 64), e.g. victims_by_sex",
-        )
-    return raw
+_file_stem = Matches(
+    _NAME, "a file stem", "lower-case letters, digits and _ (at most 64), e.g. victims_by_sex"
+).check
 
 
 def _fields(raw: object) -> tuple[str, ...]:

@@ -20,7 +20,7 @@ from typing import Annotated, ClassVar, Final
 
 from pydantic import AfterValidator, BeforeValidator, Field, PlainValidator, model_validator
 
-from crimestats.config_schema import Between, ConfigValueError, Fix, OneOf, Schema, kind
+from crimestats.config_schema import Between, ConfigValueError, Fix, Matches, OneOf, Schema, kind
 from crimestats.domain.iccs_codes import is_iccs_code
 
 MAX_REPLICATES: Final = 10_000
@@ -89,14 +89,9 @@ def _one_or_more(value: object) -> object:
     )
 
 
-def _survey_name(value: object) -> str:
-    if not isinstance(value, str) or not _NAME.fullmatch(value):
-        shown = repr(value) if isinstance(value, str) else kind(value)
-        raise ConfigValueError(
-            f"{shown} is not a survey name",
-            "lower-case letters, digits, _ and - (at most 64), e.g. ncvs_2021",
-        )
-    return value
+_survey_name = Matches(
+    _NAME, "a survey name", "lower-case letters, digits, _ and - (at most 64), e.g. ncvs_2021"
+).check
 
 
 def _codes(value: object) -> frozenset[int]:
