@@ -86,10 +86,11 @@ def _first_rows(key: str, where: str = "true") -> str:
     every column of every row through a hash table (the widest step of the load). Rows
     of one key that were accepted share the record's hash (a difference quarantines them
     all: ``group_checks``), so any one of them says the same; finding the first needs a
-    hash table of (key, ``_k``) alone, and the wide columns are read once, by a semi-join.
+    hash table of (key, ``_k``) alone, and the wide columns are read once, by a semi-join
+    of ``_v`` (a first accepted row is accepted: no second anti-join with ``_out``).
     """
     return (
-        f"(SELECT a.* FROM {ACCEPTED} a SEMI JOIN (SELECT min(_k) AS k FROM {ACCEPTED} "
+        f"(SELECT a.* FROM _v a SEMI JOIN (SELECT min(_k) AS k FROM {ACCEPTED} "
         f"WHERE {where} GROUP BY {key}) f ON a._k = f.k)"
     )
 
