@@ -162,9 +162,11 @@ def ingest_files(
     loaded = load_mapping(mapping) if mapping else None
     report = progress or (lambda _f, _s: None)
     results: list[IngestResult] = []
-    with open_store(db) as con, ThreadPoolExecutor(max_workers=1) as pool:
-        # a peak that does not grow with the file
-        bound_ingest_memory(con, max_line_bytes=limits.max_line_bytes)
+    with (
+        open_store(db) as con,
+        bound_ingest_memory(con, max_line_bytes=limits.max_line_bytes),  # a bounded peak
+        ThreadPoolExecutor(max_workers=1) as pool,
+    ):
         for raw_path in paths:
             path = Path(raw_path)
             result = IngestResult(file=str(path), source=source)

@@ -328,15 +328,17 @@ def _load(
 ) -> LoadOutcome:
     started = datetime.now(UTC).replace(tzinfo=None)
     _drop_temp(con)
+    row = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
+    order_before = bool(row[0]) if row else True
     try:
         return _stage_and_load(
             con, info, mapping=mapping, source=source, file_sha256=file_sha256,
             file_warnings=file_warnings, code_version=code_version, step=step,
             limits=limits, replace=replace, started=started,
         )  # fmt: skip
-    finally:
+    finally:  # a setting of the database: other connections to it keep theirs
         with contextlib.suppress(duckdb.Error):
-            _keep_order(con, True)
+            _keep_order(con, order_before)
 
 
 def _stage_and_load(

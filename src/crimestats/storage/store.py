@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -115,24 +115,39 @@ def temp_folder(con: duckdb.DuckDBPyConnection) -> Path | None:
     return Path(str(row[0]) + ".tmp") if row and row[0] else None
 
 
-def bound_ingest_memory(con: duckdb.DuckDBPyConnection, *, max_line_bytes: int = 0) -> int:
+@contextmanager
+def bound_ingest_memory(
+    con: duckdb.DuckDBPyConnection, *, max_line_bytes: int = 0
+) -> Iterator[None]:
     """Cap the connection's memory for an ingest and make it spill next to the store.
 
     ``$CRIMESTATS_MEMORY_LIMIT`` (set by :func:`open_store`) wins; otherwise
     :data:`INGEST_MEMORY`, raised to hold the CSV reader's buffer for lines of
     ``max_line_bytes`` (plus 1 GiB to work in) when the line limit was raised. The
     temporary folder is named explicitly (it is DuckDB's default for a file store) so
-    that spilling never depends on a default changing. Returns the cap in bytes (0 when
-    the environment sets it).
+    that spilling never depends on a default changing. The settings are DuckDB's, shared
+    by every connection to the same database in the process (a server that loads files
+    through its own instance): DuckDB's default limit is put back when the ingest ends
+    (nothing else sets it without ``$CRIMESTATS_MEMORY_LIMIT``; RESET restores it
+    exactly, where setting back the value DuckDB shows would round it down).
     """
-    cap = 0
-    if not os.environ.get(MEMORY_ENV):
+    row = con.execute("SELECT current_setting('temp_directory')").fetchone()
+    folder_before = str(row[0]) if row else ""
+    capped = not os.environ.get(MEMORY_ENV)
+    if capped:
         cap = max(INGEST_MEMORY, CSV_BUFFER_LINES * (max_line_bytes + 2) + (1 << 30))
         con.execute(f"SET memory_limit = '{cap // (1 << 20)}MiB'")
     folder = temp_folder(con)
-    if folder is not None:
-        con.execute("SET temp_directory = ?", [str(folder)])
-    return cap
+    if folder is not None and folder_before != str(folder):
+        # DuckDB refuses to move a temporary folder it has used: it then spills there.
+        with suppress(duckdb.Error):
+            con.execute("SET temp_directory = ?", [str(folder)])
+    try:
+        yield
+    finally:
+        if capped:
+            with suppress(duckdb.Error):
+                con.execute("RESET memory_limit")
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
