@@ -24,6 +24,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -140,8 +141,10 @@ def best_of(repeat: int, phase: str, path: Path, workdir: Path) -> dict[str, Any
 
 
 def _remove_db(db: Path) -> None:
+    """The database, its log and its spill folder (``<db>.tmp``, left by a killed ingest)."""
     for p in (db, db.with_name(db.name + ".wal")):
         p.unlink(missing_ok=True)
+    shutil.rmtree(db.with_name(db.name + ".tmp"), ignore_errors=True)
 
 
 # --- the benchmark -------------------------------------------------------------------------
