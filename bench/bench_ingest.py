@@ -24,6 +24,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,11 +35,24 @@ from typing import Any
 import generate
 
 TARGET_RATIO = 0.5
+PEAK_TARGET_MB = 4096
+"""Issue 19: the ingest's peak resident memory stays under 4 GB whatever the file's size."""
 OUT_JSON = Path(__file__).resolve().parent / "out" / "ingest.json"
 WORKDIR_ENV = "CRIMESTATS_BENCH_DIR"
 
 
 # --- the phases (each runs in a child process) ---------------------------------------------
+
+
+def memory_cap() -> str:
+    """The memory cap both phases run under: the ingest's own (``bound_ingest_memory``).
+
+    The baseline gets the same cap so that the two are compared on equal terms, and so
+    that a 50M-row baseline cannot take 80% of a shared machine (DuckDB's default).
+    """
+    from crimestats.storage.store import INGEST_MEMORY, MEMORY_ENV
+
+    return os.environ.get(MEMORY_ENV) or f"{INGEST_MEMORY // 2**20}MiB"
 
 
 def phase_read_csv(path: Path, db: Path) -> dict[str, Any]:
@@ -47,6 +61,7 @@ def phase_read_csv(path: Path, db: Path) -> dict[str, Any]:
 
     t0 = time.perf_counter()
     con = duckdb.connect(str(db))
+    con.execute(f"SET memory_limit = '{memory_cap()}'")
     con.execute(
         "CREATE TABLE t AS SELECT * FROM read_csv(?, header = true)", [str(path)]
     ).fetchall()
@@ -126,8 +141,10 @@ def best_of(repeat: int, phase: str, path: Path, workdir: Path) -> dict[str, Any
 
 
 def _remove_db(db: Path) -> None:
+    """The database, its log and its spill folder (``<db>.tmp``, left by a killed ingest)."""
     for p in (db, db.with_name(db.name + ".wal")):
         p.unlink(missing_ok=True)
+    shutil.rmtree(db.with_name(db.name + ".tmp"), ignore_errors=True)
 
 
 # --- the benchmark -------------------------------------------------------------------------
@@ -259,6 +276,11 @@ def main(
         "target": TARGET_RATIO,
         "ratio": ratio,
         "meets_target": None if ratio is None else ratio >= TARGET_RATIO,
+        "memory_cap": memory_cap(),
+        "peak_target_mb": PEAK_TARGET_MB,
+        "meets_peak_target": (
+            None if not ingest.get("peak_mb") else ingest["peak_mb"] < PEAK_TARGET_MB
+        ),
         "machine": info,
         "workload": {k: v for k, v in manifest.items() if k != "columns"},
         "phases": phases,
@@ -289,10 +311,91 @@ def main(
         f"ratio ingest / read_csv: {'-' if ratio is None else ratio}  "
         f"(target >= {TARGET_RATIO}: {verdict})"
     )
+    if ingest.get("peak_mb"):
+        fits = "meets" if ingest["peak_mb"] < PEAK_TARGET_MB else "ABOVE"
+        print(
+            f"ingest peak {ingest['peak_mb']:,} MB under a DuckDB cap of {memory_cap()}  "
+            f"(target < {PEAK_TARGET_MB:,} MB: {fits})"
+        )
     OUT_JSON.parent.mkdir(parents=True, exist_ok=True)
     OUT_JSON.write_text(json.dumps(result, indent=2) + "\n")
     print(f"wrote {OUT_JSON}")
     return result
+
+
+# --- kill -9 during an ingest (issue 19 item 4) ----------------------------------------------
+
+KILL_TABLES = (
+    "ingests", "incidents", "offences", "victims", "suspects", "row_ledger", "quarantine",
+    "ingest_issues",
+)  # fmt: skip
+
+
+def _counts(db: Path) -> dict[str, int]:
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {t: int(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in KILL_TABLES}  # type: ignore[index]
+    finally:
+        con.close()
+
+
+def kill_trials(
+    path: Path, workdir: Path, trials: int, max_delay: float, seed: int
+) -> dict[str, Any]:
+    """Kill -9 an ingest of ``path`` at ``trials`` random moments; the store must be as before.
+
+    The store is primed with the workload's first 1,000 rows (another source), so "as
+    before" is a store with data in it. Each trial starts the ingest in a child process and
+    kills it after a seeded random delay in [0, ``max_delay``] s; then the store must open
+    with every count unchanged. A trial whose ingest finished first is reported, not
+    failed. Last, the whole file is ingested into the same store and reconciled.
+    """
+    import random
+
+    db = workdir / "bench_kill.duckdb"
+    _remove_db(db)
+    primer = workdir / "bench_kill_primer.csv"
+    with path.open("rb") as src, primer.open("wb") as out:
+        for _ in range(1001):
+            out.write(src.readline())
+    ingest_files = _ingest_function()
+    ingest_files([primer], source="primer", db=db)
+    before = _counts(db)
+    rng = random.Random(seed)
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--phase", "crimestats ingest"]
+    cmd += ["--file", str(path), "--db", str(db)]
+    runs = []
+    for _ in range(trials):
+        delay = rng.uniform(0.0, max_delay)
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            proc.wait(timeout=delay)
+            finished = True
+        except subprocess.TimeoutExpired:
+            proc.kill()  # SIGKILL
+            proc.wait()
+            finished = False
+        after = _counts(db)
+        runs.append({"delay_s": round(delay, 1), "finished_first": finished,
+                     "store_as_before": after == before})  # fmt: skip
+        if finished:
+            break
+    t0 = time.perf_counter()
+    results = ingest_files([path], source="bench", db=db) if not runs[-1]["finished_first"] else []
+    final = {"seconds": round(time.perf_counter() - t0, 1)}
+    for r in results:
+        final.update(read=r.read, accepted=r.accepted, quarantined=r.quarantined,
+                     duplicates=r.duplicates)  # fmt: skip
+    _remove_db(db)
+    primer.unlink(missing_ok=True)
+    killed = [r for r in runs if not r["finished_first"]]
+    return {
+        "trials": runs,
+        "all_kills_left_the_store_as_before": all(r["store_as_before"] for r in killed),
+        "reingest_after_kills": final,
+    }
 
 
 def _cli(argv: list[str] | None = None) -> int:
@@ -303,6 +406,10 @@ def _cli(argv: list[str] | None = None) -> int:
         "--workdir", help=f"where the workload lives (${WORKDIR_ENV}, or a temp dir)"
     )
     parser.add_argument("--repeat", type=int, default=1, help="runs per phase; the best counts")
+    parser.add_argument(
+        "--kill", type=int, default=0, help="instead: kill -9 the ingest at N random moments"
+    )
+    parser.add_argument("--kill-within", type=float, default=60.0, help="latest kill moment (s)")
     parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
     parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
@@ -310,6 +417,16 @@ def _cli(argv: list[str] | None = None) -> int:
     if args.phase:
         _child(args.phase, args.file, args.db)
         return 0
+    if args.kill:
+        work = Path(
+            args.workdir
+            or os.environ.get(WORKDIR_ENV)
+            or Path(tempfile.gettempdir()) / "crimestats-bench"
+        )
+        path, _ = workload(args.rows, args.seed, work)
+        report = kill_trials(path, work, args.kill, args.kill_within, args.seed)
+        print(json.dumps(report, indent=2))
+        return 0 if report["all_kills_left_the_store_as_before"] else 1
     result = main(args.rows, args.seed, args.workdir, args.repeat)
     return 1 if any("error" in p for p in result["phases"]) else 0
 

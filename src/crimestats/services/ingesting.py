@@ -25,7 +25,7 @@ from crimestats.ingest.mapping import Mapping, identity_mapping, load_mapping
 from crimestats.ingest.mapping_columns import check_header
 from crimestats.storage.loader import load_file
 from crimestats.storage.sources import IngestRecord, UndoOutcome, ingest_records, undo_ingest
-from crimestats.storage.store import open_store
+from crimestats.storage.store import bound_ingest_memory, open_store
 from crimestats.version import code_version
 
 _SOURCE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
@@ -162,7 +162,11 @@ def ingest_files(
     loaded = load_mapping(mapping) if mapping else None
     report = progress or (lambda _f, _s: None)
     results: list[IngestResult] = []
-    with open_store(db) as con, ThreadPoolExecutor(max_workers=1) as pool:
+    with (
+        open_store(db) as con,
+        bound_ingest_memory(con, max_line_bytes=limits.max_line_bytes),  # a bounded peak
+        ThreadPoolExecutor(max_workers=1) as pool,
+    ):
         for raw_path in paths:
             path = Path(raw_path)
             result = IngestResult(file=str(path), source=source)

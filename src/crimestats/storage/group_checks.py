@@ -49,16 +49,20 @@ def classify_incident_rows(
     """
     src = lit(source)
     # Rows without an incident id have no key: they are quarantined (incident-id-missing),
-    # never counted as duplicates of each other.
+    # never counted as duplicates of each other. One pass groups the rows by key: a key
+    # on several rows is a duplicate when they share one hash, a conflict when not.
     con.execute(
-        f"CREATE TEMP TABLE _dup AS SELECT row_key, row_hash, min(_k) AS first_k FROM {_KEPT} "
-        "WHERE incident_id IS NOT NULL GROUP BY row_key, row_hash HAVING count(*) > 1"
+        "CREATE TEMP TABLE _keys AS SELECT row_key, min(row_hash) <> max(row_hash) AS conflict, "
+        f"min(row_hash) AS row_hash, min(_k) AS first_k FROM {_KEPT} "
+        "WHERE incident_id IS NOT NULL GROUP BY row_key HAVING count(*) > 1"
+    )
+    con.execute(
+        "CREATE TEMP TABLE _dup AS SELECT row_key, row_hash, first_k FROM _keys WHERE NOT conflict"
     )
     # Equal hashes are confirmed on the exact content (only for the few would-be
     # duplicates), so a hash collision is a key conflict, never a silent duplicate.
     con.execute(
-        f"CREATE TEMP TABLE _keyconf AS SELECT row_key FROM {_KEPT} WHERE incident_id IS NOT NULL "
-        "GROUP BY row_key HAVING min(row_hash) <> max(row_hash) "
+        "CREATE TEMP TABLE _keyconf AS SELECT row_key FROM _keys WHERE conflict "
         f"UNION SELECT v.row_key FROM {_KEPT} v SEMI JOIN _dup d "
         "ON d.row_key = v.row_key AND d.row_hash = v.row_hash "
         f"GROUP BY v.row_key HAVING count(DISTINCT {content_json(CONTENT_COLUMNS)}) > 1"

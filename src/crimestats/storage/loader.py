@@ -35,7 +35,7 @@ from crimestats.storage.staging import raw_rows_sql, stage_file
 from crimestats.validation.catalogue import INCIDENT_RULES, JUSTICE_RULES
 
 _TEMP = (
-    "_raw", "_rejects", "_rej_idx", "_v", "_dup", "_keyconf", "_incagg", "_entconf", "_s",
+    "_raw", "_rejects", "_rej_idx", "_v", "_keys", "_dup", "_keyconf", "_incagg", "_entconf", "_s",
     "_bad_inc", "_out", "_incrows",
 )  # fmt: skip
 
@@ -79,19 +79,31 @@ def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
     return int(row[0]) if row and row[0] is not None else 0
 
 
+def _first_rows(key: str, where: str = "true") -> str:
+    """The accepted rows that stand for their record: the first (lowest ``_k``) of each key.
+
+    Why not ``GROUP BY key`` with ``any_value`` of every column: that aggregate carries
+    every column of every row through a hash table (the widest step of the load). Rows
+    of one key that were accepted share the record's hash (a difference quarantines them
+    all: ``group_checks``), so any one of them says the same; finding the first needs a
+    hash table of (key, ``_k``) alone, and the wide columns are read once, by a semi-join
+    of ``_v`` (a first accepted row is accepted: no second anti-join with ``_out``).
+    """
+    return (
+        f"(SELECT a.* FROM _v a SEMI JOIN (SELECT min(_k) AS k FROM {ACCEPTED} "
+        f"WHERE {where} GROUP BY {key}) f ON a._k = f.k)"
+    )
+
+
 def _insert_incident_tables(con: duckdb.DuckDBPyConnection, src: str, ingest_id: int) -> None:
-    acc = ACCEPTED
     con.execute(
         f"""
 INSERT INTO incidents
-SELECT {src}, incident_id, any_value(d_reported_date), any_value(ts_occurred_start),
-  any_value(ts_occurred_end), any_value(area_code), any_value(f_lat), any_value(f_lon),
-  any_value(location_type), any_value(cyber), any_value(weapon_v), any_value(narrative),
-  any_value(incident_hash), {ingest_id}
-FROM {acc} a
+SELECT {src}, incident_id, d_reported_date, ts_occurred_start, ts_occurred_end, area_code,
+  f_lat, f_lon, location_type, cyber, weapon_v, narrative, incident_hash, {ingest_id}
+FROM {_first_rows("incident_id")} a
 WHERE NOT EXISTS (SELECT 1 FROM incidents i
                   WHERE i.source = {src} AND i.incident_id = a.incident_id)
-GROUP BY incident_id
 """
     )
     con.execute(
@@ -99,38 +111,33 @@ GROUP BY incident_id
 INSERT INTO offences (source, incident_id, offence_seq, national_code, national_label,
   description, attempted, iccs_code, iccs_method, iccs_confidence, fields_hash, ingest_id,
   motive, motive_detail)
-SELECT {src}, incident_id, o_seq, any_value(national_code), any_value(national_label),
-  any_value(description), any_value(attempted_v), any_value(iccs_code),
-  CASE WHEN any_value(iccs_code) IS NOT NULL THEN 'source' END,
-  CASE WHEN any_value(iccs_code) IS NOT NULL THEN 1.0 END,
-  any_value(offence_hash), {ingest_id}, any_value(motive_v), any_value(motive_detail)
-FROM {acc} a
+SELECT {src}, incident_id, o_seq, national_code, national_label, description, attempted_v,
+  iccs_code, CASE WHEN iccs_code IS NOT NULL THEN 'source' END,
+  CASE WHEN iccs_code IS NOT NULL THEN 1.0 END, offence_hash, {ingest_id}, motive_v,
+  motive_detail
+FROM {_first_rows("incident_id, o_seq")} a
 WHERE NOT EXISTS (SELECT 1 FROM offences o WHERE o.source = {src}
                   AND o.incident_id = a.incident_id AND o.offence_seq = a.o_seq)
-GROUP BY incident_id, o_seq
 """
     )
     con.execute(
         f"""
 INSERT INTO victims
-SELECT {src}, incident_id, v_seq, any_value(victim_type_v), any_value(victim_sex_v),
-  any_value(i_victim_age), any_value(victim_citizenship), any_value(victim_relationship_v),
-  any_value(victim_injury_v), any_value(victim_hash), {ingest_id}
-FROM {acc} a
-WHERE has_victim AND NOT EXISTS (SELECT 1 FROM victims x WHERE x.source = {src}
+SELECT {src}, incident_id, v_seq, victim_type_v, victim_sex_v, i_victim_age,
+  victim_citizenship, victim_relationship_v, victim_injury_v, victim_hash, {ingest_id}
+FROM {_first_rows("incident_id, v_seq", "has_victim")} a
+WHERE NOT EXISTS (SELECT 1 FROM victims x WHERE x.source = {src}
                   AND x.incident_id = a.incident_id AND x.victim_seq = a.v_seq)
-GROUP BY incident_id, v_seq
 """
     )
     con.execute(
         f"""
 INSERT INTO suspects
-SELECT {src}, incident_id, s_seq, any_value(suspect_person_ref), any_value(suspect_sex_v),
-  any_value(i_suspect_age), any_value(suspect_citizenship), any_value(suspect_hash), {ingest_id}
-FROM {acc} a
-WHERE has_suspect AND NOT EXISTS (SELECT 1 FROM suspects x WHERE x.source = {src}
+SELECT {src}, incident_id, s_seq, suspect_person_ref, suspect_sex_v, i_suspect_age,
+  suspect_citizenship, suspect_hash, {ingest_id}
+FROM {_first_rows("incident_id, s_seq", "has_suspect")} a
+WHERE NOT EXISTS (SELECT 1 FROM suspects x WHERE x.source = {src}
                   AND x.incident_id = a.incident_id AND x.suspect_seq = a.s_seq)
-GROUP BY incident_id, s_seq
 """
     )
 
@@ -263,6 +270,18 @@ def _drop_temp(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
+def _keep_order(con: duckdb.DuckDBPyConnection, keep: bool) -> None:
+    """Whether DuckDB must keep rows in the order they were read (``preserve_insertion_order``).
+
+    Kept where the order is data: the staging (a staged row's ``rowid`` is its place in
+    the file) and the quarantine and issue lists (written in row order). Dropped for the
+    steps whose rows carry their place with them (``_k``, ``_row``) or land in tables
+    with no order: without it DuckDB need not buffer rows to restore their order, which
+    is what lets large statements stream and spill instead of holding everything.
+    """
+    con.execute(f"SET preserve_insertion_order = {'true' if keep else 'false'}")
+
+
 def load_file(
     con: duckdb.DuckDBPyConnection,
     info: FileInfo,
@@ -309,7 +328,35 @@ def _load(
 ) -> LoadOutcome:
     started = datetime.now(UTC).replace(tzinfo=None)
     _drop_temp(con)
+    row = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
+    order_before = bool(row[0]) if row else True
+    try:
+        return _stage_and_load(
+            con, info, mapping=mapping, source=source, file_sha256=file_sha256,
+            file_warnings=file_warnings, code_version=code_version, step=step,
+            limits=limits, replace=replace, started=started,
+        )  # fmt: skip
+    finally:  # a setting of the database: other connections to it keep theirs
+        with contextlib.suppress(duckdb.Error):
+            _keep_order(con, order_before)
+
+
+def _stage_and_load(
+    con: duckdb.DuckDBPyConnection,
+    info: FileInfo,
+    *,
+    mapping: Mapping,
+    source: str,
+    file_sha256: Callable[[], str],
+    file_warnings: list[tuple[str, str | None, str | None]],
+    code_version: str,
+    step: Callable[[str], None],
+    limits: IngestLimits,
+    replace: bool,
+    started: datetime,
+) -> LoadOutcome:
     step("reading")
+    _keep_order(con, True)
     staged = stage_file(
         con,
         info,
@@ -320,6 +367,7 @@ def _load(
     )
     source_rows = source_rows_sql(mapping, raw_rows_sql(staged))
     check_date_formats(con, info, mapping, source_rows)
+    _keep_order(con, False)
     step("validating")
     layout = LAYOUTS[mapping.target]
     rules = INCIDENT_RULES if mapping.target == "incidents" else JUSTICE_RULES
@@ -368,6 +416,7 @@ SELECT {src}, {lit(mapping.target)}, v.row_key, v.row_hash, {ingest_id}
 FROM {ACCEPTED} v
 """
         )
+        _keep_order(con, True)
         header = list(info.header)
         raw_json = "to_json({" + ", ".join(f"{lit(h)}: r.{ident(h)}" for h in header) + "})"
         file_name = lit(str(info.path))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,6 +27,17 @@ DEFAULT_DB = "crimestats.duckdb"
 DB_ENV = "CRIMESTATS_DB"
 MEMORY_ENV = "CRIMESTATS_MEMORY_LIMIT"
 """Caps DuckDB's memory (e.g. ``8GB``); past it, staging tables spill to ``<store>.tmp``."""
+INGEST_MEMORY = 2 << 30
+"""DuckDB's memory cap (bytes) while ingesting when ``$CRIMESTATS_MEMORY_LIMIT`` is not set.
+
+Why a cap at all: DuckDB's own default is 80% of the machine's memory, and an ingest
+holds every staged row, so without one its peak grew with the file (11.5 GB at 10M
+rows). Capped, the staging tables and hash tables spill to the temporary folder next to
+the store and the peak stays near the cap whatever the file's size; 2 GB keeps the whole
+process under 4 GB and still leaves DuckDB room for the joins of a 10M-row file."""
+CSV_BUFFER_LINES = 16
+"""DuckDB's CSV reader takes one read buffer of 16 times ``max_line_size`` at once (it
+cannot read a line longer than the buffer), so a raised line limit needs a larger cap."""
 
 DUCKDB_MAGIC = b"DUCK"
 """Bytes 8-11 of every DuckDB database file (after an 8-byte checksum)."""
@@ -94,6 +105,49 @@ def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
             f"cannot open the store {path}: {str(exc).splitlines()[0]}",
             hint="is this a DuckDB file made by a compatible DuckDB (1.x)?",
         ) from exc
+
+
+def temp_folder(con: duckdb.DuckDBPyConnection) -> Path | None:
+    """Where the store's connection spills: ``<store>.tmp`` (None for an in-memory store)."""
+    row = con.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchone()
+    return Path(str(row[0]) + ".tmp") if row and row[0] else None
+
+
+@contextmanager
+def bound_ingest_memory(
+    con: duckdb.DuckDBPyConnection, *, max_line_bytes: int = 0
+) -> Iterator[None]:
+    """Cap the connection's memory for an ingest and make it spill next to the store.
+
+    ``$CRIMESTATS_MEMORY_LIMIT`` (set by :func:`open_store`) wins; otherwise
+    :data:`INGEST_MEMORY`, raised to hold the CSV reader's buffer for lines of
+    ``max_line_bytes`` (plus 1 GiB to work in) when the line limit was raised. The
+    temporary folder is named explicitly (it is DuckDB's default for a file store) so
+    that spilling never depends on a default changing. The settings are DuckDB's, shared
+    by every connection to the same database in the process (a server that loads files
+    through its own instance): DuckDB's default limit is put back when the ingest ends
+    (nothing else sets it without ``$CRIMESTATS_MEMORY_LIMIT``; RESET restores it
+    exactly, where setting back the value DuckDB shows would round it down).
+    """
+    row = con.execute("SELECT current_setting('temp_directory')").fetchone()
+    folder_before = str(row[0]) if row else ""
+    capped = not os.environ.get(MEMORY_ENV)
+    if capped:
+        cap = max(INGEST_MEMORY, CSV_BUFFER_LINES * (max_line_bytes + 2) + (1 << 30))
+        con.execute(f"SET memory_limit = '{cap // (1 << 20)}MiB'")
+    folder = temp_folder(con)
+    if folder is not None and folder_before != str(folder):
+        # DuckDB refuses to move a temporary folder it has used: it then spills there.
+        with suppress(duckdb.Error):
+            con.execute("SET temp_directory = ?", [str(folder)])
+    try:
+        yield
+    finally:
+        if capped:
+            with suppress(duckdb.Error):
+                con.execute("RESET memory_limit")
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
