@@ -28,6 +28,9 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
         "test_fusion_weight_zero_changes_nothing",
         "test_real_encoder_vote_finds_the_bicycle_code",
     ),
+    # session 7: ingest in bounded memory, kill -9 mid-ingest
+    "tests/ingest_scale/test_kill_ingest.py": (),
+    "tests/ingest_scale/test_ingest_memory.py": (),
     # session 7: forecast charts (vl-convert start), field registry, audit journal
     "tests/spatial_charts/test_forecast_evaluate_charts.py": (),
     "tests/spatial_charts/test_forecast_audit_charts.py": (),
