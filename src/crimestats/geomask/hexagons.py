@@ -119,6 +119,7 @@ def aggregate_to_h3(
     4
     """
     import h3
+    from h3.api import basic_int as h3int
 
     if not isinstance(resolution, int) or not 0 <= resolution <= MAX_RESOLUTION:
         raise MaskingError(
@@ -131,14 +132,25 @@ def aggregate_to_h3(
         raise MaskingError(f"max_merge_levels {max_merge_levels} is negative", hint="use 0-3")
     levels = min(max_merge_levels, resolution)
     lats, lons = as_latlon(points)
-    fine = [
-        h3.latlng_to_cell(float(a), float(b), resolution) for a, b in zip(lats, lons, strict=True)
-    ]
+    # each point's cell as h3's integer id (no per-point string), then the distinct cells
+    # once: a national map has millions of points in a few hundred thousand cells
+    fine_ids = np.fromiter(
+        (
+            h3int.latlng_to_cell(a, b, resolution)
+            for a, b in zip(lats.tolist(), lons.tolist(), strict=True)
+        ),
+        dtype=np.uint64,
+        count=len(lats),
+    )
+    distinct_ids, point_cell, per_cell = np.unique(
+        fine_ids, return_inverse=True, return_counts=True
+    )
+    distinct = [h3.int_to_str(int(c)) for c in distinct_ids]
 
     published: dict[str, int] = {}
     covered: set[str] = set()
     geometries: dict[str, dict[str, Any] | None] = {}
-    pool: Counter[str] = Counter(fine)
+    pool: Counter[str] = Counter(dict(zip(distinct, per_cell.tolist(), strict=True)))
     for cell, n in pool.items():
         if n >= min_count:
             published[cell] = n
@@ -164,20 +176,18 @@ def aggregate_to_h3(
 
     # Where each published point is represented: the centre of the cell it is counted in
     # (worked out once per distinct fine cell, then looked up per point).
-    owner_of: dict[str, tuple[float, float] | None] = {}
-    for cell in set(fine):
-        found = None
+    owner = np.full((len(distinct), 2), np.nan)
+    for index, cell in enumerate(distinct):
         for level in range(levels + 1):
             candidate = cell if level == 0 else h3.cell_to_parent(cell, resolution - level)
             if candidate in published:
-                found = candidate
+                owner[index] = h3.cell_to_latlng(candidate)
                 break
-        owner_of[cell] = None if found is None else h3.cell_to_latlng(found)
-    owner = [owner_of[cell] for cell in fine]
-    kept = np.array([o is not None for o in owner], dtype=bool)
-    centres = np.array([o for o in owner if o is not None], dtype=np.float64).reshape(-1, 2)
-    distances = haversine_m(lats[kept], lons[kept], centres[:, 0], centres[:, 1])
-    if int(kept.sum()) + suppressed != len(fine):  # pragma: no cover - an invariant
+    centres = owner[point_cell.reshape(-1)]
+    kept = ~np.isnan(centres[:, 0])
+    distances = haversine_m(lats[kept], lons[kept], centres[kept, 0], centres[kept, 1])
+    n_points = len(fine_ids)
+    if int(kept.sum()) + suppressed != n_points:  # pragma: no cover - an invariant
         raise MaskingError("hexagon counts do not add up", hint="report this as a bug")
 
     order = sorted(published, key=lambda c: (-h3.get_resolution(c), c))
@@ -204,8 +214,8 @@ def aggregate_to_h3(
             "max_merge_levels": max_merge_levels,
             "h3_version": h3.__version__,
         },
-        n_input=len(fine),
-        n_published=len(fine) - suppressed,
+        n_input=n_points,
+        n_published=n_points - suppressed,
         n_suppressed=suppressed,
         n_merged=merged_points,
         n_features=len(features),
