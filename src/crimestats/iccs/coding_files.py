@@ -49,7 +49,9 @@ def _header(path: Path) -> list[str]:
         return []
 
 
-def _read(path: Path, columns: tuple[str, ...]) -> object:
+def read_columns(path: Path, columns: tuple[str, ...]) -> object:
+    """The ``columns`` of the CSV file ``path`` as text (a polars frame), or one message
+    naming the missing file, a missing column or a repeated header."""
     import polars as pl
 
     if not path.is_file():
@@ -101,7 +103,7 @@ def code_file(
     """
     import polars as pl
 
-    frame = _read(Path(in_path), (column,))
+    frame = read_columns(Path(in_path), (column,))
     assert isinstance(frame, pl.DataFrame)
     clash = [c for c in ADDED_COLUMNS if c in frame.columns]
     if clash:
@@ -151,11 +153,11 @@ def evaluate_file(
     import polars as pl
 
     columns = (text_column, code_column, *((weight_column,) if weight_column else ()))
-    frame = _read(Path(path), columns)
+    frame = read_columns(Path(path), columns)
     assert isinstance(frame, pl.DataFrame)
     texts = frame.get_column(text_column).fill_null("").to_list()
     codes = [c.strip() for c in frame.get_column(code_column).fill_null("").to_list()]
-    weights = _weights(frame, weight_column, path) if weight_column else [1.0] * len(codes)
+    weights = column_weights(frame, weight_column, path) if weight_column else [1.0] * len(codes)
     keep = [i for i, c in enumerate(codes) if is_iccs_code(c)]
     if not keep:
         raise UsageError(
@@ -168,7 +170,7 @@ def evaluate_file(
     return summarise(scored), len(codes) - len(keep)
 
 
-def _weights(frame: Any, column: str, path: str | Path) -> list[float]:
+def column_weights(frame: Any, column: str, path: str | Path) -> list[float]:
     """Records per row from ``column``: non-negative numbers, else a UsageError that
     names the first bad row (rows counted from 2, the header being row 1)."""
     out: list[float] = []

@@ -137,15 +137,15 @@ def score_file_by_source(
     value (the file's name without one); also returns rows skipped (no valid code)."""
     from crimestats.domain.iccs_codes import is_iccs_code
     from crimestats.errors import UsageError
-    from crimestats.iccs.coding_files import _read, _weights
+    from crimestats.iccs.coding_files import column_weights, read_columns
     from crimestats.iccs.evaluation import score_texts
 
     path = Path(path)
     extra = tuple(c for c in (weight_column, source_column) if c)
-    frame: Any = _read(path, (text_column, code_column, *extra))
+    frame: Any = read_columns(path, (text_column, code_column, *extra))
     texts = frame.get_column(text_column).fill_null("").to_list()
     codes = [c.strip() for c in frame.get_column(code_column).fill_null("").to_list()]
-    weights = _weights(frame, weight_column, path) if weight_column else [1.0] * len(codes)
+    weights = column_weights(frame, weight_column, path) if weight_column else [1.0] * len(codes)
     groups = (
         [str(g or "").strip() or "(no source)" for g in frame.get_column(source_column).to_list()]
         if source_column
