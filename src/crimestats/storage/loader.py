@@ -24,6 +24,11 @@ from crimestats.ingest.limits import IngestLimits
 from crimestats.ingest.mapping import Mapping
 from crimestats.ingest.mapping_dates import check_date_formats
 from crimestats.ingest.mapping_unpivot import SKIPPED_ISSUE
+from crimestats.storage.event_writes import (
+    ACCEPTED,
+    insert_incident_tables,
+    insert_justice_events,
+)
 from crimestats.storage.group_checks import classify_incident_rows, classify_justice_rows
 from crimestats.storage.ingest_profile import ProfileWarning, profile_ingest
 from crimestats.storage.mapping_sql import STORE_CONFLICTS, quarantine_sql, source_rows_sql
@@ -38,12 +43,6 @@ _TEMP = (
     "_raw", "_rejects", "_rej_idx", "_v", "_keys", "_dup", "_keyconf", "_incagg", "_entconf", "_s",
     "_bad_inc", "_out", "_incrows",
 )  # fmt: skip
-
-
-ACCEPTED = (
-    "(SELECT v.* FROM _v v ANTI JOIN (SELECT _k FROM _out WHERE status <> 'accepted') o USING (_k))"
-)
-"""The accepted rows: every staged row that ``_out`` does not list as rejected."""
 
 
 @dataclass(slots=True)
@@ -77,80 +76,6 @@ class ConflictHolder:
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
     row = con.execute(sql).fetchone()
     return int(row[0]) if row and row[0] is not None else 0
-
-
-def _first_rows(key: str, where: str = "true") -> str:
-    """The accepted rows that stand for their record: the first (lowest ``_k``) of each key.
-
-    Why not ``GROUP BY key`` with ``any_value`` of every column: that aggregate carries
-    every column of every row through a hash table (the widest step of the load). Rows
-    of one key that were accepted share the record's hash (a difference quarantines them
-    all: ``group_checks``), so any one of them says the same; finding the first needs a
-    hash table of (key, ``_k``) alone, and the wide columns are read once, by a semi-join
-    of ``_v`` (a first accepted row is accepted: no second anti-join with ``_out``).
-    """
-    return (
-        f"(SELECT a.* FROM _v a SEMI JOIN (SELECT min(_k) AS k FROM {ACCEPTED} "
-        f"WHERE {where} GROUP BY {key}) f ON a._k = f.k)"
-    )
-
-
-def _insert_incident_tables(con: duckdb.DuckDBPyConnection, src: str, ingest_id: int) -> None:
-    con.execute(
-        f"""
-INSERT INTO incidents
-SELECT {src}, incident_id, d_reported_date, ts_occurred_start, ts_occurred_end, area_code,
-  f_lat, f_lon, location_type, cyber, weapon_v, narrative, incident_hash, {ingest_id}
-FROM {_first_rows("incident_id")} a
-WHERE NOT EXISTS (SELECT 1 FROM incidents i
-                  WHERE i.source = {src} AND i.incident_id = a.incident_id)
-"""
-    )
-    con.execute(
-        f"""
-INSERT INTO offences (source, incident_id, offence_seq, national_code, national_label,
-  description, attempted, iccs_code, iccs_method, iccs_confidence, fields_hash, ingest_id,
-  motive, motive_detail)
-SELECT {src}, incident_id, o_seq, national_code, national_label, description, attempted_v,
-  iccs_code, CASE WHEN iccs_code IS NOT NULL THEN 'source' END,
-  CASE WHEN iccs_code IS NOT NULL THEN 1.0 END, offence_hash, {ingest_id}, motive_v,
-  motive_detail
-FROM {_first_rows("incident_id, o_seq")} a
-WHERE NOT EXISTS (SELECT 1 FROM offences o WHERE o.source = {src}
-                  AND o.incident_id = a.incident_id AND o.offence_seq = a.o_seq)
-"""
-    )
-    con.execute(
-        f"""
-INSERT INTO victims
-SELECT {src}, incident_id, v_seq, victim_type_v, victim_sex_v, i_victim_age,
-  victim_citizenship, victim_relationship_v, victim_injury_v, victim_hash, {ingest_id}
-FROM {_first_rows("incident_id, v_seq", "has_victim")} a
-WHERE NOT EXISTS (SELECT 1 FROM victims x WHERE x.source = {src}
-                  AND x.incident_id = a.incident_id AND x.victim_seq = a.v_seq)
-"""
-    )
-    con.execute(
-        f"""
-INSERT INTO suspects
-SELECT {src}, incident_id, s_seq, suspect_person_ref, suspect_sex_v, i_suspect_age,
-  suspect_citizenship, suspect_hash, {ingest_id}
-FROM {_first_rows("incident_id, s_seq", "has_suspect")} a
-WHERE NOT EXISTS (SELECT 1 FROM suspects x WHERE x.source = {src}
-                  AND x.incident_id = a.incident_id AND x.suspect_seq = a.s_seq)
-"""
-    )
-
-
-def _insert_justice(con: duckdb.DuckDBPyConnection, src: str, ingest_id: int) -> None:
-    con.execute(
-        f"""
-INSERT INTO justice_events
-SELECT {src}, person_ref, incident_id, stage_v, d_event_date, detail, unsent, row_hash,
-  {ingest_id}
-FROM {ACCEPTED} v
-"""
-    )
 
 
 def _same_file_loaded(
@@ -405,10 +330,10 @@ def _stage_and_load(
             return LoadOutcome(ingest_id, read, 0, 0, read, 0, {}, replaced)
         if mapping.target == "incidents":
             classify_incident_rows(con, source=source, limits=mapping.limits)
-            _insert_incident_tables(con, src, ingest_id)
+            insert_incident_tables(con, src, ingest_id)
         else:
             classify_justice_rows(con, source=source)
-            _insert_justice(con, src, ingest_id)
+            insert_justice_events(con, src, ingest_id)
         con.execute(
             f"""
 INSERT INTO row_ledger
