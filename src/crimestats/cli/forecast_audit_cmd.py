@@ -28,6 +28,7 @@ from crimestats.cli.options import (
     PointsOption,
     PointsXOption,
     PointsYOption,
+    check_points_options,
 )
 from crimestats.cli.output import console, print_json
 from crimestats.errors import NotFoundError, UsageError
@@ -157,13 +158,7 @@ def forecast_audit(
     _choice(period, EvalPeriod, "--period")
     _choice(grid, GridKind, "--grid")
     first, last = _day("--since", since), _day("--until", until)
-    if points is not None and (x is None or y is None or date_column is None):
-        raise typer.BadParameter("--points needs --x, --y and --date", param_hint="--points")
-    if points is not None and (iccs or source):
-        raise UsageError(
-            "--iccs and --source select store points; a --points file is used as it is",
-            hint="filter the file first, or leave --points out",
-        )
+    check_points_options(points, x, y, date_column, iccs=iccs, source=source, need_date=True)
     check_output_files(out, html, force)
     if points is not None:
         from crimestats.spatial.points_file import read_points_file

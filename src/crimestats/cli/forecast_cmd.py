@@ -24,6 +24,7 @@ from crimestats.cli.options import (
     PointsOption,
     PointsXOption,
     PointsYOption,
+    check_points_options,
 )
 from crimestats.cli.output import console, print_json
 from crimestats.errors import UsageError
@@ -131,13 +132,7 @@ def forecast_evaluate(
         raise typer.BadParameter(f"{grid!r} is not known; use square or hex", param_hint="--grid")
     shares = _shares(areas)
     first, last = _day("--since", since), _day("--until", until)
-    if points is not None and (x is None or y is None or date_column is None):
-        raise typer.BadParameter("--points needs --x, --y and --date", param_hint="--points")
-    if points is not None and (iccs or source):
-        raise UsageError(
-            "--iccs and --source select store points; a --points file is used as it is",
-            hint="filter the file first, or leave --points out",
-        )
+    check_points_options(points, x, y, date_column, iccs=iccs, source=source, need_date=True)
     check_output_files(out, html, force)
 
     selections: list[tuple[str, np.ndarray, np.ndarray, np.ndarray]] = []

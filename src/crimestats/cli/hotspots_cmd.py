@@ -25,6 +25,7 @@ from crimestats.cli.options import (
     PointsOption,
     PointsXOption,
     PointsYOption,
+    check_points_options,
 )
 from crimestats.cli.output import console, print_json
 from crimestats.errors import UsageError
@@ -160,13 +161,7 @@ def hotspots(
     _positive("--cell-size", cell_size)
     _positive("--bandwidth", bandwidth)
     first, last = _day("--since", since), _day("--until", until)
-    if points is not None and (x is None or y is None):
-        raise typer.BadParameter("--points needs --x and --y (column names)", param_hint="--points")
-    if points is not None and (iccs or source):
-        raise UsageError(
-            "--iccs and --source select store points; a --points file is used as it is",
-            hint="filter the file first, or leave --points out",
-        )
+    check_points_options(points, x, y, date_column, iccs=iccs, source=source, need_date=False)
     if public:
         if min_count is not None:
             check_min_count(min_count)
