@@ -14,23 +14,29 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crimestats.geomask import MaskingError, aggregate_to_h3, point_in_polygon, signed_area
+from crimestats.geomask import (
+    HexCell,
+    MaskingError,
+    aggregate_to_h3,
+    point_in_polygon,
+    signed_area,
+)
 
 MEMPHIS_CENTRE = (35.149, -89.942)
 
 
-def _rings(geometry: dict[str, Any]) -> list[list[list[list[float]]]]:
+def _rings(geometry: Any) -> list[list[list[list[float]]]]:
     if geometry["type"] == "Polygon":
         return [geometry["coordinates"]]
     return list(geometry["coordinates"])
 
 
-def _vertices(features: tuple[dict[str, Any], ...]) -> set[tuple[float, float]]:
+def _vertices(features: tuple[HexCell, ...]) -> set[tuple[float, float]]:
     """Every published coordinate, as (lat, lon)."""
     return {
         (lat, lon)
         for f in features
-        for polygon in _rings(f["geometry"])
+        for polygon in _rings(f.geometry)
         for ring in polygon
         for lon, lat in ring
     }
@@ -55,9 +61,10 @@ def _independent(
 def test_one_big_cell_is_published_as_its_own_hexagon() -> None:
     result = aggregate_to_h3([MEMPHIS_CENTRE] * 6, resolution=8, min_count=5)
     cell = h3.latlng_to_cell(*MEMPHIS_CENTRE, 8)
-    (feature,) = result.features
+    (feature,) = result.feature_collection()["features"]
+    assert feature["id"] == cell
     assert feature["properties"] == {"cell": cell, "resolution": 8, "count": 6, "merged": False}
-    ring = feature["geometry"]["coordinates"][0]
+    ring = _rings(feature["geometry"])[0][0]
     assert {(lat, lon) for lon, lat in ring} == set(h3.cell_to_boundary(cell))
     assert signed_area(ring) < 0  # clockwise for Vega-Lite
     assert result.report.n_suppressed == 0
@@ -74,9 +81,9 @@ def test_small_cells_merge_into_their_parent_which_has_a_hole_for_the_big_child(
         points += [h3.cell_to_latlng(child)] * 2  # 2 + 2 + 2 = 6, pooled in the parent
     result = aggregate_to_h3(points, resolution=8, min_count=5)
     assert result.counts == {centre_child: 5, parent: 6}
-    merged = next(f for f in result.features if f["properties"]["merged"])
-    assert merged["properties"]["resolution"] == 7
-    exterior, *holes = merged["geometry"]["coordinates"]
+    merged = next(f for f in result.features if f.merged)
+    assert merged.resolution == 7
+    exterior, *holes = _rings(merged.geometry)[0]
     assert len(holes) == 1  # the published centre child, cut out: no overlap
     assert signed_area(exterior) < 0
     assert signed_area(holes[0]) > 0
@@ -158,7 +165,7 @@ def test_properties_of_hexagon_aggregation(
     assert result.report.n_suppressed == suppressed
     assert not _vertices(result.features) & set(points)  # never an input coordinate
     for feature in result.features:
-        for polygon in _rings(feature["geometry"]):
+        for polygon in _rings(feature.geometry):
             assert signed_area(polygon[0]) < 0
 
 
@@ -186,8 +193,8 @@ def test_memphis_robberies_at_resolution_8_with_min_count_5(
         )
         if owner is None:
             continue
-        feature = next(f for f in result.features if f["id"] == owner)
-        assert any(point_in_polygon(lon, lat, p) for p in _rings(feature["geometry"]))
+        feature = next(f for f in result.features if f.cell == owner)
+        assert any(point_in_polygon(lon, lat, p) for p in _rings(feature.geometry))
     meta = result.report.metadata()
     assert meta["counts"]["published"] + meta["counts"]["suppressed"] == 2245
     assert 0 < meta["displacement_m"]["median"] <= meta["displacement_m"]["max"]

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from tests.spatial_public.attacker import subtract
 
-from crimestats.geomask import aggregate_to_h3
+from crimestats.geomask import HexCell, aggregate_to_h3
 from crimestats.spatial.public_map import PointGroupPair, public_map
 
 SEEDS = range(25)
@@ -34,11 +34,11 @@ def _city(seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return points[:, 0], points[:, 1], chosen
 
 
-def _as_release(features: tuple[dict[str, Any], ...]) -> list[dict[str, Any]]:
+def _as_release(features: tuple[HexCell, ...]) -> list[dict[str, Any]]:
     return [
-        {"properties": {"source": "t", "year": 1, "h3_cell": f["properties"]["cell"],
-                        "resolution": f["properties"]["resolution"],
-                        "count": f["properties"]["count"]}}
+        {"properties": {"source": "t", "year": 1, "h3_cell": f.cell,
+                        "resolution": f.resolution,
+                        "count": f.count}}
         for f in features
     ]  # fmt: skip
 

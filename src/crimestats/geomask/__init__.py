@@ -31,7 +31,7 @@ from crimestats.geomask.areas import (
     signed_area,
 )
 from crimestats.geomask.counted import CountedPoint, SnapCounts, count_at_snap_points
-from crimestats.geomask.hexagons import HexAggregation, aggregate_to_h3
+from crimestats.geomask.hexagons import HexAggregation, HexCell, aggregate_to_h3
 from crimestats.geomask.points import as_latlon, haversine_m
 from crimestats.geomask.report import MaskingReport
 from crimestats.geomask.snapping import (
@@ -48,6 +48,7 @@ __all__ = [
     "AreaOfPoint",
     "CountedPoint",
     "HexAggregation",
+    "HexCell",
     "KnownAreas",
     "MaskingError",
     "MaskingReport",

@@ -19,12 +19,18 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
+from crimestats.geojson import (
+    AreaGeometry,
+    Feature,
+    FeatureCollection,
+    Ring,
+    feature_collection,
+)
 from crimestats.geomask.areas import orient_clockwise
 from crimestats.geomask.points import MaskingError, Points, as_latlon, haversine_m
 from crimestats.geomask.report import MaskingReport, displacement_summary
@@ -33,46 +39,85 @@ MAX_RESOLUTION = 15
 
 
 @dataclass(frozen=True)
+class HexCell:
+    """One published hexagon, or a pooled parent standing for its small children.
+
+    Attributes
+    ----------
+    cell : str
+        H3 cell id (a pooled parent is coarser than the asked resolution).
+    resolution : int
+        The cell's H3 resolution.
+    count : int
+        Points counted in it (at least the run's ``min_count``).
+    merged : bool
+        Whether it pools small children (a parent), rather than being one fine cell.
+    geometry : (Multi)Polygon or None
+        WGS84, exterior rings clockwise; ``None`` when the run was asked not to draw
+        whole cells (the caller draws them from ``cell``).
+    """
+
+    cell: str
+    resolution: int
+    count: int
+    merged: bool
+    geometry: AreaGeometry | None
+
+    def feature(self) -> Feature:
+        """The cell as a GeoJSON Feature, ``id`` its cell id."""
+        return {
+            "type": "Feature",
+            "id": self.cell,
+            "properties": {
+                "cell": self.cell,
+                "resolution": self.resolution,
+                "count": self.count,
+                "merged": self.merged,
+            },
+            "geometry": self.geometry,
+        }
+
+
+@dataclass(frozen=True)
 class HexAggregation:
     """The published hexagons of one run, and its report.
 
     Attributes
     ----------
-    features : tuple[dict, ...]
-        GeoJSON Features (WGS84, exterior rings clockwise), properties ``cell``,
-        ``resolution``, ``count`` and ``merged``; finest cells first, then by cell id.
+    features : tuple[HexCell, ...]
+        The published cells, finest first, then by cell id.
     report : MaskingReport
         Method, parameters, and the counts merged and suppressed.
     """
 
-    features: tuple[dict[str, Any], ...]
+    features: tuple[HexCell, ...]
     report: MaskingReport
 
     @property
     def counts(self) -> dict[str, int]:
         """``{cell id: published count}``."""
-        return {f["properties"]["cell"]: f["properties"]["count"] for f in self.features}
+        return {f.cell: f.count for f in self.features}
 
-    def feature_collection(self) -> dict[str, Any]:
+    def feature_collection(self) -> FeatureCollection:
         """A GeoJSON FeatureCollection of the published cells."""
-        return {"type": "FeatureCollection", "features": list(self.features)}
+        return feature_collection([f.feature() for f in self.features])
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _cell_geometry(cell: str) -> dict[str, Any]:
+def _cell_geometry(cell: str) -> AreaGeometry:
     """One cell's polygon, cached: the same cells recur across sources and years (a
     national map has thousands of cells, not millions). Callers must not mutate it."""
     return _geometry([cell])
 
 
-def _geometry(cells: Iterable[str], *, orient: bool = True) -> dict[str, Any]:
+def _geometry(cells: Iterable[str], *, orient: bool = True) -> AreaGeometry:
     """The union of ``cells`` as a (Multi)Polygon in (lng, lat); with ``orient=False`` the
     rings keep h3's order (a caller that orients them itself saves the work)."""
     import h3
 
     shape = h3.cells_to_h3shape(sorted(cells))
     polys = list(shape) if isinstance(shape, h3.LatLngMultiPoly) else [shape]
-    polygons: list[Any] = [
+    polygons: Sequence[Sequence[Ring]] = [
         [[(lng, lat) for lat, lng in ring] for ring in (p.outer, *p.holes)] for p in polys
     ]
     if orient:
@@ -113,7 +158,7 @@ def aggregate_to_h3(
     Examples
     --------
     >>> result = aggregate_to_h3([(35.149, -89.942)] * 6, resolution=8, min_count=5)
-    >>> [f["properties"]["count"] for f in result.features]
+    >>> [f.count for f in result.features]
     [6]
     >>> aggregate_to_h3([(35.149, -89.942)] * 4, 8, 5).report.n_suppressed
     4
@@ -149,7 +194,7 @@ def aggregate_to_h3(
 
     published: dict[str, int] = {}
     covered: set[str] = set()
-    geometries: dict[str, dict[str, Any] | None] = {}
+    geometries: dict[str, AreaGeometry | None] = {}
     pool: Counter[str] = Counter(dict(zip(distinct, per_cell.tolist(), strict=True)))
     for cell, n in pool.items():
         if n >= min_count:
@@ -192,17 +237,13 @@ def aggregate_to_h3(
 
     order = sorted(published, key=lambda c: (-h3.get_resolution(c), c))
     features = tuple(
-        {
-            "type": "Feature",
-            "id": cell,
-            "properties": {
-                "cell": cell,
-                "resolution": h3.get_resolution(cell),
-                "count": published[cell],
-                "merged": h3.get_resolution(cell) < resolution,
-            },
-            "geometry": geometries[cell],
-        }
+        HexCell(
+            cell=cell,
+            resolution=h3.get_resolution(cell),
+            count=published[cell],
+            merged=h3.get_resolution(cell) < resolution,
+            geometry=geometries[cell],
+        )
         for cell in order
     )
     biggest, median = displacement_summary(distances)

@@ -26,11 +26,12 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
+from crimestats.geojson import FeatureCollection, feature_collection
 from crimestats.geomask.points import (
     EARTH_RADIUS_M,
     FloatArray,
@@ -94,11 +95,10 @@ class SnapPoints:
         """The snap points as ``(lat, lon)`` pairs."""
         return list(zip(self.lats.tolist(), self.lons.tolist(), strict=True))
 
-    def feature_collection(self) -> dict[str, Any]:
+    def feature_collection(self) -> FeatureCollection:
         """The snap points as GeoJSON Point features (``[lon, lat]``), numbered from 0."""
-        return {
-            "type": "FeatureCollection",
-            "features": [
+        return feature_collection(
+            [
                 {
                     "type": "Feature",
                     "id": i,
@@ -106,8 +106,8 @@ class SnapPoints:
                     "geometry": {"type": "Point", "coordinates": [float(lon), float(lat)]},
                 }
                 for i, (lat, lon) in enumerate(zip(self.lats, self.lons, strict=True))
-            ],
-        }
+            ]
+        )
 
 
 @dataclass(frozen=True)

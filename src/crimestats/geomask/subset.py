@@ -32,9 +32,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
-from crimestats.geomask.hexagons import HexAggregation, aggregate_to_h3
+from crimestats.geomask.hexagons import HexAggregation, HexCell, aggregate_to_h3
 from crimestats.geomask.points import MaskingError, Points, as_latlon
 from crimestats.geomask.report import MaskingReport
 
@@ -45,7 +44,7 @@ class SubsetAggregation:
 
     Attributes
     ----------
-    features : tuple[dict, ...]
+    features : tuple[HexCell, ...]
         As :attr:`HexAggregation.features`, without the withheld ones.
     regions : dict[str, tuple[str, ...]]
         Per published feature's cell id, the fine cells it stands for.
@@ -58,7 +57,7 @@ class SubsetAggregation:
         Method ``"h3-hexagons-subset"``; ``n_suppressed`` includes the withheld points.
     """
 
-    features: tuple[dict[str, Any], ...]
+    features: tuple[HexCell, ...]
     regions: dict[str, tuple[str, ...]]
     others: dict[str, int]
     withheld: int
@@ -67,12 +66,10 @@ class SubsetAggregation:
     @property
     def counts(self) -> dict[str, int]:
         """``{cell id: published count}``."""
-        return {f["properties"]["cell"]: f["properties"]["count"] for f in self.features}
+        return {f.cell: f.count for f in self.features}
 
 
-def feature_regions(
-    features: Iterable[dict[str, Any]], resolution: int
-) -> dict[str, tuple[str, ...]]:
+def feature_regions(features: Iterable[HexCell], resolution: int) -> dict[str, tuple[str, ...]]:
     """The fine cells (at ``resolution``) each feature of one hexagon map stands for.
 
     Features come finest first (as :func:`aggregate_to_h3` orders them); a pooled parent
@@ -82,8 +79,8 @@ def feature_regions(
 
     covered: set[str] = set()
     regions: dict[str, tuple[str, ...]] = {}
-    for feature in sorted(features, key=lambda f: -int(f["properties"]["resolution"])):
-        cell = str(feature["properties"]["cell"])
+    for feature in sorted(features, key=lambda f: -f.resolution):
+        cell = feature.cell
         if h3.get_resolution(cell) == resolution:
             cells = [cell]
         else:
@@ -103,10 +100,6 @@ def _fine_counts(points: Points, resolution: int) -> Counter[str]:
     )
 
 
-def _cell(feature: dict[str, Any]) -> str:
-    return str(feature["properties"]["cell"])
-
-
 def _root(parent: dict[str, str], key: str) -> str:
     """Union-find: the representative of ``key``'s linked group."""
     while parent.setdefault(key, key) != key:
@@ -115,12 +108,12 @@ def _root(parent: dict[str, str], key: str) -> str:
 
 
 def _overlap_rule(
-    kept: list[dict[str, Any]],
+    kept: list[HexCell],
     regions: dict[str, tuple[str, ...]],
-    whole_features: Iterable[dict[str, Any]],
+    whole_features: Iterable[HexCell],
     resolution: int,
     min_count: int,
-) -> list[dict[str, Any]]:
+) -> list[HexCell]:
     """Withhold groups of features the whole map's features can be subtracted from.
 
     Features of the two maps that share a fine cell are linked; in each linked group
@@ -131,14 +124,14 @@ def _overlap_rule(
     """
     whole_list = list(whole_features)
     whole_regions = feature_regions(whole_list, resolution)
-    whole_count = {_cell(f): int(f["properties"]["count"]) for f in whole_list}
+    whole_count = {f.cell: f.count for f in whole_list}
     whole_of_cell = {c: w for w, cells in whole_regions.items() for c in cells}
     while True:
         parent: dict[str, str] = {}
         for feature in kept:
-            for cell in regions[_cell(feature)]:
+            for cell in regions[feature.cell]:
                 if cell in whole_of_cell:
-                    mine = _root(parent, "s" + _cell(feature))
+                    mine = _root(parent, "s" + feature.cell)
                     parent[mine] = _root(parent, "w" + whole_of_cell[cell])
         groups: dict[str, list[str]] = {}
         for key in list(parent):
@@ -150,13 +143,13 @@ def _overlap_rule(
             covered = {c for w in theirs for c in whole_regions[w]}
             if not all(set(regions[c]) <= covered for c in ours):
                 continue
-            total = {_cell(f): int(f["properties"]["count"]) for f in kept}
+            total = {f.cell: f.count for f in kept}
             gap = sum(whole_count[w] for w in theirs) - sum(total[c] for c in ours)
             if 0 < gap < min_count:
                 drop.update(ours)
         if not drop:
             return kept
-        kept = [f for f in kept if _cell(f) not in drop]
+        kept = [f for f in kept if f.cell not in drop]
 
 
 def aggregate_subset_to_h3(
@@ -186,7 +179,7 @@ def aggregate_subset_to_h3(
         subset, resolution, min_count, max_merge_levels=max_merge_levels, cell_geometry=False
     )
     regions = feature_regions(masked.features, resolution)
-    kept: list[dict[str, Any]] = list(masked.features)
+    kept: list[HexCell] = list(masked.features)
     others_of: dict[str, int] = {}
     if whole is not None:
         part, every = _fine_counts(subset, resolution), _fine_counts(whole, resolution)
@@ -197,19 +190,19 @@ def aggregate_subset_to_h3(
             )
         kept = []
         for feature in masked.features:
-            cells = regions[feature["properties"]["cell"]]
-            others = sum(every[c] for c in cells) - int(feature["properties"]["count"])
+            cells = regions[feature.cell]
+            others = sum(every[c] for c in cells) - feature.count
             if others == 0 or others >= min_count:
                 kept.append(feature)
-                others_of[feature["properties"]["cell"]] = others
+                others_of[feature.cell] = others
         whole_map = aggregate_to_h3(
             whole, resolution, min_count, max_merge_levels=max_merge_levels, cell_geometry=False
         )
         kept = _overlap_rule(kept, regions, whole_map.features, resolution, min_count)
-        others_of = {c: n for c, n in others_of.items() if c in {_cell(f) for f in kept}}
+        others_of = {c: n for c, n in others_of.items() if c in {f.cell for f in kept}}
     withheld = len(masked.features) - len(kept)
-    published = sum(int(f["properties"]["count"]) for f in kept)
-    merged = sum(int(f["properties"]["count"]) for f in kept if f["properties"]["merged"])
+    published = sum(f.count for f in kept)
+    merged = sum(f.count for f in kept if f.merged)
     base = masked.report
     report = MaskingReport(
         method="h3-hexagons-subset",
@@ -227,7 +220,7 @@ def aggregate_subset_to_h3(
             f"{min_count - 1} more points in the same cells ({withheld} withheld).",
         ),
     )
-    published_cells = {f["properties"]["cell"] for f in kept}
+    published_cells = {f.cell for f in kept}
     return SubsetAggregation(
         features=tuple(kept),
         regions={c: r for c, r in regions.items() if c in published_cells},

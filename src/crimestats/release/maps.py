@@ -32,8 +32,18 @@ from pathlib import Path
 from typing import Any
 
 from crimestats.errors import UsageError
+from crimestats.geojson import (
+    AreaGeometry,
+    Feature,
+    FeatureCollection,
+    PolygonGeometry,
+    PropertyValue,
+    Ring,
+    feature_collection,
+)
 from crimestats.geomask import (
     AreaIndex,
+    HexCell,
     aggregate_to_h3,
     count_at_snap_points,
     signed_area,
@@ -71,17 +81,17 @@ class MapOutput:
     metadata : dict
         Method, parameters, per source and year the masking report (published, merged,
         suppressed, incidents without a point), and notes. No location, no small cell.
-    collection : dict
+    collection : FeatureCollection
         The published GeoJSON FeatureCollection (as written), for drawing the report's map.
     """
 
     files: list[str]
     resources: list[dict[str, Any]]
     metadata: dict[str, Any]
-    collection: dict[str, Any] = field(default_factory=dict)
+    collection: FeatureCollection = field(default_factory=lambda: feature_collection([]))
 
 
-def _ring_rfc7946(ring: Sequence[Sequence[float]], exterior: bool) -> list[list[float]]:
+def _ring_rfc7946(ring: Ring, exterior: bool) -> list[list[float]]:
     coords = [[round(float(x), H3_DECIMALS), round(float(y), H3_DECIMALS)] for x, y in ring]
     if coords[0] != coords[-1]:
         coords.append(list(coords[0]))
@@ -99,15 +109,15 @@ def _hexagon_ring(cell: str) -> tuple[tuple[float, float], ...]:
     return tuple((x, y) for x, y in ring)
 
 
-def hexagon_geometry(cell: str) -> dict[str, Any]:
+def hexagon_geometry(cell: str) -> PolygonGeometry:
     """One whole H3 cell as an RFC 7946 Polygon (rounded, closed, counter-clockwise)."""
     return {"type": "Polygon", "coordinates": [[list(p) for p in _hexagon_ring(cell)]]}
 
 
-def rfc7946_geometry(geometry: dict[str, Any]) -> dict[str, Any]:
+def rfc7946_geometry(geometry: AreaGeometry) -> AreaGeometry:
     """A (Multi)Polygon rounded to :data:`H3_DECIMALS`, rings closed and right-hand ruled."""
 
-    def polygon(rings: Sequence[Sequence[Sequence[float]]]) -> list[list[list[float]]]:
+    def polygon(rings: Sequence[Ring]) -> list[list[list[float]]]:
         return [_ring_rfc7946(ring, index == 0) for index, ring in enumerate(rings)]
 
     if geometry["type"] == "Polygon":
@@ -115,14 +125,38 @@ def rfc7946_geometry(geometry: dict[str, Any]) -> dict[str, Any]:
     return {"type": "MultiPolygon", "coordinates": [polygon(p) for p in geometry["coordinates"]]}
 
 
-def _geojson_text(features: list[dict[str, Any]]) -> str:
+def published_hexagon(
+    feature_id: str, source: str | None, year: int | None, hexagon: HexCell, count: int
+) -> Feature:
+    """One hexagon as a published map shows it (the release's map and the public hotspot
+    map alike): source, year, H3 cell and resolution, ``count`` (the caller's, which may
+    be a count held steady from an earlier release), and its RFC 7946 shape."""
+    geometry = hexagon.geometry
+    return {
+        "type": "Feature",
+        "id": feature_id,
+        "properties": {
+            "source": source,
+            "year": year,
+            "h3_cell": hexagon.cell,
+            "resolution": hexagon.resolution,
+            "count": count,
+        },
+        # a whole cell is drawn from its id; a pooled parent stands for some children
+        "geometry": hexagon_geometry(hexagon.cell)
+        if geometry is None
+        else rfc7946_geometry(geometry),
+    }
+
+
+def _geojson_text(features: list[Feature]) -> str:
     """One feature per line, compact: small, diffable and byte-stable."""
     lines = [json.dumps(f, separators=(",", ":"), ensure_ascii=False) for f in features]
     body = ",\n".join(lines)
     return '{"type":"FeatureCollection","features":[\n' + body + ("\n" if lines else "") + "]}\n"
 
 
-def _csv_text(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+def _csv_text(header: Sequence[str], rows: Sequence[Sequence[PropertyValue]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
@@ -168,16 +202,10 @@ def public_masking(report: dict[str, Any], group: PointGroup) -> dict[str, Any]:
 
 def _hexagons(
     groups: list[PointGroup], resolution: int, min_count: int, earlier: EarlierMap
-) -> tuple[list[dict[str, Any]], list[list[Any]], list[dict[str, Any]]]:
-    features: list[dict[str, Any]] = []
-    rows: list[list[Any]] = []
+) -> tuple[list[Feature], list[list[PropertyValue]], list[dict[str, Any]]]:
+    features: list[Feature] = []
+    rows: list[list[PropertyValue]] = []
     entries: list[dict[str, Any]] = []
-
-    def shape_of(props: dict[str, Any], geometry: dict[str, Any] | None) -> dict[str, Any]:
-        if geometry is None:  # one whole cell: drawn from its id
-            return hexagon_geometry(props["cell"])
-        return rfc7946_geometry(geometry)  # a pooled parent standing for some children
-
     for group in groups:
         entry = _group_entry(group)
         entries.append(entry)
@@ -191,28 +219,13 @@ def _hexagons(
         # says where a new incident is); a hexagon's own size bounds them anyway
         entry["masking"]["displacement_m"] = HEX_DISPLACEMENT
         published = 0
-        for feature in result.features:
-            props = dict(feature["properties"])
-            key = (group.source, str(group.year), str(props["cell"]))
-            props["count"] = earlier.steady(key, int(props["count"]), min_count)
-            published += props["count"]
-            features.append(
-                {
-                    "type": "Feature",
-                    "id": f"{group.source}/{group.year}/{props['cell']}",
-                    "properties": {
-                        "source": group.source,
-                        "year": group.year,
-                        "h3_cell": props["cell"],
-                        "resolution": props["resolution"],
-                        "count": props["count"],
-                    },
-                    "geometry": shape_of(props, feature["geometry"]),
-                }
-            )
-            rows.append(
-                [group.source, group.year, props["cell"], props["resolution"], props["count"]]
-            )
+        for hexagon in result.features:
+            key = (group.source, str(group.year), hexagon.cell)
+            count = earlier.steady(key, hexagon.count, min_count)
+            published += count
+            feature_id = f"{group.source}/{group.year}/{hexagon.cell}"
+            features.append(published_hexagon(feature_id, group.source, group.year, hexagon, count))
+            rows.append([group.source, group.year, hexagon.cell, hexagon.resolution, count])
         entry["masking"]["counts"]["published"] = published  # as the map shows them
     return features, rows, entries
 
@@ -223,9 +236,9 @@ def _snap_points(
     min_count: int,
     areas: AreaIndex | None,
     max_distance_m: float | None,
-) -> tuple[list[dict[str, Any]], list[list[Any]], list[dict[str, Any]]]:
-    features: list[dict[str, Any]] = []
-    rows: list[list[Any]] = []
+) -> tuple[list[Feature], list[list[PropertyValue]], list[dict[str, Any]]]:
+    features: list[Feature] = []
+    rows: list[list[PropertyValue]] = []
     entries: list[dict[str, Any]] = []
     # every source location of every group: no published point may sit on any of them
     taken = {
@@ -460,7 +473,7 @@ def write_maps(
             + (", or too few distinct locations)." if method == "snap" else ").")
         )
     metadata["notes"] = notes
-    collection = {"type": "FeatureCollection", "features": features}
+    collection = feature_collection(features)
     if not features:
         return MapOutput(files=[], resources=[], metadata=metadata, collection=collection)
     (folder / files[0]).write_text(_geojson_text(features), encoding="utf-8", newline="")

@@ -28,11 +28,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from crimestats.geojson import Feature, FeatureCollection
 from crimestats.geomask.subset import aggregate_subset_to_h3
 from crimestats.spatial.hotspot_report import check_min_count
 
@@ -76,7 +76,7 @@ class PublicPanel:
     label: str
     source: str | None
     year: int | None
-    features: tuple[dict[str, Any], ...]
+    features: tuple[Feature, ...]
     withheld: int
 
 
@@ -88,7 +88,7 @@ class PublicMap:
     resolution: int
     min_count: int
 
-    def feature_collection(self) -> dict[str, Any]:
+    def feature_collection(self) -> FeatureCollection:
         """RFC 7946 GeoJSON with a ``crimestats`` member stating the masking rule."""
         features = [f for p in self.panels for f in p.features]
         header = {
@@ -116,26 +116,6 @@ class PublicMap:
         return {"type": "FeatureCollection", "crimestats": header, "features": features}
 
 
-def _feature(pair: PointGroupPair, feature: dict[str, Any], count: int) -> dict[str, Any]:
-    from crimestats.release.maps import hexagon_geometry, rfc7946_geometry
-
-    props = feature["properties"]
-    cell = str(props["cell"])
-    geometry = feature["geometry"]
-    return {
-        "type": "Feature",
-        "id": f"{pair.label}/{cell}",
-        "properties": {
-            "source": pair.source,
-            "year": pair.year,
-            "h3_cell": cell,
-            "resolution": int(props["resolution"]),
-            "count": count,
-        },
-        "geometry": hexagon_geometry(cell) if geometry is None else rfc7946_geometry(geometry),
-    }
-
-
 def public_map(
     groups: Sequence[PointGroupPair],
     *,
@@ -145,6 +125,8 @@ def public_map(
 ) -> PublicMap:
     """Mask every group as the module docstring says; ``steady`` is the release's
     :meth:`~crimestats.release.map_history.EarlierMap.steady` (None: no earlier map)."""
+    from crimestats.release.maps import published_hexagon
+
     check_min_count(min_count)
     panels: list[PublicPanel] = []
     for pair in groups:
@@ -160,16 +142,16 @@ def public_map(
             min_count,
             max_merge_levels=MAX_MERGE_LEVELS,
         )
-        features = []
-        for feature in masked.features:
-            count = int(feature["properties"]["count"])
-            cell = str(feature["properties"]["cell"])
-            same = whole is not None and masked.others.get(cell) == 0
+        features: list[Feature] = []
+        for hexagon in masked.features:
+            count = hexagon.count
+            same = whole is not None and masked.others.get(hexagon.cell) == 0
             if steady is not None and same and pair.source is not None:
                 # the release's own hexagon (same cell, region and count): its count
-                key = (pair.source, str(pair.year), cell)
+                key = (pair.source, str(pair.year), hexagon.cell)
                 count = steady(key, count, min_count)
-            features.append(_feature(pair, feature, count))
+            feature_id = f"{pair.label}/{hexagon.cell}"
+            features.append(published_hexagon(feature_id, pair.source, pair.year, hexagon, count))
         panels.append(
             PublicPanel(pair.label, pair.source, pair.year, tuple(features), masked.withheld)
         )

@@ -23,6 +23,7 @@ from typing import Any
 
 from pyproj import Transformer
 
+from crimestats.geojson import AreaGeometry, Feature, Geometry, Ring
 from crimestats.output_files import write_text
 from crimestats.spatial.public_map import PublicMap
 
@@ -38,7 +39,7 @@ class Boundary:
     """One area outline to draw (WGS84 GeoJSON geometry) and its code."""
 
     code: str
-    geometry: dict[str, Any]
+    geometry: AreaGeometry
 
 
 def class_breaks(min_count: int) -> tuple[int, ...]:
@@ -80,20 +81,22 @@ def _nice_length(span_m: float) -> float:
     return float(max(k * power for k in (1, 2, 5) if k * power <= target))
 
 
-def _project(geometry: dict[str, Any], mover: Transformer) -> dict[str, Any]:
-    def ring(points: Sequence[Sequence[float]]) -> list[list[float]]:
+def _project(geometry: Geometry | None, mover: Transformer) -> AreaGeometry:
+    """An area's outline in the map's projected metres (1 decimal: 10 cm)."""
+
+    def ring(points: Ring) -> list[list[float]]:
         xs, ys = mover.transform([p[0] for p in points], [p[1] for p in points])
         return [[round(float(x), 1), round(float(y), 1)] for x, y in zip(xs, ys, strict=True)]
 
+    if geometry is None or geometry["type"] == "Point":  # pragma: no cover - an invariant
+        raise ValueError("a hexagon or an area outline without an area")
     if geometry["type"] == "Polygon":
         return {"type": "Polygon", "coordinates": [ring(r) for r in geometry["coordinates"]]}
-    if geometry["type"] == "MultiPolygon":
-        polygons = [[ring(r) for r in p] for p in geometry["coordinates"]]
-        return {"type": "MultiPolygon", "coordinates": polygons}
-    return geometry
+    polygons = [[ring(r) for r in p] for p in geometry["coordinates"]]
+    return {"type": "MultiPolygon", "coordinates": polygons}
 
 
-def _extent(geometries: Sequence[dict[str, Any]]) -> tuple[float, float, float, float]:
+def _extent(geometries: Sequence[AreaGeometry]) -> tuple[float, float, float, float]:
     xs: list[float] = []
     ys: list[float] = []
     for g in geometries:
@@ -112,15 +115,15 @@ def panel_specs(
     import altair as alt
 
     mover = Transformer.from_crs(4326, epsg, always_xy=True)
-    shapes = [
-        [{**f, "geometry": _project(f["geometry"], mover)} for f in panel.features]
-        for panel in public.panels
+    projected = [
+        [(f, _project(f["geometry"], mover)) for f in panel.features] for panel in public.panels
     ]
-    outlines = [
-        {"type": "Feature", "properties": {"area": b.code}, "geometry": _project(b.geometry, mover)}
-        for b in boundaries
+    lines = [(b.code, _project(b.geometry, mover)) for b in boundaries]
+    every = [g for panel in projected for _, g in panel] + [g for _, g in lines]
+    shapes: list[list[Feature]] = [[{**f, "geometry": g} for f, g in panel] for panel in projected]
+    outlines: list[Feature] = [
+        {"type": "Feature", "properties": {"area": code}, "geometry": g} for code, g in lines
     ]
-    every = [f["geometry"] for s in shapes for f in s] + [o["geometry"] for o in outlines]
     if not every:
         return []
     x0, y0, x1, y1 = _extent(every)
