@@ -46,7 +46,7 @@ def test_series_file_weekly_monthly_and_numbered(tmp_path: Path) -> None:
     ("text", "message"),
     [
         ("d,n\n2024-01-01,1\n2024-01-15,2\n", "neither consecutive weeks nor consecutive months"),
-        ("d,n\n2024-01-01,1\n2024-01-08,-2\n", "line 3: count '-2' is not a whole number"),
+        ("d,n\n2024-01-01,1\n2024-01-08,-2\n", "line 3: count '-2' is not a count"),
         ("d,n\n2024-01-01,1\nsoon,2\n", "line 3: 'soon' is not a date"),
     ],
 )

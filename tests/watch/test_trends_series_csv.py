@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crimestats.errors import UsageError
+from crimestats.errors import FileRefusedError, UsageError
 from crimestats.watch.series import Freq
 from crimestats.watch.trends.series_csv import read_series_csv
 
@@ -42,8 +42,6 @@ def test_period_forms(tmp_path: Path, periods: list[str], freq: Freq, first: dt.
     ("text", "message"),
     [
         ("when,n\n2024-01,3\n2024-01,4\n", "line 3: period 2024-01 is given twice"),
-        ("when,n\n2024-01,3.5\n", "line 2: n '3.5' is not a count"),
-        ("when,n\n2024-01,-1\n", "is not a count"),
         ("when,n\nsoon,1\n", "line 2: when 'soon' is not a period"),
         ("when,n\n2024,1\n2024-02,1\n", "written in several forms"),
         ("when,n\n", "has no rows"),
@@ -52,6 +50,20 @@ def test_period_forms(tmp_path: Path, periods: list[str], freq: Freq, first: dt.
 def test_mistakes_are_named(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(UsageError, match=message):
         read_series_csv(_file(tmp_path, text), "when", "n")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("when,n\n2024-01,3.5\n", "line 2: n '3.5' is not a count"),
+        ("when,n\n2024-01,-1\n", "is not a count"),
+        ("when,n\n2024-01,1e308\n", "is not a count"),
+    ],
+)
+def test_a_count_that_is_not_one_refuses_the_file(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(FileRefusedError, match=message) as caught:
+        read_series_csv(_file(tmp_path, text), "when", "n")
+    assert caught.value.code == "count-invalid"
 
 
 def test_freq_given_and_implied_must_agree(tmp_path: Path) -> None:

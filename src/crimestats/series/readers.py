@@ -22,15 +22,13 @@ UN WPP population
 
 from __future__ import annotations
 
-import csv
-import gzip
-import io
 import os
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from crimestats.errors import FileRefusedError, NotFoundError, UsageError
+from crimestats.csv_input import read_csv_rows
+from crimestats.errors import FileRefusedError, UsageError
 from crimestats.series.records import KINDS, SeriesRow
 
 CTS_COLUMNS = (
@@ -49,33 +47,8 @@ PopulationKey = tuple[str, int, str, str]
 
 
 def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (line number, row) of a CSV after checking its header."""
-    if not path.is_file():
-        raise NotFoundError(f"no file {path}", hint="check the path")
-    raw = path.read_bytes()
-    if path.suffix == ".gz":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
-            raise FileRefusedError(
-                str(path), "file-not-gzip", f"not a gzip file ({exc})", hint="gunzip it first"
-            ) from exc
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FileRefusedError(
-            str(path), "file-not-utf8", f"not UTF-8 (byte {exc.start})",
-            hint="re-save the file as UTF-8",
-        ) from exc  # fmt: skip
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = reader.fieldnames or []
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise FileRefusedError(
-            str(path), "column-missing", f"missing column(s) {', '.join(missing)}",
-            hint=f"this layout needs the columns {', '.join(required)}",
-        )  # fmt: skip
-    yield from enumerate(reader, start=2)
+    """Yield (line number, row) of a CSV (plain or ``.gz``) after checking its header."""
+    yield from read_csv_rows(path, layout=required)
 
 
 def _number(path: Path, line: int, column: str, text: str) -> str:

@@ -10,20 +10,15 @@ week is not a zero week: the file must say 0).
 
 from __future__ import annotations
 
-import csv
 import itertools
-import math
 from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
 
-from crimestats.errors import FileRefusedError, NotFoundError, UsageError
+from crimestats.csv_input import read_csv_rows, whole_count
+from crimestats.errors import FileRefusedError, UsageError
 from crimestats.watch.surveillance.result import MONTHLY, WEEKLY, CountSeries
-
-MAX_COUNT = 2**53
-"""The largest count read: beyond it a float no longer holds every whole number, and
-no period of crime has that many cases (``1e308`` is a broken export, not a count)."""
 
 
 def _parse_date(text: str) -> date | int | None:
@@ -63,62 +58,25 @@ def read_series(
     path: Path, date_column: str, count_column: str, frequency: int | None = None
 ) -> CountSeries:
     """The series in ``path``; ``frequency`` (52 or 12) only for numbered periods."""
-    if not path.is_file():
-        raise NotFoundError(f"{path}: no such file", hint="give the path of a CSV file")
-    try:
-        return _read(path, date_column, count_column, frequency)
-    except UnicodeDecodeError as exc:
-        raise FileRefusedError(
-            str(path),
-            "not-utf8",
-            f"byte {exc.start} is not UTF-8 text",
-            hint="save the file as UTF-8 CSV",
-        ) from None
-
-
-def _read(path: Path, date_column: str, count_column: str, frequency: int | None) -> CountSeries:
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        columns = reader.fieldnames or []
-        twice = sorted({c for c in columns if columns.count(c) > 1} & {date_column, count_column})
-        if twice:
+    table = read_csv_rows(
+        path,
+        option="--series",
+        chosen={"--date-column": date_column, "--count-column": count_column},
+    )
+    keys: list[date | int] = []
+    counts: list[float] = []
+    for line, row in table:
+        key = _parse_date(row[date_column] or "")
+        if key is None:
             raise FileRefusedError(
                 str(path),
-                "column-repeated",
-                f"the header names column {twice[0]!r} more than once",
-                hint="give each column of the header a distinct name",
+                "date-unparseable",
+                f"line {line}: {row[date_column]!r} is not a date",
+                hint="write dates as 2024-03-04, months as 2024-03, or period numbers",
             )
-        for option, column in (("--date-column", date_column), ("--count-column", count_column)):
-            if column not in columns:
-                raise UsageError(
-                    f"{path}: no column {column!r} for {option}",
-                    hint=f"the columns are: {', '.join(columns)}",
-                )
-        keys: list[date | int] = []
-        counts: list[float] = []
-        for line, row in enumerate(reader, start=2):
-            key = _parse_date(row[date_column] or "")
-            raw = (row[count_column] or "").strip()
-            if key is None:
-                raise FileRefusedError(
-                    str(path),
-                    "date-unparseable",
-                    f"line {line}: {row[date_column]!r} is not a date",
-                    hint="write dates as 2024-03-04, months as 2024-03, or period numbers",
-                )
-            try:
-                value = float(raw)
-            except ValueError:
-                value = -1.0
-            if not math.isfinite(value) or value < 0 or value > MAX_COUNT or not value.is_integer():
-                raise FileRefusedError(
-                    str(path),
-                    "count-invalid",
-                    f"line {line}: count {raw!r} is not a whole number from 0 to 2**53",
-                    hint="write 0 for a period without cases",
-                )
-            keys.append(key)
-            counts.append(value)
+        keys.append(key)
+        count = whole_count(row[count_column] or "", path=path, where=f"line {line}: count")
+        counts.append(float(count))
     if len(keys) < 2:
         raise FileRefusedError(str(path), "series-too-short", "fewer than 2 periods")
     order = np.argsort(np.array([k if isinstance(k, int) else k.toordinal() for k in keys]))

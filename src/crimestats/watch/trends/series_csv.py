@@ -1,9 +1,10 @@
 """Read a published count series from a CSV file (``trends --series``).
 
 Why: a method is checked on data whose answer is published (the Nile's break after
-1898), and a user may want the trends of a series that is not in the store. A minimal
-reader, kept here until the alerts reader (``watch/series_file.py``) is merged; the two
-are to become one.
+1898), and a user may want the trends of a series that is not in the store. The alerts
+reader (``watch/series_file.py``) reads the same files for R's ``surveillance`` methods,
+which also take numbered periods; both open and check the file through
+:mod:`crimestats.csv_input`.
 
 The file has a header; ``date_column`` holds the period of each row, written as a year
 (``1898``, also ``1898.0`` as R and pandas export it), a quarter (``2024-Q1``), an ISO
@@ -16,13 +17,13 @@ not zero, so it is refused with its name rather than filled.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import itertools
 import re
 from pathlib import Path
 
-from crimestats.errors import NotFoundError, UsageError
+from crimestats.csv_input import read_csv_rows, whole_count
+from crimestats.errors import UsageError
 from crimestats.watch.series import CountSeries, Freq, next_start, period_label, period_start
 
 _YEAR = re.compile(r"^(\d{4})(?:\.0+)?$")
@@ -61,53 +62,17 @@ def _spacing(days: list[dt.date]) -> Freq:
     )
 
 
-MAX_COUNT = 2**53
-"""The largest count read: beyond it a float no longer holds every whole number (a
-``1e308`` is a broken export, not a count, and would overflow the arithmetic later)."""
-
-
-def _count(text: str, line: int, column: str) -> int:
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not value.is_integer() or value < 0 or value > MAX_COUNT:
-        raise UsageError(
-            f"line {line}: {column} {text!r} is not a count (a whole number, 0 to 2**53)",
-            hint="give a column of counts; rates and estimates are not counts",
-        )
-    return int(value)
-
-
 def read_series_csv(
     path: str | Path, date_column: str, count_column: str, freq: str | Freq | None = None
 ) -> CountSeries:
     """The series in the CSV file ``path`` (one row per period; see the module doc)."""
     file = Path(path)
-    try:
-        with file.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            header = list(reader.fieldnames or [])
-            twice = [c for c in (date_column, count_column) if header.count(c) > 1]
-            if twice:
-                raise UsageError(
-                    f"{file}: the header names column {twice[0]!r} more than once",
-                    hint="give each column of the header a distinct name",
-                )
-            missing = [c for c in (date_column, count_column) if c not in header]
-            if missing:
-                raise UsageError(
-                    f"{file}: no column {', '.join(repr(c) for c in missing)}",
-                    hint=f"the columns are: {', '.join(header) or '(none)'}",
-                )
-            rows = [
-                (r[date_column] or "", r[count_column] or "", i)
-                for i, r in enumerate(reader, start=2)
-            ]
-    except FileNotFoundError:
-        raise NotFoundError(f"no file {file}", hint="check the path of --series") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read {file}: {exc}", hint="give a UTF-8 CSV file") from None
+    table = read_csv_rows(
+        file,
+        option="--series",
+        chosen={"--date-column": date_column, "--count-column": count_column},
+    )
+    rows = [(r[date_column] or "", r[count_column] or "", line) for line, r in table]
     if not rows:
         raise UsageError(f"{file} has no rows", hint="give one row per period")
     parsed = []
@@ -119,7 +84,8 @@ def read_series_csv(
                 f"line {line}: {date_column} {date_text!r} is not a period",
                 hint="write 2024, 2024-Q1, 2024-W03, 2024-03 or 2024-03-01",
             ) from None
-        parsed.append((start, implied, _count(count_text, line, count_column), line))
+        count = whole_count(count_text, path=file, where=f"line {line}: {count_column}")
+        parsed.append((start, implied, count, line))
     implied_freqs = {p[1] for p in parsed}
     if len(implied_freqs) > 1:
         raise UsageError(f"{file}: the periods of {date_column} are written in several forms",
