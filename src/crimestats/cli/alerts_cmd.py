@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 
-from crimestats.cli.options import DbOption, ForceOption
+from crimestats.cli.options import DbOption, ForceOption, JsonOption
 from crimestats.cli.output import console, print_json
 from crimestats.errors import UsageError
 from crimestats.watch.surveillance.parameters import describe, with_options
@@ -316,7 +316,7 @@ def alerts(
     min_periods: Annotated[
         int | None, typer.Option("--min-periods", help="glm: fewest periods of baseline.")
     ] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    json_out: JsonOption = False,
     html: Annotated[
         Path | None,
         typer.Option("--html", help="Also write the charts (observed, expected band, alarms)."),

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from crimestats.cli.options import DbOption
+from crimestats.cli.options import DbOption, JsonOption
 from crimestats.cli.output import console, print_json
 from crimestats.errors import UsageError
 from crimestats.watch.emerging.detect import (
@@ -83,7 +83,7 @@ def emerging(
         int,
         typer.Option("--limit", help="Findings printed per list at most (--json gives all)."),
     ] = 20,
-    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """What is new: codes, bursting terms, unfamiliar texts, rising cyber and motive shares."""

@@ -20,15 +20,18 @@ from typing import Annotated
 import numpy as np
 import typer
 
-from crimestats.cli.forecast_cmd import _day, _number, check_output_files
+from crimestats.cli.forecast_cmd import _number, check_output_files
 from crimestats.cli.options import (
     DbOption,
     ForceOption,
+    JsonOption,
     PointsDateOption,
     PointsOption,
     PointsXOption,
     PointsYOption,
+    check_choice,
     check_points_options,
+    option_day,
 )
 from crimestats.cli.output import console, print_json
 from crimestats.errors import NotFoundError, UsageError
@@ -46,14 +49,6 @@ from crimestats.spatial.group_exposure import GroupExposure
 from crimestats.spatial.projection import project
 
 UNIFORM = "uniform"
-
-
-def _choice(
-    value: str, known: type[EvalPeriod] | type[Forecast] | type[GridKind], hint: str
-) -> None:
-    if value not in [k.value for k in known]:
-        names = ", ".join(k.value for k in known)
-        raise typer.BadParameter(f"{value!r} is not known; use {names}", param_hint=hint)
 
 
 def _truth_points(
@@ -149,15 +144,15 @@ def forecast_audit(
         Path | None,
         typer.Option("--html", help="Offline page of charts: drift by round, group exposure."),
     ] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    json_out: JsonOption = False,
     force: ForceOption = False,
     db: DbOption = None,
 ) -> None:
     """Simulate patrols feeding the forecast's own record; report concentration and drift."""
-    _choice(method, Forecast, "--method")
-    _choice(period, EvalPeriod, "--period")
-    _choice(grid, GridKind, "--grid")
-    first, last = _day("--since", since), _day("--until", until)
+    check_choice("--method", method, Forecast)
+    check_choice("--period", period, EvalPeriod)
+    check_choice("--grid", grid, GridKind)
+    first, last = option_day("--since", since), option_day("--until", until)
     check_points_options(points, x, y, date_column, iccs=iccs, source=source, need_date=True)
     check_output_files(out, html, force)
     if points is not None:

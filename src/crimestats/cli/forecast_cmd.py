@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 from dataclasses import asdict
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -20,11 +19,14 @@ import typer
 from crimestats.cli.options import (
     DbOption,
     ForceOption,
+    JsonOption,
     PointsDateOption,
     PointsOption,
     PointsXOption,
     PointsYOption,
+    check_choice,
     check_points_options,
+    option_day,
 )
 from crimestats.cli.output import console, print_json
 from crimestats.errors import UsageError
@@ -38,15 +40,6 @@ from crimestats.spatial.forecast_evaluate import (
 )
 from crimestats.spatial.grid import GridKind, make_grid
 from crimestats.spatial.projection import project
-
-
-def _day(option: str, text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(f"{text!r} is not a date YYYY-MM-DD", param_hint=option) from None
 
 
 def _shares(text: str) -> tuple[float, ...]:
@@ -119,19 +112,15 @@ def forecast_evaluate(
         Path | None,
         typer.Option("--html", help="Offline page of charts: scores by origin, mean PAI/PEI."),
     ] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    json_out: JsonOption = False,
     force: ForceOption = False,
     db: DbOption = None,
 ) -> None:
     """Score last-period, history, KDE and prospective forecasts (hit rate, PAI, PEI, RRI)."""
-    if period not in [p.value for p in EvalPeriod]:
-        raise typer.BadParameter(
-            f"{period!r} is not known; use week or month", param_hint="--period"
-        )
-    if grid not in [g.value for g in GridKind]:
-        raise typer.BadParameter(f"{grid!r} is not known; use square or hex", param_hint="--grid")
+    check_choice("--period", period, EvalPeriod)
+    check_choice("--grid", grid, GridKind)
     shares = _shares(areas)
-    first, last = _day("--since", since), _day("--until", until)
+    first, last = option_day("--since", since), option_day("--until", until)
     check_points_options(points, x, y, date_column, iccs=iccs, source=source, need_date=True)
     check_output_files(out, html, force)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -21,11 +20,14 @@ from numpy.typing import NDArray
 from crimestats.cli.options import (
     DbOption,
     ForceOption,
+    JsonOption,
     PointsDateOption,
     PointsOption,
     PointsXOption,
     PointsYOption,
+    check_choice,
     check_points_options,
+    option_day,
 )
 from crimestats.cli.output import console, print_json
 from crimestats.errors import UsageError
@@ -40,23 +42,6 @@ from crimestats.spatial.hotspot_report import (
 from crimestats.spatial.hotspots import HotspotOptions, Method, Period, analyse
 from crimestats.spatial.kde import BandwidthRule
 from crimestats.spatial.local_stats import Contiguity
-
-
-def _choice(option: str, value: str, choices: type[StrEnum]) -> None:
-    known = [str(c.value) for c in choices]
-    if value not in known:
-        raise typer.BadParameter(
-            f"{value!r} is not known; use one of: {', '.join(known)}", param_hint=option
-        )
-
-
-def _day(option: str, text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(f"{text!r} is not a date YYYY-MM-DD", param_hint=option) from None
 
 
 def _positive(option: str, value: float | None) -> None:
@@ -144,23 +129,23 @@ def hotspots(
             "--html", help="Also write an offline HTML map (with --public: the public one)."
         ),
     ] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    json_out: JsonOption = False,
     force: ForceOption = False,
     db: DbOption = None,
 ) -> None:
     """Hotspots of incident points on a grid, with the CRS, cell size and inference stated."""
-    _choice("--method", method, Method)
-    _choice("--grid", grid, GridKind)
-    _choice("--bandwidth-rule", bandwidth_rule, BandwidthRule)
-    _choice("--contiguity", contiguity, Contiguity)
+    check_choice("--method", method, Method)
+    check_choice("--grid", grid, GridKind)
+    check_choice("--bandwidth-rule", bandwidth_rule, BandwidthRule)
+    check_choice("--contiguity", contiguity, Contiguity)
     if period is not None:
-        _choice("--period", period, Period)
+        check_choice("--period", period, Period)
     if seed < 0 or permutations < 0:
         option, value = ("--seed", seed) if seed < 0 else ("--permutations", permutations)
         raise typer.BadParameter(f"must be 0 or more, got {value}", param_hint=option)
     _positive("--cell-size", cell_size)
     _positive("--bandwidth", bandwidth)
-    first, last = _day("--since", since), _day("--until", until)
+    first, last = option_day("--since", since), option_day("--until", until)
     check_points_options(points, x, y, date_column, iccs=iccs, source=source, need_date=False)
     if public:
         if min_count is not None:

@@ -8,11 +8,11 @@ privacy unit across releases before deciding on the next one.
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 
-from crimestats.cli.options import DbOption
+from crimestats.cli.options import DbOption, JsonOption
 from crimestats.cli.output import console, print_json
 
 
@@ -32,7 +32,7 @@ def _totals(rows: list[dict[str, Any]]) -> dict[str, float]:
 
 
 def privacy_ledger(
-    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """List the epsilon spent by every recorded DP release table, and totals per unit."""

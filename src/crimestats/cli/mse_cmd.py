@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from crimestats.cli.options import DbOption, ForceOption
+from crimestats.cli.options import DbOption, ForceOption, JsonOption
 from crimestats.cli.output import console, err_console, print_json
 from crimestats.errors import UsageError
 
@@ -151,7 +151,7 @@ def mse(
     seed: Annotated[int, typer.Option(help="seed of the bootstrap")] = 0,
     shape: Annotated[str, typer.Option(help="auto | table | individual")] = "auto",
     html: Annotated[Path | None, typer.Option(help="write a one-page HTML report here")] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="print one JSON document")] = False,
+    json_out: JsonOption = False,
     register_: Annotated[
         bool,
         typer.Option("--register", help="store the estimate for SDG 16.2.2 (needs --area, --year)"),

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 
-from crimestats.cli.options import DbOption
+from crimestats.cli.options import DbOption, JsonOption
 from crimestats.cli.output import console, print_json
 from crimestats.errors import UsageError
 from crimestats.spatial.bands import Bands, parse_edges, space_bands, time_bands
@@ -137,7 +137,7 @@ def near_repeat(
     seed: Annotated[
         int | None, typer.Option("--seed", help="Seed of the shuffles (printed when drawn).", min=0)
     ] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Near repeats: pairs of events close in space and time, against shuffled dates."""

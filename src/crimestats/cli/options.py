@@ -1,7 +1,10 @@
-"""Options shared by every command."""
+"""Options shared by every command, and the checks of option values they share."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -62,3 +65,29 @@ def check_points_options(
             "--iccs and --source select store points; a --points file is used as it is",
             hint="filter the file first, or leave --points out",
         )
+
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
+"""Every command that reports takes ``--json``."""
+
+
+def check_choice(option: str, value: str, choices: type[StrEnum] | Iterable[str]) -> None:
+    """Refuse a value outside ``choices`` (an enumeration or names) as bad usage (exit 2),
+    naming the option and every value it takes. Typer's own ``click.Choice`` is not used
+    for these options because their values are declared once, in the enumeration of the
+    module that uses them."""
+    known = [str(c.value) for c in choices] if isinstance(choices, type) else list(choices)
+    if value not in known:
+        raise typer.BadParameter(
+            f"{value!r} is not known; use one of: {', '.join(known)}", param_hint=option
+        )
+
+
+def option_day(option: str, text: str | None) -> date | None:
+    """An ISO date option (``--since 2024-01-31``), or None when not given."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a date YYYY-MM-DD", param_hint=option) from None

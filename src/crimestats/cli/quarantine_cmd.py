@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from crimestats.cli.options import DbOption, ForceOption
+from crimestats.cli.options import DbOption, ForceOption, JsonOption
 from crimestats.cli.output import console, print_json
 from crimestats.errors import UsageError
 from crimestats.output_files import check_output_file
@@ -20,7 +20,7 @@ def quarantine(
     source: Annotated[str | None, typer.Option("--source", help="Only this source.")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Export to this CSV file.")] = None,
     limit: Annotated[int, typer.Option("--limit", help="Rows to show on screen.")] = 20,
-    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    json_out: JsonOption = False,
     force: ForceOption = False,
     db: DbOption = None,
 ) -> None:

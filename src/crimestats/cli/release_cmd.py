@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from crimestats.cli.options import DbOption
+from crimestats.cli.options import DbOption, JsonOption
 from crimestats.cli.output import console, print_json
 from crimestats.govern.cli_audit import log_cli_action
 
@@ -46,7 +46,7 @@ def release(
             "--force", help="Replace the old release in --out whole (every old file goes)."
         ),
     ] = False,
-    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Write the tables with disclosure control, datapackage.json, a report and a manifest."""

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 
-from crimestats.cli.options import DbOption
+from crimestats.cli.options import DbOption, JsonOption, check_choice
 from crimestats.cli.output import console, print_json
 from crimestats.errors import UsageError
 from crimestats.spatial.scan import ScanInput, ScanResult, spatial_scan
@@ -92,13 +92,6 @@ def _print(result: ScanResult, coverage: Coverage) -> None:
     console.print(table)
 
 
-def _choice(option: str, value: str, choices: tuple[str, ...]) -> None:
-    if value not in choices:
-        raise typer.BadParameter(
-            f"{value!r} is not known; use one of: {', '.join(choices)}", param_hint=option
-        )
-
-
 def scan(
     cases: Annotated[
         Path | None, typer.Option("--cases", help="SaTScan case file: id cases [date].")
@@ -154,13 +147,13 @@ def scan(
             "populations rolled up as in crimestats stats); else the recorded areas.",
         ),
     ] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """High-rate clusters: circles (by period with --time) with more cases than expected."""
-    _choice("--coords-kind", coords_kind, tuple(k.value for k in CoordinateKind))
-    _choice("--period", period, _PERIODS)
-    _choice("--date-basis", date_basis, _DATE_BASES)
+    check_choice("--coords-kind", coords_kind, tuple(k.value for k in CoordinateKind))
+    check_choice("--period", period, _PERIODS)
+    check_choice("--date-basis", date_basis, _DATE_BASES)
     if not 0 < max_population <= 0.5:
         raise typer.BadParameter(
             "must be more than 0 and at most 0.5", param_hint="--max-population"

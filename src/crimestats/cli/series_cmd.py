@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from crimestats.cli.options import DbOption
+from crimestats.cli.options import DbOption, JsonOption
 from crimestats.cli.output import console, print_json
 
 series_app = typer.Typer(
@@ -30,7 +30,7 @@ KindOption = Annotated[
 def load(
     file: Annotated[Path, typer.Argument(help="The published file (CSV, plain or .gz).")],
     kind: KindOption,
-    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Load a series file into the store (replaces the same figures; one transaction)."""
@@ -110,7 +110,7 @@ def reproduce_cmd(
         typer.Option("--population-file", help="A World Bank or WPP file instead of the bundled."),
     ] = None,
     worst: Annotated[int, typer.Option("--worst", help="How many largest differences.")] = 10,
-    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Recompute published rates (count / population x 100,000) and compare them."""

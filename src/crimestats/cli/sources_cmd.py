@@ -15,11 +15,10 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from crimestats.cli.options import DbOption
+from crimestats.cli.options import DbOption, JsonOption
 from crimestats.cli.output import console, print_json
 from crimestats.services.ingesting import source_ingests, sources_summary, undo
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 ingests_app = typer.Typer(
     help="The ingests of the store: list them, undo one.", no_args_is_help=True
 )

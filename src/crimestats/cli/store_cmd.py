@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from crimestats.cli.options import DbOption, ForceOption
+from crimestats.cli.options import DbOption, ForceOption, JsonOption
 from crimestats.cli.output import console, print_json
 from crimestats.domain.flat_layout import LAYOUTS
 from crimestats.output_files import open_text
@@ -27,7 +27,7 @@ def init(db: DbOption = None) -> None:
 
 
 def status(
-    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """What the store holds per source: rows, date range, share of blank fields."""
@@ -90,7 +90,7 @@ def schema(
     target: Annotated[str, typer.Option("--target", help="incidents or justice_events")] = (
         "incidents"
     ),
-    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    json_out: JsonOption = False,
     force: ForceOption = False,
 ) -> None:
     """The flat v1 layout: field names, types, required fields and allowed values."""
@@ -129,7 +129,7 @@ def schema(
     console.print(table)
 
 
-def rules(json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
+def rules(json_out: JsonOption = False) -> None:
     """Every validation rule: its stable code, severity, field, message and fix."""
     items = all_rules()
     if json_out:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from crimestats.cli.options import DbOption
+from crimestats.cli.options import DbOption, JsonOption
 from crimestats.cli.output import console, print_json
 from crimestats.survey.catalog import list_surveys, load_survey, open_survey
 from crimestats.survey.dark_figure import (
@@ -23,8 +23,6 @@ survey_app = typer.Typer(
     help="Victimisation surveys: load microdata with a design file, estimate with SEs.",
     no_args_is_help=True,
 )
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
 def _fields(values: list[str]) -> tuple[str, ...]:

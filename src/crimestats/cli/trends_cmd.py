@@ -8,7 +8,6 @@ table (``--format``/``--out``, like ``stats``) and drawn (``--html``, offline).
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from crimestats.cli.options import DbOption, ForceOption
+from crimestats.cli.options import DbOption, ForceOption, JsonOption, check_choice, option_day
 from crimestats.cli.output import console, print_json
 from crimestats.stats.counting import Unit
 from crimestats.stats.fields import FIELDS, PeriodBasis
@@ -30,20 +29,6 @@ _STORE_ONLY = ("--by", "--unit", "--source", "--period-basis", "--since", "--unt
 
 def _bad(option: str, message: str) -> typer.BadParameter:
     return typer.BadParameter(message, param_hint=option)
-
-
-def _day(option: str, text: str | None) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise _bad(option, f"{text!r} is not a date; write YYYY-MM-DD") from None
-
-
-def _check_choice(option: str, value: str, choices: tuple[str, ...]) -> None:
-    if value not in choices:
-        raise _bad(option, f"{value!r} is not known; use one of: {', '.join(choices)}")
 
 
 def trends(
@@ -86,9 +71,7 @@ def trends(
     html_out: Annotated[
         Path | None, typer.Option("--html", help="Write the charts to this offline HTML file.")
     ] = None,
-    json_out: Annotated[
-        bool, typer.Option("--json", help="Print the whole JSON document.")
-    ] = False,
+    json_out: JsonOption = False,
     force: ForceOption = False,
     db: DbOption = None,
 ) -> None:
@@ -102,10 +85,10 @@ def trends(
     from crimestats.watch.trends.service import file_trends, store_trends
 
     if freq is not None:
-        _check_choice("--freq", freq, tuple(f.value for f in Freq))
-    _check_choice("--unit", unit, tuple(u.value for u in Unit))
-    _check_choice("--period-basis", period_basis, tuple(p.value for p in PeriodBasis))
-    first, last = _day("--since", since), _day("--until", until)
+        check_choice("--freq", freq, tuple(f.value for f in Freq))
+    check_choice("--unit", unit, tuple(u.value for u in Unit))
+    check_choice("--period-basis", period_basis, tuple(p.value for p in PeriodBasis))
+    first, last = option_day("--since", since), option_day("--until", until)
     if rate and series is not None:
         raise _bad("--rate", "applies to the store, not to a --series file")
     if rate:
