@@ -19,6 +19,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from scipy import stats
 
 from crimestats.errors import UsageError
+from crimestats.watch.surveillance.checks import check_alpha
 from crimestats.watch.surveillance.result import CountSeries, Method, SurveillanceResult
 
 
@@ -36,11 +37,7 @@ class EarsParameters:
                 f"baseline must be at least 2 periods, got {self.baseline}",
                 hint="use --baseline 7 (the default)",
             )
-        if not 0 < self.alpha < 1:
-            raise UsageError(
-                f"alpha must be between 0 and 1, got {self.alpha}",
-                hint="give a level above 0 and below 1, e.g. --alpha 0.05",
-            )
+        check_alpha(self.alpha)
 
 
 def run(

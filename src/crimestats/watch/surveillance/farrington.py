@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crimestats.errors import UsageError
 from crimestats.watch.surveillance import farrington_flexible
+from crimestats.watch.surveillance.checks import check_alpha
 from crimestats.watch.surveillance.result import CountSeries, Method, SurveillanceResult
 from crimestats.watch.surveillance.thresholds import PowerTransform, ThresholdMethod
 
@@ -32,11 +32,7 @@ class FarringtonParameters:
     powertrans: PowerTransform = PowerTransform.TWO_THIRDS
 
     def __post_init__(self) -> None:
-        if not 0 < self.alpha < 1:
-            raise UsageError(
-                f"alpha must be between 0 and 1, got {self.alpha}",
-                hint="give a level above 0 and below 1, e.g. --alpha 0.05",
-            )
+        check_alpha(self.alpha)
 
     def as_flexible(self) -> farrington_flexible.FlexibleParameters:
         return farrington_flexible.FlexibleParameters(

@@ -22,6 +22,7 @@ from scipy import stats
 
 from crimestats.errors import UsageError
 from crimestats.watch.surveillance import thresholds
+from crimestats.watch.surveillance.checks import check_alpha, check_weights_threshold
 from crimestats.watch.surveillance.farrington_core import fit_baseline, recent_sum, rows_for
 from crimestats.watch.surveillance.reference import Baseline, ReferenceDesign, designs_for
 from crimestats.watch.surveillance.result import MONTHLY, CountSeries, Method, SurveillanceResult
@@ -46,16 +47,8 @@ class FlexibleParameters:
     threshold_method: ThresholdMethod = ThresholdMethod.NB_PLUGIN
 
     def __post_init__(self) -> None:
-        if not 0 < self.alpha < 1:
-            raise UsageError(
-                f"alpha must be between 0 and 1, got {self.alpha}",
-                hint="give a level above 0 and below 1, e.g. --alpha 0.05",
-            )
-        if not self.weights_threshold > 0:
-            raise UsageError(
-                f"weights-threshold must be above 0, got {self.weights_threshold}",
-                hint="use --weights-threshold 2.58 (Noufaily's value)",
-            )
+        check_alpha(self.alpha)
+        check_weights_threshold(self.weights_threshold)
 
     @classmethod
     def for_frequency(cls, frequency: int) -> FlexibleParameters:

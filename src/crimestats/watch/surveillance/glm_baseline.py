@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from crimestats.errors import UsageError
+from crimestats.watch.surveillance.checks import check_alpha, check_weights_threshold
 from crimestats.watch.surveillance.farrington_core import recent_sum, rows_for
 from crimestats.watch.surveillance.farrington_flexible import FlexibleParameters, assess
 from crimestats.watch.surveillance.reference import ReferenceDesign
@@ -41,16 +42,8 @@ class GlmParameters:
                 f"min-periods must be at least 4, got {self.min_periods}",
                 hint="use --min-periods 12 (the default)",
             )
-        if not 0 < self.alpha < 1:
-            raise UsageError(
-                f"alpha must be between 0 and 1, got {self.alpha}",
-                hint="give a level above 0 and below 1, e.g. --alpha 0.05",
-            )
-        if not self.weights_threshold > 0:
-            raise UsageError(
-                f"weights-threshold must be above 0, got {self.weights_threshold}",
-                hint="use --weights-threshold 2.58 (Noufaily's value)",
-            )
+        check_alpha(self.alpha)
+        check_weights_threshold(self.weights_threshold)
 
     def as_flexible(self) -> FlexibleParameters:
         return FlexibleParameters(
