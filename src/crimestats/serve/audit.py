@@ -249,11 +249,30 @@ def entry_of(
     extra: Mapping[str, Any] | None = None,
 ) -> Pending:
     """The entry for this request (``digest``: the sha256 of ``body``, if known)."""
-    parameters: dict[str, Any] = dict(request.query_params)
-    parameters.update(request.path_params)
+    request.state.audited = True
+    return entry_for(
+        request.query_params, request.path_params, caller, action,
+        rows_out=rows_out, body=body, digest=digest, extra=extra,
+    )  # fmt: skip
+
+
+def entry_for(
+    query: Mapping[str, str],
+    path_values: Mapping[str, Any],
+    caller: Caller,
+    action: str,
+    *,
+    rows_out: int,
+    body: bytes | None = None,
+    digest: str | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> Pending:
+    """:func:`entry_of` from a request's parts: its query parameters and path values
+    (the caller marks the request audited; :mod:`crimestats.serve.fast_reads`)."""
+    parameters: dict[str, Any] = dict(query)
+    parameters.update(path_values)
     if extra:
         parameters.update(extra)
-    request.state.audited = True
     return Pending(
         user_name=caller.name,
         role=caller.role.value,

@@ -45,6 +45,9 @@ class ServeSettings:
     audit_fsync: bool = True
     """Whether the audit journal is fsynced before an answer leaves (off: a crash of the
     machine, not of the server, can lose the last moments' entries; see serve/audit.py)."""
+    fast_reads: bool = True
+    """Whether the public release reads are answered before FastAPI
+    (:mod:`crimestats.serve.fast_reads`; the same answers at a fraction of the cost)."""
     threads: int = 8
     """Worker threads for requests (DuckDB allows one writing process: the server
     scales by threads inside one process, and DuckDB parallelises each query)."""
