@@ -36,6 +36,19 @@ from crimestats.serve.store import ServeStore
 __all__ = ["SECURITY_HEADERS", "create_app"]
 
 
+def _freeze_heap() -> None:
+    """Move everything imported and built at start-up out of the collector's sight.
+
+    Why: the server imports the statistics stack (pandas, scipy, Ibis...), hundreds of
+    thousands of objects that live as long as it does; each full collection walked
+    them all, a pause of tens of milliseconds in which no answer left. Frozen, they are
+    never scanned again; what requests allocate is collected as before."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
 def create_app(settings: ServeSettings) -> FastAPI:
     """The API over the store ``settings.db``; the store is opened at start-up."""
 
@@ -53,6 +66,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
             fsync=settings.audit_fsync,
         )
         app.state.audit.start()
+        _freeze_heap()
         try:
             yield
         finally:

@@ -14,7 +14,6 @@ import csv
 from pathlib import Path
 from typing import Annotated, Any
 
-import anyio.to_thread
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Response, UploadFile
 from pydantic import BaseModel, Field
 
@@ -22,6 +21,7 @@ from crimestats.errors import CrimestatsError
 from crimestats.govern.roles import Role
 from crimestats.serve import audit, uploads
 from crimestats.serve.auth import Caller, needs
+from crimestats.serve.loads import run_load
 from crimestats.serve.responses import json_bytes, page_of, respond, table_body, wanted_format
 from crimestats.serve.store import ServeStore
 
@@ -67,7 +67,7 @@ async def ingest(
             return summarise(results)
 
         try:
-            summary = await anyio.to_thread.run_sync(load)
+            summary = await run_load(load)
         except CrimestatsError as exc:
             raise _unprocessable(exc) from None
     for entry in summary["files"]:
