@@ -179,3 +179,17 @@ def test_rate_limit_answers_and_audits_alike(released: tuple[Path, str, Path]) -
         fast_log = _audit_rows(pair.servers[0])
         assert fast_log == _audit_rows(pair.servers[1])
         assert [row[2] for row in fast_log] == ["releases.table"] * 3 + ["refused"] * 3
+
+
+def test_no_proxy_header_chooses_the_address_counted(pair: Pair) -> None:
+    """A sender on 127.0.0.1 cannot pose as another address (uvicorn would trust
+    ``X-Forwarded-For`` from loopback by default): the refusal names 127.0.0.1."""
+    with httpx.Client(base_url=pair.fast, timeout=30) as client:
+        answer = client.get(
+            "/v1/releases/spoofed-release", headers={"X-Forwarded-For": "203.0.113.9"}
+        )
+    assert answer.status_code == 404
+    refused = [r for r in _audit_rows(pair.servers[0]) if "spoofed-release" in r[3]]
+    assert len(refused) == 1
+    assert '"client":"127.0.0.1"' in refused[0][3]
+    assert "203.0.113.9" not in refused[0][3]
