@@ -9,7 +9,8 @@ release tables, in turn) and ``stats`` (an analyst's ``/v1/stats`` over a few fi
 sets) -- ``--clients`` concurrent clients (asyncio, each speaking HTTP/1.1 by hand on
 a keep-alive connection, so that they cost the machine less than the server does: see
 ``_Connection``) send requests for ``--seconds`` seconds or until ``--max-requests``,
-whichever comes first, while a steward thread uploads a ``--ingest-rows``-row file to
+whichever comes first, while a steward (a process of its own) uploads a
+``--ingest-rows``-row file to
 ``POST /v1/ingest`` again and again. Prints p50, p95, p99 and the errors per phase (any
 status but 200, or a failed request), and writes them to ``bench/out/api.json``.
 Target: p95 under 50 ms on release tables and no error.
@@ -37,6 +38,7 @@ import csv
 import io
 import itertools
 import json
+import multiprocessing
 import os
 import shutil
 import socket
@@ -44,7 +46,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Coroutine
 from pathlib import Path
@@ -148,7 +149,7 @@ def _upload(rows: int, round_: int) -> bytes:
     return buffer.getvalue().encode()
 
 
-def ingest_loop(url: str, token: str, rows: int, stop: threading.Event) -> dict[str, Any]:
+def ingest_loop(url: str, token: str, rows: int, stop: Any) -> dict[str, Any]:
     """Upload files until ``stop``; each replaces the last, so the store stays its size."""
     times, failures = [], 0
     with httpx.Client(
@@ -287,25 +288,31 @@ def _cpu_seconds(server: psutil.Process) -> float:
     return float(times.user + times.system)
 
 
+def _steward(url: str, token: str, rows: int, stop: Any, out: Any) -> None:
+    """The steward's process: uploads until ``stop`` is set, then its figures on ``out``."""
+    out.put(ingest_loop(url, token, rows, stop))
+
+
 def with_ingest(
     url: str, token: str, rows: int, measure: Coroutine[Any, Any, dict[str, Any]]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Run ``measure`` while a steward thread loads files; both results."""
-    stop = threading.Event()
-    loads: dict[str, Any] = {}
+    """Run ``measure`` while a steward process loads files; both results.
+
+    Why a process of its own: the steward builds each file and sends it with httpx, Python
+    work that, in a thread of the clients' process, held its interpreter lock while the
+    clients waited to read their answers: their latencies then counted the steward."""
     if rows <= 0:
         return asyncio.run(measure), {"ingests": 0, "failed": 0, "mean_seconds": None}
-
-    def load() -> None:
-        loads.update(ingest_loop(url, token, rows, stop))
-
-    loader = threading.Thread(target=load)
+    context = multiprocessing.get_context("spawn")
+    stop, out = context.Event(), context.Queue()
+    loader = context.Process(target=_steward, args=(url, token, rows, stop, out))
     loader.start()
     try:
         measured = asyncio.run(measure)
     finally:
         stop.set()
-        loader.join()
+    loads: dict[str, Any] = out.get(timeout=900)
+    loader.join(timeout=60)
     return measured, loads
 
 
