@@ -70,28 +70,31 @@ _PREFIX: Final = "/v1/releases"
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """What a read sends and what its audit entry says."""
+    """What a read sends and what its audit entry says (FastAPI's routes send it too:
+    :mod:`crimestats.serve.routes_public`)."""
 
     status: int
     body: bytes
-    headers: list[tuple[bytes, bytes]]
+    media: str | None
+    """The content type (None: no body, a 304)."""
+    extra: dict[str, str]
+    """Headers beyond the length and type (ETag, Cache-Control)."""
     action: str
     rows_out: int
     digest: str | None = None
     """The sha256 of what was sent, when known (else hashed from ``body``)."""
 
+    def raw_headers(self) -> list[tuple[bytes, bytes]]:
+        """The headers in the order Starlette's ``Response`` sends them."""
+        raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in self.extra.items()]
+        if self.media is not None:
+            raw.append((b"content-length", str(len(self.body)).encode()))
+            raw.append((b"content-type", self.media.encode("latin-1")))
+        return raw
 
-def _headers(media: str | None, body: bytes, extra: Mapping[str, str]) -> list[tuple[bytes, bytes]]:
-    """Headers in the order Starlette's ``Response`` sends them."""
-    raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in extra.items()]
-    if media is not None:
-        raw.append((b"content-length", str(len(body)).encode()))
-        raw.append((b"content-type", media.encode("latin-1")))
-    return raw
 
-
-def _not_modified(action: str, extra: Mapping[str, str]) -> Answer:
-    return Answer(304, b"", _headers(None, b"", extra), action, 0)
+def _not_modified(action: str, extra: dict[str, str]) -> Answer:
+    return Answer(304, b"", None, extra, action, 0)
 
 
 def list_answer(cache: ReleaseCache, query: Mapping[str, str]) -> Answer:
@@ -102,7 +105,7 @@ def list_answer(cache: ReleaseCache, query: Mapping[str, str]) -> Answer:
     body = json_bytes(
         {"releases": rows, "total": len(entries), "limit": page.limit, "offset": page.offset}
     )
-    return Answer(200, body, _headers("application/json", body, {}), "releases.list", len(rows))
+    return Answer(200, body, "application/json", {}, "releases.list", len(rows))
 
 
 def one_answer(cache: ReleaseCache, release_id: str) -> Answer:
@@ -111,7 +114,7 @@ def one_answer(cache: ReleaseCache, release_id: str) -> Answer:
     path, _ = releases.release_file(entry, "datapackage.json")
     payload = {**entry.summary(), "datapackage": json.loads(path.read_text(encoding="utf-8"))}
     body = json_bytes(payload)
-    return Answer(200, body, _headers("application/json", body, {}), "releases.get", 1)
+    return Answer(200, body, "application/json", {}, "releases.get", 1)
 
 
 def table_answer(
@@ -124,8 +127,10 @@ def table_answer(
     extra = {"ETag": rendered.etag, "Cache-Control": TABLE_CACHE}
     if if_none_match == rendered.etag:
         return _not_modified("releases.table", extra)
-    headers = _headers(rendered.media_type, rendered.body, extra)
-    return Answer(200, rendered.body, headers, "releases.table", rendered.rows, rendered.digest)
+    return Answer(
+        200, rendered.body, rendered.media_type, extra, "releases.table", rendered.rows,
+        rendered.digest,
+    )  # fmt: skip
 
 
 def file_answer(
@@ -139,7 +144,7 @@ def file_answer(
         return _not_modified("releases.file", extra)
     body = path.read_bytes()
     media = MEDIA.get(PurePosixPath(name).suffix, "application/octet-stream")
-    return Answer(200, body, _headers(media, body, extra), "releases.file", 1)
+    return Answer(200, body, media, extra, "releases.file", 1)
 
 
 def _match(path: str) -> tuple[str, dict[str, str]] | None:
@@ -207,7 +212,7 @@ class FastReads:
                       body=answer.body, digest=answer.digest)
         )  # fmt: skip
         await send({"type": "http.response.start", "status": answer.status,
-                    "headers": answer.headers})  # fmt: skip
+                    "headers": answer.raw_headers()})  # fmt: skip
         await send({"type": "http.response.body", "body": answer.body})
 
     @staticmethod
