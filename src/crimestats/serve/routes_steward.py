@@ -5,7 +5,9 @@ appends to the audit log; holding the audit lock through a load would stall ever
 reader. Loads go one at a time (``ServeStore.loading``) in their own transactions
 (:func:`crimestats.services.ingesting.ingest_files` opens the store by path, which
 DuckDB resolves to the server's own database instance), and readers, on their own
-cursors, see a load all at once when it commits, never half of it.
+cursors, see a load all at once when it commits, never half of it. An upload's load runs
+on one DuckDB thread from a thread of lower priority (:mod:`crimestats.serve.loads`),
+so that the public's answers keep a core meanwhile.
 """
 
 from __future__ import annotations
