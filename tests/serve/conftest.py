@@ -19,7 +19,7 @@ from crimestats.govern import tokens
 from crimestats.govern.roles import Role
 from crimestats.release.build import build_release
 from crimestats.serve.app import create_app
-from crimestats.serve.settings import ServeSettings
+from crimestats.serve.settings import ServeSettings, uvicorn_options
 from crimestats.storage.store import open_store
 
 
@@ -48,8 +48,9 @@ def run_server(settings: ServeSettings) -> tuple[uvicorn.Server, threading.Threa
     """Start uvicorn in a thread and wait until it answers; return it and its URL."""
     port = _free_port()
     config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_level="error", lifespan="on"
-    )
+        create_app(settings), host="127.0.0.1", port=port, log_level="error", lifespan="on",
+        **uvicorn_options(),
+    )  # fmt: skip
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

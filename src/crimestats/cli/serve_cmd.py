@@ -42,7 +42,7 @@ def serve(
     import uvicorn
 
     from crimestats.serve.app import create_app
-    from crimestats.serve.settings import ServeSettings
+    from crimestats.serve.settings import ServeSettings, uvicorn_options
     from crimestats.storage.store import resolve_db_path
 
     settings = ServeSettings(
@@ -52,7 +52,13 @@ def serve(
         threads=workers,
         release_root=release_root,
     )
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="warning",
+        **uvicorn_options(),
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -65,6 +65,8 @@ class Pending:
     result_hash: str
     logged_at: str = ""
     done: Future[None] = field(default_factory=Future)
+    waiter: tuple[asyncio.AbstractEventLoop, asyncio.Future[None]] | None = None
+    """Set by :meth:`AuditLog.append_async`: the event loop's future to settle too."""
 
     def journalled(self) -> journal.Journalled:
         return journal.Journalled(
@@ -157,9 +159,16 @@ class AuditLog:
             self.submit(*entries).result()
 
     async def append_async(self, *entries: Pending) -> None:
-        """Queue ``entries`` and return once they are journalled, holding no thread."""
+        """Queue ``entries`` and return once they are journalled, holding no thread.
+
+        The journal writer settles the futures of a whole group with one call into the
+        event loop (:func:`_settle`), not one each: each call wakes the loop."""
         if entries:
-            await asyncio.wrap_future(self.submit(*entries))
+            loop = asyncio.get_running_loop()
+            waiting: asyncio.Future[None] = loop.create_future()
+            entries[-1].waiter = (loop, waiting)
+            self.submit(*entries)
+            await waiting
 
     def flush(self, timeout: float = 30.0) -> None:
         """Wait until every entry journalled so far is chained (for tests and readers
@@ -200,6 +209,7 @@ class AuditLog:
         except Exception as exc:  # noqa: BLE001 - no answer goes out without its entry
             for entry in batch:
                 entry.done.set_exception(exc)
+            _wake(batch, exc)
             return
         with self._chain_wake:
             self._counts[0] += len(lines)
@@ -207,6 +217,7 @@ class AuditLog:
             self._chain_wake.notify()
         for entry in batch:
             entry.done.set_result(None)
+        _wake(batch, None)
 
     def _chain_loop(self) -> None:
         last = 0.0
@@ -238,6 +249,29 @@ class AuditLog:
         return False
 
 
+def _wake(batch: list[Pending], error: Exception | None) -> None:
+    """Settle the event loops' futures of ``batch``: one call into each loop."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[asyncio.Future[None]]] = {}
+    for entry in batch:
+        if entry.waiter is not None:
+            by_loop.setdefault(entry.waiter[0], []).append(entry.waiter[1])
+    for loop, futures in by_loop.items():
+        try:
+            loop.call_soon_threadsafe(_settle, futures, error)
+        except RuntimeError:  # the loop is closed: nobody waits any more
+            continue
+
+
+def _settle(futures: list[asyncio.Future[None]], error: Exception | None) -> None:
+    for future in futures:
+        if future.done():  # the request was cancelled meanwhile
+            continue
+        if error is None:
+            future.set_result(None)
+        else:
+            future.set_exception(error)
+
+
 def entry_of(
     request: Request,
     caller: Caller,
@@ -249,11 +283,30 @@ def entry_of(
     extra: Mapping[str, Any] | None = None,
 ) -> Pending:
     """The entry for this request (``digest``: the sha256 of ``body``, if known)."""
-    parameters: dict[str, Any] = dict(request.query_params)
-    parameters.update(request.path_params)
+    request.state.audited = True
+    return entry_for(
+        request.query_params, request.path_params, caller, action,
+        rows_out=rows_out, body=body, digest=digest, extra=extra,
+    )  # fmt: skip
+
+
+def entry_for(
+    query: Mapping[str, str],
+    path_values: Mapping[str, Any],
+    caller: Caller,
+    action: str,
+    *,
+    rows_out: int,
+    body: bytes | None = None,
+    digest: str | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> Pending:
+    """:func:`entry_of` from a request's parts: its query parameters and path values
+    (the caller marks the request audited; :mod:`crimestats.serve.fast_reads`)."""
+    parameters: dict[str, Any] = dict(query)
+    parameters.update(path_values)
     if extra:
         parameters.update(extra)
-    request.state.audited = True
     return Pending(
         user_name=caller.name,
         role=caller.role.value,

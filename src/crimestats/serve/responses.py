@@ -17,6 +17,8 @@ from typing import Any, Final
 
 from fastapi import HTTPException, Request, Response
 
+from crimestats.errors import CrimestatsError, NotFoundError, StoreLockedError, UsageError
+
 MAX_PAGE: Final = 1000
 """The most rows one page of a list returns."""
 
@@ -28,13 +30,19 @@ class Format(StrEnum):
 
 def wanted_format(request: Request) -> Format:
     """``?format=`` if given, else ``text/csv`` in ``Accept``, else JSON."""
-    asked = request.query_params.get("format")
+    return format_of(request.query_params, request.headers.get("accept", ""))
+
+
+def format_of(query: Mapping[str, str], accept: str) -> Format:
+    """:func:`wanted_format` from the query parameters and the ``Accept`` header (for
+    callers without a Starlette request: :mod:`crimestats.serve.fast_reads`)."""
+    asked = query.get("format")
     if asked is not None:
         try:
             return Format(asked.lower())
         except ValueError:
             raise HTTPException(422, f"format {asked!r} is not known; use json or csv") from None
-    if "text/csv" in request.headers.get("accept", ""):
+    if "text/csv" in accept:
         return Format.CSV
     return Format.JSON
 
@@ -52,9 +60,14 @@ class Page:
 
 def page_of(request: Request, default: int = 100) -> Page:
     """``?limit=`` (1..1000) and ``?offset=`` (0..), or a 422 naming the allowed range."""
+    return page_from(request.query_params, default)
+
+
+def page_from(query: Mapping[str, str], default: int = 100) -> Page:
+    """:func:`page_of` from the query parameters alone."""
     try:
-        limit = int(request.query_params.get("limit", default))
-        offset = int(request.query_params.get("offset", 0))
+        limit = int(query.get("limit", default))
+        offset = int(query.get("offset", 0))
     except ValueError:
         raise HTTPException(422, "limit and offset are whole numbers") from None
     if not 1 <= limit <= MAX_PAGE or offset < 0:
@@ -89,6 +102,18 @@ def table_body(
     if extra:
         payload.update(extra)
     return json_bytes(payload), "application/json"
+
+
+def error_status(exc: CrimestatsError) -> int:
+    """The HTTP status of a user's mistake: 404 not found, 503 store busy, 422 bad
+    value, 409 anything else (e.g. a release folder changed after release)."""
+    if isinstance(exc, NotFoundError):
+        return 404
+    if isinstance(exc, StoreLockedError):
+        return 503
+    if isinstance(exc, UsageError | ValueError):
+        return 422
+    return 409
 
 
 def respond(body: bytes, media_type: str, headers: Mapping[str, str] | None = None) -> Response:

@@ -13,8 +13,10 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from crimestats.errors import NotFoundError
 from crimestats.govern.roles import Role
-from crimestats.serve import audit, releases
+from crimestats.serve import audit
+from crimestats.serve import fast_reads as reads
 from crimestats.serve.auth import Caller, needs
+from crimestats.serve.fast_reads import Answer
 from crimestats.serve.release_cache import ReleaseCache
 from crimestats.serve.responses import (
     json_bytes,
@@ -27,16 +29,6 @@ from crimestats.serve.store import ServeStore
 
 router = APIRouter(prefix="/v1")
 Public = Annotated[Caller, Depends(needs(Role.PUBLIC))]
-
-_MEDIA = {
-    ".csv": "text/csv; charset=utf-8",
-    ".json": "application/json",
-    ".geojson": "application/geo+json",
-    ".html": "text/html; charset=utf-8",
-    ".xml": "application/xml",
-    ".parquet": "application/vnd.apache.parquet",
-    ".sha256": "text/plain; charset=utf-8",
-}
 
 
 def _store(request: Request) -> ServeStore:
@@ -90,30 +82,27 @@ def iccs_search(request: Request, caller: Public, q: str = "") -> Response:
     return respond(body, media)
 
 
+def _sent(answer: Answer) -> Response:
+    return Response(
+        content=answer.body, status_code=answer.status, media_type=answer.media,
+        headers=answer.extra,
+    )  # fmt: skip
+
+
 @router.get("/releases")
 def list_all(request: Request, caller: Public) -> Response:
     """The recorded releases, newest first, a page at a time."""
-    page = page_of(request)
-    entries = _releases(request).entries()
-    rows = [e.summary() for e in page.cut(entries)]
-    body = json_bytes(
-        {"releases": rows, "total": len(entries), "limit": page.limit, "offset": page.offset}
-    )
-    audit.record(request, caller, "releases.list", rows_out=len(rows), body=body)
-    return respond(body, "application/json")
+    answer = reads.list_answer(_releases(request), request.query_params)
+    audit.record(request, caller, answer.action, rows_out=answer.rows_out, body=answer.body)
+    return _sent(answer)
 
 
 @router.get("/releases/{release_id}")
 def one(release_id: str, request: Request, caller: Public) -> Response:
     """One release: its tables, files, and its published metadata (datapackage.json)."""
-    import json
-
-    entry = _releases(request).find(release_id)
-    path, _ = releases.release_file(entry, "datapackage.json")
-    payload = {**entry.summary(), "datapackage": json.loads(path.read_text(encoding="utf-8"))}
-    body = json_bytes(payload)
-    audit.record(request, caller, "releases.get", rows_out=1, body=body)
-    return respond(body, "application/json")
+    answer = reads.one_answer(_releases(request), release_id)
+    audit.record(request, caller, answer.action, rows_out=answer.rows_out, body=answer.body)
+    return _sent(answer)
 
 
 @router.get("/releases/{release_id}/tables/{table}")
@@ -122,35 +111,28 @@ async def table(release_id: str, table: str, request: Request, caller: Public) -
 
     Answered on the event loop (no worker thread): the list of releases and the
     rendered table come from the cache, and the audit entry is awaited, not waited for.
+    A public request without a token is answered before FastAPI, by the same
+    functions (:mod:`crimestats.serve.fast_reads`); this route answers the others.
     """
     cache = _releases(request)
     if cache.stale:
         await anyio.to_thread.run_sync(cache.entries)
-    entry = cache.find(release_id)
-    rendered = cache.table(entry, table, wanted_format(request))
-    headers = {"ETag": rendered.etag, "Cache-Control": "public, max-age=3600"}
-    if request.headers.get("if-none-match") == rendered.etag:
-        await audit.record_async(request, caller, "releases.table", rows_out=0, body=b"")
-        return Response(status_code=304, headers=headers)
+    answer = reads.table_answer(
+        cache, release_id, table, request.query_params, request.headers.get("accept", ""),
+        request.headers.get("if-none-match"),
+    )  # fmt: skip
     await audit.record_async(
-        request, caller, "releases.table", rows_out=rendered.rows, digest=rendered.digest
-    )
-    return respond(rendered.body, rendered.media_type, headers)
+        request, caller, answer.action, rows_out=answer.rows_out, body=answer.body,
+        digest=answer.digest,
+    )  # fmt: skip
+    return _sent(answer)
 
 
 @router.get("/releases/{release_id}/files/{name:path}")
 def file(release_id: str, name: str, request: Request, caller: Public) -> Response:
     """A file of a release as published, with its sha256 as ETag."""
-    from pathlib import PurePosixPath
-
-    entry = _releases(request).find(release_id)
-    path, digest = releases.release_file(entry, name)
-    etag = f'"{digest}"'
-    headers = {"ETag": etag, "Cache-Control": "public, max-age=31536000, immutable"}
-    if request.headers.get("if-none-match") == etag:
-        audit.record(request, caller, "releases.file", rows_out=0, body=b"")
-        return Response(status_code=304, headers=headers)
-    body = path.read_bytes()
-    media = _MEDIA.get(PurePosixPath(name).suffix, "application/octet-stream")
-    audit.record(request, caller, "releases.file", rows_out=1, body=body)
-    return respond(body, media, headers)
+    answer = reads.file_answer(
+        _releases(request), release_id, name, request.headers.get("if-none-match")
+    )
+    audit.record(request, caller, answer.action, rows_out=answer.rows_out, body=answer.body)
+    return _sent(answer)

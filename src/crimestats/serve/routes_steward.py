@@ -5,7 +5,9 @@ appends to the audit log; holding the audit lock through a load would stall ever
 reader. Loads go one at a time (``ServeStore.loading``) in their own transactions
 (:func:`crimestats.services.ingesting.ingest_files` opens the store by path, which
 DuckDB resolves to the server's own database instance), and readers, on their own
-cursors, see a load all at once when it commits, never half of it.
+cursors, see a load all at once when it commits, never half of it. An upload's load runs
+on one DuckDB thread from a thread of lower priority (:mod:`crimestats.serve.loads`),
+so that the public's answers keep a core meanwhile.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import csv
 from pathlib import Path
 from typing import Annotated, Any
 
-import anyio.to_thread
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Response, UploadFile
 from pydantic import BaseModel, Field
 
@@ -22,6 +23,7 @@ from crimestats.errors import CrimestatsError
 from crimestats.govern.roles import Role
 from crimestats.serve import audit, uploads
 from crimestats.serve.auth import Caller, needs
+from crimestats.serve.loads import run_load
 from crimestats.serve.responses import json_bytes, page_of, respond, table_body, wanted_format
 from crimestats.serve.store import ServeStore
 
@@ -67,7 +69,7 @@ async def ingest(
             return summarise(results)
 
         try:
-            summary = await anyio.to_thread.run_sync(load)
+            summary = await run_load(load)
         except CrimestatsError as exc:
             raise _unprocessable(exc) from None
     for entry in summary["files"]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Final, TypedDict
 
 DEFAULT_RATE: Final = 50.0
 """Requests per second a token (or, for the public, a client address) may make."""
@@ -45,6 +45,9 @@ class ServeSettings:
     audit_fsync: bool = True
     """Whether the audit journal is fsynced before an answer leaves (off: a crash of the
     machine, not of the server, can lose the last moments' entries; see serve/audit.py)."""
+    fast_reads: bool = True
+    """Whether the public release reads are answered before FastAPI
+    (:mod:`crimestats.serve.fast_reads`; the same answers at a fraction of the cost)."""
     threads: int = 8
     """Worker threads for requests (DuckDB allows one writing process: the server
     scales by threads inside one process, and DuckDB parallelises each query)."""
@@ -53,3 +56,16 @@ class ServeSettings:
     def releases_folder(self) -> Path:
         """The folder new releases go to."""
         return self.release_root or self.db.parent / "releases"
+
+
+class UvicornOptions(TypedDict):
+    proxy_headers: bool
+    access_log: bool
+
+
+def uvicorn_options() -> UvicornOptions:
+    """How ``crimestats serve`` (and the tests' servers) run uvicorn beyond host and port:
+    no proxy header trusted (uvicorn would take ``X-Forwarded-For`` from 127.0.0.1 by
+    default, letting a local sender choose the address its rate limits count), and no
+    access log (the audit log records every data request)."""
+    return UvicornOptions(proxy_headers=False, access_log=False)

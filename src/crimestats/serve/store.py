@@ -16,6 +16,7 @@ from typing import Any
 
 import duckdb
 
+from crimestats.serve.loads import LOAD_THREADS
 from crimestats.storage.store import serving_connection
 
 
@@ -57,11 +58,22 @@ class ServeStore:
 
     @contextmanager
     def loading(self) -> Iterator[None]:
-        """Held through one load or review import: they go one at a time, without the
-        audit lock (a long load must not stall the readers' audit appends). The
-        service opens the store by path, which DuckDB resolves to this instance."""
+        """Held through one load, review import or release: they go one at a time,
+        without the audit lock (a long load must not stall the readers' audit appends).
+        The service opens the store by path, which DuckDB resolves to this instance.
+        Meanwhile DuckDB runs on ``LOAD_THREADS`` threads, so that a load leaves a
+        core to the readers (:mod:`crimestats.serve.loads`); restored after."""
         with self._load:
-            yield
+            with self.reader() as con:
+                row = con.execute("SELECT current_setting('threads')").fetchone()
+                before = int(row[0]) if row else 0
+                con.execute(f"SET threads = {int(LOAD_THREADS)}")
+            try:
+                yield
+            finally:
+                if before > 0:
+                    with self.reader() as con:
+                        con.execute(f"SET threads = {before}")
 
     def close(self) -> None:
         self._con.close()
