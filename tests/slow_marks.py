@@ -46,6 +46,9 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
     # session 6: a real server over a released demo store (module fixture ~20 s)
     "tests/serve/test_api_public.py": (),
     "tests/serve/test_api_roles.py": (),
+    # session 8: the public fast path against FastAPI's routes; loads beside readers
+    "tests/serve/test_fast_reads.py": (),
+    "tests/serve/test_loads.py": (),
     # session 6, emerging crime: the autocoder's model and real stores (helper-measured)
     "tests/watch/test_emerging_cli.py": (),
     "tests/watch/test_emerging_motive.py": (),

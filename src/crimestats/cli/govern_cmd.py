@@ -19,7 +19,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from crimestats.cli.options import DbOption, ForceOption
+from crimestats.cli.options import DbOption, ForceOption, JsonOption
 from crimestats.cli.output import console, print_error, print_json
 from crimestats.govern import audit_chain, tokens
 from crimestats.govern.cli_audit import operator
@@ -28,7 +28,7 @@ from crimestats.output_files import write_text
 from crimestats.storage.store import open_store
 
 _HASH = re.compile(r"[0-9a-f]{64}")
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
+
 
 users_app = typer.Typer(help="API users and their tokens: add, list, revoke.", no_args_is_help=True)
 audit_app = typer.Typer(
