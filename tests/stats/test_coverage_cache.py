@@ -1,0 +1,83 @@
+"""The store's coverage kept per store state (:mod:`crimestats.stats.coverage_cache`).
+
+What can go wrong with a cache is a stale answer: each test checks the kept coverage
+against a fresh scan of the incidents (:func:`crimestats.stats.coverage_facts.scan_coverage`,
+the same grouped query without any cache) or against dates written into the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.conftest import base_row
+
+from crimestats.stats import count_table, coverage_cache
+from crimestats.stats.coverage import source_coverage
+from crimestats.stats.coverage_cache import CACHE_SUFFIX
+from crimestats.stats.coverage_facts import scan_coverage
+from crimestats.stats.fields import PeriodBasis
+from crimestats.storage.reads import ibis_store
+
+
+def _fresh(db: Path, basis: PeriodBasis) -> tuple[Any, ...]:
+    with ibis_store(db) as con:
+        return scan_coverage(con, basis)
+
+
+def _kept(db: Path, basis: PeriodBasis, source: str | None = None) -> tuple[Any, ...]:
+    with ibis_store(db) as con:
+        return source_coverage(con, basis, source)
+
+
+@pytest.mark.parametrize("basis", list(PeriodBasis))
+def test_kept_coverage_equals_a_fresh_scan(demo_db: Path, basis: PeriodBasis) -> None:
+    fresh = _fresh(demo_db, basis)
+    assert len(fresh) > 1  # several sources, months with and without data
+    assert _kept(demo_db, basis) == fresh  # computed (or read) through the cache
+    coverage_cache._memo.clear()
+    assert _kept(demo_db, basis) == fresh  # from the file beside the store
+    one = fresh[0].source
+    assert _kept(demo_db, basis, one) == tuple(c for c in fresh if c.source == one)
+
+
+def test_the_file_spares_the_scan(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new process (no memo) reads the file: no scan of the incidents."""
+    expected = _kept(demo_db, PeriodBasis.REPORTED)
+    assert (demo_db.with_name(demo_db.name + CACHE_SUFFIX) / "coverage-reported.json").is_file()
+    coverage_cache._memo.clear()
+
+    def no_scan(*args: object) -> None:
+        raise AssertionError("scanned although the store did not change")
+
+    monkeypatch.setattr(coverage_cache, "scan_coverage", no_scan)
+    assert _kept(demo_db, PeriodBasis.REPORTED) == expected
+
+
+def test_an_ingest_changes_the_kept_coverage(db: Path, ingest_rows: Callable[..., Any]) -> None:
+    """A load after the coverage was kept: the next table sees the new months."""
+    ingest_rows([base_row(incident_id="A", reported_date="2024-01-10")])
+    [first] = _kept(db, PeriodBasis.REPORTED)
+    assert (first.first, first.last) == (date(2024, 1, 10), date(2024, 1, 10))
+    ingest_rows([base_row(incident_id="B", reported_date="2024-03-20")])
+    [after] = _kept(db, PeriodBasis.REPORTED)
+    assert (after.first, after.last) == (date(2024, 1, 10), date(2024, 3, 20))
+    assert [m.incidents for m in after.months] == [1, 0, 1]
+    assert after == _fresh(db, PeriodBasis.REPORTED)[0]
+    table = count_table(db, by=["month"])
+    assert table.table.to_pylist() == [
+        {"month": "2024-01", "count": 1},
+        {"month": "2024-03", "count": 1},
+    ]
+
+
+def test_a_damaged_file_is_scanned_again(demo_db: Path) -> None:
+    expected = _fresh(demo_db, PeriodBasis.OCCURRED)
+    _kept(demo_db, PeriodBasis.OCCURRED)
+    file = demo_db.with_name(demo_db.name + CACHE_SUFFIX) / "coverage-occurred.json"
+    file.write_text('{"key": "', encoding="utf-8")  # half a file
+    coverage_cache._memo.clear()
+    assert _kept(demo_db, PeriodBasis.OCCURRED) == expected
