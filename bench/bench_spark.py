@@ -59,6 +59,40 @@ def _timed(fn: Callable[[], Any]) -> tuple[Any, float, float]:
     return out, time.perf_counter() - start, _load()
 
 
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process's descendants: Spark's JVM (Linux /proc).
+
+    Why: on a shared machine the wall time says how many cores the job got; the JVM's
+    CPU time divided by the wall time says how many it used (2.0 at most here).
+    """
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    mine, todo = set(), [os.getpid()]
+    while todo:
+        pid = todo.pop()
+        kids = [p for p, parent in parents.items() if parent == pid and p not in mine]
+        mine.update(kids)
+        todo += kids
+    return sum(times[p] for p in mine)
+
+
+def _timed_cpu(fn: Callable[[], Any]) -> tuple[Any, float, float, float]:
+    """(result, seconds, load at the end, the JVM's CPU seconds meanwhile)."""
+    before = cpu_seconds()
+    out, seconds, load = _timed(fn)
+    return out, seconds, load, cpu_seconds() - before
+
+
 def _name(spec: dict[str, Any]) -> str:
     return f"{' x '.join(spec['by'])} ({spec['unit']})"
 
@@ -85,6 +119,7 @@ def one_year(export: Path, year: str) -> Path:
             if part.exists():
                 (small / table / source.name).mkdir(parents=True)
                 (small / table / source.name / part.name).symlink_to(part)
+                rows[table] += parquet_rows(part)
     # tables with no folder of that year keep an empty table's folder Spark can read
     for table in parted:
         if not (small / table).exists():
@@ -94,7 +129,25 @@ def one_year(export: Path, year: str) -> Path:
     return small
 
 
-def main(store: Path, export: Path, masters: tuple[str, ...]) -> dict[str, Any]:
+def parquet_rows(folder: Path) -> int:
+    """Rows in a folder's Parquet files, from their footers (DuckDB)."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        row = con.execute(f"SELECT count(*) FROM read_parquet('{folder}/*.parquet')").fetchone()
+    finally:
+        con.close()
+    return int(row[0]) if row else 0
+
+
+def main(
+    store: Path,
+    export: Path,
+    masters: tuple[str, ...],
+    tables: int = len(TABLES),
+    out_name: str = "spark.json",
+) -> dict[str, Any]:
     from crimestats.storage.spark import restart_spark
 
     os.environ.setdefault("CRIMESTATS_SPARK_MEMORY", "4g")
@@ -110,21 +163,24 @@ def main(store: Path, export: Path, masters: tuple[str, ...]) -> dict[str, Any]:
                               "driver_memory": os.environ["CRIMESTATS_SPARK_MEMORY"],
                               "duckdb": {}, "spark": []}  # fmt: skip
     expected: dict[str, Any] = {}
-    for spec in TABLES:
+    specs = TABLES[:tables]
+    for spec in specs:
         table, seconds, load = _timed(lambda s=spec: count_table(store, **s).table)
         expected[_name(spec)] = table
         result["duckdb"][_name(spec)] = {"seconds": seconds, "load": load}
     for master in masters:
         _, start_s, load = _timed(lambda m=master: restart_spark(m))
         run: dict[str, Any] = {"master": master, "start_s": start_s, "start_load": load}
-        count_table(small, backend="pyspark", by=["year"])  # first query's class loading
         run["tables"] = []
-        for spec in TABLES:
+        for spec in specs:
+            # the JVM compiles a query's code on its first runs: one run on the small
+            # folder first, so that no master pays that for the others
+            count_table(small, backend="pyspark", **spec)
             unit = spec["unit"]
-            big, big_s, big_load = _timed(
+            big, big_s, big_load, big_cpu = _timed_cpu(
                 lambda s=spec: count_table(export, backend="pyspark", **s).table
             )
-            _, small_s, small_load = _timed(
+            _, small_s, small_load, small_cpu = _timed_cpu(
                 lambda s=spec: count_table(small, backend="pyspark", **s).table
             )
             n_big, n_small = manifest["rows"][unit], small_rows.get(unit, 0)
@@ -132,7 +188,8 @@ def main(store: Path, export: Path, masters: tuple[str, ...]) -> dict[str, Any]:
             cols = big.column_names
             run["tables"].append({
                 "table": _name(spec), "seconds": big_s, "load": big_load, "rows": n_big,
-                "one_year_s": small_s, "one_year_load": small_load, "one_year_rows": n_small,
+                "jvm_cpu_s": big_cpu, "one_year_s": small_s, "one_year_load": small_load,
+                "one_year_rows": n_small, "one_year_jvm_cpu_s": small_cpu,
                 "fixed_s": big_s - per_row * n_big, "per_million_rows_s": per_row * 1e6,
                 "equal": cells(big.to_pylist(), cols)
                 == cells(expected[_name(spec)].to_pylist(), cols),
@@ -142,7 +199,7 @@ def main(store: Path, export: Path, masters: tuple[str, ...]) -> dict[str, Any]:
     _print(result)
     out = Path(__file__).resolve().parent / "out"
     out.mkdir(exist_ok=True)
-    (out / "spark.json").write_text(json.dumps(result, indent=2, default=str))
+    (out / out_name).write_text(json.dumps(result, indent=2, default=str))
     return result
 
 
@@ -150,7 +207,8 @@ def _print_run(run: dict[str, Any]) -> None:
     print(f"{run['master']}: new Spark context {run['start_s']:.1f} s (load {run['start_load']})")
     for t in run["tables"]:
         print(
-            f"  {t['table']:45} {t['seconds']:7.1f} s (load {t['load']}) | one year "
+            f"  {t['table']:45} {t['seconds']:7.1f} s (load {t['load']}; JVM CPU "
+            f"{t['jvm_cpu_s']:.1f} s, {t['jvm_cpu_s'] / t['seconds']:.2f} cores) | one year "
             f"{t['one_year_s']:6.1f} s | fixed {t['fixed_s']:5.1f} s + "
             f"{t['per_million_rows_s']:5.2f} s per million rows | equal to DuckDB: {t['equal']}",
             flush=True,
@@ -180,5 +238,7 @@ if __name__ == "__main__":
     parser.add_argument("--store", type=Path, required=True)
     parser.add_argument("--export", type=Path, required=True)
     parser.add_argument("--masters", default=",".join(MASTERS))
+    parser.add_argument("--tables", type=int, default=len(TABLES), help="the first N tables")
+    parser.add_argument("--out", default="spark.json", help="file name under bench/out")
     args = parser.parse_args()
-    main(args.store, args.export, tuple(args.masters.split(",")))
+    main(args.store, args.export, tuple(args.masters.split(",")), args.tables, args.out)

@@ -81,3 +81,16 @@ def test_a_damaged_file_is_scanned_again(demo_db: Path) -> None:
     file.write_text('{"key": "', encoding="utf-8")  # half a file
     coverage_cache._memo.clear()
     assert _kept(demo_db, PeriodBasis.OCCURRED) == expected
+
+
+def test_a_store_cut_to_a_window_is_scanned_not_read_from_the_store_s(demo_db: Path) -> None:
+    """The kept coverage is the whole store's: a windowed store gets its own scan."""
+    from crimestats.stats.period_window import PeriodWindow, WindowedStore
+
+    window = PeriodWindow.parse("2021", "2021", PeriodBasis.REPORTED)
+    with ibis_store(demo_db) as con:
+        whole = source_coverage(con, PeriodBasis.REPORTED)
+        cut = source_coverage(WindowedStore(con, window), PeriodBasis.REPORTED)
+        assert cut == scan_coverage(WindowedStore(con, window), PeriodBasis.REPORTED)
+    assert cut != whole
+    assert all(c.first is None or c.first >= date(2021, 1, 1) for c in cut)

@@ -104,10 +104,12 @@ def source_coverage(
     source are computed once per store state and reused
     (:mod:`crimestats.stats.coverage_cache`); elsewhere (Spark) one grouped scan.
     """
+    from ibis.backends.duckdb import Backend
+
     from crimestats.stats.coverage_cache import cached_coverage
 
     basis = PeriodBasis(basis)
-    if getattr(con, "name", None) != "duckdb":
+    if not isinstance(con, Backend):  # Spark, or a store cut to a window: not the store's
         return scan_coverage(con, basis, source)
     every = cached_coverage(con, basis)
     return every if source is None else tuple(c for c in every if c.source == source)
