@@ -1,4 +1,4 @@
-"""The store's coverage kept per store state (:mod:`crimestats.stats.coverage_cache`).
+"""Facts of the store kept per store state: the coverage and the ICCS coding groups.
 
 What can go wrong with a cache is a stale answer: each test checks the kept coverage
 against a fresh scan of the incidents (:func:`crimestats.stats.coverage_facts.scan_coverage`,
@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from tests.conftest import base_row
 
-from crimestats.stats import count_table, coverage_cache
+from crimestats.stats import count_table, coverage_cache, store_cache
 from crimestats.stats.coverage import source_coverage
 from crimestats.stats.coverage_cache import CACHE_SUFFIX
 from crimestats.stats.coverage_facts import scan_coverage
@@ -38,7 +38,7 @@ def test_kept_coverage_equals_a_fresh_scan(demo_db: Path, basis: PeriodBasis) ->
     fresh = _fresh(demo_db, basis)
     assert len(fresh) > 1  # several sources, months with and without data
     assert _kept(demo_db, basis) == fresh  # computed (or read) through the cache
-    coverage_cache._memo.clear()
+    store_cache._memo.clear()
     assert _kept(demo_db, basis) == fresh  # from the file beside the store
     one = fresh[0].source
     assert _kept(demo_db, basis, one) == tuple(c for c in fresh if c.source == one)
@@ -48,7 +48,7 @@ def test_the_file_spares_the_scan(demo_db: Path, monkeypatch: pytest.MonkeyPatch
     """A new process (no memo) reads the file: no scan of the incidents."""
     expected = _kept(demo_db, PeriodBasis.REPORTED)
     assert (demo_db.with_name(demo_db.name + CACHE_SUFFIX) / "coverage-reported.json").is_file()
-    coverage_cache._memo.clear()
+    store_cache._memo.clear()
 
     def no_scan(*args: object) -> None:
         raise AssertionError("scanned although the store did not change")
@@ -79,7 +79,7 @@ def test_a_damaged_file_is_scanned_again(demo_db: Path) -> None:
     _kept(demo_db, PeriodBasis.OCCURRED)
     file = demo_db.with_name(demo_db.name + CACHE_SUFFIX) / "coverage-occurred.json"
     file.write_text('{"key": "', encoding="utf-8")  # half a file
-    coverage_cache._memo.clear()
+    store_cache._memo.clear()
     assert _kept(demo_db, PeriodBasis.OCCURRED) == expected
 
 
@@ -94,3 +94,22 @@ def test_a_store_cut_to_a_window_is_scanned_not_read_from_the_store_s(demo_db: P
         assert cut == scan_coverage(WindowedStore(con, window), PeriodBasis.REPORTED)
     assert cut != whole
     assert all(c.first is None or c.first >= date(2021, 1, 1) for c in cut)
+
+
+def test_kept_iccs_groups_give_the_notes_of_a_fresh_scan(demo_db: Path) -> None:
+    """The ICCS notes of a table from the groups kept per store state equal the notes
+    from a scan of the offences (a windowed store with an open window is not kept)."""
+    from crimestats.stats.iccs_notes import iccs_notes
+    from crimestats.stats.period_window import PeriodWindow, WindowedStore
+
+    levels = ["iccs_l1", "iccs_l3"]
+    unkept = WindowedStore  # not an Ibis DuckDB backend: scanned every time
+    with ibis_store(demo_db) as con:
+        sources = sorted(c.source for c in source_coverage(con, PeriodBasis.REPORTED))
+        scanned = unkept(con, PeriodWindow.parse(None, None))
+        for source in [None, *sources]:
+            kept = iccs_notes(con, levels, source)
+            assert kept == iccs_notes(scanned, levels, source), source
+            store_cache._memo.clear()
+            assert iccs_notes(con, levels, source) == kept  # read back from the file
+    assert kept["offences_in_scope"] > 0
