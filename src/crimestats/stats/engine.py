@@ -11,6 +11,7 @@ without a rate with the reason.
 from __future__ import annotations
 
 import os
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -183,8 +184,6 @@ def count_on(
     table that the store's coverage shows as partial are listed in the metadata
     (``partial_periods``, :mod:`crimestats.stats.coverage`) whatever the window.
     """
-    from crimestats.version import code_version
-
     coverage = None
     if isinstance(con, WindowedStore):  # a release's store, cut to its period
         con, window, coverage = con.store, con.window, con.coverage
@@ -253,8 +252,16 @@ def count_on(
     metadata["sum_of_counts"] = int(sum(r or 0 for r in arrow.column("count").to_pylist()))
     metadata["columns"] = list(arrow.column_names)
     metadata["store"] = store
-    metadata["generated_by"] = code_version()
+    metadata["generated_by"] = _code_version()
     return StatsTable(arrow, metadata)
+
+
+@cache
+def _code_version() -> str:
+    """The installed version, read once per process (it reads the package's metadata)."""
+    from crimestats.version import code_version
+
+    return code_version()
 
 
 def _partial_metadata(
