@@ -47,7 +47,7 @@ from crimestats.stats.rates import (
     PER,
     YEAR_COLUMN,
     add_rates,
-    denominator_parts,
+    denominator_text,
     missing_rate_reasons,
     rate_blockers,
 )
@@ -238,7 +238,7 @@ def count_on(
         metadata["rate"] = {
             "per": int(PER),
             "formula": "rate_per_100k = count / population * 100000",
-            "denominator": _denominator_text(fields, area_level, population_year),
+            "denominator": denominator_text(fields, area_level, population_year),
             "rows_without_rate": sum(1 for r in arrow.to_pylist() if r["rate_per_100k"] is None),
             "reasons": missing_rate_reasons(
                 rows if blocker is None else arrow.to_pylist(), fields, explain
@@ -344,20 +344,6 @@ def _check_area_options(
         )
     if population_year is not None and not rate:
         raise UsageError("--population-year applies to rates only", hint="add --rate")
-
-
-def _denominator_text(
-    fields: list[str], area_level: str | None, population_year: int | None
-) -> str:
-    text = f"population of the row's {denominator_parts(fields)} (table populations)"
-    if population_year is not None:
-        text += f"; the year is {population_year} for every row (--population-year)"
-    if area_level is not None:
-        text += (
-            f"; areas at level {area_level!r}: the sum of the child areas' populations when "
-            "every child has one, else the area's own population, else no rate"
-        )
-    return text
 
 
 def _metadata(
