@@ -196,7 +196,7 @@ def main(
             })  # fmt: skip
         result["spark"].append(run)
         _print_run(run)
-    _print(result)
+    result["meets_target"] = _print(result)
     out = Path(__file__).resolve().parent / "out"
     out.mkdir(exist_ok=True)
     (out / out_name).write_text(json.dumps(result, indent=2, default=str))
@@ -215,7 +215,8 @@ def _print_run(run: dict[str, Any]) -> None:
         )
 
 
-def _print(result: dict[str, Any]) -> None:
+def _print(result: dict[str, Any]) -> bool:
+    """Print the figures and the target line; whether the target is met."""
     for name, d in result["duckdb"].items():
         print(f"duckdb {name:45} {d['seconds']:6.2f} s (load {d['load']})")
     runs = {r["master"]: r for r in result["spark"]}
@@ -225,12 +226,24 @@ def _print(result: dict[str, Any]) -> None:
         one, two = runs["local[1]"]["tables"][0], runs["local[2]"]["tables"][0]
         scaling = f"; {one['table']}: local[1]/local[2] = {one['seconds'] / two['seconds']:.2f}x"
     times = ", ".join(f"{m} {r['tables'][0]['seconds']:.1f} s" for m, r in runs.items())
+    met = equal and set(MASTERS) <= set(runs)
     target_line(
         "spark",
         f"{'equal' if equal else 'NOT equal'} on {', '.join(runs)} ({times}{scaling})",
         "equal to DuckDB on 1, 2 and 4 executors, times beside",
-        equal and set(MASTERS) <= set(runs),
+        met,
     )
+    return met
+
+
+def run(rows: int, workdir: str | None = None) -> dict[str, Any]:
+    """For ``bench/run.py``: the workload's store (``bench_stats.prepare``), exported once
+    beside it (``<store>.parquet/``), on every master."""
+    import generate
+    from bench_stats import prepare
+
+    store = prepare(rows, generate.DEFAULT_SEED, workdir)
+    return main(store, store.with_name(store.stem + ".parquet"), MASTERS)
 
 
 if __name__ == "__main__":

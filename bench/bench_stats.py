@@ -7,9 +7,9 @@ populations, then times each standard table (issue 4):
 * **DuckDB**: ``crimestats.stats.count_table`` on the store (metadata included), right
   after the same table written by hand in DuckDB SQL (``PLAIN_SQL``): both open the store
   (as a command does), and again both on a connection opened beforehand (``count_on``
-  against ``execute``). The store's coverage (issue 13)
-  and the ICCS coding groups are kept per store state (``crimestats.stats.store_cache``):
-  the first tables after a load pay them, timed apart;
+  against ``execute``). The store's coverage (issue 13) and the ICCS coding groups are
+  kept per store state (``crimestats.stats.store_cache``): the first tables after a
+  load pay them, timed apart;
 * **PySpark local** (``pyspark``): the same call with ``backend="pyspark"``, as shipped:
   Spark reads the store's tables from Parquet files DuckDB exports once per store version
   into ``<store>.spark/`` (``crimestats.storage.spark``). The JVM is started before the
