@@ -113,3 +113,25 @@ def test_kept_iccs_groups_give_the_notes_of_a_fresh_scan(demo_db: Path) -> None:
             store_cache._memo.clear()
             assert iccs_notes(con, levels, source) == kept  # read back from the file
     assert kept["offences_in_scope"] > 0
+
+
+def test_a_duckdb_file_that_is_not_a_store_keeps_nothing(tmp_path: Path) -> None:
+    """No ingests table, no fingerprint: the coverage is scanned and nothing is written."""
+    import duckdb
+    import ibis
+
+    path = tmp_path / "plain.duckdb"
+    raw = duckdb.connect(str(path))
+    raw.execute(
+        "CREATE TABLE incidents AS SELECT * FROM (VALUES ('x', DATE '2024-01-05', "
+        "TIMESTAMP '2024-01-01 10:00:00'), ('x', DATE '2024-02-20', NULL)) "
+        "t(source, reported_date, occurred_start)"
+    )
+    raw.close()
+    con = ibis.duckdb.connect(str(path))
+    try:
+        [cov] = source_coverage(con, PeriodBasis.REPORTED)
+    finally:
+        con.disconnect()
+    assert (cov.first, cov.last, cov.known) == (date(2024, 1, 5), date(2024, 2, 20), 1)
+    assert not path.with_name(path.name + CACHE_SUFFIX).exists()

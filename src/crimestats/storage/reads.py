@@ -57,5 +57,8 @@ def store_state(con: Any, extra: dict[str, Any] | None = None) -> tuple[Path, st
     if not row or not row[0]:
         return None
     path = Path(row[0])
-    facts = {**store_fingerprint(raw, path), **(extra or {})}
+    try:
+        facts = {**store_fingerprint(raw, path), **(extra or {})}
+    except duckdb.Error:  # a DuckDB file that is not a store (no ingests table): keep nothing
+        return None
     return path, hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()
