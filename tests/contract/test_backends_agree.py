@@ -108,6 +108,23 @@ def test_a_parquet_export_is_read_in_place(store: Path, tmp_path: Path) -> None:
         )
 
 
+def test_an_export_with_empty_tables_is_read_in_place(tmp_path: Path) -> None:
+    """A store without justice events (the benchmark's) exports an empty table Spark can
+    read: counting from the folder gives DuckDB's (empty) table, not a schema error."""
+    from crimestats.storage.parquet_export import export_parquet
+    from crimestats.storage.store import open_store
+
+    db = tmp_path / "empty.duckdb"
+    with open_store(db):
+        pass
+    folder = export_parquet(db, tmp_path / "export").folder
+    spec = {"by": ["source", "year"], "unit": "offences"}
+    on_duckdb = count_table(db, **spec)  # type: ignore[arg-type]
+    on_spark = count_table(folder, backend="pyspark", **spec)  # type: ignore[arg-type]
+    assert on_spark.table.num_rows == on_duckdb.table.num_rows == 0
+    assert on_spark.table.column_names == on_duckdb.table.column_names
+
+
 @pytest.mark.parametrize("master", ["local[1]", "local[4]"])
 def test_the_same_table_on_one_and_four_executors(
     store: Path, master: str, monkeypatch: pytest.MonkeyPatch

@@ -86,3 +86,19 @@ def test_a_folder_in_use_is_refused_and_an_export_replaced_only_with_force(
     forced = runner.invoke(app, ["export-parquet", str(out), "--db", str(demo_db), "--force"])
     assert forced.exit_code == 0, forced.output
     assert not list(tmp_path.glob(".export.partial-*"))
+
+
+def test_an_empty_event_table_is_one_file_of_no_rows(tmp_path: Path) -> None:
+    """A table without rows still has a file Spark can take the columns from (DuckDB's
+    partitioned COPY writes no file for no rows, and Spark cannot read an empty folder)."""
+    from crimestats.storage.store import open_store
+
+    db = tmp_path / "empty.duckdb"
+    with open_store(db):
+        pass
+    folder = export_parquet(db, tmp_path / "export").folder
+    for table in ("incidents", "offences", "victims", "suspects", "justice_events"):
+        stored = [r[0] for r in _sql(f"DESCRIBE {table}", db) if r[0] != "fields_hash"]
+        described = _sql(f"DESCRIBE SELECT * FROM '{folder / table / (table + '.parquet')}'")
+        assert [r[0] for r in described] == [*stored, "year"], table
+        assert _sql(f"SELECT count(*) FROM {_parquet(folder, table)}") == [(0,)], table

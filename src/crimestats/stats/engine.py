@@ -11,6 +11,7 @@ without a rate with the reason.
 from __future__ import annotations
 
 import os
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,7 @@ from crimestats.stats.rates import (
     PER,
     YEAR_COLUMN,
     add_rates,
-    denominator_parts,
+    denominator_text,
     missing_rate_reasons,
     rate_blockers,
 )
@@ -183,8 +184,6 @@ def count_on(
     table that the store's coverage shows as partial are listed in the metadata
     (``partial_periods``, :mod:`crimestats.stats.coverage`) whatever the window.
     """
-    from crimestats.version import code_version
-
     coverage = None
     if isinstance(con, WindowedStore):  # a release's store, cut to its period
         con, window, coverage = con.store, con.window, con.coverage
@@ -239,7 +238,7 @@ def count_on(
         metadata["rate"] = {
             "per": int(PER),
             "formula": "rate_per_100k = count / population * 100000",
-            "denominator": _denominator_text(fields, area_level, population_year),
+            "denominator": denominator_text(fields, area_level, population_year),
             "rows_without_rate": sum(1 for r in arrow.to_pylist() if r["rate_per_100k"] is None),
             "reasons": missing_rate_reasons(
                 rows if blocker is None else arrow.to_pylist(), fields, explain
@@ -253,8 +252,16 @@ def count_on(
     metadata["sum_of_counts"] = int(sum(r or 0 for r in arrow.column("count").to_pylist()))
     metadata["columns"] = list(arrow.column_names)
     metadata["store"] = store
-    metadata["generated_by"] = code_version()
+    metadata["generated_by"] = _code_version()
     return StatsTable(arrow, metadata)
+
+
+@cache
+def _code_version() -> str:
+    """The installed version, read once per process (it reads the package's metadata)."""
+    from crimestats.version import code_version
+
+    return code_version()
 
 
 def _partial_metadata(
@@ -337,20 +344,6 @@ def _check_area_options(
         )
     if population_year is not None and not rate:
         raise UsageError("--population-year applies to rates only", hint="add --rate")
-
-
-def _denominator_text(
-    fields: list[str], area_level: str | None, population_year: int | None
-) -> str:
-    text = f"population of the row's {denominator_parts(fields)} (table populations)"
-    if population_year is not None:
-        text += f"; the year is {population_year} for every row (--population-year)"
-    if area_level is not None:
-        text += (
-            f"; areas at level {area_level!r}: the sum of the child areas' populations when "
-            "every child has one, else the area's own population, else no rate"
-        )
-    return text
 
 
 def _metadata(

@@ -2,8 +2,8 @@
 "not a crime", model-coded, and coded only above each level asked for.
 
 Why a module of its own: the notes are one concept (what a reader needs to know about the
-coding behind a table with an ICCS field), computed in one grouped scan of the offences
-so that at ten million offences they cost one pass, not five (issue 19).
+coding behind a table with an ICCS field), computed from one grouped scan of the offences
+(one pass, not five), kept per store state on DuckDB (issue 19).
 """
 
 from __future__ import annotations
@@ -12,6 +12,51 @@ from typing import Any
 
 from crimestats.stats.fields import ICCS_LENGTH
 
+GROUPS_FORMAT = 1
+"""Bump when :func:`coding_groups` changes, so groups kept beside a store are not read."""
+
+
+def coding_groups(con: Any, source: str | None) -> list[dict[str, Any]]:
+    """The offences (of ``source``) by source x method x review flag x code length x model.
+
+    One grouped scan (a few dozen groups per source) instead of an aggregate per
+    question: at ten million offences each scan is 0.5-2 s. On a DuckDB store the groups
+    of every source are kept per store state (:mod:`crimestats.stats.store_cache`), so a
+    table with an ICCS field does not scan the offences for its notes again.
+    """
+    from ibis.backends.duckdb import Backend
+
+    from crimestats.stats.store_cache import kept
+
+    if not isinstance(con, Backend):
+        return _scan_groups(con, source)
+    every = kept(con, "iccs-groups", lambda: _scan_groups(con, None), _same, _same, GROUPS_FORMAT)
+    return every if source is None else [g for g in every if g["source"] == source]
+
+
+def _same(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return groups  # JSON-ready as they are (text, booleans, whole numbers)
+
+
+def _scan_groups(con: Any, source: str | None) -> list[dict[str, Any]]:
+    from crimestats.stats.counted_codes import is_model_coded, is_pending
+
+    offences = con.table("offences")
+    if source is not None:
+        offences = offences.filter(offences.source == source)
+    kinds = offences.select(
+        source=offences.source,
+        method=offences.iccs_method,
+        pending=is_pending(offences).fill_null(False),
+        length=offences.iccs_code.length(),
+        model=is_model_coded(offences),
+    )
+    keys = ["source", "method", "pending", "length", "model"]
+    rows: list[dict[str, Any]] = (
+        kinds.group_by(keys).aggregate(n=kinds.count()).to_pyarrow().to_pylist()
+    )
+    return rows
+
 
 def iccs_notes(con: Any, levels: list[str], source: str | None) -> dict[str, Any]:
     """Offences in scope, uncoded, pending review, and coded only above each level asked.
@@ -19,30 +64,13 @@ def iccs_notes(con: Any, levels: list[str], source: str | None) -> dict[str, Any
     Counts go to the statistics metadata only: a release's public notes are an
     allow-list (:mod:`crimestats.release.public_notes`) that none of them is on.
     """
-    from crimestats.stats.counted_codes import (
-        MODEL_SHARE_NOTE,
-        PENDING_NOTE,
-        is_model_coded,
-        is_pending,
-    )
+    from crimestats.stats.counted_codes import MODEL_SHARE_NOTE, PENDING_NOTE
 
-    offences = con.table("offences")
-    if source is not None:
-        offences = offences.filter(offences.source == source)
-    # One grouped scan (method x review flag x code length: a few dozen groups) instead of
-    # an aggregate per question: at ten million offences each scan is seconds.
-    kinds = offences.select(
-        method=offences.iccs_method,
-        pending=is_pending(offences).fill_null(False),
-        length=offences.iccs_code.length(),
-        model=is_model_coded(offences),
-    )
-    groups = kinds.group_by(["method", "pending", "length", "model"]).aggregate(n=kinds.count())
     row: dict[str, int] = dict.fromkeys(
         ["offences", "uncoded", "not_a_crime", "pending_review", "model_coded", *levels], 0
     )
     by_method: dict[str, int] = {}
-    for g in groups.to_pyarrow().to_pylist():
+    for g in coding_groups(con, source):
         n, length = int(g["n"]), g["length"]
         row["offences"] += n
         key = str(g["method"]) if g["method"] is not None else "uncoded"

@@ -123,3 +123,16 @@ def denominator_parts(by: list[str]) -> str:
 
 def _no_population(by: list[str]) -> str:
     return f"no population for this {denominator_parts(by)} (crimestats ingest-population)"
+
+
+def denominator_text(fields: list[str], area_level: str | None, population_year: int | None) -> str:
+    """The metadata's plain words for a rate table's denominator."""
+    text = f"population of the row's {denominator_parts(fields)} (table populations)"
+    if population_year is not None:
+        text += f"; the year is {population_year} for every row (--population-year)"
+    if area_level is not None:
+        text += (
+            f"; areas at level {area_level!r}: the sum of the child areas' populations when "
+            "every child has one, else the area's own population, else no rate"
+        )
+    return text

@@ -91,6 +91,12 @@ def export_parquet(
                     f"(FORMAT parquet, PARTITION_BY (source, {YEAR}))"
                 )
                 rows[table] = _count(con, table)
+                if rows[table] == 0:  # no partition folder: a file of no rows gives the schema
+                    (staging / table).mkdir(exist_ok=True)
+                    con.execute(
+                        f"COPY ({query} LIMIT 0) TO "
+                        f"{lit(str(staging / table / (table + '.parquet')))} (FORMAT parquet)"
+                    )
             for table in WHOLE:
                 (staging / table).mkdir()
                 names = ", ".join(ident(c) for c in _columns(con, table))
