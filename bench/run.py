@@ -146,6 +146,9 @@ def main(argv: list[str] | None = None) -> int:
          lambda: importlib.import_module("bench_hotspots").main()),
         ("near-repeat and scan", "Knox over 50,000 events, scans over 500 areas",
          _nearscan),
+        ("spark", f"PySpark on 1, 2 and 4 executors, Parquet export read in place "
+         f"({stats_rows:,} rows)",
+         lambda: importlib.import_module("bench_spark").run(stats_rows, args.workdir)),
     ]  # fmt: skip
     for name, title, call in extras:
         _measure(name, title, call, failed, missed)
