@@ -51,7 +51,9 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
     "tests/serve/test_loads.py": (),
     # session 8: the store's kept facts against fresh scans; an empty table's export
     "tests/stats/test_coverage_cache.py": (),
-    "tests/stats_scale/test_parquet_export.py": ("test_an_empty_event_table_is_one_file_of_no_rows",),
+    "tests/stats_scale/test_parquet_export.py": (
+        "test_an_empty_event_table_is_one_file_of_no_rows",
+    ),
     # session 6, emerging crime: the autocoder's model and real stores (helper-measured)
     "tests/watch/test_emerging_cli.py": (),
     "tests/watch/test_emerging_motive.py": (),
