@@ -12,10 +12,10 @@ duplicate; an incident with a rejected row is held back whole):
   back with ``incident-has-rejected-rows`` and carry no error themselves, so the copy
   is a duplicate of its twin, whose raw text is in quarantine.
 
-The first case is why the 10M workload counts 9,988 duplicates where the generator
-injected 10,000 (12 copies sit in incidents with a spoiled incident field; counted by
-hand from the raw file in bench/RESULTS.md, ingest section), and why the code of
-2026-11-23, which let a duplicate outrank an error, counted 10,000.
+The first case (and its twins for a victim's or a suspect's fields) is why the 10M
+workload counts 9,988 duplicates where the generator injected 10,000 exact copies (the
+hand count of the raw file is in bench/RESULTS.md, ingest section), and why the code
+of 2026-11-23, which let a duplicate outrank an error, counted 10,000.
 """
 
 from __future__ import annotations
