@@ -207,6 +207,23 @@ def _keep_order(con: duckdb.DuckDBPyConnection, keep: bool) -> None:
     con.execute(f"SET preserve_insertion_order = {'true' if keep else 'false'}")
 
 
+@dataclass(frozen=True, slots=True)
+class LoadRequest:
+    """One file to load and everything the load needs to know about it (held once, not
+    passed along as ten keyword arguments)."""
+
+    info: FileInfo
+    mapping: Mapping
+    source: str
+    file_sha256: Callable[[], str]
+    """The file's SHA-256 (a future: hashed beside the staging, asked for when needed)."""
+    file_warnings: list[tuple[str, str | None, str | None]]
+    code_version: str
+    step: Callable[[str], None]
+    limits: IngestLimits
+    replace: bool
+
+
 def load_file(
     con: duckdb.DuckDBPyConnection,
     info: FileInfo,
@@ -225,12 +242,13 @@ def load_file(
     Running out of memory or disk space refuses the file (``resource_errors``) and
     leaves the store as it was.
     """
+    request = LoadRequest(
+        info=info, mapping=mapping, source=source, file_sha256=file_sha256,
+        file_warnings=file_warnings, code_version=code_version, step=step,
+        limits=limits or IngestLimits(), replace=replace,
+    )  # fmt: skip
     try:
-        return _load(
-            con, info, mapping=mapping, source=source, file_sha256=file_sha256,
-            file_warnings=file_warnings, code_version=code_version, step=step,
-            limits=limits or IngestLimits(), replace=replace,
-        )  # fmt: skip
+        return _load(con, request)
     except (duckdb.Error, OSError) as exc:
         refusal = refusal_for(exc, info.path)
         if refusal is None:
@@ -238,48 +256,26 @@ def load_file(
         raise refusal from exc
 
 
-def _load(
-    con: duckdb.DuckDBPyConnection,
-    info: FileInfo,
-    *,
-    mapping: Mapping,
-    source: str,
-    file_sha256: Callable[[], str],
-    file_warnings: list[tuple[str, str | None, str | None]],
-    code_version: str,
-    step: Callable[[str], None],
-    limits: IngestLimits,
-    replace: bool,
-) -> LoadOutcome:
+def _load(con: duckdb.DuckDBPyConnection, request: LoadRequest) -> LoadOutcome:
     started = datetime.now(UTC).replace(tzinfo=None)
     _drop_temp(con)
     row = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
     order_before = bool(row[0]) if row else True
     try:
-        return _stage_and_load(
-            con, info, mapping=mapping, source=source, file_sha256=file_sha256,
-            file_warnings=file_warnings, code_version=code_version, step=step,
-            limits=limits, replace=replace, started=started,
-        )  # fmt: skip
+        return _stage_and_load(con, request, started)
     finally:  # a setting of the database: other connections to it keep theirs
         with contextlib.suppress(duckdb.Error):
             _keep_order(con, order_before)
 
 
 def _stage_and_load(
-    con: duckdb.DuckDBPyConnection,
-    info: FileInfo,
-    *,
-    mapping: Mapping,
-    source: str,
-    file_sha256: Callable[[], str],
-    file_warnings: list[tuple[str, str | None, str | None]],
-    code_version: str,
-    step: Callable[[str], None],
-    limits: IngestLimits,
-    replace: bool,
-    started: datetime,
+    con: duckdb.DuckDBPyConnection, request: LoadRequest, started: datetime
 ) -> LoadOutcome:
+    info, mapping, source = request.info, request.mapping, request.source
+    file_sha256, file_warnings = request.file_sha256, request.file_warnings
+    code_version, step, limits, replace = (
+        request.code_version, request.step, request.limits, request.replace,
+    )  # fmt: skip
     step("reading")
     _keep_order(con, True)
     staged = stage_file(

@@ -9,10 +9,10 @@ key fields written as JSON (:func:`key_json`), so two different keys cannot be e
 
 from __future__ import annotations
 
-from crimestats.domain.flat_layout import FlatField
+from crimestats.domain.flat_layout import FieldType, FlatField
 from crimestats.ingest.mapping import Mapping
 from crimestats.storage.mapping_sql import mapped_select
-from crimestats.storage.rule_sql import problem_lists, typed_column
+from crimestats.storage.rule_sql import number_column, number_parses, problem_lists, typed_column
 from crimestats.storage.sql_text import ident, lit
 from crimestats.validation.problems import Rule
 
@@ -34,6 +34,8 @@ CONTENT_COLUMNS = (
     INCIDENT_COLUMNS + OFFENCE_COLUMNS + MOTIVE_COLUMNS + VICTIM_COLUMNS + SUSPECT_COLUMNS
 )
 """Every field of an incident-layout row after typing: what two rows of one key must share."""
+
+_NUMERIC = (FieldType.INTEGER, FieldType.DECIMAL)
 
 INCIDENT_KEY = (
     ("incident_id", "incident_id"), ("offence_seq", "o_seq"), ("victim_seq", "v_seq"),
@@ -124,15 +126,25 @@ def _offence_hash() -> str:
     return f"CASE WHEN {given} THEN hash({plain}, {_hash(MOTIVE_COLUMNS)}) ELSE {plain} END"
 
 
-def _incident_hashes() -> str:
-    offence = _offence_hash()
+RECORD_HASHES = ("incident_hash", "offence_hash", "victim_hash", "suspect_hash")
+"""One hash per record of an incident-layout row; the row's hash is the hash of these."""
+
+
+def _record_hashes() -> str:
+    """The record hashes, computed in a layer of their own so that ``row_hash`` reads
+    them instead of hashing every column a second time (the values are the same:
+    ``hash(hash(a, b), ...)`` either way, so stores keep matching their ledgers)."""
     return f"""
       {_hash(INCIDENT_COLUMNS)} AS incident_hash,
-      {offence} AS offence_hash,
+      {_offence_hash()} AS offence_hash,
       {_hash(VICTIM_COLUMNS)} AS victim_hash,
-      {_hash(SUSPECT_COLUMNS)} AS suspect_hash,
-      hash({_hash(INCIDENT_COLUMNS)}, {offence},
-           {_hash(VICTIM_COLUMNS)}, {_hash(SUSPECT_COLUMNS)}) AS row_hash,
+      {_hash(SUSPECT_COLUMNS)} AS suspect_hash"""
+
+
+def _incident_hashes() -> str:
+    return f"""
+      incident_hash, offence_hash, victim_hash, suspect_hash,
+      {_hash(RECORD_HASHES)} AS row_hash,
       {key_json(INCIDENT_KEY)} AS row_key"""
 
 
@@ -162,11 +174,19 @@ def validated_table_sql(
     names = tuple(f.name for f in layout)
     twins = [t for t in (typed_column(f) for f in layout) if t is not None]
     typed = ",\n      ".join(f"{sql} AS {ident(name)}" for name, sql in twins)
+    parses = number_parses(layout)
+    numbers = ", ".join(["m.*", *parses])
+    parsed = ", ".join(ident(number_column(f)) for f in layout if f.type in _NUMERIC)
+    unparsed = f"n.* EXCLUDE ({parsed})" if parsed else "n.*"
     errors, warnings = problem_lists(rules, layout, mapping)
     incident = mapping.target == "incidents"
     canon = _incident_canon() if incident else _justice_canon()
     hashes = _incident_hashes() if incident else _justice_hashes()
-    keep = ", ".join(ident(c) for c in INCIDENT_KEEP) if incident else "c.*"
+    records = f"c.*, {_record_hashes()}" if incident else "c.*"
+    keep = ", ".join(ident(c) for c in INCIDENT_KEEP) if incident else "h.*"
+    # Each layer is read once, so DuckDB inlines it (no copy of the rows); the layers
+    # only name what an upper one reads more than once (a parse, a typed value, a
+    # record hash), so that it is computed once per row.
     return f"""
 CREATE TEMP TABLE _v AS
 WITH m AS (
@@ -174,18 +194,26 @@ WITH m AS (
     {mapped_select(mapping, names, file_tag)}
   FROM {raw_from}
 ),
-t AS (
-  SELECT m.*,
-      {typed}
+n AS (
+  SELECT {numbers}
   FROM m
 ),
-c AS MATERIALIZED (
+t AS (
+  SELECT {unparsed},
+      {typed}
+  FROM n
+),
+c AS (
   SELECT t.*, {canon}
   FROM t
+),
+h AS (
+  SELECT {records}
+  FROM c
 )
 SELECT {keep},
   {errors} AS errors,
   {warnings} AS warnings,
   {hashes}
-FROM c
+FROM h
 """

@@ -27,8 +27,31 @@ def _in_list(values: Iterable[str]) -> str:
     return "(" + ", ".join(lit(v) for v in values) + ")"
 
 
+def number_column(fld: FlatField) -> str:
+    """The column holding an integer or decimal field's text parsed as DOUBLE (or NULL).
+
+    Parsed once, in a layer of its own (:func:`number_parses`): the typed twin reads it
+    up to four times, and DuckDB does not share a sub-expression between the branches
+    of a ``CASE``, so writing ``try_cast`` there parsed the text four times.
+    """
+    return f"_n_{fld.name}"
+
+
+def number_parses(layout: tuple[FlatField, ...]) -> list[str]:
+    """SELECT items parsing each integer and decimal field's text once (see above)."""
+    numeric = (FieldType.INTEGER, FieldType.DECIMAL)
+    return [
+        f"try_cast({ident(f.name)} AS DOUBLE) AS {ident(number_column(f))}"
+        for f in layout
+        if f.type in numeric
+    ]
+
+
 def typed_column(fld: FlatField) -> tuple[str, str] | None:
-    """(name, SQL) of a field's typed twin, or None for plain text fields."""
+    """(name, SQL) of a field's typed twin, or None for plain text fields.
+
+    Integer and decimal twins read :func:`number_column`, which the layer below makes.
+    """
     col = ident(fld.name)
     if fld.type is FieldType.DATE:
         return (
@@ -41,14 +64,14 @@ def typed_column(fld: FlatField) -> tuple[str, str] | None:
             f"coalesce(try_cast({col} AS TIMESTAMP), CAST(try_cast({col} AS DATE) AS TIMESTAMP))",
         )
     if fld.type is FieldType.INTEGER:
-        num = f"try_cast({col} AS DOUBLE)"
+        num = ident(number_column(fld))
         return (
             f"i_{fld.name}",
             f"CASE WHEN isfinite({num}) AND {num} = floor({num}) AND abs({num}) < 1e15 "
             f"THEN CAST({num} AS BIGINT) END",
         )
     if fld.type is FieldType.DECIMAL:
-        num = f"try_cast({col} AS DOUBLE)"
+        num = ident(number_column(fld))
         return (f"f_{fld.name}", f"CASE WHEN isfinite({num}) THEN {num} END")
     if fld.type in (FieldType.ENUM, FieldType.BOOLEAN):
         norm = f"replace(replace(lower(trim({col})), ' ', '_'), '-', '_')"
