@@ -53,7 +53,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -327,7 +327,8 @@ class Autocoder:
         """
         table = table if table is not None else load_bundled()
         examples = default_examples(table)
-        key = _data_hash(examples)
+        records = record_weights(table)
+        key = _data_hash(examples, records)
         path = cache_dir() / f"iccs-autocoder-{key}.pickle"
         if cache and path.is_file():
             with path.open("rb") as handle:
@@ -336,7 +337,7 @@ class Autocoder:
             # build) is refitted rather than trusted
             if isinstance(loaded, cls) and getattr(loaded, "version", None) == MODEL_VERSION:
                 return loaded
-        model = cls().fit(examples, records=record_weights(table))
+        model = cls().fit(examples, records=records)
         if cache:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(".tmp")
@@ -464,7 +465,13 @@ def _size(level: int) -> int:
     return {1: 2, 2: 4, 3: 5, 4: 6}[level]
 
 
-def _data_hash(examples: Sequence[Example]) -> str:
+def _data_hash(
+    examples: Sequence[Example], records: Mapping[tuple[str, str, str], float] | None = None
+) -> str:
+    """The cache key of a fitted model: the model version, scikit-learn, the glossary,
+    every training example and the records each held-out label weighs (they set the
+    review threshold and the conformal quantiles, so a change to ``record_counts.csv``
+    alone must refit)."""
     import sklearn
 
     digest = hashlib.sha256(
@@ -472,6 +479,8 @@ def _data_hash(examples: Sequence[Example]) -> str:
     )
     for e in examples:
         digest.update(f"{e.text}\t{e.code}\t{e.source}\t{e.weight}\n".encode())
+    for (source, label, code), weight in sorted((records or {}).items()):
+        digest.update(f"records\t{source}\t{label}\t{code}\t{weight}\n".encode())
     return digest.hexdigest()[:16]
 
 
