@@ -78,7 +78,7 @@ from crimestats.iccs.heldout_sources import GENERIC_SOURCES, record_weights
 from crimestats.iccs.text import load_glossary, looks_foreign, with_glossary
 from crimestats.iccs.training import FOREIGN_GENERIC_SOURCES, Example, default_examples
 
-MODEL_VERSION = "15"
+MODEL_VERSION = "16"
 """Bump when the model changes, so cached models are refitted."""
 
 _CHUNK = 4096
@@ -146,7 +146,7 @@ class Autocoder:
         review_threshold: float = 0.55,
         min_familiarity: float = 0.5,
         foreign_calibration: bool = True,
-        foreign_precision: float = 0.90,
+        foreign_precision: float = 0.95,
         partly_precision: float = 0.98,
         target_precision: float | None = 0.95,
         conformal_alpha: float | None = 0.05,
