@@ -78,7 +78,7 @@ from crimestats.iccs.heldout_sources import GENERIC_SOURCES, record_weights
 from crimestats.iccs.text import load_glossary, looks_foreign, with_glossary
 from crimestats.iccs.training import FOREIGN_GENERIC_SOURCES, Example, default_examples
 
-MODEL_VERSION = "16"
+MODEL_VERSION = "17"
 """Bump when the model changes, so cached models are refitted."""
 
 _CHUNK = 4096
@@ -135,6 +135,10 @@ class Autocoder:
         Miscoverage of the split conformal sets at level 2
         (:mod:`crimestats.iccs.conformal`): a text is auto-coded only when its set is
         one code. None turns the sets off.
+    every_source:
+        Each held-out source with enough calibration points must reach the pool's
+        precision target on its own, not only all sources pooled by records
+        (:func:`~crimestats.iccs._calibration.every_source_threshold`; v17).
     """
 
     def __init__(
@@ -150,6 +154,7 @@ class Autocoder:
         partly_precision: float = 0.98,
         target_precision: float | None = 0.95,
         conformal_alpha: float | None = 0.05,
+        every_source: bool = True,
     ) -> None:
         if not 0 < backoff <= 1 or not 0 <= review_threshold <= 1 or not 0 <= min_familiarity <= 1:
             raise UsageError(
@@ -166,6 +171,7 @@ class Autocoder:
         self.partly_precision = partly_precision
         self.target_precision = target_precision
         self.conformal_alpha = conformal_alpha
+        self.every_source = every_source
         self._records: dict[tuple[str, str, str], float] = {}
         self._known: frozenset[str] = frozenset()
         self.version = ""
@@ -264,11 +270,13 @@ class Autocoder:
                 if self.foreign_calibration and (generic or looks_foreign(text)):
                     pools += [FOREIGN, foreign_pool(text)]
                 weight = self._records.get((examples[idx].source, text, truth), 1.0)
+                # the generic foreign text is one fold, so one source
+                source = "foreign generic" if generic else examples[idx].source
                 for level in range(1, _level(truth) + 1):
                     cols = np.flatnonzero(self._node_level == level)
                     best = cols[np.argmax(agg[row, cols])]
                     right = self._nodes[best] == truth[: _size(level)]
-                    held_out.add(pools, level, float(agg[row, best]), right, weight)
+                    held_out.add(pools, level, float(agg[row, best]), right, weight, source)
                 if _level(truth) >= 2:
                     held_out.conformal.add(
                         conformal_pools(
@@ -285,6 +293,7 @@ class Autocoder:
             partly_precision=self.partly_precision,
             english_precision=self.target_precision,
             alpha=self.conformal_alpha,
+            every_source=self.every_source,
         )
 
     def familiarity(self, texts: Sequence[str]) -> list[float]:
