@@ -85,6 +85,14 @@ def test_every_rule_is_well_formed_and_quotes_the_classification() -> None:
             "exploiting-prostitution-is-sexual-exploitation",
         ),
         ("Keeping a brothel", "0802", "03021", "exploiting-prostitution-is-sexual-exploitation"),
+        # 0201 excludes "using force to take property (04)"
+        (
+            "Robbery with grievous bodily harm",
+            "020111",
+            "0401",
+            "force-to-take-property-is-robbery",
+        ),
+        ("Robo con lesiones graves", "020111", "0401", "force-to-take-property-is-robbery"),
     ],
 )
 def test_a_rule_moves_a_code_icc_excludes(text: str, model: str, expected: str, rule: str) -> None:
@@ -109,6 +117,7 @@ def test_a_rule_moves_a_code_icc_excludes(text: str, model: str, expected: str, 
         ("Liquor license violation", "060212"),  # no minor
         ("Prostitution - soliciting", "08021"),  # 08021 includes offering sexual services
         ("Purchasing prostitution", "08021"),  # 08021 includes procuring sexual services
+        ("Assault with injury", "02011"),  # no property taken
     ],
 )
 def test_a_rule_leaves_codes_icc_allows(text: str, model: str) -> None:

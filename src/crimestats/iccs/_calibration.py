@@ -188,7 +188,7 @@ class HeldOut:
         partly_precision: float,
         english_precision: float | None = None,
         alpha: float | None = None,
-        every_source: bool = True,
+        every_source: bool = False,
     ) -> Calibration:
         """Maps for every pool with points, and review thresholds: each foreign pool's
         held-out level-2 precision (weighted by records) must reach ``precision`` above
