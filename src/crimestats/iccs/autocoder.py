@@ -114,13 +114,11 @@ class Autocoder:
     foreign_precision:
         The level-2 precision that auto-coded foreign text must reach on those held-out
         folds: the review threshold for foreign text is raised to the lowest calibrated
-        level-2 confidence at which it does (never auto-coded if none does). 0.90, not
-        0.95: those folds are mostly statute headings of a national penal code (the
-        Chilean table), harder than police categories; at 0.95 the threshold (~0.95)
-        sent four in five Spanish and French police categories to review although
-        those auto-coded were all right, at 0.90 (threshold ~0.88) half are auto-coded,
-        94% right (docs/iccs-model-card.md). It applies to foreign text the glossary
-        mostly covers.
+        level-2 confidence at which it does (never auto-coded if none does). 0.95 since
+        v16, the issue's per-source target (0.90 from v8 to v15: at 0.95 the threshold
+        then sent four in five Spanish and French police categories to review; with the
+        conformal sets of v15 those are reviewed anyway, docs/iccs-model-card.md). It
+        applies to foreign text the glossary mostly covers.
     partly_precision:
         The same for foreign text the glossary covers less than two thirds of
         (:data:`~crimestats.iccs._calibration.PARTLY`): with the Chilean table held out,
