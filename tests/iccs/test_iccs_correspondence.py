@@ -66,6 +66,9 @@ def test_record_counts_match_the_incident_samples() -> None:
     assert sum(n for (s, _), n in counts.items() if s == "policeuk") == 10118
     assert sum(n for (s, _), n in counts.items() if s == "nypd_hate_crimes") == 2406
     assert sum(n for (s, _), n in counts.items() if s == "code_crimedata") == 1922
+    # Ecuador's 2024 extract: 84 coded entries, 5,024 records (its PROVENANCE.md)
+    ecuador = [n for (s, _), n in counts.items() if s == "ecuador_mdi"]
+    assert (len(ecuador), sum(ecuador)) == (84, 5024)
 
 
 def _write(path: Path, rows: list[list[str]]) -> Path:

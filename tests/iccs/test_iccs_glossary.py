@@ -155,6 +155,15 @@ def test_cache_key_changes_with_the_glossary(monkeypatch: pytest.MonkeyPatch) ->
     assert autocoder_module._data_hash(examples) != before
 
 
+def test_cache_key_changes_with_the_record_counts() -> None:
+    # the records each held-out label weighs set the thresholds and conformal quantiles,
+    # so a change to record_counts.csv alone must refit the cached model
+    examples = [Example("hurto", "0502", "vocabulary")]
+    one = autocoder_module._data_hash(examples, {("chile", "Hurto", "0502"): 1.0})
+    two = autocoder_module._data_hash(examples, {("chile", "Hurto", "0502"): 2.0})
+    assert len({one, two, autocoder_module._data_hash(examples)}) == 3
+
+
 @pytest.mark.parametrize(
     ("text", "section"),
     [

@@ -61,6 +61,38 @@ def test_every_rule_is_well_formed_and_quotes_the_classification() -> None:
         ("Bicycle theft", "050211", "050229", "bicycle-theft-is-theft"),
         # 0101 excludes "attempted intentional homicide (0102)"
         ("Attempted murder", "0101", "0102", "attempted-homicide-has-its-own-code"),
+        # 07019 includes "identity theft"; 0502 excludes deceit (0701); "ID" is identity
+        ("Identity theft", "0502", "07019", "identity-theft-is-fraud"),
+        ("THEFT - ID THEFT CREDIT", "050229", "07019", "identity-theft-is-fraud"),
+        # 11021 includes "selling alcohol or tobacco to minors"
+        (
+            "Selling alcohol to minors",
+            "060212",
+            "11021",
+            "alcohol-or-tobacco-and-minors-is-a-status-offence",
+        ),
+        (
+            "Underage drinking",
+            "06021",
+            "11021",
+            "alcohol-or-tobacco-and-minors-is-a-status-offence",
+        ),
+        # 08021 excludes "exploitation of prostitutes (0302)"; 03021 includes "pimping"
+        (
+            "Pimping - prostitution",
+            "08021",
+            "03021",
+            "exploiting-prostitution-is-sexual-exploitation",
+        ),
+        ("Keeping a brothel", "0802", "03021", "exploiting-prostitution-is-sexual-exploitation"),
+        # 0201 excludes "using force to take property (04)"
+        (
+            "Robbery with grievous bodily harm",
+            "020111",
+            "0401",
+            "force-to-take-property-is-robbery",
+        ),
+        ("Robo con lesiones graves", "020111", "0401", "force-to-take-property-is-robbery"),
     ],
 )
 def test_a_rule_moves_a_code_icc_excludes(text: str, model: str, expected: str, rule: str) -> None:
@@ -81,6 +113,11 @@ def test_a_rule_moves_a_code_icc_excludes(text: str, model: str, expected: str, 
         ("Fraud - cheque", "0701"),  # already fraud
         ("Murder", "0101"),
         ("Motorcycle stolen", "050211"),  # motorised: not a bicycle
+        ("Theft of identity card", "0502"),  # the card is property: not identity theft
+        ("Liquor license violation", "060212"),  # no minor
+        ("Prostitution - soliciting", "08021"),  # 08021 includes offering sexual services
+        ("Purchasing prostitution", "08021"),  # 08021 includes procuring sexual services
+        ("Assault with injury", "02011"),  # no property taken
     ],
 )
 def test_a_rule_leaves_codes_icc_allows(text: str, model: str) -> None:

@@ -203,7 +203,8 @@ def record_counts() -> dict[tuple[str, str], int]:
     """Records per ``(source, national_code)`` in the bundled incident samples.
 
     Used to weight evaluation by records, not by categories: a category seen 675 times
-    (Chicago "DOMESTIC BATTERY SIMPLE") matters more than one seen once. Sources without
+    (Chicago "DOMESTIC BATTERY SIMPLE") matters more than one seen once. Ecuador's rows
+    are its 2024 extract (``ecuador_mdi_records.csv``, appended). Sources without
     incident data (NIBRS, Chile) are absent; weight their categories 1.
     """
     rows = csv.DictReader(io.StringIO(_package_text("record_counts.csv")))

@@ -138,6 +138,10 @@ ABBREVIATIONS: dict[str, str] = {
     "tfmv": "theft from motor vehicle",
     "tomv": "theft of motor vehicle",
     "mis": "mischief",
+    # session 8 (issue 18): "ID theft" is the US Federal Trade Commission's and most US
+    # police systems' short form of identity theft; "FINAN" a truncated "financial"
+    "id": "identity",
+    "finan": "financial",
     "tamp": "tampering",
     "unlaw": "unlawful",
     "illeg": "illegal",
