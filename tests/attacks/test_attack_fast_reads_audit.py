@@ -117,3 +117,26 @@ def test_crimestats_serve_runs_uvicorn_without_proxy_headers(
     assert code == 0, out
     assert seen["proxy_headers"] is False
     assert seen["host"] == "127.0.0.1"
+
+
+def test_a_long_query_cannot_swell_the_audit_log(alpha_store: Path, tmp_path: Path) -> None:
+    """Unknown parameters are ignored by the reads but were logged whole: one request
+    of 60 kB made a 60 kB entry, at the burst rate. Entries are now bounded (as the
+    guard bounds refusals), answered or refused, whether the length is in keys or values."""
+    made = released_copy(alpha_store, tmp_path)
+    pad = "A" * 20_000
+    many = "&".join(f"k{n}=v" for n in range(200))
+    targets = (
+        f"/v1/releases?pad={pad}",
+        f"/v1/releases?{pad}=1",
+        f"/v1/releases/latest/tables/{TABLE}?{many}",
+        f"/v1/releases/no-such?{pad}=1&pad={pad}",
+    )
+    with serving(made.db) as (url, _):
+        statuses = [raw_request(url, target).status for target in targets]
+    assert statuses == [200, 200, 200, 404]
+    rows = [r for r in audit_rows(made.db) if r[1] in ("releases.list", "releases.table",
+                                                       "refused")]  # fmt: skip
+    assert len(rows) == 4
+    for row in rows:
+        assert len(row[2]) < 12_000, (row[1], len(row[2]))
