@@ -272,6 +272,25 @@ def _settle(futures: list[asyncio.Future[None]], error: Exception | None) -> Non
             future.set_exception(error)
 
 
+MAX_TEXT: Final = 300
+"""Longest parameter name or value, path or reason kept in an entry: the reads ignore
+parameters they do not know, so a request could otherwise make an entry as long as its
+URL, as often as its rate allows."""
+MAX_PARAMETERS: Final = 30
+"""Most query parameters kept in an entry (the endpoints know at most a handful)."""
+
+
+def short(text: str) -> str:
+    """``text`` cut to :data:`MAX_TEXT` characters (marked ``...`` when cut)."""
+    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + "..."
+
+
+def bounded_query(query: Mapping[str, str]) -> dict[str, str]:
+    """The query parameters as an entry keeps them: the first :data:`MAX_PARAMETERS`,
+    names and values cut by :func:`short`."""
+    return {short(str(k)): short(str(v)) for k, v in list(query.items())[:MAX_PARAMETERS]}
+
+
 def entry_of(
     request: Request,
     caller: Caller,
@@ -303,7 +322,7 @@ def entry_for(
 ) -> Pending:
     """:func:`entry_of` from a request's parts: its query parameters and path values
     (the caller marks the request audited; :mod:`crimestats.serve.fast_reads`)."""
-    parameters: dict[str, Any] = dict(query)
+    parameters: dict[str, Any] = bounded_query(query)
     parameters.update(path_values)
     if extra:
         parameters.update(extra)

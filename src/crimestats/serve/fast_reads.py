@@ -93,6 +93,19 @@ class Answer:
         return raw
 
 
+def unchanged(if_none_match: str | None, etag: str) -> bool:
+    """Whether ``If-None-Match`` names ``etag``: a list of tags, compared weakly (a
+    ``W/`` prefix ignored), or ``*`` (RFC 9110, 13.1.2). A cache that sends its tags as
+    a list, or marks them weak, gets its 304 instead of the whole body again."""
+    if if_none_match is None:
+        return False
+    for listed in if_none_match.split(","):
+        tag = listed.strip()
+        if tag == "*" or tag.removeprefix("W/") == etag:
+            return True
+    return False
+
+
 def _not_modified(action: str, extra: dict[str, str]) -> Answer:
     return Answer(304, b"", None, extra, action, 0)
 
@@ -125,7 +138,7 @@ def table_answer(
     entry = cache.find(release_id)
     rendered = cache.table(entry, table, format_of(query, accept))
     extra = {"ETag": rendered.etag, "Cache-Control": TABLE_CACHE}
-    if if_none_match == rendered.etag:
+    if unchanged(if_none_match, rendered.etag):
         return _not_modified("releases.table", extra)
     return Answer(
         200, rendered.body, rendered.media_type, extra, "releases.table", rendered.rows,
@@ -140,7 +153,7 @@ def file_answer(
     entry = cache.find(release_id)
     path, digest = releases.release_file(entry, name)
     extra = {"ETag": f'"{digest}"', "Cache-Control": FILE_CACHE}
-    if if_none_match == extra["ETag"]:
+    if unchanged(if_none_match, extra["ETag"]):
         return _not_modified("releases.file", extra)
     body = path.read_bytes()
     media = MEDIA.get(PurePosixPath(name).suffix, "application/octet-stream")

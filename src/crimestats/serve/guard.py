@@ -17,7 +17,7 @@ from typing import Any, Final
 from starlette.datastructures import Headers, QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from crimestats.serve.audit import AuditLog
+from crimestats.serve.audit import AuditLog, bounded_query, short
 from crimestats.serve.auth import Caller
 from crimestats.serve.refusals import Refusal, RefusalLog
 
@@ -31,14 +31,6 @@ SECURITY_HEADERS: Final = {
 }
 """On every answer: no sniffing, no framing, no referrer, nothing loaded from elsewhere."""
 _RAW_HEADERS: Final = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
-_MAX_TEXT: Final = 300
-"""Longest path, parameter value or reason kept in a refusal's entry (a flood of long
-URLs must not make long entries)."""
-_MAX_PARAMETERS: Final = 30
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= _MAX_TEXT else text[:_MAX_TEXT] + "..."
 
 
 def _reason(body: bytes) -> str:
@@ -54,10 +46,10 @@ def _reason(body: bytes) -> str:
             for d in detail
             if isinstance(d, dict)
         ]
-        return _short("; ".join(parts))
+        return short("; ".join(parts))
     if isinstance(detail, dict):
-        return _short(str(detail.get("error", "")))
-    return _short(str(detail))
+        return short(str(detail.get("error", "")))
+    return short(str(detail))
 
 
 def _with_headers(message: Message) -> Message:
@@ -132,8 +124,8 @@ class Guard:
             user_name=caller.name if isinstance(caller, Caller) else "unknown",
             role=caller.role.value if isinstance(caller, Caller) else "none",
             method=str(scope.get("method", "")),
-            path=_short(str(scope.get("path", ""))),
-            query={k: _short(v) for k, v in list(query.items())[:_MAX_PARAMETERS]},
+            path=short(str(scope.get("path", ""))),
+            query=bounded_query(query),
             status=status,
             reason=reason,
         )

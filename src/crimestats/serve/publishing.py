@@ -9,6 +9,13 @@ the recording wrote (``releases``, ``privacy_ledger``, ``release_withheld``,
 ``release_cells``, all keyed by the release id) into the served store in one
 transaction. The release folder is made by the server under its release root, named by
 the time, never by the client.
+
+Why only the rows past the snapshot's: a release's id is a hash of its manifest, so the
+same data released again has the same id, and the snapshot already holds the earlier
+recording's rows under it; copying every row of that id would record the earlier
+release (and its privacy spends) a second time. The rows the build appended are those
+past each table's length at the copy (DuckDB numbers a table's rows in ``rowid`` in
+the order they were appended).
 """
 
 from __future__ import annotations
@@ -19,6 +26,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
 
+from duckdb import DuckDBPyConnection
+
 from crimestats.release.build import ReleaseResult, build_release
 from crimestats.serve.store import ServeStore
 
@@ -28,6 +37,11 @@ RECORDING_TABLES: Final = ("releases", "privacy_ledger", "release_withheld", "re
 
 def _quoted(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
+
+
+def _length(con: DuckDBPyConnection, table: str) -> int:
+    row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+    return int(row[0]) if row else 0
 
 
 def publish(
@@ -46,6 +60,7 @@ def publish(
             con.execute(f"ATTACH {_quoted(snapshot)} AS {alias}")
             try:
                 con.execute(f'COPY FROM DATABASE "{main}" TO {alias}')
+                copied = {table: _length(con, f"{alias}.{table}") for table in RECORDING_TABLES}
             finally:
                 con.execute(f"DETACH {alias}")
         result = build_release(snapshot, out, threshold=threshold, as_of=as_of)
@@ -55,8 +70,9 @@ def publish(
                 con.execute("BEGIN TRANSACTION")
                 for table in RECORDING_TABLES:
                     con.execute(
-                        f"INSERT INTO {table} SELECT * FROM {alias}.{table} WHERE release_id = ?",
-                        [result.release_id],
+                        f"INSERT INTO {table} SELECT * FROM {alias}.{table} "
+                        "WHERE release_id = ? AND rowid >= ?",
+                        [result.release_id, copied[table]],
                     )
                 con.execute("COMMIT")
             except Exception:

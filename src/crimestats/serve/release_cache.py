@@ -6,7 +6,10 @@ so a table rendered once as JSON or CSV is the same bytes for ever, and so is it
 (the audit entry's result hash and the answer's ETag). The list of releases does change
 when one is published; only this server can publish while it holds the store, and it
 calls :meth:`ReleaseCache.invalidate` when it does; the list is also read afresh after
-``ttl_seconds``, so nothing else can make it stale for longer.
+``ttl_seconds``, so nothing else can make it stale for longer. A read of the list that
+was under way when the cache was invalidated (it may have begun before the release was
+committed) is answered but not kept: each invalidation starts a new generation, and only
+a read begun in the current one is kept.
 
 Why it matters: reading the list from the store cost about 3 ms a request and rendering
 a table about 0.3 ms; the release tables are what the public asks for most.
@@ -54,6 +57,7 @@ class ReleaseCache:
         self._tables: dict[tuple[str, str, Format], RenderedTable] = {}
         self._bytes = 0
         self._lock = threading.Lock()
+        self._generation = 0
 
     @property
     def stale(self) -> bool:
@@ -62,16 +66,22 @@ class ReleaseCache:
 
     def invalidate(self) -> None:
         """Read the list afresh next time (a release was just published)."""
-        self._entries = None
+        with self._lock:
+            self._generation += 1
+            self._entries = None
 
     def entries(self) -> list[releases.ReleaseEntry]:
         """Every recorded release, newest first."""
         cached = self._entries
         if cached is not None and not self.stale:
             return cached
+        generation = self._generation
+        read_at = time.monotonic()
         with self.store.reader() as con:
             fresh = releases.list_releases(con)
-        self._entries, self._read_at = fresh, time.monotonic()
+        with self._lock:
+            if generation == self._generation:
+                self._entries, self._read_at = fresh, read_at
         return fresh
 
     def find(self, release_id: str) -> releases.ReleaseEntry:
