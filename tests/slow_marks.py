@@ -49,6 +49,11 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
     # session 8: the public fast path against FastAPI's routes; loads beside readers
     "tests/serve/test_fast_reads.py": (),
     "tests/serve/test_loads.py": (),
+    # session 8: the red team's attacks on the public fast path (each starts servers)
+    "tests/attacks/test_attack_fast_reads.py": (),
+    "tests/attacks/test_attack_fast_reads_audit.py": (),
+    "tests/attacks/test_attack_fast_reads_release.py": (),
+    "tests/attacks/test_attack_fast_reads_map.py": (),
     "tests/ingest/test_copies_in_held_incidents.py": (),
     # session 8: the store's kept facts against fresh scans; an empty table's export
     "tests/stats/test_coverage_cache.py": (),
