@@ -8,8 +8,7 @@ from importlib import resources
 
 import pytest
 
-from crimestats.iccs import Autocoder
-from crimestats.iccs import autocoder as autocoder_module
+from crimestats.iccs import Autocoder, model_cache
 from crimestats.iccs.correspondence import load_bundled
 from crimestats.iccs.text import (
     AMBIGUOUS_TERMS,
@@ -148,20 +147,21 @@ def test_ambiguous_terms_need_a_romance_context() -> None:
 
 def test_cache_key_changes_with_the_glossary(monkeypatch: pytest.MonkeyPatch) -> None:
     examples = [Example("hurto", "0502", "vocabulary")]
-    before = autocoder_module._data_hash(examples)
+    before = model_cache.model_key("1", examples)
     monkeypatch.setattr(
-        autocoder_module, "load_glossary", lambda: Glossary({("x",): "y"}, 1, "different")
+        model_cache, "load_glossary", lambda: Glossary({("x",): "y"}, 1, "different")
     )
-    assert autocoder_module._data_hash(examples) != before
+    assert model_cache.model_key("1", examples) != before
 
 
 def test_cache_key_changes_with_the_record_counts() -> None:
     # the records each held-out label weighs set the thresholds and conformal quantiles,
     # so a change to record_counts.csv alone must refit the cached model
     examples = [Example("hurto", "0502", "vocabulary")]
-    one = autocoder_module._data_hash(examples, {("chile", "Hurto", "0502"): 1.0})
-    two = autocoder_module._data_hash(examples, {("chile", "Hurto", "0502"): 2.0})
-    assert len({one, two, autocoder_module._data_hash(examples)}) == 3
+    one = model_cache.model_key("1", examples, {("chile", "Hurto", "0502"): 1.0})
+    two = model_cache.model_key("1", examples, {("chile", "Hurto", "0502"): 2.0})
+    assert len({one, two, model_cache.model_key("1", examples)}) == 3
+    assert model_cache.model_key("2", examples) != model_cache.model_key("1", examples)
 
 
 @pytest.mark.parametrize(

@@ -50,11 +50,8 @@ scikit-learn is imported lazily: importing this module is cheap, fitting is not.
 
 from __future__ import annotations
 
-import hashlib
-import os
 import pickle
-from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from crimestats.errors import UsageError
@@ -75,7 +72,8 @@ from crimestats.iccs.codings import Coding, empty_coding
 from crimestats.iccs.conformal import nonconformity
 from crimestats.iccs.correspondence import CorrespondenceTable, load_bundled
 from crimestats.iccs.heldout_sources import GENERIC_SOURCES, record_weights
-from crimestats.iccs.text import load_glossary, looks_foreign, with_glossary
+from crimestats.iccs.model_cache import cache_dir, model_key
+from crimestats.iccs.text import looks_foreign, with_glossary
 from crimestats.iccs.training import FOREIGN_GENERIC_SOURCES, Example, default_examples
 
 MODEL_VERSION = "17"
@@ -338,7 +336,7 @@ class Autocoder:
         table = table if table is not None else load_bundled()
         examples = default_examples(table)
         records = record_weights(table)
-        key = _data_hash(examples, records)
+        key = model_key(MODEL_VERSION, examples, records)
         path = cache_dir() / f"iccs-autocoder-{key}.pickle"
         if cache and path.is_file():
             with path.open("rb") as handle:
@@ -473,30 +471,3 @@ def _level(code: str) -> int:
 
 def _size(level: int) -> int:
     return {1: 2, 2: 4, 3: 5, 4: 6}[level]
-
-
-def _data_hash(
-    examples: Sequence[Example], records: Mapping[tuple[str, str, str], float] | None = None
-) -> str:
-    """The cache key of a fitted model: the model version, scikit-learn, the glossary,
-    every training example and the records each held-out label weighs (they set the
-    review threshold and the conformal quantiles, so a change to ``record_counts.csv``
-    alone must refit)."""
-    import sklearn
-
-    digest = hashlib.sha256(
-        f"{MODEL_VERSION}|{sklearn.__version__}|{load_glossary().digest}".encode()
-    )
-    for e in examples:
-        digest.update(f"{e.text}\t{e.code}\t{e.source}\t{e.weight}\n".encode())
-    for (source, label, code), weight in sorted((records or {}).items()):
-        digest.update(f"records\t{source}\t{label}\t{code}\t{weight}\n".encode())
-    return digest.hexdigest()[:16]
-
-
-def cache_dir() -> Path:
-    """Where fitted models are cached (never inside the repository)."""
-    if explicit := os.environ.get("CRIMESTATS_CACHE_DIR"):
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "crimestats"
