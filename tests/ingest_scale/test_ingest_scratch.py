@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from crimestats.services.ingesting import ingest_files
+from crimestats.storage import staging
 from crimestats.storage.staging import SCRATCH_SUFFIX
 from crimestats.storage.store import open_store
 
@@ -25,6 +28,27 @@ def _leftovers(db: Path) -> list[str]:
     return sorted(p.name for p in db.parent.iterdir() if SCRATCH_SUFFIX in p.name)
 
 
+@pytest.fixture
+def every_file_large(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stage even these small files in the scratch database, as a large one would be."""
+    monkeypatch.setattr(staging, "SCRATCH_FROM_BYTES", 0)
+
+
+def test_a_small_file_stages_in_memory(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    data = tmp_path / "d.csv"
+    data.write_text(HEADER + "A1,2024-01-01,Theft\n")
+    seen: dict[str, list[str]] = {}
+
+    def progress(_file: str, step: str) -> None:
+        seen[step] = _leftovers(db)
+
+    result = ingest_files([data], source="x", db=db, progress=progress)[0]
+    assert (result.read, result.accepted) == (1, 1)
+    assert seen["loading"] == []  # temporary tables, no scratch file
+
+
+@pytest.mark.usefixtures("every_file_large")
 def test_raw_and_validated_rows_are_staged_in_the_scratch_file_then_removed(
     tmp_path: Path,
 ) -> None:
@@ -51,6 +75,7 @@ def test_raw_and_validated_rows_are_staged_in_the_scratch_file_then_removed(
     assert "not a date" in str(raw[0][0])  # the raw text came through the scratch table
 
 
+@pytest.mark.usefixtures("every_file_large")
 def test_a_refused_file_leaves_no_scratch_and_no_rows(tmp_path: Path) -> None:
     db = tmp_path / "s.duckdb"
     data = tmp_path / "d.csv"
@@ -62,6 +87,7 @@ def test_a_refused_file_leaves_no_scratch_and_no_rows(tmp_path: Path) -> None:
         assert con.execute("SELECT count(*) FROM ingests").fetchone() == (0,)
 
 
+@pytest.mark.usefixtures("every_file_large")
 def test_a_scratch_file_left_by_a_killed_ingest_is_replaced(tmp_path: Path) -> None:
     db = tmp_path / "s.duckdb"
     with open_store(db):

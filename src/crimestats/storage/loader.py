@@ -262,7 +262,7 @@ def _load(con: duckdb.DuckDBPyConnection, request: LoadRequest) -> LoadOutcome:
     row = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
     order_before = bool(row[0]) if row else True
     try:
-        with scratch_space(con) as space:
+        with scratch_space(con, request.info) as space:
             return _stage_and_load(con, request, started, space)
     finally:  # a setting of the database: other connections to it keep theirs
         with contextlib.suppress(duckdb.Error):

@@ -51,6 +51,15 @@ _DUCK_ENCODING = {
 SCRATCH_SUFFIX = ".ingest-scratch"
 """``<store><suffix>``: the scratch database of an ingest (removed when the load ends)."""
 _SCRATCH = "_crimestats_scratch"
+SCRATCH_FROM_BYTES = 512 << 20
+"""Files from this size (as text) stage in the scratch database; smaller ones in memory.
+
+Compressing the staging costs CPU (+60% of the whole ingest at 1M rows, 205 MB of CSV,
+where nothing spilled under the 2 GiB cap; +16% at 10M, where it cut the peak disk over
+4x: bench/RESULTS.md). A quarter of the default cap: where the staged text starts to
+press on it. Not measured between 1M and 10M rows."""
+_PACKED = 5
+"""A gzip or Parquet file's text is taken as this many times its size on disk."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +85,7 @@ def _remove_scratch(path: Path) -> None:
 
 
 @contextmanager
-def scratch_space(con: duckdb.DuckDBPyConnection) -> Iterator[Space]:
+def scratch_space(con: duckdb.DuckDBPyConnection, info: FileInfo) -> Iterator[Space]:
     """Attach a fresh scratch database beside the store for one file's staging.
 
     Plain names still find the tables (the scratch schema is last on the connection's
@@ -85,7 +94,8 @@ def scratch_space(con: duckdb.DuckDBPyConnection) -> Iterator[Space]:
     rule is kept (DuckDB lets a transaction write to one attached database only). The
     file is removed when the load ends, committed or not; a process killed mid-load
     leaves it behind, and the next ingest into the store removes it before attaching.
-    An in-memory store stages in temporary tables.
+    An in-memory store, and a file small enough to stage in memory
+    (:data:`SCRATCH_FROM_BYTES`), stage in temporary tables.
     """
     row = con.execute(
         "SELECT path, current_database() FROM duckdb_databases() "
@@ -96,6 +106,10 @@ def scratch_space(con: duckdb.DuckDBPyConnection) -> Iterator[Space]:
         return
     path = Path(str(row[0]) + SCRATCH_SUFFIX)
     _remove_scratch(path)
+    plain = info.kind != "parquet" and not info.compression
+    if info.size * (1 if plain else _PACKED) < SCRATCH_FROM_BYTES:
+        yield TEMP
+        return
     search = con.execute("SELECT current_setting('search_path')").fetchone()
     search_before = str(search[0]) if search else ""
     con.execute(f"ATTACH {lit(str(path))} AS {_SCRATCH}")
