@@ -19,6 +19,7 @@ Run alone: ``python bench/bench_ingest.py --rows 1000000``. Results go to stdout
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import os
@@ -39,6 +40,8 @@ PEAK_TARGET_MB = 4096
 """Issue 19: the ingest's peak resident memory stays under 4 GB whatever the file's size."""
 OUT_JSON = Path(__file__).resolve().parent / "out" / "ingest.json"
 WORKDIR_ENV = "CRIMESTATS_BENCH_DIR"
+DISK_SAMPLE_S = 1.0
+"""How often the disk a phase uses (store, log, scratch, spill) is sampled for its peak."""
 
 
 # --- the phases (each runs in a child process) ---------------------------------------------
@@ -118,13 +121,22 @@ def run_phase(phase: str, path: Path, workdir: Path) -> dict[str, Any]:
     _remove_db(db)
     cmd = [sys.executable, str(Path(__file__).resolve()), "--phase", phase]
     cmd += ["--file", str(path), "--db", str(db)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        child = subprocess.Popen(cmd, stdout=out, stderr=err, text=True)
+        peak_disk = 0
+        while child.poll() is None:  # sampled: a peak between two samples is missed
+            peak_disk = max(peak_disk, disk_used(db))
+            time.sleep(DISK_SAMPLE_S)
+        out.seek(0)
+        err.seek(0)
+        proc = subprocess.CompletedProcess(cmd, child.returncode, out.read(), err.read())
     try:
         if proc.returncode != 0:
             tail = "\n".join(proc.stderr.strip().splitlines()[-15:])
             return {"phase": phase, "error": f"exit {proc.returncode}: {tail}"}
         result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
         result["db_mb"] = round(db.stat().st_size / 2**20, 1) if db.exists() else None
+        result["peak_disk_mb"] = round(peak_disk / 2**20)
         return {"phase": phase, **result}
     finally:
         _remove_db(db)
@@ -140,9 +152,26 @@ def best_of(repeat: int, phase: str, path: Path, workdir: Path) -> dict[str, Any
     return {**best, "runs": [round(r["seconds"], 2) for r in runs]}
 
 
+def _db_files(db: Path) -> list[Path]:
+    """The database, its log, and an ingest's scratch database and its log."""
+    scratch = f"{db.name}.ingest-scratch"
+    return [db.with_name(n) for n in (db.name, f"{db.name}.wal", scratch, f"{scratch}.wal")]
+
+
+def disk_used(db: Path) -> int:
+    """Bytes on disk of the database, its log, the scratch database and the spill folder."""
+    total = 0
+    spill = db.with_name(db.name + ".tmp")
+    candidates = [*_db_files(db), *(spill.iterdir() if spill.is_dir() else [])]
+    for p in candidates:
+        with contextlib.suppress(OSError):  # a spill file may vanish while summed
+            total += p.stat().st_size
+    return total
+
+
 def _remove_db(db: Path) -> None:
-    """The database, its log and its spill folder (``<db>.tmp``, left by a killed ingest)."""
-    for p in (db, db.with_name(db.name + ".wal")):
+    """The database, its log, scratch and spill folder (``<db>.tmp``, left by a killed ingest)."""
+    for p in _db_files(db):
         p.unlink(missing_ok=True)
     shutil.rmtree(db.with_name(db.name + ".tmp"), ignore_errors=True)
 
@@ -286,9 +315,12 @@ def main(
         "phases": phases,
     }
 
-    table = [("phase", "seconds", "rows/s", "peak MB", "base MB")]
+    table = [("phase", "seconds", "rows/s", "peak MB", "base MB", "peak disk MB")]
     for p in phases:
-        cells = [p.get("seconds"), p.get("rows_per_s"), p.get("peak_mb"), p.get("base_mb")]
+        cells = [
+            p.get("seconds"), p.get("rows_per_s"), p.get("peak_mb"), p.get("base_mb"),
+            p.get("peak_disk_mb"),
+        ]  # fmt: skip
         table.append((p["phase"], *(_fmt(c) for c in cells)))
     print(
         f"\nworkload: {n:,} rows, {manifest['incidents']:,} incidents, "

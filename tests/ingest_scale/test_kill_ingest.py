@@ -25,6 +25,7 @@ import pytest
 from tests.conftest import table_counts
 
 from crimestats.services.ingesting import ingest_files
+from crimestats.storage.staging import SCRATCH_SUFFIX
 
 ROWS = 40_000
 TABLES = (
@@ -142,6 +143,7 @@ def test_kill_minus_9_at_a_random_point_leaves_the_store_as_it_was(
             quarantined,
             0,
         )
+        assert not Path(f"{db}{SCRATCH_SUFFIX}").exists()  # the kill's scratch file is gone
         after = dict(zip(TABLES, table_counts(db, TABLES), strict=True))
         assert {t: after[t] for t in whole if t != "ingest_issues"} == {
             t: n for t, n in whole.items() if t != "ingest_issues"

@@ -36,7 +36,7 @@ from crimestats.storage.resource_errors import refusal_for
 from crimestats.storage.row_checks import validated_table_sql
 from crimestats.storage.sources import ACTIVE, conflict_holders_sql, supersede_source
 from crimestats.storage.sql_text import ident, lit
-from crimestats.storage.staging import raw_rows_sql, stage_file
+from crimestats.storage.staging import Space, raw_rows_sql, scratch_space, stage_file
 from crimestats.validation.catalogue import INCIDENT_RULES, JUSTICE_RULES
 
 _TEMP = (
@@ -262,14 +262,15 @@ def _load(con: duckdb.DuckDBPyConnection, request: LoadRequest) -> LoadOutcome:
     row = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
     order_before = bool(row[0]) if row else True
     try:
-        return _stage_and_load(con, request, started)
+        with scratch_space(con, request.info) as space:
+            return _stage_and_load(con, request, started, space)
     finally:  # a setting of the database: other connections to it keep theirs
         with contextlib.suppress(duckdb.Error):
             _keep_order(con, order_before)
 
 
 def _stage_and_load(
-    con: duckdb.DuckDBPyConnection, request: LoadRequest, started: datetime
+    con: duckdb.DuckDBPyConnection, request: LoadRequest, started: datetime, space: Space
 ) -> LoadOutcome:
     info, mapping, source = request.info, request.mapping, request.source
     file_sha256, file_warnings = request.file_sha256, request.file_warnings
@@ -285,6 +286,7 @@ def _stage_and_load(
         quote=mapping.quote,
         encoding=mapping.encoding,
         limits=limits,
+        space=space,
     )
     source_rows = source_rows_sql(mapping, raw_rows_sql(staged))
     check_date_formats(con, info, mapping, source_rows)
@@ -303,6 +305,7 @@ def _stage_and_load(
             rules=rules,
             raw_from=source_rows,
             file_tag=file_tag,
+            create=space.create("_v"),
         )
     )
     src = lit(source)

@@ -168,8 +168,10 @@ def validated_table_sql(
     rules: tuple[Rule, ...],
     raw_from: str,
     file_tag: str,
+    create: str = "CREATE TEMP TABLE _v",
 ) -> str:
-    """SQL creating ``_v`` from the mapped source rows (``raw_from`` gives ``_k``, ``_row``
+    """SQL creating ``_v`` (where: ``create``, from ``staging.Space.create``) from the
+    mapped source rows (``raw_from`` gives ``_k``, ``_row``
     and ``_src``: :func:`crimestats.storage.mapping_sql.source_rows_sql`)."""
     names = tuple(f.name for f in layout)
     twins = [t for t in (typed_column(f) for f in layout) if t is not None]
@@ -188,7 +190,7 @@ def validated_table_sql(
     # only name what an upper one reads more than once (a parse, a typed value, a
     # record hash), so that it is computed once per row.
     return f"""
-CREATE TEMP TABLE _v AS
+{create} AS
 WITH m AS (
   SELECT _k, _row, _src,
     {mapped_select(mapping, names, file_tag)}

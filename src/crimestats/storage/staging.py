@@ -1,4 +1,10 @@
-"""Stage an input file in temporary DuckDB tables, all columns as text.
+"""Stage an input file in DuckDB tables, all columns as text.
+
+The two tables as large as the file (``_raw`` here, the validated ``_v``) live in a
+scratch DuckDB file beside the store (:func:`scratch_space`), not in temporary tables:
+DuckDB compresses a database file's tables (dictionary, RLE, FSST for strings) but
+spills temporary tables uncompressed, so under the ingest's memory cap the temporary
+tables of a 50M-row file spilled over 24 GB. The smaller tables stay temporary.
 
 ``_raw`` holds the parsed rows (``_k`` = order of parsing, ``_row`` = 1-based data-row
 number in the file, header excluded); ``_rejects`` holds lines the CSV parser could not
@@ -17,7 +23,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +46,83 @@ _DUCK_ENCODING = {
     "cp1252": "latin-1",
     "utf-16": "utf-16",
 }
+
+
+SCRATCH_SUFFIX = ".ingest-scratch"
+"""``<store><suffix>``: the scratch database of an ingest (removed when the load ends)."""
+_SCRATCH = "_crimestats_scratch"
+SCRATCH_FROM_BYTES = 512 << 20
+"""Files from this size (as text) stage in the scratch database; smaller ones in memory.
+
+Compressing the staging costs CPU (+60% of the whole ingest at 1M rows, 205 MB of CSV,
+where nothing spilled under the 2 GiB cap; +16% at 10M, where it cut the peak disk over
+4x: bench/RESULTS.md). A quarter of the default cap: where the staged text starts to
+press on it. Not measured between 1M and 10M rows."""
+_PACKED = 5
+"""A gzip or Parquet file's text is taken as this many times its size on disk."""
+
+
+@dataclass(frozen=True, slots=True)
+class Space:
+    """Where the file-sized staging tables are created: a scratch database or TEMP."""
+
+    catalog: str | None = None
+    """The attached scratch database, or None for temporary tables (in-memory store)."""
+
+    def create(self, table: str) -> str:
+        """``CREATE ...`` of ``table`` in this space (read back by its plain name)."""
+        if self.catalog is None:
+            return f"CREATE TEMP TABLE {table}"
+        return f"CREATE TABLE {self.catalog}.main.{table}"
+
+
+TEMP = Space()
+
+
+def _remove_scratch(path: Path) -> None:
+    for leftover in (path, Path(f"{path}.wal")):
+        leftover.unlink(missing_ok=True)
+
+
+@contextmanager
+def scratch_space(con: duckdb.DuckDBPyConnection, info: FileInfo) -> Iterator[Space]:
+    """Attach a fresh scratch database beside the store for one file's staging.
+
+    Plain names still find the tables (the scratch schema is last on the connection's
+    search path; temporary tables and the store's come first). Written before the
+    file's transaction begins and only read inside it, so the one-transaction-per-file
+    rule is kept (DuckDB lets a transaction write to one attached database only). The
+    file is removed when the load ends, committed or not; a process killed mid-load
+    leaves it behind, and the next ingest into the store removes it before attaching.
+    An in-memory store, and a file small enough to stage in memory
+    (:data:`SCRATCH_FROM_BYTES`), stage in temporary tables.
+    """
+    row = con.execute(
+        "SELECT path, current_database() FROM duckdb_databases() "
+        "WHERE database_name = current_database()"
+    ).fetchone()
+    if not row or not row[0]:
+        yield TEMP
+        return
+    path = Path(str(row[0]) + SCRATCH_SUFFIX)
+    _remove_scratch(path)
+    plain = info.kind != "parquet" and not info.compression
+    if info.size * (1 if plain else _PACKED) < SCRATCH_FROM_BYTES:
+        yield TEMP
+        return
+    search = con.execute("SELECT current_setting('search_path')").fetchone()
+    search_before = str(search[0]) if search else ""
+    con.execute(f"ATTACH {lit(str(path))} AS {_SCRATCH}")
+    try:
+        first = search_before or f"{ident(str(row[1]))}.main"
+        con.execute(f"SET search_path = {lit(f'{first},{_SCRATCH}.main')}")
+        yield Space(_SCRATCH)
+    finally:
+        with suppress(duckdb.Error):
+            con.execute(f"SET search_path = {lit(search_before)}")
+        with suppress(duckdb.Error):
+            con.execute(f"DETACH {_SCRATCH}")
+        _remove_scratch(path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,11 +246,12 @@ def _read(
     quote: str,
     encoding: str,
     limits: IngestLimits,
+    space: Space,
 ) -> None:
     try:
         if info.kind == "parquet":
             cols = ", ".join(f"CAST({ident(h)} AS VARCHAR) AS {ident(h)}" for h in info.header)
-            con.execute(f"CREATE TEMP TABLE _raw AS SELECT {cols} FROM read_parquet({lit(source)})")
+            con.execute(f"{space.create('_raw')} AS SELECT {cols} FROM read_parquet({lit(source)})")
             con.execute(
                 "CREATE TEMP TABLE _rejects_raw (line BIGINT, error_type VARCHAR, "
                 "csv_line VARCHAR, error_message VARCHAR)"
@@ -176,7 +260,7 @@ def _read(
             # The content scan refused any physical line over the limit; a quoted value
             # spanning lines past it is rejected by DuckDB and quarantined.
             sql = _read_csv_sql(info, source, delimiter, quote, encoding, limits.max_line_bytes + 2)
-            con.execute(f"CREATE TEMP TABLE _raw AS SELECT * FROM {sql}")
+            con.execute(f"{space.create('_raw')} AS SELECT * FROM {sql}")
     except duckdb.Error as exc:
         resource = refusal_for(exc, info.path)
         if resource is not None:
@@ -213,11 +297,12 @@ def stage_file(
     quote: str,
     encoding: str,
     limits: IngestLimits | None = None,
+    space: Space = TEMP,
 ) -> Staged:
     """Read the file into ``_raw`` (and ``_rejects``); refuse it on whole-file faults."""
     _drop(con, "_raw", "_rejects", "_rejects_raw", "_rejects_scan", "_rej_idx")
     with literal_path(info.path) as source:
-        _read(con, info, source, delimiter, quote, encoding, limits or IngestLimits())
+        _read(con, info, source, delimiter, quote, encoding, limits or IngestLimits(), space)
     _check_rejects(con, info, encoding)
     con.execute(
         "CREATE TEMP TABLE _rejects AS SELECT CAST(line AS BIGINT) - 1 AS _row, "
