@@ -55,6 +55,7 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
     "tests/attacks/test_attack_fast_reads_release.py": (),
     "tests/attacks/test_attack_fast_reads_map.py": (),
     "tests/ingest/test_copies_in_held_incidents.py": (),
+    "tests/ingest_scale/test_ingest_scratch.py": (),
     # session 8: the store's kept facts against fresh scans; an empty table's export
     "tests/stats/test_coverage_cache.py": (),
     "tests/stats_scale/test_parquet_export.py": (
