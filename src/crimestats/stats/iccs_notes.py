@@ -8,15 +8,31 @@ coding behind a table with an ICCS field), computed from one grouped scan of the
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from crimestats.stats.fields import ICCS_LENGTH
 
-GROUPS_FORMAT = 1
+GROUPS_FORMAT = 2
 """Bump when :func:`coding_groups` changes, so groups kept beside a store are not read."""
 
 
-def coding_groups(con: Any, source: str | None) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class CodingGroup:
+    """The offences of one source sharing how they were coded: ``n`` of them."""
+
+    source: str | None
+    method: str | None
+    """``correspondence``, ``manual``, ``model``...; None when nothing coded them."""
+    pending: bool
+    """Waiting for a reviewer (counted blank until then)."""
+    length: int | None
+    """Digits of the code (2 = level 1 ... 6 = level 4); None without a code."""
+    model: bool
+    n: int
+
+
+def coding_groups(con: Any, source: str | None) -> list[CodingGroup]:
     """The offences (of ``source``) by source x method x review flag x code length x model.
 
     One grouped scan (a few dozen groups per source) instead of an aggregate per
@@ -30,15 +46,19 @@ def coding_groups(con: Any, source: str | None) -> list[dict[str, Any]]:
 
     if not isinstance(con, Backend):
         return _scan_groups(con, source)
-    every = kept(con, "iccs-groups", lambda: _scan_groups(con, None), _same, _same, GROUPS_FORMAT)
-    return every if source is None else [g for g in every if g["source"] == source]
+    every = kept(con, "iccs-groups", lambda: _scan_groups(con, None), _dump, _load, GROUPS_FORMAT)
+    return every if source is None else [g for g in every if g.source == source]
 
 
-def _same(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return groups  # JSON-ready as they are (text, booleans, whole numbers)
+def _dump(groups: list[CodingGroup]) -> list[dict[str, object]]:
+    return [asdict(g) for g in groups]
 
 
-def _scan_groups(con: Any, source: str | None) -> list[dict[str, Any]]:
+def _load(rows: list[dict[str, Any]]) -> list[CodingGroup]:
+    return [CodingGroup(**row) for row in rows]
+
+
+def _scan_groups(con: Any, source: str | None) -> list[CodingGroup]:
     from crimestats.stats.counted_codes import is_model_coded, is_pending
 
     offences = con.table("offences")
@@ -52,10 +72,18 @@ def _scan_groups(con: Any, source: str | None) -> list[dict[str, Any]]:
         model=is_model_coded(offences),
     )
     keys = ["source", "method", "pending", "length", "model"]
-    rows: list[dict[str, Any]] = (
-        kinds.group_by(keys).aggregate(n=kinds.count()).to_pyarrow().to_pylist()
-    )
-    return rows
+    rows = kinds.group_by(keys).aggregate(n=kinds.count()).to_pyarrow().to_pylist()
+    return [
+        CodingGroup(
+            source=r["source"],
+            method=r["method"],
+            pending=bool(r["pending"]),
+            length=None if r["length"] is None else int(r["length"]),
+            model=bool(r["model"]),
+            n=int(r["n"]),
+        )
+        for r in rows
+    ]
 
 
 def iccs_notes(con: Any, levels: list[str], source: str | None) -> dict[str, Any]:
@@ -71,17 +99,17 @@ def iccs_notes(con: Any, levels: list[str], source: str | None) -> dict[str, Any
     )
     by_method: dict[str, int] = {}
     for g in coding_groups(con, source):
-        n, length = int(g["n"]), g["length"]
+        n, length = g.n, g.length
         row["offences"] += n
-        key = str(g["method"]) if g["method"] is not None else "uncoded"
+        key = g.method if g.method is not None else "uncoded"
         by_method[key] = by_method.get(key, 0) + n
         if length is None:  # no code: "not a crime" when a table or a reviewer decided so
-            decided = g["method"] in ("correspondence", "manual")
+            decided = g.method in ("correspondence", "manual")
             row["not_a_crime" if decided else "uncoded"] += n
-        row["pending_review"] += n if g["pending"] else 0
-        row["model_coded"] += n if g["model"] else 0
+        row["pending_review"] += n if g.pending else 0
+        row["model_coded"] += n if g.model else 0
         for lvl in levels:  # counted code (blank while pending) shallower than the level
-            if length is not None and not g["pending"] and length < ICCS_LENGTH[lvl]:
+            if length is not None and not g.pending and length < ICCS_LENGTH[lvl]:
                 row[lvl] += n
     return {
         "classification": "ICCS v1.0 (UNODC 2015)",
