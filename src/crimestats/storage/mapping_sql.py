@@ -12,7 +12,7 @@ from crimestats.ingest.mapping import FieldSpec, Mapping
 from crimestats.ingest.mapping_columns import position_alias
 from crimestats.ingest.mapping_spec import ColumnRef
 from crimestats.ingest.mapping_where import RowFilter
-from crimestats.storage.sql_text import ident, lit
+from crimestats.storage.sql_text import ident, lit, member_of
 
 FILTERED = "_filtered"
 """Column of the mapped rows: true when the mapping's ``where:`` sets the row aside."""
@@ -46,8 +46,8 @@ def _column_value(spec: FieldSpec, ref: ColumnRef) -> str:
     """One column's value: trimmed, a ``missing_values`` entry blank, then padded."""
     expr = _clean_column(ref)
     if spec.missing_values:
-        listed = ", ".join(lit(v) for v in spec.missing_values)
-        expr = f"(CASE WHEN {expr} IN ({listed}) THEN NULL ELSE {expr} END)"
+        missing = member_of(expr, list(spec.missing_values))
+        expr = f"(CASE WHEN {missing} THEN NULL ELSE {expr} END)"
     if spec.pad_width:
         # lpad cuts a longer value to the width: pad only the values that are shorter.
         width, char = spec.pad_width, lit(spec.pad_char)
@@ -144,10 +144,10 @@ def _condition(cond: RowFilter) -> str:
     value = _clean_column(cond.column)
     if cond.test == "matches":
         return f"coalesce(regexp_matches({value}, {lit(cond.values[0])}), false)"
-    listed = ", ".join(lit(v) for v in cond.values)
+    listed = member_of(value, list(cond.values))
     if cond.test == "in":
-        return f"coalesce({value} IN ({listed}), false)"
-    return f"coalesce({value} NOT IN ({listed}), true)"
+        return f"coalesce({listed}, false)"
+    return f"coalesce(NOT {listed}, true)"
 
 
 def filtered_sql(mapping: Mapping) -> str:

@@ -9,22 +9,18 @@ and a ``warnings`` list per row. Severity overrides from the mapping decide whic
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from dataclasses import dataclass
 
 from crimestats.domain.flat_layout import FieldType, FlatField
 from crimestats.domain.iccs_codes import known_iccs_codes
 from crimestats.ingest.mapping import Mapping
 from crimestats.storage.mapping_sql import FILTERED
-from crimestats.storage.sql_text import ident, lit
+from crimestats.storage.sql_text import ident, lit, member_of
 from crimestats.validation.problems import Rule, Severity
 
 _TRUE = ("true", "yes", "y", "t", "1")
 _FALSE = ("false", "no", "n", "f", "0")
 _ISO_SHAPE = r"^\s*\d{4}-\d{1,2}-\d{1,2}"
-
-
-def _in_list(values: Iterable[str]) -> str:
-    return "(" + ", ".join(lit(v) for v in values) + ")"
 
 
 def number_column(fld: FlatField) -> str:
@@ -78,12 +74,12 @@ def typed_column(fld: FlatField) -> tuple[str, str] | None:
         tri_state = bool(fld.allowed) and set(fld.allowed) <= {"true", "false", "unknown"}
         if tri_state or fld.type is FieldType.BOOLEAN:
             norm = (
-                f"CASE WHEN {norm} IN {_in_list(_TRUE)} THEN 'true' "
-                f"WHEN {norm} IN {_in_list(_FALSE)} THEN 'false' ELSE {norm} END"
+                f"CASE WHEN {member_of(norm, _TRUE)} THEN 'true' "
+                f"WHEN {member_of(norm, _FALSE)} THEN 'false' ELSE {norm} END"
             )
         allowed = fld.allowed or ("true", "false")
         # Most sources already write the canonical value: keep it without rewriting.
-        fast = f"CASE WHEN {col} IN {_in_list(allowed)} THEN {col} ELSE {norm} END"
+        fast = f"CASE WHEN {member_of(col, allowed)} THEN {col} ELSE {norm} END"
         return (f"e_{fld.name}", fast)
     return None
 
@@ -101,52 +97,71 @@ def _problem(rule: Rule, cond: str, fld: str | None) -> str:
     )
 
 
-def _conditions(
-    rule: Rule, layout: dict[str, FlatField], mapping: Mapping
-) -> list[tuple[str, str | None]]:
+@dataclass(frozen=True, slots=True)
+class RowCheck:
+    """One row rule as SQL: the condition that breaks it, and a cheaper superset of it.
+
+    Every row pays for the ``guard`` (true wherever ``cond`` may be); only the rows it
+    lets through pay for ``cond`` and the problem it builds. A date that did not parse
+    is one test on the typed twin; which of two rules it breaks (a shape that is not a
+    date, or an impossible date) needs a regular expression, run on those rows alone.
+    """
+
+    cond: str
+    field: str | None
+    guard: str = ""
+
+    @property
+    def cheap(self) -> str:
+        """The guard, or the condition itself when it is already cheap."""
+        return self.guard or self.cond
+
+
+def _conditions(rule: Rule, layout: dict[str, FlatField], mapping: Mapping) -> list[RowCheck]:
     kind, p, fld = rule.check.kind, rule.check.params, rule.field
     col = ident(fld) if fld else ""
     if kind == "required":
         assert fld
-        return [(f"{col} IS NULL", fld)]
+        return [RowCheck(f"{col} IS NULL", fld)]
     if kind == "one_of_required":
-        return [(" AND ".join(f"{ident(f)} IS NULL" for f in p["fields"]), None)]
+        return [RowCheck(" AND ".join(f"{ident(f)} IS NULL" for f in p["fields"]), None)]
     if kind in ("date_unparseable", "date_impossible"):
         assert fld
         shaped = f"regexp_matches({col}, {lit(_ISO_SHAPE)})"
         shape = shaped if kind == "date_impossible" else f"NOT {shaped}"
-        return [(f"{col} IS NOT NULL AND {_typed(layout, fld)} IS NULL AND {shape}", fld)]
+        unparsed = f"{col} IS NOT NULL AND {_typed(layout, fld)} IS NULL"
+        return [RowCheck(f"{unparsed} AND {shape}", fld, unparsed)]
     if kind == "date_future":
         assert fld
-        return [(f"CAST({_typed(layout, fld)} AS DATE) > current_date + 1", fld)]
+        return [RowCheck(f"CAST({_typed(layout, fld)} AS DATE) > current_date + 1", fld)]
     if kind == "date_before":
         assert fld
-        return [(f"CAST({_typed(layout, fld)} AS DATE) < DATE '{p['year']}-01-01'", fld)]
+        return [RowCheck(f"CAST({_typed(layout, fld)} AS DATE) < DATE '{p['year']}-01-01'", fld)]
     if kind in ("date_order", "date_long_delay"):
         earlier, later = _typed(layout, p["earlier"]), _typed(layout, p["later"])
         if layout[p["later"]].type is FieldType.DATE:
             earlier = f"CAST({earlier} AS DATE)"
         if kind == "date_order":
-            return [(f"{earlier} > {later}", rule.field)]
-        return [(f"CAST({later} AS DATE) - CAST({earlier} AS DATE) > 18262", rule.field)]
+            return [RowCheck(f"{earlier} > {later}", rule.field)]
+        return [RowCheck(f"CAST({later} AS DATE) - CAST({earlier} AS DATE) > 18262", rule.field)]
     if kind in ("integer", "decimal"):
         assert fld
-        return [(f"{col} IS NOT NULL AND {_typed(layout, fld)} IS NULL", fld)]
+        return [RowCheck(f"{col} IS NOT NULL AND {_typed(layout, fld)} IS NULL", fld)]
     if kind in ("integer_range", "decimal_range"):
         assert fld
-        return [(f"{_typed(layout, fld)} NOT BETWEEN {p['min']} AND {p['max']}", fld)]
+        return [RowCheck(f"{_typed(layout, fld)} NOT BETWEEN {p['min']} AND {p['max']}", fld)]
     if kind == "integer_below":
         assert fld
-        return [(f"{_typed(layout, fld)} < {p['limit']}", fld)]
+        return [RowCheck(f"{_typed(layout, fld)} < {p['limit']}", fld)]
     if kind == "positive_integer":
         assert fld
         typed = _typed(layout, fld)
-        return [(f"{col} IS NOT NULL AND ({typed} IS NULL OR {typed} < 1)", fld)]
+        return [RowCheck(f"{col} IS NOT NULL AND ({typed} IS NULL OR {typed} < 1)", fld)]
     if kind == "pair":
         a, b = p["fields"]
-        return [(f"({ident(a)} IS NULL) <> ({ident(b)} IS NULL)", None)]
+        return [RowCheck(f"({ident(a)} IS NULL) <> ({ident(b)} IS NULL)", None)]
     if kind == "null_island":
-        return [('"f_lat" = 0 AND "f_lon" = 0', None)]
+        return [RowCheck('"f_lat" = 0 AND "f_lon" = 0', None)]
     if kind == "bbox":
         if mapping.bbox is None:
             return []
@@ -155,13 +170,13 @@ def _conditions(
             f'"f_lat" BETWEEN -90 AND 90 AND "f_lon" BETWEEN -180 AND 180 AND NOT '
             f'("f_lon" BETWEEN {min_lon} AND {max_lon} AND "f_lat" BETWEEN {min_lat} AND {max_lat})'
         )
-        return [(cond, None)]
+        return [RowCheck(cond, None)]
     if kind == "enum":
         assert fld
-        return [(f"{_typed(layout, fld)} NOT IN {_in_list(p['allowed'])}", fld)]
+        return [RowCheck(f"NOT {member_of(_typed(layout, fld), p['allowed'])}", fld)]
     if kind == "iccs_code":
         assert fld
-        return [(f"{col} NOT IN {_in_list(sorted(known_iccs_codes()))}", fld)]
+        return [RowCheck(f"NOT {member_of(col, sorted(known_iccs_codes()))}", fld)]
     if kind == "relationship_age":
         ages = " OR ".join(
             f"{_typed(layout, a)} < {p['min_age']}"
@@ -169,7 +184,7 @@ def _conditions(
             if a in layout
         )
         rel = _typed(layout, "victim_relationship")
-        return [(f"{rel} = {lit(p['relationship'])} AND ({ages})", "victim_relationship")]
+        return [RowCheck(f"{rel} = {lit(p['relationship'])} AND ({ages})", "victim_relationship")]
     if kind == "nonperson_person_fields":
         vt = _typed(layout, "victim_type")
         person_fields = (
@@ -178,15 +193,21 @@ def _conditions(
             f"coalesce({_typed(layout, 'victim_relationship')}, 'unknown') <> 'unknown' OR "
             f"coalesce({_typed(layout, 'victim_injury')}, 'unknown') <> 'unknown'"
         )
-        return [(f"{vt} IN ('legal_entity', 'state', 'society') AND ({person_fields})", fld)]
+        non_person = member_of(vt, ("legal_entity", "state", "society"))
+        return [RowCheck(f"{non_person} AND ({person_fields})", fld)]
     if kind == "max_length":
-        return [(f"length({ident(f)}) > {p['max']}", f) for f in p["fields"] if f in layout]
+        # strlen (bytes, stored with the string) >= length (characters, counted).
+        return [
+            RowCheck(f"length({ident(f)}) > {p['max']}", f, f"strlen({ident(f)}) > {p['max']}")
+            for f in p["fields"]
+            if f in layout
+        ]
     if kind == "mapping_filter":  # the mapping's where: (mapping_sql.filtered_sql)
-        return [(FILTERED, None)] if mapping.where else []
+        return [RowCheck(FILTERED, None)] if mapping.where else []
     if kind == "control_chars":
         pattern = lit("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]")
         text = "concat_ws('', " + ", ".join(ident(f) for f in p["fields"] if f in layout) + ")"
-        return [(f"regexp_matches({text}, {pattern})", None)]
+        return [RowCheck(f"regexp_matches({text}, {pattern})", None)]
     raise ValueError(f"rule {rule.code}: check kind {kind!r} is not a row check")
 
 
@@ -201,16 +222,16 @@ def problem_lists(
         severity = mapping.severity.get(rule.code, rule.severity)
         if rule.check.kind == "mapping_filter":
             severity = Severity.ERROR  # (mapping.py refuses a severity entry for it)
-        for cond, fld in _conditions(rule, by_name, mapping):
+        for check in _conditions(rule, by_name, mapping):
             target = errors if severity is Severity.ERROR else warnings
-            target.append((cond, _problem(rule, cond, fld)))
+            target.append((check.cheap, _problem(rule, check.cond, check.field)))
 
     def as_list(items: list[tuple[str, str]]) -> str:
         empty = "CAST([] AS STRUCT(code VARCHAR, field VARCHAR, value VARCHAR)[])"
         if not items:
             return empty
-        # Most rows break no rule: a cheap OR decides, and only the rows that break
-        # something pay for building their list of problems.
+        # Most rows break no rule: a cheap OR of the guards decides, and only the rows
+        # it lets through pay for the exact conditions and their list of problems.
         any_broken = " OR ".join(f"coalesce({cond}, false)" for cond, _ in items)
         built = (
             "list_filter([\n      "
