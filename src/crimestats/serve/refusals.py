@@ -26,7 +26,6 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, Final
 
 from crimestats.govern import audit_chain
@@ -58,10 +57,6 @@ class _Counted:
     first: str
     last: str
     statuses: Counter[int] = field(default_factory=Counter)
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def _entry(user_name: str, role: str, action: str, parameters: dict[str, Any]) -> Pending:
@@ -106,7 +101,7 @@ class RefusalLog:
             key = refusal.client
             if key not in self._counted and len(self._counted) >= self.max_addresses:
                 key = OTHER
-            now = _now()
+            now = audit_chain.timestamp()
             counted = self._counted.get(key)
             started = counted is None and key not in self._flooding
             if counted is None:
