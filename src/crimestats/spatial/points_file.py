@@ -8,10 +8,8 @@ cannot be read when a date column is named (dates are ISO, ``YYYY-MM-DD`` first)
 
 from __future__ import annotations
 
-import csv
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -19,7 +17,8 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from crimestats.errors import NotFoundError, UsageError
+from crimestats.csv_input import CsvStream, stream_csv_rows
+from crimestats.errors import UsageError
 from crimestats.spatial.hotspot_report import Exposure
 
 
@@ -35,22 +34,19 @@ class FilePoints:
     without_date: int
 
 
-@contextmanager
-def _opened(path: Path, option: str) -> Iterator[csv.DictReader[str]]:
-    """A CSV reader of ``path``; undecodable or binary content is one message."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            yield csv.DictReader(handle)
-    except UnicodeDecodeError as exc:
+def _opened(path: Path, option: str, columns: Sequence[str], hint_tail: str) -> CsvStream:
+    """``path`` found, decoded and parsed as :mod:`crimestats.csv_input` does for every
+    small CSV file (its refusals name ``option``), its rows to come one at a time (a
+    points file may hold a million); a column missing from the header is bad usage,
+    named with the columns there are."""
+    stream = stream_csv_rows(path, option=option)
+    missing = [c for c in columns if c not in stream.header]
+    if missing:
         raise UsageError(
-            f"{option} {path} is not UTF-8 text (byte {exc.start})",
-            hint="save the file as UTF-8 CSV",
-        ) from None
-    except csv.Error as exc:
-        raise UsageError(
-            f"{option} {path} is not a readable CSV file: {exc}",
-            hint="check it is a text CSV with a header row (no NUL bytes)",
-        ) from None
+            f"{option} {path} has no column {', '.join(repr(c) for c in missing)}",
+            hint="its columns are: " + ", ".join(stream.header) + hint_tail,
+        )
+    return stream
 
 
 def _number(text: str) -> float | None:
@@ -71,42 +67,34 @@ def read_points_file(
     until: date | None = None,
 ) -> FilePoints:
     """Read ``path`` (CSV with a header); keep rows in [since, until] when dated."""
-    if not path.is_file():
-        raise NotFoundError(f"--points {path}: no such file", hint="check the path")
     if (since or until) and date_column is None:
         raise UsageError(
             "--since/--until on a points file need its date column",
             hint="name it with --date COLUMN",
         )
+    wanted = [c for c in (x, y, date_column) if c is not None]
+    stream = _opened(path, "--points", wanted, "")
     lons: list[float] = []
     lats: list[float] = []
     days: list[str] = []
     rows = without_point = without_date = 0
-    with _opened(path, "--points") as reader:
-        header = reader.fieldnames or []
-        missing = [c for c in (x, y, date_column) if c is not None and c not in header]
-        if missing:
-            raise UsageError(
-                f"--points {path} has no column {', '.join(repr(c) for c in missing)}",
-                hint="its columns are: " + ", ".join(header),
-            )
-        for row in reader:
-            rows += 1
-            lon, lat = _number(row[x] or ""), _number(row[y] or "")
-            if lon is None or lat is None or abs(lat) > 90 or abs(lon) > 180:
-                without_point += 1
+    for _line, row in stream.rows:
+        rows += 1
+        lon, lat = _number(row[x] or ""), _number(row[y] or "")
+        if lon is None or lat is None or abs(lat) > 90 or abs(lon) > 180:
+            without_point += 1
+            continue
+        if date_column is not None:
+            try:
+                day = date.fromisoformat((row[date_column] or "")[:10])
+            except ValueError:
+                without_date += 1
                 continue
-            if date_column is not None:
-                try:
-                    day = date.fromisoformat((row[date_column] or "")[:10])
-                except ValueError:
-                    without_date += 1
-                    continue
-                if (since and day < since) or (until and day > until):
-                    continue
-                days.append(day.isoformat())
-            lons.append(lon)
-            lats.append(lat)
+            if (since and day < since) or (until and day > until):
+                continue
+            days.append(day.isoformat())
+        lons.append(lon)
+        lats.append(lat)
     return FilePoints(
         lons=np.array(lons, dtype=np.float64),
         lats=np.array(lats, dtype=np.float64),
@@ -121,31 +109,21 @@ def read_exposure_file(
     path: Path, *, value: str, x: str = "longitude", y: str = "latitude"
 ) -> Exposure:
     """An exposure layer (``Exposure``): WGS84 points with a non-negative ``value`` column."""
-    if not path.is_file():
-        raise NotFoundError(f"--exposure {path}: no such file", hint="check the path")
+    stream = _opened(path, "--exposure", (x, y, value), "; name the value with --exposure-value")
     lons: list[float] = []
     lats: list[float] = []
     values: list[float] = []
-    with _opened(path, "--exposure") as reader:
-        header = reader.fieldnames or []
-        missing = [c for c in (x, y, value) if c not in header]
-        if missing:
+    for number, row in stream.rows:
+        lon, lat, amount = (_number(row[c] or "") for c in (x, y, value))
+        if lon is None or lat is None or amount is None or amount < 0:
             raise UsageError(
-                f"--exposure {path} has no column {', '.join(repr(c) for c in missing)}",
-                hint="its columns are: " + ", ".join(header) + "; name the value with "
-                "--exposure-value",
+                f"--exposure {path}, line {number}: {x}, {y} and {value} must be numbers "
+                f"({value} not negative)",
+                hint="fix or drop that row",
             )
-        for number, row in enumerate(reader, start=2):
-            lon, lat, amount = (_number(row[c] or "") for c in (x, y, value))
-            if lon is None or lat is None or amount is None or amount < 0:
-                raise UsageError(
-                    f"--exposure {path}, line {number}: {x}, {y} and {value} must be numbers "
-                    f"({value} not negative)",
-                    hint="fix or drop that row",
-                )
-            lons.append(lon)
-            lats.append(lat)
-            values.append(amount)
+        lons.append(lon)
+        lats.append(lat)
+        values.append(amount)
     return Exposure(np.array(lons), np.array(lats), np.array(values))
 
 
