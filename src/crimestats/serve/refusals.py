@@ -26,7 +26,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Final, TypedDict
 
 from crimestats.govern import audit_chain
 from crimestats.serve.audit import Pending
@@ -45,9 +45,40 @@ class Refusal:
     role: str
     method: str
     path: str
-    query: dict[str, Any]
+    query: dict[str, str]
     status: int
     reason: str
+
+
+class RefusedParameters(TypedDict):
+    """The parameters of a ``refused`` entry: the refused request as the guard saw it."""
+
+    client: str
+    method: str
+    path: str
+    query: dict[str, str]
+    status: int
+    reason: str
+
+
+class FloodMark(TypedDict):
+    """The parameters of a ``refused.flood`` entry: refusals from ``client`` are counted,
+    not itemised, from ``first`` on, and summarised every ``summary_every_seconds``."""
+
+    client: str
+    first: str
+    summary_every_seconds: float
+
+
+class RefusalSummary(TypedDict):
+    """The parameters of a ``refused.summary`` entry: how many refusals ``client`` had
+    between ``first`` and ``last``, by HTTP status (as text: JSON keys)."""
+
+    client: str
+    refused: int
+    statuses: dict[str, int]
+    first: str
+    last: str
 
 
 @dataclass(slots=True)
@@ -59,7 +90,12 @@ class _Counted:
     statuses: Counter[int] = field(default_factory=Counter)
 
 
-def _entry(user_name: str, role: str, action: str, parameters: dict[str, Any]) -> Pending:
+def _entry(
+    user_name: str,
+    role: str,
+    action: str,
+    parameters: RefusedParameters | FloodMark | RefusalSummary,
+) -> Pending:
     return Pending(
         user_name=user_name,
         role=role,
@@ -88,14 +124,14 @@ class RefusalLog:
     def entries_for(self, refusal: Refusal) -> list[Pending]:
         """The entries to write for ``refusal`` now: itself, or a flood mark, or none."""
         if self._itemised.wait_needed(refusal.client) == 0.0:
-            parameters = {
-                "client": refusal.client,
-                "method": refusal.method,
-                "path": refusal.path,
-                "query": refusal.query,
-                "status": refusal.status,
-                "reason": refusal.reason,
-            }
+            parameters = RefusedParameters(
+                client=refusal.client,
+                method=refusal.method,
+                path=refusal.path,
+                query=refusal.query,
+                status=refusal.status,
+                reason=refusal.reason,
+            )
             return [_entry(refusal.user_name, refusal.role, "refused", parameters)]
         with self._lock:
             key = refusal.client
@@ -110,7 +146,7 @@ class RefusalLog:
             counted.statuses[refusal.status] += 1
         if not started:
             return []
-        mark = {"client": key, "first": now, "summary_every_seconds": self.summary_seconds}
+        mark = FloodMark(client=key, first=now, summary_every_seconds=self.summary_seconds)
         return [_entry("unknown", "none", "refused.flood", mark)]
 
     def summaries(self, *, force: bool = False) -> list[Pending]:
@@ -122,12 +158,12 @@ class RefusalLog:
             self._flooding = set(counted)
             self._last_summary = time.monotonic()
         return [
-            _entry("unknown", "none", "refused.summary", {
-                "client": key,
-                "refused": sum(c.statuses.values()),
-                "statuses": {str(s): n for s, n in sorted(c.statuses.items())},
-                "first": c.first,
-                "last": c.last,
-            })
+            _entry("unknown", "none", "refused.summary", RefusalSummary(
+                client=key,
+                refused=sum(c.statuses.values()),
+                statuses={str(s): n for s, n in sorted(c.statuses.items())},
+                first=c.first,
+                last=c.last,
+            ))
             for key, c in sorted(counted.items())
         ]  # fmt: skip
