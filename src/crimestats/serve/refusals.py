@@ -25,7 +25,8 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from typing import Final, TypedDict
 
 from crimestats.govern import audit_chain
@@ -49,16 +50,13 @@ class Refusal:
     status: int
     reason: str
 
+    def parameters(self) -> dict[str, object]:
+        """The parameters of its ``refused`` entry: the refusal but for the user and
+        role, which the entry holds in fields of their own."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _WHO}
 
-class RefusedParameters(TypedDict):
-    """The parameters of a ``refused`` entry: the refused request as the guard saw it."""
 
-    client: str
-    method: str
-    path: str
-    query: dict[str, str]
-    status: int
-    reason: str
+_WHO: Final = ("user_name", "role")
 
 
 class FloodMark(TypedDict):
@@ -94,7 +92,7 @@ def _entry(
     user_name: str,
     role: str,
     action: str,
-    parameters: RefusedParameters | FloodMark | RefusalSummary,
+    parameters: Mapping[str, object],
 ) -> Pending:
     return Pending(
         user_name=user_name,
@@ -124,15 +122,7 @@ class RefusalLog:
     def entries_for(self, refusal: Refusal) -> list[Pending]:
         """The entries to write for ``refusal`` now: itself, or a flood mark, or none."""
         if self._itemised.wait_needed(refusal.client) == 0.0:
-            parameters = RefusedParameters(
-                client=refusal.client,
-                method=refusal.method,
-                path=refusal.path,
-                query=refusal.query,
-                status=refusal.status,
-                reason=refusal.reason,
-            )
-            return [_entry(refusal.user_name, refusal.role, "refused", parameters)]
+            return [_entry(refusal.user_name, refusal.role, "refused", refusal.parameters())]
         with self._lock:
             key = refusal.client
             if key not in self._counted and len(self._counted) >= self.max_addresses:
