@@ -6,6 +6,10 @@ applied. ``--crs`` names the file's CRS (an EPSG code): a projected CRS is used 
 is projected to the UTM zone of the points' centre. Without ``--crs`` the coordinates
 are taken as planar already, in the unit of the space bands.
 
+The file is found, decoded and parsed by :mod:`crimestats.csv_input`, as every small
+CSV file named on the command line is (hotspots' points reader,
+:mod:`crimestats.spatial.points_file`, too; what a row means differs).
+
 The projection here is a small step on pyproj (UTM zone of the points' median); the
 package's shared projection module, written beside this one in the same session, is meant
 to take its place once both are merged.

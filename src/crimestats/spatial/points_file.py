@@ -4,6 +4,11 @@ For analysts whose points are not in the store (``crimestats hotspots --points F
 --x C --y C [--date C]``). Coordinates are WGS84 degrees. A row whose coordinates are
 empty or not numbers is skipped and counted, never guessed; so is a row whose date
 cannot be read when a date column is named (dates are ISO, ``YYYY-MM-DD`` first).
+
+Beside :mod:`crimestats.spatial.point_files` (near-repeat's dated points): that reader
+refuses a bad value where this one counts and skips it, names columns by number when the
+file has no header, and makes the points planar; the two share how a file is opened
+(:mod:`crimestats.csv_input`), not what its rows mean, so they stay two modules.
 """
 
 from __future__ import annotations
