@@ -84,3 +84,15 @@ def test_the_stream_gives_the_rows_the_whole_read_gives(tmp_path: Path) -> None:
         read_csv_rows(path).rows,
     )
     assert [line for line, _ in csv_records(path)] == [1, 2, 3, 4]
+
+
+def test_a_second_layer_is_named_by_its_own_option(tmp_path: Path) -> None:
+    """``forecast-audit --truth`` reads its layer with these readers: messages name it."""
+    latin = tmp_path / "truth.csv"
+    latin.write_bytes(b"longitude,latitude,w\n-89.9,35.1,\xff\n")
+    with pytest.raises(FileRefusedError) as refused:
+        read_points_file(latin, x="longitude", y="latitude", option="--truth")
+    assert refused.value.path == f"--truth {latin}"
+    with pytest.raises(FileRefusedError) as refused:
+        read_exposure_file(latin, value="w", option="--truth")
+    assert refused.value.path == f"--truth {latin}"

@@ -70,15 +70,19 @@ def read_points_file(
     date_column: str | None = None,
     since: date | None = None,
     until: date | None = None,
+    option: str = "--points",
 ) -> FilePoints:
-    """Read ``path`` (CSV with a header); keep rows in [since, until] when dated."""
+    """Read ``path`` (CSV with a header); keep rows in [since, until] when dated.
+
+    ``option`` is what named the file on the command line (``--truth`` for
+    ``forecast-audit``'s second layer), for the messages."""
     if (since or until) and date_column is None:
         raise UsageError(
             "--since/--until on a points file need its date column",
             hint="name it with --date COLUMN",
         )
     wanted = [c for c in (x, y, date_column) if c is not None]
-    stream = _opened(path, "--points", wanted, "")
+    stream = _opened(path, option, wanted, "")
     lons: list[float] = []
     lats: list[float] = []
     days: list[str] = []
@@ -111,10 +115,16 @@ def read_points_file(
 
 
 def read_exposure_file(
-    path: Path, *, value: str, x: str = "longitude", y: str = "latitude"
+    path: Path,
+    *,
+    value: str,
+    x: str = "longitude",
+    y: str = "latitude",
+    option: str = "--exposure",
 ) -> Exposure:
-    """An exposure layer (``Exposure``): WGS84 points with a non-negative ``value`` column."""
-    stream = _opened(path, "--exposure", (x, y, value), "; name the value with --exposure-value")
+    """An exposure layer (``Exposure``): WGS84 points with a non-negative ``value`` column
+    (``option``: what named the file, as in :func:`read_points_file`)."""
+    stream = _opened(path, option, (x, y, value), "; name the value with --exposure-value")
     lons: list[float] = []
     lats: list[float] = []
     values: list[float] = []
@@ -122,7 +132,7 @@ def read_exposure_file(
         lon, lat, amount = (_number(row[c] or "") for c in (x, y, value))
         if lon is None or lat is None or amount is None or amount < 0:
             raise UsageError(
-                f"--exposure {path}, line {number}: {x}, {y} and {value} must be numbers "
+                f"{option} {path}, line {number}: {x}, {y} and {value} must be numbers "
                 f"({value} not negative)",
                 hint="fix or drop that row",
             )
