@@ -10,7 +10,10 @@ said it in its own words and with its own error type.
 What is left to each reader is what its columns mean. Rows come with their line number
 in the file (the header is line 1), so that a reader's own refusal can name the line.
 Files are read whole: these are series and point lists (thousands of rows, not the
-millions an ingest streams through DuckDB).
+millions an ingest streams through DuckDB). A points file may yet hold a million rows,
+too many to keep as dicts: :func:`stream_csv_rows` decodes and refuses the file as
+:func:`read_csv_rows` does, then gives the rows one at a time; :func:`csv_records` gives
+them as lists, for a file whose first line may not be a header.
 """
 
 from __future__ import annotations
@@ -21,8 +24,11 @@ import io
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from crimestats.errors import FileRefusedError, NotFoundError, UsageError
+
+_Row = TypeVar("_Row")
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,78 @@ def _text(path: Path, named: str) -> str:
         ) from None
 
 
+def _named(file: Path, option: str | None) -> str:
+    return f"{option} {file}" if option else str(file)
+
+
+def _not_csv(named: str, exc: csv.Error) -> FileRefusedError:
+    return FileRefusedError(
+        named,
+        "file-not-csv",
+        f"cannot be read as CSV ({exc})",
+        hint="check it is a text CSV with a header row",
+    )
+
+
+def _guarded(named: str, rows: Iterator[_Row]) -> Iterator[_Row]:
+    """``rows``, with a parse error on the way refusing the file (``file-not-csv``)."""
+    try:
+        yield from rows
+    except csv.Error as exc:
+        raise _not_csv(named, exc) from None
+
+
+@dataclass(frozen=True)
+class CsvStream:
+    """A CSV file's header, and its rows read as they are iterated (once).
+
+    For a reader that keeps a few numbers of each row of a file too large to hold whole
+    as dicts (a points file of a million rows); the file's text is decoded whole, and
+    refused as :func:`read_csv_rows` refuses it, before the first row.
+
+    Attributes
+    ----------
+    path : Path
+        The file read.
+    named : str
+        How messages name the file (``--points p.csv``, or the path alone).
+    header : tuple of str
+        Column names as the header gives them.
+    rows : iterator of (int, dict)
+        ``(line number, {column: text})`` per data row, as in :class:`CsvRows` (a short
+        row's missing columns are None, as :class:`csv.DictReader` gives them).
+    """
+
+    path: Path
+    named: str
+    header: tuple[str, ...]
+    rows: Iterator[tuple[int, dict[str, str]]]
+
+
+def stream_csv_rows(path: str | Path, *, option: str | None = None) -> CsvStream:
+    """The header of ``path`` and an iterator of its rows (``option`` as in
+    :func:`read_csv_rows`); no column is checked."""
+    file = Path(path)
+    named = _named(file, option)
+    reader = csv.DictReader(io.StringIO(_text(file, named), newline=""))
+    try:
+        header = tuple(reader.fieldnames or ())
+    except csv.Error as exc:
+        raise _not_csv(named, exc) from None
+    rows = _guarded(named, ((reader.line_num, row) for row in reader))
+    return CsvStream(file, named, header, rows)
+
+
+def csv_records(path: str | Path, *, option: str | None = None) -> Iterator[tuple[int, list[str]]]:
+    """Every record of ``path`` as a list, with its line number, the first line
+    included: for a file whose first line may not be a header (``near-repeat
+    --no-header`` names columns by number). Blank lines come as empty lists."""
+    file = Path(path)
+    named = _named(file, option)
+    reader = csv.reader(io.StringIO(_text(file, named), newline=""))
+    return _guarded(named, ((reader.line_num, record) for record in reader))
+
+
 def read_csv_rows(
     path: str | Path,
     *,
@@ -99,20 +177,8 @@ def read_csv_rows(
         Columns a fixed file layout requires: a missing one refuses the file
         (``column-missing``).
     """
-    file = Path(path)
-    named = f"{option} {file}" if option else str(file)
-    text = _text(file, named)
-    try:
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        header = tuple(reader.fieldnames or ())
-        rows = tuple((reader.line_num, row) for row in reader)
-    except csv.Error as exc:
-        raise FileRefusedError(
-            named,
-            "file-not-csv",
-            f"cannot be read as CSV ({exc})",
-            hint="check it is a text CSV with a header row",
-        ) from None
+    stream = stream_csv_rows(path, option=option)
+    named, header, rows = stream.named, stream.header, tuple(stream.rows)
     wanted = dict(chosen or {})
     twice = [c for c in wanted.values() if header.count(c) > 1]
     if twice:
@@ -136,7 +202,7 @@ def read_csv_rows(
             f"missing column(s) {', '.join(missing)}",
             hint=f"this layout needs the columns {', '.join(layout)}",
         )
-    return CsvRows(file, header, rows)
+    return CsvRows(stream.path, header, rows)
 
 
 MAX_COUNT = 2**53
@@ -167,4 +233,12 @@ def whole_count(text: str, *, path: str | Path, where: str) -> int:
     return int(value)
 
 
-__all__ = ["MAX_COUNT", "CsvRows", "read_csv_rows", "whole_count"]
+__all__ = [
+    "MAX_COUNT",
+    "CsvRows",
+    "CsvStream",
+    "csv_records",
+    "read_csv_rows",
+    "stream_csv_rows",
+    "whole_count",
+]

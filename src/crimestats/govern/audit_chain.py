@@ -20,6 +20,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
+from dataclasses import fields as dataclass_fields
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Final
@@ -55,27 +56,19 @@ def _without_tokens(value: Any) -> Any:
     return value
 
 
-_COLUMNS: Final = ", ".join(
-    (
-        "seq",
-        "logged_at",
-        "user_name",
-        "role",
-        "action",
-        "parameters",
-        "rows_out",
-        "result_hash",
-        "prev_hash",
-        "entry_hash",
-    )
-)
-
-
 @dataclass(frozen=True, slots=True)
-class AuditEntry:
-    """One row of ``audit_log``."""
+class Record:
+    """What one audit entry says: when, who, in which role, did what, with which
+    parameters, and how much went out with which hash.
 
-    seq: int
+    Declared once, for the three places an entry passes through: a request queues it
+    before its time is given (:class:`crimestats.serve.audit.Pending` extends it), the
+    server's journal writes it as it is (:class:`crimestats.serve.journal.Journalled` is
+    this class), and the chain holds it at a position, linked and hashed
+    (:class:`AuditEntry` extends it). The field order is the journal's line format and,
+    after ``seq``, the log's column order: neither may change.
+    """
+
     logged_at: str
     user_name: str
     role: str
@@ -83,6 +76,24 @@ class AuditEntry:
     parameters: str
     rows_out: int
     result_hash: str
+
+
+@dataclass(frozen=True)
+class _Place:
+    """An entry's position in the chain: a base of :class:`AuditEntry` only, so that
+    ``seq`` comes first among its fields (dataclasses take the fields of the bases in
+    reverse order: this one's, then :class:`Record`'s). No slots: two bases with slots
+    cannot be combined."""
+
+    seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry(Record, _Place):
+    """One row of ``audit_log``: a :class:`Record` at its position (``seq``), linked to
+    the entry before (``prev_hash``) and hashed (``entry_hash``). Its fields, in order,
+    are the table's columns, the JSON keys of ``audit export`` and ``GET /v1/audit``."""
+
     prev_hash: str
     entry_hash: str
 
@@ -93,6 +104,17 @@ class AuditEntry:
         if seq is not None:
             fields["seq"] = seq
         return entry_hash(**fields)
+
+
+_RECORD_FIELDS: Final = tuple(f.name for f in dataclass_fields(Record))
+_COLUMNS: Final = ", ".join(f.name for f in dataclass_fields(AuditEntry))
+
+
+def chained(record: Record, seq: int, prev_hash: str) -> AuditEntry:
+    """``record`` as the entry at ``seq`` after the entry hashed ``prev_hash``."""
+    facts = {name: getattr(record, name) for name in _RECORD_FIELDS}
+    digest = entry_hash(seq=seq, prev_hash=prev_hash, **facts)
+    return AuditEntry(seq=seq, prev_hash=prev_hash, entry_hash=digest, **facts)
 
 
 def entry_hash(
@@ -127,6 +149,12 @@ def entry_hash(
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def timestamp() -> str:
+    """The time an entry is logged at: UTC, ISO 8601 to the microsecond (the log's
+    texts of one length and zone sort as their times do)."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
 def result_digest(payload: bytes | str) -> str:
     """The hash of what a request returned, as stored in ``result_hash``."""
     data = payload.encode("utf-8") if isinstance(payload, str) else payload
@@ -154,24 +182,10 @@ def append(
     Appends must not interleave (two entries on one head would fork the chain): the
     store has one writer at a time (DuckDB), and the API serialises its appends.
     """
-    last = con.execute("SELECT seq, entry_hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
-    seq, prev = (1, GENESIS) if last is None else (int(last[0]) + 1, str(last[1]))
-    logged_at = datetime.now(UTC).isoformat(timespec="microseconds")
+    seq, prev = head(con)
     params = canonical_parameters(parameters)
-    digest = entry_hash(
-        seq=seq,
-        logged_at=logged_at,
-        user_name=user_name,
-        role=role,
-        action=action,
-        parameters=params,
-        rows_out=rows_out,
-        result_hash=result_hash,
-        prev_hash=prev,
-    )
-    entry = AuditEntry(
-        seq, logged_at, user_name, role, action, params, rows_out, result_hash, prev, digest
-    )
+    record = Record(timestamp(), user_name, role, action, params, rows_out, result_hash)
+    entry = chained(record, seq + 1, prev)
     con.execute(
         f"INSERT INTO audit_log ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         list(asdict(entry).values()),

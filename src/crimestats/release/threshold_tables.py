@@ -110,6 +110,24 @@ def _hierarchies(
     return out
 
 
+def _protect_alone(
+    counted: Mapping[str, CountedTable],
+    spec: TableSpec,
+    threshold: int,
+    forced: Mapping[str, list[dict[str, Any]]],
+    earlier: Mapping[str, EarlierCells],
+) -> dict[str, ProtectedRows]:
+    """A table linked to no other (the only one of its unit, or the only one of its
+    unit with rows), protected alone against what earlier releases of it withheld."""
+    table = protect_counted(
+        counted[spec.name],
+        threshold=threshold,
+        forced=forced.get(spec.name),
+        earlier=earlier.get(spec.name),
+    )
+    return {spec.name: table}
+
+
 def _linked_group(
     counted: Mapping[str, CountedTable],
     specs: Sequence[TableSpec],
@@ -128,16 +146,7 @@ def _linked_group(
         if not rows[spec.name]
     }
     if len(live) == 1:
-        spec = live[0]
-        return {
-            **out,
-            spec.name: protect_counted(
-                counted[spec.name],
-                threshold=threshold,
-                forced=forced.get(spec.name),
-                earlier=earlier.get(spec.name),
-            ),
-        }, []
+        return {**out, **_protect_alone(counted, live[0], threshold, forced, earlier)}, []
     hierarchies = _hierarchies(live, rows)
     inputs = [
         LinkedTable(
@@ -196,14 +205,7 @@ def _protect_unit(
 ) -> tuple[dict[str, ProtectedRows], list[Hierarchy]]:
     """The tables of one counting unit: alone, or linked through ``protect_linked``."""
     if len(group) == 1:
-        spec = group[0]
-        table = protect_counted(
-            counted[spec.name],
-            threshold=threshold,
-            forced=forced.get(spec.name),
-            earlier=earlier.get(spec.name),
-        )
-        return {spec.name: table}, []
+        return _protect_alone(counted, group[0], threshold, forced, earlier), []
     return _linked_group(counted, group, threshold=threshold, forced=forced, earlier=earlier)
 
 

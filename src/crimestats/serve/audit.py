@@ -31,8 +31,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
 from fastapi import Request
@@ -53,26 +52,23 @@ RETRY_SECONDS: Final = 1.0
 """How long the chain writer waits before trying a failed group again (it keeps it)."""
 
 
-@dataclass(slots=True)
-class Pending:
-    """An entry waiting to be journalled (its time is given when it is queued)."""
+@dataclass(frozen=True, slots=True)
+class Pending(audit_chain.Record):
+    """An entry waiting to be journalled: a record whose time is given when it is queued
+    (``logged_at`` stays empty until then, and comes last, by keyword, when given)."""
 
-    user_name: str
-    role: str
-    action: str
-    parameters: str
-    rows_out: int
-    result_hash: str
-    logged_at: str = ""
+    logged_at: str = field(default="", kw_only=True)
+
+
+@dataclass(frozen=True, slots=True)
+class _Queued:
+    """An entry in the journal writer's queue: stamped with its time, and whom to tell
+    once it is journalled (``done``; ``waiter``, an event loop's future, set for the
+    last entry of an :meth:`AuditLog.append_async`)."""
+
+    record: journal.Journalled
     done: Future[None] = field(default_factory=Future)
     waiter: tuple[asyncio.AbstractEventLoop, asyncio.Future[None]] | None = None
-    """Set by :meth:`AuditLog.append_async`: the event loop's future to settle too."""
-
-    def journalled(self) -> journal.Journalled:
-        return journal.Journalled(
-            self.logged_at, self.user_name, self.role, self.action, self.parameters,
-            self.rows_out, self.result_hash,
-        )  # fmt: skip
 
 
 class AuditLog:
@@ -89,7 +85,7 @@ class AuditLog:
         self.fsync = fsync
         self._due = due
         """Entries due without a request (summaries); called with ``True``: all of them."""
-        self._pending: list[Pending] = []
+        self._pending: list[_Queued] = []
         self._to_chain: list[journal.Journalled] = []
         self._wake = threading.Condition()
         self._chain_wake = threading.Condition()
@@ -115,12 +111,11 @@ class AuditLog:
             with self.store.writer() as con:
                 missing = journal.not_yet_chained(con, left)
                 if missing:
-                    note = Pending(
-                        "crimestats", "system", "audit.replayed",
+                    note = journal.Journalled(
+                        audit_chain.timestamp(), "crimestats", "system", "audit.replayed",
                         audit_chain.canonical_parameters({"entries": len(missing)}), 0, "",
-                        datetime.now(UTC).isoformat(timespec="microseconds"),
                     )  # fmt: skip
-                    write_chained(con, [*missing, note.journalled()], None)
+                    write_chained(con, [*missing, note], None)
             replayed += len(missing)
             path.unlink()
             handle.close()
@@ -142,16 +137,22 @@ class AuditLog:
         if self._journal is not None:
             self._journal.close(chained_all=self._counts[0] == self._counts[1])
 
-    def submit(self, *entries: Pending) -> Future[None]:
-        """Queue ``entries`` (in this order); the future of the last one's journalling."""
+    def submit(
+        self,
+        *entries: Pending,
+        waiter: tuple[asyncio.AbstractEventLoop, asyncio.Future[None]] | None = None,
+    ) -> Future[None]:
+        """Queue ``entries`` (in this order); the future of the last one's journalling
+        (``waiter``: an event loop's future to settle with it too)."""
         with self._wake:
             if self._stopping:
                 raise RuntimeError("the audit log is closed")
-            for entry in entries:
-                entry.logged_at = datetime.now(UTC).isoformat(timespec="microseconds")
-                self._pending.append(entry)
+            stamped = [replace(entry, logged_at=audit_chain.timestamp()) for entry in entries]
+            queued = [_Queued(record) for record in stamped[:-1]]
+            queued.append(_Queued(stamped[-1], waiter=waiter))
+            self._pending += queued
             self._wake.notify()
-        return entries[-1].done
+        return queued[-1].done
 
     def append(self, *entries: Pending) -> None:
         """Queue ``entries`` and return once they are journalled (from a worker thread)."""
@@ -166,8 +167,7 @@ class AuditLog:
         if entries:
             loop = asyncio.get_running_loop()
             waiting: asyncio.Future[None] = loop.create_future()
-            entries[-1].waiter = (loop, waiting)
-            self.submit(*entries)
+            self.submit(*entries, waiter=(loop, waiting))
             await waiting
 
     def flush(self, timeout: float = 30.0) -> None:
@@ -187,10 +187,10 @@ class AuditLog:
                 batch, self._pending = self._pending, []
                 stopping = self._stopping
             if self._due is not None:
-                due = self._due(stopping)
-                for entry in due:
-                    entry.logged_at = datetime.now(UTC).isoformat(timespec="microseconds")
-                batch += due
+                batch += [
+                    _Queued(replace(entry, logged_at=audit_chain.timestamp()))
+                    for entry in self._due(stopping)
+                ]
             if batch:
                 self._journal_batch(batch)
             if stopping:
@@ -198,9 +198,9 @@ class AuditLog:
                     if not self._pending:
                         return
 
-    def _journal_batch(self, batch: list[Pending]) -> None:
+    def _journal_batch(self, batch: list[_Queued]) -> None:
         assert self._journal is not None
-        lines = [entry.journalled() for entry in batch]
+        lines = [entry.record for entry in batch]
         try:
             with self._chain_wake:  # everything journalled is chained: the file may go
                 if self._counts[0] == self._counts[1]:
@@ -249,7 +249,7 @@ class AuditLog:
         return False
 
 
-def _wake(batch: list[Pending], error: Exception | None) -> None:
+def _wake(batch: list[_Queued], error: Exception | None) -> None:
     """Settle the event loops' futures of ``batch``: one call into each loop."""
     by_loop: dict[asyncio.AbstractEventLoop, list[asyncio.Future[None]]] = {}
     for entry in batch:

@@ -8,13 +8,13 @@ little more than one row, and the transaction's commit is shared by the whole gr
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import astuple
+from dataclasses import astuple, fields
 from typing import Any, Final
 
 from crimestats.govern import audit_chain
 from crimestats.serve.journal import Journalled
 
-_NAMES: Final = tuple(audit_chain.AuditEntry.__dataclass_fields__)
+_NAMES: Final = tuple(f.name for f in fields(audit_chain.AuditEntry))
 _COLUMNS: Final = ", ".join(_NAMES)
 _ROW: Final = "(" + ", ".join("?" * len(_NAMES)) + ")"
 CHUNK: Final = 500
@@ -33,16 +33,9 @@ def write_chained(
     values: list[Any] = []
     for item in batch:
         seq += 1
-        digest = audit_chain.entry_hash(
-            seq=seq, logged_at=item.logged_at, user_name=item.user_name, role=item.role,
-            action=item.action, parameters=item.parameters, rows_out=item.rows_out,
-            result_hash=item.result_hash, prev_hash=prev,
-        )  # fmt: skip
-        values += astuple(audit_chain.AuditEntry(
-            seq, item.logged_at, item.user_name, item.role, item.action,
-            item.parameters, item.rows_out, item.result_hash, prev, digest,
-        ))  # fmt: skip
-        prev = digest
+        entry = audit_chain.chained(item, seq, prev)
+        values += astuple(entry)
+        prev = entry.entry_hash
     width = len(_NAMES)
     con.execute("BEGIN TRANSACTION")
     try:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
-from typing import Any, Final
+from typing import Any, Final, TypedDict
 
 MAX_PROTECTED_FIELDS: Final = 3
 """The protector works on tables of one to three dimensions."""
@@ -27,13 +27,22 @@ class Protect(StrEnum):
     THRESHOLD = "threshold"
 
 
+class WithheldCounts(TypedDict):
+    """How many cells were withheld by each rule (the answer's ``withheld``)."""
+
+    primary: int
+    """Counts from 1 to the threshold."""
+    secondary: int
+    """Withheld so that no primary cell can be recomputed from the margins."""
+
+
 def protected_rows(
     rows: Sequence[Mapping[str, Any]],
     fields: Sequence[str],
     *,
     threshold: int,
     count: str = "count",
-) -> tuple[list[dict[str, Any]], dict[str, int]]:
+) -> tuple[list[dict[str, Any]], WithheldCounts]:
     """Rows with ``count`` withheld (None) where the rule says, a ``status`` per row,
     and the margins; plus how many cells were withheld by each rule."""
     from crimestats.privacy.protect import protect_rows
@@ -51,8 +60,7 @@ def protected_rows(
                 withheld = row[count] is None
                 row[key] = None if withheld and key.startswith("rate") else value
     statuses = [str(s) for s in protected.status.ravel()]
-    summary = {
-        "primary": statuses.count("primary"),
-        "secondary": statuses.count("secondary"),
-    }
+    summary = WithheldCounts(
+        primary=statuses.count("primary"), secondary=statuses.count("secondary")
+    )
     return out, summary

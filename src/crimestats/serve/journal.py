@@ -22,27 +22,19 @@ import fcntl
 import glob
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import fields
 from pathlib import Path
 from typing import Any, Final
 
+from crimestats.govern import audit_chain
+
 TRUNCATE_BYTES: Final = 1024 * 1024
 """The journal is emptied once it is this large and every entry in it is chained."""
-_FIELDS: Final = ("logged_at", "user_name", "role", "action", "parameters", "rows_out",
-                  "result_hash")  # fmt: skip
 
-
-@dataclass(frozen=True, slots=True)
-class Journalled:
-    """An entry as journalled: everything but its place in the chain."""
-
-    logged_at: str
-    user_name: str
-    role: str
-    action: str
-    parameters: str
-    rows_out: int
-    result_hash: str
+Journalled = audit_chain.Record
+"""An entry as journalled: everything but its place in the chain (one line each, the
+record's fields as a JSON array in their declared order)."""
+_FIELDS: Final = tuple(f.name for f in fields(Journalled))
 
 
 def _locked(path: Path) -> Any | None:

@@ -25,9 +25,9 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any, Final
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import Final, TypedDict
 
 from crimestats.govern import audit_chain
 from crimestats.serve.audit import Pending
@@ -46,9 +46,37 @@ class Refusal:
     role: str
     method: str
     path: str
-    query: dict[str, Any]
+    query: dict[str, str]
     status: int
     reason: str
+
+    def parameters(self) -> dict[str, object]:
+        """The parameters of its ``refused`` entry: the refusal but for the user and
+        role, which the entry holds in fields of their own."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _WHO}
+
+
+_WHO: Final = ("user_name", "role")
+
+
+class FloodMark(TypedDict):
+    """The parameters of a ``refused.flood`` entry: refusals from ``client`` are counted,
+    not itemised, from ``first`` on, and summarised every ``summary_every_seconds``."""
+
+    client: str
+    first: str
+    summary_every_seconds: float
+
+
+class RefusalSummary(TypedDict):
+    """The parameters of a ``refused.summary`` entry: how many refusals ``client`` had
+    between ``first`` and ``last``, by HTTP status (as text: JSON keys)."""
+
+    client: str
+    refused: int
+    statuses: dict[str, int]
+    first: str
+    last: str
 
 
 @dataclass(slots=True)
@@ -60,11 +88,12 @@ class _Counted:
     statuses: Counter[int] = field(default_factory=Counter)
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
-
-
-def _entry(user_name: str, role: str, action: str, parameters: dict[str, Any]) -> Pending:
+def _entry(
+    user_name: str,
+    role: str,
+    action: str,
+    parameters: Mapping[str, object],
+) -> Pending:
     return Pending(
         user_name=user_name,
         role=role,
@@ -93,20 +122,12 @@ class RefusalLog:
     def entries_for(self, refusal: Refusal) -> list[Pending]:
         """The entries to write for ``refusal`` now: itself, or a flood mark, or none."""
         if self._itemised.wait_needed(refusal.client) == 0.0:
-            parameters = {
-                "client": refusal.client,
-                "method": refusal.method,
-                "path": refusal.path,
-                "query": refusal.query,
-                "status": refusal.status,
-                "reason": refusal.reason,
-            }
-            return [_entry(refusal.user_name, refusal.role, "refused", parameters)]
+            return [_entry(refusal.user_name, refusal.role, "refused", refusal.parameters())]
         with self._lock:
             key = refusal.client
             if key not in self._counted and len(self._counted) >= self.max_addresses:
                 key = OTHER
-            now = _now()
+            now = audit_chain.timestamp()
             counted = self._counted.get(key)
             started = counted is None and key not in self._flooding
             if counted is None:
@@ -115,7 +136,7 @@ class RefusalLog:
             counted.statuses[refusal.status] += 1
         if not started:
             return []
-        mark = {"client": key, "first": now, "summary_every_seconds": self.summary_seconds}
+        mark = FloodMark(client=key, first=now, summary_every_seconds=self.summary_seconds)
         return [_entry("unknown", "none", "refused.flood", mark)]
 
     def summaries(self, *, force: bool = False) -> list[Pending]:
@@ -127,12 +148,12 @@ class RefusalLog:
             self._flooding = set(counted)
             self._last_summary = time.monotonic()
         return [
-            _entry("unknown", "none", "refused.summary", {
-                "client": key,
-                "refused": sum(c.statuses.values()),
-                "statuses": {str(s): n for s, n in sorted(c.statuses.items())},
-                "first": c.first,
-                "last": c.last,
-            })
+            _entry("unknown", "none", "refused.summary", RefusalSummary(
+                client=key,
+                refused=sum(c.statuses.values()),
+                statuses={str(s): n for s, n in sorted(c.statuses.items())},
+                first=c.first,
+                last=c.last,
+            ))
             for key, c in sorted(counted.items())
         ]  # fmt: skip

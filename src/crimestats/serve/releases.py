@@ -14,10 +14,20 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypedDict
 
 from crimestats.checksums import file_sha256
 from crimestats.errors import NotFoundError, StoreError
+
+
+class ReleaseSummary(TypedDict):
+    """A release as ``GET /v1/releases`` lists it (and ``/v1/releases/{id}`` opens)."""
+
+    release_id: str
+    created_at: str
+    """ISO 8601, to the second."""
+    tables: list[str]
+    files: list[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +46,7 @@ class ReleaseEntry:
             PurePosixPath(p).stem for p in self.files if "/" not in p and p.endswith(".csv")
         )
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> ReleaseSummary:
         return {
             "release_id": self.release_id,
             "created_at": self.created_at.isoformat(timespec="seconds"),

@@ -28,7 +28,7 @@ def audit_log(
 ) -> Response:
     """Entries after ``after`` (a seq), a page at a time, with the chain's verdict."""
     page = page_of(request)
-    store: ServeStore = request.app.state.store
+    store = ServeStore.of(request)
     log: audit.AuditLog = request.app.state.audit
     log.flush()  # what was journalled before this request is in the chain
     with store.reader() as con:

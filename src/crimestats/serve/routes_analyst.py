@@ -79,7 +79,7 @@ def stats(
             {"error": f"protect=threshold takes 1 to {MAX_PROTECTED_FIELDS} fields",
              "by": names},
         )  # fmt: skip
-    store: ServeStore = request.app.state.store
+    store = ServeStore.of(request)
     try:
         with store.ibis_reader() as con:
             counted = count_on(
@@ -106,7 +106,7 @@ def indicators(
     """SDG 16.1.1, 16.2.2, 16.3.2 and the UN-CTS shares, per source and year."""
     from crimestats.indicators.build import indicator_table_on, survey_indicator_rows
 
-    store: ServeStore = request.app.state.store
+    store = ServeStore.of(request)
     surveys = survey_indicator_rows(store.path) if source is None else []
     table = _computed(
         lambda con: indicator_table_on(con, area=area, source=source, survey_rows=surveys),
@@ -124,7 +124,7 @@ def attrition(
 
     if by not in LEVELS:
         raise HTTPException(422, {"error": f"by {by!r} is not known", "allowed": list(LEVELS)})
-    store: ServeStore = request.app.state.store
+    store = ServeStore.of(request)
     table = _computed(lambda con: attrition_table_on(con, by=by, source=source), store)
     return _answer(request, caller, "attrition", table)
 

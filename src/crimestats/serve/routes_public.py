@@ -31,11 +31,6 @@ router = APIRouter(prefix="/v1")
 Public = Annotated[Caller, Depends(needs(Role.PUBLIC))]
 
 
-def _store(request: Request) -> ServeStore:
-    store: ServeStore = request.app.state.store
-    return store
-
-
 def _releases(request: Request) -> ReleaseCache:
     cache: ReleaseCache = request.app.state.releases
     return cache
@@ -47,7 +42,7 @@ def health(request: Request) -> dict[str, object]:
     from crimestats.storage.store import schema_version
     from crimestats.version import code_version
 
-    with _store(request).reader() as con:
+    with ServeStore.of(request).reader() as con:
         version = schema_version(con)
     return {"status": "ok", "schema_version": version, "code_version": code_version()}
 

@@ -52,7 +52,7 @@ def hotspots(
         raise HTTPException(422, {"error": f"{iccs!r} is not an ICCS code", "fix": "e.g. 0501"})
     condition, params = point_filter(iccs=iccs, source=source)
     usable = USABLE_POINT.replace("lat", "i.lat").replace("lon", "i.lon")
-    store: ServeStore = request.app.state.store
+    store = ServeStore.of(request)
     with store.reader() as con:
         arrays = con.execute(
             f"SELECT i.lon, i.lat FROM incidents i WHERE {condition} AND {usable}", params

@@ -31,11 +31,6 @@ router = APIRouter(prefix="/v1")
 Steward = Annotated[Caller, Depends(needs(Role.STEWARD))]
 
 
-def _store(request: Request) -> ServeStore:
-    store: ServeStore = request.app.state.store
-    return store
-
-
 def _unprocessable(exc: CrimestatsError) -> HTTPException:
     return HTTPException(422, {"error": exc.message, "fix": exc.hint})
 
@@ -53,7 +48,7 @@ async def ingest(
     duplicates) as ``crimestats ingest --json`` would."""
     from crimestats.services.ingesting import ingest_files, summarise
 
-    store = _store(request)
+    store = ServeStore.of(request)
     limit = request.app.state.settings.max_body_bytes
     with uploads.private_folder() as folder:
         data = await uploads.save(file, folder, "upload", limit)
@@ -91,7 +86,7 @@ def ingests(request: Request, caller: Steward, source: str | None = None) -> Res
     from crimestats.storage.sources import IngestRecord, ingest_records
 
     page = page_of(request)
-    with _store(request).reader() as con:
+    with ServeStore.of(request).reader() as con:
         records = ingest_records(con, source)
     rows = [asdict(r) for r in page.cut(records)]
     body, media = table_body(
@@ -112,7 +107,7 @@ def quarantine(request: Request, caller: Steward, source: str | None = None) -> 
 
     page = page_of(request)
     where, args = ("WHERE source = ?", [source]) if source else ("", [])
-    with _store(request).reader() as con:
+    with ServeStore.of(request).reader() as con:
         total = con.execute(f"SELECT count(*) FROM quarantine {where}", args).fetchone()
         records = con.execute(
             f"SELECT source, file, row_number, reasons, raw FROM quarantine {where} "
@@ -144,7 +139,7 @@ def review_queue(request: Request, caller: Steward) -> Response:
     from crimestats.storage.coding import CODING_KEY, needing_review
 
     page = page_of(request)
-    with _store(request).reader() as con:
+    with ServeStore.of(request).reader() as con:
         groups = needing_review(con)
         suggested = {
             (r[0], r[1]): (r[2], r[3])
@@ -186,7 +181,7 @@ def review_answer(request: Request, caller: Steward, payload: ReviewAnswersIn) -
     (as ``crimestats review import`` does), and the group's offences are recoded."""
     from crimestats.services.classifying import REVIEW_COLUMNS, import_review
 
-    store = _store(request)
+    store = ServeStore.of(request)
     with uploads.private_folder() as folder:
         path = folder / "review.csv"
         _write_review(path, payload, REVIEW_COLUMNS, caller.name)
@@ -230,7 +225,9 @@ def release(request: Request, caller: Steward, payload: ReleaseIn) -> Response:
 
     root: Path = request.app.state.settings.releases_folder
     try:
-        result = publish(_store(request), root, threshold=payload.threshold, as_of=payload.as_of)
+        result = publish(
+            ServeStore.of(request), root, threshold=payload.threshold, as_of=payload.as_of
+        )
     except CrimestatsError as exc:
         raise _unprocessable(exc) from None
     finally:

@@ -30,6 +30,16 @@ MAX_SERIES = 50
 """More series than a chart can show, or a request should cost."""
 
 
+_GROUPS = sorted(n for n, f in FIELDS.items() if not f.is_period)
+"""The fields a series may be grouped by: every registered field but the periods."""
+
+
+def _grouping(by: str) -> tuple[list[str], list[str]]:
+    """The fields ``by`` names (comma-separated), and those of them not in :data:`_GROUPS`."""
+    names = [f.strip() for f in by.split(",") if f.strip()]
+    return names, [n for n in names if n not in _GROUPS]
+
+
 @router.get("/trends")
 def trends(
     request: Request,
@@ -45,18 +55,16 @@ def trends(
     from crimestats.watch.trends.export import trends_document
     from crimestats.watch.trends.service import run
 
-    names = [f.strip() for f in by.split(",") if f.strip()]
-    unknown = [n for n in names if n not in FIELDS or FIELDS[n].is_period]
+    names, unknown = _grouping(by)
     if unknown:
-        allowed = sorted(n for n, f in FIELDS.items() if not f.is_period)
-        raise HTTPException(422, {"error": f"unknown field(s) {unknown}", "allowed": allowed})
+        raise HTTPException(422, {"error": f"unknown field(s) {unknown}", "allowed": _GROUPS})
     try:
         freq_ = Freq(freq)
     except ValueError:
         raise HTTPException(
             422, {"error": f"freq {freq!r} is not known", "allowed": [f.value for f in Freq]}
         ) from None
-    store: ServeStore = request.app.state.store
+    store = ServeStore.of(request)
     try:
         with store.ibis_reader() as con:
             series = series_on(con, by=names, freq=freq_, unit=unit, source=source)
@@ -89,14 +97,12 @@ def alerts(
     from crimestats.watch.surveillance.parameters import with_options
     from crimestats.watch.surveillance.result import Method
 
-    names = [f.strip() for f in by.split(",") if f.strip()]
-    unknown = [n for n in names if n not in FIELDS or FIELDS[n].is_period]
-    allowed = {"by": sorted(n for n, f in FIELDS.items() if not f.is_period),
-               "freq": ["week", "month"], "method": [m.value for m in Method]}  # fmt: skip
+    names, unknown = _grouping(by)
+    allowed = {"by": _GROUPS, "freq": ["week", "month"], "method": [m.value for m in Method]}
     if unknown or freq not in allowed["freq"] or method not in allowed["method"]:
         raise HTTPException(422, {"error": "unknown field, freq or method", "allowed": allowed})
     method_ = Method(method)
-    store: ServeStore = request.app.state.store
+    store = ServeStore.of(request)
     try:
         with store.ibis_reader() as con:
             series = series_on(con, by=names, freq=Freq(freq))

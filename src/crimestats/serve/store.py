@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+from starlette.requests import HTTPConnection
 
 from crimestats.serve.loads import LOAD_THREADS
 from crimestats.storage.store import serving_connection
@@ -22,6 +23,12 @@ from crimestats.storage.store import serving_connection
 
 class ServeStore:
     """The store as the server holds it for its lifetime."""
+
+    @staticmethod
+    def of(request: HTTPConnection) -> ServeStore:
+        """The store of the app serving ``request`` (``app.state.store``), typed."""
+        store: ServeStore = request.app.state.store
+        return store
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -49,12 +56,8 @@ class ServeStore:
     @contextmanager
     def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A cursor held alone: audit appends and loads go one at a time."""
-        with self._write:
-            cursor = self._con.cursor()
-            try:
-                yield cursor
-            finally:
-                cursor.close()
+        with self._write, self.reader() as cursor:
+            yield cursor
 
     @contextmanager
     def loading(self) -> Iterator[None]:

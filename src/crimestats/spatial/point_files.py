@@ -6,6 +6,10 @@ applied. ``--crs`` names the file's CRS (an EPSG code): a projected CRS is used 
 is projected to the UTM zone of the points' centre. Without ``--crs`` the coordinates
 are taken as planar already, in the unit of the space bands.
 
+The file is found, decoded and parsed by :mod:`crimestats.csv_input`, as every small
+CSV file named on the command line is (hotspots' points reader,
+:mod:`crimestats.spatial.points_file`, too; what a row means differs).
+
 The projection here is a small step on pyproj (UTM zone of the points' median); the
 package's shared projection module, written beside this one in the same session, is meant
 to take its place once both are merged.
@@ -13,14 +17,14 @@ to take its place once both are merged.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 
-from crimestats.errors import FileRefusedError, NotFoundError, UsageError
+from crimestats.csv_input import csv_records
+from crimestats.errors import FileRefusedError, UsageError
 
 
 @dataclass(frozen=True)
@@ -59,32 +63,17 @@ def read_dated_points(
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64], int]:
     """``(x, y, days, skipped)``: rows with an empty field are skipped and counted; a
     value that is there but unreadable refuses the file with its line number."""
-    if not path.exists():
-        raise NotFoundError(f"{path}: no such file", hint="check the path")
-    if path.is_dir():
-        raise FileRefusedError(str(path), "file-is-folder", "is a folder", hint="give a file")
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.reader(handle))
-    except UnicodeDecodeError:
-        raise FileRefusedError(
-            str(path), "file-not-utf8", "is not UTF-8 text", hint="save it as UTF-8 CSV"
-        ) from None
-    except csv.Error as exc:
-        raise FileRefusedError(
-            str(path), "file-not-csv", f"cannot be read as CSV ({exc})", hint="check the file"
-        ) from None
-    if not rows or (header and len(rows) < 2):
+    records = list(csv_records(path))  # refused as every small CSV file is
+    if not records or (header and len(records) < 2):
         raise FileRefusedError(
             str(path), "file-empty", "holds no points", hint="give a CSV with one event a row"
         )
-    names = [c.strip() for c in rows[0]] if header and rows else None
-    body = rows[1:] if header else rows
+    names = [c.strip() for c in records[0][1]] if header else None
+    body = records[1:] if header else records
     wanted = ((x, "--x"), (y, "--y"), (date, "--date"))
     cols = [_column(names, name, opt, path) for name, opt in wanted]
     xs, ys, ds, skipped = [], [], [], 0
-    first = 2 if header else 1
-    for number, row in enumerate(body, start=first):
+    for number, row in body:
         values = [row[c].strip() if c < len(row) else "" for c in cols]
         if any(v == "" for v in values):
             skipped += 1

@@ -4,14 +4,17 @@ For analysts whose points are not in the store (``crimestats hotspots --points F
 --x C --y C [--date C]``). Coordinates are WGS84 degrees. A row whose coordinates are
 empty or not numbers is skipped and counted, never guessed; so is a row whose date
 cannot be read when a date column is named (dates are ISO, ``YYYY-MM-DD`` first).
+
+Beside :mod:`crimestats.spatial.point_files` (near-repeat's dated points): that reader
+refuses a bad value where this one counts and skips it, names columns by number when the
+file has no header, and makes the points planar; the two share how a file is opened
+(:mod:`crimestats.csv_input`), not what its rows mean, so they stay two modules.
 """
 
 from __future__ import annotations
 
-import csv
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -19,7 +22,8 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from crimestats.errors import NotFoundError, UsageError
+from crimestats.csv_input import CsvStream, stream_csv_rows
+from crimestats.errors import UsageError
 from crimestats.spatial.hotspot_report import Exposure
 
 
@@ -35,22 +39,19 @@ class FilePoints:
     without_date: int
 
 
-@contextmanager
-def _opened(path: Path, option: str) -> Iterator[csv.DictReader[str]]:
-    """A CSV reader of ``path``; undecodable or binary content is one message."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            yield csv.DictReader(handle)
-    except UnicodeDecodeError as exc:
+def _opened(path: Path, option: str, columns: Sequence[str], hint_tail: str) -> CsvStream:
+    """``path`` found, decoded and parsed as :mod:`crimestats.csv_input` does for every
+    small CSV file (its refusals name ``option``), its rows to come one at a time (a
+    points file may hold a million); a column missing from the header is bad usage,
+    named with the columns there are."""
+    stream = stream_csv_rows(path, option=option)
+    missing = [c for c in columns if c not in stream.header]
+    if missing:
         raise UsageError(
-            f"{option} {path} is not UTF-8 text (byte {exc.start})",
-            hint="save the file as UTF-8 CSV",
-        ) from None
-    except csv.Error as exc:
-        raise UsageError(
-            f"{option} {path} is not a readable CSV file: {exc}",
-            hint="check it is a text CSV with a header row (no NUL bytes)",
-        ) from None
+            f"{option} {path} has no column {', '.join(repr(c) for c in missing)}",
+            hint="its columns are: " + ", ".join(stream.header) + hint_tail,
+        )
+    return stream
 
 
 def _number(text: str) -> float | None:
@@ -69,44 +70,40 @@ def read_points_file(
     date_column: str | None = None,
     since: date | None = None,
     until: date | None = None,
+    option: str = "--points",
 ) -> FilePoints:
-    """Read ``path`` (CSV with a header); keep rows in [since, until] when dated."""
-    if not path.is_file():
-        raise NotFoundError(f"--points {path}: no such file", hint="check the path")
+    """Read ``path`` (CSV with a header); keep rows in [since, until] when dated.
+
+    ``option`` is what named the file on the command line (``--truth`` for
+    ``forecast-audit``'s second layer), for the messages."""
     if (since or until) and date_column is None:
         raise UsageError(
             "--since/--until on a points file need its date column",
             hint="name it with --date COLUMN",
         )
+    wanted = [c for c in (x, y, date_column) if c is not None]
+    stream = _opened(path, option, wanted, "")
     lons: list[float] = []
     lats: list[float] = []
     days: list[str] = []
     rows = without_point = without_date = 0
-    with _opened(path, "--points") as reader:
-        header = reader.fieldnames or []
-        missing = [c for c in (x, y, date_column) if c is not None and c not in header]
-        if missing:
-            raise UsageError(
-                f"--points {path} has no column {', '.join(repr(c) for c in missing)}",
-                hint="its columns are: " + ", ".join(header),
-            )
-        for row in reader:
-            rows += 1
-            lon, lat = _number(row[x] or ""), _number(row[y] or "")
-            if lon is None or lat is None or abs(lat) > 90 or abs(lon) > 180:
-                without_point += 1
+    for _line, row in stream.rows:
+        rows += 1
+        lon, lat = _number(row[x] or ""), _number(row[y] or "")
+        if lon is None or lat is None or abs(lat) > 90 or abs(lon) > 180:
+            without_point += 1
+            continue
+        if date_column is not None:
+            try:
+                day = date.fromisoformat((row[date_column] or "")[:10])
+            except ValueError:
+                without_date += 1
                 continue
-            if date_column is not None:
-                try:
-                    day = date.fromisoformat((row[date_column] or "")[:10])
-                except ValueError:
-                    without_date += 1
-                    continue
-                if (since and day < since) or (until and day > until):
-                    continue
-                days.append(day.isoformat())
-            lons.append(lon)
-            lats.append(lat)
+            if (since and day < since) or (until and day > until):
+                continue
+            days.append(day.isoformat())
+        lons.append(lon)
+        lats.append(lat)
     return FilePoints(
         lons=np.array(lons, dtype=np.float64),
         lats=np.array(lats, dtype=np.float64),
@@ -118,34 +115,30 @@ def read_points_file(
 
 
 def read_exposure_file(
-    path: Path, *, value: str, x: str = "longitude", y: str = "latitude"
+    path: Path,
+    *,
+    value: str,
+    x: str = "longitude",
+    y: str = "latitude",
+    option: str = "--exposure",
 ) -> Exposure:
-    """An exposure layer (``Exposure``): WGS84 points with a non-negative ``value`` column."""
-    if not path.is_file():
-        raise NotFoundError(f"--exposure {path}: no such file", hint="check the path")
+    """An exposure layer (``Exposure``): WGS84 points with a non-negative ``value`` column
+    (``option``: what named the file, as in :func:`read_points_file`)."""
+    stream = _opened(path, option, (x, y, value), "; name the value with --exposure-value")
     lons: list[float] = []
     lats: list[float] = []
     values: list[float] = []
-    with _opened(path, "--exposure") as reader:
-        header = reader.fieldnames or []
-        missing = [c for c in (x, y, value) if c not in header]
-        if missing:
+    for number, row in stream.rows:
+        lon, lat, amount = (_number(row[c] or "") for c in (x, y, value))
+        if lon is None or lat is None or amount is None or amount < 0:
             raise UsageError(
-                f"--exposure {path} has no column {', '.join(repr(c) for c in missing)}",
-                hint="its columns are: " + ", ".join(header) + "; name the value with "
-                "--exposure-value",
+                f"{option} {path}, line {number}: {x}, {y} and {value} must be numbers "
+                f"({value} not negative)",
+                hint="fix or drop that row",
             )
-        for number, row in enumerate(reader, start=2):
-            lon, lat, amount = (_number(row[c] or "") for c in (x, y, value))
-            if lon is None or lat is None or amount is None or amount < 0:
-                raise UsageError(
-                    f"--exposure {path}, line {number}: {x}, {y} and {value} must be numbers "
-                    f"({value} not negative)",
-                    hint="fix or drop that row",
-                )
-            lons.append(lon)
-            lats.append(lat)
-            values.append(amount)
+        lons.append(lon)
+        lats.append(lat)
+        values.append(amount)
     return Exposure(np.array(lons), np.array(lats), np.array(values))
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from typing import Any, Final, NotRequired, TypedDict
 
 TOTAL: Final = "Total"
 WITHHELD: Final = ("withheld", "primary", "secondary")
@@ -127,9 +127,18 @@ def _points(features: Sequence[Mapping[str, Any]]) -> list[tuple[float, float]]:
     return points
 
 
-def fitted_mercator(
-    features: Sequence[Mapping[str, Any]], width: int, height: int
-) -> dict[str, Any]:
+class Projection(TypedDict):
+    """A Vega-Lite projection fixed in advance (no features: Vega's default view)."""
+
+    type: str
+    center: NotRequired[list[float]]
+    """Longitude and latitude of the panel's centre, in degrees."""
+    scale: NotRequired[float]
+    translate: NotRequired[list[float]]
+    """Where the centre falls in the panel, in pixels."""
+
+
+def fitted_mercator(features: Sequence[Mapping[str, Any]], width: int, height: int) -> Projection:
     """A Mercator projection centred on the features and scaled to fill the panel.
 
     Why computed here: Vega-Lite's automatic fit did not take in the CSP-safe

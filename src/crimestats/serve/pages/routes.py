@@ -42,7 +42,7 @@ def _html(text: str) -> HTMLResponse:
 
 @router.get("/", response_class=HTMLResponse)
 def public_view(request: Request, caller: Public) -> HTMLResponse:
-    store: ServeStore = request.app.state.store
+    store = ServeStore.of(request)
     with store.reader() as con:
         entries = releases.list_releases(con)
     if not entries:
