@@ -294,6 +294,10 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
         "test_rule_fires_on_its_case[reported-date-missing]",
         "test_conflicts_with_the_store",
     ),
+    "tests/tidy/test_audit_record.py": (
+        "test_an_old_log_still_verifies_and_takes_new_entries",
+        "test_an_old_journal_is_replayed_onto_an_old_log",
+    ),
 }
 """Per test file, the slow test functions (or ``name[param]`` ids); ``()``: the whole file."""
 

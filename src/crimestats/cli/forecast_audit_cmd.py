@@ -71,9 +71,9 @@ def _truth_points(
         )
     try:
         if weight is not None:
-            layer = read_exposure_file(path, value=weight, x=x, y=y)
+            layer = read_exposure_file(path, value=weight, x=x, y=y, option="--truth")
             return layer.lon, layer.lat, layer.value
-        read = read_points_file(path, x=x, y=y)
+        read = read_points_file(path, x=x, y=y, option="--truth")
     except UsageError as error:  # the readers name their own option; this is --truth
         message = error.message.replace("--exposure", "--truth").replace("--points", "--truth")
         hint = (error.hint or "").replace("--exposure-value", "--truth-weight")
