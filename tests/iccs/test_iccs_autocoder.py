@@ -46,10 +46,12 @@ def test_a_coding_is_well_formed(autocoder: Autocoder) -> None:
         pool = pool_of(coding.text) if coding.foreign else ENGLISH
         threshold = autocoder.threshold_for(pool)
         assert coding.review_threshold == threshold
+        transfer = autocoder.transfer
         assert coding.needs_review == (
             len(coding.code) < 4
             or coding.level2_confidence < threshold
             or coding.familiarity < autocoder.min_familiarity
+            or (coding.foreign and transfer is not None and not transfer.holds)
         )
 
 

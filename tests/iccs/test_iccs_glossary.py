@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from importlib import resources
 
 import pytest
@@ -11,10 +12,12 @@ import pytest
 from crimestats.iccs import Autocoder, model_cache
 from crimestats.iccs.correspondence import load_bundled
 from crimestats.iccs.text import (
+    AMBIGUOUS_PHRASES,
     AMBIGUOUS_TERMS,
     Glossary,
     glossary_english,
     load_glossary,
+    looks_foreign,
     normalise,
     strip_accents,
     with_glossary,
@@ -143,6 +146,18 @@ def test_ambiguous_terms_need_a_romance_context() -> None:
     assert "rape" not in with_glossary("VIOL")
     assert "rape" in with_glossary("Viol sur personne vulnérable")
     assert "escape" in with_glossary("Evasión de detenidos")
+
+
+def test_every_glossary_phrase_of_english_words_needs_a_romance_context() -> None:
+    english = {w for e in iccs_examples() for w in re.findall("[a-z]+", e.text.casefold())}
+    phrases = {
+        key
+        for key in load_glossary().english
+        if len(key) > 1 and all(word in english for word in key)
+    }
+    assert phrases == AMBIGUOUS_PHRASES
+    assert not looks_foreign("corruption Active")  # the property test's counterexample
+    assert "active bribery" in glossary_english("Corruption active et passive")
 
 
 def test_cache_key_changes_with_the_glossary(monkeypatch: pytest.MonkeyPatch) -> None:

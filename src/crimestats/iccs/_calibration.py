@@ -40,6 +40,7 @@ from typing import Any
 
 from crimestats.iccs._scoring import MIN_CALIBRATION, isotonic_maps
 from crimestats.iccs.conformal import ConformalPoints, ConformalSets
+from crimestats.iccs.family_transfer import TransferCheck, transfer_check
 from crimestats.iccs.text import glossary_coverage, looks_foreign
 
 ENGLISH = "english"
@@ -105,6 +106,16 @@ class Calibration:
     conformal: ConformalSets | None = None
     cuts: dict[str, float] = field(default_factory=dict)
     """Each pool's threshold as the held-out sources alone set it (before the floor)."""
+    transfer: TransferCheck | None = None
+    """Whether the foreign pools' calibration transfers between real sources
+    (:mod:`crimestats.iccs.family_transfer`); None when not checked."""
+
+    def blocked(self, pool: str) -> str:
+        """Why no text of ``pool`` may be auto-coded ("" when it may): a foreign pool
+        whose family's calibration was not shown to transfer between real sources."""
+        if pool == ENGLISH or self.transfer is None:
+            return ""
+        return self.transfer.reason()
 
     def maps_for(self, pool: str) -> dict[int, Any]:
         """The maps a pool uses: its own, else its broader pool's, level by level."""
@@ -189,6 +200,7 @@ class HeldOut:
         english_precision: float | None = None,
         alpha: float | None = None,
         every_source: bool = False,
+        foreign_transfer: bool = False,
     ) -> Calibration:
         """Maps for every pool with points, and review thresholds: each foreign pool's
         held-out level-2 precision (weighted by records) must reach ``precision`` above
@@ -196,7 +208,9 @@ class HeldOut:
         ``english_precision`` the English pool's too (else it keeps ``review_threshold``).
         No threshold is below ``review_threshold``. With ``every_source``, each source
         with enough points must reach the target too (:func:`every_source_threshold`).
-        With ``alpha``, the conformal quantiles of every pool with enough points."""
+        With ``alpha``, the conformal quantiles of every pool with enough points. With
+        ``foreign_transfer``, the check that the foreign pools' cut transfers between
+        real sources (:func:`~crimestats.iccs.family_transfer.transfer_check`)."""
         import numpy as np
 
         pools = {pool for pool, _ in self.raw}
@@ -228,4 +242,13 @@ class HeldOut:
             )
         if alpha is not None:
             calibration.conformal = self.conformal.fit(alpha, order=(ENGLISH, FOREIGN))
+        if foreign_transfer and (level2 := calibration.maps_for(FOREIGN).get(2)) is not None:
+            points = self.raw.get((FOREIGN, 2), [])
+            calibration.transfer = transfer_check(
+                level2.predict(np.array(points)) if points else np.zeros(0),
+                self.hit.get((FOREIGN, 2), []),
+                self.weight.get((FOREIGN, 2), []),
+                self.source.get((FOREIGN, 2), []),
+                precision,
+            )
         return calibration

@@ -13,8 +13,10 @@ that the decision reads top to bottom in one place:
 4. the coding needs review when the audit found any, or on the thresholds: no level-2
    code, level-2 confidence below the pool's threshold, too few known words, or a
    conformal set at level 2 (:mod:`crimestats.iccs.conformal`) that is not exactly the
-   code's category. Each reason is kept in ``review_reasons``; a set that is not one
-   code is also named in the explanation.
+   code's category, or the text's calibration pool is blocked (foreign text whose
+   calibration was not shown to transfer between real sources:
+   :mod:`crimestats.iccs.family_transfer`). Each reason is kept in ``review_reasons``;
+   a set that is not one code is also named in the explanation.
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ class Thresholds:
     backoff: float
     review: float
     min_familiarity: float
+    blocked: str = ""
+    """Why no text of this calibration pool may be auto-coded ("" when it may)."""
 
 
 def decide(
@@ -123,6 +127,8 @@ def decide(
     # a rule's code is held to the model's confidence in the category it replaced: the
     # rule corrects a confident model, it does not make an unsure one sure
     confidence = model_l2 if outcome.decided_by else l2
+    if limits.blocked:
+        reasons.append(limits.blocked)
     if len(code) >= 4 and confidence < limits.review:
         reasons.append(f"level-2 confidence {confidence:.2f} below {limits.review:.2f}")
     if familiarity < limits.min_familiarity:

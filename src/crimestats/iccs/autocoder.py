@@ -30,8 +30,10 @@ How it decides (DESIGN.md section 4, step 2):
    text; for text in another language one per pool, see below), or fewer than
    ``min_familiarity`` of its words (after normalising and the glossary) occur in the
    training texts, or its split conformal set at level 2 is not exactly its category
-   (:mod:`crimestats.iccs.conformal`). Each coding says which threshold applied and
-   every reason for review.
+   (:mod:`crimestats.iccs.conformal`), or it is foreign text and the foreign
+   calibration was not shown to transfer between real sources
+   (:mod:`crimestats.iccs.family_transfer`). Each coding says which threshold applied
+   and every reason for review.
 
 Calibration data come from leave-one-source-out folds over the correspondence tables in
 the training set: each source is predicted by a model that never saw it, which is how
@@ -71,12 +73,13 @@ from crimestats.iccs.classification import load_classification
 from crimestats.iccs.codings import Coding, empty_coding
 from crimestats.iccs.conformal import nonconformity
 from crimestats.iccs.correspondence import CorrespondenceTable, load_bundled
+from crimestats.iccs.family_transfer import GENERIC_FOLD, TransferCheck
 from crimestats.iccs.heldout_sources import GENERIC_SOURCES, record_weights
 from crimestats.iccs.model_cache import cache_dir, model_key
 from crimestats.iccs.text import looks_foreign, with_glossary
 from crimestats.iccs.training import FOREIGN_GENERIC_SOURCES, Example, default_examples
 
-MODEL_VERSION = "17"
+MODEL_VERSION = "18"
 """Bump when the model changes, so cached models are refitted."""
 
 _CHUNK = 4096
@@ -138,6 +141,11 @@ class Autocoder:
         measured leave-one-source-out (December 2026) it sent almost all English police
         text to review (the English pool's points include the Spanish sources, which
         never reach 95%) and did not lift Chile (26.7% auto-coded at 76.2%).
+    foreign_transfer:
+        Auto-code foreign text only when the foreign calibration is shown to transfer
+        between real sources (:mod:`crimestats.iccs.family_transfer`): the cut learnt on
+        some real foreign sources must reach ``foreign_precision`` on each other one,
+        with at least two of them. On by default since v18; False gives v17.
     """
 
     def __init__(
@@ -154,6 +162,7 @@ class Autocoder:
         target_precision: float | None = 0.95,
         conformal_alpha: float | None = 0.05,
         every_source: bool = False,
+        foreign_transfer: bool = True,
     ) -> None:
         if not 0 < backoff <= 1 or not 0 <= review_threshold <= 1 or not 0 <= min_familiarity <= 1:
             raise UsageError(
@@ -171,6 +180,7 @@ class Autocoder:
         self.target_precision = target_precision
         self.conformal_alpha = conformal_alpha
         self.every_source = every_source
+        self.foreign_transfer = foreign_transfer
         self._records: dict[tuple[str, str, str], float] = {}
         self._known: frozenset[str] = frozenset()
         self.version = ""
@@ -211,6 +221,20 @@ class Autocoder:
         if self._calibration is None:
             return self.review_threshold
         return self._calibration.threshold(pool, self.review_threshold)
+
+    def _blocked(self, pool: str) -> str:
+        """Why no text of ``pool`` may be auto-coded ("" when it may); a model pickled
+        before v18 has no such attribute and is refitted anyway (version check)."""
+        if self._calibration is None or not getattr(self, "foreign_transfer", False):
+            return ""
+        return self._calibration.blocked(pool)
+
+    @property
+    def transfer(self) -> TransferCheck | None:
+        """The foreign calibration's transfer check (None when not run)."""
+        if self._calibration is None or not getattr(self, "foreign_transfer", False):
+            return None
+        return self._calibration.transfer
 
     @property
     def foreign_threshold(self) -> float:
@@ -270,7 +294,7 @@ class Autocoder:
                     pools += [FOREIGN, foreign_pool(text)]
                 weight = self._records.get((examples[idx].source, text, truth), 1.0)
                 # the generic foreign text is one fold, so one source
-                source = "foreign generic" if generic else examples[idx].source
+                source = GENERIC_FOLD if generic else examples[idx].source
                 for level in range(1, _level(truth) + 1):
                     cols = np.flatnonzero(self._node_level == level)
                     best = cols[np.argmax(agg[row, cols])]
@@ -293,6 +317,7 @@ class Autocoder:
             english_precision=self.target_precision,
             alpha=self.conformal_alpha,
             every_source=self.every_source,
+            foreign_transfer=self.foreign_transfer,
         )
 
     def familiarity(self, texts: Sequence[str]) -> list[float]:
@@ -436,7 +461,12 @@ class Autocoder:
             if not normal[row]:
                 out.append(empty_coding(text))
                 continue
-            limits = Thresholds(self.backoff, self.threshold_for(pools[row]), self.min_familiarity)
+            limits = Thresholds(
+                self.backoff,
+                self.threshold_for(pools[row]),
+                self.min_familiarity,
+                self._blocked(pools[row]),
+            )
             out.append(
                 decide(
                     text,

@@ -209,6 +209,19 @@ glossary's languages (another glossary term, or a function word of those languag
 English text
 passes through :func:`with_glossary` unchanged."""
 
+AMBIGUOUS_PHRASES: frozenset[tuple[str, ...]] = frozenset(
+    {
+        ("corruption", "active"), ("corruption", "passive"),
+        ("immigration", "clandestine"), ("possession", "simple"),
+    }
+)  # fmt: skip
+"""Glossary terms of several words each of which is an English word of the ICCS text
+(French "corruption active"): like :data:`AMBIGUOUS_TERMS`, translated only where the
+text shows another sign of a glossary language. Without this, an English label such as
+"ACTIVE CORRUPTION" word-swapped by a table ("corruption active") looked foreign, and
+since v18 foreign text is not auto-coded (found by the word-salad property test,
+December 2026; the list is every such glossary term, tested)."""
+
 _ROMANCE_MARKERS: frozenset[str] = frozenset(
     {
         "de", "del", "la", "el", "los", "las", "con", "por", "para", "sin", "y",
@@ -376,7 +389,8 @@ def glossary_english(text: str) -> str:
     found: list[str] = []
     ambiguous: list[str] = []
     for start, size, english in _matches(tokens):
-        one_ambiguous = size == 1 and tokens[start] in AMBIGUOUS_TERMS
+        term = tuple(tokens[start : start + size])
+        one_ambiguous = (size == 1 and term[0] in AMBIGUOUS_TERMS) or term in AMBIGUOUS_PHRASES
         (ambiguous if one_ambiguous else found).append(english)
     if ambiguous and (found or not _ROMANCE_MARKERS.isdisjoint(tokens)):
         found.extend(ambiguous)
