@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from crimestats.iccs.classification import code_level
 from crimestats.iccs.training import Example
 
 if TYPE_CHECKING:
@@ -153,7 +154,7 @@ def section_index(nodes: Sequence[str]) -> dict[str, dict[int, Any]]:
 
     out: dict[str, dict[int, list[int]]] = {"": {1: []}}
     for i, code in enumerate(nodes):
-        level = {2: 1, 4: 2, 5: 3, 6: 4}[len(code)]
+        level = code_level(code)
         if level == 1:
             out[""][1].append(i)
         else:

@@ -69,7 +69,7 @@ from crimestats.iccs._calibration import (
 )
 from crimestats.iccs._deciding import Thresholds, Tree, decide
 from crimestats.iccs._scoring import Scorer, section_index, up_matrix
-from crimestats.iccs.classification import load_classification
+from crimestats.iccs.classification import code_level, load_classification, truncate
 from crimestats.iccs.codings import Coding, empty_coding
 from crimestats.iccs.conformal import nonconformity
 from crimestats.iccs.correspondence import CorrespondenceTable, load_bundled
@@ -247,7 +247,7 @@ class Autocoder:
 
         assert self._scorer is not None
         self._nodes = [c.code for c in load_classification()]
-        self._node_level = np.array([_level(c) for c in self._nodes])
+        self._node_level = np.array([code_level(c) for c in self._nodes])
         self._up = up_matrix(self._scorer.codes, self._nodes)
         self._sections = section_index(self._nodes)
         self._node_index = {c: i for i, c in enumerate(self._nodes)}
@@ -295,12 +295,12 @@ class Autocoder:
                 weight = self._records.get((examples[idx].source, text, truth), 1.0)
                 # the generic foreign text is one fold, so one source
                 source = GENERIC_FOLD if generic else examples[idx].source
-                for level in range(1, _level(truth) + 1):
+                for level in range(1, code_level(truth) + 1):
                     cols = np.flatnonzero(self._node_level == level)
                     best = cols[np.argmax(agg[row, cols])]
-                    right = self._nodes[best] == truth[: _size(level)]
+                    right = self._nodes[best] == truncate(truth, level)
                     held_out.add(pools, level, float(agg[row, best]), right, weight, source)
-                if _level(truth) >= 2:
+                if code_level(truth) >= 2:
                     held_out.conformal.add(
                         conformal_pools(
                             text,
@@ -493,11 +493,3 @@ def _words(texts: Iterable[str]) -> frozenset[str]:
 def _share_known(normal: str, known: frozenset[str]) -> float:
     words = normal.split()
     return sum(w in known for w in words) / len(words) if words else 1.0
-
-
-def _level(code: str) -> int:
-    return {2: 1, 4: 2, 5: 3, 6: 4}[len(code)]
-
-
-def _size(level: int) -> int:
-    return {1: 2, 2: 4, 3: 5, 4: 6}[level]
