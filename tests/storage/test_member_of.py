@@ -22,6 +22,7 @@ PROBES = [
         ["male", "female", "other", "unknown"],  # the list path
         ["a|b", "(c)", "o'brien", "", "male"] * 6,  # many, not plain: the list path
         [str(n) for n in range(30)],  # many plain ones of several lengths
+        [f"A{n}" for n in range(2500)] + ["0501", "male"],  # thousands: the IN join
     ],
 )
 def test_member_of_is_in(values: list[str]) -> None:
@@ -38,3 +39,4 @@ def test_member_of_is_in(values: list[str]) -> None:
 def test_large_plain_sets_take_the_automaton() -> None:
     assert member_of("x", ICCS).startswith("regexp_full_match(")
     assert member_of("x", ["male", "female"]).startswith("list_contains(")
+    assert member_of("x", [str(n) for n in range(5000)]).startswith("(x IN (")

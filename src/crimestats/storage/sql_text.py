@@ -26,19 +26,25 @@ def lit_list(values: tuple[str, ...] | list[str]) -> str:
 
 _REGEX_SET_FROM = 24
 """Sets this large (of plain word characters) are tested by one regular expression."""
+_JOIN_SET_FROM = 2000
+"""Sets this large are left to DuckDB's ``IN``: a join is the right tool for them (a list
+scanned per row is not, and RE2 caps the size of an automaton)."""
 
 
 def member_of(expr: str, values: tuple[str, ...] | list[str]) -> str:
     """SQL true when ``expr`` is one of ``values`` (NULL when ``expr`` is NULL), like ``IN``.
 
-    Why not ``expr IN (...)``: DuckDB turns a constant ``IN`` list into a join against
-    the list, and inside the wide projection of a file's rows that join carries every
-    column of every row through it: at 1M rows the ICCS code check alone took 1.3 s of
-    CPU with every code blank. ``list_contains`` stays an expression; a large set of
-    codes becomes one anchored alternation, which RE2 runs as one automaton pass over
-    the value (40x faster than the join for the ~320 ICCS codes). Same answer as ``IN``
-    for every value, NULL included (``tests/storage/test_member_of.py``).
+    Why not always ``expr IN (...)``: DuckDB turns a constant ``IN`` list into a join
+    against the list, and inside the wide projection of a file's rows that join carries
+    every column of every row through it: at 1M rows the ICCS code check alone took 1.3 s
+    of CPU with every code blank. ``list_contains`` stays an expression; a larger set of
+    codes becomes one anchored alternation, which RE2 runs as one automaton pass over the
+    value (40x faster than the join for the ~320 ICCS codes); only a set of thousands
+    (a mapping's long ``where:`` list) goes to the join. Same answer as ``IN`` for every
+    value, NULL included (``tests/storage/test_member_of.py``).
     """
+    if len(values) >= _JOIN_SET_FROM:
+        return f"({expr} IN ({', '.join(lit(v) for v in values)}))"
     if len(values) >= _REGEX_SET_FROM and all(v.isascii() and v.isalnum() for v in values):
         alternation = "|".join(sorted(set(values), key=lambda v: (-len(v), v)))
         return f"regexp_full_match({expr}, {lit('(?:' + alternation + ')')})"
