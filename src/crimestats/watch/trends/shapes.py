@@ -1,0 +1,137 @@
+"""The JSON shapes of ``crimestats trends --json`` (and of the API's ``/trends``).
+
+Why TypedDicts and not dataclasses: these documents are written as they are, by
+``json.dumps``, so the dict is the output; a TypedDict names every key once, lets mypy
+check each builder against it, and keeps the bytes (key order is the order of the
+class body, the order the builders in :mod:`crimestats.watch.trends.export` write).
+The typed results they are read from are in :mod:`crimestats.watch.trends.report`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NotRequired, TypedDict
+
+from crimestats.watch.series import GroupValue
+
+
+class ChangeJson(TypedDict):
+    """A :class:`~crimestats.watch.trends.report.Change` (its fields, the test by name)."""
+
+    current_label: str
+    base_label: str
+    current: int
+    base: int
+    current_periods: int
+    base_periods: int
+    ratio: float | None
+    percent_change: float | None
+    test: str
+    p_value: float
+    dispersion: float | None
+    nb_alpha: float | None
+
+
+class ChangePointJson(TypedDict):
+    """One break: ISO dates of the last period before it, the first after, its interval."""
+
+    last_before: str | None
+    start: str | None
+    lower: str | None
+    upper: str | None
+    mean_before: float
+    mean_after: float
+
+
+class ChangePointsJson(TypedDict):
+    """The breaks chosen, what they were searched on, and the criterion per break count."""
+
+    on: str
+    search: str
+    criterion: str
+    min_segment: int
+    level: float
+    bic: list[float]
+    rss: list[float]
+    points: list[ChangePointJson]
+
+
+class ForecastPeriodJson(TypedDict):
+    """One forecast period: its label, first day, point forecast and interval."""
+
+    period: str
+    start: str | None
+    mean: float
+    lower: float
+    upper: float
+
+
+class ForecastJson(TypedDict):
+    """The forecast model, its interval level and the periods ahead."""
+
+    model: str
+    level: float
+    periods: list[ForecastPeriodJson]
+
+
+class AnalysedJson(TypedDict):
+    """The periods the methods ran on (``None`` labels: none were analysed)."""
+
+    first: str | None
+    last: str | None
+    periods: int
+
+
+class FlagJson(TypedDict):
+    """A method that did not run, or ran with a caveat, and why."""
+
+    method: str
+    reason: str
+
+
+class SeriesSummary(TypedDict):
+    """One series' results without its periods: what the table's metadata holds."""
+
+    series: str
+    group: dict[str, GroupValue]
+    freq: str
+    analysed: AnalysedJson
+    seasonal_strength: float | None
+    stable_seasonality_p: float | None
+    has_season: bool | None
+    year_on_year: ChangeJson | None
+    recent_mean: ChangeJson | None
+    change_points: ChangePointsJson | None
+    forecast: ForecastJson | None
+    flags: list[FlagJson]
+
+
+class PeriodJson(TypedDict):
+    """One observed period; rates with ``--rate``, STL components on analysed periods."""
+
+    period: str
+    start: str | None
+    count: int
+    partial: str | None
+    population: NotRequired[float | None]
+    rate_per_100k: NotRequired[float | None]
+    trend: NotRequired[float]
+    seasonal: NotRequired[float]
+    remainder: NotRequired[float]
+
+
+class SeriesDocument(SeriesSummary):
+    """One series' results with its periods."""
+
+    periods: list[PeriodJson]
+
+
+class TrendsDocument(TypedDict):
+    """What ``trends --json`` prints: every break date, the run's metadata, each series.
+
+    ``metadata`` is open-ended: its keys depend on where the series came from (the store,
+    a CSV file, the API), see :mod:`crimestats.watch.trends.service`.
+    """
+
+    change_points: list[str]
+    metadata: dict[str, Any]
+    series: list[SeriesDocument]
