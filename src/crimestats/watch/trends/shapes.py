@@ -125,11 +125,47 @@ class SeriesDocument(SeriesSummary):
     periods: list[PeriodJson]
 
 
+class TrendRate(TypedDict):
+    """``--rate``: what the rates are, and how many periods have none."""
+
+    per: int
+    formula: str
+    denominator: str
+    periods_without_rate: int
+
+
+class StoreInput(TypedDict):
+    """The metadata of trends of the store's series (before the methods' part)."""
+
+    input: str
+    store: str
+    by: list[str]
+    freq: str
+    unit: str
+    period_basis: str
+    source_filter: str | None
+    since: str | None
+    until: str | None
+    series_count: int
+    rate: NotRequired[TrendRate]
+
+
+class FileInput(TypedDict):
+    """The metadata of trends of one series read from a CSV file."""
+
+    input: str
+    file: str
+    date_column: str
+    count_column: str
+    freq: str
+
+
 class TrendsDocument(TypedDict):
     """What ``trends --json`` prints: every break date, the run's metadata, each series.
 
-    ``metadata`` is open-ended: its keys depend on where the series came from (the store,
-    a CSV file, the API), see :mod:`crimestats.watch.trends.service`.
+    ``metadata`` is open-ended: one of :class:`StoreInput`, :class:`FileInput` or the
+    API's own (``crimestats.serve.routes_watch``), plus ``level`` and ``methods``
+    (:func:`crimestats.watch.trends.service.run`).
     """
 
     change_points: list[str]
