@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 from typing import Any, Final, TypedDict
 
+from crimestats.indicators.metadata import AttritionMetadata
 from crimestats.stats.counted_codes import (
     PENDING_NOTE,
     counted_offences,
@@ -243,7 +244,7 @@ def attrition_table_on(
                         ("share_of_recorded", pa.float64()), ("median_days", pa.float64()),
                         ("not_computable_reason", pa.string())])  # fmt: skip
     table = pa.Table.from_pylist(rows, schema=schema)
-    metadata: dict[str, Any] = {
+    metadata: AttritionMetadata = {
         "unit": "incidents",
         "unit_definition": "recorded incidents, once per source and distinct ICCS category "
         "among their offences (an incident with offences in two categories is in both)",
@@ -270,4 +271,4 @@ def attrition_table_on(
         "store": store_label,
         "generated_by": code_version(),
     }
-    return StatsTable(table, metadata)
+    return StatsTable(table, dict(metadata))

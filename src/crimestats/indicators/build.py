@@ -23,6 +23,7 @@ from crimestats.indicators.definitions import (
     TRAFFICKING_CODE,
     Indicator,
 )
+from crimestats.indicators.metadata import IndicatorMetadata
 from crimestats.stats.counted_codes import PENDING_NOTE, pending_review_count
 from crimestats.stats.table import StatsTable
 
@@ -194,7 +195,7 @@ def indicator_table_on(
         ]
     )  # fmt: skip
     table = pa.Table.from_pylist(rows, schema=schema)
-    metadata: dict[str, Any] = {
+    metadata: IndicatorMetadata = {
         "indicators": {
             **{code: i.to_dict() for code, i in INDICATORS.items()},
             **{code: i.to_dict() for code, i in _survey_indicators().items()},
@@ -216,7 +217,7 @@ def indicator_table_on(
         "store": store_label,
         "generated_by": code_version(),
     }
-    return StatsTable(table, metadata)
+    return StatsTable(table, dict(metadata))
 
 
 def _survey_indicators() -> dict[str, Indicator]:
