@@ -13,26 +13,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.indicators.conftest import tiny_db  # noqa: F401 (the fixture)
+from tests.tidy3.goldens import fixed, golden
 
 from crimestats.indicators import attrition_table, indicator_table
-from crimestats.stats.table import Format, StatsTable, render
-
-GOLDEN = Path(__file__).parent / "golden"
-
-
-def _fixed(table: StatsTable) -> StatsTable:
-    for key in ("store", "generated_by"):
-        if key in table.metadata:
-            table.metadata[key] = key.upper()
-    return table
+from crimestats.stats.table import Format, render
 
 
 def test_indicator_table_bytes(tiny_db: Path) -> None:  # noqa: F811
-    table = _fixed(indicator_table(tiny_db, area="X"))
-    assert render(table, Format.CSV) == (GOLDEN / "indicators.csv").read_text(encoding="utf-8")
-    assert render(table, Format.JSON) == (GOLDEN / "indicators.json").read_text(encoding="utf-8")
+    table = fixed(indicator_table(tiny_db, area="X"))
+    assert render(table, Format.CSV) == golden("indicators.csv")
+    assert render(table, Format.JSON) == golden("indicators.json")
 
 
 def test_attrition_table_bytes(tiny_db: Path) -> None:  # noqa: F811
-    table = _fixed(attrition_table(tiny_db, by="iccs_l1"))
-    assert render(table, Format.JSON) == (GOLDEN / "attrition.json").read_text(encoding="utf-8")
+    table = fixed(attrition_table(tiny_db, by="iccs_l1"))
+    assert render(table, Format.JSON) == golden("attrition.json")

@@ -15,29 +15,21 @@ from pathlib import Path
 
 from tests.indicators.conftest import tiny_db  # noqa: F401 (the fixture)
 from tests.stats.test_stats_hierarchy import tree_db  # noqa: F401 (the fixture)
+from tests.tidy3.goldens import fixed, golden
 
 from crimestats.stats import count_table
 from crimestats.stats.table import Format, StatsTable, render
 
-GOLDEN = Path(__file__).parent / "golden"
-
-
-def _fixed(table: StatsTable) -> StatsTable:
-    for key in ("store", "generated_by"):
-        if key in table.metadata:
-            table.metadata[key] = key.upper()
-    return table
-
 
 def _render(table: StatsTable) -> str:
-    return render(_fixed(table), Format.JSON)
+    return render(fixed(table), Format.JSON)
 
 
 def test_iccs_and_period_metadata_bytes(tiny_db: Path) -> None:  # noqa: F811
     table = count_table(tiny_db, by=["iccs_l1", "iccs_l3", "month"], since="2024-01-05")
-    assert _render(table) == (GOLDEN / "stats_iccs_month.json").read_text(encoding="utf-8")
+    assert _render(table) == golden("stats_iccs_month.json")
 
 
 def test_area_placement_and_rate_metadata_bytes(tree_db: Path) -> None:  # noqa: F811
     table = count_table(tree_db, by=["area", "year"], area_level="district", rate=True)
-    assert _render(table) == (GOLDEN / "stats_area_rate.json").read_text(encoding="utf-8")
+    assert _render(table) == golden("stats_area_rate.json")

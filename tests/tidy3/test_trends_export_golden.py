@@ -10,33 +10,27 @@ only on analysed periods, the forecast rows, rates only when a series has them.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
+from tests.tidy3.goldens import golden
 from tests.tidy3.trends_results import METADATA, flagged, full
 
 from crimestats.stats.table import Format, render
 from crimestats.watch.trends.export import trends_document, trends_table
 
-GOLDEN = Path(__file__).parent / "golden"
-
-
-def _golden(name: str) -> str:
-    return (GOLDEN / name).read_text(encoding="utf-8")
-
 
 def test_trends_document_bytes() -> None:
     document = trends_document([full(), flagged()], METADATA)
     text = json.dumps(document, indent=2, default=str, ensure_ascii=False) + "\n"
-    assert text == _golden("trends_document.json")
+    assert text == golden("trends_document.json")
 
 
 def test_trends_table_csv_and_json_bytes() -> None:
     table = trends_table([full(), flagged()], METADATA)
-    assert render(table, Format.CSV) == _golden("trends_table.csv")
-    assert render(table, Format.JSON) == _golden("trends_table.json")
+    assert render(table, Format.CSV) == golden("trends_table.csv")
+    assert render(table, Format.JSON) == golden("trends_table.json")
 
 
 def test_trends_table_without_rates_bytes() -> None:
-    assert render(trends_table([flagged()], METADATA), Format.JSON) == _golden(
+    assert render(trends_table([flagged()], METADATA), Format.JSON) == golden(
         "trends_table_no_rates.json"
     )

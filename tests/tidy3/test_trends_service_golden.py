@@ -13,11 +13,10 @@ import json
 from pathlib import Path
 
 from tests.stats.test_stats_hierarchy import tree_db  # noqa: F401 (the fixture)
+from tests.tidy3.goldens import golden
 
 from crimestats.watch.trends.export import trends_document
 from crimestats.watch.trends.service import TrendsRun, file_trends, store_trends
-
-GOLDEN = Path(__file__).parent / "golden"
 
 
 def _text(run: TrendsRun) -> str:
@@ -30,11 +29,11 @@ def _text(run: TrendsRun) -> str:
 
 def test_store_trends_with_rates_bytes(tree_db: Path) -> None:  # noqa: F811
     run = store_trends(tree_db, by=["area"], rate=True)
-    assert _text(run) == (GOLDEN / "trends_store_rate.json").read_text(encoding="utf-8")
+    assert _text(run) == golden("trends_store_rate.json")
 
 
 def test_file_trends_bytes(tmp_path: Path) -> None:
     path = tmp_path / "series.csv"
     path.write_text("month,n\n2024-01,3\n2024-02,5\n2024-03,4\n", encoding="utf-8")
     run = file_trends(path, date_column="month", count_column="n")
-    assert _text(run) == (GOLDEN / "trends_file.json").read_text(encoding="utf-8")
+    assert _text(run) == golden("trends_file.json")

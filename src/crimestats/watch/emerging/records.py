@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, NotRequired, TypedDict, cast
+from typing import Any
 
 from crimestats.errors import NotFoundError, UsageError
 from crimestats.storage.coding import TEXT
@@ -60,30 +60,6 @@ class IncidentCount:
 
     source: str
     cyber_related: str
-    current: bool
-    records: int
-
-
-class _IncidentRow(TypedDict):
-    """A row of the incidents' grouped count, as pyarrow gives it back."""
-
-    source: str
-    cyber_related: str
-    current: bool
-    records: int
-
-
-class _OffenceRow(TypedDict):
-    """A row of the offences' grouped count (motive columns only where the store has them)."""
-
-    source: str
-    national_code: str | None
-    national_label: str | None
-    text: str | None
-    iccs_code: str | None
-    iccs_method: str | None
-    motive: NotRequired[str | None]
-    motive_detail: NotRequired[str | None]
     current: bool
     records: int
 
@@ -154,13 +130,10 @@ def read_extract(
             (incidents.reported_date >= window.history_start)
             & (incidents.reported_date <= window.until)
         ).mutate(current=incidents.reported_date >= window.since)
-        incident_rows = cast(
-            list[_IncidentRow],
-            _rows(
-                in_window.group_by(["source", "cyber_related", "current"]).aggregate(
-                    records=in_window.count()
-                )
-            ),
+        incident_rows = _rows(
+            in_window.group_by(["source", "cyber_related", "current"]).aggregate(
+                records=in_window.count()
+            )
         )
         sources, notes = _compared(incident_rows, window)
         everyone = incidents.select("source").distinct().to_pyarrow().column(0).to_pylist()
@@ -188,9 +161,7 @@ def read_extract(
         if has_motive:
             keys["motive"] = joined.motive
             keys["motive_detail"] = joined.motive_detail
-        offence_rows = cast(
-            list[_OffenceRow], _rows(joined.group_by(**keys).aggregate(records=joined.count()))
-        )
+        offence_rows = _rows(joined.group_by(**keys).aggregate(records=joined.count()))
     if not has_motive:
         notes.append(
             "motive shares are not reported: this store has no motive column "
@@ -230,7 +201,7 @@ def _text(table: Any) -> Any:
     return table.description.coalesce(table.national_label, table.national_code)
 
 
-def _compared(rows: list[_IncidentRow], window: Window) -> tuple[tuple[str, ...], list[str]]:
+def _compared(rows: list[dict[str, Any]], window: Window) -> tuple[tuple[str, ...], list[str]]:
     """Sources with records in both periods, and a note for each one left out."""
     periods: dict[str, set[bool]] = {}
     for r in rows:
@@ -257,9 +228,8 @@ def _compared(rows: list[_IncidentRow], window: Window) -> tuple[tuple[str, ...]
     return sources, notes
 
 
-def _rows(expr: Any) -> list[Any]:
-    """The rows of a grouped count (pyarrow's ``to_pylist``: the caller names their type)."""
-    rows: list[Any] = expr.to_pyarrow().to_pylist()
+def _rows(expr: Any) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = expr.to_pyarrow().to_pylist()
     return rows
 
 

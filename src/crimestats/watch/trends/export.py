@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -19,7 +20,6 @@ from crimestats.watch.charts import Band, ChartInput
 from crimestats.watch.series import GroupValue, period_label
 from crimestats.watch.trends.report import Change, ChangePoints, Forecast, SeriesTrends
 from crimestats.watch.trends.shapes import (
-    ChangeJson,
     ChangePointsJson,
     FlagJson,
     ForecastJson,
@@ -37,16 +37,12 @@ def _iso(day: dt.date | None) -> str | None:
     return None if day is None else day.isoformat()
 
 
-def _change(change: Change | None) -> ChangeJson | None:
+def _change(change: Change | None) -> dict[str, Any] | None:
     if change is None:
         return None
-    c = change
-    return {
-        "current_label": c.current_label, "base_label": c.base_label, "current": c.current,
-        "base": c.base, "current_periods": c.current_periods, "base_periods": c.base_periods,
-        "ratio": c.ratio, "percent_change": c.percent_change, "test": c.test.value,
-        "p_value": c.p_value, "dispersion": c.dispersion, "nb_alpha": c.nb_alpha,
-    }  # fmt: skip
+    out = dataclasses.asdict(change)
+    out["test"] = change.test.value
+    return out
 
 
 def _points(points: ChangePoints | None, adjusted: bool) -> ChangePointsJson | None:

@@ -14,23 +14,6 @@ from typing import Any, NotRequired, TypedDict
 from crimestats.watch.series import GroupValue
 
 
-class ChangeJson(TypedDict):
-    """A :class:`~crimestats.watch.trends.report.Change` (its fields, the test by name)."""
-
-    current_label: str
-    base_label: str
-    current: int
-    base: int
-    current_periods: int
-    base_periods: int
-    ratio: float | None
-    percent_change: float | None
-    test: str
-    p_value: float
-    dispersion: float | None
-    nb_alpha: float | None
-
-
 class ChangePointJson(TypedDict):
     """One break: ISO dates of the last period before it, the first after, its interval."""
 
@@ -98,8 +81,10 @@ class SeriesSummary(TypedDict):
     seasonal_strength: float | None
     stable_seasonality_p: float | None
     has_season: bool | None
-    year_on_year: ChangeJson | None
-    recent_mean: ChangeJson | None
+    year_on_year: dict[str, Any] | None
+    """A :class:`~crimestats.watch.trends.report.Change`'s fields (``asdict``), the test by
+    name: an open dict so that its fields are declared once, on the dataclass."""
+    recent_mean: dict[str, Any] | None
     change_points: ChangePointsJson | None
     forecast: ForecastJson | None
     flags: list[FlagJson]
