@@ -21,8 +21,9 @@ incidents), separately per source. Rules:
 from __future__ import annotations
 
 import os
-from typing import Any, Final
+from typing import Any, Final, TypedDict
 
+from crimestats.indicators.metadata import AttritionMetadata
 from crimestats.stats.counted_codes import (
     PENDING_NOTE,
     counted_offences,
@@ -47,10 +48,25 @@ IMPLIED_BY: Final[dict[str, tuple[str, ...]]] = {
 }
 """Stage -> the event stages that make an incident reach it."""
 LEVELS: Final[dict[str, int]] = {"iccs_l1": 2, "iccs_l2": 4}
-COLUMNS: Final[tuple[str, ...]] = (
-    "source", "category", "stage", "incidents", "share_of_recorded", "median_days",
-    "not_computable_reason",
-)  # fmt: skip
+
+
+class AttritionRow(TypedDict):
+    """One row of the attrition table: its columns, in order (``COLUMNS`` reads them).
+
+    A stage the source's data cannot reach has blank counts and a reason, never 0.
+    """
+
+    source: str
+    category: str | None
+    stage: str
+    incidents: int | None
+    share_of_recorded: float | None
+    median_days: float | None
+    not_computable_reason: str | None
+
+
+COLUMNS: Final[tuple[str, ...]] = tuple(AttritionRow.__annotations__)
+"""The columns of the attrition table, in order."""
 
 
 def _stage_filter(ev: Any, stages: tuple[str, ...]) -> Any:
@@ -201,7 +217,7 @@ def attrition_table_on(
     n_unmatched = int(unmatched.count().to_pyarrow().as_py())
     pending = pending_review_count(con, source)
     got = {(r["source"], r["category"], r["stage"]): r for r in stage_rows}
-    rows = []
+    rows: list[AttritionRow] = []
     for rec in sorted(rec_rows, key=lambda r: (r["source"], r["category"] is None, r["category"])):
         src, cat, total = rec["source"], rec["category"], int(rec["n"])
         rows.append({"source": src, "category": cat, "stage": "recorded", "incidents": total,
@@ -228,7 +244,7 @@ def attrition_table_on(
                         ("share_of_recorded", pa.float64()), ("median_days", pa.float64()),
                         ("not_computable_reason", pa.string())])  # fmt: skip
     table = pa.Table.from_pylist(rows, schema=schema)
-    metadata: dict[str, Any] = {
+    metadata: AttritionMetadata = {
         "unit": "incidents",
         "unit_definition": "recorded incidents, once per source and distinct ICCS category "
         "among their offences (an incident with offences in two categories is in both)",
@@ -255,4 +271,4 @@ def attrition_table_on(
         "store": store_label,
         "generated_by": code_version(),
     }
-    return StatsTable(table, metadata)
+    return StatsTable(table, dict(metadata))

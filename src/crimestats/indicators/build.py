@@ -9,18 +9,21 @@ One row per indicator, source, year, disaggregation and category (see
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from crimestats.indicators import sdg
+from crimestats.indicators.counts import AggregateRow, VictimCounts
 from crimestats.indicators.definitions import (
     COLUMNS,
     HOMICIDE_CODE,
     INDICATORS,
     RATE_UNIT,
     TRAFFICKING_CODE,
+    Indicator,
 )
+from crimestats.indicators.metadata import IndicatorMetadata
 from crimestats.stats.counted_codes import PENDING_NOTE, pending_review_count
 from crimestats.stats.table import StatsTable
 
@@ -53,12 +56,12 @@ def _sources(con: Any, source: str | None) -> dict[str, list[int]]:
 
 
 def _mse_rows(
-    con: Any, trafficking: dict[str, Any], pops: sdg.Pops, source: str | None
-) -> tuple[list[sdg.Row], list[dict[str, Any]]]:
+    con: Any, trafficking: VictimCounts, pops: sdg.Pops, source: str | None
+) -> tuple[list[sdg.Row], list[AggregateRow]]:
     """16.2.2 rows of each registered estimate, after the detected count of its year."""
     est = con.table("mse_estimates").order_by(["year", "area_code", "method"])
     rows: list[sdg.Row] = []
-    registered: list[dict[str, Any]] = []
+    registered: list[AggregateRow] = []  # the table mse_estimates' rows, as stored
     for e in est.to_pyarrow().to_pylist():
         year, area = int(e["year"]), e["area_code"]
         detected = sum(v["n"] for v in trafficking["victims"] if v["year"] == year)
@@ -103,9 +106,13 @@ def indicator_table(
         )  # fmt: skip
 
 
-def survey_indicator_rows(store: Path) -> list[sdg.Row]:
+def survey_indicator_rows(store: Path) -> Sequence[Mapping[str, Any]]:
     """The survey-based SDG indicators (16.1.3, 16.1.4, 16.3.1) of the surveys loaded
-    beside the store ``store``, or their rows saying why not."""
+    beside the store ``store``, or their rows saying why not.
+
+    :mod:`crimestats.survey.indicators` builds them with the same :data:`COLUMNS` (a
+    test keeps the two equal) as its own untyped rows, hence the ``Mapping``.
+    """
     from crimestats.survey.indicators import indicator_rows_for_store
 
     return indicator_rows_for_store(store)
@@ -115,7 +122,7 @@ def indicator_table_on(
     con: Any,
     *,
     store_label: str = "",
-    survey_rows: Sequence[sdg.Row] = (),
+    survey_rows: Sequence[Mapping[str, Any]] = (),
     area: str | None = None,
     source: str | None = None,
 ) -> StatsTable:
@@ -153,7 +160,7 @@ def indicator_table_on(
     mse_rows, registered = _mse_rows(con, trafficking, pops, source)
     pending = pending_review_count(con, source)
     incident_sources = {s: y for s, y in sources.items() if y}
-    rows = [
+    rows: list[Mapping[str, object]] = [
         *sdg.victim_rate_rows("16.1.1", HOMICIDE_CODE, "intentional homicide", homicide,
                               incident_sources, pops, area),
         *sdg.victim_rate_rows("16.2.2", TRAFFICKING_CODE, "trafficking in persons",
@@ -179,7 +186,7 @@ def indicator_table_on(
             absent="no incidents in source {source}",
         ),
     ]  # fmt: skip
-    rows += list(survey_rows)
+    rows += survey_rows
     schema = pa.schema(
         [
             (c, pa.float64() if c in _FLOATS else pa.int64() if c in ("year", "unknown")
@@ -188,7 +195,7 @@ def indicator_table_on(
         ]
     )  # fmt: skip
     table = pa.Table.from_pylist(rows, schema=schema)
-    metadata: dict[str, Any] = {
+    metadata: IndicatorMetadata = {
         "indicators": {
             **{code: i.to_dict() for code, i in INDICATORS.items()},
             **{code: i.to_dict() for code, i in _survey_indicators().items()},
@@ -210,10 +217,10 @@ def indicator_table_on(
         "store": store_label,
         "generated_by": code_version(),
     }
-    return StatsTable(table, metadata)
+    return StatsTable(table, dict(metadata))
 
 
-def _survey_indicators() -> dict[str, Any]:
+def _survey_indicators() -> dict[str, Indicator]:
     """The survey-based indicators' definitions (crimestats.survey.indicators)."""
     from crimestats.survey.indicators import SURVEY_INDICATORS
 

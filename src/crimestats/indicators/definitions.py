@@ -10,14 +10,35 @@ and exploitation"), so 16.2.2 counts victims of offences coded 0204.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any, Final
+from typing import Any, Final, TypedDict
 
-COLUMNS: Final[tuple[str, ...]] = (
-    "indicator", "source", "year", "disaggregation", "category", "numerator",
-    "denominator", "value", "value_low", "value_high", "unit", "unknown", "unknown_share",
-    "not_computable_reason",
-)  # fmt: skip
-"""The columns of an indicator table, in order."""
+
+class IndicatorRow(TypedDict):
+    """One row of an indicator table: its columns, in order (the table's schema).
+
+    Why one class: the columns, their order (:data:`COLUMNS`) and what each holds are
+    declared here once; :func:`crimestats.indicators.sdg.row` builds every row of it. A
+    value the data cannot support is ``None`` with ``not_computable_reason``, never 0.
+    """
+
+    indicator: str
+    source: str | None
+    year: int | None
+    disaggregation: str | None
+    category: str | None
+    numerator: float | None
+    denominator: float | None
+    value: float | None
+    value_low: float | None
+    value_high: float | None
+    unit: str | None
+    unknown: int | None
+    unknown_share: float | None
+    not_computable_reason: str | None
+
+
+COLUMNS: Final[tuple[str, ...]] = tuple(IndicatorRow.__annotations__)
+"""The columns of an indicator table, in order (the keys of :class:`IndicatorRow`)."""
 
 HOMICIDE_CODE: Final[str] = "0101"
 TRAFFICKING_CODE: Final[str] = "0204"
@@ -40,7 +61,11 @@ class Indicator:
     notes: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready values."""
+        """JSON-ready values: the fields (a list for the codes), in the class's order.
+
+        An open ``dict`` on purpose: ``asdict`` follows the fields declared above, so a
+        new field reaches the metadata without a second list of names to keep in step.
+        """
         out = asdict(self)
         out["iccs_codes"] = list(self.iccs_codes)
         return out

@@ -17,30 +17,59 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from typing import Any, Final
+from typing import Any, Final, cast
 
-from crimestats.indicators.definitions import COLUMNS, HOMICIDE_CODE, RATE_UNIT, SHARE_UNIT
+from crimestats.indicators.counts import (
+    AggregateRow,
+    FormCount,
+    IncidentCount,
+    ShareCounts,
+    VictimCount,
+    VictimCounts,
+)
+from crimestats.indicators.definitions import HOMICIDE_CODE, RATE_UNIT, SHARE_UNIT, IndicatorRow
 from crimestats.stats.counted_codes import counted_offences
 from crimestats.stats.fields import AGE_GROUPS
 from crimestats.stats.rates import PER
 
-Row = dict[str, Any]
+Row = IndicatorRow
+"""One row of an indicator table (the name the builders use)."""
 Pops = dict[tuple[str, int, str | None, str | None], float]
 
 SEXES: Final[tuple[str, ...]] = ("male", "female")
 NOT_CODED_DEEPER: Final[str] = "not coded deeper"
 
 
-def _pylist(expr: Any) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = expr.to_pyarrow().to_pylist()
+def _pylist(expr: Any) -> list[AggregateRow]:
+    rows: list[AggregateRow] = expr.to_pyarrow().to_pylist()
     return rows
 
 
-def row(indicator: str, source: str | None, year: int | None, **values: Any) -> Row:
-    """A row with every column (blank where not given)."""
-    out: Row = dict.fromkeys(COLUMNS)
-    out.update(indicator=indicator, source=source, year=year, **values)
-    return out
+def row(
+    indicator: str,
+    source: str | None,
+    year: int | None,
+    *,
+    disaggregation: str | None = None,
+    category: str | None = None,
+    numerator: float | None = None,
+    denominator: float | None = None,
+    value: float | None = None,
+    value_low: float | None = None,
+    value_high: float | None = None,
+    unit: str | None = None,
+    unknown: int | None = None,
+    unknown_share: float | None = None,
+    not_computable_reason: str | None = None,
+) -> Row:
+    """A row with every column (blank where not given); mypy checks the names given."""
+    return {
+        "indicator": indicator, "source": source, "year": year,
+        "disaggregation": disaggregation, "category": category, "numerator": numerator,
+        "denominator": denominator, "value": value, "value_low": value_low,
+        "value_high": value_high, "unit": unit, "unknown": unknown,
+        "unknown_share": unknown_share, "not_computable_reason": not_computable_reason,
+    }  # fmt: skip
 
 
 def age_group(age: int | None) -> str:
@@ -110,7 +139,7 @@ def _incident_years(con: Any, source: str | None) -> Any:
     return inc.select("source", "incident_id", year=inc.reported_date.year().cast("int32"))
 
 
-def victim_counts(con: Any, code: str, source: str | None) -> dict[str, Any]:
+def victim_counts(con: Any, code: str, source: str | None) -> VictimCounts:
     """Incidents with an offence under ``code`` and their person victims, per source and year.
 
     Returns ``incidents`` (source, year, n), ``victims`` (source, year, sex, age, n) and
@@ -137,10 +166,20 @@ def victim_counts(con: Any, code: str, source: str | None) -> dict[str, Any]:
     hv = hv.select("source", "incident_id", "year", "victim_seq", "sex", "age")
     forms = hv.join(off, [hv.source == off.o_source, hv.incident_id == off.o_incident_id])
     forms = forms.select("source", "incident_id", "year", "victim_seq", "form").distinct()
+    # pyarrow gives untyped rows; their columns are the group keys and n of each query
     return {
-        "incidents": _pylist(hit.group_by(["source", "year"]).aggregate(n=hit.count())),
-        "victims": _pylist(hv.group_by(["source", "year", "sex", "age"]).aggregate(n=hv.count())),
-        "forms": _pylist(forms.group_by(["source", "year", "form"]).aggregate(n=forms.count())),
+        "incidents": cast(
+            list[IncidentCount],
+            _pylist(hit.group_by(["source", "year"]).aggregate(n=hit.count())),
+        ),
+        "victims": cast(
+            list[VictimCount],
+            _pylist(hv.group_by(["source", "year", "sex", "age"]).aggregate(n=hv.count())),
+        ),
+        "forms": cast(
+            list[FormCount],
+            _pylist(forms.group_by(["source", "year", "form"]).aggregate(n=forms.count())),
+        ),
     }
 
 
@@ -148,7 +187,7 @@ def victim_rate_rows(
     indicator: str,
     code: str,
     label: str,
-    counts: dict[str, Any],
+    counts: VictimCounts,
     sources: dict[str, list[int]],
     pops: Pops,
     area: str | None,
@@ -158,7 +197,7 @@ def victim_rate_rows(
     incidents: dict[str, Counter[int]] = defaultdict(Counter)
     for r in counts["incidents"]:
         incidents[r["source"]][r["year"]] += r["n"]
-    victims: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
+    victims: dict[tuple[str, int], list[VictimCount]] = defaultdict(list)
     for r in counts["victims"]:
         victims[(r["source"], r["year"])].append(r)
     forms: dict[tuple[str, int], Counter[str]] = defaultdict(Counter)
@@ -195,7 +234,7 @@ def _year_rows(
     indicator: str,
     source: str,
     year: int,
-    victims: list[dict[str, Any]],
+    victims: list[VictimCount],
     pops: Pops,
     area: str | None,
 ) -> list[Row]:
@@ -274,7 +313,7 @@ def share_rows(
     return out
 
 
-def grouped(rows: list[dict[str, Any]], value: str) -> dict[str, dict[int | None, Counter[Any]]]:
+def grouped(rows: list[AggregateRow], value: str) -> dict[str, dict[int | None, Counter[Any]]]:
     """``{source: {year: Counter(value -> n)}}`` from aggregate rows."""
     out: dict[str, dict[int | None, Counter[Any]]] = defaultdict(lambda: defaultdict(Counter))
     for r in rows:
@@ -282,7 +321,7 @@ def grouped(rows: list[dict[str, Any]], value: str) -> dict[str, dict[int | None
     return out
 
 
-def share_counts(con: Any, source: str | None) -> dict[str, list[dict[str, Any]]]:
+def share_counts(con: Any, source: str | None) -> ShareCounts:
     """The aggregates behind the share indicators and 16.3.2."""
     inc = con.table("incidents")
     if source is not None:
@@ -313,7 +352,7 @@ def share_counts(con: Any, source: str | None) -> dict[str, list[dict[str, Any]]
     }
 
 
-def unsentenced_rows(rows: list[dict[str, Any]], sources: Iterable[str]) -> list[Row]:
+def unsentenced_rows(rows: list[AggregateRow], sources: Iterable[str]) -> list[Row]:
     """16.3.2 from admitted_to_prison events (``unsentenced`` blank is unknown)."""
     counts = grouped(rows, "unsentenced")
     return share_rows(

@@ -10,7 +10,7 @@ for the level area through two left joins on those small mappings, so counts by
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from crimestats.errors import UsageError
 from crimestats.geomask.areas import polygons_of
@@ -111,7 +111,19 @@ def relabel(incidents: Any, area_level: AreaLevel, flags: bool = False) -> Any:
     return t.select(*columns, area_code=ibis.coalesce(t.m_area, t.m_parea), **extra)
 
 
-def placement(con: Any, area_level: AreaLevel, source: str | None) -> dict[str, Any]:
+class Placement(TypedDict):
+    """The ``area_hierarchy`` part of a table's metadata (:func:`placement`).
+
+    ``incidents`` counts the incidents in scope by how they got an area at ``level``
+    (``by_recorded_area``, ``placed_by_coordinates``, ...) or why they did not.
+    """
+
+    level: str
+    areas_at_level: int
+    incidents: dict[str, int]
+
+
+def placement(con: Any, area_level: AreaLevel, source: str | None) -> Placement:
     """How the incidents in scope got (or did not get) an area at the level."""
     inc = con.table("incidents")
     if source is not None:

@@ -23,7 +23,7 @@ Every count reads offences through :func:`counted_offences` (the base table of
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Any, Final, TypedDict
 
 MODEL: Final = "model"
 """``offences.iccs_method`` of a coding by the autocoder."""
@@ -87,7 +87,14 @@ def counted_offences(con: Any, source: str | None = None) -> Any:
     )
 
 
-def coding_counts(offences: Any) -> dict[str, Any]:
+class CodingCounts(TypedDict):
+    """Ibis aggregates (integer scalars) over an ``offences`` table, by name."""
+
+    pending_review: Any
+    model_coded: Any
+
+
+def coding_counts(offences: Any) -> CodingCounts:
     """Ibis aggregates over the raw ``offences`` table: pending review, model-coded."""
     return {
         "pending_review": is_pending(offences).cast("int64").sum(),

@@ -23,8 +23,9 @@ Ibis backend.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from enum import StrEnum
-from typing import Any, Final
+from typing import Any, Final, TypeAlias
 
 from crimestats.stats.counted_codes import MODEL_CODED, MODEL_SHARE, counted_offences
 from crimestats.stats.fields import (
@@ -53,6 +54,10 @@ UNIT_KEY: Final[dict[Unit, tuple[str, ...]]] = {
     Unit.SUSPECTS: ("source", "incident_id", "suspect_seq"),
 }
 """The columns that identify one unit in the store."""
+
+ExtraColumns: TypeAlias = Mapping[str, Callable[[Any], Any]]
+"""More columns to group on, by name: each a function of the counted (Ibis) table that
+gives the column's expression (a series' period start, a rate's year)."""
 
 _KEY = ("source", "incident_id")
 _BOOKKEEPING = ("fields_hash", "ingest_id")
@@ -148,7 +153,7 @@ def base_table(
 
 
 def _own_table(
-    con: Any, by: list[str], unit: Unit, source: str | None, extra: dict[str, Any] | None = None
+    con: Any, by: list[str], unit: Unit, source: str | None, extra: ExtraColumns | None = None
 ) -> Any | None:
     """The unit's own record table when it holds every column the fields read, else None.
 
@@ -187,7 +192,7 @@ def counting_table(
     unit: Unit,
     source: str | None = None,
     area_level: Any = None,
-    extra: dict[str, Any] | None = None,
+    extra: ExtraColumns | None = None,
 ) -> Any:
     """The rows a count of ``unit`` by ``by`` (and the ``extra`` columns of
     :func:`count_expr`) reads: the unit's own table when it has every column they read
@@ -202,7 +207,7 @@ def count_expr(
     unit: Unit,
     period_basis: PeriodBasis,
     source: str | None = None,
-    extra: dict[str, Any] | None = None,
+    extra: ExtraColumns | None = None,
     area_level: Any = None,
 ) -> Any:
     """Counts of ``unit`` by the fields ``by`` (columns: the fields, then ``count``).

@@ -59,7 +59,7 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from crimestats.stats.coverage_facts import (
     EDGE_DAYS,
@@ -170,6 +170,17 @@ def partial_reason(start: date, end: date, coverage: Sequence[SourceCoverage]) -
     return "; ".join(text for _, text in reasons) if reasons else None
 
 
+class PartialPeriodJson(TypedDict):
+    """A :class:`PartialPeriod` in a table's metadata (``partial_periods``), dates in ISO."""
+
+    field: str
+    period: str
+    start: str
+    end: str
+    sources: list[str]
+    reason: str
+
+
 @dataclass(frozen=True, slots=True)
 class PartialPeriod:
     """A period of a table that the coverage shows as partial, and why.
@@ -187,7 +198,7 @@ class PartialPeriod:
     sources: tuple[str, ...]
     reason: str
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> PartialPeriodJson:
         """JSON-ready, for a table's metadata."""
         return {
             "field": self.field,
@@ -199,7 +210,7 @@ class PartialPeriod:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> PartialPeriod:
+    def from_dict(cls, data: PartialPeriodJson) -> PartialPeriod:
         """Back from :meth:`to_dict` (a table's metadata)."""
         return cls(
             str(data["field"]), str(data["period"]), date.fromisoformat(data["start"]),

@@ -13,7 +13,7 @@ import math
 import statistics
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Final
+from typing import Any, Final, TypedDict
 
 from crimestats.stats.fields import PERIOD_COLUMN, PeriodBasis
 from crimestats.stats.period_window import month_end as _month_end
@@ -163,8 +163,20 @@ def _as_date(value: Any) -> date | None:
     return value.date() if hasattr(value, "date") and callable(value.date) else value  # type: ignore[no-any-return]
 
 
+class _Totals(TypedDict):
+    """One source's sums over the scan's days (``first``/``last``: its dated days)."""
+
+    source: str
+    first: date | None
+    last: date | None
+    days: int
+    without_date: int
+    late: int
+    known: int
+
+
 def _build(
-    source: str, basis: PeriodBasis, rec: dict[str, Any], months: dict[date, tuple[int, int, int]]
+    source: str, basis: PeriodBasis, rec: _Totals, months: dict[date, tuple[int, int, int]]
 ) -> SourceCoverage:
     first, last = _as_date(rec["first"]), _as_date(rec["last"])
     without, late, known = (int(rec[k] or 0) for k in ("without_date", "late", "known"))
@@ -219,7 +231,7 @@ def scan_coverage(
         .to_pyarrow()
         .to_pylist()
     )
-    totals: dict[str, dict[str, Any]] = {}
+    totals: dict[str, _Totals] = {}
     by_month: dict[str, dict[date, tuple[int, int, int]]] = {}
     for rec in days:
         n, late_n, known_n = int(rec["n"]), int(rec["late"] or 0), int(rec["known"] or 0)

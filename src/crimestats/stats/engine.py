@@ -25,7 +25,12 @@ from crimestats.stats.counting import (
     distinct_units,
     rolls_up_from_coverage,
 )
-from crimestats.stats.coverage import SourceCoverage, partial_periods, source_coverage
+from crimestats.stats.coverage import (
+    PartialPeriodJson,
+    SourceCoverage,
+    partial_periods,
+    source_coverage,
+)
 from crimestats.stats.fields import (
     FIELDS,
     ICCS_LENGTH,
@@ -42,10 +47,13 @@ from crimestats.stats.level_rates import (
     rolled_populations,
     rolled_reason,
 )
+from crimestats.stats.metadata import StatsMetadata
 from crimestats.stats.period_window import PeriodWindow, WindowedStore
 from crimestats.stats.rates import (
+    FORMULA,
     PER,
     YEAR_COLUMN,
+    RateNote,
     add_rates,
     denominator_text,
     missing_rate_reasons,
@@ -226,7 +234,9 @@ def count_on(
     metadata = _metadata(con, fields, unit_, basis, source)
     if window is not None and not window.is_open:
         metadata["period_window"] = window.to_dict()
-    metadata.update(_partial_metadata(store_con, arrow, fields, basis, source, window, coverage))
+    partial = _partial_periods(store_con, arrow, fields, basis, source, window, coverage)
+    if partial is not None:
+        metadata["partial_periods"] = partial
     if level is not None:
         metadata["area_hierarchy"] = placement(con, level, source)
     rows: list[dict[str, Any]] = arrow.to_pylist()
@@ -235,9 +245,9 @@ def count_on(
         explain = None
         if rolled is not None and area_level is not None:
             explain = rolled_reason(rolled, area_level, fields, population_year)
-        metadata["rate"] = {
+        note: RateNote = {
             "per": int(PER),
-            "formula": "rate_per_100k = count / population * 100000",
+            "formula": FORMULA,
             "denominator": denominator_text(fields, area_level, population_year),
             "rows_without_rate": sum(1 for r in arrow.to_pylist() if r["rate_per_100k"] is None),
             "reasons": missing_rate_reasons(
@@ -245,7 +255,8 @@ def count_on(
             ),
         }
         if rolled is not None:
-            metadata["rate"]["denominator_basis"] = rolled.basis
+            note["denominator_basis"] = rolled.basis
+        metadata["rate"] = note
     if YEAR_COLUMN in arrow.column_names:
         arrow = arrow.drop_columns([YEAR_COLUMN])
     metadata["rows"] = arrow.num_rows
@@ -253,7 +264,7 @@ def count_on(
     metadata["columns"] = list(arrow.column_names)
     metadata["store"] = store
     metadata["generated_by"] = _code_version()
-    return StatsTable(arrow, metadata)
+    return StatsTable(arrow, dict(metadata))
 
 
 @cache
@@ -264,7 +275,7 @@ def _code_version() -> str:
     return code_version()
 
 
-def _partial_metadata(
+def _partial_periods(
     con: Any,
     arrow: Any,
     fields: list[str],
@@ -272,23 +283,23 @@ def _partial_metadata(
     source: str | None,
     window: PeriodWindow | None,
     coverage: tuple[SourceCoverage, ...] | None = None,
-) -> dict[str, Any]:
+) -> list[PartialPeriodJson] | None:
     """``partial_periods``: the table's periods the store covers only in part, and why.
 
-    Read from the finest period field of the table; nothing without a period field.
+    Read from the finest period field of the table; ``None`` without a period field.
     ``coverage`` is the store's, if the caller computed it once for several tables.
     """
     # the registry lists the period fields coarsest first (year, quarter, month)
     field = next((f for f in reversed(period_fields()) if f in fields), None)
     if field is None:
-        return {}
+        return None
     if coverage is None:
         coverage = source_coverage(con, basis, source)
     elif source is not None:
         coverage = tuple(c for c in coverage if c.source == source)
     bounds = (None, None) if window is None else (window.since, window.until)
     found = partial_periods(field, arrow.column(field).to_pylist(), coverage, bounds)
-    return {"partial_periods": [p.to_dict() for p in found]}
+    return [p.to_dict() for p in found]
 
 
 def _backend(db: str | os.PathLike[str] | None, backend: str) -> Any:
@@ -348,9 +359,10 @@ def _check_area_options(
 
 def _metadata(
     con: Any, fields: list[str], unit: Unit, basis: PeriodBasis, source: str | None
-) -> dict[str, Any]:
+) -> StatsMetadata:
     """Unit, period basis, ICCS roll-up gaps and completeness of the fields asked for."""
-    meta: dict[str, Any] = {
+    has_period = any(FIELDS[f].is_period for f in fields)
+    meta: StatsMetadata = {
         "unit": unit.value,
         "unit_definition": UNIT_DEFINITIONS[unit],
         "unit_key": list(UNIT_KEY[unit]),
@@ -361,20 +373,16 @@ def _metadata(
         "with offence or victim fields the counts can add up to more than units_in_scope",
         "blank_cells": "a blank (NULL) field value means no value: not recorded, no such "
         "record (e.g. no victim), or an offence not coded that deep in ICCS",
+        "period_basis": basis.value,
+        "period_date": PERIOD_COLUMN[basis] if has_period else None,
     }
     incidents = con.table("incidents")
     if source is not None:
         incidents = incidents.filter(incidents.source == source)
-    if any(FIELDS[f].is_period for f in fields):
-        column = PERIOD_COLUMN[basis]
-        meta["period_basis"] = basis.value
-        meta["period_date"] = column
+    if has_period:
         meta["incidents_without_period_date"] = int(
-            incidents[column].isnull().sum().to_pyarrow().as_py() or 0
+            incidents[PERIOD_COLUMN[basis]].isnull().sum().to_pyarrow().as_py() or 0
         )
-    else:
-        meta["period_basis"] = basis.value
-        meta["period_date"] = None
     iccs = [f for f in fields if f in ICCS_LENGTH]
     if iccs:
         meta["iccs"] = iccs_notes(con, iccs, source)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crimestats.errors import UsageError
+from crimestats.geojson import AreaGeometry
 from crimestats.geomask.areas import polygons_of
 
 PopKey = tuple[int, str | None, str | None]
@@ -86,13 +87,13 @@ class AreaTree:
     def codes_at(self, level: str) -> list[str]:
         return sorted(c for c, lvl in self.level.items() if lvl == level)
 
-    def polygons_below(self, level: str) -> list[tuple[str, dict[str, Any]]]:
+    def polygons_below(self, level: str) -> list[tuple[str, AreaGeometry]]:
         """Polygon areas at or below ``level``, finest (deepest) first, to place points in."""
         found = []
         for code, text in self.geometry.items():
             if not text or self.at_level(code, level) is None:
                 continue
-            geometry = json.loads(text)
+            geometry: AreaGeometry = json.loads(text)  # kept only if it is a (multi)polygon
             if polygons_of(geometry) is not None:
                 found.append((-len(self.chain(code)), code, geometry))
         return [(code, geometry) for _, code, geometry in sorted(found, key=lambda x: x[:2])]

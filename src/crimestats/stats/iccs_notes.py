@@ -9,7 +9,7 @@ coding behind a table with an ICCS field), computed from one grouped scan of the
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from crimestats.stats.fields import ICCS_LENGTH
 
@@ -86,7 +86,26 @@ def _scan_groups(con: Any, source: str | None) -> list[CodingGroup]:
     ]
 
 
-def iccs_notes(con: Any, levels: list[str], source: str | None) -> dict[str, Any]:
+class IccsNotes(TypedDict):
+    """The ``iccs`` part of a statistics table's metadata (:func:`iccs_notes`)."""
+
+    classification: str
+    offences_in_scope: int
+    uncoded_offences: int
+    not_a_crime_offences: int
+    not_a_crime_note: str
+    pending_review_offences: int
+    pending_review_note: str
+    model_coded_offences: int
+    model_coded_share_note: str
+    coded_above_level: dict[str, int]
+    """Per ICCS level asked for, the offences coded only shallower than it."""
+    coded_above_level_note: str
+    coding_method: dict[str, int]
+    """Offences per ``iccs_method`` (``uncoded`` for none), sorted by method."""
+
+
+def iccs_notes(con: Any, levels: list[str], source: str | None) -> IccsNotes:
     """Offences in scope, uncoded, pending review, and coded only above each level asked.
 
     Counts go to the statistics metadata only: a release's public notes are an

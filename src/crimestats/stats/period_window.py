@@ -17,7 +17,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from crimestats.errors import UsageError
 from crimestats.stats.fields import PERIOD_COLUMN, PeriodBasis
@@ -45,6 +45,15 @@ def parse_bound(text: str | date, *, end: bool, option: str = "--since") -> date
         raise UsageError(
             f"{option} {value!r} is not a date", hint=f"write {FORMS}, e.g. 2021 or 2021-06-30"
         ) from None
+
+
+class WindowJson(TypedDict):
+    """A :class:`PeriodWindow` in a table's metadata (``period_window``), dates in ISO."""
+
+    basis: str
+    since: str | None
+    until: str | None
+    date_column: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +118,7 @@ class PeriodWindow:
         hi = min(end, self.until) if self.until is not None else end
         return lo, hi
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> WindowJson:
         """JSON-ready, for a table's metadata."""
         return {
             "basis": self.basis.value,

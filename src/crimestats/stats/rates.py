@@ -18,12 +18,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Any, Final, NotRequired, TypedDict
 
 from crimestats.stats.fields import period_fields
 
 PER: Final[float] = 100_000.0
 PERIOD_FIELDS: Final[tuple[str, ...]] = period_fields()
+FORMULA: Final[str] = "rate_per_100k = count / population * 100000"
+"""The rate's formula as every table's (and trend's) metadata writes it."""
 YEAR_COLUMN: Final[str] = "_rate_year"
 """A hidden grouping column: the year of the row's period, for the denominator."""
 
@@ -77,6 +79,18 @@ def add_rates(
         joined.population > 0, joined["count"] / joined.population * PER, ibis.null("float64")
     )
     return joined.mutate(rate_per_100k=rate)
+
+
+class RateNote(TypedDict):
+    """The ``rate`` part of a statistics table's metadata: what a rate is, and which rows
+    have none and why (``denominator_basis``: with ``--area-level``, rows per basis)."""
+
+    per: int
+    formula: str
+    denominator: str
+    rows_without_rate: int
+    reasons: dict[str, int]
+    denominator_basis: NotRequired[dict[str, int]]
 
 
 def missing_rate_reasons(

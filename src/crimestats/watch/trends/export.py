@@ -13,12 +13,24 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from crimestats.watch.charts import Band, ChartInput
-from crimestats.watch.series import period_label
+from crimestats.watch.series import GroupValue, period_label
 from crimestats.watch.trends.report import Change, ChangePoints, Forecast, SeriesTrends
+from crimestats.watch.trends.shapes import (
+    ChangePointsJson,
+    FlagJson,
+    ForecastJson,
+    PeriodJson,
+    SeriesDocument,
+    SeriesSummary,
+    TrendsDocument,
+)
+
+if TYPE_CHECKING:
+    from crimestats.stats import StatsTable
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -33,7 +45,7 @@ def _change(change: Change | None) -> dict[str, Any] | None:
     return out
 
 
-def _points(points: ChangePoints | None, adjusted: bool) -> dict[str, Any] | None:
+def _points(points: ChangePoints | None, adjusted: bool) -> ChangePointsJson | None:
     if points is None:
         return None
     return {
@@ -58,7 +70,7 @@ def _points(points: ChangePoints | None, adjusted: bool) -> dict[str, Any] | Non
     }
 
 
-def _forecast(result: SeriesTrends) -> dict[str, Any] | None:
+def _forecast(result: SeriesTrends) -> ForecastJson | None:
     f = result.forecast
     if f is None:
         return None
@@ -73,7 +85,11 @@ def _forecast(result: SeriesTrends) -> dict[str, Any] | None:
     }
 
 
-def series_summary(result: SeriesTrends) -> dict[str, Any]:
+def _flags(result: SeriesTrends) -> list[FlagJson]:
+    return [{"method": f.method.value, "reason": f.reason} for f in result.flags]
+
+
+def series_summary(result: SeriesTrends) -> SeriesSummary:
     """One series' results without its per-period values (for metadata)."""
     s, d = result.series, result.decomposition
     first, end = result.analysed
@@ -93,29 +109,39 @@ def series_summary(result: SeriesTrends) -> dict[str, Any]:
         "recent_mean": _change(result.recent_mean),
         "change_points": _points(result.change_points, d is not None and d.has_season),
         "forecast": _forecast(result),
-        "flags": [{"method": f.method.value, "reason": f.reason} for f in result.flags],
+        "flags": _flags(result),
     }
 
 
-def series_document(result: SeriesTrends) -> dict[str, Any]:
-    """One series' results with its periods (counts, partial reasons, STL components)."""
+def _periods(result: SeriesTrends) -> list[PeriodJson]:
+    """Each observed period: count, partial reason, rate, STL components if analysed."""
     s = result.series
     first, _ = result.analysed
     d = result.decomposition
-    periods = []
+    periods: list[PeriodJson] = []
     for i, (label, start, count, partial) in enumerate(
         zip(s.labels, s.starts, s.counts, s.partial, strict=True)
     ):
-        row: dict[str, Any] = {"period": label, "start": _iso(start), "count": count}
-        row["partial"] = partial
+        row: PeriodJson = {
+            "period": label,
+            "start": _iso(start),
+            "count": count,
+            "partial": partial,
+        }
         if result.rates is not None:
             row["population"] = result.rates.population[i]
             row["rate_per_100k"] = result.rates.rate_per_100k[i]
         j = i - first
         if d is not None and 0 <= j < len(d.trend):
-            row.update(trend=d.trend[j], seasonal=d.seasonal[j], remainder=d.remainder[j])
+            row["trend"], row["seasonal"] = d.trend[j], d.seasonal[j]
+            row["remainder"] = d.remainder[j]
         periods.append(row)
-    return {**series_summary(result), "periods": periods}
+    return periods
+
+
+def series_document(result: SeriesTrends) -> SeriesDocument:
+    """One series' results with its periods (counts, partial reasons, STL components)."""
+    return {**series_summary(result), "periods": _periods(result)}
 
 
 def change_point_dates(results: Sequence[SeriesTrends]) -> list[str]:
@@ -130,39 +156,79 @@ def change_point_dates(results: Sequence[SeriesTrends]) -> list[str]:
     )
 
 
-def trends_document(results: Sequence[SeriesTrends], metadata: dict[str, Any]) -> dict[str, Any]:
+def trends_document(results: Sequence[SeriesTrends], metadata: Mapping[str, Any]) -> TrendsDocument:
     """What ``trends --json`` prints (see the module doc)."""
     return {
         "change_points": change_point_dates(results),
-        "metadata": metadata,
+        "metadata": dict(metadata),
         "series": [series_document(r) for r in results],
     }
 
 
-def trends_table(results: Sequence[SeriesTrends], metadata: dict[str, Any]) -> Any:
-    """One row per series and period (observed, then forecast), as a :class:`StatsTable`."""
+class _LongValues(TypedDict):
+    """The long table's columns after the group's (whose names depend on ``--by``)."""
+
+    period: str
+    period_start: dt.date
+    kind: str
+    count: int | None
+    partial: str | None
+    trend: float | None
+    seasonal: float | None
+    remainder: float | None
+    forecast: float | None
+    lower: float | None
+    upper: float | None
+    change_point: bool
+    population: float | None
+    rate_per_100k: float | None
+
+
+def _observed_values(result: SeriesTrends) -> list[_LongValues]:
+    breaks = set()
+    if result.change_points is not None:
+        breaks = {p.start for p in result.change_points.points}
+    return [
+        {"period": row["period"], "period_start": start, "kind": "observed",
+         "count": row["count"], "partial": row["partial"],
+         "trend": row.get("trend"), "seasonal": row.get("seasonal"),
+         "remainder": row.get("remainder"), "forecast": None, "lower": None,
+         "upper": None, "change_point": start in breaks,
+         "population": row.get("population"), "rate_per_100k": row.get("rate_per_100k")}
+        for row, start in zip(_periods(result), result.series.starts, strict=True)
+    ]  # fmt: skip
+
+
+def _forecast_values(result: SeriesTrends) -> list[_LongValues]:
+    f: Forecast | None = result.forecast
+    if f is None:
+        return []
+    freq = result.series.freq
+    return [
+        {"period": period_label(s, freq), "period_start": s, "kind": "forecast",
+         "count": None, "partial": None, "trend": None, "seasonal": None, "remainder": None,
+         "forecast": m, "lower": lo, "upper": hi, "change_point": False,
+         "population": None, "rate_per_100k": None}
+        for s, m, lo, hi in zip(f.starts, f.mean, f.lower, f.upper, strict=True)
+    ]  # fmt: skip
+
+
+def trends_table(results: Sequence[SeriesTrends], metadata: Mapping[str, Any]) -> StatsTable:
+    """One row per series and period (observed, then forecast), as a :class:`StatsTable`.
+
+    A row is the group's values (as text; the columns are the ``--by`` fields, so a row
+    is an open ``dict``) followed by the fixed columns of :class:`_LongValues`.
+    """
     import pyarrow as pa
 
     from crimestats.stats import StatsTable
 
     fields = [k for k, _ in results[0].series.group] if results else []
-    rows: list[dict[str, Any]] = []
+    rows: list[dict[str, object]] = []
     for r in results:
-        group = dict(r.series.group)
-        breaks = set()
-        if r.change_points is not None:
-            breaks = {p.start for p in r.change_points.points}
-        for row in series_document(r)["periods"]:
-            start = dt.date.fromisoformat(row["start"])
-            rows.append(
-                {**group, "period": row["period"], "period_start": start, "kind": "observed",
-                 "count": row["count"], "partial": row["partial"],
-                 "trend": row.get("trend"), "seasonal": row.get("seasonal"),
-                 "remainder": row.get("remainder"), "forecast": None, "lower": None,
-                 "upper": None, "change_point": start in breaks,
-                 "population": row.get("population"), "rate_per_100k": row.get("rate_per_100k")}
-            )  # fmt: skip
-        rows.extend(_forecast_rows(r.forecast, group, r))
+        group: dict[str, GroupValue] = {k: None if v is None else str(v) for k, v in r.series.group}
+        for values in (*_observed_values(r), *_forecast_values(r)):
+            rows.append({**group, **values})
     schema = pa.schema(
         [*((f, pa.string()) for f in fields),
          ("period", pa.string()), ("period_start", pa.date32()), ("kind", pa.string()),
@@ -175,28 +241,10 @@ def trends_table(results: Sequence[SeriesTrends], metadata: dict[str, Any]) -> A
         schema = pa.schema([f for f in schema if f.name not in ("population", "rate_per_100k")])
         for row in rows:
             del row["population"], row["rate_per_100k"]
-    for row in rows:
-        for f in fields:
-            row[f] = None if row[f] is None else str(row[f])
     table = pa.Table.from_pylist(rows, schema=schema)
     meta = {**metadata, "change_points": change_point_dates(results),
             "series": [series_summary(r) for r in results]}  # fmt: skip
     return StatsTable(table, meta)
-
-
-def _forecast_rows(
-    f: Forecast | None, group: dict[str, Any], result: SeriesTrends
-) -> list[dict[str, Any]]:
-    if f is None:
-        return []
-    freq = result.series.freq
-    return [
-        {**group, "period": period_label(s, freq), "period_start": s, "kind": "forecast",
-         "count": None, "partial": None, "trend": None, "seasonal": None, "remainder": None,
-         "forecast": m, "lower": lo, "upper": hi, "change_point": False,
-         "population": None, "rate_per_100k": None}
-        for s, m, lo, hi in zip(f.starts, f.mean, f.lower, f.upper, strict=True)
-    ]  # fmt: skip
 
 
 def trends_charts(results: Sequence[SeriesTrends], y_title: str = "count") -> list[ChartInput]:

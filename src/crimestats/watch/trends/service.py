@@ -12,17 +12,18 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crimestats.stats.rates import PER
+from crimestats.stats.rates import FORMULA, PER
 from crimestats.watch.series import CountSeries, Freq, series_on
 from crimestats.watch.trends.analyse import SPARSE_MEAN, analyse
 from crimestats.watch.trends.rates import check_rate_fields, series_rates
 from crimestats.watch.trends.report import SeriesTrends
 from crimestats.watch.trends.series_csv import read_series_csv
+from crimestats.watch.trends.shapes import FileInput, StoreInput
 
 METHODS = {
     "decomposition": "STL (statsmodels), robust, season of one year; needs two full seasons",
@@ -46,11 +47,13 @@ class TrendsRun:
 
     results: tuple[SeriesTrends, ...]
     metadata: dict[str, Any] = field(default_factory=dict)
+    """Open: the input's metadata (:class:`~crimestats.watch.trends.shapes.StoreInput`,
+    :class:`~crimestats.watch.trends.shapes.FileInput`, or a caller's), level, methods."""
 
 
 def run(
     series: Sequence[CountSeries],
-    metadata: dict[str, Any],
+    metadata: Mapping[str, Any],
     *,
     horizon: int | None = None,
     level: float = 0.95,
@@ -86,7 +89,7 @@ def store_trends(
             since=since, until=until,
         )  # fmt: skip
         rates = series_rates(con, series) if rate else None
-    meta: dict[str, Any] = {
+    meta: StoreInput = {
         "input": "store",
         "store": str(resolve_db_path(db)),
         "by": [f.strip() for item in by for f in item.split(",") if f.strip()],
@@ -101,7 +104,7 @@ def store_trends(
     if rates is not None:
         meta["rate"] = {
             "per": int(PER),
-            "formula": "rate_per_100k = count / population * 100000",
+            "formula": FORMULA,
             "denominator": "population of the series' area in the year of the period "
             "(table populations, total population); the methods use the counts",
             "periods_without_rate": sum(r.periods_without_rate for r in rates),
@@ -126,7 +129,7 @@ def file_trends(
 ) -> TrendsRun:
     """Trends of one series read from a CSV file."""
     series = read_series_csv(path, date_column, count_column, freq)
-    meta = {
+    meta: FileInput = {
         "input": "file",
         "file": str(path),
         "date_column": date_column,
