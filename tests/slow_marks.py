@@ -294,6 +294,10 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
         "test_rule_fires_on_its_case[reported-date-missing]",
         "test_conflicts_with_the_store",
     ),
+    # session 9: tidy3 golden bytes (small stores built in setup)
+    "tests/tidy3/test_indicators_golden.py": (),
+    "tests/tidy3/test_stats_golden.py": (),
+    "tests/tidy3/test_trends_service_golden.py": ("test_store_trends_with_rates_bytes",),
     "tests/tidy/test_audit_record.py": (
         "test_an_old_log_still_verifies_and_takes_new_entries",
         "test_an_old_journal_is_replayed_onto_an_old_log",
