@@ -38,3 +38,15 @@ def test_locate_first_area_wins_and_holes_are_outside() -> None:
     ]
     found = locate([1.5, 3.0, 9.0], [1.5, 3.0, 9.0], areas)
     assert found == ["inner", "donut", None]
+
+
+def test_a_point_left_of_a_sliver_is_outside_in_both() -> None:
+    """A zero-area triangle of subnormal coordinates, and a point left of every vertex:
+    the ray casting's rounded crossing counted it inside (found by the property test);
+    outside its bounding box, both tests now say outside."""
+    sliver = [[5e-324, 0.0], [5e-324, 0.0], [1.0, 5e-324]]
+    got = points_in_geometry(
+        np.array([0.0]), np.array([0.0]), {"type": "Polygon", "coordinates": [sliver]}
+    )
+    assert got.tolist() == [False]
+    assert point_in_polygon(0.0, 0.0, [sliver]) is False

@@ -30,6 +30,8 @@ def point_in_ring(lon: float, lat: float, ring: Ring) -> bool:
     >>> point_in_ring(0.5, 0.5, square), point_in_ring(1.5, 0.5, square)
     (True, False)
     """
+    if not _in_box(lon, lat, ring):
+        return False
     inside = False
     n = len(ring)
     j = n - 1
@@ -40,6 +42,19 @@ def point_in_ring(lon: float, lat: float, ring: Ring) -> bool:
             inside = not inside
         j = i
     return inside
+
+
+def _in_box(lon: float, lat: float, ring: Ring) -> bool:
+    """Whether ``(lon, lat)`` is in the ring's bounding box (edges included).
+
+    Why test it first: a point outside the box is outside the ring, but the ray casting's
+    crossing abscissa is rounded, and on a degenerate ring (a zero-area sliver of
+    subnormal coordinates) it can count a point left of every vertex as inside. Both ray
+    castings (one point, arrays of points) take the box first, so they agree everywhere.
+    """
+    xs = [float(p[0]) for p in ring]
+    ys = [float(p[1]) for p in ring]
+    return min(xs) <= lon <= max(xs) and min(ys) <= lat <= max(ys)
 
 
 def point_in_polygon(lon: float, lat: float, rings: Sequence[Ring]) -> bool:
@@ -101,6 +116,8 @@ def points_in_ring(x: NDArray[np.float64], y: NDArray[np.float64], ring: Ring) -
             crosses = (yi > py) != (yj > py)
             crosses &= px < (xj - xi) * (py - yi) / (yj - yi) + xi
             out[start : start + step] = (crosses.sum(axis=1) % 2) == 1
+    if xy.size:  # outside the bounding box is outside (see _in_box)
+        out &= (x >= xi.min()) & (x <= xi.max()) & (y >= yi.min()) & (y <= yi.max())
     return out
 
 
