@@ -50,6 +50,7 @@ from crimestats.release.config import (
     conflicting_methods,
     default_config,
 )
+from crimestats.release.counted_tables import count_tables_on
 from crimestats.release.files import (
     MANIFEST,
     csv_text,
@@ -79,10 +80,7 @@ from crimestats.release.protection import (
 )
 from crimestats.release.recording import check_recordable, record_in_store
 from crimestats.release.result import ReleaseResult
-from crimestats.release.tables import (
-    ProtectedRows,
-    count_tables_on,
-)
+from crimestats.release.tables import ProtectedRows
 from crimestats.storage.reads import ibis_store
 from crimestats.storage.releases import (
     declared_sources,

@@ -13,8 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from crimestats.release.table_cells import COUNT, NOT_APPLICABLE, STATUS, TOTAL_LABEL
 from crimestats.release.table_schema import BLANK_ICCS_FIELD
-from crimestats.release.tables import COUNT, NOT_APPLICABLE, STATUS, TOTAL_LABEL, ProtectedRows
+from crimestats.release.tables import ProtectedRows
 from crimestats.stats.fields import ICCS_LENGTH
 
 if TYPE_CHECKING:

@@ -41,14 +41,15 @@ from typing import TYPE_CHECKING, Any, Final
 from crimestats.errors import UsageError
 from crimestats.release.method import Method
 from crimestats.release.public_notes import PublicNotes
-from crimestats.release.tables import (
+from crimestats.release.table_cells import (
     COUNT,
     NOT_APPLICABLE,
     STATUS,
     TOTAL_LABEL,
-    ProtectedRows,
     data_label,
+    row_sort_key,
 )
+from crimestats.release.tables import ProtectedRows
 
 if TYPE_CHECKING:
     from crimestats.dp import PrivacyLedger
@@ -291,7 +292,6 @@ def release_dp_table(
     ``lower_95``/``upper_95`` the integers within it of the count (never below 0).
     """
     from crimestats.dp import release_table
-    from crimestats.release.tables import row_sort_key
 
     table = plan.table
     sensitivity = table.contributions or 1

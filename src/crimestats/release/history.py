@@ -18,7 +18,7 @@ import duckdb
 from crimestats.privacy.history import EarlierCells, cell_key
 from crimestats.release.config import ReleaseConfig
 from crimestats.release.protection import protection_of
-from crimestats.release.tables import TOTAL_LABEL
+from crimestats.release.table_cells import TOTAL_LABEL
 from crimestats.storage.releases import (
     previous_withheld,
     recorded_cells,

@@ -24,8 +24,9 @@ if TYPE_CHECKING:
     from crimestats.privacy.history import EarlierCells
     from crimestats.release.config import ReleaseConfig
     from crimestats.release.config_tables import TableSpec
+    from crimestats.release.counted_tables import CountedTable
     from crimestats.release.dp_tables import DpPlan
-    from crimestats.release.tables import CountedTable, ProtectedRows
+    from crimestats.release.tables import ProtectedRows
 
 
 class ReportSection(Protocol):

@@ -20,8 +20,7 @@ from typing import Any
 from crimestats.errors import CrimestatsError, StoreError, StoreLockedError
 from crimestats.release.config import ReleaseConfig
 from crimestats.release.protection import protection_of
-from crimestats.release.tables import ProtectedRows
-from crimestats.release.threshold_tables import withheld_of
+from crimestats.release.tables import ProtectedRows, withheld_of
 from crimestats.storage.releases import PrivacySpend, WithheldCell, record_release
 from crimestats.storage.store import open_store
 

@@ -44,7 +44,8 @@ from crimestats.release.sdmx_structure import (
     sdmx_id,
     structure_xml,
 )
-from crimestats.release.tables import COUNT, STATUS, ProtectedRows
+from crimestats.release.table_cells import COUNT, STATUS
+from crimestats.release.tables import ProtectedRows
 
 if TYPE_CHECKING:
     from pysdmx.io.pd import PandasDataset

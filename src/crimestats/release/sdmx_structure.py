@@ -34,7 +34,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from crimestats.iccs.classification import load_classification
-from crimestats.release.tables import TOTAL_LABEL, ProtectedRows
+from crimestats.release.table_cells import TOTAL_LABEL
+from crimestats.release.tables import ProtectedRows
 from crimestats.stats.fields import CodelistKind, SdmxConcept
 
 if TYPE_CHECKING:

@@ -12,16 +12,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from crimestats.release.tables import (
+from crimestats.release.table_cells import (
     COUNT,
     DATA_MARK,
     NOT_APPLICABLE,
     STATUS,
     STATUSES,
     TOTAL_LABEL,
-    ProtectedRows,
     reads_as_margin,
 )
+from crimestats.release.tables import ProtectedRows
 from crimestats.stats.fields import ICCS_LENGTH
 
 
