@@ -222,14 +222,15 @@ def _write_sdmx(
 
 def _write_maps(
     inputs: MapInputs | None, folder: Path, config: ReleaseConfig, earlier: EarlierMap | None
-) -> MapOutput:
+) -> MapOutput | None:
     """The geomasked incident map (docs/geographic-masking.md); never a source point. A
-    hexagon map is steadied against the last recorded release's (``map_history.py``)."""
-    from crimestats.release.maps import MapOutput, write_maps
+    hexagon map is steadied against the last recorded release's (``map_history.py``).
+    ``None`` when the release has no map, or no feature to show (no file written)."""
+    from crimestats.release.maps import write_maps
 
     if inputs is None or config.maps.method == "none":
-        return MapOutput(files=[], resources=[], metadata={"method": "none"})
-    return write_maps(
+        return None
+    maps = write_maps(
         inputs,
         folder,
         h3_resolution=config.maps.h3_resolution,
@@ -238,6 +239,7 @@ def _write_maps(
         min_sources=config.maps.min_sources,
         earlier=earlier,
     )
+    return maps if maps.files else None
 
 
 def _report(
@@ -383,16 +385,17 @@ def _build(
         written = _write_tables(folder, tables)
         sdmx_files = _write_sdmx(folder, tables, config, as_of)
         maps = _write_maps(map_inputs, folder, config, earlier_hexagons)
-        written += sdmx_files + maps.files
+        written += sdmx_files + ([] if maps is None else maps.files)
         package = datapackage(
             tables, threshold=threshold, lineage=lineage, as_of=as_of, privacy=privacy, seed=seed
         )
-        package["resources"] += sdmx_resources(sdmx_files) + maps.resources
-        if maps.files:
+        package["resources"] += sdmx_resources(sdmx_files)
+        if maps is not None:
+            package["resources"] += maps.resources
             package["crimestats"]["geographic_masking"] = maps.metadata
         (folder / DATAPACKAGE).write_text(json_text(package), encoding="utf-8", newline="")
         html = _report(
-            tables, threshold, as_of, privacy, maps if maps.files else None,
+            tables, threshold, as_of, privacy, maps,
             period_section(periods, config),
         )  # fmt: skip
         (folder / REPORT).write_text(html, encoding="utf-8", newline="")
