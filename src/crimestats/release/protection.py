@@ -25,7 +25,11 @@ if TYPE_CHECKING:
     from crimestats.release.config import ReleaseConfig
     from crimestats.release.config_tables import TableSpec
     from crimestats.release.counted_tables import CountedTable
+    from crimestats.release.descriptors import TableSchemaDescriptor
+    from crimestats.release.dp_files import DpPackageBlock
     from crimestats.release.dp_tables import DpPlan
+    from crimestats.release.package import PackageNotes
+    from crimestats.release.result import MethodFigures
     from crimestats.release.tables import ProtectedRows
 
 
@@ -79,7 +83,7 @@ class Protection(Protocol):
         """The protected rows of ``tables`` (all of this method), by table name."""
         ...
 
-    def describe(self, table: ProtectedRows) -> dict[str, Any]:
+    def describe(self, table: ProtectedRows) -> MethodFigures:
         """What the publisher's summary adds for ``table`` (never published)."""
         ...
 
@@ -92,16 +96,16 @@ class Protection(Protocol):
         ...
 
     def report_section(
-        self, tables: Sequence[ProtectedRows], privacy: Mapping[str, Any] | None
+        self, tables: Sequence[ProtectedRows], privacy: DpPackageBlock | None
     ) -> ReportSection | None:
         """A section of ``report.html`` about the tables of this method, if any."""
         ...
 
-    def schema(self, table: ProtectedRows) -> dict[str, Any]:
+    def schema(self, table: ProtectedRows) -> TableSchemaDescriptor:
         """The Frictionless Table Schema of ``table``'s CSV file."""
         ...
 
-    def package_notes(self) -> dict[str, Any]:
+    def package_notes(self) -> PackageNotes:
         """What ``datapackage.json`` adds about every table of this method."""
         ...
 
@@ -118,7 +122,7 @@ class _Exact:
     rounded: bool = False
     estimates: bool = False
 
-    def describe(self, table: ProtectedRows) -> dict[str, Any]:
+    def describe(self, table: ProtectedRows) -> MethodFigures:
         return {}
 
     def write_parquet(self, table: ProtectedRows, path: Path) -> None:
@@ -127,16 +131,16 @@ class _Exact:
         write_parquet(table, path)
 
     def report_section(
-        self, tables: Sequence[ProtectedRows], privacy: Mapping[str, Any] | None
+        self, tables: Sequence[ProtectedRows], privacy: DpPackageBlock | None
     ) -> ReportSection | None:
         return None  # the page's own method paragraph covers them
 
-    def schema(self, table: ProtectedRows) -> dict[str, Any]:
+    def schema(self, table: ProtectedRows) -> TableSchemaDescriptor:
         from crimestats.release.table_schema import table_schema
 
         return table_schema(table, rounded=self.rounded)
 
-    def package_notes(self) -> dict[str, Any]:
+    def package_notes(self) -> PackageNotes:
         return {}
 
 
@@ -247,7 +251,7 @@ class DpProtection:
             for t in tables
         }
 
-    def describe(self, table: ProtectedRows) -> dict[str, Any]:
+    def describe(self, table: ProtectedRows) -> MethodFigures:
         return {"epsilon": float(table.disclosure["epsilon"])}
 
     def summary_line(self, table: ProtectedRows) -> str:
@@ -263,21 +267,21 @@ class DpProtection:
         write_dp_parquet(table, path)
 
     def report_section(
-        self, tables: Sequence[ProtectedRows], privacy: Mapping[str, Any] | None
+        self, tables: Sequence[ProtectedRows], privacy: DpPackageBlock | None
     ) -> ReportSection | None:
         from crimestats.release.dp_files import dp_report_section
 
         if privacy is None or not tables:
             return None
-        return HtmlSection(dp_report_section(list(tables), dict(privacy)))
+        return HtmlSection(dp_report_section(list(tables), privacy))
 
-    def schema(self, table: ProtectedRows) -> dict[str, Any]:
+    def schema(self, table: ProtectedRows) -> TableSchemaDescriptor:
         from crimestats.release.dp_files import dp_schema_fields
 
         fields = dp_schema_fields(table)
         return {"fields": fields, "primaryKey": list(table.spec.by), "missingValues": [""]}
 
-    def package_notes(self) -> dict[str, Any]:
+    def package_notes(self) -> PackageNotes:
         return {"reproducible": False}  # OpenDP's noise cannot be seeded
 
 
