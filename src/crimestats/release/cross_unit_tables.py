@@ -32,7 +32,13 @@ from crimestats.privacy.joint import Hierarchy
 from crimestats.release.counted_tables import CountedTable
 from crimestats.release.linked_tables import protect_unit
 from crimestats.release.standard_tables import TableSpec
-from crimestats.release.table_cells import STATUS, TOTAL_LABEL, WITHHELD
+from crimestats.release.table_cells import (
+    STATUS,
+    TOTAL_LABEL,
+    WITHHELD,
+    CellValues,
+    ForcedCells,
+)
 from crimestats.release.tables import ProtectedRows, withheld_of
 from crimestats.stats.fields import ICCS_LENGTH
 
@@ -50,7 +56,7 @@ def across_units(
     out: dict[str, ProtectedRows],
     *,
     threshold: int,
-    forced: Mapping[str, list[dict[str, Any]]],
+    forced: ForcedCells,
     earlier: Mapping[str, EarlierCells],
     used: Mapping[str, list[Hierarchy]],
 ) -> dict[str, ProtectedRows]:
@@ -68,7 +74,7 @@ def across_units(
             for name in [spec.name]
         ]
 
-    def reprotect(extra: Mapping[str, list[dict[str, Any]]]) -> list[UnitTable]:
+    def reprotect(extra: ForcedCells) -> list[UnitTable]:
         for unit in _CROSS_UNITS:
             group = by_unit[unit]
             if any(spec.name in extra for spec in group):
@@ -105,7 +111,7 @@ def across_units(
         # audit again. If that fails too, publish the units' own patterns and say so
         # (how many cells), without the narrow bounds.
         current = dict(out)
-        extra: dict[str, list[dict[str, Any]]] = {}
+        extra: dict[str, list[CellValues]] = {}
         final = first
         for _ in range(_COUPLING_ROUNDS):  # until no slice is half hidden
             more = _coupled_slices(specs, current)
@@ -147,7 +153,7 @@ def _slice_key(
 
 def _coupled_slices(
     specs: Sequence[TableSpec], tables: Mapping[str, ProtectedRows]
-) -> dict[str, list[dict[str, Any]]]:
+) -> dict[str, list[CellValues]]:
     """Cells to withhold so that no slice is half hidden: every row of every table in a
     slice where any of the tables withholds a row."""
     iccs_of = {s.name: next((f for f in s.by if f in ICCS_LENGTH), None) for s in specs}
@@ -162,7 +168,7 @@ def _coupled_slices(
                 key = _slice_key(row, shared, iccs_of[spec.name], width)
                 if key is not None:
                     hidden.add(key)
-    out: dict[str, list[dict[str, Any]]] = {}
+    out: dict[str, list[CellValues]] = {}
     for spec in specs:
         cells = [
             {name: row[name] for name in spec.by}

@@ -35,6 +35,7 @@ from crimestats.release.table_cells import (
     COUNT,
     STATUS,
     TOTAL_LABEL,
+    ForcedCells,
     public_status,
     row_sort_key,
 )
@@ -101,7 +102,7 @@ def _protect_alone(
     counted: Mapping[str, CountedTable],
     spec: TableSpec,
     threshold: int,
-    forced: Mapping[str, list[dict[str, Any]]],
+    forced: ForcedCells,
     earlier: Mapping[str, EarlierCells],
 ) -> dict[str, ProtectedRows]:
     """A table linked to no other (the only one of its unit, or the only one of its
@@ -120,7 +121,7 @@ def _linked_group(
     specs: Sequence[TableSpec],
     *,
     threshold: int,
-    forced: Mapping[str, list[dict[str, Any]]],
+    forced: ForcedCells,
     earlier: Mapping[str, EarlierCells],
 ) -> tuple[dict[str, ProtectedRows], list[Hierarchy]]:
     """Protect the tables of one unit together (against what ``earlier`` releases of each
@@ -187,7 +188,7 @@ def protect_unit(
     group: Sequence[TableSpec],
     *,
     threshold: int,
-    forced: Mapping[str, list[dict[str, Any]]],
+    forced: ForcedCells,
     earlier: Mapping[str, EarlierCells],
 ) -> tuple[dict[str, ProtectedRows], list[Hierarchy]]:
     """The tables of one counting unit: alone, or linked through ``protect_linked``."""

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from crimestats.release.dp_tables import DpPlan
     from crimestats.release.package import PackageNotes
     from crimestats.release.result import MethodFigures
+    from crimestats.release.table_cells import ForcedCells
     from crimestats.release.tables import ProtectedRows
 
 
@@ -58,7 +59,7 @@ class ProtectionInputs:
 
     config: ReleaseConfig
     counted: Mapping[str, CountedTable]
-    forced: Mapping[str, list[dict[str, Any]]] | None
+    forced: ForcedCells | None
     earlier: Mapping[str, EarlierCells]
     dp_plans: Mapping[str, DpPlan] = dataclasses.field(default_factory=dict)
     ledger: PrivacyLedger | None = None

@@ -10,7 +10,8 @@ imported, so any module of the package can use them without an import circle
 from __future__ import annotations
 
 import re
-from typing import Any, Final, TypeGuard
+from collections.abc import Mapping
+from typing import Any, Final, TypeAlias, TypeGuard
 
 from crimestats.privacy.structural import STRUCTURAL
 
@@ -28,6 +29,13 @@ telling them apart says that a primary cell holds 1..threshold (the disclosure r
 keeps how many of each, never which); ``not_applicable`` is a structural zero, a
 category its source cannot have (:func:`crimestats.release.counted_tables.
 structural_rows`): no count, and not withheld."""
+
+CellValues: TypeAlias = dict[str, str | None]
+"""A cell named by its field values (``Total`` in a margin, ``None`` for a blank), as
+the privacy layer takes a cell to withhold and the store records a withheld one."""
+ForcedCells: TypeAlias = Mapping[str, list[CellValues]]
+"""Per table name, the cells to withhold whatever their count: what the last recorded
+release of that table withheld (``carry_forward``), and what a repair adds."""
 
 
 def public_status(status: str) -> str:
@@ -87,6 +95,8 @@ __all__ = [
     "STATUSES",
     "TOTAL_LABEL",
     "WITHHELD",
+    "CellValues",
+    "ForcedCells",
     "as_text",
     "data_label",
     "public_status",

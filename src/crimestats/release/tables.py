@@ -36,6 +36,7 @@ from crimestats.release.table_cells import (
     STATUSES,
     TOTAL_LABEL,
     WITHHELD,
+    CellValues,
     as_text,
     data_label,
     public_status,
@@ -138,7 +139,7 @@ def protect_standard_table(
     threshold: int,
     method: str = "threshold",
     base: int = DEFAULT_BASE,
-    forced: list[dict[str, Any]] | None = None,
+    forced: list[CellValues] | None = None,
     earlier: EarlierCells | None = None,
 ) -> ProtectedRows:
     """Count ``spec`` from the store and protect it (:func:`protect_counted`); one table
@@ -153,7 +154,7 @@ def protect_counted(
     counted: CountedTable,
     *,
     threshold: int,
-    forced: list[dict[str, Any]] | None = None,
+    forced: list[CellValues] | None = None,
     earlier: EarlierCells | None = None,
 ) -> ProtectedRows:
     """The threshold rule and secondary suppression (audited) on a counted table,
@@ -291,7 +292,7 @@ def public_disclosure(disclosure: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def withheld_of(table: ProtectedRows) -> list[dict[str, str | None]]:
+def withheld_of(table: ProtectedRows) -> list[CellValues]:
     """The cells ``table`` withheld (its field values), to carry to the next release."""
     return [
         {name: row[name] for name in table.spec.by}

@@ -23,6 +23,7 @@ from crimestats.release.counted_tables import CountedTable
 from crimestats.release.cross_unit_tables import across_units
 from crimestats.release.linked_tables import protect_unit
 from crimestats.release.standard_tables import TableSpec
+from crimestats.release.table_cells import ForcedCells
 from crimestats.release.tables import ProtectedRows, withheld_of
 
 
@@ -30,7 +31,7 @@ def protect_threshold_tables(
     counted: Mapping[str, CountedTable],
     *,
     threshold: int,
-    forced: Mapping[str, list[dict[str, Any]]] | None = None,
+    forced: ForcedCells | None = None,
     earlier: Mapping[str, EarlierCells] | None = None,
 ) -> dict[str, ProtectedRows]:
     """Protect the threshold tables of a release, linked tables of one unit together.
