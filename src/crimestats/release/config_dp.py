@@ -97,7 +97,7 @@ class DpSchema(Schema):
 
 def check_dp_tables(tables: tuple[TableSpec, ...], dp: DpConfig | None) -> None:
     """The rules between the DP tables and the ``dp`` section (key paths from the top)."""
-    from crimestats.release.dp_tables import PUBLIC_FIELDS
+    from crimestats.release.dp_public import PUBLIC_FIELDS
 
     dp_tables = [(n, t) for n, t in enumerate(tables) if t.method is Method.DP]
     if not dp_tables:

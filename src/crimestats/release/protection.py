@@ -235,7 +235,7 @@ class DpProtection:
     def protect(
         self, tables: Sequence[TableSpec], inputs: ProtectionInputs
     ) -> dict[str, ProtectedRows]:
-        from crimestats.release.dp_tables import release_dp_table
+        from crimestats.release.dp_release import release_dp_table
 
         dp = inputs.config.dp
         if dp is None or not tables:
