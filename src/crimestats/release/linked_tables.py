@@ -98,25 +98,7 @@ def _hierarchies(
     return out
 
 
-def _protect_alone(
-    counted: Mapping[str, CountedTable],
-    spec: TableSpec,
-    threshold: int,
-    forced: ForcedCells,
-    earlier: Mapping[str, EarlierCells],
-) -> dict[str, ProtectedRows]:
-    """A table linked to no other (the only one of its unit, or the only one of its
-    unit with rows), protected alone against what earlier releases of it withheld."""
-    table = protect_counted(
-        counted[spec.name],
-        threshold=threshold,
-        forced=forced.get(spec.name),
-        earlier=earlier.get(spec.name),
-    )
-    return {spec.name: table}
-
-
-def _linked_group(
+def protect_unit(
     counted: Mapping[str, CountedTable],
     specs: Sequence[TableSpec],
     *,
@@ -124,8 +106,9 @@ def _linked_group(
     forced: ForcedCells,
     earlier: Mapping[str, EarlierCells],
 ) -> tuple[dict[str, ProtectedRows], list[Hierarchy]]:
-    """Protect the tables of one unit together (against what ``earlier`` releases of each
-    published); also return the hierarchies used."""
+    """Protect the tables of one counting unit together through ``protect_linked``
+    (against what ``earlier`` releases of each published), or alone when only one of
+    them has rows; also return the hierarchies used (none for a table alone)."""
     rows = {spec.name: counted[spec.name].fresh_rows() for spec in specs}
     live = [spec for spec in specs if rows[spec.name]]
     out = {
@@ -133,8 +116,15 @@ def _linked_group(
         for spec in specs
         if not rows[spec.name]
     }
-    if len(live) == 1:
-        return {**out, **_protect_alone(counted, live[0], threshold, forced, earlier)}, []
+    if len(live) <= 1:  # linked to no other table with rows: alone, against its history
+        for spec in live:
+            out[spec.name] = protect_counted(
+                counted[spec.name],
+                threshold=threshold,
+                forced=forced.get(spec.name),
+                earlier=earlier.get(spec.name),
+            )
+        return out, []
     hierarchies = _hierarchies(live, rows)
     inputs = [
         LinkedTable(
@@ -181,20 +171,6 @@ def _linked_group(
             by_rule=WithheldByRule.of(disclosure),
         )
     return out, hierarchies
-
-
-def protect_unit(
-    counted: Mapping[str, CountedTable],
-    group: Sequence[TableSpec],
-    *,
-    threshold: int,
-    forced: ForcedCells,
-    earlier: Mapping[str, EarlierCells],
-) -> tuple[dict[str, ProtectedRows], list[Hierarchy]]:
-    """The tables of one counting unit: alone, or linked through ``protect_linked``."""
-    if len(group) == 1:
-        return _protect_alone(counted, group[0], threshold, forced, earlier), []
-    return _linked_group(counted, group, threshold=threshold, forced=forced, earlier=earlier)
 
 
 __all__ = ["ICCS_LEVELS", "PERIOD_LEVELS", "protect_unit"]
