@@ -3,10 +3,11 @@
 Design: one pass, each step handing typed values to the next. (1) The configuration is
 parsed once into :class:`~crimestats.release.config_tables.TableSpec` objects whose
 :class:`~crimestats.release.method.Method` selects a
-:class:`~crimestats.release.protection.Protection`. (2) One read of the store gives the
-lineage and the history of recorded releases; the store is proven writable. (3) Count
-once: every table is counted once over one connection (:func:`~crimestats.release.
-tables.count_tables`; DP tables get their bounded counts, planned before any noise).
+:class:`~crimestats.release.protection.Protection`; every option is checked first
+(:mod:`crimestats.release.options`). (2) One read of the store gives the lineage and
+the history of recorded releases; the store is proven writable. (3) Count once: every
+table is counted once over one connection (:func:`~crimestats.release.counted_tables.
+count_tables_on`; DP tables get their bounded counts, planned before any noise).
 (4) Protect per protocol: each method's protection turns the counted tables into
 :class:`~crimestats.release.tables.ProtectedRows` (threshold tables of one unit linked
 and audited across units, against earlier releases; DP charged to the ledger). (5)
@@ -79,6 +80,7 @@ from crimestats.release.protection import (
     PROTECTIONS,
     HtmlSection,
     ProtectionInputs,
+    ReportSection,
     protection_of,
 )
 from crimestats.release.recording import check_recordable, record_in_store
@@ -205,7 +207,7 @@ def _report(
 ) -> str:
     """``report.html``: the page, each protection's own section in method order, then the
     periods (the window and the partial periods, :mod:`crimestats.release.periods`)."""
-    sections: list[Any] = []
+    sections: list[ReportSection] = []
     for method, protection in PROTECTIONS.items():
         section = protection.report_section([t for t in tables if t.method is method], privacy)
         if section is not None:
