@@ -3,10 +3,11 @@
 Design: one pass, each step handing typed values to the next. (1) The configuration is
 parsed once into :class:`~crimestats.release.config_tables.TableSpec` objects whose
 :class:`~crimestats.release.method.Method` selects a
-:class:`~crimestats.release.protection.Protection`. (2) One read of the store gives the
-lineage and the history of recorded releases; the store is proven writable. (3) Count
-once: every table is counted once over one connection (:func:`~crimestats.release.
-tables.count_tables`; DP tables get their bounded counts, planned before any noise).
+:class:`~crimestats.release.protection.Protection`; every option is checked first
+(:mod:`crimestats.release.options`). (2) One read of the store gives the lineage and
+the history of recorded releases; the store is proven writable. (3) Count once: every
+table is counted once over one connection (:func:`~crimestats.release.counted_tables.
+count_tables_on`; DP tables get their bounded counts, planned before any noise).
 (4) Protect per protocol: each method's protection turns the counted tables into
 :class:`~crimestats.release.tables.ProtectedRows` (threshold tables of one unit linked
 and audited across units, against earlier releases; DP charged to the ledger). (5)
@@ -43,13 +44,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crimestats.errors import SuppressionError, UsageError
-from crimestats.privacy.threshold import check_threshold
 from crimestats.release.config import (
     ReleaseConfig,
-    conflict_message,
-    conflicting_methods,
-    default_config,
 )
+from crimestats.release.counted_tables import count_tables_on
 from crimestats.release.files import (
     MANIFEST,
     csv_text,
@@ -68,6 +66,13 @@ from crimestats.release.folder import (
 from crimestats.release.history import ReleaseHistory, read_history
 from crimestats.release.map_history import EarlierMap, earlier_map
 from crimestats.release.map_inputs import MapInputs, read_map_inputs
+from crimestats.release.options import (
+    check_as_of,
+    check_methods,
+    check_recorded,
+    check_seed,
+    resolve_config,
+)
 from crimestats.release.package import DATAPACKAGE, ICCS_VERSION, datapackage, sdmx_resources
 from crimestats.release.periods import ReleasePeriods, period_note, release_periods
 from crimestats.release.periods import report_section as period_section
@@ -75,14 +80,12 @@ from crimestats.release.protection import (
     PROTECTIONS,
     HtmlSection,
     ProtectionInputs,
+    ReportSection,
     protection_of,
 )
 from crimestats.release.recording import check_recordable, record_in_store
-from crimestats.release.result import ReleaseResult
-from crimestats.release.tables import (
-    ProtectedRows,
-    count_tables_on,
-)
+from crimestats.release.result import ReleaseResult, publisher_warnings, table_summary
+from crimestats.release.tables import ProtectedRows
 from crimestats.storage.reads import ibis_store
 from crimestats.storage.releases import (
     declared_sources,
@@ -93,50 +96,9 @@ from crimestats.version import code_version
 
 if TYPE_CHECKING:
     from crimestats.dp import PrivacyLedger
+    from crimestats.release.dp_files import DpPackageBlock
     from crimestats.release.dp_tables import DpPlan
     from crimestats.release.maps import MapOutput
-
-
-def _check_as_of(as_of: str | None) -> datetime | None:
-    if as_of is None:
-        return None
-    try:
-        return datetime.fromisoformat(as_of)
-    except ValueError as exc:
-        raise UsageError(
-            f"--as-of {as_of!r} is not an ISO date or date-time",
-            hint="write it like 2024-06-30 or 2024-06-30T12:00:00",
-        ) from exc
-
-
-def _check_recorded(config: ReleaseConfig, record: bool) -> None:
-    """A DP release is always recorded: an unrecorded spend is invisible to the next one."""
-    if not record and config.dp_tables:
-        raise UsageError(
-            "a release with differentially private tables must be recorded in the store "
-            f"(tables {', '.join(t.name for t in config.dp_tables)})",
-            hint="leave record on: its spends go to the store's privacy ledger",
-        )
-
-
-def _resolve_config(config: ReleaseConfig | None, threshold: int | None) -> ReleaseConfig:
-    """The configuration in force: the given one (or the standard release), and
-    ``threshold`` (an explicit option) over the file's."""
-    if threshold is not None:
-        threshold = check_threshold(threshold)
-    if config is None:
-        return default_config(3 if threshold is None else threshold)
-    if threshold is not None:
-        config = dataclasses.replace(config, threshold=threshold)
-    return config
-
-
-def _check_seed(seed: int | None) -> int | None:
-    if seed is None:
-        return None
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise UsageError(f"--seed {seed!r} is not a whole number >= 0", hint="e.g. --seed 42")
-    return seed
 
 
 def _plan_dp(con: Any, config: ReleaseConfig, sources: list[str]) -> dict[str, DpPlan]:
@@ -161,15 +123,6 @@ def _ledger(config: ReleaseConfig) -> PrivacyLedger | None:
     from crimestats.dp import PrivacyLedger
 
     return PrivacyLedger(config.dp.epsilon, config.dp.privacy_unit)
-
-
-def _check_methods(config: ReleaseConfig) -> None:
-    """Never a rounding table beside another exact table of the release, whatever its
-    unit (a configuration made in code is checked here as a file is at load)."""
-    clash = conflicting_methods(config.tables)
-    if clash is not None:
-        problem, fix = conflict_message(*clash)
-        raise UsageError(f"tables {problem}", hint=fix)
 
 
 def _protect(inputs: ProtectionInputs, *, spending: bool = False) -> dict[str, ProtectedRows]:
@@ -224,14 +177,15 @@ def _write_sdmx(
 
 def _write_maps(
     inputs: MapInputs | None, folder: Path, config: ReleaseConfig, earlier: EarlierMap | None
-) -> MapOutput:
+) -> MapOutput | None:
     """The geomasked incident map (docs/geographic-masking.md); never a source point. A
-    hexagon map is steadied against the last recorded release's (``map_history.py``)."""
-    from crimestats.release.maps import MapOutput, write_maps
+    hexagon map is steadied against the last recorded release's (``map_history.py``).
+    ``None`` when the release has no map, or no feature to show (no file written)."""
+    from crimestats.release.maps import write_maps
 
     if inputs is None or config.maps.method == "none":
-        return MapOutput(files=[], resources=[], metadata={"method": "none"})
-    return write_maps(
+        return None
+    maps = write_maps(
         inputs,
         folder,
         h3_resolution=config.maps.h3_resolution,
@@ -240,19 +194,20 @@ def _write_maps(
         min_sources=config.maps.min_sources,
         earlier=earlier,
     )
+    return maps if maps.files else None
 
 
 def _report(
     tables: list[ProtectedRows],
     threshold: int,
     as_of: str | None,
-    privacy: dict[str, Any] | None,
+    privacy: DpPackageBlock | None,
     maps: MapOutput | None = None,
     periods: HtmlSection | None = None,
 ) -> str:
     """``report.html``: the page, each protection's own section in method order, then the
     periods (the window and the partial periods, :mod:`crimestats.release.periods`)."""
-    sections: list[Any] = []
+    sections: list[ReportSection] = []
     for method, protection in PROTECTIONS.items():
         section = protection.report_section([t for t in tables if t.method is method], privacy)
         if section is not None:
@@ -309,12 +264,12 @@ def build_release(
         Seed for the release's random steps; recorded. OpenDP noise cannot be seeded.
     """
     # 1. configuration and options, checked before anything is read or written
-    config = _resolve_config(config, threshold)
+    config = resolve_config(config, threshold)
     threshold = config.threshold
-    stamp = _check_as_of(as_of)
-    seed = _check_seed(seed)
+    stamp = check_as_of(as_of)
+    seed = check_seed(seed)
     check_table_names([t.name for t in config.tables], where=config.source)
-    _check_recorded(config, record)
+    check_recorded(config, record)
     target = Path(out).resolve()  # "." and ".." resolved: the folder has a name
     path = resolve_db_path(db)
     check_target(target, force=force, store=path)
@@ -371,7 +326,7 @@ def _build(
         map_inputs = dataclasses.replace(map_inputs, groups=kept)
     ledger = _ledger(config)
     inputs = ProtectionInputs(config, counted, forced, earlier, plans, ledger)
-    _check_methods(config)
+    check_methods(config)
     protected = _protect(inputs)
     protected.update(_release_dp(inputs))
     tables = _with_period([protected[t.name] for t in config.tables], periods, config)
@@ -385,16 +340,17 @@ def _build(
         written = _write_tables(folder, tables)
         sdmx_files = _write_sdmx(folder, tables, config, as_of)
         maps = _write_maps(map_inputs, folder, config, earlier_hexagons)
-        written += sdmx_files + maps.files
+        written += sdmx_files + ([] if maps is None else maps.files)
         package = datapackage(
             tables, threshold=threshold, lineage=lineage, as_of=as_of, privacy=privacy, seed=seed
         )
-        package["resources"] += sdmx_resources(sdmx_files) + maps.resources
-        if maps.files:
+        package["resources"] += sdmx_resources(sdmx_files)
+        if maps is not None:
+            package["resources"] += maps.resources
             package["crimestats"]["geographic_masking"] = maps.metadata
         (folder / DATAPACKAGE).write_text(json_text(package), encoding="utf-8", newline="")
         html = _report(
-            tables, threshold, as_of, privacy, maps if maps.files else None,
+            tables, threshold, as_of, privacy, maps,
             period_section(periods, config),
         )  # fmt: skip
         (folder / REPORT).write_text(html, encoding="utf-8", newline="")
@@ -409,15 +365,6 @@ def _build(
         ) from exc
 
     release_id = hashlib.sha256(manifest.encode("utf-8")).hexdigest()[:16]
-    summary: dict[str, dict[str, Any]] = {}
-    for table in tables:
-        summary[table.spec.name] = {
-            "rows": len(table.rows),
-            "primary_cells": table.by_rule.primary,
-            "secondary_cells": table.by_rule.secondary,
-            "method": table.method,
-            **protection_of(table.method).describe(table),
-        }
     # 5. record the release (and its privacy spends, in the same transaction), then
     # 6. publish: the staging folder becomes the target in one rename
     if record:
@@ -430,11 +377,11 @@ def _build(
         files=[*sorted(written), MANIFEST],
         manifest=manifest,
         release_id=release_id,
-        tables=summary,
+        tables={t.spec.name: table_summary(t) for t in tables},
         recorded=record,
         privacy=None if ledger is None else ledger.to_dict(),
         seed=seed,
-        warnings=_warnings(tables) + periods.warnings(),
+        warnings=publisher_warnings(tables) + periods.warnings(),
         summary_lines=[protection_of(t.method).summary_line(t) for t in tables],
     )
 
@@ -447,21 +394,6 @@ def _with_period(
     if note is None:
         return tables
     return [dataclasses.replace(t, notes=dataclasses.replace(t.notes, period=note)) for t in tables]
-
-
-def _warnings(tables: list[ProtectedRows]) -> list[str]:
-    """What a publisher must know before sharing the folder (also in the metadata)."""
-    out: list[str] = []
-    for table in tables:
-        cross = table.disclosure.get("cross_unit_audit")
-        if isinstance(cross, dict) and cross.get("passed") is False:
-            out.append(
-                f"{table.spec.name}: the joint audit with the other unit's table found "
-                f"{cross.get('narrow_cells', 'some')} withheld cells that could be bounded "
-                "more tightly than the protection width (docs/disclosure-control.md, "
-                "section 7); publish one of the two tables, or check them by hand"
-            )
-    return out
 
 
 __all__ = ["DATAPACKAGE", "ICCS_VERSION", "REPORT", "ReleaseResult", "build_release"]

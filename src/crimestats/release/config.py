@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Final
+from typing import Annotated, Any, ClassVar, Final, TypedDict
 
 from pydantic import Field, PlainValidator, Strict, model_validator
 
@@ -35,10 +35,11 @@ from crimestats.config_schema import (
     validate,
 )
 from crimestats.errors import UsageError
-from crimestats.release.config_dp import DpConfig, DpSchema, check_dp_tables
-from crimestats.release.config_period import PeriodConfig, PeriodSchema
+from crimestats.release.config_dp import DpConfig, DpRecord, DpSchema, check_dp_tables
+from crimestats.release.config_period import PeriodConfig, PeriodRecord, PeriodSchema
 from crimestats.release.config_tables import (
     METHODS,
+    TableRecord,
     TableSchema,
     TableSpec,
     conflict_message,
@@ -59,6 +60,34 @@ MAP_METHODS: Final = ("h3", "snap", "none")
 _AGENCY = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*(\.[A-Za-z][A-Za-z0-9_\-]*)*")
 
 
+class SdmxRecord(TypedDict):
+    """:class:`SdmxConfig` in the store's record of a release."""
+
+    agency: str
+
+
+class MapsRecord(TypedDict):
+    """:meth:`MapsConfig.to_dict`."""
+
+    method: str
+    h3_resolution: int
+    min_count: int
+    min_sources: int
+
+
+class ConfigRecord(TypedDict):
+    """:meth:`ReleaseConfig.to_dict`: the whole configuration, as the store's record of
+    a release keeps it (``releases.config_json``)."""
+
+    threshold: int
+    tables: list[TableRecord]
+    dp: DpRecord | None
+    sdmx: SdmxRecord
+    maps: MapsRecord
+    carry_forward: bool
+    period: PeriodRecord
+
+
 @dataclass(frozen=True, slots=True)
 class SdmxConfig:
     """SDMX output settings: the agency id of every artefact in the release's sdmx/ folder."""
@@ -77,7 +106,7 @@ class MapsConfig:
     method: str = "h3"
     min_sources: int = DEFAULT_MIN_SOURCES
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> MapsRecord:
         """JSON-ready."""
         return {
             "method": self.method,
@@ -128,7 +157,7 @@ class ReleaseConfig:
         out = {**given, **shares}
         return {t.name: out[t.name] for t in self.dp_tables}
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> ConfigRecord:
         """JSON-ready, for the store's record of the release."""
         return {
             "threshold": self.threshold,
@@ -286,11 +315,14 @@ def default_config(threshold: int = 3) -> ReleaseConfig:
 
 __all__ = [
     "METHODS",
+    "ConfigRecord",
     "DpConfig",
     "MapsConfig",
+    "MapsRecord",
     "PeriodConfig",
     "ReleaseConfig",
     "SdmxConfig",
+    "SdmxRecord",
     "TableSpec",
     "conflict_message",
     "conflicting_methods",

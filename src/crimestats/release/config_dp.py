@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Annotated, Any, ClassVar, Final
+from typing import Annotated, ClassVar, Final, TypedDict
 
 from pydantic import Strict, model_validator
 
@@ -24,6 +24,15 @@ PRIVACY_UNITS: Final = ("incident", "victim")
 PERIOD_FIELDS: Final = frozenset(period_fields())
 DEFAULT_ALPHA: Final = 0.05
 _YEARS_FIX: Final = "the first and last year of the public period, e.g. years: [2019, 2024]"
+
+
+class DpRecord(TypedDict):
+    """:meth:`DpConfig.to_dict`, in the store's record of a release."""
+
+    epsilon: float
+    privacy_unit: str
+    alpha: float
+    years: list[int] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +50,7 @@ class DpConfig:
     alpha: float = DEFAULT_ALPHA
     years: tuple[int, int] | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> DpRecord:
         """JSON-ready."""
         return {
             "epsilon": self.epsilon,
@@ -88,7 +97,7 @@ class DpSchema(Schema):
 
 def check_dp_tables(tables: tuple[TableSpec, ...], dp: DpConfig | None) -> None:
     """The rules between the DP tables and the ``dp`` section (key paths from the top)."""
-    from crimestats.release.dp_tables import PUBLIC_FIELDS
+    from crimestats.release.dp_public import PUBLIC_FIELDS
 
     dp_tables = [(n, t) for n, t in enumerate(tables) if t.method is Method.DP]
     if not dp_tables:
@@ -122,4 +131,4 @@ def check_dp_tables(tables: tuple[TableSpec, ...], dp: DpConfig | None) -> None:
         raise ConfigValueError(problem, fix, at=("tables[]", "epsilon"))
 
 
-__all__ = ["DEFAULT_ALPHA", "PRIVACY_UNITS", "DpConfig", "DpSchema", "check_dp_tables"]
+__all__ = ["DEFAULT_ALPHA", "PRIVACY_UNITS", "DpConfig", "DpRecord", "DpSchema", "check_dp_tables"]

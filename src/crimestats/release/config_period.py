@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Annotated, Any, ClassVar, Final
+from typing import Annotated, ClassVar, Final, TypedDict
 
 from pydantic import Field, PlainValidator, model_validator
 
@@ -20,6 +20,14 @@ from crimestats.stats.period_window import FORMS, PeriodWindow
 
 BASES: Final = tuple(b.value for b in PeriodBasis)
 _FIX: Final = f"write {FORMS}, e.g. from: 2020 or to: 2021-06-30"
+
+
+PeriodRecord = TypedDict(
+    "PeriodRecord",
+    {"from": str | None, "to": str | None, "basis": str, "include_partial": bool},
+)
+""":meth:`PeriodConfig.to_dict`, in the store's record of a release (the functional form:
+``from`` is a Python keyword)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +44,7 @@ class PeriodConfig:
     window: PeriodWindow = field(default_factory=PeriodWindow)
     include_partial: bool = False
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> PeriodRecord:
         """JSON-ready."""
         w = self.window
         return {
@@ -91,4 +99,4 @@ class PeriodSchema(Schema):
         return PeriodConfig(window, partial)
 
 
-__all__ = ["BASES", "PeriodConfig", "PeriodSchema"]
+__all__ = ["BASES", "PeriodConfig", "PeriodRecord", "PeriodSchema"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, Final
+from typing import Annotated, ClassVar, Final, NotRequired, TypedDict
 
 from pydantic import PlainValidator, model_validator
 
@@ -31,6 +31,20 @@ DEFAULT_BASE: Final = 5
 DEFAULT_CONTRIBUTIONS: Final = 1
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9_]{0,63}")
+
+
+class TableRecord(TypedDict):
+    """A table as the store's record of a release keeps it (:meth:`TableSpec.to_dict`);
+    the method's own settings only when set."""
+
+    name: str
+    unit: str
+    by: list[str]
+    method: Method
+    title: str
+    base: NotRequired[int]
+    epsilon: NotRequired[float]
+    contributions: NotRequired[int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,19 +90,21 @@ class TableSpec:
         if not self.title:
             object.__setattr__(self, "title", default_title(self.unit, self.by))
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> TableRecord:
         """JSON-ready, for the store's record of the release."""
-        out: dict[str, Any] = {
+        out: TableRecord = {
             "name": self.name,
             "unit": self.unit,
             "by": list(self.by),
             "method": self.method,
             "title": self.title,
         }
-        for key in ("base", "epsilon", "contributions"):
-            value = getattr(self, key)
-            if value is not None:
-                out[key] = value
+        if self.base is not None:
+            out["base"] = self.base
+        if self.epsilon is not None:
+            out["epsilon"] = self.epsilon
+        if self.contributions is not None:
+            out["contributions"] = self.contributions
         return out
 
 
@@ -241,6 +257,7 @@ def conflict_message(one: TableSpec, two: TableSpec) -> tuple[str, str]:
 __all__ = [
     "METHODS",
     "UNITS",
+    "TableRecord",
     "TableSchema",
     "TableSpec",
     "conflict_message",

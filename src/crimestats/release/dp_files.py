@@ -11,10 +11,12 @@ as public, what the budget covers). The release reaches both through
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
+from crimestats.release.descriptors import FieldDescriptor
+from crimestats.release.table_cells import COUNT, NOT_APPLICABLE, STATUS, TOTAL_LABEL
 from crimestats.release.table_schema import BLANK_ICCS_FIELD
-from crimestats.release.tables import COUNT, NOT_APPLICABLE, STATUS, TOTAL_LABEL, ProtectedRows
+from crimestats.release.tables import ProtectedRows
 from crimestats.stats.fields import ICCS_LENGTH
 
 if TYPE_CHECKING:
@@ -46,9 +48,9 @@ def write_dp_parquet(table: ProtectedRows, path: Path) -> None:
     )
 
 
-def dp_schema_fields(table: ProtectedRows) -> list[dict[str, Any]]:
+def dp_schema_fields(table: ProtectedRows) -> list[FieldDescriptor]:
     """Frictionless field descriptors of a DP table's columns."""
-    fields: list[dict[str, Any]] = [
+    fields: list[FieldDescriptor] = [
         {
             "name": n,
             "type": "string",
@@ -92,9 +94,37 @@ def _interval_columns(columns: list[str]) -> tuple[str, str, str]:
     return acc, low, high
 
 
+class DpPackageBlock(TypedDict):
+    """``differential_privacy`` in ``datapackage.json``: the mechanism, the budget and how
+    it was split, what was treated as public and what the guarantee does not cover."""
+
+    mechanism: str
+    library: str
+    privacy_unit: str
+    privacy_unit_definition: str
+    epsilon_total: float
+    epsilon_spent: float
+    budget_split: str
+    epsilon_by_table: dict[str, float]
+    epsilon_requested_by_table: dict[str, float]
+    composition: str
+    alpha: float
+    accuracy: str
+    period: list[int] | None
+    public_key_set: str
+    treated_as_public: dict[str, str]
+    contribution_bound: str
+    not_covered: list[str]
+    lineage_note: str
+    reproducible: bool
+    reproducibility_note: str
+    ledger: dict[str, Any]
+    reference: str
+
+
 def dp_package_block(
     config: ReleaseConfig, ledger: PrivacyLedger, tables: list[ProtectedRows]
-) -> dict[str, Any]:
+) -> DpPackageBlock:
     """The release-level record of differential privacy, for ``datapackage.json``."""
     from crimestats.dp import MECHANISM
 
@@ -163,7 +193,7 @@ def dp_package_block(
     }
 
 
-def dp_report_section(tables: list[ProtectedRows], block: dict[str, Any]) -> str:
+def dp_report_section(tables: list[ProtectedRows], block: DpPackageBlock) -> str:
     """An HTML section saying how the DP tables were made (inserted into report.html)."""
     import html
 
@@ -194,6 +224,7 @@ def dp_report_section(tables: list[ProtectedRows], block: dict[str, Any]) -> str
 
 
 __all__ = [
+    "DpPackageBlock",
     "dp_package_block",
     "dp_report_section",
     "dp_schema_fields",

@@ -28,95 +28,33 @@ Why each step:
 
 Nothing data-dependent but the noisy counts is published: no exact count in the notes,
 not how many rows the bound dropped.
+
+This module plans (the public key set, the bounded counts, :class:`DpPlan`): every
+check that can refuse a DP table runs here, before any noise. The public lists are
+:mod:`crimestats.release.dp_public`, the release step (the noise) is
+:mod:`crimestats.release.dp_release`; their names are re-exported here.
 """
 
 from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 from crimestats.errors import UsageError
-from crimestats.release.method import Method
-from crimestats.release.public_notes import PublicNotes
-from crimestats.release.tables import (
-    COUNT,
-    NOT_APPLICABLE,
-    STATUS,
-    TOTAL_LABEL,
-    ProtectedRows,
+from crimestats.release.dp_public import PUBLIC_FIELDS, accuracy_columns, public_domain
+from crimestats.release.dp_release import dp_notes, release_dp_table
+from crimestats.release.table_cells import (
     data_label,
 )
 
 if TYPE_CHECKING:
-    from crimestats.dp import PrivacyLedger
     from crimestats.release.config_tables import TableSpec
 
 
-class _PublicFields(Mapping[str, str]):
-    """The registered fields with a public list, and what each list is: read from the
-    registry (:data:`crimestats.stats.fields.FIELDS`) at every use, never copied."""
-
-    def _described(self) -> dict[str, str]:
-        from crimestats.stats.fields import FIELDS
-
-        return {n: f.public.description for n, f in FIELDS.items() if f.public is not None}
-
-    def __getitem__(self, name: str) -> str:
-        return self._described()[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._described())
-
-    def __len__(self) -> int:
-        return len(self._described())
-
-
-PUBLIC_FIELDS: Final[Mapping[str, str]] = _PublicFields()
-"""Fields a DP table may use, and where their public list of values comes from."""
-
 MAX_CELLS: Final = 2_000_000
 """The largest interior a DP table may have (a larger one is refused, not truncated)."""
-
-_MARGIN: Final = "_T"  # crimestats.dp.TOTAL, without importing the package at import time
-
-
-def accuracy_columns(alpha: float) -> tuple[str, str, str]:
-    """Column names of the half-width and interval, e.g. ``accuracy_95`` for alpha 0.05."""
-    level = f"{round(100 * (1 - alpha), 6):g}".replace(".", "_")
-    return f"accuracy_{level}", f"lower_{level}", f"upper_{level}"
-
-
-def _nullable(name: str, unit: str) -> bool:
-    """Whether a table of ``unit`` can leave ``name`` blank (the registry says)."""
-    from crimestats.stats.fields import FIELDS
-
-    return FIELDS[name].can_be_blank(unit)
-
-
-def public_domain(
-    name: str, *, unit: str, years: tuple[int, int] | None, sources: list[str]
-) -> list[str | None]:
-    """The public values of a field, in order, with ``None`` (blank) where it can be empty."""
-    from crimestats.stats.fields import FIELDS, DomainInputs
-
-    field = FIELDS.get(name)
-    if field is None or field.public is None:
-        raise UsageError(
-            f"field {name!r} has no public list of values",
-            hint=f"DP tables take fields from: {', '.join(PUBLIC_FIELDS)}",
-        )
-    # a value "Total" is published as "Total (value)", as in threshold tables (finding D)
-    values = [str(data_label(v)) for v in field.public.values(DomainInputs(years, tuple(sources)))]
-    clash = [v for v in values if v in (TOTAL_LABEL, _MARGIN)]
-    if clash:
-        raise UsageError(
-            f"{name} has the value {clash[0]!r}, which marks totals in a release",
-            hint="rename that source or category before releasing",
-        )
-    return [*values, None] if _nullable(name, unit) else list(values)
 
 
 def bounded_counts(
@@ -268,132 +206,6 @@ def plan_dp_on(
             "a cell as not applicable",
         )
     return DpPlan(table, axes, counts, structural)
-
-
-def _label(value: Any) -> str | None:
-    if value == _MARGIN:
-        return TOTAL_LABEL
-    return None if value is None else str(value)
-
-
-def release_dp_table(
-    plan: DpPlan,
-    *,
-    epsilon: float,
-    privacy_unit: str,
-    alpha: float,
-    ledger: PrivacyLedger | None,
-) -> ProtectedRows:
-    """Release a planned table with OpenDP; rows with count and the accuracy interval.
-
-    Every public key appears (zeros too); counts are >= 0; margins are the sums of the
-    released interior. ``accuracy_95`` is the half-width rounded up to 2 decimals;
-    ``lower_95``/``upper_95`` the integers within it of the count (never below 0).
-    """
-    from crimestats.dp import release_table
-    from crimestats.release.tables import row_sort_key
-
-    table = plan.table
-    sensitivity = table.contributions or 1
-    released = release_table(
-        plan.counts,
-        plan.axes,
-        epsilon=epsilon,
-        privacy_unit=privacy_unit,
-        sensitivity=sensitivity,
-        alpha=alpha,
-        ledger=ledger,
-        table_name=table.name,
-    )
-    acc, low, high = accuracy_columns(alpha)
-    cells = _without_structural(released, plan.axes, plan.structural)
-    rows: list[dict[str, Any]] = []
-    for key, cell in cells.items():
-        row: dict[str, Any] = {name: _label(v) for name, v in zip(table.by, key, strict=True)}
-        if key in plan.structural:  # a known zero: no count, no interval
-            rows.append({**row, COUNT: None, acc: None, low: None, high: None,
-                         STATUS: NOT_APPLICABLE})  # fmt: skip
-            continue
-        half = math.ceil(cell.accuracy * 100) / 100
-        row[COUNT] = int(cell.value)
-        row[acc] = half
-        row[low] = max(0, math.ceil(cell.value - half))
-        row[high] = math.floor(cell.value + half)
-        row[STATUS] = "published"  # a column only beside structural zeros
-        rows.append(row)
-    rows.sort(key=lambda r: row_sort_key(r, table.by))
-    disclosure = released.metadata()
-    disclosure.update(
-        {
-            "method": "differential privacy",
-            "epsilon_requested": epsilon,
-            "contribution_bound": {
-                "contributions": sensitivity,
-                "rule": f"each {privacy_unit} counted in at most {sensitivity} interior "
-                "cell(s), by one each; its first rows by unit key then cell values are kept",
-            },
-            "public_key_set": {f: PUBLIC_FIELDS[f] for f in table.by},
-            "blank_category": "a blank value is a public category where the field can be empty",
-            "interior_cells": len(released.interior.cells),
-            "margin_label": TOTAL_LABEL,
-            "accuracy_columns": {
-                acc: f"half-width a: the true count is within a of count with probability "
-                f">= {1 - alpha:g} (noise only)",
-                low: "smallest whole number within the half-width, at least 0",
-                high: "largest whole number within the half-width",
-            },
-        }
-    )
-    if plan.structural:
-        disclosure["structural_zeros"] = (
-            "a category the source cannot have (its correspondence entries never reach it) "
-            "is blank with status not_applicable: no noise is drawn for it, and margins are "
-            "sums of the other cells"
-        )
-    columns = [*table.by, COUNT, acc, low, high, *([STATUS] if plan.structural else [])]
-    notes = dp_notes(table, privacy_unit=privacy_unit)
-    return ProtectedRows(table, columns, rows, disclosure, notes, method=Method.DP)
-
-
-def _without_structural(
-    released: Any, axes: list[list[str | None]], structural: frozenset[tuple[str | None, ...]]
-) -> dict[tuple[Any, ...], Any]:
-    """The released cells with every structural interior cell at 0 and the margins
-    summed again (post-processing of public keys: no privacy cost)."""
-    if not structural:
-        return dict(released.cells)
-    from crimestats.dp.mechanism import sum_accuracy
-    from crimestats.dp.release import ReleasedCell
-    from crimestats.dp.tables import derive_margins
-
-    interior = released.interior
-    cells = {
-        key: ReleasedCell(0, 0.0) if key in structural else cell
-        for key, cell in interior.cells.items()
-    }
-    margins = derive_margins(
-        cells, axes, accuracy_of_sum=lambda m: sum_accuracy(interior.scale, m, interior.alpha)
-    )
-    return {**cells, **margins}
-
-
-def dp_notes(table: TableSpec, *, privacy_unit: str) -> PublicNotes:
-    """What a DP table counts, in words; no count at all (exact counts are not DP)."""
-    from crimestats.stats.counting import Unit
-    from crimestats.stats.engine import UNIT_DEFINITIONS
-
-    k = table.contributions or 1
-    return PublicNotes(
-        unit=table.unit,
-        unit_definition=UNIT_DEFINITIONS[Unit(table.unit)],
-        by=tuple(table.by),
-        counting_rule=f"each {privacy_unit} is counted in at most {k} interior cell(s) "
-        "(contribution bound); its further rows are not counted, so totals can be lower "
-        "than in an unprotected table",
-        period_basis="reported",
-        blank_cells="a blank field value means no value (not coded that deep, no victim)",
-        counts_in_notes="none: a DP table publishes no exact count, not even in its notes",
-    )
 
 
 __all__ = [

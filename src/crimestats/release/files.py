@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from crimestats.checksums import file_sha256
 from crimestats.release.charts import bar_chart, bars_from_rows, hex_map
-from crimestats.release.tables import COUNT, NOT_APPLICABLE, STATUS, TOTAL_LABEL, ProtectedRows
+from crimestats.release.table_cells import COUNT, NOT_APPLICABLE, STATUS, TOTAL_LABEL
+from crimestats.release.tables import ProtectedRows
 
 if TYPE_CHECKING:
     from crimestats.release.maps import MapOutput

@@ -48,7 +48,7 @@ _DEVICE_NAMES = re.compile(r"(con|prn|aux|nul|com[0-9]|lpt[0-9])", re.IGNORECASE
 
 def own_files() -> tuple[str, ...]:
     """Every name a release writes besides its tables' files (``sdmx`` is a folder)."""
-    from crimestats.release.maps import H3_FILES, SNAP_FILES
+    from crimestats.release.map_metadata import H3_FILES, SNAP_FILES
 
     return (*H3_FILES, *SNAP_FILES, DATAPACKAGE, REPORT, MANIFEST, SDMX_DIR)
 

@@ -11,14 +11,13 @@ that into constraints of the suppression model and the audit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import duckdb
 
 from crimestats.privacy.history import EarlierCells, cell_key
 from crimestats.release.config import ReleaseConfig
 from crimestats.release.protection import protection_of
-from crimestats.release.tables import TOTAL_LABEL
+from crimestats.release.table_cells import TOTAL_LABEL, CellValues
 from crimestats.storage.releases import (
     previous_withheld,
     recorded_cells,
@@ -32,7 +31,7 @@ class ReleaseHistory:
     configuration turns carrying forward off), and ``earlier``, what recorded releases
     published for its statistics."""
 
-    forced: dict[str, list[dict[str, Any]]] | None = None
+    forced: dict[str, list[CellValues]] | None = None
     earlier: dict[str, EarlierCells] = field(default_factory=dict)
 
 
@@ -52,7 +51,7 @@ def read_history(con: duckdb.DuckDBPyConnection, config: ReleaseConfig) -> Relea
             earlier[t.name] = history
     if not config.carry_forward:
         return ReleaseHistory(None, earlier)
-    forced: dict[str, list[dict[str, Any]]] = {}
+    forced: dict[str, list[CellValues]] = {}
     for name, cells_of_last in last.items():
         cells = [*cells_of_last, *(earlier[name].withheld if name in earlier else ())]
         unique = {cell_key(cell): dict(cell) for cell in cells}

@@ -23,47 +23,51 @@ exterior counter-clockwise, holes clockwise, each closed). See docs/geographic-m
 from __future__ import annotations
 
 import csv
-import functools
 import io
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from crimestats.errors import UsageError
 from crimestats.geojson import (
-    AreaGeometry,
     Feature,
     FeatureCollection,
-    PolygonGeometry,
     PropertyValue,
-    Ring,
     feature_collection,
 )
 from crimestats.geomask import (
     AreaIndex,
-    HexCell,
     aggregate_to_h3,
     count_at_snap_points,
-    signed_area,
+)
+from crimestats.release.descriptors import ResourceDescriptor
+from crimestats.release.map_geometry import (
+    H3_DECIMALS,
+    geojson_text,
+    hexagon_geometry,
+    published_hexagon,
+    rfc7946_geometry,
 )
 from crimestats.release.map_history import EarlierMap
 from crimestats.release.map_inputs import MapInputs
+from crimestats.release.map_metadata import (
+    H3_FILES,
+    HEX_DISPLACEMENT,
+    SNAP_FILES,
+    MapGroupEntry,
+    MapMetadata,
+    MapParameters,
+    MapSummary,
+    group_entry,
+    map_notes,
+    map_resources,
+    public_masking,
+)
 from crimestats.storage.points import PointGroup
 
 METHODS = ("h3", "snap")
-H3_DECIMALS = 6
-"""Decimals of published H3 vertices (about 0.1 m): enough to draw, fixed for stable bytes."""
 SNAP_DECIMALS = 4
 """Decimals of published snap points (about 11 m): coarser than any street address."""
-H3_FILES = ("map_h3.geojson", "map_h3.csv")
-SNAP_FILES = ("map_snap.geojson", "map_snap.csv")
-HEX_DISPLACEMENT = (
-    "at most the size of the hexagon shown: an incident is counted in the hexagon that "
-    "holds it (or its pooled parent); not measured, so that it does not change with one "
-    "new incident between releases"
-)
 OUTSIDE = "(outside every area)"
 """The region of points in no area of ``area_level``: snapped among themselves only."""
 
@@ -86,74 +90,9 @@ class MapOutput:
     """
 
     files: list[str]
-    resources: list[dict[str, Any]]
-    metadata: dict[str, Any]
+    resources: list[ResourceDescriptor]
+    metadata: MapMetadata
     collection: FeatureCollection = field(default_factory=lambda: feature_collection([]))
-
-
-def _ring_rfc7946(ring: Ring, exterior: bool) -> list[list[float]]:
-    coords = [[round(float(x), H3_DECIMALS), round(float(y), H3_DECIMALS)] for x, y in ring]
-    if coords[0] != coords[-1]:
-        coords.append(list(coords[0]))
-    counter_clockwise = signed_area(coords) > 0
-    if counter_clockwise != exterior:
-        coords.reverse()
-    return coords
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _hexagon_ring(cell: str) -> tuple[tuple[float, float], ...]:
-    import h3
-
-    ring = _ring_rfc7946([(lng, lat) for lat, lng in h3.cell_to_boundary(cell)], True)
-    return tuple((x, y) for x, y in ring)
-
-
-def hexagon_geometry(cell: str) -> PolygonGeometry:
-    """One whole H3 cell as an RFC 7946 Polygon (rounded, closed, counter-clockwise)."""
-    return {"type": "Polygon", "coordinates": [[list(p) for p in _hexagon_ring(cell)]]}
-
-
-def rfc7946_geometry(geometry: AreaGeometry) -> AreaGeometry:
-    """A (Multi)Polygon rounded to :data:`H3_DECIMALS`, rings closed and right-hand ruled."""
-
-    def polygon(rings: Sequence[Ring]) -> list[list[list[float]]]:
-        return [_ring_rfc7946(ring, index == 0) for index, ring in enumerate(rings)]
-
-    if geometry["type"] == "Polygon":
-        return {"type": "Polygon", "coordinates": polygon(geometry["coordinates"])}
-    return {"type": "MultiPolygon", "coordinates": [polygon(p) for p in geometry["coordinates"]]}
-
-
-def published_hexagon(
-    feature_id: str, source: str | None, year: int | None, hexagon: HexCell, count: int
-) -> Feature:
-    """One hexagon as a published map shows it (the release's map and the public hotspot
-    map alike): source, year, H3 cell and resolution, ``count`` (the caller's, which may
-    be a count held steady from an earlier release), and its RFC 7946 shape."""
-    geometry = hexagon.geometry
-    return {
-        "type": "Feature",
-        "id": feature_id,
-        "properties": {
-            "source": source,
-            "year": year,
-            "h3_cell": hexagon.cell,
-            "resolution": hexagon.resolution,
-            "count": count,
-        },
-        # a whole cell is drawn from its id; a pooled parent stands for some children
-        "geometry": hexagon_geometry(hexagon.cell)
-        if geometry is None
-        else rfc7946_geometry(geometry),
-    }
-
-
-def _geojson_text(features: list[Feature]) -> str:
-    """One feature per line, compact: small, diffable and byte-stable."""
-    lines = [json.dumps(f, separators=(",", ":"), ensure_ascii=False) for f in features]
-    body = ",\n".join(lines)
-    return '{"type":"FeatureCollection","features":[\n' + body + ("\n" if lines else "") + "]}\n"
 
 
 def _csv_text(header: Sequence[str], rows: Sequence[Sequence[PropertyValue]]) -> str:
@@ -164,60 +103,24 @@ def _csv_text(header: Sequence[str], rows: Sequence[Sequence[PropertyValue]]) ->
     return buffer.getvalue()
 
 
-def _group_entry(group: PointGroup) -> dict[str, Any]:
-    """What a release says of one source and year: never its exact number of incidents,
-    located or not (with the tables' withheld margins, that would pin small cells)."""
-    entry: dict[str, Any] = {"source": group.source, "year": group.year}
-    if group.n_points == 0:
-        entry["note"] = "no incident of this source and year has a point; nothing mapped"
-    return entry
-
-
-def _band(part: int, whole: int) -> str:
-    """A coarse share, so that no count of incidents can be worked back from it."""
-    if part == 0:
-        return "none"
-    share = part / whole if whole else 1.0
-    if share < 0.05:
-        return "under 5%"
-    if share < 0.2:
-        return "5% to 20%"
-    return "20% or more"
-
-
-def public_masking(report: dict[str, Any], group: PointGroup) -> dict[str, Any]:
-    """The masking report fit for publication: parameters, the published total (the sum
-    of the map's own cells), features and displacement; the suppressed incidents and
-    those without a location only as coarse shares."""
-    out = {k: v for k, v in report.items() if k != "counts"}
-    counts = report.get("counts", {})
-    out["counts"] = {
-        "published": counts.get("published"),
-        "features": counts.get("features"),
-        "suppressed_share": _band(int(counts.get("suppressed", 0)), group.n_points),
-        "without_location_share": _band(group.without_point, group.incidents),
-    }
-    return out
-
-
 def _hexagons(
     groups: list[PointGroup], resolution: int, min_count: int, earlier: EarlierMap
-) -> tuple[list[Feature], list[list[PropertyValue]], list[dict[str, Any]]]:
+) -> tuple[list[Feature], list[list[PropertyValue]], list[MapGroupEntry]]:
     features: list[Feature] = []
     rows: list[list[PropertyValue]] = []
-    entries: list[dict[str, Any]] = []
+    entries: list[MapGroupEntry] = []
     for group in groups:
-        entry = _group_entry(group)
+        entry = group_entry(group)
         entries.append(entry)
         if group.n_points == 0:
             continue
         result = aggregate_to_h3(
             (group.lats, group.lons), resolution, min_count, cell_geometry=False
         )
-        entry["masking"] = public_masking(result.report.metadata(), group)
+        masking = entry["masking"] = public_masking(result.report.metadata(), group)
         # measured distances move with every new point (a median of 297 m becoming 292 m
         # says where a new incident is); a hexagon's own size bounds them anyway
-        entry["masking"]["displacement_m"] = HEX_DISPLACEMENT
+        masking["displacement_m"] = HEX_DISPLACEMENT
         published = 0
         for hexagon in result.features:
             key = (group.source, str(group.year), hexagon.cell)
@@ -226,7 +129,7 @@ def _hexagons(
             feature_id = f"{group.source}/{group.year}/{hexagon.cell}"
             features.append(published_hexagon(feature_id, group.source, group.year, hexagon, count))
             rows.append([group.source, group.year, hexagon.cell, hexagon.resolution, count])
-        entry["masking"]["counts"]["published"] = published  # as the map shows them
+        masking["counts"]["published"] = published  # as the map shows them
     return features, rows, entries
 
 
@@ -236,10 +139,10 @@ def _snap_points(
     min_count: int,
     areas: AreaIndex | None,
     max_distance_m: float | None,
-) -> tuple[list[Feature], list[list[PropertyValue]], list[dict[str, Any]]]:
+) -> tuple[list[Feature], list[list[PropertyValue]], list[MapGroupEntry]]:
     features: list[Feature] = []
     rows: list[list[PropertyValue]] = []
-    entries: list[dict[str, Any]] = []
+    entries: list[MapGroupEntry] = []
     # every source location of every group: no published point may sit on any of them
     taken = {
         (round(a, SNAP_DECIMALS), round(b, SNAP_DECIMALS))
@@ -247,7 +150,7 @@ def _snap_points(
         for a, b in zip(g.lats.tolist(), g.lons.tolist(), strict=True)
     }
     for group in groups:
-        entry = _group_entry(group)
+        entry = group_entry(group)
         entries.append(entry)
         if group.n_points == 0:
             continue
@@ -282,65 +185,6 @@ def _snap_points(
             )
             rows.append([group.source, group.year, number, area, point.lat, point.lon, point.count])
     return features, rows, entries
-
-
-def _field(name: str, kind: str, description: str) -> dict[str, Any]:
-    return {"name": name, "type": kind, "description": description}
-
-
-def _resources(method: str, summary: dict[str, Any]) -> list[dict[str, Any]]:
-    geojson_name, csv_name = H3_FILES if method == "h3" else SNAP_FILES
-    stem = geojson_name.removesuffix(".geojson").replace("_", "-")
-    common = [
-        _field("source", "string", "the source the incidents came from"),
-        _field("year", "integer", "calendar year of the report date"),
-    ]
-    count = {
-        **_field("count", "integer", "incidents counted in this feature"),
-        "constraints": {"minimum": summary["parameters"]["min_count"]},
-    }
-    if method == "h3":
-        fields = [
-            *common,
-            _field("h3_cell", "string", "H3 cell id (a pooled cell is coarser, see resolution)"),
-            _field("resolution", "integer", "H3 resolution of the cell"),
-            count,
-        ]
-        key = ["source", "year", "h3_cell"]
-    else:
-        fields = [
-            *common,
-            _field("point", "integer", "number of the anonymous point within source and year"),
-            _field("area", "string", "area the point and its incidents lie in; blank: none"),
-            _field("lat", "number", "anonymous point latitude, WGS84"),
-            _field("lon", "number", "anonymous point longitude, WGS84"),
-            count,
-        ]
-        key = ["source", "year", "point"]
-    return [
-        {
-            "profile": "data-resource",
-            "name": f"{stem}-geojson",
-            "path": geojson_name,
-            "format": "geojson",
-            "mediatype": "application/geo+json",
-            "encoding": "utf-8",
-            "description": "incident counts on a masked map (RFC 7946 GeoJSON, WGS84)",
-            "crimestats": summary,
-        },
-        {
-            "profile": "tabular-data-resource",
-            "name": stem,
-            "path": csv_name,
-            "format": "csv",
-            "mediatype": "text/csv",
-            "encoding": "utf-8",
-            "dialect": {"delimiter": ",", "lineTerminator": "\n", "header": True},
-            "schema": {"fields": fields, "primaryKey": key},
-            "description": f"the counts of {geojson_name}, without geometry",
-            "crimestats": summary,
-        },
-    ]
 
 
 def _check(method: str, h3_resolution: int, min_count: int, min_sources: int) -> None:
@@ -420,11 +264,11 @@ def write_maps(
     if method == "h3":
         _require_h3()
     areas, area_level, groups = inputs.areas, inputs.area_level, list(inputs.groups)
+    earlier = earlier or EarlierMap()
+    parameters: MapParameters
     if method == "h3":
-        features, rows, entries = _hexagons(
-            groups, h3_resolution, min_count, earlier or EarlierMap()
-        )
-        parameters: dict[str, Any] = {
+        features, rows, entries = _hexagons(groups, h3_resolution, min_count, earlier)
+        parameters = {
             "h3_resolution": h3_resolution,
             "min_count": min_count,
             "max_merge_levels": 2,
@@ -447,43 +291,38 @@ def write_maps(
         name = "snap-points"
         header = ["source", "year", "point", "area", "lat", "lon", "count"]
         files = SNAP_FILES
-    summary = {
+    summary: MapSummary = {
         "method": name,
         "parameters": parameters,
         "counting_unit": "incidents",
         "period_basis": "reported",
         "reference": "docs/geographic-masking.md",
     }
-    metadata: dict[str, Any] = {**summary, "groups": entries}
-    notes = [
-        f"Every published {'hexagon' if method == 'h3' else 'point'} counts at least "
-        f"{min_count} incidents; smaller counts are pooled or suppressed and only their "
-        "total per source and year is given here.",
-        "Incidents without a usable point (no or invalid coordinates) are counted per "
-        "source and year and never mapped.",
-    ]
-    if method == "h3":
-        notes.append("Across releases: " + (earlier or EarlierMap()).note + ".")
-    empty = [e for e in entries if "masking" not in e]
-    if empty:
-        notes.append(
-            "Nothing is mapped for: "
-            + ", ".join(f"{e['source']} {e['year']}" for e in empty)
-            + " (no incident with a usable point"
-            + (", or too few distinct locations)." if method == "snap" else ").")
-        )
-    metadata["notes"] = notes
+    metadata: MapMetadata = {
+        **summary,
+        "groups": entries,
+        "notes": map_notes(method, min_count, earlier, entries),
+    }
     collection = feature_collection(features)
     if not features:
         return MapOutput(files=[], resources=[], metadata=metadata, collection=collection)
-    (folder / files[0]).write_text(_geojson_text(features), encoding="utf-8", newline="")
+    (folder / files[0]).write_text(geojson_text(features), encoding="utf-8", newline="")
     (folder / files[1]).write_text(_csv_text(header, rows), encoding="utf-8", newline="")
     return MapOutput(
         files=list(files),
-        resources=_resources(method, summary),
+        resources=map_resources(method, summary),
         metadata=metadata,
         collection=collection,
     )
 
 
-__all__ = ["METHODS", "MapOutput", "rfc7946_geometry", "write_maps"]
+__all__ = [
+    "H3_FILES",
+    "METHODS",
+    "SNAP_FILES",
+    "MapOutput",
+    "hexagon_geometry",
+    "published_hexagon",
+    "rfc7946_geometry",
+    "write_maps",
+]

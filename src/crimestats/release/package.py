@@ -11,16 +11,86 @@ not fit.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
+from crimestats.release.descriptors import ResourceDescriptor, csv_dialect
 from crimestats.release.method import Method
 from crimestats.release.protection import protection_of
-from crimestats.release.table_schema import threshold_rule
+from crimestats.release.public_notes import PublicNotesJson
+from crimestats.release.table_schema import ThresholdRule, threshold_rule
 from crimestats.release.tables import ProtectedRows, public_disclosure, public_lineage
 from crimestats.version import code_version
 
+if TYPE_CHECKING:
+    from crimestats.release.dp_files import DpPackageBlock
+    from crimestats.release.map_metadata import MapMetadata
+
 ICCS_VERSION = "ICCS v1.0 (UNODC 2015)"
 DATAPACKAGE = "datapackage.json"
+
+
+class PackageNotes(TypedDict, total=False):
+    """What a table's protection adds to its ``crimestats`` record (a DP table: that it
+    is not reproducible; :meth:`~crimestats.release.protection.Protection.package_notes`)."""
+
+    reproducible: bool
+
+
+class TableAbout(PackageNotes):
+    """A table's ``crimestats`` record in its CSV resource: what it counts, classified
+    how, protected how. ``disclosure_control`` is the privacy layer's public record,
+    whose keys differ by method and audit (:func:`~crimestats.release.tables.
+    public_disclosure`), so it stays a ``dict``."""
+
+    title: str
+    counting_unit: str
+    classification: str
+    period_basis: str | None
+    disclosure_control: dict[str, Any]
+    statistics: PublicNotesJson
+
+
+class SeedNote(TypedDict):
+    """The seed given for the release's random steps, and what it does not seed."""
+
+    value: int
+    note: str
+
+
+class PackageLineage(TypedDict):
+    """Where the data came from: the code, and each ingest as :func:`~crimestats.release.
+    tables.public_lineage` publishes it (its keys are the store's lineage columns)."""
+
+    code_version: str
+    ingests: list[dict[str, object]]
+
+
+class ReleaseRecord(TypedDict):
+    """The package's own ``crimestats`` record: classification, disclosure control,
+    what is never published, lineage, and the DP, seed and map records when used."""
+
+    classification: str
+    disclosure_control: ThresholdRule | dict[str, object]
+    never_published: list[str]
+    lineage: PackageLineage
+    differential_privacy: NotRequired[DpPackageBlock]
+    seed: NotRequired[SeedNote]
+    geographic_masking: NotRequired[MapMetadata]
+
+
+class _Created(TypedDict, total=False):
+    created: str
+
+
+class DataPackage(_Created):
+    """``datapackage.json`` (Frictionless Data Package v1, profile ``data-package``);
+    ``created`` only when the release is given ``as_of``."""
+
+    profile: str
+    name: str
+    title: str
+    resources: list[ResourceDescriptor]
+    crimestats: ReleaseRecord
 
 
 def datapackage(
@@ -29,26 +99,26 @@ def datapackage(
     threshold: int,
     lineage: list[dict[str, object]],
     as_of: str | None,
-    privacy: dict[str, Any] | None = None,
+    privacy: DpPackageBlock | None = None,
     seed: int | None = None,
-) -> dict[str, Any]:
+) -> DataPackage:
     """The Frictionless Data Package (v1) descriptor of a release, as a dict.
 
     ``privacy`` is the release-level DP record (:func:`crimestats.release.dp_tables.
     dp_package_block`), given when the release has DP tables.
     """
-    resources: list[dict[str, Any]] = []
+    resources: list[ResourceDescriptor] = []
     for table in tables:
-        about: dict[str, Any] = {
+        protection = protection_of(table.method)
+        about: TableAbout = {
             "title": table.spec.title,
             "counting_unit": table.spec.unit,
             "classification": ICCS_VERSION,
             "period_basis": table.notes.period_basis,
             "disclosure_control": public_disclosure(table.disclosure),
             "statistics": table.notes.to_dict(),
+            **protection.package_notes(),
         }
-        protection = protection_of(table.method)
-        about.update(protection.package_notes())
         schema = protection.schema(table)
         stem = table.spec.name.replace("_", "-")
         resources.append(
@@ -59,7 +129,7 @@ def datapackage(
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
-                "dialect": {"delimiter": ",", "lineTerminator": "\n", "header": True},
+                "dialect": csv_dialect(),
                 "schema": schema,
                 "crimestats": about,
             }
@@ -75,15 +145,7 @@ def datapackage(
                 "description": f"the same table as {table.spec.name}.csv, in Parquet",
             }
         )
-    package: dict[str, Any] = {
-        "profile": "data-package",
-        "name": "crimestats-release",
-        "title": "Recorded crime statistics (crimestats release)",
-    }
-    if as_of is not None:
-        package["created"] = as_of
-    package["resources"] = resources
-    package["crimestats"] = {
+    record: ReleaseRecord = {
         "classification": ICCS_VERSION,
         "disclosure_control": disclosure_summary(tables, threshold),
         "never_published": [
@@ -98,16 +160,26 @@ def datapackage(
         },
     }
     if privacy is not None:
-        package["crimestats"]["differential_privacy"] = privacy
+        record["differential_privacy"] = privacy
     if seed is not None:
-        package["crimestats"]["seed"] = {
+        record["seed"] = {
             "value": seed,
             "note": "seeds the release's random steps; OpenDP noise cannot be seeded",
         }
-    return package
+    created: _Created = {} if as_of is None else {"created": as_of}
+    return {
+        "profile": "data-package",
+        "name": "crimestats-release",
+        "title": "Recorded crime statistics (crimestats release)",
+        **created,
+        "resources": resources,
+        "crimestats": record,
+    }
 
 
-def disclosure_summary(tables: Sequence[ProtectedRows], threshold: int) -> dict[str, Any]:
+def disclosure_summary(
+    tables: Sequence[ProtectedRows], threshold: int
+) -> ThresholdRule | dict[str, object]:
     """The release-level method record; unchanged from the first version when all tables
     use the threshold rule, else one entry per method used, each written by its
     protection (:meth:`~crimestats.release.protection.Protection.summary_entry`)."""
@@ -116,16 +188,17 @@ def disclosure_summary(tables: Sequence[ProtectedRows], threshold: int) -> dict[
         by_method.setdefault(table.method, []).append(table)
     if set(by_method) <= {Method.THRESHOLD}:
         return threshold_rule(threshold)
-    block: dict[str, Any] = {"methods": {t.spec.name: t.method for t in tables}}
+    # one entry per method used, each named and written by its protection: open keys
+    block: dict[str, object] = {"methods": {t.spec.name: t.method for t in tables}}
     for method, members in by_method.items():
         key, value = protection_of(method).summary_entry(members, threshold)
         block[key] = value
     return block
 
 
-def sdmx_resources(files: list[str]) -> list[dict[str, Any]]:
+def sdmx_resources(files: list[str]) -> list[ResourceDescriptor]:
     """Resource descriptors for the SDMX files (docs/sdmx.md)."""
-    out: list[dict[str, Any]] = []
+    out: list[ResourceDescriptor] = []
     for name in sorted(files):
         stem = name.rsplit("/", 1)[-1]
         if stem.endswith(".sdmx.csv"):
@@ -152,4 +225,14 @@ def sdmx_resources(files: list[str]) -> list[dict[str, Any]]:
     return out
 
 
-__all__ = ["DATAPACKAGE", "ICCS_VERSION", "datapackage", "disclosure_summary", "sdmx_resources"]
+__all__ = [
+    "DATAPACKAGE",
+    "ICCS_VERSION",
+    "DataPackage",
+    "PackageNotes",
+    "ReleaseRecord",
+    "TableAbout",
+    "datapackage",
+    "disclosure_summary",
+    "sdmx_resources",
+]

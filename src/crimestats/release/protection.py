@@ -24,8 +24,14 @@ if TYPE_CHECKING:
     from crimestats.privacy.history import EarlierCells
     from crimestats.release.config import ReleaseConfig
     from crimestats.release.config_tables import TableSpec
+    from crimestats.release.counted_tables import CountedTable
+    from crimestats.release.descriptors import TableSchemaDescriptor
+    from crimestats.release.dp_files import DpPackageBlock
     from crimestats.release.dp_tables import DpPlan
-    from crimestats.release.tables import CountedTable, ProtectedRows
+    from crimestats.release.package import PackageNotes
+    from crimestats.release.result import MethodFigures
+    from crimestats.release.table_cells import ForcedCells
+    from crimestats.release.tables import ProtectedRows
 
 
 class ReportSection(Protocol):
@@ -53,7 +59,7 @@ class ProtectionInputs:
 
     config: ReleaseConfig
     counted: Mapping[str, CountedTable]
-    forced: Mapping[str, list[dict[str, Any]]] | None
+    forced: ForcedCells | None
     earlier: Mapping[str, EarlierCells]
     dp_plans: Mapping[str, DpPlan] = dataclasses.field(default_factory=dict)
     ledger: PrivacyLedger | None = None
@@ -78,7 +84,7 @@ class Protection(Protocol):
         """The protected rows of ``tables`` (all of this method), by table name."""
         ...
 
-    def describe(self, table: ProtectedRows) -> dict[str, Any]:
+    def describe(self, table: ProtectedRows) -> MethodFigures:
         """What the publisher's summary adds for ``table`` (never published)."""
         ...
 
@@ -91,16 +97,16 @@ class Protection(Protocol):
         ...
 
     def report_section(
-        self, tables: Sequence[ProtectedRows], privacy: Mapping[str, Any] | None
+        self, tables: Sequence[ProtectedRows], privacy: DpPackageBlock | None
     ) -> ReportSection | None:
         """A section of ``report.html`` about the tables of this method, if any."""
         ...
 
-    def schema(self, table: ProtectedRows) -> dict[str, Any]:
+    def schema(self, table: ProtectedRows) -> TableSchemaDescriptor:
         """The Frictionless Table Schema of ``table``'s CSV file."""
         ...
 
-    def package_notes(self) -> dict[str, Any]:
+    def package_notes(self) -> PackageNotes:
         """What ``datapackage.json`` adds about every table of this method."""
         ...
 
@@ -117,7 +123,7 @@ class _Exact:
     rounded: bool = False
     estimates: bool = False
 
-    def describe(self, table: ProtectedRows) -> dict[str, Any]:
+    def describe(self, table: ProtectedRows) -> MethodFigures:
         return {}
 
     def write_parquet(self, table: ProtectedRows, path: Path) -> None:
@@ -126,16 +132,16 @@ class _Exact:
         write_parquet(table, path)
 
     def report_section(
-        self, tables: Sequence[ProtectedRows], privacy: Mapping[str, Any] | None
+        self, tables: Sequence[ProtectedRows], privacy: DpPackageBlock | None
     ) -> ReportSection | None:
         return None  # the page's own method paragraph covers them
 
-    def schema(self, table: ProtectedRows) -> dict[str, Any]:
+    def schema(self, table: ProtectedRows) -> TableSchemaDescriptor:
         from crimestats.release.table_schema import table_schema
 
         return table_schema(table, rounded=self.rounded)
 
-    def package_notes(self) -> dict[str, Any]:
+    def package_notes(self) -> PackageNotes:
         return {}
 
 
@@ -229,7 +235,7 @@ class DpProtection:
     def protect(
         self, tables: Sequence[TableSpec], inputs: ProtectionInputs
     ) -> dict[str, ProtectedRows]:
-        from crimestats.release.dp_tables import release_dp_table
+        from crimestats.release.dp_release import release_dp_table
 
         dp = inputs.config.dp
         if dp is None or not tables:
@@ -246,7 +252,7 @@ class DpProtection:
             for t in tables
         }
 
-    def describe(self, table: ProtectedRows) -> dict[str, Any]:
+    def describe(self, table: ProtectedRows) -> MethodFigures:
         return {"epsilon": float(table.disclosure["epsilon"])}
 
     def summary_line(self, table: ProtectedRows) -> str:
@@ -262,21 +268,21 @@ class DpProtection:
         write_dp_parquet(table, path)
 
     def report_section(
-        self, tables: Sequence[ProtectedRows], privacy: Mapping[str, Any] | None
+        self, tables: Sequence[ProtectedRows], privacy: DpPackageBlock | None
     ) -> ReportSection | None:
         from crimestats.release.dp_files import dp_report_section
 
         if privacy is None or not tables:
             return None
-        return HtmlSection(dp_report_section(list(tables), dict(privacy)))
+        return HtmlSection(dp_report_section(list(tables), privacy))
 
-    def schema(self, table: ProtectedRows) -> dict[str, Any]:
+    def schema(self, table: ProtectedRows) -> TableSchemaDescriptor:
         from crimestats.release.dp_files import dp_schema_fields
 
         fields = dp_schema_fields(table)
         return {"fields": fields, "primaryKey": list(table.spec.by), "missingValues": [""]}
 
-    def package_notes(self) -> dict[str, Any]:
+    def package_notes(self) -> PackageNotes:
         return {"reproducible": False}  # OpenDP's noise cannot be seeded
 
 

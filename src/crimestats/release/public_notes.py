@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypedDict
 
 _FROM_PUBLISHED_CELL = object()
 """The only key that opens :class:`PublishedCount`'s constructor (see ``of_cell``)."""
@@ -68,6 +68,57 @@ class PublishedCount:
         return None
 
 
+class PartialPeriodJson(TypedDict):
+    """:meth:`PartialPeriodNote.to_dict`."""
+
+    field: str
+    period: str
+    sources: list[str]
+    reason: str
+    left_out: bool
+
+
+PeriodNoteJson = TypedDict(
+    "PeriodNoteJson",
+    {
+        "basis": str,
+        "from": str | None,
+        "to": str | None,
+        "partial_periods": list[PartialPeriodJson],
+    },
+)
+""":meth:`PeriodNote.to_dict` (the functional form: ``from`` is a Python keyword)."""
+
+
+class _UnitKey(TypedDict, total=False):
+    unit_key: list[str]
+
+
+class _Dating(TypedDict, total=False):
+    period_date: str
+    classification: str
+    blank_iccs_value: str
+
+
+class _Provenance(TypedDict, total=False):
+    generated_by: str
+    period: PeriodNoteJson
+
+
+class PublicNotesJson(_UnitKey, _Dating, _Provenance):
+    """:meth:`PublicNotes.to_dict`, ``statistics`` of a table in ``datapackage.json``;
+    the optional keys (in the private bases) are left out when not known, in place."""
+
+    unit: str
+    unit_definition: str
+    by: list[str]
+    counting_rule: str
+    blank_cells: str
+    period_basis: str | None
+    units_in_scope: int | None
+    counts_in_notes: str
+
+
 @dataclass(frozen=True, slots=True)
 class PartialPeriodNote:
     """A period of the release the store covers only in part: words and dates, no count.
@@ -83,7 +134,7 @@ class PartialPeriodNote:
     reason: str
     left_out: bool
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> PartialPeriodJson:
         """JSON-ready."""
         return {
             "field": self.field,
@@ -103,7 +154,7 @@ class PeriodNote:
     until: str | None = None
     partial_periods: tuple[PartialPeriodNote, ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> PeriodNoteJson:
         """JSON-ready."""
         return {
             "basis": self.basis,
@@ -132,31 +183,34 @@ class PublicNotes:
     generated_by: str | None = None
     period: PeriodNote | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> PublicNotesJson:
         """JSON-ready form (keys in a fixed order; absent optional fields left out)."""
-        out: dict[str, Any] = {
+        unit_key: _UnitKey = {"unit_key": list(self.unit_key)} if self.unit_key else {}
+        dating: _Dating = {}
+        if self.period_date is not None:
+            dating["period_date"] = self.period_date
+        if self.classification is not None:
+            dating["classification"] = self.classification
+        if self.blank_iccs_value is not None:
+            dating["blank_iccs_value"] = self.blank_iccs_value
+        provenance: _Provenance = {}
+        if self.generated_by is not None:
+            provenance["generated_by"] = self.generated_by
+        if self.period is not None:
+            provenance["period"] = self.period.to_dict()
+        return {
             "unit": self.unit,
             "unit_definition": self.unit_definition,
+            **unit_key,
+            "by": list(self.by),
+            "counting_rule": self.counting_rule,
+            "blank_cells": self.blank_cells,
+            "period_basis": self.period_basis,
+            **dating,
+            "units_in_scope": None if self.units_in_scope is None else self.units_in_scope.value,
+            "counts_in_notes": self.counts_in_notes,
+            **provenance,
         }
-        if self.unit_key:
-            out["unit_key"] = list(self.unit_key)
-        out["by"] = list(self.by)
-        out["counting_rule"] = self.counting_rule
-        out["blank_cells"] = self.blank_cells
-        out["period_basis"] = self.period_basis
-        if self.period_date is not None:
-            out["period_date"] = self.period_date
-        if self.classification is not None:
-            out["classification"] = self.classification
-        if self.blank_iccs_value is not None:
-            out["blank_iccs_value"] = self.blank_iccs_value
-        out["units_in_scope"] = None if self.units_in_scope is None else self.units_in_scope.value
-        out["counts_in_notes"] = self.counts_in_notes
-        if self.generated_by is not None:
-            out["generated_by"] = self.generated_by
-        if self.period is not None:
-            out["period"] = self.period.to_dict()
-        return out
 
 
 def _text(metadata: Mapping[str, Any], key: str) -> str | None:
@@ -213,9 +267,12 @@ def with_published_total(notes: PublicNotes, rows: Sequence[Mapping[str, Any]]) 
 
 
 __all__ = [
+    "PartialPeriodJson",
     "PartialPeriodNote",
     "PeriodNote",
+    "PeriodNoteJson",
     "PublicNotes",
+    "PublicNotesJson",
     "PublishedCount",
     "public_notes",
     "with_published_total",

@@ -15,15 +15,25 @@ import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import NotRequired, TypedDict
 
 from crimestats.errors import CrimestatsError, StoreError, StoreLockedError
-from crimestats.release.config import ReleaseConfig
+from crimestats.release.config import ConfigRecord, ReleaseConfig
 from crimestats.release.protection import protection_of
-from crimestats.release.tables import ProtectedRows
-from crimestats.release.threshold_tables import withheld_of
+from crimestats.release.tables import ProtectedRows, withheld_of
 from crimestats.storage.releases import PrivacySpend, WithheldCell, record_release
 from crimestats.storage.store import open_store
+
+
+class RecordedConfig(TypedDict):
+    """``releases.config_json``: what a release was made with. The whole configuration
+    and the seed only when they are not the defaults; written with sorted keys."""
+
+    threshold: int
+    as_of: str | None
+    tables: list[str]
+    config: NotRequired[ConfigRecord]
+    seed: NotRequired[int | None]
 
 
 def privacy_spends(tables: list[ProtectedRows], config: ReleaseConfig) -> list[PrivacySpend]:
@@ -93,7 +103,7 @@ def record_in_store(
         (or :class:`StoreLockedError`) if it cannot be recorded: the caller then publishes
         nothing, so no privacy spend goes unrecorded.
     """
-    record: dict[str, Any] = {
+    record: RecordedConfig = {
         "threshold": config.threshold,
         "as_of": as_of,
         "tables": [t.spec.name for t in tables],
@@ -144,4 +154,4 @@ def _not_recorded(path: Path, why: str) -> str:
     )
 
 
-__all__ = ["check_recordable", "privacy_spends", "record_in_store"]
+__all__ = ["RecordedConfig", "check_recordable", "privacy_spends", "record_in_store"]

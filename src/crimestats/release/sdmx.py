@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from crimestats.errors import UsageError
 from crimestats.release.protection import protection_of
+from crimestats.release.sdmx_codes import sdmx_id
 from crimestats.release.sdmx_structure import (
     CONF_STATUS,
     CONF_STATUS_BY_STATUS,
@@ -41,10 +42,10 @@ from crimestats.release.sdmx_structure import (
     Structures,
     build_structures,
     dataflow_id,
-    sdmx_id,
     structure_xml,
 )
-from crimestats.release.tables import COUNT, STATUS, ProtectedRows
+from crimestats.release.table_cells import COUNT, STATUS
+from crimestats.release.tables import ProtectedRows
 
 if TYPE_CHECKING:
     from pysdmx.io.pd import PandasDataset

@@ -10,16 +10,14 @@ level), so codes mean the same thing in every table. Each field's concept id and
 and the kind and id of its codelist come from its entry in the registry of countable
 fields (:data:`crimestats.stats.fields.FIELDS`), never from its name.
 
-Codes (SDMX "Guidelines for the creation and management of SDMX code lists": codes
-starting with ``_`` are the reserved special codes): margins (``Total``) are ``_T``,
-blank field values (the record has no value at that field: no victim, coded above this
-ICCS level, no period date) are ``_Z`` (not applicable), a recorded ``unknown`` is
-``_U`` and ``other`` is ``_O``. Observation status and confidentiality use the codes of
-the SDMX cross-domain code lists CL_OBS_STATUS (``A`` normal value, ``Q`` missing
-value; suppressed) and CL_CONF_STATUS (``F`` free, ``C`` confidential statistical
-information, for primary suppression, ``D`` secondary confidentiality set by the
-sender, for secondary suppression); the codelists are written under the release's own
-agency with those codes and names, since SDMX's own artefacts are maintained by SDMX.
+The codes of each field (``_T`` for a margin, ``_Z`` for a blank, ICCS codes with their
+parents) are :mod:`crimestats.release.sdmx_codes`. Observation status and
+confidentiality use the codes of the SDMX cross-domain code lists CL_OBS_STATUS (``A``
+normal value, ``Q`` missing value; suppressed) and CL_CONF_STATUS (``F`` free, ``C``
+confidential statistical information, for primary suppression, ``D`` secondary
+confidentiality set by the sender, for secondary suppression); the codelists are
+written under the release's own agency with those codes and names, since SDMX's own
+artefacts are maintained by SDMX.
 
 pysdmx writes SDMX-ML 2.1 codelists without code parents, so the ICCS parents are added
 to its output as ``<str:Parent><Ref id="..."/></str:Parent>`` (the last child of a code
@@ -29,23 +27,18 @@ in the 2.1 schema); the result is checked against the 2.1 XSD by the tests.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from crimestats.iccs.classification import load_classification
-from crimestats.release.tables import TOTAL_LABEL, ProtectedRows
-from crimestats.stats.fields import CodelistKind, SdmxConcept
+from crimestats.release.sdmx_codes import Coding, field_codings, field_concept, sdmx_id
+from crimestats.release.tables import ProtectedRows
 
 if TYPE_CHECKING:
     from pysdmx.model import Codelist, Dataflow, DataStructureDefinition
     from pysdmx.model.message import Header
 
 VERSION = "1.0"
-TOTAL_CODE = "_T"
-BLANK_CODE = "_Z"
-UNKNOWN_CODE = "_U"
-OTHER_CODE = "_O"
 OBS_VALUE = "OBS_VALUE"
 OBS_STATUS = "OBS_STATUS"
 CONF_STATUS = "CONF_STATUS"
@@ -81,192 +74,6 @@ CONF_STATUS_BY_STATUS = {
 apart from primary ones, which hold 1..threshold."""
 CONCEPT_SCHEME = "CS_CRIMESTATS"
 ICCS_CODELIST = "CL_ICCS"
-
-_ID = re.compile(r"[A-Za-z0-9_@$\-]+")
-_NOT_ID = re.compile(r"[^A-Za-z0-9_@$\-]+")
-_SPECIAL_NAMES = {
-    TOTAL_CODE: "Total",
-    BLANK_CODE: "Not applicable (no value)",
-    UNKNOWN_CODE: "Unknown",
-    OTHER_CODE: "Other",
-}
-_SEX = {"female": "F", "male": "M", "other": OTHER_CODE, "unknown": UNKNOWN_CODE}
-_SEX_NAMES = {"F": "Female", "M": "Male"}
-
-
-def sdmx_id(text: str) -> str:
-    """``text`` as an SDMX identifier (``[A-Za-z0-9_@$-]+``), for artefact ids."""
-    cleaned = _NOT_ID.sub("_", text).strip("_")
-    return cleaned.upper() or "X"
-
-
-@dataclass(frozen=True, slots=True)
-class Coding:
-    """How one crimestats field becomes one SDMX dimension.
-
-    ``codes`` maps each value of the field (``None`` for a blank, ``"Total"`` for a
-    margin) to its code; ``names`` gives every code of the codelist its name, in order.
-    """
-
-    field: str
-    dimension: str
-    codelist_id: str
-    codelist_name: str
-    codes: Mapping[str | None, str]
-    names: Mapping[str, str]
-    parents: Mapping[str, str]
-
-    def code(self, value: str | None) -> str:
-        """The code of one field value."""
-        return self.codes[value]
-
-
-def _special(codes: dict[str | None, str], names: dict[str, str]) -> None:
-    codes[TOTAL_LABEL] = TOTAL_CODE
-    codes[None] = BLANK_CODE
-    names.setdefault(TOTAL_CODE, _SPECIAL_NAMES[TOTAL_CODE])
-    names.setdefault(BLANK_CODE, _SPECIAL_NAMES[BLANK_CODE])
-
-
-def _concept(field: str) -> SdmxConcept:
-    """The SDMX concept and codelist of a field, from the registry of countable fields."""
-    from crimestats.stats.fields import FIELDS, sdmx_concept
-
-    known = FIELDS.get(field)
-    return known.sdmx if known is not None else sdmx_concept(field)
-
-
-def _coding(field: str, codes: Mapping[str | None, str], names: Mapping[str, str]) -> Coding:
-    concept = _concept(field)
-    return Coding(
-        field, concept.concept_id, concept.codelist_id, concept.codelist_name, codes, names, {}
-    )
-
-
-def _iccs_coding(field: str, values: set[str]) -> Coding:
-    """Every code of ICCS v1.0 with its label and parent, whatever the table holds."""
-    classification = load_classification()
-    names = {c.code: c.label for c in classification}
-    parents = {c.code: c.parent for c in classification if c.parent}
-    codes: dict[str | None, str] = {c: c for c in names}
-    for value in sorted(values - set(names)):  # not in ICCS v1.0: kept, and said so
-        code = _free_code(value, set(names))
-        codes[value] = code
-        names[code] = f"{value} (not a code of ICCS v1.0)"
-    _special(codes, names)
-    concept = _concept(field)
-    return Coding(
-        field,
-        concept.concept_id,
-        concept.codelist_id,
-        concept.codelist_name,
-        codes,
-        names,
-        parents,
-    )
-
-
-def _sex_coding(field: str, values: set[str]) -> Coding:
-    codes: dict[str | None, str] = {}
-    names: dict[str, str] = {}
-    for value in sorted(values):
-        code = _SEX.get(value) or _free_code(value, set(names))
-        codes[value] = code
-        names[code] = _SEX_NAMES.get(code) or _SPECIAL_NAMES.get(code) or value
-    _special(codes, names)
-    return _coding(field, codes, names)
-
-
-def _age_code(label: str) -> str | None:
-    """``15-29`` -> ``Y15T29``, ``60+`` -> ``Y_GE60`` (the SDMX CL_AGE pattern)."""
-    if match := re.fullmatch(r"(\d+)-(\d+)", label):
-        return f"Y{match[1]}T{match[2]}"
-    if match := re.fullmatch(r"(\d+)\+", label):
-        return f"Y_GE{match[1]}"
-    return UNKNOWN_CODE if label == "unknown" else None
-
-
-def _age_coding(field: str, values: set[str]) -> Coding:
-    from crimestats.stats.fields import AGE_GROUP_LABELS
-
-    codes: dict[str | None, str] = {}
-    names: dict[str, str] = {}
-    known = [label for label in AGE_GROUP_LABELS if label in values]
-    for value in [*known, *sorted(values - set(known))]:
-        code = _age_code(value) or _free_code(value, set(names))
-        codes[value] = code
-        names[code] = "Unknown" if code == UNKNOWN_CODE else f"{value} years"
-    _special(codes, names)
-    return _coding(field, codes, names)
-
-
-def _free_code(value: str, taken: set[str]) -> str:
-    """A code for a free value: itself when a valid, non-reserved id, else cleaned, unique."""
-    code = value if _ID.fullmatch(value) and not value.startswith("_") else None
-    if code is None:
-        code = "X" + (_NOT_ID.sub("_", value).strip("_") or "")
-    candidate, n = code, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{code}-{n}"
-    return candidate
-
-
-def _data_coding(field: str, values: set[str]) -> Coding:
-    codes: dict[str | None, str] = {}
-    names: dict[str, str] = {}
-    for value in sorted(values):
-        code = _free_code(value, set(names))
-        codes[value] = code
-        names[code] = value
-    _special(codes, names)
-    return _coding(field, codes, names)
-
-
-_CODERS: dict[CodelistKind, Callable[[str, set[str]], Coding]] = {
-    CodelistKind.ICCS: _iccs_coding,
-    CodelistKind.SEX: _sex_coding,
-    CodelistKind.AGE: _age_coding,
-    CodelistKind.VALUES: _data_coding,
-}
-"""The coding of each kind of codelist a field may declare."""
-
-
-def field_codings(tables: Sequence[ProtectedRows]) -> dict[str, Coding]:
-    """One coding per field of the tables; values are gathered across all tables."""
-    values: dict[str, set[str]] = {}
-    for table in tables:
-        for name in table.spec.by:
-            seen = values.setdefault(name, set())
-            seen.update(
-                str(row[name]) for row in table.rows if row[name] not in (None, TOTAL_LABEL)
-            )
-    codings = {name: _CODERS[_concept(name).codelist](name, seen) for name, seen in values.items()}
-    _merge_shared(codings)
-    return codings
-
-
-def _merge_shared(codings: dict[str, Coding]) -> None:
-    """Fields sharing a codelist (ICCS levels, sexes) get one codelist with all codes."""
-    by_list: dict[str, list[Coding]] = {}
-    for coding in codings.values():
-        by_list.setdefault(coding.codelist_id, []).append(coding)
-    for group in by_list.values():
-        names: dict[str, str] = {}
-        parents: dict[str, str] = {}
-        for coding in group:
-            names.update(coding.names)
-            parents.update(coding.parents)
-        for coding in group:
-            codings[coding.field] = Coding(
-                coding.field,
-                coding.dimension,
-                coding.codelist_id,
-                coding.codelist_name,
-                coding.codes,
-                names,
-                parents,
-            )
 
 
 def _codelist(cid: str, name: str, names: Mapping[str, str], agency: str) -> Codelist:
@@ -334,7 +141,7 @@ def build_structures(tables: Sequence[ProtectedRows], agency: str) -> Structures
     for coding in codings.values():
         concepts[coding.dimension] = Concept(
             id=coding.dimension,
-            name=_concept(coding.field).concept_name,
+            name=field_concept(coding.field).concept_name,
             description=f"crimestats field {coding.field}",
             codes=lists[coding.codelist_id],
             urn=_concept_urn(agency, coding.dimension),
@@ -442,3 +249,25 @@ def structure_xml(structures: Structures, header: Header) -> str:
     for codelist_id, links in parents.items():
         text = _add_parents(text, codelist_id, links)
     return text
+
+
+__all__ = [
+    "CONCEPT_SCHEME",
+    "CONF_STATUS",
+    "CONF_STATUS_BY_STATUS",
+    "CONF_STATUS_CODES",
+    "ICCS_CODELIST",
+    "OBS_STATUS",
+    "OBS_STATUS_BY_STATUS",
+    "OBS_STATUS_CODES",
+    "OBS_VALUE",
+    "VERSION",
+    "Coding",
+    "Structures",
+    "build_structures",
+    "dataflow_id",
+    "dsd_id",
+    "field_codings",
+    "sdmx_id",
+    "structure_xml",
+]

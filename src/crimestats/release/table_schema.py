@@ -10,26 +10,27 @@ method (a rounded count, a DP estimate) is asked of the table's protection
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
-from crimestats.release.tables import (
+from crimestats.release.descriptors import FieldDescriptor, TableSchemaDescriptor
+from crimestats.release.table_cells import (
     COUNT,
     DATA_MARK,
     NOT_APPLICABLE,
     STATUS,
     STATUSES,
     TOTAL_LABEL,
-    ProtectedRows,
     reads_as_margin,
 )
+from crimestats.release.tables import ProtectedRows
 from crimestats.stats.fields import ICCS_LENGTH
 
 
-def table_schema(table: ProtectedRows, *, rounded: bool) -> dict[str, Any]:
+def table_schema(table: ProtectedRows, *, rounded: bool) -> TableSchemaDescriptor:
     """The Frictionless Table Schema of a threshold or rounding (``rounded``) table
     (fields, primary key, blanks); a DP table's is its protection's
     (:meth:`crimestats.release.protection.Protection.schema`)."""
-    fields: list[dict[str, Any]] = []
+    fields: list[FieldDescriptor] = []
     for name in table.spec.by:
         description = f"{name}; '{TOTAL_LABEL}' in margin rows; blank = no value"
         description += BLANK_ICCS_FIELD if name in ICCS_LENGTH else ""
@@ -84,7 +85,19 @@ STRUCTURAL_NOTE = (
 )
 
 
-def threshold_rule(threshold: int) -> dict[str, Any]:
+class ThresholdRule(TypedDict):
+    """The threshold rule in words and numbers (``disclosure_control`` of a release)."""
+
+    method: str
+    threshold: int
+    protection_width: int
+    zeros: str
+    withheld: str
+    structural_zeros: str
+    reference: str
+
+
+def threshold_rule(threshold: int) -> ThresholdRule:
     """The release-level record of the threshold rule (the whole record when every
     table uses it, as in the first releases)."""
     return {
@@ -101,6 +114,7 @@ def threshold_rule(threshold: int) -> dict[str, Any]:
 __all__ = [
     "BLANK_ICCS_FIELD",
     "STRUCTURAL_NOTE",
+    "ThresholdRule",
     "table_schema",
     "threshold_rule",
 ]

@@ -1,52 +1,49 @@
-"""The standard tables of a release, counted from the store and protected for publication.
+"""A release's tables protected for publication: :class:`ProtectedRows` and the threshold
+and rounding protections of one table.
 
-Why: a release publishes only aggregates that passed disclosure control. Each standard
-table is a :func:`crimestats.stats.count_table` query whose rows go through
+Why: a release publishes only aggregates that passed disclosure control. Each table's
+counted rows (:mod:`crimestats.release.counted_tables`) go through
 :func:`crimestats.privacy.protect_rows` (threshold rule, secondary suppression across
-every margin, attacker audit) before anything is written. Rows are put in one fixed
-order before protection and again before writing, so the same store gives the same
-suppression pattern and the same bytes.
+every margin, attacker audit; or controlled rounding) before anything is written, and
+the privacy layer's record is cut to what may be published (:func:`public_disclosure`,
+:func:`public_lineage`). The words of a cell (``Total``, ``count``, ``status``) are in
+:mod:`crimestats.release.table_cells`; this module re-exports them and the counting
+names, which older code and tests import from here.
 """
 
 from __future__ import annotations
 
-import itertools
 import os
-import re
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeGuard
+from typing import Any
 
 from crimestats.privacy import DEFAULT_BASE, protect_rows
 from crimestats.privacy.history import EarlierCells
-from crimestats.privacy.structural import STRUCTURAL, STRUCTURAL_FLAG
+from crimestats.release.counted_tables import (
+    CountedTable,
+    count_tables,
+    count_tables_on,
+    structural_rows,
+)
 from crimestats.release.method import Method
 from crimestats.release.public_notes import PublicNotes, public_notes, with_published_total
 from crimestats.release.standard_tables import STANDARD_TABLES, TableSpec
-from crimestats.stats.structural import SourceCategories
+from crimestats.release.table_cells import (
+    COUNT,
+    DATA_MARK,
+    NOT_APPLICABLE,
+    STATUS,
+    STATUSES,
+    TOTAL_LABEL,
+    WITHHELD,
+    CellValues,
+    as_text,
+    data_label,
+    public_status,
+    reads_as_margin,
+    row_sort_key,
+)
 from crimestats.storage.releases import PublishedCell
-
-TOTAL_LABEL = "Total"
-DATA_MARK = " (value)"
-"""Appended to a data value that would read as the margin label (red-team finding D)."""
-_MARGIN_LIKE = re.compile(re.escape(TOTAL_LABEL) + f"(?:{re.escape(DATA_MARK)})*")
-COUNT = "count"
-STATUS = "status"
-WITHHELD = "withheld"
-NOT_APPLICABLE = "not_applicable"
-STATUSES = ("published", WITHHELD, NOT_APPLICABLE)
-"""Published statuses: primary and secondary cells are both just ``withheld``, since
-telling them apart says that a primary cell holds 1..threshold (the disclosure record
-keeps how many of each, never which); ``not_applicable`` is a structural zero, a
-category its source cannot have (:func:`structural_rows`): no count, and not withheld."""
-
-
-def public_status(status: str) -> str:
-    """``primary`` and ``secondary`` (the privacy layer's words) become ``withheld``, a
-    structural zero ``not_applicable``."""
-    if status == STRUCTURAL:
-        return NOT_APPLICABLE
-    return WITHHELD if status in ("primary", "secondary") else status
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,46 +120,6 @@ class ProtectedRows:
         ]
 
 
-def _text(value: Any) -> str | None:
-    return None if value is None else str(value)
-
-
-def reads_as_margin(value: str | None) -> TypeGuard[str]:
-    """Whether a data value has the form ``Total( (value))*`` (:func:`data_label`)."""
-    return value is not None and _MARGIN_LIKE.fullmatch(value) is not None
-
-
-def data_label(value: str | None) -> str | None:
-    """A field value as a release publishes it: ``Total`` (the margin label) becomes
-    ``Total (value)``, ``Total (value)`` becomes ``Total (value) (value)``, and so on;
-    every other value is itself.
-
-    Why (red-team finding D): an area or a source named ``Total`` would read as a margin
-    row, and the protection refused such tables with a fix naming an option the release
-    does not have, so one such row blocked every release by that field. Appending the
-    mark to every value of the form ``Total( (value))*`` frees the margin label while
-    keeping distinct values distinct, and gives the same label in every release (the
-    store's record of earlier releases stays comparable). The table's schema says so.
-    """
-    if reads_as_margin(value):
-        return value + DATA_MARK
-    return value
-
-
-def row_sort_key(row: dict[str, Any], fields: tuple[str, ...]) -> tuple[tuple[int, str], ...]:
-    """Values first, then blanks (no value), then the margin label, per field in order."""
-    key: list[tuple[int, str]] = []
-    for name in fields:
-        value = row[name]
-        if value is None:
-            key.append((1, ""))
-        elif value == TOTAL_LABEL:
-            key.append((2, ""))
-        else:
-            key.append((0, str(value)))
-    return tuple(key)
-
-
 def _label_audit(disclosure: dict[str, Any], levels: list[list[str | None]]) -> None:
     """Name each audited cell by its labels (the audit gives only array indices)."""
     audit = disclosure.get("audit")
@@ -175,95 +132,6 @@ def _label_audit(disclosure: dict[str, Any], levels: list[list[str | None]]) -> 
         ]
 
 
-@dataclass(frozen=True, slots=True)
-class CountedTable:
-    """A release table counted once from the store: true counts, never published as such.
-
-    Why: counting is the one step of a release that reads the store; protection, the
-    audits and the writers need only these rows, so each table is counted once
-    (:func:`count_tables`) and handed on (issue 12).
-
-    Attributes
-    ----------
-    spec : TableSpec
-        Which table.
-    rows : list of dict
-        Field values as text (``None`` for blank) and ``count``, in the fixed order
-        (:func:`row_sort_key`). Callers copy before changing them (:meth:`fresh_rows`).
-    metadata : dict
-        The statistics metadata (:func:`crimestats.stats.count_table`), for the notes.
-    """
-
-    spec: TableSpec
-    rows: list[dict[str, Any]]
-    metadata: dict[str, Any]
-
-    def fresh_rows(self) -> list[dict[str, Any]]:
-        """A copy of the rows that a protection step may change in place."""
-        return [dict(row) for row in self.rows]
-
-
-def count_tables(
-    db: str | os.PathLike[str] | None, specs: Sequence[TableSpec]
-) -> dict[str, CountedTable]:
-    """Count every table of ``specs`` once, over one read-only connection to the store."""
-    from crimestats.storage.reads import ibis_store
-    from crimestats.storage.store import resolve_db_path
-
-    if not specs:
-        return {}
-    with ibis_store(db) as con:
-        return count_tables_on(con, specs, store=str(resolve_db_path(db)))
-
-
-def count_tables_on(con: Any, specs: Sequence[TableSpec], *, store: str) -> dict[str, CountedTable]:
-    """Count every table of ``specs`` once on the open Ibis backend ``con``; ``store`` is
-    the store's path as the metadata names it."""
-    from crimestats.stats import engine
-
-    out: dict[str, CountedTable] = {}
-    for spec in specs:
-        stats = engine.count_on(con, by=list(spec.by), unit=spec.unit, store=store)
-        rows = [
-            {**{name: data_label(_text(row[name])) for name in spec.by}, COUNT: int(row[COUNT])}
-            for row in stats.rows()
-        ]
-        rows += structural_rows(spec.by, rows, SourceCategories.of_table(con, spec.by))
-        rows.sort(key=lambda row: row_sort_key(row, spec.by))
-        out[spec.name] = CountedTable(spec, rows, stats.metadata)
-    return out
-
-
-def structural_rows(
-    fields: Sequence[str], rows: Sequence[dict[str, Any]], categories: SourceCategories
-) -> list[dict[str, Any]]:
-    """Rows (count 0, flagged :data:`~crimestats.privacy.protect.STRUCTURAL_FLAG`) for
-    every combination of the table's values in which a closed source meets an ICCS
-    category it cannot have (:mod:`crimestats.stats.structural`).
-
-    Why: such a cell is published as ``not_applicable`` (no count, not withheld), and
-    the privacy layer treats it as known: secondary suppression never counts on it (a
-    withheld known zero protects nothing) and the audit knows it. A closed source with a
-    count in such a category anyway (a code the source gave) is open in this table: no
-    structural zero for it, since one cell shown withheld among not_applicable ones
-    would tell a reader that it holds at least 1.
-    """
-    if not rows or not categories.closed():
-        return []
-    breached = {row["source"] for row in rows if categories.impossible(row)}
-    closed = categories.closed() - breached
-    levels = [list(dict.fromkeys(row[name] for row in rows)) for name in fields]
-    at = list(fields).index("source")
-    levels[at] = [source for source in levels[at] if source in closed]
-    present = {tuple(row[name] for name in fields) for row in rows}
-    out: list[dict[str, Any]] = []
-    for combo in itertools.product(*levels):
-        cell = dict(zip(fields, combo, strict=True))
-        if combo not in present and categories.impossible(cell):
-            out.append({**cell, COUNT: 0, STRUCTURAL_FLAG: True})
-    return out
-
-
 def protect_standard_table(
     db: str | os.PathLike[str],
     spec: TableSpec,
@@ -271,7 +139,7 @@ def protect_standard_table(
     threshold: int,
     method: str = "threshold",
     base: int = DEFAULT_BASE,
-    forced: list[dict[str, Any]] | None = None,
+    forced: list[CellValues] | None = None,
     earlier: EarlierCells | None = None,
 ) -> ProtectedRows:
     """Count ``spec`` from the store and protect it (:func:`protect_counted`); one table
@@ -286,7 +154,7 @@ def protect_counted(
     counted: CountedTable,
     *,
     threshold: int,
-    forced: list[dict[str, Any]] | None = None,
+    forced: list[CellValues] | None = None,
     earlier: EarlierCells | None = None,
 ) -> ProtectedRows:
     """The threshold rule and secondary suppression (audited) on a counted table,
@@ -317,13 +185,13 @@ def protect_counted(
     for name in fields:
         seen: dict[str | None, None] = {}
         for row in rows:
-            seen.setdefault(_text(row[name]), None)
+            seen.setdefault(as_text(row[name]), None)
         levels.append(list(seen))
     disclosure = protected.metadata()
     _label_audit(disclosure, levels)
     out = [
         {
-            **{name: _text(row[name]) for name in fields},
+            **{name: as_text(row[name]) for name in fields},
             COUNT: None if row[COUNT] is None else int(row[COUNT]),
             STATUS: public_status(str(row[STATUS])),
         }
@@ -362,7 +230,7 @@ def rounded_table(counted: CountedTable, *, base: int) -> ProtectedRows:
     disclosure.pop("secondary_cells", None)
     out = [
         {
-            **{name: _text(row[name]) for name in fields},
+            **{name: as_text(row[name]) for name in fields},
             COUNT: None if row[COUNT] is None else int(row[COUNT]),
             STATUS: public_status(str(row[STATUS])),
         }
@@ -424,11 +292,24 @@ def public_disclosure(disclosure: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def withheld_of(table: ProtectedRows) -> list[CellValues]:
+    """The cells ``table`` withheld (its field values), to carry to the next release."""
+    return [
+        {name: row[name] for name in table.spec.by}
+        for row in table.rows
+        if row.get(STATUS) == WITHHELD
+    ]
+
+
 __all__ = [
+    "COUNT",
     "DATA_MARK",
     "NOT_APPLICABLE",
     "STANDARD_TABLES",
+    "STATUS",
+    "STATUSES",
     "TOTAL_LABEL",
+    "WITHHELD",
     "CountedTable",
     "ProtectedRows",
     "TableSpec",
@@ -441,8 +322,10 @@ __all__ = [
     "protect_standard_table",
     "public_disclosure",
     "public_lineage",
+    "public_status",
     "reads_as_margin",
     "rounded_table",
     "row_sort_key",
     "structural_rows",
+    "withheld_of",
 ]
