@@ -137,7 +137,7 @@ class WindowedStore:
 
     A table counted on it (:func:`crimestats.stats.engine.count_on`) counts on the
     window's basis: a release hands its tables one windowed store, and each table counts
-    the release's period (``release.tables.count_tables_on``).
+    the release's period (``release.counted_tables.count_tables_on``).
     """
 
     def __init__(self, con: Any, window: PeriodWindow, coverage: Any = None) -> None:
