@@ -75,11 +75,12 @@ from crimestats.iccs.conformal import nonconformity
 from crimestats.iccs.correspondence import CorrespondenceTable, load_bundled
 from crimestats.iccs.family_transfer import GENERIC_FOLD, TransferCheck
 from crimestats.iccs.heldout_sources import GENERIC_SOURCES, record_weights
+from crimestats.iccs.label_structure import with_compounds
 from crimestats.iccs.model_cache import cache_dir, model_key
 from crimestats.iccs.text import looks_foreign, with_glossary
 from crimestats.iccs.training import FOREIGN_GENERIC_SOURCES, Example, default_examples
 
-MODEL_VERSION = "18"
+MODEL_VERSION = "19"
 """Bump when the model changes, so cached models are refitted."""
 
 _CHUNK = 4096
@@ -386,7 +387,7 @@ class Autocoder:
         coded: dict[str, Coding] = {}
         for start in range(0, len(distinct), _CHUNK):
             chunk = distinct[start : start + _CHUNK]
-            coded.update(zip(chunk, self._code_distinct(chunk), strict=True))
+            coded.update(zip(chunk, with_compounds(chunk, self._code_distinct), strict=True))
         return [coded[t] for t in texts]
 
     def code_text(self, text: str) -> Coding:
