@@ -73,6 +73,9 @@ def test_the_autocoder_reads_a_generic_head_label_as_its_detail() -> None:
         ("Trafficking, forced labour", ("Trafficking, forced labour",)),
         ("Abduction/Kidnap", ("Abduction/Kidnap",)),
         ("Sandwich-and-run", ("Sandwich-and-run",)),
+        # a value threshold is not a second offence kind (rule value-does-not-change-the-code)
+        ("SHOPLIFTING $500 AND UNDER", ("SHOPLIFTING $500 AND UNDER",)),
+        ("FRAUD & OVER $1000", ("FRAUD & OVER $1000",)),
     ],
 )
 def test_compound_parts_split_at_coordinators_only(label: str, parts: tuple[str, ...]) -> None:

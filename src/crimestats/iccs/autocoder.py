@@ -32,8 +32,9 @@ How it decides (DESIGN.md section 4, step 2):
    training texts, or its split conformal set at level 2 is not exactly its category
    (:mod:`crimestats.iccs.conformal`), or it is foreign text and the foreign
    calibration was not shown to transfer between real sources
-   (:mod:`crimestats.iccs.family_transfer`). Each coding says which threshold applied
-   and every reason for review.
+   (:mod:`crimestats.iccs.family_transfer`), or its label names offence kinds of two
+   sections (:mod:`crimestats.iccs.label_structure`, which also drops a generic head such
+   as "OTHER OFFENSE -" before scoring). Each coding says every reason for review.
 
 Calibration data come from leave-one-source-out folds over the correspondence tables in
 the training set: each source is predicted by a model that never saw it, which is how

@@ -129,8 +129,14 @@ def without_generic_head(text: str) -> str:
     return detail if head and head_key(head) in _GENERIC_KEYS else text
 
 
-_COORDINATOR = re.compile(r"\s+(?:and|&)\s+", re.IGNORECASE)
-"""What joins offence kinds in an English label: " and ", " & "; a comma joins them only
+VALUE_WORDS: Final[tuple[str, ...]] = ("under", "over", "less", "more", "above", "below")
+"""Words that make "and"/"or" part of a value threshold ("$500 AND UNDER", "$300 & OVER"),
+not a join of two offence kinds: the scope rule ``value-does-not-change-the-code``
+(``rules.yaml``) lists "and under", "and over" as value thresholds, which ICCS ignores."""
+
+_COORDINATOR = re.compile(rf"\s+(?:and|&)\s+(?!(?:{'|'.join(VALUE_WORDS)})\b)", re.IGNORECASE)
+"""What joins offence kinds in an English label: " and ", " & " (not before a value
+word: :data:`VALUE_WORDS`); a comma joins them only
 in a list that ends with one of those ("Robbery, theft and fraud"): alone it is a
 qualifier ("Human Trafficking, Commercial Sex Acts", "LARCENY,GRAND FROM PERSON"). "/"
 is not one: police systems write synonyms and abbreviations with it
@@ -148,6 +154,8 @@ def compound_parts(text: str) -> tuple[str, ...]:
     ('Violence', 'sexual offences')
     >>> compound_parts("OTHER - Robbery, theft & fraud")
     ('Robbery', 'theft', 'fraud')
+    >>> compound_parts("THEFT OF CASH $300 AND UNDER")
+    ('THEFT OF CASH $300 AND UNDER',)
     >>> compound_parts("Human Trafficking, Commercial Sex Acts")
     ('Human Trafficking, Commercial Sex Acts',)
     """
