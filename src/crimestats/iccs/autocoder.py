@@ -32,8 +32,9 @@ How it decides (DESIGN.md section 4, step 2):
    training texts, or its split conformal set at level 2 is not exactly its category
    (:mod:`crimestats.iccs.conformal`), or it is foreign text and the foreign
    calibration was not shown to transfer between real sources
-   (:mod:`crimestats.iccs.family_transfer`). Each coding says which threshold applied
-   and every reason for review.
+   (:mod:`crimestats.iccs.family_transfer`), or its label names offence kinds of two
+   sections (:mod:`crimestats.iccs.label_structure`, which also drops a generic head such
+   as "OTHER OFFENSE -" before scoring). Each coding says every reason for review.
 
 Calibration data come from leave-one-source-out folds over the correspondence tables in
 the training set: each source is predicted by a model that never saw it, which is how
@@ -75,11 +76,12 @@ from crimestats.iccs.conformal import nonconformity
 from crimestats.iccs.correspondence import CorrespondenceTable, load_bundled
 from crimestats.iccs.family_transfer import GENERIC_FOLD, TransferCheck
 from crimestats.iccs.heldout_sources import GENERIC_SOURCES, record_weights
+from crimestats.iccs.label_structure import with_compounds
 from crimestats.iccs.model_cache import cache_dir, model_key
 from crimestats.iccs.text import looks_foreign, with_glossary
 from crimestats.iccs.training import FOREIGN_GENERIC_SOURCES, Example, default_examples
 
-MODEL_VERSION = "18"
+MODEL_VERSION = "19"
 """Bump when the model changes, so cached models are refitted."""
 
 _CHUNK = 4096
@@ -386,7 +388,7 @@ class Autocoder:
         coded: dict[str, Coding] = {}
         for start in range(0, len(distinct), _CHUNK):
             chunk = distinct[start : start + _CHUNK]
-            coded.update(zip(chunk, self._code_distinct(chunk), strict=True))
+            coded.update(zip(chunk, with_compounds(chunk, self._code_distinct), strict=True))
         return [coded[t] for t in texts]
 
     def code_text(self, text: str) -> Coding:

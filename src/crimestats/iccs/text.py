@@ -494,6 +494,9 @@ def with_glossary(text: str) -> str:
     >>> with_glossary("Tentativa de hurto")
     'de hurto theft'
     """
+    from crimestats.iccs.label_structure import without_generic_head
+
+    text = without_generic_head(text)  # "OTHER OFFENSE - X": X alone decides
     base = normalise(text)
     extra = glossary_english(text)
     return without_attempt(f"{base} {normalise(extra)}" if extra and base else base)
