@@ -5,6 +5,10 @@ Every label here is made up for the test (none is a label of an evaluation sourc
 
 from __future__ import annotations
 
+import csv
+import io
+from importlib import resources
+
 import pytest
 
 from crimestats.domain.enums import IccsMethod
@@ -12,9 +16,11 @@ from crimestats.iccs import Autocoder
 from crimestats.iccs.codings import Candidate, Coding
 from crimestats.iccs.label_structure import (
     GENERIC_HEADS,
+    MAX_TERM_WORDS,
     compound_parts,
     generic_head,
     head_key,
+    known_phrases,
     review_compound,
     split_head,
     without_generic_head,
@@ -80,6 +86,39 @@ def test_the_autocoder_reads_a_generic_head_label_as_its_detail() -> None:
 )
 def test_compound_parts_split_at_coordinators_only(label: str, parts: tuple[str, ...]) -> None:
     assert compound_parts(label) == parts
+
+
+def _index_terms_joining_two_words() -> list[str]:
+    """Short terms of the ICCS alphabetical index with one " and " (read from the CSV here,
+    not through the module under test)."""
+    path = resources.files("crimestats") / "data" / "iccs" / "iccs_alphabetical_index.csv"
+    rows = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))
+    return [
+        r["term"]
+        for r in rows
+        if r["term"].casefold().count(" and ") == 1
+        and len(r["term"].split()) <= MAX_TERM_WORDS
+        and r["code_exists_in_structure"] == "True"
+    ]
+
+
+def test_a_short_index_term_joined_by_and_is_one_part_under_inflection() -> None:
+    """Every short index term with one "and" names one offence under one code, so a
+    label using the same two words, with or without "-ing", is not split."""
+    terms = _index_terms_joining_two_words()
+    assert "Breaking and entering" in terms  # the ICCS index, 0501
+    for term in terms:
+        assert compound_parts(term) == (term,), term
+    assert compound_parts("GARAGE - BREAK AND ENTER") == ("BREAK AND ENTER",)  # the detail
+    assert compound_parts("Hit & run, property damage") == ("Hit & run, property damage",)
+
+
+def test_known_phrases_come_from_terms_not_from_descriptions() -> None:
+    """A pair joined only inside a long ICCS description is not a known phrase: there
+    "and" lists offence kinds, so a label joining the same words still splits."""
+    assert ("break", "enter") in known_phrases()
+    assert ("fraud", "theft") not in known_phrases()
+    assert compound_parts("Fraud and theft") == ("Fraud", "theft")
 
 
 def _coding(text: str, code: str | None, sections: dict[str, float]) -> Coding:

@@ -32,9 +32,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import Final
 
 from crimestats.iccs.codings import Coding
+from crimestats.iccs.training import iccs_examples, index_examples, vocabulary_examples
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +147,66 @@ is not one: police systems write synonyms and abbreviations with it
 _LIST_COMMA = re.compile(r"\s*,\s+")
 
 
+_WORD = re.compile(r"[a-z]+|&")
+
+
+def _stem(word: str) -> str:
+    """``word`` without an "-ing" ending, so "break and enter" meets "breaking and
+    entering" (a key for matching known phrases only; the coder never sees it)."""
+    return word[:-3] if word.endswith("ing") and len(word) > 5 else word
+
+
+def _joined_pairs(text: str) -> list[tuple[str, str]]:
+    """The (word before, word after) of every "and"/"&" in ``text``, stemmed."""
+    words = _WORD.findall(text.casefold())
+    return [
+        (_stem(words[i - 1]), _stem(words[i + 1]))
+        for i in range(1, len(words) - 1)
+        if words[i] in ("and", "&")
+    ]
+
+
+@cache
+def known_phrases() -> frozenset[tuple[str, str]]:
+    """Word pairs that a term of the classification's own English text joins with "and"
+    under one code: "breaking and entering", "hit and run", "aiding and abetting". A label
+    that joins the same two words names one offence, not two kinds ("Break and Enter").
+
+    Read from ICCS's labels, descriptions, inclusions and exclusions, its alphabetical
+    index and the English generic vocabulary (the texts every model learns from), never
+    from a police or penal-code table, which would leak a held-out source's labels into
+    its own evaluation.
+    """
+    english_vocabulary = (e for e in vocabulary_examples() if e.source == "vocabulary")
+    texts = (e.text for e in (*iccs_examples(), *index_examples(), *english_vocabulary))
+    terms = (t for t in texts if len(_WORD.findall(t.casefold())) <= MAX_TERM_WORDS)
+    return frozenset(pair for term in terms for pair in _joined_pairs(term))
+
+
+MAX_TERM_WORDS = 5
+"""The longest text read as a *term* (a name of one offence under one code) when known
+phrases are gathered. Longer texts are descriptions and lists, where "and" joins kinds
+("acts involving fraud and theft ..."), which must not stop a label from splitting."""
+
+
+def _protect_known_phrases(detail: str) -> str:
+    """``detail`` with the coordinator of each known phrase (:func:`known_phrases`)
+    replaced by a placeholder that :data:`_COORDINATOR` does not split at."""
+
+    def keep(match: re.Match[str]) -> str:
+        before = _WORD.findall(detail[: match.start()].casefold())
+        after = _WORD.findall(detail[match.end() :].casefold())
+        if before and after and (_stem(before[-1]), _stem(after[0])) in known_phrases():
+            return _KEPT + match.group(0).strip() + _KEPT
+        return match.group(0)
+
+    return _COORDINATOR.sub(keep, detail)
+
+
+_KEPT = "\x00"
+"""Stands for the "and" of a known phrase while a detail is split; put back after."""
+
+
 def compound_parts(text: str) -> tuple[str, ...]:
     """The parts of the label's detail joined by coordinators, in order; one part when
     there is no coordinator. Only the detail is split (the head of "THEFT - $500 AND
@@ -160,11 +222,11 @@ def compound_parts(text: str) -> tuple[str, ...]:
     ('Human Trafficking, Commercial Sex Acts',)
     """
     _, detail = split_head(without_generic_head(text))
-    joined = _COORDINATOR.split(detail)
+    joined = _COORDINATOR.split(_protect_known_phrases(detail))
     if len(joined) < 2:
-        return (detail,)
+        return (detail,)  # no coordinator, or only those of known phrases
     listed = [*(p for head in joined[:-1] for p in _LIST_COMMA.split(head)), joined[-1]]
-    return tuple(p.strip() for p in listed if p.strip())
+    return tuple(p.replace(_KEPT, " ").strip() for p in listed if p.strip())
 
 
 MIN_PART_SECTION = 0.5
