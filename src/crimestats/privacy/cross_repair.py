@@ -24,7 +24,7 @@ from crimestats.privacy.cross_unit import (
     cross_audit,
 )
 from crimestats.privacy.joint import Hierarchy
-from crimestats.privacy.protect import DEFAULT_TOTAL_LABEL
+from crimestats.privacy.table_rows import DEFAULT_TOTAL_LABEL
 
 
 def _mirror(system: CrossSystem, mask: NDArray[np.bool_], width: float) -> set[int]:

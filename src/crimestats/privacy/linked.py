@@ -49,15 +49,15 @@ from crimestats.privacy.history import (
 )
 from crimestats.privacy.joint import Hierarchy, JointSystem, build_joint
 from crimestats.privacy.milp import milp_suppression
-from crimestats.privacy.protect import (
+from crimestats.privacy.protect import protect_table
+from crimestats.privacy.secondary import Method, Objective, cell_weights
+from crimestats.privacy.structural import STRUCTURAL, structural_full
+from crimestats.privacy.table_rows import (
     DEFAULT_TOTAL_LABEL,
     IndexedRows,
     index_rows,
-    protect_table,
     rows_with_status,
 )
-from crimestats.privacy.secondary import Method, Objective, cell_weights
-from crimestats.privacy.structural import STRUCTURAL, structural_full
 from crimestats.privacy.tables import FullTable, with_margins
 from crimestats.privacy.threshold import DEFAULT_THRESHOLD, check_threshold, primary_mask
 

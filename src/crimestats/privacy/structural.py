@@ -21,7 +21,8 @@ from numpy.typing import NDArray
 from crimestats.privacy.tables import with_margins
 
 if TYPE_CHECKING:
-    from crimestats.privacy.protect import IndexedRows, ProtectedTable
+    from crimestats.privacy.protect import ProtectedTable
+    from crimestats.privacy.table_rows import IndexedRows
 
 STRUCTURAL: Final = "structural"
 """Status of a structural zero (a release publishes it as ``not_applicable``)."""
