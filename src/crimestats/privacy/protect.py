@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -40,6 +40,36 @@ from crimestats.privacy.threshold import DEFAULT_THRESHOLD, check_threshold, pri
 Protection = Literal["suppress", "round"]
 
 
+class ProtectionParameters(TypedDict, total=False):
+    """How a table was protected, in the order the disclosure record shows it.
+
+    Rounding fills ``method`` and ``base``; suppression the rest. ``objective_value``
+    stays out of the record (:meth:`ProtectedTable.metadata` says why);
+    ``structural_zeros`` is added when the table has any
+    (:func:`crimestats.privacy.structural.mark_structural`).
+    """
+
+    method: str
+    base: int
+    threshold: int
+    protection_width: float
+    objective: str
+    suppression: str
+    objective_value: int
+    structural_zeros: int
+
+
+class _SuppressionOptions(TypedDict):
+    """The keyword arguments :func:`protect_table` passes to ``secondary_suppression``,
+    held once because a pinned cell makes it call twice with ``allowed`` narrowed."""
+
+    objective: Objective
+    method: Method
+    milp_max_cells: int | None
+    allowed: NDArray[np.bool_] | None
+    facts: tuple[Fact, ...]
+
+
 @dataclass(frozen=True)
 class ProtectedTable:
     """A protected full table (interior and margins) and how it was protected.
@@ -52,7 +82,7 @@ class ProtectedTable:
         The full table as published: ints, or ``None`` where withheld.
     status : ndarray of str
         ``published``, ``primary``, ``secondary`` or ``rounded`` per cell.
-    parameters : dict
+    parameters : ProtectionParameters
         The method and its parameters, for release metadata.
     audit : AuditReport or None
         Attacker intervals of suppressed cells (``None`` when rounding or not audited).
@@ -61,7 +91,7 @@ class ProtectedTable:
     table: FullTable
     published: NDArray[np.object_]
     status: NDArray[np.str_]
-    parameters: dict[str, Any]
+    parameters: ProtectionParameters
     audit: AuditReport | None
 
     def metadata(self) -> dict[str, Any]:
@@ -70,6 +100,9 @@ class ProtectedTable:
         ``objective_value`` is left out: with the ``"total"`` objective it is the sum of
         the withheld counts, one more equation for the attacker, which can pin a cell
         the audit found safe (e.g. interior ``[[2, 0], [0, 4]]``).
+
+        A plain dict, not a TypedDict: the release adds its own keys to it (labels of
+        audited cells, links to other tables) and drops some (rounding's cell counts).
         """
         record: dict[str, Any] = {
             k: v for k, v in self.parameters.items() if k != "objective_value"
@@ -132,8 +165,11 @@ def protect_table(
         rounding = controlled_round(table, base)
         status = np.full(table.shape, "rounded")
         published = rounding.values.astype(object)
-        parameters = {"method": f"{rounding.method} rounding", "base": rounding.base}
-        return ProtectedTable(table, published, status, parameters, None)
+        rounded: ProtectionParameters = {
+            "method": f"{rounding.method} rounding",
+            "base": rounding.base,
+        }
+        return ProtectedTable(table, published, status, rounded, None)
     if protection != "suppress":
         raise UsageError(f"unknown protection {protection!r}", hint="use 'suppress' or 'round'")
     threshold = check_threshold(threshold)
@@ -163,7 +199,7 @@ def protect_table(
     # has no solution.
     system = WithFacts(table, tuple(facts)) if facts else table
     allowed = ~seen if seen.any() or facts else None
-    options: dict[str, Any] = {
+    options: _SuppressionOptions = {
         "objective": objective,
         "method": method,
         "milp_max_cells": milp_max_cells,
@@ -190,7 +226,7 @@ def protect_table(
     # a withheld cell the attacker already holds is, to them, published
     hidden = found.suppressed & ~seen
     report = audit(system, hidden, width, primary) if run_audit else None
-    parameters = {
+    parameters: ProtectionParameters = {
         "method": "threshold rule with secondary suppression",
         "threshold": threshold,
         "protection_width": width,
@@ -274,6 +310,7 @@ __all__ = [
     "STRUCTURAL_FLAG",
     "IndexedRows",
     "ProtectedTable",
+    "ProtectionParameters",
     "index_rows",
     "protect_rows",
     "protect_table",

@@ -48,7 +48,8 @@ def mark_structural(protected: ProtectedTable, structural: NDArray[np.bool_]) ->
     status = np.where(structural, STRUCTURAL, protected.status)
     published = protected.published.copy()
     published[structural] = None
-    parameters = {**protected.parameters, "structural_zeros": int(structural.sum())}
+    parameters = protected.parameters.copy()
+    parameters["structural_zeros"] = int(structural.sum())
     return dataclasses.replace(protected, published=published, status=status, parameters=parameters)
 
 
