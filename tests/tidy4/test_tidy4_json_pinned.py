@@ -3,16 +3,17 @@
 Why: these modules moved from ``dict[str, Any]`` to typed structures (TypedDicts,
 frozen dataclasses); the standard says every byte a command, API answer or release
 writes stays the same. The expected files in ``tests/tidy4/data/`` were written by
-running this module as a script (``python tests/tidy4/test_tidy4_json_pinned.py``)
-against the UNCHANGED code at ``main`` 7cbb695, before the typing work, and were not
-edited by hand. Each document is serialised as ``crimestats --json`` prints it
-(``json.dumps(indent=2, default=str, ensure_ascii=False)``), so key order counts.
+running this module as a script (``python tests/tidy4/test_tidy4_json_pinned.py
+[case...]``) against the UNCHANGED code at ``main`` 7cbb695 (``PYTHONPATH`` at
+``git archive 7cbb695 src``), before the typing work, and were not edited by hand.
+Each document is serialised as ``crimestats --json`` prints it (``json.dumps(indent=2,
+default=str, ensure_ascii=False)``), so key order counts.
 
 Documents: ``crimestats status`` (store_status, completeness) over the bundled Memphis
 robberies with a victims file; an ingest summary and a sources summary built from fixed
 records; a protected table's disclosure record (suppression, rounding); linked tables'
 metadata with their joint audit; the cross-unit audit record of a passing and a failing
-repair.
+repair; quarantined rows as listed and as exported to CSV.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from crimestats.services.ingesting import (
     sources_summary,
     summarise,
 )
+from crimestats.services.quarantine import export_quarantine, quarantined_rows
 from crimestats.services.status import completeness, store_status
 from crimestats.storage.sources import IngestRecord
 
@@ -177,7 +179,32 @@ def _cross(_tmp: Path) -> Any:
     return {"passing": passing, "failing": failing}
 
 
+def _quarantine(tmp: Path) -> Any:
+    """Quarantined rows of a file with a bad date, a duplicate key and a blank id, as
+    ``crimestats quarantine --json`` lists them and ``--out`` writes them (the store's
+    temporary path replaced by ``TMP``)."""
+    lines = [
+        "incident_id,reported_date,national_label",
+        "A,2024-01-01,Theft",
+        "B,2024-13-45,Theft",
+        "A,2024-01-02,Burglary",
+        ",2024-01-03,Theft",
+        'C,2024-02-30,"Theft, ""minor"""',
+    ]
+    path = tmp / "q.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = tmp / "q.duckdb"
+    ingest_files([path], source="q", db=db)
+    rows = quarantined_rows(db, source="q")
+    out = tmp / "q_out.csv"
+    export_quarantine(rows, out)
+    text = out.read_text(encoding="utf-8")
+    document = {"rows": rows, "csv": text}  # line ends included
+    return json.loads(json.dumps(document, default=str).replace(str(tmp), "TMP"))
+
+
 CASES: dict[str, Callable[[Path], Any]] = {
+    "quarantine": _quarantine,
     "status": _status,
     "ingest_summaries": _ingest_summaries,
     "protected": _protected,
