@@ -13,7 +13,7 @@ Documents: ``crimestats status`` (store_status, completeness) over the bundled M
 robberies with a victims file; an ingest summary and a sources summary built from fixed
 records; a protected table's disclosure record (suppression, rounding); linked tables'
 metadata with their joint audit; the cross-unit audit record of a passing and a failing
-repair; quarantined rows as listed and as exported to CSV.
+repair; quarantined rows as listed and as exported to CSV; a classify summary.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from crimestats.privacy.cross_repair import protect_across_units, table_record
 from crimestats.privacy.cross_unit import UnitTable, build_cross_system, cross_audit
 from crimestats.privacy.joint import Hierarchy
 from crimestats.privacy.linked import LinkedTable, protect_linked
+from crimestats.services.classifying import ClassifyResult
 from crimestats.services.demo import bundled_path, mapping_path
 from crimestats.services.ingesting import (
     IngestResult,
@@ -203,7 +204,21 @@ def _quarantine(tmp: Path) -> Any:
     return json.loads(json.dumps(document, default=str).replace(str(tmp), "TMP"))
 
 
+def _classify(_tmp: Path) -> Any:
+    """``crimestats classify --json`` of a fixed result (by_method sorted on output)."""
+    result = ClassifyResult(
+        groups=3,
+        offences=12,
+        by_method={"table": 7, "model": 4, "people": 1},
+        distinct_texts_modelled=2,
+        needs_review=1,
+        store_summary={"coded": 11, "uncoded": 1},
+    )
+    return result.to_dict()
+
+
 CASES: dict[str, Callable[[Path], Any]] = {
+    "classify": _classify,
     "quarantine": _quarantine,
     "status": _status,
     "ingest_summaries": _ingest_summaries,
