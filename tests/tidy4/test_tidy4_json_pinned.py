@@ -53,6 +53,13 @@ def _dump(document: Any) -> str:
     return json.dumps(document, indent=2, default=str, ensure_ascii=False) + "\n"
 
 
+def _load(db: Path, source: str, name: str, lines: list[str]) -> None:
+    """Write ``lines`` as a flat v1 CSV next to the store and ingest it."""
+    path = db.parent / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ingest_files([path], source=source, db=db)
+
+
 def _status(tmp: Path) -> Any:
     db = tmp / "s.duckdb"
     mapping = mapping_path("code_memphis_robberies.yaml")
@@ -65,9 +72,7 @@ def _status(tmp: Path) -> Any:
         "B,2024-01-02,Theft,1,,unknown,1,40",
         "C,2024-03-03,Theft,1,,male,1,",
     ]
-    path = tmp / "p.csv"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    ingest_files([path], source="p", db=db)
+    _load(db, "p", "p.csv", lines)
     return {"status": store_status(db), "completeness": completeness(db)}
 
 
@@ -184,6 +189,7 @@ def _quarantine(tmp: Path) -> Any:
     """Quarantined rows of a file with a bad date, a duplicate key and a blank id, as
     ``crimestats quarantine --json`` lists them and ``--out`` writes them (the store's
     temporary path replaced by ``TMP``)."""
+    db = tmp / "q.duckdb"
     lines = [
         "incident_id,reported_date,national_label",
         "A,2024-01-01,Theft",
@@ -192,10 +198,7 @@ def _quarantine(tmp: Path) -> Any:
         ",2024-01-03,Theft",
         'C,2024-02-30,"Theft, ""minor"""',
     ]
-    path = tmp / "q.csv"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    db = tmp / "q.duckdb"
-    ingest_files([path], source="q", db=db)
+    _load(db, "q", "q.csv", lines)
     rows = quarantined_rows(db, source="q")
     out = tmp / "q_out.csv"
     export_quarantine(rows, out)

@@ -83,6 +83,8 @@ class LinkedTable:
 
 
 TableInput = LinkedTable | tuple[Sequence[str], Sequence[Mapping[str, Any]]]
+_Parsed = tuple[list[dict[str, Any]], IndexedRows, FullTable]
+"""One input table checked: its rows (fields plus ``count``), their layout, the full table."""
 
 
 class LabelledIntervalJSON(IntervalJSON):
@@ -186,7 +188,7 @@ def protect_linked(
     if not tables:
         raise UsageError("protect_linked needs at least one table")
     inputs = [t if isinstance(t, LinkedTable) else LinkedTable(t[0], t[1]) for t in tables]
-    parsed: list[tuple[list[dict[str, Any]], IndexedRows, FullTable]] = []
+    parsed: list[_Parsed] = []
     for number, table in enumerate(inputs, start=1):
         try:
             data, indexed = index_rows(
@@ -315,7 +317,7 @@ def protect_linked(
 
 def _fixed_point(
     system: JointSystem,
-    parsed: Sequence[tuple[list[dict[str, Any]], IndexedRows, FullTable]],
+    parsed: Sequence[_Parsed],
     fixed: NDArray[np.bool_],
     threshold: int,
     width: float,

@@ -6,8 +6,8 @@ arrive and leave as rows (dimension fields plus ``count``). This is the one plac
 checks such rows, numbers their levels (:class:`IndexedRows`) and turns a protected
 array back into rows with a ``status``, margins appended under a total label.
 
-The rows stay ``dict[str, Any]``: their keys are the caller's dimension names, not a
-fixed shape, so a TypedDict cannot describe them.
+The rows stay plain dicts: their keys are the caller's dimension names, not a fixed
+shape, so a TypedDict cannot describe them.
 """
 
 from __future__ import annotations

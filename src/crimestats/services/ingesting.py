@@ -262,7 +262,7 @@ def summarise(results: list[IngestResult]) -> dict[str, Any]:
     """One JSON object for a whole ingest command: totals, then each file.
 
     Its shape is :class:`IngestSummary`; it is handed back as a plain dict because a
-    caller (the steward API's upload route) declares ``dict[str, Any]``.
+    caller (the steward API's upload route) declares a plain dict.
     """
     issues: dict[str, int] = {}
     for r in results:
