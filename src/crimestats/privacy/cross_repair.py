@@ -16,8 +16,13 @@ from typing import Any, NotRequired, TypedDict
 import numpy as np
 from numpy.typing import NDArray
 
-from crimestats.privacy.cross_attack import CrossReport, cross_audit
-from crimestats.privacy.cross_unit import CrossSystem, UnitTable, build_cross_system
+from crimestats.privacy.cross_unit import (
+    CrossReport,
+    CrossSystem,
+    UnitTable,
+    build_cross_system,
+    cross_audit,
+)
 from crimestats.privacy.joint import Hierarchy
 from crimestats.privacy.table_rows import DEFAULT_TOTAL_LABEL
 
