@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypedDict
 
 import numpy as np
 from numpy.typing import NDArray
@@ -45,6 +45,26 @@ class SolverFailureError(RuntimeError):
     """
 
 
+class IntervalJSON(TypedDict):
+    """One suppressed cell in release metadata: where, and the attacker's bounds
+    (``None`` for an unbounded upper limit or width); never its true value."""
+
+    cell: list[int]
+    status: str
+    lower: float
+    upper: float | None
+    width: float | None
+
+
+class AuditJSON(TypedDict):
+    """An audit in release metadata: the method, the width asked, and every interval."""
+
+    method: str
+    protection_width: float
+    passed: bool
+    cells: list[IntervalJSON]
+
+
 @dataclass(frozen=True)
 class CellInterval:
     """What an attacker can infer about one suppressed cell.
@@ -63,7 +83,7 @@ class CellInterval:
         """``upper - lower``: how far apart the attacker's bounds are."""
         return self.upper - self.lower
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> IntervalJSON:
         """JSON-ready form (``None`` for an unbounded upper limit)."""
         upper = None if math.isinf(self.upper) else self.upper
         width = None if math.isinf(self.width) else self.width
@@ -93,7 +113,7 @@ class AuditReport:
         """Suppressed cells an attacker can bound too tightly."""
         return [c for c in self.cells if c.width < self.protection_width - _TOL]
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> AuditJSON:
         """JSON-ready form for release metadata."""
         return {
             "method": "attacker linear programs (min/max per suppressed cell), HiGHS",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 import numpy as np
 from numpy.typing import NDArray
@@ -24,7 +24,7 @@ from crimestats.privacy.cross_unit import (
     cross_audit,
 )
 from crimestats.privacy.joint import Hierarchy
-from crimestats.privacy.protect import DEFAULT_TOTAL_LABEL
+from crimestats.privacy.table_rows import DEFAULT_TOTAL_LABEL
 
 
 def _mirror(system: CrossSystem, mask: NDArray[np.bool_], width: float) -> set[int]:
@@ -77,6 +77,32 @@ def _candidates(system: CrossSystem, report: CrossReport, mask: NDArray[np.bool_
 
 
 Reprotect = Callable[[Mapping[str, list[dict[str, Any]]]], Sequence[UnitTable]]
+"""Protects the tables again given, per table name, the cells to withhold; a cell is its
+dimension values (open-ended: the keys are each table's own fields)."""
+
+
+class CrossCellJSON(TypedDict):
+    """A withheld cell in the cross-unit audit record: its labels and the attacker's
+    bounds over every unit's tables (``None`` for an unbounded upper limit or width)."""
+
+    labels: list[Any]
+    lower: float
+    upper: float | None
+    width: float | None
+
+
+class CrossUnitAuditJSON(TypedDict):
+    """One table's ``cross_unit_audit`` record. A passing audit lists the intervals
+    (``cells``); a failing one gives only how many are narrow (``narrow_cells``), since
+    a narrow interval is the attacker's bounds, i.e. nearly the value."""
+
+    method: str
+    links: list[str]
+    not_linked: list[str]
+    protection_width: float
+    passed: bool
+    cells: NotRequired[list[CrossCellJSON]]
+    narrow_cells: NotRequired[int]
 
 
 def protect_across_units(
@@ -134,13 +160,13 @@ def protect_across_units(
 
 def table_record(
     system: CrossSystem, report: CrossReport, table: int, withheld: NDArray[np.bool_]
-) -> dict[str, Any]:
+) -> CrossUnitAuditJSON:
     """The cross-unit audit for one table's metadata: links and intervals, no true value."""
     name = system.tables[table].name
     links = [x.describe() for x in system.links if name in (x.incidents, x.offences)]
     labels = system.indexed[table].labels(system.total_label)
     ids = system.ids[table]
-    cells: list[dict[str, Any]] = []
+    cells: list[CrossCellJSON] = []
     seen: set[int] = set()
     for index in np.ndindex(*ids.shape):
         variable = int(ids[index])
@@ -156,7 +182,7 @@ def table_record(
                 "width": None if math.isinf(high - low) else high - low,
             }
         )
-    record: dict[str, Any] = {
+    record: CrossUnitAuditJSON = {
         "method": "attacker linear programs over the tables of several counting units "
         "(min/max), every unit's equations plus offences >= incidents, HiGHS",
         "links": links,

@@ -63,7 +63,7 @@ from scipy.sparse.csgraph import connected_components
 from crimestats.errors import UsageError
 from crimestats.privacy.audit import SolverFailureError
 from crimestats.privacy.joint import Hierarchy, build_joint
-from crimestats.privacy.protect import DEFAULT_TOTAL_LABEL, IndexedRows, index_rows
+from crimestats.privacy.table_rows import DEFAULT_TOTAL_LABEL, IndexedRows, index_rows
 from crimestats.privacy.tables import with_margins
 from crimestats.stats.fields import ICCS_LENGTH, Record, fields_of
 

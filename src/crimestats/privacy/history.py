@@ -34,7 +34,7 @@ from scipy import sparse
 from crimestats.privacy.tables import FullTable, LinearSystem
 
 if TYPE_CHECKING:
-    from crimestats.privacy.protect import IndexedRows
+    from crimestats.privacy.table_rows import IndexedRows
 
 
 @dataclass(frozen=True)

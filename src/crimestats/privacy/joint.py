@@ -35,7 +35,7 @@ from numpy.typing import NDArray
 from scipy import sparse
 
 from crimestats.errors import UsageError
-from crimestats.privacy.protect import IndexedRows
+from crimestats.privacy.table_rows import IndexedRows
 from crimestats.privacy.tables import FullTable
 
 CellKey = tuple[tuple[str, Any], ...]

@@ -32,13 +32,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 import numpy as np
 from numpy.typing import NDArray
 
 from crimestats.errors import AuditError, SuppressionError, UsageError
-from crimestats.privacy.audit import AuditReport, audit
+from crimestats.privacy.audit import AuditReport, IntervalJSON, audit
 from crimestats.privacy.history import (
     EarlierCells,
     Fact,
@@ -49,15 +49,15 @@ from crimestats.privacy.history import (
 )
 from crimestats.privacy.joint import Hierarchy, JointSystem, build_joint
 from crimestats.privacy.milp import milp_suppression
-from crimestats.privacy.protect import (
+from crimestats.privacy.protect import protect_table
+from crimestats.privacy.secondary import Method, Objective, cell_weights
+from crimestats.privacy.structural import STRUCTURAL, structural_full
+from crimestats.privacy.table_rows import (
     DEFAULT_TOTAL_LABEL,
     IndexedRows,
     index_rows,
-    protect_table,
     rows_with_status,
 )
-from crimestats.privacy.secondary import Method, Objective, cell_weights
-from crimestats.privacy.structural import STRUCTURAL, structural_full
 from crimestats.privacy.tables import FullTable, with_margins
 from crimestats.privacy.threshold import DEFAULT_THRESHOLD, check_threshold, primary_mask
 
@@ -83,6 +83,49 @@ class LinkedTable:
 
 
 TableInput = LinkedTable | tuple[Sequence[str], Sequence[Mapping[str, Any]]]
+_Parsed = tuple[list[dict[str, Any]], IndexedRows, FullTable]
+"""One input table checked: its rows (fields plus ``count``), their layout, the full table."""
+
+
+class LabelledIntervalJSON(IntervalJSON):
+    """An audited cell of one linked table: its position and dimension values (a
+    margin's value is the total label) with the attacker's bounds."""
+
+    labels: list[Any]
+
+
+class JointAuditJSON(TypedDict):
+    """The joint audit as one linked table's metadata shows it (its own cells only)."""
+
+    method: str
+    scope: str
+    protection_width: float
+    passed: bool
+    cells: list[LabelledIntervalJSON]
+
+
+class _LinkedRelease(TypedDict):
+    """What every table of one linked protection shares: the method and the release."""
+
+    method: str
+    threshold: int
+    protection_width: float
+    objective: str
+    suppression: str
+    withheld_cells_in_release: int
+    linked_tables: int
+    forced_cells_not_found: int
+
+
+class LinkedMetadata(_LinkedRelease):
+    """One linked table's disclosure record: the shared part, then its own counts of
+    withheld cells and its share of the joint audit (never a true value)."""
+
+    primary_cells: int
+    secondary_cells: int
+    forced_cells: int
+    shared_cells: int
+    audit: JointAuditJSON
 
 
 def withheld_cells(
@@ -112,7 +155,7 @@ def protect_linked(
     method: LinkedMethod = "auto",
     table_method: Method = "auto",
     include_margins: bool = True,
-) -> list[tuple[list[dict[str, Any]], dict[str, Any]]]:
+) -> list[tuple[list[dict[str, Any]], LinkedMetadata]]:
     """Apply the threshold rule and secondary suppression to linked tables together.
 
     Parameters
@@ -145,7 +188,7 @@ def protect_linked(
     if not tables:
         raise UsageError("protect_linked needs at least one table")
     inputs = [t if isinstance(t, LinkedTable) else LinkedTable(t[0], t[1]) for t in tables]
-    parsed: list[tuple[list[dict[str, Any]], IndexedRows, FullTable]] = []
+    parsed: list[_Parsed] = []
     for number, table in enumerate(inputs, start=1):
         try:
             data, indexed = index_rows(
@@ -229,7 +272,7 @@ def protect_linked(
             f"more tightly than the protection width {width:g}",
             hint="report this as a bug; use method='joint' meanwhile",
         )
-    common = {
+    common: _LinkedRelease = {
         "method": "threshold rule with secondary suppression (linked tables)",
         "threshold": threshold,
         "protection_width": width,
@@ -242,7 +285,7 @@ def protect_linked(
     holders = np.zeros(system.size, dtype=np.int64)  # how many tables hold each cell
     for ids in system.cells:
         holders[np.unique(ids)] += 1
-    out: list[tuple[list[dict[str, Any]], dict[str, Any]]] = []
+    out: list[tuple[list[dict[str, Any]], LinkedMetadata]] = []
     for t, (data, indexed, full) in enumerate(parsed):
         ids = system.cells[t]
         status = np.where(primary[ids], "primary", np.where(mask[ids], "secondary", "published"))
@@ -260,19 +303,21 @@ def protect_linked(
             total_label=total_label,
             include_margins=include_margins,
         )
-        meta = dict(common)
-        meta["primary_cells"] = int((status == "primary").sum())
-        meta["secondary_cells"] = int((status == "secondary").sum())
-        meta["forced_cells"] = int((forced[ids] & ~primary[ids]).sum())
-        meta["shared_cells"] = int((holders[np.unique(ids)] > 1).sum())
-        meta["audit"] = _table_audit(report, system, t, indexed, total_label)
+        meta: LinkedMetadata = {
+            **common,
+            "primary_cells": int((status == "primary").sum()),
+            "secondary_cells": int((status == "secondary").sum()),
+            "forced_cells": int((forced[ids] & ~primary[ids]).sum()),
+            "shared_cells": int((holders[np.unique(ids)] > 1).sum()),
+            "audit": _table_audit(report, system, t, indexed, total_label),
+        }
         out.append((rows, meta))
     return out
 
 
 def _fixed_point(
     system: JointSystem,
-    parsed: Sequence[tuple[list[dict[str, Any]], IndexedRows, FullTable]],
+    parsed: Sequence[_Parsed],
     fixed: NDArray[np.bool_],
     threshold: int,
     width: float,
@@ -312,20 +357,23 @@ def _table_audit(
     table: int,
     indexed: IndexedRows,
     total_label: str,
-) -> dict[str, Any]:
+) -> JointAuditJSON:
     """The joint audit's intervals for one table's withheld cells, by position and label."""
     by_variable = {c.cell[0]: c for c in report.cells}
     labels = indexed.labels(total_label)
     ids = system.cells[table]
-    cells: list[dict[str, Any]] = []
+    cells: list[LabelledIntervalJSON] = []
     for index in np.ndindex(*ids.shape):
         interval = by_variable.get(int(ids[index]))
         if interval is None:
             continue
-        record = interval.to_dict()
-        record["cell"] = [int(i) for i in index]
-        record["labels"] = [labels[d][i] for d, i in enumerate(index)]
-        cells.append(record)
+        cells.append(
+            {
+                **interval.to_dict(),
+                "cell": [int(i) for i in index],  # the table's position, not the variable
+                "labels": [labels[d][i] for d, i in enumerate(index)],
+            }
+        )
     return {
         "method": "attacker linear programs over all linked tables (min/max), HiGHS",
         "scope": "joint: every equation of every linked table and hierarchy",

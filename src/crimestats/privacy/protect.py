@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -28,11 +28,46 @@ from crimestats.privacy.structural import (
     mark_structural,
     structural_full,
 )
+from crimestats.privacy.table_rows import (
+    DEFAULT_TOTAL_LABEL,
+    IndexedRows,
+    index_rows,
+    rows_with_status,
+)
 from crimestats.privacy.tables import FullTable, with_margins
 from crimestats.privacy.threshold import DEFAULT_THRESHOLD, check_threshold, primary_mask
 
 Protection = Literal["suppress", "round"]
-DEFAULT_TOTAL_LABEL = "Total"
+
+
+class ProtectionParameters(TypedDict, total=False):
+    """How a table was protected, in the order the disclosure record shows it.
+
+    Rounding fills ``method`` and ``base``; suppression the rest. ``objective_value``
+    stays out of the record (:meth:`ProtectedTable.metadata` says why);
+    ``structural_zeros`` is added when the table has any
+    (:func:`crimestats.privacy.structural.mark_structural`).
+    """
+
+    method: str
+    base: int
+    threshold: int
+    protection_width: float
+    objective: str
+    suppression: str
+    objective_value: int
+    structural_zeros: int
+
+
+class _SuppressionOptions(TypedDict):
+    """The keyword arguments :func:`protect_table` passes to ``secondary_suppression``,
+    held once because a pinned cell makes it call twice with ``allowed`` narrowed."""
+
+    objective: Objective
+    method: Method
+    milp_max_cells: int | None
+    allowed: NDArray[np.bool_] | None
+    facts: tuple[Fact, ...]
 
 
 @dataclass(frozen=True)
@@ -47,7 +82,7 @@ class ProtectedTable:
         The full table as published: ints, or ``None`` where withheld.
     status : ndarray of str
         ``published``, ``primary``, ``secondary`` or ``rounded`` per cell.
-    parameters : dict
+    parameters : ProtectionParameters
         The method and its parameters, for release metadata.
     audit : AuditReport or None
         Attacker intervals of suppressed cells (``None`` when rounding or not audited).
@@ -56,7 +91,7 @@ class ProtectedTable:
     table: FullTable
     published: NDArray[np.object_]
     status: NDArray[np.str_]
-    parameters: dict[str, Any]
+    parameters: ProtectionParameters
     audit: AuditReport | None
 
     def metadata(self) -> dict[str, Any]:
@@ -65,6 +100,9 @@ class ProtectedTable:
         ``objective_value`` is left out: with the ``"total"`` objective it is the sum of
         the withheld counts, one more equation for the attacker, which can pin a cell
         the audit found safe (e.g. interior ``[[2, 0], [0, 4]]``).
+
+        A plain dict, not a TypedDict: the release adds its own keys to it (labels of
+        audited cells, links to other tables) and drops some (rounding's cell counts).
         """
         record: dict[str, Any] = {
             k: v for k, v in self.parameters.items() if k != "objective_value"
@@ -127,8 +165,11 @@ def protect_table(
         rounding = controlled_round(table, base)
         status = np.full(table.shape, "rounded")
         published = rounding.values.astype(object)
-        parameters = {"method": f"{rounding.method} rounding", "base": rounding.base}
-        return ProtectedTable(table, published, status, parameters, None)
+        rounded: ProtectionParameters = {
+            "method": f"{rounding.method} rounding",
+            "base": rounding.base,
+        }
+        return ProtectedTable(table, published, status, rounded, None)
     if protection != "suppress":
         raise UsageError(f"unknown protection {protection!r}", hint="use 'suppress' or 'round'")
     threshold = check_threshold(threshold)
@@ -158,7 +199,7 @@ def protect_table(
     # has no solution.
     system = WithFacts(table, tuple(facts)) if facts else table
     allowed = ~seen if seen.any() or facts else None
-    options: dict[str, Any] = {
+    options: _SuppressionOptions = {
         "objective": objective,
         "method": method,
         "milp_max_cells": milp_max_cells,
@@ -185,7 +226,7 @@ def protect_table(
     # a withheld cell the attacker already holds is, to them, published
     hidden = found.suppressed & ~seen
     report = audit(system, hidden, width, primary) if run_audit else None
-    parameters = {
+    parameters: ProtectionParameters = {
         "method": "threshold rule with secondary suppression",
         "threshold": threshold,
         "protection_width": width,
@@ -200,150 +241,6 @@ def protect_table(
         parameters,
         report,
     )
-
-
-@dataclass(frozen=True)
-class IndexedRows:
-    """Rows of a statistics table laid out as the interior of an array.
-
-    ``levels[d]`` maps each value of dimension ``d`` to its index, in order of first
-    appearance; ``keys[i]`` is row ``i``'s interior index; combinations absent from the
-    rows are zero in ``interior``.
-    """
-
-    dimensions: tuple[str, ...]
-    levels: list[dict[Any, int]]
-    keys: list[tuple[int, ...]]
-    interior: NDArray[np.int64]
-    structural: frozenset[tuple[int, ...]] = frozenset()
-    """Interior cells given as structural zeros (rows with :data:`STRUCTURAL_FLAG`)."""
-
-    def labels(self, total_label: str) -> list[list[Any]]:
-        """Per dimension, the value of each full-table index (the last is the total)."""
-        return [[*lv.keys(), total_label] for lv in self.levels]
-
-    def locate(
-        self, cell: Mapping[str, Any], total_label: str, *, where: str = "forced"
-    ) -> tuple[int, ...] | None:
-        """Full-table index of a cell given by its dimension values (``total_label`` for
-        a margin); ``None`` if a value is not a level of this table."""
-        index: list[int] = []
-        for d, name in enumerate(self.dimensions):
-            if name not in cell:
-                raise UsageError(
-                    f"a {where} cell {dict(cell)!r} has no field {name!r}",
-                    hint="give every dimension's value, or the total label for a margin",
-                )
-            value = cell[name]
-            if value == total_label:
-                index.append(len(self.levels[d]))
-            elif value in self.levels[d]:
-                index.append(self.levels[d][value])
-            else:
-                return None
-        return tuple(index)
-
-
-def index_rows(
-    rows: Iterable[Mapping[str, Any]],
-    dimensions: Sequence[str],
-    *,
-    count: str = "count",
-    total_label: str = DEFAULT_TOTAL_LABEL,
-) -> tuple[list[dict[str, Any]], IndexedRows]:
-    """Check rows (fields plus ``count``) and lay them out as an array of counts.
-
-    Raises
-    ------
-    UsageError
-        If there are no rows or dimensions, a field is missing, a value is the total
-        label, two rows share a cell, or a count is not an integer.
-    """
-    data = [dict(row) for row in rows]
-    if not dimensions:
-        raise UsageError("protect_rows needs at least one dimension field")
-    if not data:
-        raise UsageError("there are no rows to protect", hint="check the table's filters")
-    levels: list[dict[Any, int]] = [{} for _ in dimensions]
-    keys: list[tuple[int, ...]] = []
-    for number, row in enumerate(data, start=1):
-        parts: list[int] = []
-        for d, name in enumerate(dimensions):
-            if name not in row:
-                raise UsageError(f"row {number} has no field {name!r}")
-            value = row[name]
-            if value == total_label:
-                raise UsageError(
-                    f"row {number}: {name} is {total_label!r}, the label used for margins",
-                    hint="pass another total_label, or drop total rows before protecting",
-                )
-            parts.append(levels[d].setdefault(value, len(levels[d])))
-        keys.append(tuple(parts))
-    if len(set(keys)) != len(keys):
-        raise UsageError(
-            "two rows share the same dimension values",
-            hint="aggregate the rows first; each cell must appear once",
-        )
-    interior = np.zeros(tuple(max(len(lv), 1) for lv in levels), dtype=np.int64)
-    structural: set[tuple[int, ...]] = set()
-    for number, (key, row) in enumerate(zip(keys, data, strict=True), start=1):
-        value = row.get(count)
-        if isinstance(value, bool) or not isinstance(value, int | np.integer):
-            raise UsageError(f"row {number}: {count} must be an integer, got {value!r}")
-        if row.get(STRUCTURAL_FLAG):
-            if value != 0:
-                raise UsageError(
-                    f"row {number} is marked as a structural zero but counts {value}",
-                    hint="mark only cells that cannot hold a record",
-                )
-            structural.add(key)
-        interior[key] = value
-    return data, IndexedRows(tuple(dimensions), levels, keys, interior, frozenset(structural))
-
-
-def rows_with_status(
-    data: Sequence[Mapping[str, Any]],
-    indexed: IndexedRows,
-    published: NDArray[np.object_],
-    status: NDArray[np.str_],
-    *,
-    count: str = "count",
-    total_label: str = DEFAULT_TOTAL_LABEL,
-    include_margins: bool = True,
-) -> list[dict[str, Any]]:
-    """The input rows with ``count`` as published and a ``status``, then margin rows.
-
-    A combination absent from the input rows is published as zero by its absence; if
-    secondary suppression withheld it, it gets a row with ``count`` ``None`` after the
-    input rows, so that the release does not show it as zero.
-    """
-    out: list[dict[str, Any]] = []
-    for key, row in zip(indexed.keys, data, strict=True):
-        plain = {k: v for k, v in row.items() if k != STRUCTURAL_FLAG}
-        out.append({**plain, count: published[key], "status": str(status[key])})
-    labels = indexed.labels(total_label)
-    inner = indexed.interior.shape
-    given = set(indexed.keys)
-    for index in np.ndindex(*inner):
-        # an absent combination reads as zero, so one withheld must be shown as withheld
-        if index not in given and published[index] is None:
-            cell = {
-                name: labels[d][i]
-                for d, (name, i) in enumerate(zip(indexed.dimensions, index, strict=True))
-            }
-            out.append({**cell, count: None, "status": str(status[index])})
-    if include_margins:
-        for index in np.ndindex(*published.shape):
-            if not any(i == n for i, n in zip(index, inner, strict=True)):
-                continue
-            margin = {
-                name: labels[d][i]
-                for d, (name, i) in enumerate(zip(indexed.dimensions, index, strict=True))
-            }
-            margin[count] = published[index]
-            margin["status"] = str(status[index])
-            out.append(margin)
-    return out
 
 
 def protect_rows(
@@ -408,10 +305,12 @@ def protect_rows(
 
 
 __all__ = [
+    "DEFAULT_TOTAL_LABEL",
     "STRUCTURAL",
     "STRUCTURAL_FLAG",
     "IndexedRows",
     "ProtectedTable",
+    "ProtectionParameters",
     "index_rows",
     "protect_rows",
     "protect_table",

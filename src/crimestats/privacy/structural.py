@@ -21,7 +21,8 @@ from numpy.typing import NDArray
 from crimestats.privacy.tables import with_margins
 
 if TYPE_CHECKING:
-    from crimestats.privacy.protect import IndexedRows, ProtectedTable
+    from crimestats.privacy.protect import ProtectedTable
+    from crimestats.privacy.table_rows import IndexedRows
 
 STRUCTURAL: Final = "structural"
 """Status of a structural zero (a release publishes it as ``not_applicable``)."""
@@ -47,7 +48,8 @@ def mark_structural(protected: ProtectedTable, structural: NDArray[np.bool_]) ->
     status = np.where(structural, STRUCTURAL, protected.status)
     published = protected.published.copy()
     published[structural] = None
-    parameters = {**protected.parameters, "structural_zeros": int(structural.sum())}
+    parameters = protected.parameters.copy()
+    parameters["structural_zeros"] = int(structural.sum())
     return dataclasses.replace(protected, published=published, status=status, parameters=parameters)
 
 

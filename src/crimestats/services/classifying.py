@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import NotRequired, TypedDict
 
 import duckdb
 
@@ -64,6 +64,26 @@ NO_CODE = (OUT_OF_SCOPE, "-", "not a crime")
 """What a reviewer writes in ``iccs_code`` for a category that gets no ICCS code."""
 
 
+class ReviewQueue(TypedDict):
+    """Where ``classify --review-out`` wrote the groups left for a person to code."""
+
+    file: str
+    groups: int
+
+
+class ClassifySummary(TypedDict):
+    """``crimestats classify --json``: what one run coded, by method, and the store's
+    coding state after it (``store``); the CLI adds ``review_queue`` when it wrote one."""
+
+    groups: int
+    offences: int
+    by_method: dict[str, int]
+    distinct_texts_modelled: int
+    needs_review: int
+    store: dict[str, int]
+    review_queue: NotRequired[ReviewQueue]
+
+
 @dataclass(slots=True)
 class ClassifyResult:
     """What ``classify`` did."""
@@ -75,7 +95,7 @@ class ClassifyResult:
     needs_review: int = 0
     store_summary: dict[str, int] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> ClassifySummary:
         """JSON-ready form."""
         return {
             "groups": self.groups,

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from crimestats.checksums import file_sha256
 from crimestats.domain.flat_layout import LAYOUTS, OFFENCE_TEXT_FIELDS, field_names
@@ -33,6 +33,14 @@ ProgressFn = Callable[[str, str], None]
 """progress(file, step) is called as each file moves through its steps."""
 
 
+class HeldBy(TypedDict):
+    """An earlier ingest holding keys that rows of this file conflict with."""
+
+    ingest_id: int
+    file: str
+    rows: int
+
+
 @dataclass(slots=True)
 class IngestResult:
     """The reconciliation of one file: read = accepted + quarantined + duplicates."""
@@ -49,14 +57,44 @@ class IngestResult:
     refused: dict[str, str] | None = None
     replaced: list[int] = field(default_factory=list)
     """Ingests of the source this file's load superseded (``replace=True``)."""
-    conflicts_held_by: list[dict[str, Any]] = field(default_factory=list)
+    conflicts_held_by: list[HeldBy] = field(default_factory=list)
     """Earlier ingests (``ingest_id``, ``file``, ``rows``) holding keys rows conflict with."""
     profile: list[dict[str, str]] = field(default_factory=list)
     """Suspicious distributions of the loaded rows (``code``, ``field``, ``detail``)."""
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (the keys of DESIGN.md section 3, and more)."""
+        """JSON-ready form (the keys of DESIGN.md section 3, and more).
+
+        The fields above are the one declaration of its keys (``asdict``), so no
+        TypedDict repeats them.
+        """
         return asdict(self)
+
+
+class IngestSummary(TypedDict):
+    """One ingest command as JSON (``crimestats ingest --json``, the steward API): the
+    totals over its files, then each file (:meth:`IngestResult.to_dict`)."""
+
+    read: int
+    accepted: int
+    quarantined: int
+    duplicates: int
+    warnings: int
+    issues: dict[str, int]
+    refused: int
+    files: list[dict[str, Any]]
+
+
+class SourceSummary(TypedDict):
+    """One source in ``crimestats sources --json``: its version (1 + how many times it
+    was replaced), its active ingests and files, and every ingest with its state."""
+
+    source: str
+    version: int
+    active_ingests: list[int]
+    files: int
+    accepted: int
+    ingests: list[dict[str, Any]]
 
 
 def _check_columns(info: FileInfo, mapping: Mapping, delimiter: str) -> None:
@@ -221,12 +259,16 @@ def ingest_files(
 
 
 def summarise(results: list[IngestResult]) -> dict[str, Any]:
-    """One JSON object for a whole ingest command: totals, then each file."""
+    """One JSON object for a whole ingest command: totals, then each file.
+
+    Its shape is :class:`IngestSummary`; it is handed back as a plain dict because a
+    caller (the steward API's upload route) declares a plain dict.
+    """
     issues: dict[str, int] = {}
     for r in results:
         for code, n in r.issues.items():
             issues[code] = issues.get(code, 0) + n
-    return {
+    summary: IngestSummary = {
         "read": sum(r.read for r in results),
         "accepted": sum(r.accepted for r in results),
         "quarantined": sum(r.quarantined for r in results),
@@ -236,6 +278,7 @@ def summarise(results: list[IngestResult]) -> dict[str, Any]:
         "refused": sum(1 for r in results if r.refused),
         "files": [r.to_dict() for r in results],
     }
+    return dict(summary)
 
 
 def source_ingests(
@@ -247,13 +290,13 @@ def source_ingests(
         return ingest_records(con, source)
 
 
-def sources_summary(records: list[IngestRecord]) -> list[dict[str, Any]]:
+def sources_summary(records: list[IngestRecord]) -> list[SourceSummary]:
     """One entry per source: its version (how many times it was replaced), its active
     ingests, and every ingest with its state, for ``crimestats sources``."""
     by_source: dict[str, list[IngestRecord]] = {}
     for rec in records:
         by_source.setdefault(rec.source, []).append(rec)
-    out = []
+    out: list[SourceSummary] = []
     for name, recs in sorted(by_source.items()):
         active = [r for r in recs if r.state == "active"]
         out.append(

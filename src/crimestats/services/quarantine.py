@@ -11,20 +11,36 @@ import json
 import math
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from crimestats.output_files import open_text
 from crimestats.storage.reads import ibis_store
 from crimestats.validation.catalogue import rule_by_code
 
-EXPORT_COLUMNS = (
-    "source", "file", "line", "row_number", "incident_id", "codes", "problems", "fixes", "raw",
-)  # fmt: skip
-"""``line`` is the line an editor shows (the header is line 1); ``row_number`` the data
-row (header excluded). They differ by one, unless a quoted value earlier in the file
-spans several lines: DuckDB's CSV reader gives no physical line for a parsed row, so
-``line`` then counts records, not physical lines (rows the parser rejected carry the
-reader's own line)."""
+
+class QuarantinedRow(TypedDict):
+    """One quarantined row with its reasons explained, as listed and exported.
+
+    ``line`` is the line an editor shows (the header is line 1); ``row_number`` the data
+    row (header excluded). They differ by one, unless a quoted value earlier in the file
+    spans several lines: DuckDB's CSV reader gives no physical line for a parsed row, so
+    ``line`` then counts records, not physical lines (rows the parser rejected carry the
+    reader's own line).
+    """
+
+    source: str
+    file: str
+    line: int | None
+    row_number: int | None
+    incident_id: str | None
+    codes: str
+    problems: str
+    fixes: str
+    raw: str
+
+
+EXPORT_COLUMNS = tuple(QuarantinedRow.__annotations__)
+"""The export's header: the row's keys, in the order declared."""
 
 
 def _explain(reasons_json: str, source: str) -> tuple[str, str, str]:
@@ -58,14 +74,14 @@ def _whole(value: Any) -> int | None:
 
 def quarantined_rows(
     db: str | os.PathLike[str] | None = None, *, source: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[QuarantinedRow]:
     """Every quarantined row (optionally of one source), with its reasons explained."""
     with ibis_store(db) as con:
         q = con.table("quarantine")
         if source:
             q = q.filter(q.source == source)
         records = q.order_by(["ingest_id", "row_number"]).to_pyarrow().to_pylist()
-    rows = []
+    rows: list[QuarantinedRow] = []
     for rec in records:
         codes, problems, fixes = _explain(rec["reasons"], rec["source"])
         row_number = _whole(rec["row_number"])
@@ -86,7 +102,7 @@ def quarantined_rows(
 
 
 def export_quarantine(
-    rows: list[dict[str, Any]], out: Path, *, overwrite: bool = False, option: str = "--out"
+    rows: list[QuarantinedRow], out: Path, *, overwrite: bool = False, option: str = "--out"
 ) -> None:
     """Write the rows to a UTF-8 CSV with a fixed header (atomically; an existing file
     only with ``overwrite``, see :mod:`crimestats.output_files`)."""

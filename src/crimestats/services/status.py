@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import os
-from typing import Any
+from typing import Any, Literal, TypedDict, cast
 
 from crimestats.stats.coverage import LATE_DAYS, SourceCoverage, source_coverage
 from crimestats.stats.fields import PeriodBasis
@@ -24,10 +24,81 @@ _INCIDENT_FIELDS = (
 _OFFENCE_FIELDS = ("national_code", "national_label", "description", "iccs_code")
 _VICTIM_FIELDS = ("victim_type", "sex", "age", "citizenship", "relationship_to_suspect", "injury")
 _SUSPECT_FIELDS = ("person_ref", "sex", "age", "citizenship")
+PersonTable = Literal["victims", "suspects", "justice_events"]
+_PERSON_TABLES: tuple[PersonTable, ...] = ("victims", "suspects", "justice_events")
+TableCount = Literal["incidents", "offences", PersonTable]
+_TABLE_COUNTS: tuple[TableCount, ...] = ("incidents", "offences", *_PERSON_TABLES)
+"""Row counts every source shows, 0 when it has none."""
+IngestTotal = Literal["accepted", "quarantined", "duplicates"]
+_INGEST_TOTALS: tuple[IngestTotal, ...] = ("accepted", "quarantined", "duplicates")
+_PERSON_FIELDS: dict[PersonTable, tuple[str, ...]] = {
+    "victims": _VICTIM_FIELDS, "suspects": _SUSPECT_FIELDS,
+}  # fmt: skip
+"""The person tables whose fields get blank shares (a justice event has none here)."""
+_PERSON_PREFIX: dict[PersonTable, str] = {"victims": "victim_", "suspects": "suspect_"}
 _UNKNOWN_IS_BLANK = (
     "cyber_related", "weapon", "victim_type", "sex", "relationship_to_suspect", "injury",
 )  # fmt: skip
 """Fields whose ``unknown`` value says the source did not record it: blank too."""
+
+
+class LateReports(TypedDict):
+    """Incidents reported more than ``LATE_DAYS`` after they started, and their share."""
+
+    rule: str
+    incidents: int
+    share_of_known: float | None
+
+
+class SourceCompleteness(TypedDict, total=False):
+    """What every published table carries about each source behind it (issue 4), in
+    this key order; a key is absent when the store has no incidents of the source."""
+
+    reported_from: str | None
+    reported_to: str | None
+    missing_months: list[str]
+    late_only_months: list[str]
+    late_reports: LateReports
+    blank_share: dict[str, float]
+
+
+class SourceStatus(TypedDict, total=False):
+    """One source in ``crimestats status --json``.
+
+    Keys appear in the order they are filled: the ingest totals (only for a source with
+    a counted ingest), then incidents with their blanks and report-date coverage, then
+    offences, then the person tables; every table count is present in the end (0 when
+    the source has none). ``blank_count``, ``blank_base`` and ``blank_share`` are keyed
+    by field (``victim_``/``suspect_`` prefixed for the person tables).
+    """
+
+    files: int
+    ingests: int
+    read: int
+    accepted: int
+    quarantined: int
+    duplicates: int
+    incidents: int
+    blank_count: dict[str, int]
+    blank_base: dict[str, int]
+    blank_share: dict[str, float]
+    reported_from: str | None
+    reported_to: str | None
+    late_reports: LateReports
+    missing_months: list[str]
+    late_only_months: list[str]
+    offences: int
+    iccs_coded: int
+    victims: int
+    suspects: int
+    justice_events: int
+
+
+class StoreStatus(TypedDict):
+    """``crimestats status --json``: the schema version and each source, by name."""
+
+    schema_version: int
+    sources: dict[str, SourceStatus]
 
 
 def _whole(value: Any) -> int:
@@ -45,14 +116,14 @@ def _blank(table: Any, name: str) -> Any:
 
 
 def _add_blanks(
-    entry: dict[str, Any], table: str, rec: dict[str, Any], fields: tuple[str, ...], prefix: str
+    entry: SourceStatus, base: int, rec: dict[str, Any], fields: tuple[str, ...], prefix: str
 ) -> None:
-    """Blank counts and shares of one table's fields, over that table's rows.
+    """Blank counts and shares of one table's fields, over that table's ``base`` rows.
 
-    The JSON share keeps 4 decimals (as before); the count is exact, so a display can say
-    "<0.1%" rather than round 31 blanks down to "0%".
+    ``rec`` is one source's row of the aggregate (``blank_<field>`` columns). The JSON
+    share keeps 4 decimals (as before); the count is exact, so a display can say "<0.1%"
+    rather than round 31 blanks down to "0%".
     """
-    base = int(entry[table]) if table in entry else 0
     for name in fields:
         n = _whole(rec[f"blank_{name}"])
         key = f"{prefix}{name}"
@@ -61,7 +132,7 @@ def _add_blanks(
         entry.setdefault("blank_share", {})[key] = round(n / base, 4) if base else 0.0
 
 
-def _coverage_entry(cov: SourceCoverage) -> dict[str, Any]:
+def _coverage_entry(cov: SourceCoverage) -> SourceStatus:
     """The report-date coverage of a source as status shows it (:mod:`crimestats.stats.coverage`
     computes it: one declaration of the months, gaps and late reports)."""
     return {
@@ -77,14 +148,14 @@ def _coverage_entry(cov: SourceCoverage) -> dict[str, Any]:
     }
 
 
-def _file_totals(ingests: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def _file_totals(ingests: list[dict[str, Any]]) -> dict[str, SourceStatus]:
     """Per source: the counted ingests' totals, each distinct file read once.
 
     An ingest that re-read a file the source already counted and added nothing (every
     row a duplicate) is a no-op: it adds no file and no row. Replaced and undone ingests
     do not count (``crimestats sources`` lists them).
     """
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, SourceStatus] = {}
     seen: set[tuple[str, str]] = set()
     for rec in sorted(ingests, key=lambda r: int(r["ingest_id"])):
         if rec.get("undone_at") is not None or rec.get("superseded_by") is not None:
@@ -104,12 +175,12 @@ def _file_totals(ingests: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         if not again:
             entry["files"] += 1
         entry["read"] += int(rec["rows_read"])
-        for name in ("accepted", "quarantined", "duplicates"):
+        for name in _INGEST_TOTALS:
             entry[name] += int(rec[name])
     return out
 
 
-def store_status(db: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+def store_status(db: str | os.PathLike[str] | None = None) -> StoreStatus:
     """Counts, date range and blank shares per source, and the ingest history totals."""
     import ibis
 
@@ -131,11 +202,10 @@ def store_status(db: str | os.PathLike[str] | None = None) -> dict[str, Any]:
             .to_pyarrow()
             .to_pylist()
         )
-        counts = {}
-        person_blanks: dict[str, list[dict[str, Any]]] = {}
-        for table, fields in (
-            ("victims", _VICTIM_FIELDS), ("suspects", _SUSPECT_FIELDS), ("justice_events", ()),
-        ):  # fmt: skip
+        counts: dict[PersonTable, list[dict[str, Any]]] = {}
+        person_blanks: dict[PersonTable, list[dict[str, Any]]] = {}
+        for table in _PERSON_TABLES:
+            fields = _PERSON_FIELDS.get(table, ())
             t = con.table(table)
             counts[table] = t.group_by("source").aggregate(n=t.count()).to_pyarrow().to_pylist()
             if fields:
@@ -148,46 +218,43 @@ def store_status(db: str | os.PathLike[str] | None = None) -> dict[str, Any]:
         ingests = con.table("ingests").to_pyarrow().to_pylist()
         version = con.table("schema_version").version.max().to_pyarrow().as_py()
         _ = ibis  # imported for its side effect of registering the backend
-    sources: dict[str, dict[str, Any]] = _file_totals(ingests)
+    sources = _file_totals(ingests)
     for rec in per_source:
         entry = sources.setdefault(rec["source"], {})
         entry["incidents"] = int(rec["incidents"])
-        _add_blanks(entry, "incidents", rec, _INCIDENT_FIELDS, "")
+        _add_blanks(entry, entry["incidents"], rec, _INCIDENT_FIELDS, "")
         entry.update(_coverage_entry(coverage[rec["source"]]))
     for rec in off:
         entry = sources.setdefault(rec["source"], {})
         entry["offences"] = int(rec["offences"])
         entry["iccs_coded"] = int(rec["coded"])
-        _add_blanks(entry, "offences", rec, _OFFENCE_FIELDS, "")
+        _add_blanks(entry, entry["offences"], rec, _OFFENCE_FIELDS, "")
     for table, frame in counts.items():
         for rec in frame:
             sources.setdefault(rec["source"], {})[table] = int(rec["n"])
     for table, frame in person_blanks.items():
-        fields = _VICTIM_FIELDS if table == "victims" else _SUSPECT_FIELDS
-        prefix = "victim_" if table == "victims" else "suspect_"
         for rec in frame:
-            _add_blanks(sources[rec["source"]], table, rec, fields, prefix)
+            entry = sources[rec["source"]]
+            base = entry.get(table, 0)
+            _add_blanks(entry, base, rec, _PERSON_FIELDS[table], _PERSON_PREFIX[table])
     for entry in sources.values():
-        for key in ("incidents", "offences", "victims", "suspects", "justice_events"):
+        for key in _TABLE_COUNTS:
             entry.setdefault(key, 0)
     return {"schema_version": int(version), "sources": dict(sorted(sources.items()))}
 
 
 def completeness(
     db: str | os.PathLike[str] | None = None, source: str | None = None
-) -> dict[str, dict[str, Any]]:
+) -> dict[str, SourceCompleteness]:
     """Per source: blank shares, missing months and late reports (for table metadata).
 
     Every published table carries this, so a reader sees how complete the data behind
     it are (issue 4: completeness per source and period).
     """
-    keys = (
-        "reported_from", "reported_to", "missing_months", "late_only_months", "late_reports",
-        "blank_share",
-    )  # fmt: skip
+    keys = tuple(SourceCompleteness.__annotations__)  # its declaration, in order
     sources = store_status(db)["sources"]
     return {
-        name: {k: info[k] for k in keys if k in info}
+        name: cast(SourceCompleteness, {k: info[k] for k in keys if k in info})  # type: ignore[literal-required]
         for name, info in sources.items()
         if source is None or name == source
     }
