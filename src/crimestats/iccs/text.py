@@ -9,9 +9,8 @@ decomposition with the combining marks dropped (so "gravísimas" and "GRAVISIMAS
 case folding, police abbreviations spelled out, and digits and punctuation reduced to
 spaces.
 
-The abbreviation list is short and general on purpose: it holds the contractions of US
-and UK police code tables (e.g. Chicago IUCR secondary descriptions, NYPD PD code
-descriptions), not words of any one test file. Extend it when a new source uses others.
+The abbreviation list is short and general on purpose: the contractions of US and UK
+police code tables (Chicago IUCR, NYPD PD codes), not words of any one test file.
 
 :func:`with_glossary` is what the autocoder featurises: the normalised text followed by
 the English equivalents of the Spanish, Portuguese, French, German, Italian and Dutch
@@ -34,6 +33,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+
+from crimestats.iccs.label_structure import without_generic_head
 
 ABBREVIATIONS: dict[str, str] = {
     "agg": "aggravated",
@@ -483,9 +484,8 @@ def without_attempt(normal: str) -> str:
 
 def with_glossary(text: str) -> str:
     """:func:`normalise`, followed by the English of any glossary legal terms in ``text``,
-    without attempt words outside homicide (:func:`without_attempt`).
-
-    This is the form the autocoder learns from and codes; English text passes unchanged.
+    without attempt words outside homicide (:func:`without_attempt`) or a generic head
+    (``label_structure``). The form the autocoder learns from and codes.
 
     >>> with_glossary("Hurto simple")
     'hurto simple theft'
@@ -494,9 +494,7 @@ def with_glossary(text: str) -> str:
     >>> with_glossary("Tentativa de hurto")
     'de hurto theft'
     """
-    from crimestats.iccs.label_structure import without_generic_head
-
-    text = without_generic_head(text)  # "OTHER OFFENSE - X": X alone decides
+    text = without_generic_head(text)
     base = normalise(text)
     extra = glossary_english(text)
     return without_attempt(f"{base} {normalise(extra)}" if extra and base else base)
