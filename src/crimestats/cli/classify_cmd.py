@@ -10,9 +10,16 @@ from rich.table import Table
 
 from crimestats.cli.options import DbOption, ForceOption
 from crimestats.cli.output import console, print_json
-from crimestats.govern.cli_audit import log_cli_action
+from crimestats.errors import UsageError
+from crimestats.govern.cli_audit import log_cli_action, operator
 from crimestats.output_files import check_output_file
-from crimestats.services.classifying import classify, export_review, import_review
+from crimestats.services.classifying import (
+    classify,
+    export_review,
+    import_review,
+    review_whole_source,
+    stop_reviewing_whole_source,
+)
 
 review_app = typer.Typer(help="The review queue: export codings to check, import answers.")
 
@@ -94,9 +101,44 @@ def review_import(
     )
 
 
+def review_whole(
+    source: Annotated[str, typer.Argument(help="The source, as its ingests name it.")],
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why (shown in every review row).")
+    ] = None,
+    off: Annotated[bool, typer.Option("--off", help="Take the source's policy away.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Send every autocoder coding of SOURCE to review from the next classify on (for a
+    register the calibration does not hold on, e.g. a penal code); --off undoes it."""
+    if off:
+        if reason is not None:
+            raise UsageError("--off takes no --reason", hint="give one of them")
+        had = stop_reviewing_whole_source(db, source)
+        log_cli_action(db, "review.whole_source_off", {"source": source}, result=str(had))
+        console.print(
+            f"source '{source}': codings follow the review threshold again at the next classify"
+            if had
+            else f"source '{source}' had no review policy"
+        )
+        return
+    if reason is None:
+        raise UsageError(
+            "say why the whole source is reviewed",
+            hint=f"crimestats review whole-source {source} --reason 'a penal code'",
+        )
+    policy = review_whole_source(db, source, reason=reason, set_by=operator())
+    log_cli_action(db, "review.whole_source", {"source": source, "reason": policy.reason})
+    console.print(
+        f"source '{source}': every autocoder coding goes to review from the next "
+        "classify (run 'crimestats classify' now to apply it)"
+    )
+
+
 def register(app: typer.Typer) -> None:
     """Attach ``classify`` and the ``review`` group."""
     app.command("classify")(classify_cmd)
     review_app.command("export")(review_export)
     review_app.command("import")(review_import)
+    review_app.command("whole-source")(review_whole)
     app.add_typer(review_app, name="review")

@@ -48,6 +48,12 @@ from crimestats.storage.coding import (
     stored_entries,
     write_codings,
 )
+from crimestats.storage.review_policy import (
+    ReviewPolicy,
+    clear_review_policy,
+    review_policies,
+    set_review_policy,
+)
 from crimestats.storage.store import open_store
 
 REVIEW_COLUMNS = (
@@ -142,6 +148,7 @@ def classify(
     with open_store(db) as con:
         people_entries = stored_entries(con)
         people, tables = _tables(people_entries, [Path(p) for p in correspondence])
+        reviewed_whole = review_policies(con)
         groups = groups_to_code(con, recode_model=recode_model)
         codings: list[GroupCoding] = []
         to_model: list[OffenceGroup] = []
@@ -173,7 +180,7 @@ def classify(
                         coding.code,
                         "model",
                         round(coding.confidence, 4),
-                        coding.needs_review,
+                        coding.needs_review or group.source in reviewed_whole,
                     )
                 )
         write_codings(con, codings)
@@ -208,6 +215,7 @@ def export_review(
     with open_store(db) as con:
         groups = needing_review(con)
         people, tables = _tables(stored_entries(con), [])
+        reviewed_whole = review_policies(con)
     model = Autocoder.fit_default(CorrespondenceTable([*people, *tables])) if groups else None
     codings = model.code_texts([g.text for g in groups]) if model else []
     items = review_items(
@@ -232,7 +240,9 @@ def export_review(
                     "alternatives": "; ".join(
                         f"{c.code} {c.label} ({c.probability:.2f})" for c in coding.top3
                     ),
-                    "review_reason": "; ".join(coding.review_reasons),
+                    "review_reason": "; ".join(
+                        _reasons(coding.review_reasons, reviewed_whole.get(item.source))
+                    ),
                     "deciding_rule": deciding_rule(coding),
                     "iccs_code": "",
                     "reviewer": "",
@@ -240,6 +250,27 @@ def export_review(
                 }
             )
     return len(items)
+
+
+def _reasons(model: Sequence[str], policy: ReviewPolicy | None) -> list[str]:
+    """Why a group is in the review queue: the model's reasons, then its source's policy."""
+    return [*model, policy.review_reason()] if policy else list(model)
+
+
+def review_whole_source(
+    db: str | os.PathLike[str] | None, source: str, *, reason: str, set_by: str
+) -> ReviewPolicy:
+    """Send every model coding of ``source`` to review, from the next ``classify`` on
+    (:mod:`crimestats.storage.review_policy`); returns the policy as stored."""
+    with open_store(db) as con:
+        return set_review_policy(con, source, reason, set_by)
+
+
+def stop_reviewing_whole_source(db: str | os.PathLike[str] | None, source: str) -> bool:
+    """Take ``source``'s policy away (its codings follow the review threshold again at the
+    next ``classify``); False when it had none."""
+    with open_store(db) as con:
+        return clear_review_policy(con, source)
 
 
 REVIEW_REQUIRED = ("source", "national_code", "iccs_code")

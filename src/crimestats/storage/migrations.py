@@ -14,6 +14,7 @@ from typing import Final
 from crimestats.storage.migrations_alerts import ALERTS_DDL, ALERTS_NOTE
 from crimestats.storage.migrations_govern import GOVERN_DDL, GOVERN_NOTE
 from crimestats.storage.migrations_motive import MOTIVE_DDL, MOTIVE_NOTE
+from crimestats.storage.migrations_review import REVIEW_POLICY_DDL, REVIEW_POLICY_NOTE
 from crimestats.storage.migrations_sources import SOURCE_LIFECYCLE_DDL, SOURCE_LIFECYCLE_NOTE
 
 MIGRATIONS: Final[tuple[tuple[int, str, str], ...]] = (
@@ -310,6 +311,7 @@ MIGRATIONS: Final[tuple[tuple[int, str, str], ...]] = (
     (10, GOVERN_NOTE, GOVERN_DDL),
     (11, ALERTS_NOTE, ALERTS_DDL),
     (12, MOTIVE_NOTE, MOTIVE_DDL),
+    (13, REVIEW_POLICY_NOTE, REVIEW_POLICY_DDL),
 )
 """(version, what it does, DDL) in the order they apply."""
 
