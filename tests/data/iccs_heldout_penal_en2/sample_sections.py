@@ -72,17 +72,37 @@ NOT_OFFENCES = {
     *(str(n) for n in range(223, 262)),
     "259A",  # inoculation procedure, liability for
     # Chapter XXVII: duties relating to the preservation of life.
-    "262", "263", "265", "266", "267",
+    "262",
+    "263",
+    "265",
+    "266",
+    "267",
     # Chapter XXVIII: killing unlawful, child a human being, causation rules, murder or
     # manslaughter (the offences are ss. 279 ff.).
-    "268", "269", "271", "272", "273", "274", "275", "277",
+    "268",
+    "269",
+    "271",
+    "272",
+    "273",
+    "274",
+    "275",
+    "277",
     "331",  # ignorance of age no defence
     # Chapter XXXVI: things capable of being stolen, cases not stealing, ownership rules,
     # deeming rules (the offence and its penalty are s. 378).
-    "370", "371A", "372", "373", "374", "375", "376",
+    "370",
+    "371A",
+    "372",
+    "373",
+    "374",
+    "375",
+    "376",
     "422",  # defence
-    "426", "426A", "427",  # summary conviction penalties for several offences
-    "441", "442",  # when acts injuring property are unlawful
+    "426",
+    "426A",
+    "427",  # summary conviction penalties for several offences
+    "441",
+    "442",  # when acts injuring property are unlawful
     "444A",  # a duty (its breach is s. 445A)
     "493",  # attempt offences do not apply
     "494",  # certificate to victim
@@ -90,9 +110,21 @@ NOT_OFFENCES = {
     "536",  # aiding Chapter LV offences in or outside WA
     "537",  # liability of director
     "538",  # penalty for Chapter LV offences (names no offence)
-    "539", "540", "541", "542", "543",  # procedure and evidence
+    "539",
+    "540",
+    "541",
+    "542",
+    "543",  # procedure and evidence
     # Part VII general forms of liability.
-    "552", "553", "555A", "556", "557A", "557C", "558", "560", "562",
+    "552",
+    "553",
+    "555A",
+    "556",
+    "557A",
+    "557C",
+    "558",
+    "560",
+    "562",
 }
 
 
