@@ -99,3 +99,29 @@ def test_a_policy_needs_a_known_source_and_a_reason(
     assert code != 0
     assert isinstance(exc, UsageError)
     assert "say why" in str(exc)
+
+
+def test_hostile_source_names_and_options_are_refused(
+    ingest_rows: Callable[..., IngestResult], db: Path
+) -> None:
+    """A source name carrying SQL is a value that names no source (ingest never allows
+    such a name), refused with the sources there are; ``--off`` with a reason and a blank
+    reason are refused; ``--off`` of a source without a policy says so."""
+    ingest_rows(_rows("H"), source="penal")
+    hostile = "penal'); DROP TABLE offences; --"
+    code, _, exc = run_cli("review", "whole-source", hostile, "--reason", "x", "--db", str(db))
+    assert code != 0
+    assert isinstance(exc, NotFoundError)
+    classify(db)
+    assert set(_review_flags(db, "penal")) == set(TEXTS)  # the offences are all there
+    code, _, exc = run_cli(
+        "review", "whole-source", "penal", "--off", "--reason", "x", "--db", str(db)
+    )
+    assert code != 0
+    assert isinstance(exc, UsageError)
+    code, _, exc = run_cli("review", "whole-source", "penal", "--reason", "   ", "--db", str(db))
+    assert code != 0
+    assert isinstance(exc, UsageError)
+    code, out, _ = run_cli("review", "whole-source", "penal", "--off", "--db", str(db))
+    assert code == 0
+    assert "had no review policy" in " ".join(out.split())

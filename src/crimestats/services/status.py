@@ -148,7 +148,22 @@ def _coverage_entry(cov: SourceCoverage) -> SourceStatus:
     }
 
 
-def _file_totals(ingests: list[dict[str, Any]]) -> dict[str, SourceStatus]:
+class IngestRecord(TypedDict):
+    """The columns of one ``ingests`` row that the status totals read (the table has more:
+    they are left in the row, unread)."""
+
+    ingest_id: int
+    source: str
+    file_sha256: str
+    rows_read: int
+    accepted: int
+    quarantined: int
+    duplicates: int
+    undone_at: object | None
+    superseded_by: int | None
+
+
+def _file_totals(ingests: list[IngestRecord]) -> dict[str, SourceStatus]:
     """Per source: the counted ingests' totals, each distinct file read once.
 
     An ingest that re-read a file the source already counted and added nothing (every
@@ -215,7 +230,7 @@ def store_status(db: str | os.PathLike[str] | None = None) -> StoreStatus:
                     .to_pyarrow()
                     .to_pylist()
                 )
-        ingests = con.table("ingests").to_pyarrow().to_pylist()
+        ingests = cast(list[IngestRecord], con.table("ingests").to_pyarrow().to_pylist())
         version = con.table("schema_version").version.max().to_pyarrow().as_py()
         _ = ibis  # imported for its side effect of registering the backend
     sources = _file_totals(ingests)
