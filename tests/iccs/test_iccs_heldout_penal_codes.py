@@ -1,10 +1,11 @@
-"""Regression guards on the two long-tail English penal-code sets (tests/data/iccs_heldout_*).
+"""Regression guards on the three long-tail English penal-code sets (tests/data/iccs_heldout_*).
 
 Each set is a seeded random sample of a real penal code's offence-creating sections,
 labelled to ICCS by a crimestats developer before the coder was run on them (each folder's
-PROVENANCE.md; figures in docs/iccs-heldout-penal-code.md). Two legal families, so that a
-coder change chosen on one is checked on the other: the Indian Penal Code 1860 and the
-Criminal Code of Western Australia 1913 (a Griffith code). Never trained on. The floors sit
+PROVENANCE.md; figures in docs/iccs-heldout-penal-code.md). Three legal families, so that a
+coder change chosen on one is checked on the others: the Indian Penal Code 1860, the
+Criminal Code of Western Australia 1913 (a Griffith code) and Canada's Criminal Code (of
+Stephen's English draft code, like New Zealand's Crimes Act). Never trained on. The floors sit
 well under the measured figures: they catch a broken coder, not small changes in accuracy,
 and they are not targets to tune to.
 """
@@ -23,7 +24,7 @@ from crimestats.iccs.classification import load_classification
 
 DATA = Path(__file__).parents[1] / "data"
 SEED = 20261207
-"""The seed of both draws (each folder's sample_sections.py)."""
+"""The seed of every draw (each folder's sample_sections.py)."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,13 @@ WA = PenalSet(
     "iccs_heldout_penal_en2", "wa_cc_1913_sample_labelled.csv", "wa_offence_sections.csv",
     150, 256, "62.7% / 72.5% / 54.7%", 0.45, 0.3, 0.55,
 )  # fmt: skip
-SETS = pytest.mark.parametrize("penal", [IPC, WA], ids=["ipc", "wa"])
+CANADA = PenalSet(
+    "iccs_heldout_penal_en3", "cc_sample_labelled.csv", "cc_offence_sections.csv",
+    150, 344, "64.7% / 69.2% / 61.3%", 0.45, 0.35, 0.5,
+)  # fmt: skip
+SETS = pytest.mark.parametrize("penal", [IPC, WA, CANADA], ids=["ipc", "wa", "canada"])
+COLUMNS = ["text", "section", "chapter", "iccs_code", "level_labelled", "note"]
+"""The labelled files' columns (the Canadian file adds ``chapter_title`` after them)."""
 
 
 @SETS
@@ -62,7 +69,7 @@ def test_file_is_well_formed(penal: PenalSet) -> None:
     rows = penal.rows()
     codes = {c.code for c in load_classification()}
     assert len(rows) == penal.size
-    assert list(rows[0]) == ["text", "section", "chapter", "iccs_code", "level_labelled", "note"]
+    assert list(rows[0])[: len(COLUMNS)] == COLUMNS
     assert all(r["iccs_code"] in codes for r in rows)
     # Labelled at level 2 where one level-2 code fits, else at level 1; never deeper.
     assert all(len(r["iccs_code"]) == 2 * int(r["level_labelled"]) for r in rows)
@@ -87,6 +94,24 @@ def test_the_two_codes_share_only_plain_offence_names() -> None:
     ipc = {r["text"].casefold() for r in IPC.rows()}
     shared = {r["text"] for r in WA.rows() if r["text"].casefold() in ipc}
     assert shared == {"Sedition", "Murder", "Stalking", "Robbery"}
+
+
+def test_the_canadian_code_shares_only_plain_names_with_the_others() -> None:
+    """A third family: two plain headings shared with the IPC, one bare word with WA."""
+    canada = {r["text"].casefold(): r["text"] for r in CANADA.rows()}
+    ipc = {r["text"].casefold() for r in IPC.rows()}
+    wa = {r["text"].casefold() for r in WA.rows()}
+    assert {canada[t] for t in canada.keys() & ipc} == {"Abduction", "Punishment for theft"}
+    assert {canada[t] for t in canada.keys() & wa} == {"Threats"}
+
+
+def test_the_canadian_pool_keeps_each_part_title() -> None:
+    """Every pooled section carries its Part and the Part's title, for chapter context."""
+    pool = CANADA.rows(CANADA.pool)
+    titles = {r["chapter"]: r["chapter_title"] for r in pool}
+    assert all(r["chapter_title"] == titles[r["chapter"]] for r in pool)
+    assert titles["VIII"] == "Offences Against the Person and Reputation"
+    assert all(r["chapter_title"] == titles[r["chapter"]] for r in CANADA.rows())
 
 
 @SETS
