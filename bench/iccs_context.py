@@ -47,7 +47,7 @@ SETS = {
 WEIGHTS = tuple(round(0.05 * i, 2) for i in range(0, 10))
 """Under one half only: at 0.5 or more a context alone could override a heading that is
 clear by itself, which the design rules out (crimestats.iccs.context)."""
-DISAGREE: tuple[float | None, ...] = (None, 0.5, 0.6, 0.7, 0.8, 0.9)
+DISAGREE: tuple[float | None, ...] = (None, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 BOOTSTRAP = 10_000
 SEED = 20261207
 
