@@ -7,8 +7,9 @@ coder of main (``Autocoder.fit_default``); nothing is refitted.
 
 Selection rule, per selection set:
 
-- ``weight``: the value in :data:`WEIGHTS` with the highest level-1 accuracy, the smallest
-  on a tie (the least context that does best);
+- ``sharpen`` and ``weight``: the pair in :data:`SHARPEN` x :data:`WEIGHTS` with the
+  highest level-1 accuracy, the least sharpened and then the smallest weight on a tie (the
+  least context that does best);
 - ``inside``: the way in :data:`~crimestats.iccs.context.INSIDE` of choosing the code in a
   section the context moved a coding to with the highest level-2 accuracy, the first
   (the coder's own back-off) on a tie;
@@ -47,6 +48,8 @@ SETS = {
 WEIGHTS = tuple(round(0.05 * i, 2) for i in range(0, 10))
 """Under one half only: at 0.5 or more a context alone could override a heading that is
 clear by itself, which the design rules out (crimestats.iccs.context)."""
+SHARPEN = (1.0, 2.0, 3.0, 4.0)
+"""Tried in this order; a tie keeps the earlier (the less sharpened)."""
 DISAGREE: tuple[float | None, ...] = (None, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 BOOTSTRAP = 10_000
 SEED = 20261207
@@ -100,33 +103,40 @@ def choose(
 ) -> tuple[ContextWeights, list[str]]:
     """The weights the selection rule picks on one set, and the grid as printed lines."""
     lines = []
-    best_w, best_acc = 0.0, -1.0
-    for w in WEIGHTS:
-        fig = Figures.of(truths, codings(model, evidence, ContextWeights(w, None)))
-        acc = float(fig.right1.mean())
-        lines.append(f"  weight {w:.2f}: level 1 {acc:.1%}, level 2 {np.nanmean(fig.right2):.1%}")
-        if acc > best_acc + 1e-12:
-            best_w, best_acc = w, acc
+    best_w, best_s, best_acc = 0.0, 1.0, -1.0
+    for sharpen in SHARPEN:
+        for w in WEIGHTS:
+            weights = ContextWeights(w, None, sharpen=sharpen)
+            fig = Figures.of(truths, codings(model, evidence, weights))
+            acc = float(fig.right1.mean())
+            lines.append(
+                f"  sharpen {sharpen:g}, weight {w:.2f}: level 1 {acc:.1%}, "
+                f"level 2 {np.nanmean(fig.right2):.1%}"
+            )
+            if acc > best_acc + 1e-12:
+                best_w, best_s, best_acc = w, sharpen, acc
     best_in, best_l2 = INSIDE[0], -1.0
     for inside in INSIDE:
-        fig = Figures.of(truths, codings(model, evidence, ContextWeights(best_w, None, inside)))
+        weights = ContextWeights(best_w, None, best_s, inside)
+        fig = Figures.of(truths, codings(model, evidence, weights))
         lines.append(
             f"  weight {best_w:.2f}, inside {inside}: level 2 {np.nanmean(fig.right2):.1%}"
         )
         if np.nanmean(fig.right2) > best_l2 + 1e-12:
             best_in, best_l2 = inside, float(np.nanmean(fig.right2))
     best_d: float | None = None
-    first = ContextWeights(best_w, None, best_in)
+    first = ContextWeights(best_w, None, best_s, best_in)
     best_net = Figures.of(truths, codings(model, evidence, first)).net_auto()
     for d in DISAGREE[1:]:
-        fig = Figures.of(truths, codings(model, evidence, ContextWeights(best_w, d, best_in)))
+        weights = ContextWeights(best_w, d, best_s, best_in)
+        fig = Figures.of(truths, codings(model, evidence, weights))
         lines.append(
             f"  weight {best_w:.2f}, disagree {d}: auto {fig.auto.mean():.1%}, "
             f"net right-wrong auto {fig.net_auto():.0f}"
         )
         if fig.net_auto() > best_net:
             best_d, best_net = d, fig.net_auto()
-    return ContextWeights(best_w, best_d, best_in), lines
+    return ContextWeights(best_w, best_d, best_s, best_in), lines
 
 
 def paired(without: np.ndarray, with_: np.ndarray) -> dict[str, object]:
