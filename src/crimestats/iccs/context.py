@@ -80,9 +80,9 @@ class ContextWeights:
             or not self.sharpen > 0
         ):
             raise UsageError(
-                "a context weight must be in [0, 1), its disagreement level in (0, 1], "
-                f"and the choice inside a section one of {', '.join(INSIDE)}",
-                hint="e.g. ContextWeights(weight=0.3, disagree=0.8)",
+                "a context weight must be in [0, 1), its disagreement level in (0, 1], its "
+                f"sharpening above 0, and the choice inside a section one of {', '.join(INSIDE)}",
+                hint="e.g. ContextWeights(weight=0.25, disagree=None, sharpen=4.0)",
             )
 
 
