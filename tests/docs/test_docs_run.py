@@ -311,6 +311,9 @@ def _placeholders(area: str, year: int) -> dict[str, Callable[[Path], object]]:
         "in.csv": lambda p: _write_csv(
             p, ["label"], [["DOMESTIC BATTERY SIMPLE"], ["robbery with a knife"]]
         ),
+        "penal_code.csv": lambda p: _write_csv(
+            p, ["heading", "chapter"], [["Abetment", "Offences against the State"]]
+        ),
         "labelled.csv": lambda p: _write_csv(
             p,
             ["text", "iccs", "records"],

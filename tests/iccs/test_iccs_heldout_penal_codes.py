@@ -60,8 +60,8 @@ CANADA = PenalSet(
     150, 344, "64.7% / 69.2% / 61.3%", 0.45, 0.35, 0.5,
 )  # fmt: skip
 SETS = pytest.mark.parametrize("penal", [IPC, WA, CANADA], ids=["ipc", "wa", "canada"])
-COLUMNS = ["text", "section", "chapter", "iccs_code", "level_labelled", "note"]
-"""The labelled files' columns (the Canadian file adds ``chapter_title`` after them)."""
+COLUMNS = ["text", "section", "chapter", "chapter_title", "iccs_code", "level_labelled", "note"]
+"""The labelled files' columns."""
 
 
 @SETS
@@ -69,7 +69,8 @@ def test_file_is_well_formed(penal: PenalSet) -> None:
     rows = penal.rows()
     codes = {c.code for c in load_classification()}
     assert len(rows) == penal.size
-    assert list(rows[0])[: len(COLUMNS)] == COLUMNS
+    assert sorted(rows[0]) == sorted(COLUMNS)  # the order of the columns may differ
+    assert all(r["chapter_title"] for r in rows)
     assert all(r["iccs_code"] in codes for r in rows)
     # Labelled at level 2 where one level-2 code fits, else at level 1; never deeper.
     assert all(len(r["iccs_code"]) == 2 * int(r["level_labelled"]) for r in rows)
@@ -85,8 +86,10 @@ def test_sample_is_the_seeded_draw_from_the_pool(penal: PenalSet) -> None:
     assert len(pool) == penal.pool_size
     drawn = random.Random(SEED).sample(pool, penal.size)  # noqa: S311 (reproducible)
     assert {r["section"] for r in drawn} == {r["section"] for r in penal.rows()}
-    by_section = {r["section"]: (r["chapter"], r["text"]) for r in pool}
-    assert all(by_section[r["section"]] == (r["chapter"], r["text"]) for r in penal.rows())
+    # the labelled rows carry the pool's chapter, chapter title and heading, by section
+    key = ("chapter", "chapter_title", "text")
+    by_section = {r["section"]: [r[k] for k in key] for r in pool}
+    assert all(by_section[r["section"]] == [r[k] for k in key] for r in penal.rows())
 
 
 def test_the_two_codes_share_only_plain_offence_names() -> None:

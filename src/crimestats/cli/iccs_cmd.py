@@ -33,6 +33,13 @@ INTERVAL_NOTE = "95% Wilson score intervals on the effective number of texts (Ki
 """How every interval of ``iccs evaluate`` is computed (crimestats.iccs.source_figures)."""
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+ContextOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Column with each row's context, e.g. its penal-code chapter title: it informs "
+        "the ICCS section, never overrides a clear text, and a coding it moves is reviewed.",
+    ),
+]
 
 
 def _model() -> Autocoder:
@@ -131,10 +138,17 @@ def code_cmd(
     file: Annotated[Path | None, typer.Option("--file", help="CSV file to code.")] = None,
     column: Annotated[str | None, typer.Option(help="Text column of --file.")] = None,
     out: Annotated[Path | None, typer.Option(help="Where to write the coded CSV.")] = None,
+    context_column: ContextOption = None,
     as_json: JsonOption = False,
     force: ForceOption = False,
 ) -> None:
     """Code offence texts, or a CSV column, to ICCS with confidence and explanation."""
+    if context_column is not None and file is None:
+        raise UsageError(
+            "--context-column needs --file",
+            hint="crimestats iccs code --file IN.csv --column TEXT --context-column CHAPTER "
+            "--out OUT.csv",
+        )
     if file is not None:
         if text or column is None or out is None:
             raise UsageError(
@@ -142,7 +156,9 @@ def code_cmd(
                 hint="crimestats iccs code --file IN.csv --column NAME --out OUT.csv",
             )
         check_output_file(out, overwrite=force, option="--out")  # before fitting the model
-        result = code_file(file, column, out, _model(), overwrite=force)
+        result = code_file(
+            file, column, out, _model(), overwrite=force, context_column=context_column
+        )
         if as_json:
             print_json(result.to_dict() | {"out": str(out)})
         else:
@@ -200,12 +216,14 @@ def evaluate_cmd(
             help="Leave each bundled source out in turn, refit, and score it (minutes).",
         ),
     ] = False,
+    context_column: ContextOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Accuracy by ICCS level, auto-coded share and precision, per source with 95%
     intervals (Wilson on the texts' effective number), top confusions."""
     if held_out:
-        if labelled is not None or text_column or code_column or source_column or weight_column:
+        options = (text_column, code_column, source_column, weight_column, context_column)
+        if labelled is not None or any(options):
             raise UsageError(
                 "--held-out scores the bundled sources; it takes no file or column options",
                 hint="crimestats iccs evaluate --held-out [--json]",
@@ -226,6 +244,7 @@ def evaluate_cmd(
             _model(),
             source_column=source_column,
             weight_column=weight_column,
+            context_column=context_column,
         )
     report = summarise(scored)
     figures = figures_by_source(scored)

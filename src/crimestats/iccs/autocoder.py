@@ -382,8 +382,19 @@ class Autocoder:
         return model
 
     # ----- coding ------------------------------------------------------------------
-    def code_texts(self, texts: Sequence[str]) -> list[Coding]:
-        """One Coding per input text, in order; each distinct text is scored once."""
+    def code_texts(
+        self, texts: Sequence[str], contexts: Sequence[str | None] | None = None
+    ) -> list[Coding]:
+        """One Coding per input text, in order; each distinct text is scored once.
+
+        ``contexts`` (one per text, None or "" for none) is the heading a table shows
+        beside each text, e.g. its penal-code chapter: it informs the ICCS section
+        (:mod:`crimestats.iccs.context`). Without contexts the codings are the coder's own.
+        """
+        if contexts is not None:
+            from crimestats.iccs.context import code_in_context
+
+            return code_in_context(self, texts, contexts)
         distinct = list(dict.fromkeys(texts))
         coded: dict[str, Coding] = {}
         for start in range(0, len(distinct), _CHUNK):
@@ -391,9 +402,9 @@ class Autocoder:
             coded.update(zip(chunk, with_compounds(chunk, self._code_distinct), strict=True))
         return [coded[t] for t in texts]
 
-    def code_text(self, text: str) -> Coding:
-        """Code one text."""
-        return self.code_texts([text])[0]
+    def code_text(self, text: str, context: str | None = None) -> Coding:
+        """Code one text, in its ``context`` if given (see :meth:`code_texts`)."""
+        return self.code_texts([text], None if context is None else [context])[0]
 
     def probabilities(self, texts: Sequence[str]) -> tuple[list[str], Any]:
         """Calibrated probability of every ICCS code (columns) for each text (rows)."""

@@ -96,14 +96,18 @@ def code_file(
     model: Autocoder,
     *,
     overwrite: bool = False,
+    context_column: str | None = None,
 ) -> CodedFile:
     """Code the texts of ``column`` and write the input plus the four ICCS columns.
 
-    The output is written atomically; an existing file is replaced only with ``overwrite``.
+    With ``context_column`` each text is coded in the context that column gives (e.g.
+    its penal-code chapter: :mod:`crimestats.iccs.context`); each distinct (text,
+    context) pair is coded once. The output is written atomically; an existing file is
+    replaced only with ``overwrite``.
     """
     import polars as pl
 
-    frame = read_columns(Path(in_path), (column,))
+    frame = read_columns(Path(in_path), (column, *((context_column,) if context_column else ())))
     assert isinstance(frame, pl.DataFrame)
     clash = [c for c in ADDED_COLUMNS if c in frame.columns]
     if clash:
@@ -112,9 +116,18 @@ def code_file(
             hint="rename or drop them first; crimestats will not overwrite input columns",
         )
     texts = frame.get_column(column).fill_null("").to_list()
-    distinct = list(dict.fromkeys(texts))
-    codings = dict(zip(distinct, model.code_texts(distinct), strict=True))
-    coded = [codings[t] for t in texts]
+    contexts = (
+        frame.get_column(context_column).fill_null("").to_list()
+        if context_column
+        else [""] * len(texts)
+    )
+    pairs = list(zip(texts, contexts, strict=True))
+    distinct = list(dict.fromkeys(pairs))
+    coded_pairs = model.code_texts(
+        [t for t, _ in distinct], [c for _, c in distinct] if context_column else None
+    )
+    codings = dict(zip(distinct, coded_pairs, strict=True))
+    coded = [codings[p] for p in pairs]
     out = frame.with_columns(
         pl.Series("iccs_code", [c.code or "" for c in coded], dtype=pl.String),
         pl.Series("iccs_confidence", [f"{c.confidence:.4f}" for c in coded], dtype=pl.String),
@@ -131,7 +144,7 @@ def code_file(
     write_with(out_path, write, overwrite=overwrite, option="--out")
     return CodedFile(
         rows=len(texts),
-        distinct_texts=len(distinct),
+        distinct_texts=len(dict.fromkeys(texts)),
         needs_review=sum(c.needs_review for c in coded),
     )
 
@@ -143,16 +156,19 @@ def evaluate_file(
     model: Autocoder,
     *,
     weight_column: str | None = None,
+    context_column: str | None = None,
 ) -> tuple[Report, int]:
     """Score ``model`` against a labelled file; also returns rows skipped (no valid code).
 
     Each row counts once (weight 1): a labelled file is a sample of records. A file of
     categories with how many records each stands for names that count in
-    ``weight_column``, and every figure is then weighted by records.
+    ``weight_column``, and every figure is then weighted by records. With
+    ``context_column`` each text is coded in that column's context.
     """
     import polars as pl
 
-    columns = (text_column, code_column, *((weight_column,) if weight_column else ()))
+    extra = tuple(c for c in (weight_column, context_column) if c)
+    columns = (text_column, code_column, *extra)
     frame = read_columns(Path(path), columns)
     assert isinstance(frame, pl.DataFrame)
     texts = frame.get_column(text_column).fill_null("").to_list()
@@ -164,8 +180,13 @@ def evaluate_file(
             f"{path}: no row of {code_column!r} holds a valid ICCS code",
             hint="codes must be ICCS v1.0 codes with their leading zeros, e.g. 0501",
         )
+    contexts = frame.get_column(context_column).fill_null("").to_list() if context_column else None
     scored = score_texts(
-        model, [texts[i] for i in keep], [codes[i] for i in keep], [weights[i] for i in keep]
+        model,
+        [texts[i] for i in keep],
+        [codes[i] for i in keep],
+        [weights[i] for i in keep],
+        contexts=[contexts[i] for i in keep] if contexts is not None else None,
     )
     return summarise(scored), len(codes) - len(keep)
 

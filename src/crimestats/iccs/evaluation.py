@@ -136,9 +136,11 @@ def score_texts(
     truths: Sequence[str],
     weights: Sequence[float] | None = None,
     group: str = "",
+    contexts: Sequence[str | None] | None = None,
 ) -> list[Scored]:
-    """Code ``texts`` with ``model`` and pair each coding with its true code."""
-    codings = model.code_texts(texts)
+    """Code ``texts`` with ``model`` (each in its context, if ``contexts``: see
+    :mod:`crimestats.iccs.context`) and pair each coding with its true code."""
+    codings = model.code_texts(texts, contexts)
     weights = weights if weights is not None else [1.0] * len(texts)
     return [
         Scored(t, truth, c.code, c.confidence, c.needs_review, w, group, c.level2_confidence)

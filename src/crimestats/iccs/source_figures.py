@@ -132,16 +132,18 @@ def score_file_by_source(
     *,
     source_column: str | None = None,
     weight_column: str | None = None,
+    context_column: str | None = None,
 ) -> tuple[list[Scored], int]:
     """Score ``model`` on a labelled CSV, each row tagged with its ``source_column``
-    value (the file's name without one); also returns rows skipped (no valid code)."""
+    value (the file's name without one), and coded in its ``context_column``'s context
+    if given (:mod:`crimestats.iccs.context`); also returns rows skipped (no valid code)."""
     from crimestats.domain.iccs_codes import is_iccs_code
     from crimestats.errors import UsageError
     from crimestats.iccs.coding_files import column_weights, read_columns
     from crimestats.iccs.evaluation import score_texts
 
     path = Path(path)
-    extra = tuple(c for c in (weight_column, source_column) if c)
+    extra = tuple(c for c in (weight_column, source_column, context_column) if c)
     frame: Any = read_columns(path, (text_column, code_column, *extra))
     texts = frame.get_column(text_column).fill_null("").to_list()
     codes = [c.strip() for c in frame.get_column(code_column).fill_null("").to_list()]
@@ -157,6 +159,11 @@ def score_file_by_source(
             f"{path}: no row of {code_column!r} holds a valid ICCS code",
             hint="codes must be ICCS v1.0 codes with their leading zeros, e.g. 0501",
         )
+    contexts = (
+        [str(c or "") for c in frame.get_column(context_column).to_list()]
+        if context_column
+        else None
+    )
     scored: list[Scored] = []
     for group in dict.fromkeys(groups[i] for i in keep):
         rows = [i for i in keep if groups[i] == group]
@@ -166,5 +173,6 @@ def score_file_by_source(
             [codes[i] for i in rows],
             [weights[i] for i in rows],
             group=group,
+            contexts=[contexts[i] for i in rows] if contexts is not None else None,
         )
     return scored, len(codes) - len(keep)

@@ -3,7 +3,10 @@
 Run once, before any labelling: ``python sample_sections.py /path/to/cc.json``. It writes
 ``wa_offence_sections.csv`` (every section that creates an offence or its punishment, by
 the rule below) and ``wa_sample_sections.csv`` (a seeded random sample of them, to be
-labelled by hand). The rule is applied to the headings alone, not to any model output, so
+labelled by hand), and fills the ``chapter_title`` column of the labelled file
+``wa_cc_1913_sample_labelled.csv`` by section, leaving its labels as they are (session 11:
+the heading a penal-code table shows beside each section, as context for the coder). The
+rule is applied to the headings alone, not to any model output, so
 the sample does not depend on how the autocoder does on it.
 """
 
@@ -136,8 +139,10 @@ def _key(section: str) -> tuple[int, str]:
 
 
 def eligible(code: dict[str, object]) -> list[dict[str, str]]:
-    """Offence-creating sections, in the Code's order, with their own headings."""
+    """Offence-creating sections, in the Code's order, with their own headings and their
+    chapter's title as the source gives it (whitespace collapsed)."""
     chapters = {str(c["id"]): str(c["label"]) for c in code["chapters"]}  # type: ignore[attr-defined]
+    titles = {str(c["id"]): " ".join(str(c["title"]).split()) for c in code["chapters"]}  # type: ignore[attr-defined]
     rows = []
     for item in code["sections"]:  # type: ignore[attr-defined]
         section = str(item["num"]).strip()
@@ -147,8 +152,39 @@ def eligible(code: dict[str, object]) -> list[dict[str, str]]:
         if section in NOT_OFFENCES or DEFINITION.match(title):
             continue
         chapter = chapters[str(item["ch"])].removeprefix("Chapter ")
-        rows.append({"section": section, "chapter": chapter, "text": title})
+        rows.append(
+            {
+                "section": section,
+                "chapter": chapter,
+                "chapter_title": titles[str(item["ch"])],
+                "text": title,
+            }
+        )
     return sorted(rows, key=lambda r: _key(r["section"]))
+
+
+FIELDS = ["section", "chapter", "chapter_title", "text"]
+LABELLED = "wa_cc_1913_sample_labelled.csv"
+
+
+def add_titles(path: Path, pool: list[dict[str, str]]) -> None:
+    """Put each labelled row's ``chapter_title`` (from ``pool``, by section) after its
+    ``chapter``; every other column is kept as it is, and a row whose chapter or heading
+    differs from the pool's is refused (the labels belong to those sections)."""
+    by_section = {r["section"]: r for r in pool}
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    fields = [f for f in rows[0] if f != "chapter_title"]
+    fields.insert(fields.index("chapter") + 1, "chapter_title")
+    for row in rows:
+        source = by_section[row["section"]]
+        if (source["chapter"], source["text"]) != (row["chapter"], row["text"]):
+            raise ValueError(f"section {row['section']} differs from the source")
+        row["chapter_title"] = source["chapter_title"]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def main(source: Path) -> None:
@@ -157,9 +193,10 @@ def main(source: Path) -> None:
     sample.sort(key=lambda r: _key(r["section"]))
     for name, rows in (("wa_offence_sections.csv", pool), ("wa_sample_sections.csv", sample)):
         with (HERE / name).open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=["section", "chapter", "text"])
+            writer = csv.DictWriter(handle, fieldnames=FIELDS)
             writer.writeheader()
             writer.writerows(rows)
+    add_titles(HERE / LABELLED, pool)
     print(f"{len(pool)} eligible sections, {len(sample)} sampled (seed {SEED})")
 
 
