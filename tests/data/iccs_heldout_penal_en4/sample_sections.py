@@ -115,12 +115,12 @@ def articles(lines: list[str]) -> list[dict[str, str]]:
                 add(number, heading, struck=False)
         elif match := OUTLINE.match(line):
             struck, words = bool(match.group(1)), " ".join(match.group(2).split())
-            if heading := TITLE.match(words):
-                title, title_name = heading.group(1).capitalize(), heading.group(2)
+            if part := TITLE.match(words):
+                title, title_name = part.group(1).capitalize(), part.group(2)
                 title_struck, chapter, chapter_name, chapter_struck = struck, "", "", False
-            elif heading := CHAPTER.match(words):
-                chapter = (heading.group(1) or heading.group(3)).capitalize()
-                chapter_name, chapter_struck = heading.group(2) or heading.group(4), struck
+            elif part := CHAPTER.match(words):
+                chapter = (part.group(1) or part.group(3)).capitalize()
+                chapter_name, chapter_struck = part.group(2) or part.group(4), struck
             elif words.upper().startswith("FINAL PROVISIONS"):
                 break
     return found
