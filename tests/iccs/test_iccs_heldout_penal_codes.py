@@ -1,11 +1,12 @@
-"""Regression guards on the three long-tail English penal-code sets (tests/data/iccs_heldout_*).
+"""Regression guards on the four long-tail English penal-code sets (tests/data/iccs_heldout_*).
 
 Each set is a seeded random sample of a real penal code's offence-creating sections,
 labelled to ICCS by a crimestats developer before the coder was run on them (each folder's
-PROVENANCE.md; figures in docs/iccs-heldout-penal-code.md). Three legal families, so that a
+PROVENANCE.md; figures in docs/iccs-heldout-penal-code.md). Four legal families, so that a
 coder change chosen on one is checked on the others: the Indian Penal Code 1860, the
-Criminal Code of Western Australia 1913 (a Griffith code) and Canada's Criminal Code (of
-Stephen's English draft code, like New Zealand's Crimes Act). Never trained on. The floors sit
+Criminal Code of Western Australia 1913 (a Griffith code), Canada's Criminal Code (of
+Stephen's English draft code, like New Zealand's Crimes Act) and the Philippine Revised
+Penal Code 1930 (of the Spanish Código Penal). Never trained on. The floors sit
 well under the measured figures: they catch a broken coder, not small changes in accuracy,
 and they are not targets to tune to.
 """
@@ -59,9 +60,15 @@ CANADA = PenalSet(
     "iccs_heldout_penal_en3", "cc_sample_labelled.csv", "cc_offence_sections.csv",
     150, 344, "64.7% / 69.2% / 61.3%", 0.45, 0.35, 0.5,
 )  # fmt: skip
-SETS = pytest.mark.parametrize("penal", [IPC, WA, CANADA], ids=["ipc", "wa", "canada"])
+PHILIPPINES = PenalSet(
+    "iccs_heldout_penal_en4", "rpc_sample_labelled.csv", "rpc_offence_sections.csv",
+    150, 214, "59.3% / 57.5% / 53.3%", 0.45, 0.35, 0.4,
+)  # fmt: skip
+SETS = pytest.mark.parametrize(
+    "penal", [IPC, WA, CANADA, PHILIPPINES], ids=["ipc", "wa", "canada", "philippines"]
+)
 COLUMNS = ["text", "section", "chapter", "chapter_title", "iccs_code", "level_labelled", "note"]
-"""The labelled files' columns."""
+"""The labelled files' columns, in any order (the Philippine file adds ``division_title``)."""
 
 
 @SETS
@@ -69,7 +76,7 @@ def test_file_is_well_formed(penal: PenalSet) -> None:
     rows = penal.rows()
     codes = {c.code for c in load_classification()}
     assert len(rows) == penal.size
-    assert sorted(rows[0]) == sorted(COLUMNS)  # the order of the columns may differ
+    assert sorted(set(rows[0]) - {"division_title"}) == sorted(COLUMNS)
     assert all(r["chapter_title"] for r in rows)
     assert all(r["iccs_code"] in codes for r in rows)
     # Labelled at level 2 where one level-2 code fits, else at level 1; never deeper.
@@ -115,6 +122,35 @@ def test_the_canadian_pool_keeps_each_part_title() -> None:
     assert all(r["chapter_title"] == titles[r["chapter"]] for r in pool)
     assert titles["VIII"] == "Offences Against the Person and Reputation"
     assert all(r["chapter_title"] == titles[r["chapter"]] for r in CANADA.rows())
+
+
+def test_the_philippine_code_shares_only_plain_names_with_the_others() -> None:
+    """A fourth family: "Murder" is shared with the IPC and WA sets, "Bigamy" with Canada."""
+    philippines = {r["text"].casefold(): r["text"] for r in PHILIPPINES.rows()}
+
+    def shared(penal: PenalSet) -> set[str]:
+        return {
+            philippines[t]
+            for t in philippines.keys() & {r["text"].casefold() for r in penal.rows()}
+        }
+
+    assert shared(IPC) == {"Murder"}
+    assert shared(WA) == {"Murder"}
+    assert shared(CANADA) == {"Bigamy"}
+
+
+def test_the_philippine_pool_keeps_each_title_and_chapter() -> None:
+    """Every pooled article carries its Title.Chapter and both headings, for chapter context."""
+    pool = PHILIPPINES.rows(PHILIPPINES.pool)
+    titles = {r["chapter"]: (r["chapter_title"], r["division_title"]) for r in pool}
+    assert all((r["chapter_title"], r["division_title"]) == titles[r["chapter"]] for r in pool)
+    assert titles["8.2"] == ("PHYSICAL INJURIES", "CRIMES AGAINST PERSONS")
+    assert titles["8.1"][0] == "DESTRUCTION OF LIFE"  # supplied: the copy lost this heading
+    assert {r["section"] for r in pool} >= {"244", "245", "246"}  # supplied headings
+    # Repealed articles (struck in the source) are not in the pool.
+    assert not {r["section"] for r in pool} & {"188", "189", "321", "335", "351"}
+    sampled = PHILIPPINES.rows()
+    assert all((r["chapter_title"], r["division_title"]) == titles[r["chapter"]] for r in sampled)
 
 
 @SETS
