@@ -25,7 +25,7 @@ from crimestats.iccs.classification import load_classification
 
 DATA = Path(__file__).parents[1] / "data"
 SEED = 20261207
-"""The seed of every draw (each folder's sample_sections.py)."""
+"""The seed of every draw (tests/data/penal_sampling.py), restated here as the check."""
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,14 @@ the sample does not depend on how the autocoder does on it.
 
 from __future__ import annotations
 
-import csv
 import json
-import random
 import re
 import sys
 from pathlib import Path
 
-SEED = 20261207
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/data: penal_sampling
+from penal_sampling import add_titles, write_pool_and_sample
+
 SAMPLE_SIZE = 150
 HERE = Path(__file__).parent
 
@@ -167,37 +167,10 @@ FIELDS = ["section", "chapter", "chapter_title", "text"]
 LABELLED = "wa_cc_1913_sample_labelled.csv"
 
 
-def add_titles(path: Path, pool: list[dict[str, str]]) -> None:
-    """Put each labelled row's ``chapter_title`` (from ``pool``, by section) after its
-    ``chapter``; every other column is kept as it is, and a row whose chapter or heading
-    differs from the pool's is refused (the labels belong to those sections)."""
-    by_section = {r["section"]: r for r in pool}
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    fields = [f for f in rows[0] if f != "chapter_title"]
-    fields.insert(fields.index("chapter") + 1, "chapter_title")
-    for row in rows:
-        source = by_section[row["section"]]
-        if (source["chapter"], source["text"]) != (row["chapter"], row["text"]):
-            raise ValueError(f"section {row['section']} differs from the source")
-        row["chapter_title"] = source["chapter_title"]
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)
-
-
 def main(source: Path) -> None:
     pool = eligible(json.loads(source.read_text(encoding="utf-8")))
-    sample = random.Random(SEED).sample(pool, min(SAMPLE_SIZE, len(pool)))  # noqa: S311 (a reproducible sample, not a secret)
-    sample.sort(key=lambda r: _key(r["section"]))
-    for name, rows in (("wa_offence_sections.csv", pool), ("wa_sample_sections.csv", sample)):
-        with (HERE / name).open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=FIELDS)
-            writer.writeheader()
-            writer.writerows(rows)
+    write_pool_and_sample(HERE, "wa", pool, SAMPLE_SIZE, _key, FIELDS)
     add_titles(HERE / LABELLED, pool)
-    print(f"{len(pool)} eligible sections, {len(sample)} sampled (seed {SEED})")
 
 
 if __name__ == "__main__":

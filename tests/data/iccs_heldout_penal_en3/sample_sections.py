@@ -16,12 +16,13 @@ first subsection), as the Code's table of provisions shows it.
 from __future__ import annotations
 
 import csv
-import random
 import re
 import sys
 from pathlib import Path
 
-SEED = 20261207
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/data: penal_sampling
+from penal_sampling import write_pool_and_sample
+
 SAMPLE_SIZE = 150
 HERE = Path(__file__).parent
 FIELDS = ["section", "chapter", "chapter_title", "text"]
@@ -207,14 +208,7 @@ def eligible(rows: list[dict[str, str]]) -> list[dict[str, str]]:
 def main(source: Path) -> None:
     with source.open(encoding="utf-8", newline="") as handle:
         pool = eligible(list(csv.DictReader(handle)))
-    sample = random.Random(SEED).sample(pool, min(SAMPLE_SIZE, len(pool)))  # noqa: S311 (a reproducible sample, not a secret)
-    sample.sort(key=lambda r: section_key(r["section"]))
-    for name, rows in (("cc_offence_sections.csv", pool), ("cc_sample_sections.csv", sample)):
-        with (HERE / name).open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=FIELDS)
-            writer.writeheader()
-            writer.writerows(rows)
-    print(f"{len(pool)} eligible sections, {len(sample)} sampled (seed {SEED})")
+    write_pool_and_sample(HERE, "cc", pool, SAMPLE_SIZE, section_key, FIELDS)
 
 
 if __name__ == "__main__":

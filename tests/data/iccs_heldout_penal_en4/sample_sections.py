@@ -17,13 +17,13 @@ where the article or its whole Title or Chapter is repealed.
 
 from __future__ import annotations
 
-import csv
-import random
 import re
 import sys
 from pathlib import Path
 
-SEED = 20261207
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/data: penal_sampling
+from penal_sampling import write_pool_and_sample
+
 SAMPLE_SIZE = 150
 HERE = Path(__file__).parent
 FIELDS = ["section", "chapter", "chapter_title", "division_title", "text"]
@@ -141,14 +141,7 @@ def eligible(lines: list[str]) -> list[dict[str, str]]:
 def main(sources: list[Path]) -> None:
     lines = [line for path in sources for line in path.read_text(encoding="utf-8").splitlines()]
     pool = eligible(lines)
-    sample = random.Random(SEED).sample(pool, min(SAMPLE_SIZE, len(pool)))  # noqa: S311 (a reproducible sample, not a secret)
-    sample.sort(key=lambda r: article_key(r["section"]))
-    for name, rows in (("rpc_offence_sections.csv", pool), ("rpc_sample_sections.csv", sample)):
-        with (HERE / name).open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=FIELDS)
-            writer.writeheader()
-            writer.writerows(rows)
-    print(f"{len(pool)} eligible articles, {len(sample)} sampled (seed {SEED})")
+    write_pool_and_sample(HERE, "rpc", pool, SAMPLE_SIZE, article_key, FIELDS, noun="articles")
 
 
 if __name__ == "__main__":
