@@ -66,3 +66,22 @@ def test_every_source_names_licence_and_origin(source: str) -> None:
     assert row.licence
     assert row.origin
     assert row.language in {"en", "es", "fr", "pt"}
+
+
+def test_every_training_source_is_a_registered_table_or_declared_generic() -> None:
+    """A training source that is neither a registered table nor declared generic would
+    silently become a leave-one-source-out fold and a calibration fold. The terms-of-art
+    lexicon (data/iccs_lexicon, v21) is declared generic: a list written from ICCS like
+    the index, not one police force's or penal code's table, so it is never held out."""
+    from crimestats.iccs.heldout_sources import GENERIC_SOURCES
+    from crimestats.iccs.lexicon import LEXICON_SOURCE
+    from crimestats.iccs.training import default_examples
+
+    registered = {s.source for s in vocabulary_sources()}
+    trained = {e.source for e in default_examples(load_bundled())}
+    assert trained <= registered | GENERIC_SOURCES
+    assert LEXICON_SOURCE in trained & GENERIC_SOURCES
+    assert LEXICON_SOURCE not in registered
+    provenance = resources.files("crimestats") / "data" / "iccs_lexicon" / "PROVENANCE.md"
+    said = " ".join(provenance.read_text(encoding="utf-8").replace("*", "").split())
+    assert "general legal knowledge" in said

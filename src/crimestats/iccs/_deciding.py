@@ -7,7 +7,9 @@ that the decision reads top to bottom in one place:
 1. :func:`~crimestats.iccs._scoring.choose` picks the code (likeliest section, deepest
    code reaching the back-off probability);
 2. the ICCS scope rules (:mod:`crimestats.iccs.rules`) may move a code ICCS excludes,
-   ask for review, or explain;
+   ask for review, or explain; then, unless a scope rule moved the code, the terms-of-art
+   guard (:mod:`crimestats.iccs.lexicon`) may move a code whose section no legal term of
+   the text names, or ask for review (its finding reads like a scope rule's);
 3. the decision audit (:mod:`crimestats.iccs.decision_audit`) lists every disagreement
    between the code and the evidence shown (candidates, sections, neighbours);
 4. the coding needs review when the audit found any, or on the thresholds: no level-2
@@ -30,6 +32,7 @@ from crimestats.iccs._scoring import Scorer, choose
 from crimestats.iccs.classification import load_classification
 from crimestats.iccs.codings import Candidate, Coding, Neighbour
 from crimestats.iccs.decision_audit import audit
+from crimestats.iccs.lexicon import GUARD_ID, GuardAction, check_terms
 from crimestats.iccs.rules import apply_rules
 from crimestats.iccs.text import normalise
 
@@ -82,6 +85,13 @@ def decide(
     model_l2 = _clip(scores[tree.index[chosen[:4]]]) if len(chosen) >= 4 else 0.0
     outcome = apply_rules(f"{normalise(text)} {normal}", chosen)
     code = outcome.code or chosen
+    findings = tuple(f.describe() for f in outcome.findings)
+    decided_by = outcome.decided_by
+    term = None if decided_by else check_terms(text, code)
+    if term is not None:
+        findings = (*findings, term.describe())
+        if term.action is GuardAction.MOVE and term.after is not None:
+            code, decided_by = term.after, GUARD_ID
     at = tree.index[code]
     same = np.flatnonzero(tree.node_level == tree.node_level[at])
     # the code first (it may trail a code of another section at its level, or have been
@@ -107,7 +117,7 @@ def decide(
         confidence=_clip(scores[at]),
         method=IccsMethod.MODEL,
         top3=tuple(candidate(i) for i in ranked),
-        explanation=explanation + tuple(f.describe() for f in outcome.findings),
+        explanation=explanation + findings,
         similar=tuple(f"{n.text} ({n.code})" for n in neighbours),
         needs_review=False,
         level2_confidence=l2,
@@ -116,17 +126,17 @@ def decide(
         review_threshold=limits.review,
         sections=tuple(candidate(int(i)) for i in best_sections),
         neighbours=neighbours,
-        rules=tuple(f.describe() for f in outcome.findings),
-        decided_by=outcome.decided_by,
+        rules=findings,
+        decided_by=decided_by,
     )
     reasons = list(audit(coding))
-    doubt = _conformal_doubt(conformal, model_l2_code=chosen[:4], ruled=bool(outcome.decided_by))
+    doubt = _conformal_doubt(conformal, model_l2_code=chosen[:4], ruled=bool(decided_by))
     if doubt:
         reasons.append(doubt)
         coding = _with_explanation(coding, doubt)
     # a rule's code is held to the model's confidence in the category it replaced: the
     # rule corrects a confident model, it does not make an unsure one sure
-    confidence = model_l2 if outcome.decided_by else l2
+    confidence = model_l2 if decided_by else l2
     if limits.blocked:
         reasons.append(limits.blocked)
     if len(code) >= 4 and confidence < limits.review:

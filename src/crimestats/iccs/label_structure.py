@@ -36,7 +36,12 @@ from functools import cache
 from typing import Final
 
 from crimestats.iccs.codings import Coding
-from crimestats.iccs.training import iccs_examples, index_examples, vocabulary_examples
+from crimestats.iccs.training import (
+    iccs_examples,
+    index_examples,
+    lexicon_training_examples,
+    vocabulary_examples,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,12 +178,14 @@ def known_phrases() -> frozenset[tuple[str, str]]:
     that joins the same two words names one offence, not two kinds ("Break and Enter").
 
     Read from ICCS's labels, descriptions, inclusions and exclusions, its alphabetical
-    index and the English generic vocabulary (the texts every model learns from), never
+    index, the English generic vocabulary and the terms-of-art lexicon ("rogue and
+    vagabond", "idle and disorderly"; the texts every model learns from), never
     from a police or penal-code table, which would leak a held-out source's labels into
     its own evaluation.
     """
     english_vocabulary = (e for e in vocabulary_examples() if e.source == "vocabulary")
-    texts = (e.text for e in (*iccs_examples(), *index_examples(), *english_vocabulary))
+    generic = (*iccs_examples(), *index_examples(), *english_vocabulary)
+    texts = (e.text for e in (*generic, *lexicon_training_examples()))
     terms = (t for t in texts if len(_WORD.findall(t.casefold())) <= MAX_TERM_WORDS)
     return frozenset(pair for term in terms for pair in _joined_pairs(term))
 
