@@ -91,20 +91,21 @@ def _level1(autocoder: Autocoder, rows: list[dict[str, str]], context: bool) -> 
 @pytest.mark.parametrize(
     ("path", "floor"),
     [
-        ("iccs_heldout_penal_en/ipc_1860_sample_labelled.csv", 0.65),  # measured 71.0%
-        ("iccs_heldout_penal_en2/wa_cc_1913_sample_labelled.csv", 0.65),  # measured 70.0%
+        ("iccs_heldout_penal_en/ipc_1860_sample_labelled.csv", 0.78),  # v21: 86.0%
+        ("iccs_heldout_penal_en2/wa_cc_1913_sample_labelled.csv", 0.68),  # v21: 74.0%
     ],
     ids=["ipc", "wa"],
 )
 def test_the_chapter_context_lifts_level_1_on_the_penal_codes(
     autocoder: Autocoder, path: str, floor: float
 ) -> None:
-    """Floors under the measured figures (default weights, which saw both sets pooled)
-    and above the figures without context (60.0% and 62.7%)."""
+    """Floors under the measured figures (default weights, which saw both sets pooled),
+    and the context must add: v21 without context 81.0% and 66.7%."""
     with (DATA / path).open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     without, with_context = _level1(autocoder, rows, False), _level1(autocoder, rows, True)
-    assert with_context >= floor > without
+    assert with_context >= floor
+    assert with_context > without
 
 
 @pytest.fixture
