@@ -81,7 +81,7 @@ from crimestats.iccs.model_cache import cache_dir, model_key
 from crimestats.iccs.text import looks_foreign, with_glossary
 from crimestats.iccs.training import FOREIGN_GENERIC_SOURCES, Example, default_examples
 
-MODEL_VERSION = "21"
+MODEL_VERSION = "22"
 """Bump when the model changes, so cached models are refitted."""
 
 _CHUNK = 4096
@@ -165,6 +165,7 @@ class Autocoder:
         conformal_alpha: float | None = 0.05,
         every_source: bool = False,
         foreign_transfer: bool = True,
+        training_only: frozenset[str] = frozenset(),
     ) -> None:
         if not 0 < backoff <= 1 or not 0 <= review_threshold <= 1 or not 0 <= min_familiarity <= 1:
             raise UsageError(
@@ -183,6 +184,7 @@ class Autocoder:
         self.conformal_alpha = conformal_alpha
         self.every_source = every_source
         self.foreign_transfer = foreign_transfer
+        self.training_only = frozenset(training_only)
         self._records: dict[tuple[str, str, str], float] = {}
         self._known: frozenset[str] = frozenset()
         self.version = ""
@@ -272,7 +274,8 @@ class Autocoder:
         import numpy as np
 
         present = {e.source for e in examples}
-        groups = [frozenset({s}) for s in sorted(present - GENERIC_SOURCES)]
+        folds = present - GENERIC_SOURCES - getattr(self, "training_only", frozenset())
+        groups = [frozenset({s}) for s in sorted(folds)]
         if self.foreign_calibration and FOREIGN_GENERIC_SOURCES & present:
             groups.append(FOREIGN_GENERIC_SOURCES & present)
         held_out = HeldOut()

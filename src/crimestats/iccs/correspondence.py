@@ -44,6 +44,9 @@ BUNDLED_FILES = {
     "nypd_hate_crimes": "nypd_pd.csv",
     "chile": "chile_cum.csv",
     "ecuador_mdi": "ecuador_mdi.csv",
+    "ipc_1860": "ipc_1860.csv",
+    "wa_criminal_code": "wa_criminal_code.csv",
+    "canada_criminal_code": "canada_criminal_code.csv",
 }
 """Bundled tables by ``source`` value (the value ingest writes to ``offences.source``)."""
 
