@@ -83,26 +83,29 @@ def _expected(rows: list[_R]) -> dict[str, int]:
     }
 
 
+FLOORS = sorted(_floor().KINDS)
+
+
 def test_the_hand_counts_are_what_the_rows_say() -> None:
     assert _expected(CLEAN) == {"incidents": 3, "offences": 4, "victims": 3, "suspects": 1}
 
 
-@pytest.mark.parametrize("checks", [False, True], ids=["parse+store", "parse+checks+store"])
-def test_a_floor_stores_the_records_a_real_ingest_stores(tmp_path: Path, checks: bool) -> None:
+@pytest.mark.parametrize("name", FLOORS)
+def test_a_floor_stores_the_records_a_real_ingest_stores(tmp_path: Path, name: str) -> None:
     floor = _floor()
     path = tmp_path / "clean.csv"
     _write(path, CLEAN)
-    got = floor.floor_load(path, tmp_path / "floor.duckdb", floor.FloorKind(row_checks=checks))
+    got = floor.floor_load(path, tmp_path / "floor.duckdb", floor.KINDS[name])
     assert {t: got[t] for t in floor.EVENT_TABLES} == _expected(CLEAN)
     result = ingest_files([path], source="bench", db=tmp_path / "ingest.duckdb")[0]
     assert (result.accepted, result.quarantined, result.duplicates) == (5, 0, 1)
     assert floor.store_counts(tmp_path / "ingest.duckdb") == _expected(CLEAN)
 
 
-@pytest.mark.parametrize("checks", [False, True], ids=["parse+store", "parse+checks+store"])
-def test_a_floor_leaves_out_the_rows_the_store_cannot_hold(tmp_path: Path, checks: bool) -> None:
+@pytest.mark.parametrize("name", FLOORS)
+def test_a_floor_leaves_out_the_rows_the_store_cannot_hold(tmp_path: Path, name: str) -> None:
     floor = _floor()
     path = tmp_path / "bad.csv"
     _write(path, CLEAN + BAD)
-    got = floor.floor_load(path, tmp_path / "floor.duckdb", floor.FloorKind(row_checks=checks))
+    got = floor.floor_load(path, tmp_path / "floor.duckdb", floor.KINDS[name])
     assert {t: got[t] for t in floor.EVENT_TABLES} == _expected(CLEAN)
