@@ -12,6 +12,9 @@ includes the interpreter and imported libraries; ``base MB`` is the peak before 
 began. The file is read once before the timed phases so that both start with it in
 the page cache. The workload is generated once per (rows, seed) and reused.
 
+The floors (``ingest_floor.py``) run beside them: the least work any load into the store
+does, so that their ratio bounds what any ingest design can reach.
+
 Run alone: ``python bench/bench_ingest.py --rows 1000000``. Results go to stdout and to
 ``bench/out/ingest.json``.
 """
