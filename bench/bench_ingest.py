@@ -12,6 +12,9 @@ includes the interpreter and imported libraries; ``base MB`` is the peak before 
 began. The file is read once before the timed phases so that both start with it in
 the page cache. The workload is generated once per (rows, seed) and reused.
 
+The floors (``ingest_floor.py``) run beside them: the least work any load into the store
+does, so that their ratio bounds what any ingest design can reach.
+
 Run alone: ``python bench/bench_ingest.py --rows 1000000``. Results go to stdout and to
 ``bench/out/ingest.json``.
 """
@@ -34,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import generate
+import ingest_floor
 
 TARGET_RATIO = 0.5
 PEAK_TARGET_MB = 4096
@@ -91,14 +95,23 @@ def phase_ingest(path: Path, db: Path) -> dict[str, Any]:
     return {"seconds": seconds, **counts}
 
 
-PHASES = {"duckdb read_csv": phase_read_csv, "crimestats ingest": phase_ingest}
+BASELINE, INGEST = "duckdb read_csv", "crimestats ingest"
+PHASES = {BASELINE: phase_read_csv, INGEST: phase_ingest, **ingest_floor.PHASES}
 
 
 def _child(phase: str, path: Path, db: Path) -> None:
     base = _maxrss_mb()
+    cpu = _cpu_s()
     result = PHASES[phase](path, db)
-    result.update(peak_mb=round(_maxrss_mb()), base_mb=round(base))
+    result.update(peak_mb=round(_maxrss_mb()), base_mb=round(base), cpu_s=round(_cpu_s() - cpu, 1))
     print(json.dumps(result))
+
+
+def _cpu_s() -> float:
+    """CPU seconds (user + system) of this process and all its threads so far: on a shared
+    machine they move far less with the load than wall times do."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _maxrss_mb() -> float:
@@ -142,14 +155,33 @@ def run_phase(phase: str, path: Path, workdir: Path) -> dict[str, Any]:
         _remove_db(db)
 
 
-def best_of(repeat: int, phase: str, path: Path, workdir: Path) -> dict[str, Any]:
-    """The fastest of ``repeat`` runs of a phase (the first error, if any run fails)."""
-    runs = [run_phase(phase, path, workdir) for _ in range(max(1, repeat))]
-    failed = [r for r in runs if "error" in r]
-    if failed:
-        return failed[0]
-    best = min(runs, key=lambda r: r["seconds"])
-    return {**best, "runs": [round(r["seconds"], 2) for r in runs]}
+def best_of(repeat: int, names: list[str], path: Path, workdir: Path) -> dict[str, dict[str, Any]]:
+    """Each phase run ``repeat`` times, the fastest counting; the phases take turns.
+
+    Round 1 runs every phase once, then round 2, and so on: on a shared machine a change
+    in the load then falls on every phase alike instead of on whichever ran during it.
+    Every run's time and the 1-minute load average when it began are kept under
+    ``runs`` and ``loads``; a phase that fails in any run reports its first error.
+    """
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
+    for _ in range(max(1, repeat)):
+        for name in names:
+            load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+            runs[name].append({**run_phase(name, path, workdir), "load": load})
+    best: dict[str, dict[str, Any]] = {}
+    for name, done in runs.items():
+        failed = [r for r in done if "error" in r]
+        if failed:
+            best[name] = failed[0]
+            continue
+        fastest = min(done, key=lambda r: r["seconds"])
+        best[name] = {
+            **fastest,
+            "runs": [round(r["seconds"], 2) for r in done],
+            "cpu_runs": [r.get("cpu_s") for r in done],
+            "loads": [None if r["load"] is None else round(r["load"], 1) for r in done],
+        }
+    return best
 
 
 def _db_files(db: Path) -> list[Path]:
@@ -268,12 +300,16 @@ def main(
     seed: int = generate.DEFAULT_SEED,
     workdir: str | Path | None = None,
     repeat: int = 1,
+    only: list[str] | None = None,
 ) -> dict[str, Any]:
-    """Generate (or reuse) the workload, time both phases, print and save the results.
+    """Generate (or reuse) the workload, time the phases, print and save the results.
 
-    With ``repeat`` > 1 each phase runs that many times and the fastest run counts (the
+    ``only``: the phases to time besides the baseline (default: the ingest and the
+    floors of ``ingest_floor`` but its optional ones). With ``repeat`` > 1 each phase
+    runs that many times, the phases taking turns, and the fastest run counts (the
     machine may be shared); all times are kept under ``runs``.
     """
+    wanted = set(PHASES) - ingest_floor.OPTIONAL if only is None else set(only)
     work = Path(
         workdir or os.environ.get(WORKDIR_ENV) or Path(tempfile.gettempdir()) / "crimestats-bench"
     )
@@ -284,19 +320,20 @@ def main(
     n = manifest["rows"]
     _warm(path)
 
-    phases = [{"phase": "generate (not timed against)", "seconds": manifest["seconds"]}]
-    phases.append(best_of(repeat, "duckdb read_csv", path, work))
+    names = [BASELINE, *(name for name in PHASES if name != BASELINE and name in wanted)]
     missing = ingest_available()
-    if missing is None:
-        phases.append(best_of(repeat, "crimestats ingest", path, work))
-    else:
-        phases.append({"phase": "crimestats ingest", "skipped": missing})
+    if missing is not None and INGEST in names:
+        names.remove(INGEST)
+    timed = best_of(repeat, names, path, work)
+    timed.setdefault(INGEST, {"phase": INGEST, "skipped": missing or "not asked for"})
+    phases = [{"phase": "generate (not timed against)", "seconds": manifest["seconds"]}]
+    phases += [timed[name] for name in PHASES if name in timed]
     for p in phases:
         if p.get("seconds"):
             p["rows_per_s"] = round(n / p["seconds"])
             p["seconds"] = round(p["seconds"], 2)
 
-    base, ingest = phases[1], phases[2]
+    base, ingest = timed[BASELINE], timed[INGEST]
     ratio = None
     if base.get("rows_per_s") and ingest.get("rows_per_s"):
         ratio = round(ingest["rows_per_s"] / base["rows_per_s"], 3)
@@ -315,11 +352,11 @@ def main(
         "phases": phases,
     }
 
-    table = [("phase", "seconds", "rows/s", "peak MB", "base MB", "peak disk MB")]
+    table = [("phase", "seconds", "rows/s", "CPU s", "peak MB", "base MB", "peak disk MB")]
     for p in phases:
         cells = [
-            p.get("seconds"), p.get("rows_per_s"), p.get("peak_mb"), p.get("base_mb"),
-            p.get("peak_disk_mb"),
+            p.get("seconds"), p.get("rows_per_s"), p.get("cpu_s"), p.get("peak_mb"),
+            p.get("base_mb"), p.get("peak_disk_mb"),
         ]  # fmt: skip
         table.append((p["phase"], *(_fmt(c) for c in cells)))
     print(
@@ -329,6 +366,13 @@ def main(
     )
     print(_table(table))
     for p in phases:
+        if len(p.get("runs", ())) > 1:
+            loads = " / ".join("-" if x is None else f"{x}" for x in p["loads"])
+            cpus = " / ".join(map(str, p["cpu_runs"]))
+            print(
+                f"  {p['phase']}: runs {' / '.join(map(str, p['runs']))} s, "
+                f"CPU {cpus} s, load {loads}"
+            )
         if "error" in p or "skipped" in p:
             print(f"  {p['phase']}: {p.get('error') or p.get('skipped')}")
     if "read" in ingest:
@@ -343,6 +387,7 @@ def main(
         f"ratio ingest / read_csv: {'-' if ratio is None else ratio}  "
         f"(target >= {TARGET_RATIO}: {verdict})"
     )
+    result["floors"] = ingest_floor.report(timed, TARGET_RATIO)
     if ingest.get("peak_mb"):
         fits = "meets" if ingest["peak_mb"] < PEAK_TARGET_MB else "ABOVE"
         print(
@@ -439,6 +484,12 @@ def _cli(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--repeat", type=int, default=1, help="runs per phase; the best counts")
     parser.add_argument(
+        "--only",
+        action="append",
+        choices=sorted(set(PHASES) - {BASELINE}),
+        help="time only this phase beside read_csv (repeatable; default: all)",
+    )
+    parser.add_argument(
         "--kill", type=int, default=0, help="instead: kill -9 the ingest at N random moments"
     )
     parser.add_argument("--kill-within", type=float, default=60.0, help="latest kill moment (s)")
@@ -459,7 +510,7 @@ def _cli(argv: list[str] | None = None) -> int:
         report = kill_trials(path, work, args.kill, args.kill_within, args.seed)
         print(json.dumps(report, indent=2))
         return 0 if report["all_kills_left_the_store_as_before"] else 1
-    result = main(args.rows, args.seed, args.workdir, args.repeat)
+    result = main(args.rows, args.seed, args.workdir, args.repeat, args.only)
     return 1 if any("error" in p for p in result["phases"]) else 0
 
 

@@ -185,6 +185,7 @@ SLOW_TESTS: dict[str, tuple[str, ...]] = {
         "test_csv_cut_inside_a_quoted_field_is_never_loaded_truncated",
     ),
     "tests/bench/test_workload_generator.py": (),
+    "tests/bench/test_ingest_floor.py": (),  # session 11: loads small files three ways
     "tests/cli/test_classify.py": (),
     "tests/cli/test_cli_contract.py": (),
     "tests/cli/test_demo_cli.py": (),
