@@ -46,10 +46,10 @@ def test_without_context_the_codings_are_the_coders_own(autocoder: Autocoder) ->
 
 
 def test_a_context_settles_a_heading_that_cannot_place_itself(autocoder: Autocoder) -> None:
-    """ "Abetment" alone names no offence; under a state-security chapter it is 09."""
-    alone = autocoder.code_text("Abetment")
+    """ "Harbouring" alone names no offence (whom?); under a state-security chapter it is 09."""
+    alone = autocoder.code_text("Harbouring")
     assert (alone.code or "")[:2] != "09"
-    placed = autocoder.code_text("Abetment", _section_label("09"))
+    placed = autocoder.code_text("Harbouring", _section_label("09"))
     assert (placed.code or "")[:2] == "09"
     assert placed.needs_review
     assert any("context moved the code" in r for r in placed.review_reasons)
@@ -88,23 +88,16 @@ def _level1(autocoder: Autocoder, rows: list[dict[str, str]], context: bool) -> 
     return right / len(rows)
 
 
-@pytest.mark.parametrize(
-    ("path", "floor"),
-    [
-        ("iccs_heldout_penal_en/ipc_1860_sample_labelled.csv", 0.78),  # v21: 86.0%
-        ("iccs_heldout_penal_en2/wa_cc_1913_sample_labelled.csv", 0.68),  # v21: 74.0%
-    ],
-    ids=["ipc", "wa"],
-)
-def test_the_chapter_context_lifts_level_1_on_the_penal_codes(
-    autocoder: Autocoder, path: str, floor: float
+def test_the_chapter_context_lifts_level_1_on_a_code_never_trained_on(
+    autocoder: Autocoder,
 ) -> None:
-    """Floors under the measured figures (default weights, which saw both sets pooled),
-    and the context must add: v21 without context 81.0% and 66.7%."""
-    with (DATA / path).open(encoding="utf-8") as handle:
+    """The Philippine set is in no training and chose no weight: v22 level 1 66.7% without
+    context, 68.7% with (103 of 150 right against 100); the context must add."""
+    path = DATA / "iccs_heldout_penal_en4" / "rpc_sample_labelled.csv"
+    with path.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     without, with_context = _level1(autocoder, rows, False), _level1(autocoder, rows, True)
-    assert with_context >= floor
+    assert with_context >= 0.64
     assert with_context > without
 
 
@@ -124,7 +117,7 @@ def app(autocoder: Autocoder, monkeypatch: pytest.MonkeyPatch) -> typer.Typer:
 def test_cli_context_column(app: typer.Typer, tmp_path: Path) -> None:
     source = tmp_path / "table.csv"
     source.write_text(
-        f"heading,chapter,code\nAbetment,{_section_label('09')},09\nAbetment,,09\n",
+        f"heading,chapter,code\nHarbouring,{_section_label('09')},09\nHarbouring,,09\n",
         encoding="utf-8",
     )
     out = tmp_path / "coded.csv"
@@ -141,5 +134,5 @@ def test_cli_context_column(app: typer.Typer, tmp_path: Path) -> None:
     result = runner.invoke(app, [*evaluate, "--context-column", "chapter"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["accuracy_by_level"]["1"] == 0.5
-    result = runner.invoke(app, ["iccs", "code", "Abetment", "--context-column", "chapter"])
+    result = runner.invoke(app, ["iccs", "code", "Harbouring", "--context-column", "chapter"])
     assert result.exit_code != 0
