@@ -4,10 +4,9 @@ How it decides (DESIGN.md section 4, step 2):
 
 1. Text is normalised (:mod:`crimestats.iccs.text`), Spanish, Portuguese, French,
    German, Italian and Dutch legal terms get their English equivalents appended
-   (``with_glossary``), and the
-   result is turned into TF-IDF features:
-   word 1-2-grams and character 3-5-grams within word boundaries, which carry Spanish
-   and English stems, plurals and police abbreviations across sources.
+   (``with_glossary``), and the result is turned into TF-IDF features: word 1-2-grams
+   and character 3-5-grams within word boundaries, which carry Spanish and English
+   stems, plurals and police abbreviations across sources.
 2. Two scorers vote, with equal weight:
    - a nearest-neighbour vote over the training texts (cosine similarity, the ``k``
      closest, each weighted by similarity to the 4th power so that a near-identical
@@ -25,29 +24,22 @@ How it decides (DESIGN.md section 4, step 2):
    between the code and the evidence shown (top candidates, section scores, nearest
    neighbours). :mod:`crimestats.iccs._deciding` holds these steps.
 5. A coding needs review when the audit found a disagreement, it does not reach level 2,
-   its level-2 probability is
-   below the review threshold of its calibration pool (``review_threshold`` for English
-   text; for text in another language one per pool, see below), or fewer than
-   ``min_familiarity`` of its words (after normalising and the glossary) occur in the
-   training texts, or its split conformal set at level 2 is not exactly its category
-   (:mod:`crimestats.iccs.conformal`), or it is foreign text and the foreign
+   its level-2 probability is below the review threshold of its calibration pool
+   (``review_threshold`` for English text; for other languages one per pool, see
+   below), or fewer than ``min_familiarity`` of its words (after normalising and the
+   glossary) occur in the training texts, or its split conformal set at level 2 is not
+   exactly its category (:mod:`crimestats.iccs.conformal`), or it is foreign text whose
    calibration was not shown to transfer between real sources
    (:mod:`crimestats.iccs.family_transfer`), or its label names offence kinds of two
-   sections (:mod:`crimestats.iccs.label_structure`, which also drops a generic head such
-   as "OTHER OFFENSE -" before scoring). Each coding says every reason for review.
+   sections (:mod:`crimestats.iccs.label_structure`, which also drops a generic head
+   such as "OTHER OFFENSE -" before scoring), or a term of art of the statutes says so
+   (:mod:`crimestats.iccs.lexicon`). Each coding says every reason for review.
 
 Calibration data come from leave-one-source-out folds over the correspondence tables in
-the training set: each source is predicted by a model that never saw it, which is how
-the autocoder meets a new police force. Text in the glossary's languages is calibrated
-apart (:func:`~crimestats.iccs.text.looks_foreign`), on the foreign texts of those folds
-and on one more fold: all the non-English generic text (ICCS translations, Spanish
-vocabulary) predicted by a model that knows those languages only through the glossary;
-and it is split in two pools by how much of it the glossary covers
-(:mod:`crimestats.iccs._calibration`). A pool's review threshold is the lowest
-confidence at which its held-out text is right at level 2 at least ``foreign_precision``
-(0.90) of the time, ``partly_precision`` (0.98) for the partly covered pool: a
-confidence learnt on English police tables is too high for a penal code in another
-language, and most of all where the model understands only some of its words.
+the training set: each source is predicted by a model that never saw it, as a new police
+force or penal code would be. Text in the glossary's languages is calibrated apart, in
+pools by how much of it the glossary covers, each with its own review threshold
+(:mod:`crimestats.iccs._calibration` says how and why).
 scikit-learn is imported lazily: importing this module is cheap, fitting is not.
 """
 
@@ -388,12 +380,9 @@ class Autocoder:
     def code_texts(
         self, texts: Sequence[str], contexts: Sequence[str | None] | None = None
     ) -> list[Coding]:
-        """One Coding per input text, in order; each distinct text is scored once.
-
-        ``contexts`` (one per text, None or "" for none) is the heading a table shows
-        beside each text, e.g. its penal-code chapter: it informs the ICCS section
-        (:mod:`crimestats.iccs.context`). Without contexts the codings are the coder's own.
-        """
+        """One Coding per input text, in order; each distinct text is scored once. A
+        ``contexts`` entry (None or "" for none) is the heading a table shows beside its
+        text, e.g. a penal-code chapter: it informs the section (:mod:`.context`)."""
         if contexts is not None:
             from crimestats.iccs.context import code_in_context
 
