@@ -6,27 +6,10 @@ import csv
 import json
 from pathlib import Path
 
-import pytest
 import typer
 from typer.testing import CliRunner
 
-from crimestats.cli import iccs_cmd
-from crimestats.iccs import Autocoder
-
 SAMPLE = Path(__file__).parent.parent / "data" / "iccs" / "labelled_sample.csv"
-
-
-@pytest.fixture
-def app(autocoder: Autocoder, monkeypatch: pytest.MonkeyPatch) -> typer.Typer:
-    monkeypatch.setattr(iccs_cmd, "_model", lambda: autocoder)
-    main = typer.Typer()
-
-    @main.callback()
-    def _root() -> None:
-        """Test root."""
-
-    iccs_cmd.register(main)
-    return main
 
 
 def run(app: typer.Typer, *args: str) -> tuple[int, str]:

@@ -16,7 +16,6 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from crimestats.cli import iccs_cmd
 from crimestats.errors import UsageError
 from crimestats.iccs import Autocoder, load_bundled, load_classification
 from crimestats.iccs.context import ContextWeights, code_in_context
@@ -99,19 +98,6 @@ def test_the_chapter_context_lifts_level_1_on_a_code_never_trained_on(
     without, with_context = _level1(autocoder, rows, False), _level1(autocoder, rows, True)
     assert with_context >= 0.64
     assert with_context > without
-
-
-@pytest.fixture
-def app(autocoder: Autocoder, monkeypatch: pytest.MonkeyPatch) -> typer.Typer:
-    monkeypatch.setattr(iccs_cmd, "_model", lambda: autocoder)
-    main = typer.Typer()
-
-    @main.callback()
-    def _root() -> None:
-        """Test root."""
-
-    iccs_cmd.register(main)
-    return main
 
 
 def test_cli_context_column(app: typer.Typer, tmp_path: Path) -> None:
