@@ -400,81 +400,6 @@ def main(
     return result
 
 
-# --- kill -9 during an ingest (issue 19 item 4) ----------------------------------------------
-
-KILL_TABLES = (
-    "ingests", "incidents", "offences", "victims", "suspects", "row_ledger", "quarantine",
-    "ingest_issues",
-)  # fmt: skip
-
-
-def _counts(db: Path) -> dict[str, int]:
-    import duckdb
-
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return {t: int(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in KILL_TABLES}  # type: ignore[index]
-    finally:
-        con.close()
-
-
-def kill_trials(
-    path: Path, workdir: Path, trials: int, max_delay: float, seed: int
-) -> dict[str, Any]:
-    """Kill -9 an ingest of ``path`` at ``trials`` random moments; the store must be as before.
-
-    The store is primed with the workload's first 1,000 rows (another source), so "as
-    before" is a store with data in it. Each trial starts the ingest in a child process and
-    kills it after a seeded random delay in [0, ``max_delay``] s; then the store must open
-    with every count unchanged. A trial whose ingest finished first is reported, not
-    failed. Last, the whole file is ingested into the same store and reconciled.
-    """
-    import random
-
-    db = workdir / "bench_kill.duckdb"
-    _remove_db(db)
-    primer = workdir / "bench_kill_primer.csv"
-    with path.open("rb") as src, primer.open("wb") as out:
-        for _ in range(1001):
-            out.write(src.readline())
-    ingest_files = _ingest_function()
-    ingest_files([primer], source="primer", db=db)
-    before = _counts(db)
-    rng = random.Random(seed)
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--phase", "crimestats ingest"]
-    cmd += ["--file", str(path), "--db", str(db)]
-    runs = []
-    for _ in range(trials):
-        delay = rng.uniform(0.0, max_delay)
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            proc.wait(timeout=delay)
-            finished = True
-        except subprocess.TimeoutExpired:
-            proc.kill()  # SIGKILL
-            proc.wait()
-            finished = False
-        after = _counts(db)
-        runs.append({"delay_s": round(delay, 1), "finished_first": finished,
-                     "store_as_before": after == before})  # fmt: skip
-        if finished:
-            break
-    t0 = time.perf_counter()
-    results = ingest_files([path], source="bench", db=db) if not runs[-1]["finished_first"] else []
-    final = {"seconds": round(time.perf_counter() - t0, 1)}
-    for r in results:
-        final.update(read=r.read, accepted=r.accepted, quarantined=r.quarantined,
-                     duplicates=r.duplicates)  # fmt: skip
-    _remove_db(db)
-    primer.unlink(missing_ok=True)
-    killed = [r for r in runs if not r["finished_first"]]
-    return {
-        "trials": runs,
-        "all_kills_left_the_store_as_before": all(r["store_as_before"] for r in killed),
-        "reingest_after_kills": final,
-    }
-
-
 def _cli(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=generate.DEFAULT_ROWS)
@@ -507,7 +432,9 @@ def _cli(argv: list[str] | None = None) -> int:
             or Path(tempfile.gettempdir()) / "crimestats-bench"
         )
         path, _ = workload(args.rows, args.seed, work)
-        report = kill_trials(path, work, args.kill, args.kill_within, args.seed)
+        import ingest_kill  # imports this module: loaded only when asked for
+
+        report = ingest_kill.kill_trials(path, work, args.kill, args.kill_within, args.seed)
         print(json.dumps(report, indent=2))
         return 0 if report["all_kills_left_the_store_as_before"] else 1
     result = main(args.rows, args.seed, args.workdir, args.repeat, args.only)
