@@ -19,7 +19,6 @@ from crimestats.iccs.heldout_sources import GENERIC_SOURCES, held_out_sources
 from crimestats.iccs.lexicon import (
     GUARD_ID,
     LEXICON_SOURCE,
-    GuardAction,
     TermStatus,
     check_terms,
     find_terms,
@@ -28,6 +27,7 @@ from crimestats.iccs.lexicon import (
     match_words,
 )
 from crimestats.iccs.reference import alphabetical_index
+from crimestats.iccs.rules import RuleAction
 from crimestats.iccs.training import default_examples
 
 FAMILIES = {"ipc", "griffith", "eng", "can", "mpc", "phl", "common"}
@@ -98,7 +98,7 @@ def test_matching_is_whole_phrase_longest_first() -> None:
 def test_the_guard_moves_a_false_friend_when_the_text_is_the_term() -> None:
     finding = check_terms("Criminal breach of trust by clerk or servant", "08062")
     assert finding is not None
-    assert finding.action is GuardAction.MOVE
+    assert finding.action is RuleAction.MOVE
     assert finding.after == "07032"  # the lexicon's code: ICCS 07032 "dishonest conversion"
     assert finding.describe().startswith(f"rule {GUARD_ID} ('criminal breach of trust'): 08062")
 
@@ -107,18 +107,18 @@ def test_the_guard_reviews_when_the_term_is_a_small_part_or_sections_differ() ->
     # one content word of four is the term: review, not move
     finding = check_terms("Hurt caused while resisting public officer", "0806")
     assert finding is not None
-    assert finding.action is GuardAction.REVIEW
+    assert finding.action is RuleAction.REVIEW
     assert finding.after == "0806"
     # terms of two sections: review whatever the code
     finding = check_terms("Dacoity with hurt", "0401")
     assert finding is None  # the code's section is among the terms'
     finding = check_terms("Dacoity with hurt", "08")
     assert finding is not None
-    assert finding.action is GuardAction.REVIEW
+    assert finding.action is RuleAction.REVIEW
     # a term marked review always asks for review, even in a section it allows
     finding = check_terms("Unnatural offences", "08029")
     assert finding is not None
-    assert finding.action is GuardAction.REVIEW
+    assert finding.action is RuleAction.REVIEW
     # a code in the term's section is left alone (inside it the model's finer code stands)
     assert check_terms("Criminal breach of trust", "07019") is None
     assert check_terms("Arson", "0504") is None

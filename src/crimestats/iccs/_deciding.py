@@ -32,8 +32,8 @@ from crimestats.iccs._scoring import Scorer, choose
 from crimestats.iccs.classification import load_classification
 from crimestats.iccs.codings import Candidate, Coding, Neighbour
 from crimestats.iccs.decision_audit import audit
-from crimestats.iccs.lexicon import GUARD_ID, GuardAction, check_terms
-from crimestats.iccs.rules import apply_rules
+from crimestats.iccs.lexicon import GUARD_ID, check_terms
+from crimestats.iccs.rules import RuleAction, apply_rules
 from crimestats.iccs.text import normalise
 
 SHOWN = 3
@@ -90,7 +90,7 @@ def decide(
     term = None if decided_by else check_terms(text, code)
     if term is not None:
         findings = (*findings, term.describe())
-        if term.action is GuardAction.MOVE and term.after is not None:
+        if term.action is RuleAction.MOVE and term.after is not None:
             code, decided_by = term.after, GUARD_ID
     at = tree.index[code]
     same = np.flatnonzero(tree.node_level == tree.node_level[at])

@@ -35,6 +35,8 @@ from enum import StrEnum
 from functools import cache
 from importlib import resources
 
+from crimestats.iccs.rules import RuleAction
+
 LEXICON_SOURCE = "lexicon"
 """The training-source tag of the lexicon's examples (a generic source: never held out)."""
 
@@ -154,13 +156,6 @@ def find_terms(text: str) -> tuple[tuple[TermMatch, ...], int]:
     return tuple(found), sum(1 for w in words if w not in _NOT_CONTENT)
 
 
-class GuardAction(StrEnum):
-    """What the guard does to a coding."""
-
-    MOVE = "move"
-    REVIEW = "review"
-
-
 GUARD_ID = "term-of-art"
 """The rule id a lexicon finding carries in ``Coding.rules`` and ``decided_by``."""
 
@@ -169,7 +164,8 @@ GUARD_ID = "term-of-art"
 class TermFinding:
     """The guard's verdict on one coding: move it or send it to review, and why."""
 
-    action: GuardAction
+    action: RuleAction
+    """MOVE or REVIEW: the guard acts as one more scope rule (it never only notes)."""
     terms: tuple[Term, ...]
     before: str | None
     after: str | None
@@ -179,7 +175,7 @@ class TermFinding:
         """The sentence the explanation and the review queue show, in the scope rules'
         form (the decision audit reads it like theirs)."""
         words = ", ".join(f"'{t.term}'" for t in self.terms)
-        if self.action is GuardAction.MOVE:
+        if self.action is RuleAction.MOVE:
             return f"rule {GUARD_ID} ({words}): {self.before} -> {self.after}: {self.reason}"
         return f"rule {GUARD_ID} ({words}): {self.before} needs review: {self.reason}"
 
@@ -199,20 +195,20 @@ def check_terms(text: str, code: str | None) -> TermFinding | None:
     if ambiguous:
         first = ambiguous[0]
         reason = f"term of art '{first.term}' is ambiguous between ICCS codes: {first.note}"
-        return TermFinding(GuardAction.REVIEW, tuple(ambiguous), code, code, reason)
+        return TermFinding(RuleAction.REVIEW, tuple(ambiguous), code, code, reason)
     sections = sorted({t.code[:2] for t in terms})
     if code is not None and code[:2] in sections:
         return None
     if len(sections) > 1:
         named = "; ".join(f"'{t.term}' -> {t.code}" for t in terms)
         reason = f"terms of art of ICCS sections {', '.join(sections)} ({named})"
-        return TermFinding(GuardAction.REVIEW, terms, code, code, reason)
+        return TermFinding(RuleAction.REVIEW, terms, code, code, reason)
     target = _target(terms)
     covered = sum(m.content for m in matches)
     reason = f"term of art '{target.term}' is ICCS {target.code} ('{target.iccs_text}')"
     if content and covered / content >= MOVE_SHARE:
-        return TermFinding(GuardAction.MOVE, terms, code, target.code, reason)
-    return TermFinding(GuardAction.REVIEW, terms, code, code, reason + ", not the code's section")
+        return TermFinding(RuleAction.MOVE, terms, code, target.code, reason)
+    return TermFinding(RuleAction.REVIEW, terms, code, code, reason + ", not the code's section")
 
 
 def _target(terms: Sequence[Term]) -> Term:
