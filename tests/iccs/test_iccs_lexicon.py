@@ -93,6 +93,10 @@ def test_matching_is_whole_phrase_longest_first() -> None:
     assert [m.term.term for m in find_terms("Harbouring deserter")[0]] == ["harbouring a deserter"]
     # a word inside a phrase is not the phrase
     assert find_terms("Breach of trust")[0] == ()
+    # bribery's "taking gratification" is a phrase: "sexual gratification" is no bribe
+    assert find_terms("Indecent act for sexual gratification")[0] == ()
+    found, _ = find_terms("Public servant taking gratification other than legal remuneration")
+    assert [m.term.term for m in found] == ["taking gratification"]
 
 
 def test_the_guard_moves_a_false_friend_when_the_text_is_the_term() -> None:
