@@ -1,4 +1,4 @@
-"""Write the three penal-code vocabulary tables from the hand-labelled samples.
+"""Write the penal-code vocabulary tables from the hand-labelled samples.
 
 The labelled samples under ``tests/data/iccs_heldout_penal_en*/`` are the one declaration
 of each section's ICCS code; the package cannot read ``tests/data`` (it is not installed),
@@ -33,6 +33,15 @@ TABLES = {
     "canada_criminal_code": (
         "iccs_heldout_penal_en3/cc_sample_labelled.csv",
         "canada_criminal_code.csv",
+    ),
+    "texas_penal_code": ("iccs_heldout_penal_en5/tpc_sample_labelled.csv", "texas_penal_code.csv"),
+    "south_sudan_penal_code": (
+        "iccs_heldout_penal_en7/sspc_2008_sample_labelled.csv",
+        "south_sudan_penal_code.csv",
+    ),
+    "singapore_penal_code": (
+        "iccs_heldout_penal_en8/sg_pc_1871_sample_labelled.csv",
+        "singapore_penal_code.csv",
     ),
 }
 """Source tag -> (labelled sample under tests/data, table file under data/correspondence)."""

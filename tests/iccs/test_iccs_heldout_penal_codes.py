@@ -58,23 +58,41 @@ class PenalSet:
 
 IPC = PenalSet(
     "ipc_1860", "iccs_heldout_penal_en", "ipc_1860_sample_labelled.csv",
-    "ipc_offence_sections.csv", 200, 427, "held out 66.5% / 84.9% / 39.5% (v21)", 0.5, 0.25, 0.6,
+    "ipc_offence_sections.csv", 200, 427, "held out 88.0% / 96.9% / 67.5% (v23)", 0.6, 0.35, 0.7,
 )  # fmt: skip
 WA = PenalSet(
     "wa_criminal_code", "iccs_heldout_penal_en2", "wa_cc_1913_sample_labelled.csv",
-    "wa_offence_sections.csv", 150, 256, "held out 68.7% / 76.3% / 53.3% (v21)", 0.5, 0.3, 0.55,
+    "wa_offence_sections.csv", 150, 256, "held out 74.0% / 79.8% / 58.7% (v23)", 0.55, 0.35, 0.6,
 )  # fmt: skip
 CANADA = PenalSet(
     "canada_criminal_code", "iccs_heldout_penal_en3", "cc_sample_labelled.csv",
-    "cc_offence_sections.csv", 150, 344, "held out 67.3% / 76.8% / 54.7% (v21)", 0.5, 0.35, 0.5,
+    "cc_offence_sections.csv", 150, 344, "held out 71.3% / 76.7% / 57.3% (v23)", 0.55, 0.35, 0.55,
 )  # fmt: skip
 PHILIPPINES = PenalSet(
     "", "iccs_heldout_penal_en4", "rpc_sample_labelled.csv",
-    "rpc_offence_sections.csv", 150, 214, "v20: 59.3% / 57.5% / 53.3%", 0.45, 0.35, 0.4,
+    "rpc_offence_sections.csv", 150, 214, "untrained 68.0% / 70.5% / 52.0% (v23)", 0.5, 0.35, 0.5,
 )  # fmt: skip
-SETS = pytest.mark.parametrize(
-    "penal", [IPC, WA, CANADA, PHILIPPINES], ids=["ipc", "wa", "canada", "philippines"]
-)
+TEXAS = PenalSet(
+    "texas_penal_code", "iccs_heldout_penal_en5", "tpc_sample_labelled.csv",
+    "tpc_offence_sections.csv", 150, 285, "held out 69.3% / 81.7% / 47.3% (v23)", 0.55, 0.3, 0.6,
+)  # fmt: skip
+NEPAL = PenalSet(
+    "", "iccs_heldout_penal_en6", "npc_sample_labelled.csv",
+    "npc_offence_sections.csv", 150, 198, "untrained NEPAL_MEASURED (v23)", 0.6, 0.35, 0.65,
+)  # fmt: skip
+SOUTH_SUDAN = PenalSet(
+    "south_sudan_penal_code", "iccs_heldout_penal_en7", "sspc_2008_sample_labelled.csv",
+    "sspc_offence_sections.csv", 150, 310, "held out 86.0% / 90.3% / 65.3% (v23)", 0.7, 0.45, 0.75,
+)  # fmt: skip
+SINGAPORE = PenalSet(
+    "singapore_penal_code", "iccs_heldout_penal_en8", "sg_pc_1871_sample_labelled.csv",
+    "sg_offence_sections.csv", 150, 378, "held out 90.0% / 93.6% / 64.0% (v23)", 0.75, 0.45, 0.8,
+)  # fmt: skip
+ALL_SETS = {
+    "ipc": IPC, "wa": WA, "canada": CANADA, "philippines": PHILIPPINES,
+    "texas": TEXAS, "nepal": NEPAL, "south_sudan": SOUTH_SUDAN, "singapore": SINGAPORE,
+}  # fmt: skip
+SETS = pytest.mark.parametrize("penal", list(ALL_SETS.values()), ids=list(ALL_SETS))
 COLUMNS = ["text", "section", "chapter", "chapter_title", "iccs_code", "level_labelled", "note"]
 """The labelled files' columns, in any order (the Philippine file adds ``division_title``)."""
 
@@ -105,6 +123,9 @@ def test_sample_is_the_seeded_draw_from_the_pool(penal: PenalSet) -> None:
     key = ("chapter", "chapter_title", "text")
     by_section = {r["section"]: [r[k] for k in key] for r in pool}
     assert all(by_section[r["section"]] == [r[k] for k in key] for r in penal.rows())
+    # the unlabelled sample file is the same draw, in the same order as the labelled one
+    unlabelled = penal.rows(penal.pool.replace("_offence_sections", "_sample_sections"))
+    assert [r["section"] for r in unlabelled] == [r["section"] for r in penal.rows()]
 
 
 def test_the_two_codes_share_only_plain_offence_names() -> None:

@@ -1,4 +1,4 @@
-"""The three English penal-code vocabulary sources are their hand-labelled samples.
+"""The English penal-code vocabulary sources are their hand-labelled samples.
 
 Each bundled penal-code table (``data/correspondence``) is written from a labelled sample
 under ``tests/data/iccs_heldout_penal_en*/`` by ``tests/data/penal_code_tables.py``; the
@@ -24,6 +24,9 @@ PENAL = {
     "ipc_1860": ("iccs_heldout_penal_en/ipc_1860_sample_labelled.csv", 200, 26),
     "wa_criminal_code": ("iccs_heldout_penal_en2/wa_cc_1913_sample_labelled.csv", 150, 7),
     "canada_criminal_code": ("iccs_heldout_penal_en3/cc_sample_labelled.csv", 150, 3),
+    "texas_penal_code": ("iccs_heldout_penal_en5/tpc_sample_labelled.csv", 150, 7),
+    "south_sudan_penal_code": ("iccs_heldout_penal_en7/sspc_2008_sample_labelled.csv", 150, 21),
+    "singapore_penal_code": ("iccs_heldout_penal_en8/sg_pc_1871_sample_labelled.csv", 150, 13),
 }
 """Source -> (labelled sample, sections, sections labelled at ICCS level 1 only)."""
 

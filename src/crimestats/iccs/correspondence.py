@@ -47,6 +47,9 @@ BUNDLED_FILES = {
     "ipc_1860": "ipc_1860.csv",
     "wa_criminal_code": "wa_criminal_code.csv",
     "canada_criminal_code": "canada_criminal_code.csv",
+    "texas_penal_code": "texas_penal_code.csv",
+    "south_sudan_penal_code": "south_sudan_penal_code.csv",
+    "singapore_penal_code": "singapore_penal_code.csv",
 }
 """Bundled tables by ``source`` value (the value ingest writes to ``offences.source``)."""
 
