@@ -93,11 +93,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         bench_ingest = importlib.import_module("bench_ingest")
         seed = args.seed if args.seed is not None else bench_ingest.generate.DEFAULT_SEED
-        result = bench_ingest.main(args.rows, seed, args.workdir, args.repeat)
-        _verdict("ingest", result)
-        if any("error" in p for p in result["phases"]):
+        report = bench_ingest.main(args.rows, seed, args.workdir, args.repeat)
+        VERDICTS["ingest"] = report.meets_target
+        if report.failed:
             failed.append("ingest")
-        if result["meets_target"] is False:
+        if report.meets_target is False:
             missed.append("ingest")
     except Exception:  # noqa: BLE001 - one failing benchmark must not hide the others
         traceback.print_exc()
