@@ -34,12 +34,13 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_stats import cells
 from crimestats.stats import count_table
+from table_spec import TableSpec
 from targets import target_line
 
-TABLES: list[dict[str, Any]] = [
-    {"by": ["year", "iccs_l1"], "unit": "offences"},
-    {"by": ["source", "year"], "unit": "incidents"},
-    {"by": ["source", "victim_sex", "victim_age_group"], "unit": "victims"},
+TABLES = [
+    TableSpec(("year", "iccs_l1"), "offences"),
+    TableSpec(("source", "year"), "incidents"),
+    TableSpec(("source", "victim_sex", "victim_age_group"), "victims"),
 ]
 """The scaling table (a join of offences to incidents, the costliest common table) and
 two release tables (incidents by source and year; victims by sex and age group)."""
@@ -91,10 +92,6 @@ def _timed_cpu(fn: Callable[[], Any]) -> tuple[Any, float, float, float]:
     before = cpu_seconds()
     out, seconds, load = _timed(fn)
     return out, seconds, load, cpu_seconds() - before
-
-
-def _name(spec: dict[str, Any]) -> str:
-    return f"{' x '.join(spec['by'])} ({spec['unit']})"
 
 
 def one_year(export: Path, year: str) -> Path:
@@ -165,9 +162,9 @@ def main(
     expected: dict[str, Any] = {}
     specs = TABLES[:tables]
     for spec in specs:
-        table, seconds, load = _timed(lambda s=spec: count_table(store, **s).table)
-        expected[_name(spec)] = table
-        result["duckdb"][_name(spec)] = {"seconds": seconds, "load": load}
+        table, seconds, load = _timed(lambda s=spec: count_table(store, **s.count_args()).table)
+        expected[spec.name] = table
+        result["duckdb"][spec.name] = {"seconds": seconds, "load": load}
     for master in masters:
         _, start_s, load = _timed(lambda m=master: restart_spark(m))
         run: dict[str, Any] = {"master": master, "start_s": start_s, "start_load": load}
@@ -175,24 +172,24 @@ def main(
         for spec in specs:
             # the JVM compiles a query's code on its first runs: one run on the small
             # folder first, so that no master pays that for the others
-            count_table(small, backend="pyspark", **spec)
-            unit = spec["unit"]
+            count_table(small, backend="pyspark", **spec.count_args())
+            unit = spec.unit
             big, big_s, big_load, big_cpu = _timed_cpu(
-                lambda s=spec: count_table(export, backend="pyspark", **s).table
+                lambda s=spec: count_table(export, backend="pyspark", **s.count_args()).table
             )
             _, small_s, small_load, small_cpu = _timed_cpu(
-                lambda s=spec: count_table(small, backend="pyspark", **s).table
+                lambda s=spec: count_table(small, backend="pyspark", **s.count_args()).table
             )
             n_big, n_small = manifest["rows"][unit], small_rows.get(unit, 0)
             per_row = (big_s - small_s) / (n_big - n_small)
             cols = big.column_names
             run["tables"].append({
-                "table": _name(spec), "seconds": big_s, "load": big_load, "rows": n_big,
+                "table": spec.name, "seconds": big_s, "load": big_load, "rows": n_big,
                 "jvm_cpu_s": big_cpu, "one_year_s": small_s, "one_year_load": small_load,
                 "one_year_rows": n_small, "one_year_jvm_cpu_s": small_cpu,
                 "fixed_s": big_s - per_row * n_big, "per_million_rows_s": per_row * 1e6,
                 "equal": cells(big.to_pylist(), cols)
-                == cells(expected[_name(spec)].to_pylist(), cols),
+                == cells(expected[spec.name].to_pylist(), cols),
             })  # fmt: skip
         result["spark"].append(run)
         _print_run(run)

@@ -49,6 +49,7 @@ import generate
 from crimestats import ingest_files
 from crimestats.stats import count_table
 from crimestats.stats.coverage_cache import CACHE_SUFFIX
+from table_spec import TableSpec
 from targets import target_line
 
 _CODE = (
@@ -107,34 +108,22 @@ PLAIN_SQL: dict[str, str] = {
 roll-up and the de-duplication only where they change the answer (an incident counted
 once per month and division; none for offences or victims, one row per unit)."""
 
-TABLES: list[dict[str, Any]] = [
-    {"by": ["year"], "unit": "incidents"},
-    {"by": ["source", "year"], "unit": "incidents"},  # release table
-    {"by": ["year", "iccs_l1"], "unit": "offences", "pandas": True},
-    {"by": ["source", "iccs_l2"], "unit": "offences"},  # release table
-    {"by": ["area", "year"], "unit": "incidents", "pandas": True},
-    {"by": ["year", "weapon"], "unit": "incidents", "pandas": True},
-    {"by": ["month", "iccs_l2"], "unit": "incidents", "pandas": True},
-    {"by": ["victim_sex", "victim_age_group"], "unit": "victims", "pandas": True},
-    {"by": ["source", "victim_sex", "victim_age_group"], "unit": "victims"},  # release table
-    {"by": ["area", "year"], "unit": "incidents", "rate": True, "area_level": "region",
-     "pandas": True},
-]  # fmt: skip
+TABLES: list[TableSpec] = [
+    TableSpec(("year",), "incidents"),
+    TableSpec(("source", "year"), "incidents"),  # release table
+    TableSpec(("year", "iccs_l1"), "offences", pandas=True),
+    TableSpec(("source", "iccs_l2"), "offences"),  # release table
+    TableSpec(("area", "year"), "incidents", pandas=True),
+    TableSpec(("year", "weapon"), "incidents", pandas=True),
+    TableSpec(("month", "iccs_l2"), "incidents", pandas=True),
+    TableSpec(("victim_sex", "victim_age_group"), "victims", pandas=True),
+    TableSpec(("source", "victim_sex", "victim_age_group"), "victims"),  # release table
+    TableSpec(("area", "year"), "incidents", rate=True, area_level="region", pandas=True),
+]
 TARGET_RATIO = 2.0
 """Every standard table within 2x of its hand-written group-by (issue 19 item 2)."""
 YEARS = range(2010, 2025)
 AGE_BINS = [(0, 14, "0-14"), (15, 29, "15-29"), (30, 44, "30-44"), (45, 59, "45-59")]
-
-
-def _name(spec: dict[str, Any]) -> str:
-    level = f" @{spec['area_level']}" if "area_level" in spec else ""
-    rate = " rate" if spec.get("rate") else ""
-    return f"{' x '.join(spec['by'])} ({spec['unit']}{rate}{level})"
-
-
-def _args(spec: dict[str, Any]) -> dict[str, Any]:
-    """The ``count_table`` arguments of a table (the bench's own keys left out)."""
-    return {k: v for k, v in spec.items() if k != "pandas"}
 
 
 def plain_table(db: Path, sql: str) -> Any:
@@ -168,7 +157,7 @@ def _keep(db: Path) -> None:
         coding_groups(con, None)
 
 
-def _on_open_connection(db: Path, spec: dict[str, Any], sql: str) -> dict[str, float]:
+def _on_open_connection(db: Path, spec: TableSpec, sql: str) -> dict[str, float]:
     """Both timed on a connection opened beforehand (the other columns open the store
     each time, as a command does): ``count_on`` against ``execute`` + Arrow."""
     from crimestats.stats.engine import count_on
@@ -176,7 +165,7 @@ def _on_open_connection(db: Path, spec: dict[str, Any], sql: str) -> dict[str, f
 
     with ibis_store(db) as con:
         _, plain_s = _timed(lambda: con.con.execute(sql).to_arrow_table())
-        _, engine_s = _timed(lambda: count_on(con, **_args(spec), store=str(db)))
+        _, engine_s = _timed(lambda: count_on(con, **spec.count_args(), store=str(db)))
     return {"plain_open_s": plain_s, "duckdb_open_s": engine_s, "ratio_open": engine_s / plain_s}
 
 
@@ -263,10 +252,10 @@ def _size(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return frame.groupby(by, dropna=False, observed=True).size().reset_index(name="count")
 
 
-def pandas_table(spec: dict[str, Any], f: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def pandas_table(spec: TableSpec, f: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """The table of ``spec`` computed in pandas alone."""
     inc, off, vic = f["inc"], f["off"], f["vic"]
-    by = spec["by"]
+    by = list(spec.by)
     if by == ["year", "iccs_l1"]:
         t = off.merge(inc[["incident_id", "year"]], on="incident_id")
         return _size(t.assign(iccs_l1=_level(t["iccs_code"], 2)), by)
@@ -281,7 +270,7 @@ def pandas_table(spec: dict[str, Any], f: dict[str, pd.DataFrame]) -> pd.DataFra
             group[t["age"].between(low, high)] = label
         group[t["age"] >= 60] = "60+"
         return _size(t.assign(victim_sex=t["sex"], victim_age_group=group), by)
-    if spec.get("area_level") == "region":
+    if spec.area_level == "region":
         return _region_rates(f)
     t = inc.rename(columns={"area_code": "area"})
     return _size(t, by)
@@ -346,12 +335,14 @@ def main(
     _, result["kept_once_s"] = _timed(lambda: _keep(db))
     _, result["coverage_scan_s"] = _timed(lambda: _scan(db))
     for spec in TABLES:
-        name = _name(spec)
+        name = spec.name
         entry: dict[str, Any] = {"table": name, "load": round(os.getloadavg()[0], 1)}
         sql = PLAIN_SQL.get(name)
         if sql is not None:  # the hand-written group-by first, the engine right after
             plain, entry["plain_s"] = _timed(lambda q=sql: plain_table(db, q))
-        duck[name], entry["duckdb_s"] = _timed(lambda s=spec: count_table(db, **_args(s)).table)
+        duck[name], entry["duckdb_s"] = _timed(
+            lambda s=spec: count_table(db, **s.count_args()).table
+        )
         if sql is not None:
             cols = plain.column_names
             entry["ratio"] = entry["duckdb_s"] / entry["plain_s"]
@@ -374,7 +365,7 @@ def main(
     if "pandas" in backends:
         frames, result["pandas_load_s"] = _timed(lambda: load_frames(db))
         for entry, spec in zip(result["tables"], TABLES, strict=True):
-            if not spec.get("pandas"):
+            if not spec.pandas:
                 continue
             frame, entry["pandas_s"] = _timed(lambda s=spec: pandas_table(s, frames))
             cols = [c for c in duck[entry["table"]].column_names if c != "model_coded_share"]
@@ -390,7 +381,7 @@ def main(
     return result
 
 
-SCALING_TABLE: dict[str, Any] = {"by": ["year", "iccs_l1"], "unit": "offences"}
+SCALING_TABLE = TableSpec(("year", "iccs_l1"), "offences")
 MASTERS = ("local[1]", "local[2]", "local[4]")
 """Spark on 1, 2 and 4 local worker threads (issue 19 item 3). On this 2-core machine,
 local[4] runs four tasks on two cores: it shows the cost of oversubscription, not a
@@ -418,18 +409,20 @@ def _spark(db: Path, result: dict[str, Any], duck: dict[str, Any]) -> None:
     _, result["pyspark_export_s"] = _timed(export)
     for entry, spec in zip(result["tables"], TABLES, strict=True):
         table, entry["pyspark_s"] = _timed(
-            lambda s=spec: count_table(db, backend="pyspark", **_args(s)).table
+            lambda s=spec: count_table(db, backend="pyspark", **s.count_args()).table
         )
         cols = table.column_names
         entry["pyspark_agrees"] = cells(table.to_pylist(), cols) == cells(
             duck[entry["table"]].to_pylist(), cols
         )
-    expected = duck[_name(SCALING_TABLE)]
+    expected = duck[SCALING_TABLE.name]
     result["pyspark_scaling"] = []
     for master in MASTERS:
         restart_spark(master)  # the JVM's new context is not timed; one warm-up call
         count_table(db, backend="pyspark", by=["year"])
-        table, seconds = _timed(lambda: count_table(db, backend="pyspark", **SCALING_TABLE).table)
+        table, seconds = _timed(
+            lambda: count_table(db, backend="pyspark", **SCALING_TABLE.count_args()).table
+        )
         result["pyspark_scaling"].append({
             "master": master, "seconds": seconds,
             "agrees": table.to_pylist() == expected.to_pylist(),
@@ -457,7 +450,7 @@ def _print(result: dict[str, Any]) -> None:
         print(f"pyspark: exporting the store to Parquet (once per store version): "
               f"{result['pyspark_export_s']:.2f} s")  # fmt: skip
     for run in result.get("pyspark_scaling", []):
-        print(f"pyspark {run['master']:9} {SCALING_TABLE['by']} ({SCALING_TABLE['unit']}): "
+        print(f"pyspark {run['master']:9} {list(SCALING_TABLE.by)} ({SCALING_TABLE.unit}): "
               f"{run['seconds']:.2f} s, equal to DuckDB: {run['agrees']}")  # fmt: skip
     if "pyspark_error" in result:
         print(f"pyspark failed: {result['pyspark_error']}")
