@@ -8,7 +8,10 @@ its name, and ``count_table`` is called with arguments the type checker can see.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypedDict
+from pathlib import Path
+from typing import Any, TypedDict
+
+from crimestats.stats import count_table
 
 
 class CountArgs(TypedDict):
@@ -46,3 +49,8 @@ class TableSpec:
         return CountArgs(
             by=list(self.by), unit=self.unit, rate=self.rate, area_level=self.area_level
         )
+
+    def count(self, db: Path, backend: str = "duckdb") -> Any:
+        """The table counted by ``count_table`` on ``db`` (a store, or an export for
+        ``pyspark``), as the Arrow table the benchmarks time and compare."""
+        return count_table(db, backend=backend, **self.count_args()).table
