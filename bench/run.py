@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         bench_stats = importlib.import_module("bench_stats")
         result = bench_stats.main(stats_rows, workdir=args.workdir)
         _verdict("stats", result)
-        if result["meets_target"] is False:
+        if _meets(result) is False:
             missed.append("stats")
     except Exception:  # noqa: BLE001
         traceback.print_exc()
