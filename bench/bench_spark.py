@@ -31,12 +31,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_stats import cells
 from table_spec import TableSpec
 from targets import target_line
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 TABLES = [
     TableSpec(("year", "iccs_l1"), "offences"),
@@ -222,7 +225,7 @@ def main(
     manifest = json.loads((export / "crimestats-export.json").read_text())
     small_rows = json.loads((small / "crimestats-export.json").read_text())["rows"]
     duck: dict[str, DuckTiming] = {}
-    expected: dict[str, Any] = {}  # pyarrow tables, DuckDB's answers
+    expected: dict[str, pa.Table] = {}  # DuckDB's answers
     specs = TABLES[:tables]
     for spec in specs:
         table, seconds, load = _timed(partial(spec.count, store))

@@ -37,11 +37,11 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pandas as pd
@@ -61,6 +61,9 @@ from stats_records import (
 )
 from table_spec import TableSpec
 from targets import target_line
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 _CODE = (
     "CASE WHEN o.iccs_method = 'model' AND coalesce(o.needs_review, false) "
@@ -312,7 +315,7 @@ def _cell(v: Any) -> Any:
     return round(v, 6) if isinstance(v, float) else v
 
 
-def cells(rows: list[dict[str, Any]], columns: list[str]) -> set[tuple[Any, ...]]:
+def cells(rows: Iterable[Mapping[str, object]], columns: list[str]) -> set[tuple[Any, ...]]:
     return {tuple(_cell(r[c]) for c in columns) for r in rows}
 
 
@@ -333,7 +336,7 @@ def main(
     backends: tuple[str, ...] = ("duckdb", "pyspark", "pandas"),
 ) -> StatsReport:
     db = prepare(rows, seed, workdir)
-    duck: dict[str, Any] = {}  # each table's Arrow table from DuckDB, to compare against
+    duck: dict[str, pa.Table] = {}  # each table's table from DuckDB, to compare against
     plain_table(db, "SELECT 1")  # warm-up: imports, the file cache
     # the facts kept per store state (stats/store_cache.py: the coverage of issue 13, the
     # ICCS coding groups): the first tables after a load pay them, timed here apart
@@ -398,7 +401,7 @@ local[4] runs four tasks on two cores: it shows the cost of oversubscription, no
 speed-up; a cluster adds executors on machines of their own (docs/scale.md)."""
 
 
-def _spark(db: Path, tables: tuple[TableTiming, ...], duck: dict[str, Any]) -> SparkPass:
+def _spark(db: Path, tables: tuple[TableTiming, ...], duck: dict[str, pa.Table]) -> SparkPass:
     """``--backend pyspark`` as shipped: Spark reads the store's Parquet export.
 
     A failure (e.g. the driver's heap is too small) is reported in ``error``, with the
