@@ -48,6 +48,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Coroutine
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -68,6 +69,49 @@ STATS_QUERIES = (
     {"by": "source,iccs_l2", "unit": "offences"},
 )
 OUT = Path(__file__).resolve().parent / "out"
+
+
+@dataclass(frozen=True, slots=True)
+class IngestLoad:
+    """The steward's uploads during a phase (sent back from its process on a queue)."""
+
+    ingests: int
+    failed: int
+    mean_seconds: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Latency:
+    """What the clients measured in one phase (``error_kinds``: the first ten kinds)."""
+
+    requests: int
+    errors: int
+    error_kinds: tuple[str, ...]
+    seconds: float
+    per_second: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseFigures:
+    """One phase in ``bench/out/api.json``: the latencies, the CPU time a request of the
+    server and of the clients (steadier than latencies on a shared machine), the load."""
+
+    latency: Latency
+    cpu_ms_per_request: float
+    client_cpu_ms_per_request: float
+    ingest: IngestLoad
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            **asdict(self.latency),
+            "error_kinds": list(self.latency.error_kinds),
+            "cpu_ms_per_request": self.cpu_ms_per_request,
+            "client_cpu_ms_per_request": self.client_cpu_ms_per_request,
+            "ingest": asdict(self.ingest),
+        }
 
 
 def _free_port() -> int:
@@ -149,7 +193,7 @@ def _upload(rows: int, round_: int) -> bytes:
     return buffer.getvalue().encode()
 
 
-def ingest_loop(url: str, token: str, rows: int, stop: Any) -> dict[str, Any]:
+def ingest_loop(url: str, token: str, rows: int, stop: Any) -> IngestLoad:
     """Upload files until ``stop``; each replaces the last, so the store stays its size."""
     times, failures = [], 0
     with httpx.Client(
@@ -166,11 +210,7 @@ def ingest_loop(url: str, token: str, rows: int, stop: Any) -> dict[str, Any]:
             )
             times.append(time.perf_counter() - started)
             failures += answer.status_code != 200
-    return {
-        "ingests": len(times),
-        "failed": failures,
-        "mean_seconds": statistics.fmean(times) if times else None,
-    }
+    return IngestLoad(len(times), failures, statistics.fmean(times) if times else None)
 
 
 class _Connection:
@@ -249,7 +289,7 @@ async def phase(
     clients: int,
     seconds: float,
     max_requests: int,
-) -> dict[str, Any]:
+) -> Latency:
     latencies: list[float] = []
     errors: list[str] = []
     budget = [max_requests]
@@ -270,16 +310,16 @@ async def phase(
     )
     elapsed = time.monotonic() - started
     cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [float("nan")] * 99
-    return {
-        "requests": len(latencies),
-        "errors": len(errors),
-        "error_kinds": sorted(set(errors))[:10],
-        "seconds": round(elapsed, 2),
-        "per_second": round(len(latencies) / elapsed, 1),
-        "p50_ms": round(cuts[49], 2),
-        "p95_ms": round(cuts[94], 2),
-        "p99_ms": round(cuts[98], 2),
-    }
+    return Latency(
+        requests=len(latencies),
+        errors=len(errors),
+        error_kinds=tuple(sorted(set(errors))[:10]),
+        seconds=round(elapsed, 2),
+        per_second=round(len(latencies) / elapsed, 1),
+        p50_ms=round(cuts[49], 2),
+        p95_ms=round(cuts[94], 2),
+        p99_ms=round(cuts[98], 2),
+    )
 
 
 def _cpu_seconds(server: psutil.Process) -> float:
@@ -294,15 +334,15 @@ def _steward(url: str, token: str, rows: int, stop: Any, out: Any) -> None:
 
 
 def with_ingest(
-    url: str, token: str, rows: int, measure: Coroutine[Any, Any, dict[str, Any]]
-) -> tuple[dict[str, Any], dict[str, Any]]:
+    url: str, token: str, rows: int, measure: Coroutine[Any, Any, Latency]
+) -> tuple[Latency, IngestLoad]:
     """Run ``measure`` while a steward process loads files; both results.
 
     Why a process of its own: the steward builds each file and sends it with httpx, Python
     work that, in a thread of the clients' process, held its interpreter lock while the
     clients waited to read their answers: their latencies then counted the steward."""
     if rows <= 0:
-        return asyncio.run(measure), {"ingests": 0, "failed": 0, "mean_seconds": None}
+        return asyncio.run(measure), IngestLoad(0, 0, None)
     context = multiprocessing.get_context("spawn")
     stop, out = context.Event(), context.Queue()
     loader = context.Process(target=_steward, args=(url, token, rows, stop, out))
@@ -311,7 +351,7 @@ def with_ingest(
         measured = asyncio.run(measure)
     finally:
         stop.set()
-    loads: dict[str, Any] = out.get(timeout=900)
+    loads: IngestLoad = out.get(timeout=900)
     loader.join(timeout=60)
     return measured, loads
 
@@ -351,15 +391,18 @@ def main(argv: list[str] | None = None) -> int:
     port = _free_port()
     url = f"http://{HOST}:{port}"
     server = start_server(db, port, args.workers)
-    results: dict[str, Any] = {
+    results: dict[str, object] = {
         "clients": args.clients,
         "seconds": args.seconds,
         "ingest_rows": args.ingest_rows,
         "server_threads": args.workers,
     }
+    phases: dict[str, PhaseFigures] = {}
     try:
         tables = httpx.get(f"{url}/v1/releases/latest", timeout=30).json()["tables"]
-        table_requests = [(f"/v1/releases/latest/tables/{t}", {}) for t in tables]
+        table_requests: list[tuple[str, dict[str, str]]] = [
+            (f"/v1/releases/latest/tables/{t}", {}) for t in tables
+        ]
         stats_requests = [("/v1/stats", q) for q in STATS_QUERIES]
         analyst = {"Authorization": f"Bearer {tokens['analyst']}"}
         process = psutil.Process(server.pid)
@@ -380,35 +423,38 @@ def main(argv: list[str] | None = None) -> int:
             )  # fmt: skip
             cpu = _cpu_seconds(process) - cpu_before
             client_cpu = _cpu_seconds(psutil.Process()) - client_before
-            done = max(1, measured["requests"])
-            measured["cpu_ms_per_request"] = round(1000 * cpu / done, 2)
-            measured["client_cpu_ms_per_request"] = round(1000 * client_cpu / done, 2)
-            results[name] = {**measured, "ingest": loads}
+            done = max(1, measured.requests)
+            figures = PhaseFigures(
+                measured, round(1000 * cpu / done, 2), round(1000 * client_cpu / done, 2), loads
+            )
+            phases[name] = figures
+            results[name] = figures.to_json()
             print(
-                f"{name:>6}: {measured['requests']:,} requests, {measured['per_second']:,}/s, "
-                f"p50 {measured['p50_ms']} ms, p95 {measured['p95_ms']} ms, "
-                f"p99 {measured['p99_ms']} ms, errors {measured['errors']}, "
-                f"server CPU {measured['cpu_ms_per_request']} ms/request "
-                f"(clients {measured['client_cpu_ms_per_request']}); "
-                f"ingests meanwhile: {loads.get('ingests')} "
-                f"({loads.get('failed')} failed, mean {loads.get('mean_seconds') or 0:.2f} s)"
+                f"{name:>6}: {measured.requests:,} requests, {measured.per_second:,}/s, "
+                f"p50 {measured.p50_ms} ms, p95 {measured.p95_ms} ms, "
+                f"p99 {measured.p99_ms} ms, errors {measured.errors}, "
+                f"server CPU {figures.cpu_ms_per_request} ms/request "
+                f"(clients {figures.client_cpu_ms_per_request}); "
+                f"ingests meanwhile: {loads.ingests} "
+                f"({loads.failed} failed, mean {loads.mean_seconds or 0:.2f} s)"
             )
     finally:
         server.terminate()
         server.wait(timeout=60)
         shutil.rmtree(run_dir, ignore_errors=True)
-    results["load_average"] = [round(x, 2) for x in os.getloadavg()]
-    tables = results.get("tables")
+    load_average = [round(x, 2) for x in os.getloadavg()]
+    results["load_average"] = load_average
+    tables, stats = phases.get("tables"), phases.get("stats")
     met: bool | None = None
     figure = "tables phase not run"
     if tables is not None:
-        met = tables["p95_ms"] < TARGET_P95_MS and tables["errors"] == 0
-        met = met and results.get("stats", {"errors": 0})["errors"] == 0
+        met = tables.latency.p95_ms < TARGET_P95_MS and tables.latency.errors == 0
+        met = met and (stats is None or stats.latency.errors == 0)
         meanwhile = "no ingest" if args.no_ingest else "an ingest running"
         figure = (
-            f"p95 {tables['p95_ms']} ms, {tables['errors']} errors, {tables['per_second']}/s, "
-            f"{meanwhile}, server CPU {tables['cpu_ms_per_request']} ms/answer, "
-            f"load average {results['load_average'][0]}"
+            f"p95 {tables.latency.p95_ms} ms, {tables.latency.errors} errors, "
+            f"{tables.latency.per_second}/s, {meanwhile}, "
+            f"server CPU {tables.cpu_ms_per_request} ms/answer, load average {load_average[0]}"
         )
     results["meets_target"] = met
     target_line(

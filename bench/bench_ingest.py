@@ -33,11 +33,25 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import generate
 import ingest_floor
+from phase_records import (
+    BASELINE,
+    INGEST,
+    DiskUse,
+    IngestCounts,
+    IngestReport,
+    MachineInfo,
+    PhaseResult,
+    ProcessUse,
+    RunSummary,
+    Workload,
+)
 
 TARGET_RATIO = 0.5
 PEAK_TARGET_MB = 4096
@@ -62,7 +76,7 @@ def memory_cap() -> str:
     return os.environ.get(MEMORY_ENV) or f"{INGEST_MEMORY // 2**20}MiB"
 
 
-def phase_read_csv(path: Path, db: Path) -> dict[str, Any]:
+def phase_read_csv(path: Path, db: Path) -> PhaseResult:
     """The baseline: DuckDB reads the CSV into a table of a fresh database file."""
     import duckdb
 
@@ -74,37 +88,46 @@ def phase_read_csv(path: Path, db: Path) -> dict[str, Any]:
     ).fetchall()
     row = con.execute("SELECT count(*) FROM t").fetchone()
     con.close()
-    return {"seconds": time.perf_counter() - t0, "rows_loaded": row[0] if row else 0}
+    seconds = time.perf_counter() - t0
+    return PhaseResult(BASELINE, seconds=seconds, rows_loaded=int(row[0]) if row else 0)
 
 
-def phase_ingest(path: Path, db: Path) -> dict[str, Any]:
+def phase_ingest(path: Path, db: Path) -> PhaseResult:
     """crimestats: adapt, validate and load the file into a fresh store."""
     ingest_files = _ingest_function()
     t0 = time.perf_counter()
     results = ingest_files([path], source="bench", db=db)
     seconds = time.perf_counter() - t0
-    counts: dict[str, Any] = {
-        key: sum(int(getattr(r, key)) for r in results)
-        for key in ("read", "accepted", "quarantined", "duplicates")
-    }
+    issues: dict[str, int] = {}
     for r in results:
         if getattr(r, "refused", None):
             raise SystemExit(f"the file was refused: {r.refused}")
         for code, n in (getattr(r, "issues", None) or {}).items():
-            counts.setdefault("issues", {})[code] = counts.get("issues", {}).get(code, 0) + n
-    return {"seconds": seconds, **counts}
+            issues[code] = issues.get(code, 0) + n
+
+    def total(key: str) -> int:
+        return sum(int(getattr(r, key)) for r in results)
+
+    counts = IngestCounts(
+        total("read"), total("accepted"), total("quarantined"), total("duplicates"), issues
+    )
+    return PhaseResult(INGEST, seconds=seconds, counts=counts)
 
 
-BASELINE, INGEST = "duckdb read_csv", "crimestats ingest"
-PHASES = {BASELINE: phase_read_csv, INGEST: phase_ingest, **ingest_floor.PHASES}
+PHASES: dict[str, Callable[[Path, Path], PhaseResult]] = {
+    BASELINE: phase_read_csv,
+    INGEST: phase_ingest,
+    **ingest_floor.PHASES,
+}
 
 
 def _child(phase: str, path: Path, db: Path) -> None:
+    """Run one phase and print its result, with this process's memory and CPU, as JSON."""
     base = _maxrss_mb()
     cpu = _cpu_s()
     result = PHASES[phase](path, db)
-    result.update(peak_mb=round(_maxrss_mb()), base_mb=round(base), cpu_s=round(_cpu_s() - cpu, 1))
-    print(json.dumps(result))
+    use = ProcessUse(round(_maxrss_mb()), round(base), round(_cpu_s() - cpu, 1))
+    print(json.dumps(replace(result, usage=use).to_json()))
 
 
 def _cpu_s() -> float:
@@ -128,8 +151,8 @@ def _maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def run_phase(phase: str, path: Path, workdir: Path) -> dict[str, Any]:
-    """Run one phase in a fresh interpreter on a fresh database; its JSON result."""
+def run_phase(phase: str, path: Path, workdir: Path) -> PhaseResult:
+    """Run one phase in a fresh interpreter on a fresh database; its result."""
     db = workdir / f"bench_{phase.replace(' ', '_')}.duckdb"
     _remove_db(db)
     cmd = [sys.executable, str(Path(__file__).resolve()), "--phase", phase]
@@ -146,16 +169,15 @@ def run_phase(phase: str, path: Path, workdir: Path) -> dict[str, Any]:
     try:
         if proc.returncode != 0:
             tail = "\n".join(proc.stderr.strip().splitlines()[-15:])
-            return {"phase": phase, "error": f"exit {proc.returncode}: {tail}"}
-        result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
-        result["db_mb"] = round(db.stat().st_size / 2**20, 1) if db.exists() else None
-        result["peak_disk_mb"] = round(peak_disk / 2**20)
-        return {"phase": phase, **result}
+            return PhaseResult(phase, error=f"exit {proc.returncode}: {tail}")
+        result = PhaseResult.from_json(json.loads(proc.stdout.strip().splitlines()[-1]))
+        db_mb = round(db.stat().st_size / 2**20, 1) if db.exists() else None
+        return replace(result, phase=phase, disk=DiskUse(db_mb, round(peak_disk / 2**20)))
     finally:
         _remove_db(db)
 
 
-def best_of(repeat: int, names: list[str], path: Path, workdir: Path) -> dict[str, dict[str, Any]]:
+def best_of(repeat: int, names: list[str], path: Path, workdir: Path) -> dict[str, PhaseResult]:
     """Each phase run ``repeat`` times, the fastest counting; the phases take turns.
 
     Round 1 runs every phase once, then round 2, and so on: on a shared machine a change
@@ -163,24 +185,24 @@ def best_of(repeat: int, names: list[str], path: Path, workdir: Path) -> dict[st
     Every run's time and the 1-minute load average when it began are kept under
     ``runs`` and ``loads``; a phase that fails in any run reports its first error.
     """
-    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
+    runs: dict[str, list[PhaseResult]] = {name: [] for name in names}
     for _ in range(max(1, repeat)):
         for name in names:
             load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-            runs[name].append({**run_phase(name, path, workdir), "load": load})
-    best: dict[str, dict[str, Any]] = {}
+            runs[name].append(replace(run_phase(name, path, workdir), load=load))
+    best: dict[str, PhaseResult] = {}
     for name, done in runs.items():
-        failed = [r for r in done if "error" in r]
+        failed = [r for r in done if r.error is not None]
         if failed:
             best[name] = failed[0]
             continue
-        fastest = min(done, key=lambda r: r["seconds"])
-        best[name] = {
-            **fastest,
-            "runs": [round(r["seconds"], 2) for r in done],
-            "cpu_runs": [r.get("cpu_s") for r in done],
-            "loads": [None if r["load"] is None else round(r["load"], 1) for r in done],
-        }
+        fastest = min(done, key=lambda r: r.wall_s)
+        repeats = RunSummary(
+            runs=tuple(round(r.wall_s, 2) for r in done),
+            cpu_runs=tuple(None if r.usage is None else r.usage.cpu_s for r in done),
+            loads=tuple(None if r.load is None else round(r.load, 1) for r in done),
+        )
+        best[name] = replace(fastest, repeats=repeats)
     return best
 
 
@@ -234,7 +256,7 @@ def ingest_available() -> str | None:
     return None
 
 
-def machine() -> dict[str, Any]:
+def machine() -> MachineInfo:
     """What the numbers were measured on."""
     import duckdb
     import polars
@@ -248,28 +270,29 @@ def machine() -> dict[str, Any]:
         ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     except (ValueError, OSError):
         ram = float("nan")
-    return {
-        "cpu": cpu,
-        "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
-        "ram_gb": round(ram, 1),
-        "os": platform.platform(),
-        "python": platform.python_version(),
-        "duckdb": duckdb.__version__,
-        "polars": polars.__version__,
-    }
+    return MachineInfo(
+        cpu=cpu,
+        cores=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+        ram_gb=round(ram, 1),
+        os=platform.platform(),
+        python=platform.python_version(),
+        duckdb=duckdb.__version__,
+        polars=polars.__version__,
+    )
 
 
-def workload(rows: int, seed: int, workdir: Path) -> tuple[Path, dict[str, Any]]:
+def workload(rows: int, seed: int, workdir: Path) -> tuple[Path, Workload]:
     """The workload CSV for (rows, seed), generated unless a complete one is there."""
     path = workdir / f"flat_v1_{rows}_{seed}.csv"
     manifest = generate.manifest_path(path)
     if path.exists() and manifest.exists():
         m = json.loads(manifest.read_text())
         if (m.get("rows"), m.get("seed"), m.get("bytes")) == (rows, seed, path.stat().st_size):
-            print(f"reusing {path} (generated in {m['seconds']} s)")
-            return path, {**m, "reused": True}
+            reused = Workload.from_manifest(m, reused=True)
+            print(f"reusing {path} (generated in {reused.seconds} s)")
+            return path, reused
     print(f"generating {rows:,} rows (seed {seed}) into {path} ...")
-    return path, {**generate.generate(path, rows, seed), "reused": False}
+    return path, Workload.from_manifest(generate.generate(path, rows, seed), reused=False)
 
 
 def _warm(path: Path) -> None:
@@ -301,7 +324,7 @@ def main(
     workdir: str | Path | None = None,
     repeat: int = 1,
     only: list[str] | None = None,
-) -> dict[str, Any]:
+) -> IngestReport:
     """Generate (or reuse) the workload, time the phases, print and save the results.
 
     ``only``: the phases to time besides the baseline (default: the ingest and the
@@ -315,9 +338,9 @@ def main(
     )
     work.mkdir(parents=True, exist_ok=True)
     info = machine()
-    print("machine: " + ", ".join(f"{k} {v}" for k, v in info.items()))
+    print(info.line())
     path, manifest = workload(rows, seed, work)
-    n = manifest["rows"]
+    n = manifest.rows
     _warm(path)
 
     names = [BASELINE, *(name for name in PHASES if name != BASELINE and name in wanted)]
@@ -325,79 +348,84 @@ def main(
     if missing is not None and INGEST in names:
         names.remove(INGEST)
     timed = best_of(repeat, names, path, work)
-    timed.setdefault(INGEST, {"phase": INGEST, "skipped": missing or "not asked for"})
-    phases = [{"phase": "generate (not timed against)", "seconds": manifest["seconds"]}]
+    timed.setdefault(INGEST, PhaseResult(INGEST, skipped=missing or "not asked for"))
+    phases = [PhaseResult("generate (not timed against)", seconds=manifest.seconds)]
     phases += [timed[name] for name in PHASES if name in timed]
-    for p in phases:
-        if p.get("seconds"):
-            p["rows_per_s"] = round(n / p["seconds"])
-            p["seconds"] = round(p["seconds"], 2)
+    phases = [_rated(p, n) for p in phases]
+    timed = {p.phase: p for p in phases}  # the floors are reported on the rounded times
 
     base, ingest = timed[BASELINE], timed[INGEST]
     ratio = None
-    if base.get("rows_per_s") and ingest.get("rows_per_s"):
-        ratio = round(ingest["rows_per_s"] / base["rows_per_s"], 3)
-    result = {
-        "measure": "ingest rate / DuckDB read_csv rate",
-        "target": TARGET_RATIO,
-        "ratio": ratio,
-        "meets_target": None if ratio is None else ratio >= TARGET_RATIO,
-        "memory_cap": memory_cap(),
-        "peak_target_mb": PEAK_TARGET_MB,
-        "meets_peak_target": (
-            None if not ingest.get("peak_mb") else ingest["peak_mb"] < PEAK_TARGET_MB
-        ),
-        "machine": info,
-        "workload": {k: v for k, v in manifest.items() if k != "columns"},
-        "phases": phases,
-    }
+    if base.rows_per_s and ingest.rows_per_s:
+        ratio = round(ingest.rows_per_s / base.rows_per_s, 3)
+    peak_mb = ingest.usage.peak_mb if ingest.usage else None
 
-    table = [("phase", "seconds", "rows/s", "CPU s", "peak MB", "base MB", "peak disk MB")]
+    table: list[tuple[str, ...]] = [
+        ("phase", "seconds", "rows/s", "CPU s", "peak MB", "base MB", "peak disk MB")
+    ]
     for p in phases:
-        cells = [
-            p.get("seconds"), p.get("rows_per_s"), p.get("cpu_s"), p.get("peak_mb"),
-            p.get("base_mb"), p.get("peak_disk_mb"),
-        ]  # fmt: skip
-        table.append((p["phase"], *(_fmt(c) for c in cells)))
+        use = (p.usage.cpu_s, p.usage.peak_mb, p.usage.base_mb) if p.usage else (None,) * 3
+        disk = p.disk.peak_disk_mb if p.disk else None
+        cells = (p.seconds, p.rows_per_s, *use, disk)
+        table.append((p.phase, *(_fmt(c) for c in cells)))
     print(
-        f"\nworkload: {n:,} rows, {manifest['incidents']:,} incidents, "
-        f"{manifest['bytes'] / 2**20:,.0f} MiB CSV, {manifest['bad_rows']:,} bad rows, "
-        f"{manifest['duplicates']:,} duplicates, vocabulary {manifest['vocabulary']}"
+        f"\nworkload: {n:,} rows, {manifest.incidents:,} incidents, "
+        f"{manifest.bytes / 2**20:,.0f} MiB CSV, {manifest.bad_rows:,} bad rows, "
+        f"{manifest.duplicates:,} duplicates, vocabulary {manifest.vocabulary}"
     )
     print(_table(table))
     for p in phases:
-        if len(p.get("runs", ())) > 1:
-            loads = " / ".join("-" if x is None else f"{x}" for x in p["loads"])
-            cpus = " / ".join(map(str, p["cpu_runs"]))
+        if p.repeats is not None and len(p.repeats.runs) > 1:
+            loads = " / ".join("-" if x is None else f"{x}" for x in p.repeats.loads)
+            cpus = " / ".join(map(str, p.repeats.cpu_runs))
             print(
-                f"  {p['phase']}: runs {' / '.join(map(str, p['runs']))} s, "
+                f"  {p.phase}: runs {' / '.join(map(str, p.repeats.runs))} s, "
                 f"CPU {cpus} s, load {loads}"
             )
-        if "error" in p or "skipped" in p:
-            print(f"  {p['phase']}: {p.get('error') or p.get('skipped')}")
-    if "read" in ingest:
+        if p.error is not None or p.skipped is not None:
+            print(f"  {p.phase}: {p.error or p.skipped}")
+    if ingest.counts is not None:
+        c = ingest.counts
         print(
-            f"  ingest reconciliation: read {ingest['read']:,} = accepted {ingest['accepted']:,}"
-            f" + quarantined {ingest['quarantined']:,} + duplicates {ingest['duplicates']:,}"
-            f"  (generator injected {manifest['bad_rows']:,} bad rows and "
-            f"{manifest['duplicates']:,} duplicates)"
+            f"  ingest reconciliation: read {c.read:,} = accepted {c.accepted:,}"
+            f" + quarantined {c.quarantined:,} + duplicates {c.duplicates:,}"
+            f"  (generator injected {manifest.bad_rows:,} bad rows and "
+            f"{manifest.duplicates:,} duplicates)"
         )
     verdict = "n/a" if ratio is None else ("meets" if ratio >= TARGET_RATIO else "BELOW")
     print(
         f"ratio ingest / read_csv: {'-' if ratio is None else ratio}  "
         f"(target >= {TARGET_RATIO}: {verdict})"
     )
-    result["floors"] = ingest_floor.report(timed, TARGET_RATIO)
-    if ingest.get("peak_mb"):
-        fits = "meets" if ingest["peak_mb"] < PEAK_TARGET_MB else "ABOVE"
+    floors = ingest_floor.report(timed, TARGET_RATIO)
+    if peak_mb:
+        fits = "meets" if peak_mb < PEAK_TARGET_MB else "ABOVE"
         print(
-            f"ingest peak {ingest['peak_mb']:,} MB under a DuckDB cap of {memory_cap()}  "
+            f"ingest peak {peak_mb:,} MB under a DuckDB cap of {memory_cap()}  "
             f"(target < {PEAK_TARGET_MB:,} MB: {fits})"
         )
+    result = IngestReport(
+        target=TARGET_RATIO,
+        ratio=ratio,
+        memory_cap=memory_cap(),
+        peak_target_mb=PEAK_TARGET_MB,
+        meets_peak_target=None if not peak_mb else peak_mb < PEAK_TARGET_MB,
+        machine=info,
+        workload=manifest,
+        phases=tuple(phases),
+        floors=floors,
+    )
     OUT_JSON.parent.mkdir(parents=True, exist_ok=True)
-    OUT_JSON.write_text(json.dumps(result, indent=2) + "\n")
+    OUT_JSON.write_text(json.dumps(result.to_json(), indent=2) + "\n")
     print(f"wrote {OUT_JSON}")
     return result
+
+
+def _rated(p: PhaseResult, rows: int) -> PhaseResult:
+    """The phase with its rate (rows/s) and its time rounded to 10 ms, if it has a time."""
+    if not p.seconds:
+        return p
+    return replace(p, rows_per_s=round(rows / p.seconds), seconds=round(p.seconds, 2))
 
 
 def _cli(argv: list[str] | None = None) -> int:
@@ -438,7 +466,7 @@ def _cli(argv: list[str] | None = None) -> int:
         print(json.dumps(report, indent=2))
         return 0 if report["all_kills_left_the_store_as_before"] else 1
     result = main(args.rows, args.seed, args.workdir, args.repeat, args.only)
-    return 1 if any("error" in p for p in result["phases"]) else 0
+    return 1 if result.failed else 0
 
 
 if __name__ == "__main__":

@@ -27,25 +27,94 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_stats import cells
-from crimestats.stats import count_table
+from table_spec import TableSpec
 from targets import target_line
 
-TABLES: list[dict[str, Any]] = [
-    {"by": ["year", "iccs_l1"], "unit": "offences"},
-    {"by": ["source", "year"], "unit": "incidents"},
-    {"by": ["source", "victim_sex", "victim_age_group"], "unit": "victims"},
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+TABLES = [
+    TableSpec(("year", "iccs_l1"), "offences"),
+    TableSpec(("source", "year"), "incidents"),
+    TableSpec(("source", "victim_sex", "victim_age_group"), "victims"),
 ]
 """The scaling table (a join of offences to incidents, the costliest common table) and
 two release tables (incidents by source and year; victims by sex and age group)."""
 MASTERS = ("local[1]", "local[2]", "local[4]")
 """On a 2-core machine local[4] runs four tasks on two cores: it cannot beat local[2]."""
 SMALL_YEAR = "2020"
+
+
+@dataclass(frozen=True, slots=True)
+class DuckTiming:
+    """DuckDB's ``count_table`` of a table on the store, and the load average after it."""
+
+    seconds: float
+    load: float
+
+
+@dataclass(frozen=True, slots=True)
+class SparkTable:
+    """One table on one master: the whole export and one year of it, and the line
+    ``seconds = fixed_s + per_row * rows`` through the two (``per_million_rows_s``).
+
+    ``jvm_cpu_s`` over ``seconds`` is how many cores the JVM used; ``equal``: every cell
+    as DuckDB's."""
+
+    table: str
+    seconds: float
+    load: float
+    rows: int
+    jvm_cpu_s: float
+    one_year_s: float
+    one_year_load: float
+    one_year_rows: int
+    one_year_jvm_cpu_s: float
+    fixed_s: float
+    per_million_rows_s: float
+    equal: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SparkRun:
+    """Every table on one master, after a new Spark context on it (``start_s``)."""
+
+    master: str
+    start_s: float
+    start_load: float
+    tables: tuple[SparkTable, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SparkReport:
+    """The run, as ``bench/out/spark.json`` keeps it."""
+
+    store: str
+    export: str
+    cpus: int | None
+    driver_memory: str
+    duckdb: Mapping[str, DuckTiming]
+    spark: tuple[SparkRun, ...]
+
+    @property
+    def equal(self) -> bool:
+        return all(t.equal for r in self.spark for t in r.tables)
+
+    @property
+    def meets_target(self) -> bool:
+        """Equal to DuckDB on every master of :data:`MASTERS` (the times stand beside)."""
+        return self.equal and set(MASTERS) <= {r.master for r in self.spark}
+
+    def to_json(self) -> dict[str, object]:
+        return {**asdict(self), "meets_target": self.meets_target}
 
 
 def _load() -> float:
@@ -91,10 +160,6 @@ def _timed_cpu(fn: Callable[[], Any]) -> tuple[Any, float, float, float]:
     before = cpu_seconds()
     out, seconds, load = _timed(fn)
     return out, seconds, load, cpu_seconds() - before
-
-
-def _name(spec: dict[str, Any]) -> str:
-    return f"{' x '.join(spec['by'])} ({spec['unit']})"
 
 
 def one_year(export: Path, year: str) -> Path:
@@ -147,7 +212,7 @@ def main(
     masters: tuple[str, ...],
     tables: int = len(TABLES),
     out_name: str = "spark.json",
-) -> dict[str, Any]:
+) -> SparkReport:
     from crimestats.storage.spark import restart_spark
 
     os.environ.setdefault("CRIMESTATS_SPARK_MEMORY", "4g")
@@ -159,84 +224,83 @@ def main(
     small = one_year(export, SMALL_YEAR)
     manifest = json.loads((export / "crimestats-export.json").read_text())
     small_rows = json.loads((small / "crimestats-export.json").read_text())["rows"]
-    result: dict[str, Any] = {"store": str(store), "export": str(export), "cpus": os.cpu_count(),
-                              "driver_memory": os.environ["CRIMESTATS_SPARK_MEMORY"],
-                              "duckdb": {}, "spark": []}  # fmt: skip
-    expected: dict[str, Any] = {}
+    duck: dict[str, DuckTiming] = {}
+    expected: dict[str, pa.Table] = {}  # DuckDB's answers
     specs = TABLES[:tables]
     for spec in specs:
-        table, seconds, load = _timed(lambda s=spec: count_table(store, **s).table)
-        expected[_name(spec)] = table
-        result["duckdb"][_name(spec)] = {"seconds": seconds, "load": load}
+        table, seconds, load = _timed(partial(spec.count, store))
+        expected[spec.name] = table
+        duck[spec.name] = DuckTiming(seconds, load)
+    runs = []
     for master in masters:
-        _, start_s, load = _timed(lambda m=master: restart_spark(m))
-        run: dict[str, Any] = {"master": master, "start_s": start_s, "start_load": load}
-        run["tables"] = []
+        _, start_s, load = _timed(partial(restart_spark, master))
+        figures = []
         for spec in specs:
             # the JVM compiles a query's code on its first runs: one run on the small
             # folder first, so that no master pays that for the others
-            count_table(small, backend="pyspark", **spec)
-            unit = spec["unit"]
-            big, big_s, big_load, big_cpu = _timed_cpu(
-                lambda s=spec: count_table(export, backend="pyspark", **s).table
-            )
-            _, small_s, small_load, small_cpu = _timed_cpu(
-                lambda s=spec: count_table(small, backend="pyspark", **s).table
-            )
+            spec.count(small, "pyspark")
+            unit = spec.unit
+            big, big_s, big_load, big_cpu = _timed_cpu(partial(spec.count, export, "pyspark"))
+            _, small_s, small_load, small_cpu = _timed_cpu(partial(spec.count, small, "pyspark"))
             n_big, n_small = manifest["rows"][unit], small_rows.get(unit, 0)
             per_row = (big_s - small_s) / (n_big - n_small)
             cols = big.column_names
-            run["tables"].append({
-                "table": _name(spec), "seconds": big_s, "load": big_load, "rows": n_big,
-                "jvm_cpu_s": big_cpu, "one_year_s": small_s, "one_year_load": small_load,
-                "one_year_rows": n_small, "one_year_jvm_cpu_s": small_cpu,
-                "fixed_s": big_s - per_row * n_big, "per_million_rows_s": per_row * 1e6,
-                "equal": cells(big.to_pylist(), cols)
-                == cells(expected[_name(spec)].to_pylist(), cols),
-            })  # fmt: skip
-        result["spark"].append(run)
-        _print_run(run)
-    result["meets_target"] = _print(result)
+            figures.append(SparkTable(
+                table=spec.name, seconds=big_s, load=big_load, rows=n_big, jvm_cpu_s=big_cpu,
+                one_year_s=small_s, one_year_load=small_load, one_year_rows=n_small,
+                one_year_jvm_cpu_s=small_cpu, fixed_s=big_s - per_row * n_big,
+                per_million_rows_s=per_row * 1e6,
+                equal=cells(big.to_pylist(), cols)
+                == cells(expected[spec.name].to_pylist(), cols),
+            ))  # fmt: skip
+        runs.append(SparkRun(master, start_s, load, tuple(figures)))
+        _print_run(runs[-1])
+    result = SparkReport(
+        store=str(store),
+        export=str(export),
+        cpus=os.cpu_count(),
+        driver_memory=os.environ["CRIMESTATS_SPARK_MEMORY"],
+        duckdb=duck,
+        spark=tuple(runs),
+    )
+    _print(result)
     out = Path(__file__).resolve().parent / "out"
     out.mkdir(exist_ok=True)
-    (out / out_name).write_text(json.dumps(result, indent=2, default=str))
+    (out / out_name).write_text(json.dumps(result.to_json(), indent=2, default=str))
     return result
 
 
-def _print_run(run: dict[str, Any]) -> None:
-    print(f"{run['master']}: new Spark context {run['start_s']:.1f} s (load {run['start_load']})")
-    for t in run["tables"]:
+def _print_run(run: SparkRun) -> None:
+    print(f"{run.master}: new Spark context {run.start_s:.1f} s (load {run.start_load})")
+    for t in run.tables:
         print(
-            f"  {t['table']:45} {t['seconds']:7.1f} s (load {t['load']}; JVM CPU "
-            f"{t['jvm_cpu_s']:.1f} s, {t['jvm_cpu_s'] / t['seconds']:.2f} cores) | one year "
-            f"{t['one_year_s']:6.1f} s | fixed {t['fixed_s']:5.1f} s + "
-            f"{t['per_million_rows_s']:5.2f} s per million rows | equal to DuckDB: {t['equal']}",
+            f"  {t.table:45} {t.seconds:7.1f} s (load {t.load}; JVM CPU "
+            f"{t.jvm_cpu_s:.1f} s, {t.jvm_cpu_s / t.seconds:.2f} cores) | one year "
+            f"{t.one_year_s:6.1f} s | fixed {t.fixed_s:5.1f} s + "
+            f"{t.per_million_rows_s:5.2f} s per million rows | equal to DuckDB: {t.equal}",
             flush=True,
         )
 
 
-def _print(result: dict[str, Any]) -> bool:
-    """Print the figures and the target line; whether the target is met."""
-    for name, d in result["duckdb"].items():
-        print(f"duckdb {name:45} {d['seconds']:6.2f} s (load {d['load']})")
-    runs = {r["master"]: r for r in result["spark"]}
-    equal = all(t["equal"] for r in result["spark"] for t in r["tables"])
+def _print(result: SparkReport) -> None:
+    """Print the figures and the target line."""
+    for name, d in result.duckdb.items():
+        print(f"duckdb {name:45} {d.seconds:6.2f} s (load {d.load})")
+    runs = {r.master: r for r in result.spark}
     scaling = ""
     if "local[1]" in runs and "local[2]" in runs:
-        one, two = runs["local[1]"]["tables"][0], runs["local[2]"]["tables"][0]
-        scaling = f"; {one['table']}: local[1]/local[2] = {one['seconds'] / two['seconds']:.2f}x"
-    times = ", ".join(f"{m} {r['tables'][0]['seconds']:.1f} s" for m, r in runs.items())
-    met = equal and set(MASTERS) <= set(runs)
+        one, two = runs["local[1]"].tables[0], runs["local[2]"].tables[0]
+        scaling = f"; {one.table}: local[1]/local[2] = {one.seconds / two.seconds:.2f}x"
+    times = ", ".join(f"{m} {r.tables[0].seconds:.1f} s" for m, r in runs.items())
     target_line(
         "spark",
-        f"{'equal' if equal else 'NOT equal'} on {', '.join(runs)} ({times}{scaling})",
+        f"{'equal' if result.equal else 'NOT equal'} on {', '.join(runs)} ({times}{scaling})",
         "equal to DuckDB on 1, 2 and 4 executors, times beside",
-        met,
+        result.meets_target,
     )
-    return met
 
 
-def run(rows: int, workdir: str | None = None) -> dict[str, Any]:
+def run(rows: int, workdir: str | None = None) -> SparkReport:
     """For ``bench/run.py``: the workload's store (``bench_stats.prepare``), exported once
     beside it (``<store>.parquet/``), on every master."""
     import generate

@@ -37,9 +37,11 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pandas as pd
@@ -49,7 +51,19 @@ import generate
 from crimestats import ingest_files
 from crimestats.stats import count_table
 from crimestats.stats.coverage_cache import CACHE_SUFFIX
+from stats_records import (
+    TARGET_RATIO,
+    OpenConnection,
+    ScalingRun,
+    SparkPass,
+    StatsReport,
+    TableTiming,
+)
+from table_spec import TableSpec
 from targets import target_line
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 _CODE = (
     "CASE WHEN o.iccs_method = 'model' AND coalesce(o.needs_review, false) "
@@ -107,34 +121,20 @@ PLAIN_SQL: dict[str, str] = {
 roll-up and the de-duplication only where they change the answer (an incident counted
 once per month and division; none for offences or victims, one row per unit)."""
 
-TABLES: list[dict[str, Any]] = [
-    {"by": ["year"], "unit": "incidents"},
-    {"by": ["source", "year"], "unit": "incidents"},  # release table
-    {"by": ["year", "iccs_l1"], "unit": "offences", "pandas": True},
-    {"by": ["source", "iccs_l2"], "unit": "offences"},  # release table
-    {"by": ["area", "year"], "unit": "incidents", "pandas": True},
-    {"by": ["year", "weapon"], "unit": "incidents", "pandas": True},
-    {"by": ["month", "iccs_l2"], "unit": "incidents", "pandas": True},
-    {"by": ["victim_sex", "victim_age_group"], "unit": "victims", "pandas": True},
-    {"by": ["source", "victim_sex", "victim_age_group"], "unit": "victims"},  # release table
-    {"by": ["area", "year"], "unit": "incidents", "rate": True, "area_level": "region",
-     "pandas": True},
-]  # fmt: skip
-TARGET_RATIO = 2.0
-"""Every standard table within 2x of its hand-written group-by (issue 19 item 2)."""
+TABLES: list[TableSpec] = [
+    TableSpec(("year",), "incidents"),
+    TableSpec(("source", "year"), "incidents"),  # release table
+    TableSpec(("year", "iccs_l1"), "offences", pandas=True),
+    TableSpec(("source", "iccs_l2"), "offences"),  # release table
+    TableSpec(("area", "year"), "incidents", pandas=True),
+    TableSpec(("year", "weapon"), "incidents", pandas=True),
+    TableSpec(("month", "iccs_l2"), "incidents", pandas=True),
+    TableSpec(("victim_sex", "victim_age_group"), "victims", pandas=True),
+    TableSpec(("source", "victim_sex", "victim_age_group"), "victims"),  # release table
+    TableSpec(("area", "year"), "incidents", rate=True, area_level="region", pandas=True),
+]
 YEARS = range(2010, 2025)
 AGE_BINS = [(0, 14, "0-14"), (15, 29, "15-29"), (30, 44, "30-44"), (45, 59, "45-59")]
-
-
-def _name(spec: dict[str, Any]) -> str:
-    level = f" @{spec['area_level']}" if "area_level" in spec else ""
-    rate = " rate" if spec.get("rate") else ""
-    return f"{' x '.join(spec['by'])} ({spec['unit']}{rate}{level})"
-
-
-def _args(spec: dict[str, Any]) -> dict[str, Any]:
-    """The ``count_table`` arguments of a table (the bench's own keys left out)."""
-    return {k: v for k, v in spec.items() if k != "pandas"}
 
 
 def plain_table(db: Path, sql: str) -> Any:
@@ -168,7 +168,7 @@ def _keep(db: Path) -> None:
         coding_groups(con, None)
 
 
-def _on_open_connection(db: Path, spec: dict[str, Any], sql: str) -> dict[str, float]:
+def _on_open_connection(db: Path, spec: TableSpec, sql: str) -> OpenConnection:
     """Both timed on a connection opened beforehand (the other columns open the store
     each time, as a command does): ``count_on`` against ``execute`` + Arrow."""
     from crimestats.stats.engine import count_on
@@ -176,8 +176,8 @@ def _on_open_connection(db: Path, spec: dict[str, Any], sql: str) -> dict[str, f
 
     with ibis_store(db) as con:
         _, plain_s = _timed(lambda: con.con.execute(sql).to_arrow_table())
-        _, engine_s = _timed(lambda: count_on(con, **_args(spec), store=str(db)))
-    return {"plain_open_s": plain_s, "duckdb_open_s": engine_s, "ratio_open": engine_s / plain_s}
+        _, engine_s = _timed(lambda: count_on(con, **spec.count_args(), store=str(db)))
+    return OpenConnection(plain_open_s=plain_s, duckdb_open_s=engine_s)
 
 
 def prepare(rows: int, seed: int, workdir: str | None) -> Path:
@@ -263,10 +263,10 @@ def _size(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return frame.groupby(by, dropna=False, observed=True).size().reset_index(name="count")
 
 
-def pandas_table(spec: dict[str, Any], f: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def pandas_table(spec: TableSpec, f: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """The table of ``spec`` computed in pandas alone."""
     inc, off, vic = f["inc"], f["off"], f["vic"]
-    by = spec["by"]
+    by = list(spec.by)
     if by == ["year", "iccs_l1"]:
         t = off.merge(inc[["incident_id", "year"]], on="incident_id")
         return _size(t.assign(iccs_l1=_level(t["iccs_code"], 2)), by)
@@ -281,7 +281,7 @@ def pandas_table(spec: dict[str, Any], f: dict[str, pd.DataFrame]) -> pd.DataFra
             group[t["age"].between(low, high)] = label
         group[t["age"] >= 60] = "60+"
         return _size(t.assign(victim_sex=t["sex"], victim_age_group=group), by)
-    if spec.get("area_level") == "region":
+    if spec.area_level == "region":
         return _region_rates(f)
     t = inc.rename(columns={"area_code": "area"})
     return _size(t, by)
@@ -315,7 +315,7 @@ def _cell(v: Any) -> Any:
     return round(v, 6) if isinstance(v, float) else v
 
 
-def cells(rows: list[dict[str, Any]], columns: list[str]) -> set[tuple[Any, ...]]:
+def cells(rows: Iterable[Mapping[str, object]], columns: list[str]) -> set[tuple[Any, ...]]:
     return {tuple(_cell(r[c]) for c in columns) for r in rows}
 
 
@@ -334,71 +334,79 @@ def main(
     seed: int = generate.DEFAULT_SEED,
     workdir: str | None = None,
     backends: tuple[str, ...] = ("duckdb", "pyspark", "pandas"),
-) -> dict[str, Any]:
+) -> StatsReport:
     db = prepare(rows, seed, workdir)
-    result: dict[str, Any] = {"rows": rows, "machine": platform.platform(),
-                              "cpus": os.cpu_count(), "tables": []}  # fmt: skip
-    duck: dict[str, Any] = {}
+    duck: dict[str, pa.Table] = {}  # each table's table from DuckDB, to compare against
     plain_table(db, "SELECT 1")  # warm-up: imports, the file cache
     # the facts kept per store state (stats/store_cache.py: the coverage of issue 13, the
     # ICCS coding groups): the first tables after a load pay them, timed here apart
     shutil.rmtree(db.with_name(db.name + CACHE_SUFFIX), ignore_errors=True)
-    _, result["kept_once_s"] = _timed(lambda: _keep(db))
-    _, result["coverage_scan_s"] = _timed(lambda: _scan(db))
+    _, kept_once_s = _timed(partial(_keep, db))
+    _, coverage_scan_s = _timed(partial(_scan, db))
+    tables = []
     for spec in TABLES:
-        name = _name(spec)
-        entry: dict[str, Any] = {"table": name, "load": round(os.getloadavg()[0], 1)}
-        sql = PLAIN_SQL.get(name)
-        if sql is not None:  # the hand-written group-by first, the engine right after
-            plain, entry["plain_s"] = _timed(lambda q=sql: plain_table(db, q))
-        duck[name], entry["duckdb_s"] = _timed(lambda s=spec: count_table(db, **_args(s)).table)
-        if sql is not None:
-            cols = plain.column_names
-            entry["ratio"] = entry["duckdb_s"] / entry["plain_s"]
-            entry["plain_agrees"] = cells(plain.to_pylist(), cols) == cells(
-                duck[name].select(cols).to_pylist(), cols
-            )
-            entry.update(_on_open_connection(db, spec, sql))
-        result["tables"].append(entry)
-    ratios = [t["ratio"] for t in result["tables"] if "ratio" in t]
-    result["worst_ratio"] = max(ratios)
-    result["worst_ratio_open"] = max(t["ratio_open"] for t in result["tables"] if "ratio" in t)
-    result["meets_target"] = result["worst_ratio"] <= TARGET_RATIO and all(
-        t["plain_agrees"] for t in result["tables"] if "ratio" in t
-    )
-    if "pyspark" in backends:
-        try:
-            _spark(db, result, duck)
-        except Exception as exc:  # noqa: BLE001 - e.g. the driver's heap is too small
-            result["pyspark_error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
+        load = round(os.getloadavg()[0], 1)
+        sql = PLAIN_SQL.get(spec.name)
+        if sql is None:
+            duck[spec.name], duckdb_s = _timed(partial(spec.count, db))
+            tables.append(TableTiming(spec.name, load, duckdb_s))
+            continue
+        # the hand-written group-by first, the engine right after
+        plain, plain_s = _timed(partial(plain_table, db, sql))
+        duck[spec.name], duckdb_s = _timed(partial(spec.count, db))
+        cols = plain.column_names
+        agrees = cells(plain.to_pylist(), cols) == cells(
+            duck[spec.name].select(cols).to_pylist(), cols
+        )
+        open_ = _on_open_connection(db, spec, sql)
+        tables.append(TableTiming(spec.name, load, duckdb_s, plain_s, agrees, open_))
+    spark = _spark(db, tuple(tables), duck) if "pyspark" in backends else None
+    if spark is not None:
+        tables = list(spark.tables)
+    pandas_load_s = None
     if "pandas" in backends:
-        frames, result["pandas_load_s"] = _timed(lambda: load_frames(db))
-        for entry, spec in zip(result["tables"], TABLES, strict=True):
-            if not spec.get("pandas"):
+        frames, pandas_load_s = _timed(partial(load_frames, db))
+        for i, spec in enumerate(TABLES):
+            if not spec.pandas:
                 continue
-            frame, entry["pandas_s"] = _timed(lambda s=spec: pandas_table(s, frames))
-            cols = [c for c in duck[entry["table"]].column_names if c != "model_coded_share"]
-            entry["pandas_agrees"] = cells(frame.to_dict("records"), cols) == cells(
-                duck[entry["table"]].to_pylist(), cols
+            frame, pandas_s = _timed(partial(pandas_table, spec, frames))
+            cols = [c for c in duck[spec.name].column_names if c != "model_coded_share"]
+            agrees = cells(frame.to_dict("records"), cols) == cells(
+                duck[spec.name].to_pylist(), cols
             )
+            tables[i] = replace(tables[i], pandas_s=pandas_s, pandas_agrees=agrees)
         del frames
-    result["peak_rss_mb_python"] = round(_peak_mb())
+    result = StatsReport(
+        rows=rows,
+        machine=platform.platform(),
+        cpus=os.cpu_count(),
+        tables=tuple(tables),
+        kept_once_s=kept_once_s,
+        coverage_scan_s=coverage_scan_s,
+        spark=spark,
+        pandas_load_s=pandas_load_s,
+        peak_rss_mb_python=round(_peak_mb()),
+    )
     _print(result)
     out = Path(__file__).resolve().parent / "out"
     out.mkdir(exist_ok=True)
-    (out / "stats.json").write_text(json.dumps(result, indent=2, default=str))
+    (out / "stats.json").write_text(json.dumps(result.to_json(), indent=2, default=str))
     return result
 
 
-SCALING_TABLE: dict[str, Any] = {"by": ["year", "iccs_l1"], "unit": "offences"}
+SCALING_TABLE = TableSpec(("year", "iccs_l1"), "offences")
 MASTERS = ("local[1]", "local[2]", "local[4]")
 """Spark on 1, 2 and 4 local worker threads (issue 19 item 3). On this 2-core machine,
 local[4] runs four tasks on two cores: it shows the cost of oversubscription, not a
 speed-up; a cluster adds executors on machines of their own (docs/scale.md)."""
 
 
-def _spark(db: Path, result: dict[str, Any], duck: dict[str, Any]) -> None:
-    """``--backend pyspark`` as shipped: Spark reads the store's Parquet export."""
+def _spark(db: Path, tables: tuple[TableTiming, ...], duck: dict[str, pa.Table]) -> SparkPass:
+    """``--backend pyspark`` as shipped: Spark reads the store's Parquet export.
+
+    A failure (e.g. the driver's heap is too small) is reported in ``error``, with the
+    figures measured before it.
+    """
     from crimestats.storage.spark import (
         CACHE_SUFFIX,
         STORE_TABLES,
@@ -407,68 +415,71 @@ def _spark(db: Path, result: dict[str, Any], duck: dict[str, Any]) -> None:
         spark_store,
     )
 
-    spark_session()  # JVM start-up, not timed
-    shutil.rmtree(db.with_name(db.name + CACHE_SUFFIX), ignore_errors=True)
+    done = SparkPass(tables)
+    try:
+        spark_session()  # JVM start-up, not timed
+        shutil.rmtree(db.with_name(db.name + CACHE_SUFFIX), ignore_errors=True)
 
-    def export() -> None:
-        with spark_store(db) as con:
-            for name in STORE_TABLES:
-                con.table(name)
+        def export() -> None:
+            with spark_store(db) as con:
+                for name in STORE_TABLES:
+                    con.table(name)
 
-    _, result["pyspark_export_s"] = _timed(export)
-    for entry, spec in zip(result["tables"], TABLES, strict=True):
-        table, entry["pyspark_s"] = _timed(
-            lambda s=spec: count_table(db, backend="pyspark", **_args(s)).table
-        )
-        cols = table.column_names
-        entry["pyspark_agrees"] = cells(table.to_pylist(), cols) == cells(
-            duck[entry["table"]].to_pylist(), cols
-        )
-    expected = duck[_name(SCALING_TABLE)]
-    result["pyspark_scaling"] = []
-    for master in MASTERS:
-        restart_spark(master)  # the JVM's new context is not timed; one warm-up call
-        count_table(db, backend="pyspark", by=["year"])
-        table, seconds = _timed(lambda: count_table(db, backend="pyspark", **SCALING_TABLE).table)
-        result["pyspark_scaling"].append({
-            "master": master, "seconds": seconds,
-            "agrees": table.to_pylist() == expected.to_pylist(),
-        })  # fmt: skip
+        _, export_s = _timed(export)
+        done = replace(done, export_s=export_s)
+        for i, spec in enumerate(TABLES):
+            table, seconds = _timed(partial(spec.count, db, "pyspark"))
+            cols = table.column_names
+            agrees = cells(table.to_pylist(), cols) == cells(duck[spec.name].to_pylist(), cols)
+            timing = replace(done.tables[i], pyspark_s=seconds, pyspark_agrees=agrees)
+            done = replace(done, tables=(*done.tables[:i], timing, *done.tables[i + 1 :]))
+        expected = duck[SCALING_TABLE.name]
+        done = replace(done, scaling=())
+        for master in MASTERS:
+            restart_spark(master)  # the JVM's new context is not timed; one warm-up call
+            count_table(db, backend="pyspark", by=["year"])
+            table, seconds = _timed(partial(SCALING_TABLE.count, db, "pyspark"))
+            run = ScalingRun(master, seconds, table.to_pylist() == expected.to_pylist())
+            done = replace(done, scaling=(*(done.scaling or ()), run))
+    except Exception as exc:  # noqa: BLE001 - e.g. the driver's heap is too small
+        done = replace(done, error=f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}")
+    return done
 
 
-def _print(result: dict[str, Any]) -> None:
+def _print(result: StatsReport) -> None:
     print(f"{'table':50} {'plain s':>8} {'duckdb s':>9} {'ratio':>6} {'open: ratio':>11} "
           f"{'pyspark s':>10} {'pandas s':>9}  agree (plain, spark, pandas)  load")  # fmt: skip
-    for t in result["tables"]:
-        pl, ratio = t.get("plain_s"), t.get("ratio")
-        sp, pd_ = t.get("pyspark_s"), t.get("pandas_s")
+    for t in result.tables:
+        ratio_open = t.open.ratio_open if t.open else None
+        agree = ", ".join("-" if a is None else str(a)
+                          for a in (t.plain_agrees, t.pyspark_agrees, t.pandas_agrees))  # fmt: skip
         print(
-            f"{t['table']:50} {_num(pl):>8} {t['duckdb_s']:9.2f} {_num(ratio):>6} "
-            f"{_num(t.get('ratio_open')):>11} {_num(sp):>10} {_num(pd_):>9}  "
-            f"{t.get('plain_agrees', '-')}, {t.get('pyspark_agrees', '-')}, "
-            f"{t.get('pandas_agrees', '-')}  {t['load']}"
+            f"{t.table:50} {_num(t.plain_s):>8} {t.duckdb_s:9.2f} {_num(t.ratio):>6} "
+            f"{_num(ratio_open):>11} {_num(t.pyspark_s):>10} {_num(t.pandas_s):>9}  "
+            f"{agree}  {t.load}"
         )
     print(f"kept per store state (coverage, ICCS groups), once after a load: "
-          f"{result['kept_once_s']:.2f} s; the coverage scan alone "
-          f"{result['coverage_scan_s']:.2f} s")  # fmt: skip
-    if "pandas_load_s" in result:
-        print(f"pandas: reading the frames from the store once: {result['pandas_load_s']:.2f} s")
-    if "pyspark_export_s" in result:
+          f"{result.kept_once_s:.2f} s; the coverage scan alone "
+          f"{result.coverage_scan_s:.2f} s")  # fmt: skip
+    if result.pandas_load_s is not None:
+        print(f"pandas: reading the frames from the store once: {result.pandas_load_s:.2f} s")
+    spark = result.spark
+    if spark is not None and spark.export_s is not None:
         print(f"pyspark: exporting the store to Parquet (once per store version): "
-              f"{result['pyspark_export_s']:.2f} s")  # fmt: skip
-    for run in result.get("pyspark_scaling", []):
-        print(f"pyspark {run['master']:9} {SCALING_TABLE['by']} ({SCALING_TABLE['unit']}): "
-              f"{run['seconds']:.2f} s, equal to DuckDB: {run['agrees']}")  # fmt: skip
-    if "pyspark_error" in result:
-        print(f"pyspark failed: {result['pyspark_error']}")
-    print(f"peak RSS of this process: {result['peak_rss_mb_python']} MB (Spark's JVM apart)")
+              f"{spark.export_s:.2f} s")  # fmt: skip
+    for run in (spark.scaling if spark is not None else None) or ():
+        print(f"pyspark {run.master:9} {list(SCALING_TABLE.by)} ({SCALING_TABLE.unit}): "
+              f"{run.seconds:.2f} s, equal to DuckDB: {run.agrees}")  # fmt: skip
+    if spark is not None and spark.error is not None:
+        print(f"pyspark failed: {spark.error}")
+    print(f"peak RSS of this process: {result.peak_rss_mb_python} MB (Spark's JVM apart)")
     target_line(
         "stats",
-        f"worst table {result['worst_ratio']:.2f}x its hand-written group-by, both opening "
-        f"the store ({result['worst_ratio_open']:.2f}x both on an open connection; "
-        f"{result['rows']:,} rows)",
+        f"worst table {result.worst_ratio:.2f}x its hand-written group-by, both opening "
+        f"the store ({result.worst_ratio_open:.2f}x both on an open connection; "
+        f"{result.rows:,} rows)",
         f"<= {TARGET_RATIO:g}x, cells equal",
-        result["meets_target"],
+        result.meets_target,
     )
 
 

@@ -33,12 +33,14 @@ restated here (``tests/bench/test_ingest_floor.py`` checks the row counts).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-EVENT_TABLES = ("incidents", "offences", "victims", "suspects")
+from phase_records import BASELINE, EVENT_TABLES, INGEST, FloorFigures, PhaseResult, StoreCounts
+
 FLOOR_SOURCE = "bench"
 FLOOR_INGEST_ID = 1
 PARSE_STORE = "ingest floor: parse + store"
@@ -50,6 +52,8 @@ PARSE_STORE_TEMP = "ingest floor: parse + store, staged in memory"
 class FloorKind:
     """What one floor phase does beyond parsing and storing."""
 
+    name: str
+    """The phase's name in the benchmark's table and JSON."""
     row_checks: bool
     """Compute every row rule in the parse and keep rows in error out of the store."""
     in_memory: bool = False
@@ -59,9 +63,12 @@ class FloorKind:
 
 
 KINDS = {
-    PARSE_STORE: FloorKind(row_checks=False),
-    PARSE_CHECK_STORE: FloorKind(row_checks=True),
-    PARSE_STORE_TEMP: FloorKind(row_checks=False, in_memory=True),
+    kind.name: kind
+    for kind in (
+        FloorKind(PARSE_STORE, row_checks=False),
+        FloorKind(PARSE_CHECK_STORE, row_checks=True),
+        FloorKind(PARSE_STORE_TEMP, row_checks=False, in_memory=True),
+    )
 }
 OPTIONAL = frozenset({PARSE_STORE_TEMP})
 """Floors timed only when asked for (``bench_ingest.py --only``), not by ``make bench``."""
@@ -81,8 +88,8 @@ def _required_typed(layout: tuple[Any, ...], rules: tuple[Any, ...]) -> list[str
     return names
 
 
-def floor_load(path: Path, db: Path, kind: FloorKind) -> dict[str, Any]:
-    """Load ``path`` into a fresh store at ``db`` doing only the floor's work; timings."""
+def floor_load(path: Path, db: Path, kind: FloorKind) -> PhaseResult:
+    """Load ``path`` into a fresh store at ``db`` doing only the floor's work; its figures."""
     from crimestats.domain.flat_layout import LAYOUTS
     from crimestats.ingest.file_inspect import inspect_file
     from crimestats.ingest.limits import IngestLimits
@@ -156,40 +163,43 @@ def floor_load(path: Path, db: Path, kind: FloorKind) -> dict[str, Any]:
             for name in ("VIEW _v", "VIEW _floor_rows", "TABLE _out", "TABLE _f"):
                 con.execute(f"DROP {name}")
     seconds = time.perf_counter() - t0  # the store closed (checkpointed) included
-    return {
-        "seconds": seconds,
-        "steps": {k: round(v, 2) for k, v in steps.items()},
-        **store_counts(db),
-    }
+    return PhaseResult(
+        kind.name,
+        seconds=seconds,
+        steps={k: round(v, 2) for k, v in steps.items()},
+        stored=store_counts(db),
+    )
 
 
-def store_counts(db: Path) -> dict[str, int]:
+def store_counts(db: Path) -> StoreCounts:
     """Rows in each event table of the store at ``db``."""
     import duckdb
 
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return {
-            t: int(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0])  # type: ignore[index]
-            for t in EVENT_TABLES
-        }
+        return StoreCounts(
+            *(
+                int(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0])  # type: ignore[index]
+                for t in EVENT_TABLES
+            )
+        )
     finally:
         con.close()
 
 
-def phase(name: str) -> Any:
-    """The phase function ``bench_ingest`` runs in a child process for the floor ``name``."""
+def phase(kind: FloorKind) -> Callable[[Path, Path], PhaseResult]:
+    """The phase function ``bench_ingest`` runs in a child process for the floor ``kind``."""
 
-    def run(path: Path, db: Path) -> dict[str, Any]:
-        return floor_load(path, db, KINDS[name])
+    def run(path: Path, db: Path) -> PhaseResult:
+        return floor_load(path, db, kind)
 
     return run
 
 
-PHASES = {name: phase(name) for name in KINDS}
+PHASES = {name: phase(kind) for name, kind in KINDS.items()}
 
 
-def report(timed: dict[str, dict[str, Any]], target: float) -> dict[str, Any]:
+def report(timed: Mapping[str, PhaseResult], target: float) -> dict[str, FloorFigures]:
     """Print each floor beside ``read_csv`` and return the figures for the JSON.
 
     A floor's ratio (its rate over ``read_csv``'s) is the most that any ingest doing at
@@ -197,29 +207,31 @@ def report(timed: dict[str, dict[str, Any]], target: float) -> dict[str, Any]:
     reach for that design; above, the gap to the target is the room left for the
     validation, the group checks, the ledger and the quarantine.
     """
-    base = timed.get("duckdb read_csv", {})
-    ingest = timed.get("crimestats ingest", {})
-    out: dict[str, Any] = {}
+    base = timed.get(BASELINE)
+    ingest = timed.get(INGEST)
+    out: dict[str, FloorFigures] = {}
     for name in KINDS:
         floor = timed.get(name)
-        if not floor or not floor.get("seconds") or not base.get("seconds"):
+        if floor is None or not floor.seconds or base is None or not base.seconds:
             continue
-        ratio = round(base["seconds"] / floor["seconds"], 3)
-        room = base["seconds"] / target - floor["seconds"]
-        counts = ", ".join(f"{t} {floor[t]:,}" for t in EVENT_TABLES if t in floor)
+        ratio = round(base.seconds / floor.seconds, 3)
+        room = base.seconds / target - floor.seconds
+        stored = floor.stored.to_json() if floor.stored else {}
+        counts = ", ".join(f"{t} {n:,}" for t, n in stored.items())
         print(
             f"ratio {name.removeprefix('ingest floor: ')} (floor) / read_csv: {ratio}  "
             f"(target >= {target}: {'reachable' if ratio >= target else 'OUT OF REACH'}; "
             f"{room:+.1f} s left for everything else at the target's pace)"
         )
         cpu = None
-        if floor.get("cpu_s") and base.get("cpu_s"):
-            cpu = round(base["cpu_s"] / floor["cpu_s"], 3)
+        if floor.usage and floor.usage.cpu_s and base.usage and base.usage.cpu_s:
+            cpu = round(base.usage.cpu_s / floor.usage.cpu_s, 3)
             print(f"  by CPU seconds (steadier on a shared machine): {cpu}")
-        print(f"  steps {floor.get('steps')}; stored: {counts}")
-        out[name] = {"ratio": ratio, "cpu_ratio": cpu, "seconds_left_at_target": round(room, 2)}
-        if ingest.get("seconds"):
-            share = round(floor["seconds"] / ingest["seconds"], 3)
-            out[name]["share_of_ingest"] = share
-            print(f"  the floor is {share:.0%} of the ingest's {ingest['seconds']} s")
+        steps = None if floor.steps is None else dict(floor.steps)
+        print(f"  steps {steps}; stored: {counts}")
+        share = None
+        if ingest is not None and ingest.seconds:
+            share = round(floor.seconds / ingest.seconds, 3)
+            print(f"  the floor is {share:.0%} of the ingest's {ingest.seconds} s")
+        out[name] = FloorFigures(ratio, cpu, round(room, 2), share)
     return out

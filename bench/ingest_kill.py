@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TypedDict
 
 import bench_ingest
+from phase_records import INGEST
 
 
 class KillTrial(TypedDict):
@@ -72,7 +73,7 @@ def kill_trials(path: Path, workdir: Path, trials: int, max_delay: float, seed: 
         sys.executable,
         str(Path(bench_ingest.__file__).resolve()),
         "--phase",
-        bench_ingest.INGEST,
+        INGEST,
     ]
     cmd += ["--file", str(path), "--db", str(db)]
     runs: list[KillTrial] = []

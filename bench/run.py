@@ -38,8 +38,15 @@ VERDICTS: dict[str, bool | None] = {}
 """Each benchmark's ``meets_target`` (None: no target, or not measured), for the summary."""
 
 
+def _meets(result: object) -> bool | None:
+    """A benchmark's ``meets_target``: a typed report's attribute, or a result dict's key."""
+    met = result.get("meets_target") if isinstance(result, dict) else None
+    met = getattr(result, "meets_target", met)
+    return met if isinstance(met, bool) else None
+
+
 def _verdict(name: str, result: object) -> None:
-    VERDICTS[name] = result.get("meets_target") if isinstance(result, dict) else None
+    VERDICTS[name] = _meets(result)
 
 
 def _summary(failed: list[str]) -> None:
@@ -65,7 +72,7 @@ def _measure(
         VERDICTS[name] = None
         return
     _verdict(name, result)
-    if isinstance(result, dict) and result.get("meets_target") is False:
+    if _meets(result) is False:
         missed.append(name)
 
 
@@ -93,11 +100,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         bench_ingest = importlib.import_module("bench_ingest")
         seed = args.seed if args.seed is not None else bench_ingest.generate.DEFAULT_SEED
-        result = bench_ingest.main(args.rows, seed, args.workdir, args.repeat)
-        _verdict("ingest", result)
-        if any("error" in p for p in result["phases"]):
+        report = bench_ingest.main(args.rows, seed, args.workdir, args.repeat)
+        _verdict("ingest", report)
+        if report.failed:
             failed.append("ingest")
-        if result["meets_target"] is False:
+        if report.meets_target is False:
             missed.append("ingest")
     except Exception:  # noqa: BLE001 - one failing benchmark must not hide the others
         traceback.print_exc()
@@ -121,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         bench_stats = importlib.import_module("bench_stats")
         result = bench_stats.main(stats_rows, workdir=args.workdir)
         _verdict("stats", result)
-        if result["meets_target"] is False:
+        if _meets(result) is False:
             missed.append("stats")
     except Exception:  # noqa: BLE001
         traceback.print_exc()
@@ -133,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         bench_release = importlib.import_module("bench_release")
         result = bench_release.main(release_rows, workdir=args.workdir)
         _verdict("release", result)
-        if result["meets_target"] is False:
+        if _meets(result) is False:
             missed.append("release")
     except Exception:  # noqa: BLE001
         traceback.print_exc()
