@@ -29,11 +29,12 @@ The rule for an offence-creating section, fixed before any coder was run on thes
    or "shall be" "guilty" or "liable", "shall be sentenced", or "commits a felony /
    misdemeanour / offence" (so that duties, presumptions, deeming rules and special cases
    of theft, which create no offence of their own, fall out).
-5. Not one of the few sections listed in ``NOT_OFFENCES`` that pass (4) but are a
-   power, a forfeiture, an evidence or procedure rule, or a penalty for an offence that
-   an earlier section of the pool already creates (murder, manslaughter, perjury), or a
-   definition, partial defence or procedure rule whose words name an offence
-   (malice aforethought, killing on provocation, incest on a charge of rape).
+5. Not one of the six sections listed in ``NOT_OFFENCES`` that pass (4) but are a
+   penalty for an offence that an earlier section already creates (murder,
+   manslaughter, perjury) or a definition, partial defence or procedure rule whose
+   words name an offence (malice aforethought, killing on provocation, incest on a
+   charge of rape). Powers of search, forfeitures, evidence rules, duties and the
+   defamation privileges all fall out by (4).
 The rule reads the source alone, not any model output.
 """
 
@@ -67,21 +68,12 @@ CREATES = re.compile(
 
 # Sections that pass rule 4 but create no offence of their own (rule 5).
 NOT_OFFENCES = {
-    "58",  # legal proceedings (consent to prosecute seditious offences)
-    "59",  # evidence (in sedition cases)
-    "65",  # compulsion: how far a defence (to unlawful oaths)
-    "145",  # power of search (brothel, detention)
-    "148",  # power of search (prostitution)
-    "160",  # order for guardianship (after incest conviction)
-    "201",  # punishment for murder (s. 200 creates the offence)
-    "202",  # punishment of manslaughter (s. 199 creates it)
     "106",  # punishment of perjury and subornation (s. 104 creates perjury)
     "163",  # conviction of incest lawful on charge of rape (a procedure rule)
+    "201",  # punishment for murder (s. 200 creates the offence)
+    "202",  # punishment of manslaughter (s. 199 creates it)
     "204",  # malice aforethought (what the intent for murder is)
     "205",  # killing on provocation (a partial defence: murder becomes manslaughter)
-    "307",  # forfeiture (of housebreaking implements)
-    "322",  # forfeiture on conviction (diamonds, emeralds)
-    "373",  # forfeiture (of counterfeit coin)
 }
 
 
