@@ -43,6 +43,22 @@ TABLES = {
         "iccs_heldout_penal_en8/sg_pc_1871_sample_labelled.csv",
         "singapore_penal_code.csv",
     ),
+    "washington_criminal_code": (
+        "iccs_heldout_penal_en9/rcw_9a_sample_labelled.csv",
+        "washington_criminal_code.csv",
+    ),
+    "zambia_penal_code": (
+        "iccs_heldout_penal_en10/zpc_sample_labelled.csv",
+        "zambia_penal_code.csv",
+    ),
+    "home_office_classes": (
+        "iccs_heldout_penal_en11/ho_sample_labelled.csv",
+        "home_office_classes.csv",
+    ),
+    "rwanda_penal_code": (
+        "iccs_heldout_penal_en12/rwpc_2018_sample_labelled.csv",
+        "rwanda_penal_code.csv",
+    ),
 }
 """Source tag -> (labelled sample under tests/data, table file under data/correspondence)."""
 

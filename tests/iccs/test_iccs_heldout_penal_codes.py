@@ -88,9 +88,26 @@ SINGAPORE = PenalSet(
     "singapore_penal_code", "iccs_heldout_penal_en8", "sg_pc_1871_sample_labelled.csv",
     "sg_offence_sections.csv", 150, 378, "held out 90.0% / 93.6% / 64.0% (v23)", 0.75, 0.45, 0.8,
 )  # fmt: skip
+WASHINGTON = PenalSet(
+    "washington_criminal_code", "iccs_heldout_penal_en9", "rcw_9a_sample_labelled.csv",
+    "rcw_offence_sections.csv", 150, 212, "held out WASHINGTON (v24)", 0.5, 0.3, 0.5,
+)  # fmt: skip
+ZAMBIA = PenalSet(
+    "zambia_penal_code", "iccs_heldout_penal_en10", "zpc_sample_labelled.csv",
+    "zpc_offence_sections.csv", 150, 279, "held out ZAMBIA (v24)", 0.5, 0.3, 0.5,
+)  # fmt: skip
+HOME_OFFICE = PenalSet(
+    "home_office_classes", "iccs_heldout_penal_en11", "ho_sample_labelled.csv",
+    "ho_offence_sections.csv", 135, 135, "held out HOME_OFFICE (v24)", 0.5, 0.3, 0.5,
+)  # fmt: skip
+RWANDA = PenalSet(
+    "rwanda_penal_code", "iccs_heldout_penal_en12", "rwpc_2018_sample_labelled.csv",
+    "rwpc_offence_sections.csv", 150, 207, "held out RWANDA (v24)", 0.4, 0.3, 0.5,
+)  # fmt: skip
 ALL_SETS = {
     "ipc": IPC, "wa": WA, "canada": CANADA, "philippines": PHILIPPINES,
     "texas": TEXAS, "nepal": NEPAL, "south_sudan": SOUTH_SUDAN, "singapore": SINGAPORE,
+    "washington": WASHINGTON, "zambia": ZAMBIA, "home_office": HOME_OFFICE, "rwanda": RWANDA,
 }  # fmt: skip
 SETS = pytest.mark.parametrize("penal", list(ALL_SETS.values()), ids=list(ALL_SETS))
 COLUMNS = ["text", "section", "chapter", "chapter_title", "iccs_code", "level_labelled", "note"]

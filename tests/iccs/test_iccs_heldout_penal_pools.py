@@ -1,8 +1,9 @@
 """Each session-12 penal-code pool keeps the rule its sampler states (no coder involved).
 
-The four sets added in session 12 (Texas, Nepal, South Sudan, Singapore; each folder's
-PROVENANCE.md) are checked for form and for being the seeded draw by the parametrised tests
-of ``test_iccs_heldout_penal_codes.py``. What is particular to each pool is checked here: the
+The eight sets added in session 12 (Texas, Nepal, South Sudan, Singapore, Washington,
+Zambia, the England and Wales Home Office classes, Rwanda; each folder's PROVENANCE.md) are
+checked for form and for being the seeded draw by the parametrised tests of
+``test_iccs_heldout_penal_codes.py``. What is particular to each pool is checked here: the
 part of the code it was drawn from and what its rule leaves out, so a pool rebuilt under a
 looser rule (one that lets definitions or the general part in) fails; and, for the IPC's
 Singapore twin, how many sampled headings are word for word the IPC sample's, the rows that
@@ -12,6 +13,7 @@ are no fresh test of a coder trained on the IPC.
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 DATA = Path(__file__).parents[1] / "data"
@@ -64,3 +66,34 @@ def test_singapore_headings_shared_word_for_word_with_the_ipc_sample() -> None:
     ipc = {plain(r["text"]) for r in _rows("iccs_heldout_penal_en", "ipc_1860_sample_labelled.csv")}
     singapore = _rows("iccs_heldout_penal_en8", "sg_pc_1871_sample_labelled.csv")
     assert sum(plain(r["text"]) in ipc for r in singapore) == 27
+
+
+def test_zambia_pool_is_part_two_without_repealed_definitions_or_procedure() -> None:
+    """Part II only, nothing repealed, no definition headings, headings unique."""
+    pool = _rows("iccs_heldout_penal_en10", "zpc_offence_sections.csv")
+    numbers = [int(re.sub(r"[A-Z]$", "", r["section"])) for r in pool]
+    assert (min(numbers), max(numbers)) == (43, 399)
+    assert numbers == sorted(numbers)
+    assert not [r for r in pool if r["text"] == "***" or r["text"].startswith("Definition")]
+    assert len({r["text"].casefold() for r in pool}) == len(pool)
+    # the sections the rule names as penalties, defences or procedure are out
+    assert not {"106", "163", "201", "202", "204", "205"} & {r["section"] for r in pool}
+
+
+def test_home_office_pool_leaves_out_the_residual_class() -> None:
+    """Code 99, "Other notifiable offences", names no conduct: the pool rule leaves it out."""
+    assert "99" not in {
+        r["section"] for r in _rows("iccs_heldout_penal_en11", "ho_offence_sections.csv")
+    }
+
+
+def test_rwanda_pool_keeps_only_part_two_offence_articles() -> None:
+    """Part One (arts 1-90), Title V (332-335), the military general provisions
+    (286-294) and headings that define are out of the pool; the articles run in order."""
+    pool = _rows("iccs_heldout_penal_en12", "rwpc_offence_sections.csv")
+    sections = [int(r["section"]) for r in pool]
+    assert sections == sorted(sections)
+    assert min(sections) > 90
+    assert max(sections) < 332
+    assert not set(sections) & set(range(286, 295))
+    assert not any(r["text"].startswith("Definition") for r in pool)

@@ -1,4 +1,4 @@
-"""The English penal-code vocabulary sources are their hand-labelled samples.
+"""The English penal-code (and Home Office class) vocabulary sources are their labelled samples.
 
 Each bundled penal-code table (``data/correspondence``) is written from a labelled sample
 under ``tests/data/iccs_heldout_penal_en*/`` by ``tests/data/penal_code_tables.py``; the
@@ -27,8 +27,15 @@ PENAL = {
     "texas_penal_code": ("iccs_heldout_penal_en5/tpc_sample_labelled.csv", 150, 7),
     "south_sudan_penal_code": ("iccs_heldout_penal_en7/sspc_2008_sample_labelled.csv", 150, 21),
     "singapore_penal_code": ("iccs_heldout_penal_en8/sg_pc_1871_sample_labelled.csv", 150, 13),
+    "washington_criminal_code": ("iccs_heldout_penal_en9/rcw_9a_sample_labelled.csv", 150, 2),
+    "zambia_penal_code": ("iccs_heldout_penal_en10/zpc_sample_labelled.csv", 150, 3),
+    "rwanda_penal_code": ("iccs_heldout_penal_en12/rwpc_2018_sample_labelled.csv", 150, 9),
 }
 """Source -> (labelled sample, sections, sections labelled at ICCS level 1 only)."""
+HOME_OFFICE = {"home_office_classes": ("iccs_heldout_penal_en11/ho_sample_labelled.csv", 135, 6)}
+"""The England and Wales Home Office offence classes: labelled the same way, but a police
+recording classification, not a penal code (registered as ``police``)."""
+TABLES = PENAL | HOME_OFFICE
 
 
 def _labelled(path: str) -> list[dict[str, str]]:
@@ -36,9 +43,9 @@ def _labelled(path: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-@pytest.mark.parametrize("source", sorted(PENAL))
+@pytest.mark.parametrize("source", sorted(TABLES))
 def test_table_equals_its_labelled_sample_row_for_row(source: str) -> None:
-    path, size, section_only = PENAL[source]
+    path, size, section_only = TABLES[source]
     rows = _labelled(path)
     table = list(load_bundled(source))
     assert len(rows) == len(table) == size
@@ -54,25 +61,22 @@ def test_table_equals_its_labelled_sample_row_for_row(source: str) -> None:
     assert sum(len(e.iccs_code or "") == 2 for e in table) == section_only
 
 
-def test_registered_as_english_penal_codes_labelled_by_hand() -> None:
+def test_registered_as_english_sources_labelled_by_hand() -> None:
     rows = {s.source: s for s in vocabulary_sources()}
-    for source in PENAL:
+    for source in TABLES:
         assert source in BUNDLED_FILES
         row = rows[source]
-        assert (row.language, row.kind, row.labels) == (
-            "en",
-            SourceKind.PENAL_CODE,
-            LabelOrigin.HAND,
-        )
+        kind = SourceKind.PENAL_CODE if source in PENAL else SourceKind.POLICE
+        assert (row.language, row.kind, row.labels) == ("en", kind, LabelOrigin.HAND)
         assert not row.independent  # developers' labels: never an independent figure
-        assert PENAL[source][0].split("/")[0] in row.origin
+        assert TABLES[source][0].split("/")[0] in row.origin
 
 
 def test_each_penal_code_trains_and_is_held_out() -> None:
     table = load_bundled()
     examples = default_examples(table)
     by_source = {s.name: s for s in held_out_sources(table, examples)}
-    for source, (path, size, _) in PENAL.items():
+    for source, (path, size, _) in TABLES.items():
         trained = [e for e in examples if e.source == source]
         assert len(trained) == size  # one training text per section, weight 1
         assert {e.text for e in trained} == {r["text"] for r in _labelled(path)}

@@ -50,6 +50,10 @@ BUNDLED_FILES = {
     "texas_penal_code": "texas_penal_code.csv",
     "south_sudan_penal_code": "south_sudan_penal_code.csv",
     "singapore_penal_code": "singapore_penal_code.csv",
+    "washington_criminal_code": "washington_criminal_code.csv",
+    "zambia_penal_code": "zambia_penal_code.csv",
+    "home_office_classes": "home_office_classes.csv",
+    "rwanda_penal_code": "rwanda_penal_code.csv",
 }
 """Bundled tables by ``source`` value (the value ingest writes to ``offences.source``)."""
 
