@@ -87,17 +87,25 @@ def _level1(autocoder: Autocoder, rows: list[dict[str, str]], context: bool) -> 
     return right / len(rows)
 
 
-def test_the_chapter_context_lifts_level_1_on_a_code_never_trained_on(
+def test_the_chapter_context_lifts_level_1_on_codes_never_trained_on(
     autocoder: Autocoder,
 ) -> None:
-    """The Philippine set is in no training and chose no weight: v22 level 1 66.7% without
-    context, 68.7% with (103 of 150 right against 100); the context must add."""
-    path = DATA / "iccs_heldout_penal_en4" / "rpc_sample_labelled.csv"
-    with path.open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    without, with_context = _level1(autocoder, rows, False), _level1(autocoder, rows, True)
-    assert with_context >= 0.64
-    assert with_context > without
+    """The Philippine and Nepalese sets are in no training and chose no weight: under v24
+    the default weights give 106 of 150 against 105 and 122 against 121 (session 12). The
+    context must not lower either, and must add over the two: the weights chosen under v22
+    lowered both (102, 120), which is how a stale choice shows."""
+    gains = []
+    for folder, name in (
+        ("iccs_heldout_penal_en4", "rpc_sample_labelled.csv"),
+        ("iccs_heldout_penal_en6", "npc_sample_labelled.csv"),
+    ):
+        with (DATA / folder / name).open(encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        without, with_context = _level1(autocoder, rows, False), _level1(autocoder, rows, True)
+        assert with_context >= 0.65
+        assert with_context >= without
+        gains.append(with_context - without)
+    assert sum(gains) > 0
 
 
 def test_cli_context_column(app: typer.Typer, tmp_path: Path) -> None:
