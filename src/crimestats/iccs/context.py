@@ -96,9 +96,9 @@ the nine trained penal codes, each scored with the coder fitted without it, the 
 sharpening and choice inside a section with the most level-1 rights pooled (1,124 of 1,400
 against 1,092 without context); the Philippine and Nepalese sets, never trained on, chose
 nothing (105 -> 106 and 121 -> 122 of 150). Sharpening 4 sits beside a cliff (at weight 0.2
-the Singapore set loses 36 rights, at 0.25 47), which is why the weights are re-chosen with every model
-version (``bench/iccs_context_select.py``; docs/iccs-heldout-penal-code.md, "Session 12").
-v22 used weight 0.25, sharpen 2, "mixed": under v24 it lowers both untrained sets."""
+the Singapore set loses 36 rights, at 0.25 47), which is why the weights are re-chosen
+with every model version (``bench/iccs_context_select.py``; docs/iccs-heldout-penal-code.md,
+"Session 12"). v22 used weight 0.25, sharpen 2, "mixed": under v24 it lowers both untrained sets."""
 
 
 @dataclass(frozen=True, slots=True)
