@@ -32,9 +32,10 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from crimestats.iccs.context import DEFAULT_WEIGHTS, ContextWeights, decide_in_context, gather
+from phase_records import JSON
 
 if TYPE_CHECKING:
     from crimestats.iccs import Autocoder
@@ -149,12 +150,12 @@ class Selection:
     def pick_is_default(self) -> bool:
         return self.pick.weights == self.default
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JSON:
         return {**asdict(self), "pick_is_default": self.pick_is_default}
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Selection:
-        def point(p: dict[str, Any]) -> GridPoint:
+    def from_json(cls, data: JSON) -> Selection:
+        def point(p: JSON) -> GridPoint:
             return GridPoint(Weights(**p["weights"]), tuple(p["rights"]))
 
         return cls(

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -23,6 +22,7 @@ if str(BENCH) not in sys.path:  # the bench scripts import their records from be
     sys.path.insert(0, str(BENCH))
 
 from phase_records import (  # noqa: E402
+    JSON,
     IngestCounts,
     PhaseResult,
     ProcessUse,
@@ -31,7 +31,7 @@ from phase_records import (  # noqa: E402
 )
 
 RUN = {"load": 2.908203125, "runs": [1.1], "cpu_runs": [0.7], "loads": [2.9]}
-WRITTEN: list[dict[str, Any]] = [
+WRITTEN: list[JSON] = [
     {"phase": "generate (not timed against)", "seconds": 0.2, "rows_per_s": 100000},
     {"phase": "duckdb read_csv", "seconds": 0.66, "rows_loaded": 20000, "peak_mb": 222,
      "base_mb": 103, "cpu_s": 0.4, "db_mb": 1.5, "peak_disk_mb": 0, **RUN,
@@ -55,7 +55,7 @@ WRITTEN: list[dict[str, Any]] = [
 
 
 @pytest.mark.parametrize("written", WRITTEN, ids=lambda w: str(sorted(w)))
-def test_a_phase_reads_and_writes_back_the_same_json(written: dict[str, Any]) -> None:
+def test_a_phase_reads_and_writes_back_the_same_json(written: JSON) -> None:
     again = PhaseResult.from_json(json.loads(json.dumps(written))).to_json()
     assert json.dumps(again) == json.dumps(written)  # keys, order, values and their types
 
