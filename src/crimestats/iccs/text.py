@@ -35,6 +35,7 @@ from functools import cache
 from importlib import resources
 
 from crimestats.iccs.label_structure import without_generic_head
+from crimestats.iccs.modifiers import without_modifiers
 
 ABBREVIATIONS: dict[str, str] = {
     "agg": "aggravated",
@@ -445,48 +446,11 @@ _ACCENTED = re.compile(r"[À-ÖØ-öø-ÿ]")
 _CLEAR_MARKERS = _ROMANCE_MARKERS - {"d", "l", "un", "im", "au", "da", "di", "il", "em", "y", "del"}
 
 
-ATTEMPT_WORDS: frozenset[str] = frozenset(
-    {
-        "attempt", "attempted", "attempts", "attempting", "tentativa", "tentative",
-        "intento", "frustrado", "frustrada", "versuch", "versuchter", "versuchte",
-        "poging", "tentato", "tentata",
-    }
-)  # fmt: skip
-"""Words that mark an attempt (after normalising: "ATT" is already "attempt")."""
-
-HOMICIDE_WORDS: frozenset[str] = frozenset(
-    {
-        "murder", "murders", "homicide", "homicides", "manslaughter", "kill", "killing",
-        "homicidio", "homicidios", "asesinato", "feminicidio", "femicidio", "omicidi",
-        "meurtre", "assassinat", "mord", "totschlag", "omicidio", "moord", "doodslag",
-    }
-)  # fmt: skip
-"""Words of homicide: the one offence whose attempt ICCS codes apart (0102)."""
-
-
-def without_attempt(normal: str) -> str:
-    """``normal`` without its attempt words, unless it is about a homicide.
-
-    ICCS codes an attempt as the offence attempted and records the attempt in its *At*
-    tag; only attempted intentional homicide has a code of its own (0102). Left in, the
-    word "attempted" pulls "BURGLARY, ATTEMPTED" or "BIKE - ATTEMPTED STOLEN" towards
-    0102, whose training texts are the ones that say "attempted" most.
-
-    >>> without_attempt("burglary attempted")
-    'burglary'
-    >>> without_attempt("attempted murder")
-    'attempted murder'
-    """
-    words = normal.split()
-    if HOMICIDE_WORDS.isdisjoint(words):
-        words = [w for w in words if w not in ATTEMPT_WORDS]
-    return " ".join(words)
-
-
 def with_glossary(text: str) -> str:
     """:func:`normalise`, followed by the English of any glossary legal terms in ``text``,
-    without attempt words outside homicide (:func:`without_attempt`) or a generic head
-    (``label_structure``). The form the autocoder learns from and codes.
+    without attempt words outside homicide, ordinal grades ("in the first degree": see
+    :mod:`crimestats.iccs.modifiers`) or a generic head (``label_structure``). The form
+    the autocoder learns from and codes.
 
     >>> with_glossary("Hurto simple")
     'hurto simple theft'
@@ -496,4 +460,4 @@ def with_glossary(text: str) -> str:
     text = without_generic_head(text)
     base = normalise(text)
     extra = glossary_english(text)
-    return without_attempt(f"{base} {normalise(extra)}" if extra and base else base)
+    return without_modifiers(f"{base} {normalise(extra)}" if extra and base else base)
