@@ -78,6 +78,17 @@ TRAINED = (
     LabelledSet(
         "rwanda", "rwanda_penal_code", "iccs_heldout_penal_en12/rwpc_2018_sample_labelled.csv"
     ),
+    LabelledSet(
+        "us_federal", "us_code_title_18", "iccs_heldout_penal_en13/usc18_sample_labelled.csv"
+    ),
+    LabelledSet(
+        "kazakhstan", "kazakhstan_penal_code",
+        "iccs_heldout_penal_en14/kzpc_2014_sample_labelled.csv",
+    ),
+    LabelledSet(
+        "taiwan", "taiwan_criminal_code", "iccs_heldout_penal_en15/twcc_sample_labelled.csv"
+    ),
+    LabelledSet("hawaii", "hawaii_penal_code", "iccs_heldout_penal_en16/hpc_sample_labelled.csv"),
 )  # fmt: skip
 UNTRAINED = (
     LabelledSet("philippines", "", "iccs_heldout_penal_en4/rpc_sample_labelled.csv"),

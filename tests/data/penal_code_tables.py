@@ -59,6 +59,22 @@ TABLES = {
         "iccs_heldout_penal_en12/rwpc_2018_sample_labelled.csv",
         "rwanda_penal_code.csv",
     ),
+    "us_code_title_18": (
+        "iccs_heldout_penal_en13/usc18_sample_labelled.csv",
+        "us_code_title_18.csv",
+    ),
+    "kazakhstan_penal_code": (
+        "iccs_heldout_penal_en14/kzpc_2014_sample_labelled.csv",
+        "kazakhstan_penal_code.csv",
+    ),
+    "taiwan_criminal_code": (
+        "iccs_heldout_penal_en15/twcc_sample_labelled.csv",
+        "taiwan_criminal_code.csv",
+    ),
+    "hawaii_penal_code": (
+        "iccs_heldout_penal_en16/hpc_sample_labelled.csv",
+        "hawaii_penal_code.csv",
+    ),
 }
 """Source tag -> (labelled sample under tests/data, table file under data/correspondence)."""
 

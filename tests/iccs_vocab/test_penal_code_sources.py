@@ -30,6 +30,10 @@ PENAL = {
     "washington_criminal_code": ("iccs_heldout_penal_en9/rcw_9a_sample_labelled.csv", 150, 2),
     "zambia_penal_code": ("iccs_heldout_penal_en10/zpc_sample_labelled.csv", 150, 3),
     "rwanda_penal_code": ("iccs_heldout_penal_en12/rwpc_2018_sample_labelled.csv", 150, 9),
+    "us_code_title_18": ("iccs_heldout_penal_en13/usc18_sample_labelled.csv", 150, 6),
+    "kazakhstan_penal_code": ("iccs_heldout_penal_en14/kzpc_2014_sample_labelled.csv", 150, 6),
+    "taiwan_criminal_code": ("iccs_heldout_penal_en15/twcc_sample_labelled.csv", 150, 3),
+    "hawaii_penal_code": ("iccs_heldout_penal_en16/hpc_sample_labelled.csv", 150, 6),
 }
 """Source -> (labelled sample, sections, sections labelled at ICCS level 1 only)."""
 HOME_OFFICE = {"home_office_classes": ("iccs_heldout_penal_en11/ho_sample_labelled.csv", 135, 6)}

@@ -54,6 +54,10 @@ BUNDLED_FILES = {
     "zambia_penal_code": "zambia_penal_code.csv",
     "home_office_classes": "home_office_classes.csv",
     "rwanda_penal_code": "rwanda_penal_code.csv",
+    "us_code_title_18": "us_code_title_18.csv",
+    "kazakhstan_penal_code": "kazakhstan_penal_code.csv",
+    "taiwan_criminal_code": "taiwan_criminal_code.csv",
+    "hawaii_penal_code": "hawaii_penal_code.csv",
 }
 """Bundled tables by ``source`` value (the value ingest writes to ``offences.source``)."""
 
