@@ -123,9 +123,16 @@ def test_the_guard_reviews_when_the_term_is_a_small_part_or_sections_differ() ->
     finding = check_terms("Unnatural offences", "08029")
     assert finding is not None
     assert finding.action is RuleAction.REVIEW
-    # a code in the term's section is left alone (inside it the model's finer code stands)
-    assert check_terms("Criminal breach of trust", "07019") is None
+    # a code in the term's section is left alone when other words stand beside the term
+    # (inside the section the model's finer code stands) ...
+    assert check_terms("Criminal breach of trust by carrier", "07019") is None
     assert check_terms("Arson", "0504") is None
+    # ... but a text that is the term and nothing else takes the term's level-2 code
+    finding = check_terms("Criminal breach of trust", "07019")
+    assert finding is not None
+    assert (finding.action, finding.after) == (RuleAction.MOVE, "07032")
+    assert "the text is the term" in finding.reason
+    assert check_terms("Criminal breach of trust", "07032") is None
 
 
 @pytest.fixture(scope="module")

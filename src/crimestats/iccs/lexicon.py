@@ -21,8 +21,8 @@ It is used twice:
    when the terms make up at least half of the text's content words (the text is about
    the term: "Criminal breach of trust by carrier"); otherwise, or when the text's terms
    name several sections, or a term is marked ``review`` (ambiguous between codes), the
-   coding goes to review with the reason. Sections only are compared: inside a section
-   the model's finer choice stands.
+   coding goes to review with the reason. Inside a section the model's finer choice
+   stands, unless the text is the term and nothing else: then the term's level-2 code.
 """
 
 from __future__ import annotations
@@ -198,7 +198,7 @@ def check_terms(text: str, code: str | None) -> TermFinding | None:
         return TermFinding(RuleAction.REVIEW, tuple(ambiguous), code, code, reason)
     sections = sorted({t.code[:2] for t in terms})
     if code is not None and code[:2] in sections:
-        return None
+        return _the_text_is_the_term(matches, content, code)
     if len(sections) > 1:
         named = "; ".join(f"'{t.term}' -> {t.code}" for t in terms)
         reason = f"terms of art of ICCS sections {', '.join(sections)} ({named})"
@@ -209,6 +209,23 @@ def check_terms(text: str, code: str | None) -> TermFinding | None:
     if content and covered / content >= MOVE_SHARE:
         return TermFinding(RuleAction.MOVE, terms, code, target.code, reason)
     return TermFinding(RuleAction.REVIEW, terms, code, code, reason + ", not the code's section")
+
+
+def _the_text_is_the_term(
+    matches: Sequence[TermMatch], content: int, code: str
+) -> TermFinding | None:
+    """A text that is one term and nothing else takes the term's level-2 code when the
+    model chose another in the same section: the declared placement decides, where the
+    model only echoes its nearest training texts ("Fraud by trustee" is embezzlement,
+    07032, however much "fraud" pulls to 0701). Any other word in the text leaves the
+    model's finer choice standing."""
+    if len(matches) != 1 or matches[0].content != content:
+        return None
+    term = matches[0].term
+    if len(term.code) < 4 or code[:4] == term.code[:4]:
+        return None
+    reason = f"the text is the term of art '{term.term}', ICCS {term.code} ('{term.iccs_text}')"
+    return TermFinding(RuleAction.MOVE, (term,), code, term.code, reason)
 
 
 def _target(terms: Sequence[Term]) -> Term:
