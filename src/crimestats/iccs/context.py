@@ -98,7 +98,14 @@ against 1,093 without context); the Philippine and Nepalese sets, never trained 
 nothing (105 -> 106 and 121 -> 122 of 150). Sharpening 4 sits beside a cliff (at weight 0.2
 the Singapore set loses 36 rights, at 0.25 47), which is why the weights are re-chosen
 with every model version (``bench/iccs_context_select.py``; docs/iccs-heldout-penal-code.md,
-"Session 12"). v22 used weight 0.25, sharpen 2, "mixed": under v24 it lowers both untrained sets."""
+"Session 12"). v22 used weight 0.25, sharpen 2, "mixed": under v24 it lowers both untrained sets.
+
+**Kept for v26 against the rule (session 13), a judgement made with the untrained sets in
+view:** on the thirteen trained codes the rule picks the grid's edge (weight 0.3, sharpen 4,
+"mixed": 1,548 of 2,000 against 1,529 for these weights and 1,505 without context), but
+that pick lowers two of the six untrained codes (Nepal 122 -> 120, Virginia 97 -> 95; six
+pooled 643 of 900 against 639 without), where these weights lower none (648). So the six
+no longer check this choice cleanly; the context stays opt-in."""
 
 
 @dataclass(frozen=True, slots=True)
