@@ -40,6 +40,20 @@ def write_pool_and_sample(
     print(f"{len(pool)} eligible {noun}, {len(sample)} sampled (seed {SEED})")
 
 
+def first_of_each_heading(
+    rows: list[dict[str, str]], order: Callable[[str], tuple[int, str]]
+) -> list[dict[str, str]]:
+    """``rows`` in the code's order, keeping only the first section of each heading (case
+    folded): a repeated heading would make two sampled texts the same."""
+    pool: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for row in sorted(rows, key=lambda r: order(r["section"])):
+        if row["text"].casefold() not in seen:
+            seen.add(row["text"].casefold())
+            pool.append(row)
+    return pool
+
+
 def add_titles(path: Path, pool: list[dict[str, str]]) -> None:
     """Put each labelled row's ``chapter_title`` (from ``pool``, by section) after its
     ``chapter``; every other column is kept as it is, and a row whose chapter or heading

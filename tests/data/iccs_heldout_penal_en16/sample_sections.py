@@ -31,7 +31,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/data: penal_sampling
-from penal_sampling import write_pool_and_sample
+from penal_sampling import first_of_each_heading, write_pool_and_sample
 
 SAMPLE_SIZE = 150
 HERE = Path(__file__).parent
@@ -165,13 +165,7 @@ def eligible(folder: Path) -> list[dict[str, str]]:
             "section": number, "chapter": chapter, "chapter_title": titles[chapter],
             "text": heading,
         })  # fmt: skip
-    pool: list[dict[str, str]] = []
-    seen: set[str] = set()
-    for row in sorted(found, key=lambda r: section_key(r["section"])):
-        if row["text"].casefold() not in seen:
-            seen.add(row["text"].casefold())
-            pool.append(row)
-    return pool
+    return first_of_each_heading(found, section_key)
 
 
 def main(folder: Path) -> None:
