@@ -89,14 +89,22 @@ TRAINED = (
         "taiwan", "taiwan_criminal_code", "iccs_heldout_penal_en15/twcc_sample_labelled.csv"
     ),
     LabelledSet("hawaii", "hawaii_penal_code", "iccs_heldout_penal_en16/hpc_sample_labelled.csv"),
+    LabelledSet(
+        "ghana", "ghana_criminal_offences_act", "iccs_heldout_penal_en17/coa_sample_labelled.csv"
+    ),
+    LabelledSet(
+        "virginia", "virginia_code_18_2", "iccs_heldout_penal_en18/vac_sample_labelled.csv"
+    ),
+    LabelledSet(
+        "switzerland", "swiss_criminal_code", "iccs_heldout_penal_en19/scc_sample_labelled.csv"
+    ),
+    LabelledSet(
+        "ukraine", "ukraine_criminal_code", "iccs_heldout_penal_en20/uacc_sample_labelled.csv"
+    ),
 )  # fmt: skip
 UNTRAINED = (
     LabelledSet("philippines", "", "iccs_heldout_penal_en4/rpc_sample_labelled.csv"),
     LabelledSet("nepal", "", "iccs_heldout_penal_en6/npc_sample_labelled.csv"),
-    LabelledSet("ghana", "", "iccs_heldout_penal_en17/coa_sample_labelled.csv"),
-    LabelledSet("virginia", "", "iccs_heldout_penal_en18/vac_sample_labelled.csv"),
-    LabelledSet("switzerland", "", "iccs_heldout_penal_en19/scc_sample_labelled.csv"),
-    LabelledSet("ukraine", "", "iccs_heldout_penal_en20/uacc_sample_labelled.csv"),
 )
 
 WEIGHTS = tuple(round(0.05 * i, 2) for i in range(1, 7))

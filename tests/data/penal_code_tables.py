@@ -75,6 +75,22 @@ TABLES = {
         "iccs_heldout_penal_en16/hpc_sample_labelled.csv",
         "hawaii_penal_code.csv",
     ),
+    "ghana_criminal_offences_act": (
+        "iccs_heldout_penal_en17/coa_sample_labelled.csv",
+        "ghana_criminal_offences_act.csv",
+    ),
+    "virginia_code_18_2": (
+        "iccs_heldout_penal_en18/vac_sample_labelled.csv",
+        "virginia_code_18_2.csv",
+    ),
+    "swiss_criminal_code": (
+        "iccs_heldout_penal_en19/scc_sample_labelled.csv",
+        "swiss_criminal_code.csv",
+    ),
+    "ukraine_criminal_code": (
+        "iccs_heldout_penal_en20/uacc_sample_labelled.csv",
+        "ukraine_criminal_code.csv",
+    ),
 }
 """Source tag -> (labelled sample under tests/data, table file under data/correspondence)."""
 

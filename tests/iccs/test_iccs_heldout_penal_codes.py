@@ -134,19 +134,19 @@ HAWAII = PenalSet(
     "hpc_offence_sections.csv", 150, 275, "held out 74.7% / 81.5% / 72.0% (v26)", 0.6, 0.5, 0.6,
 )  # fmt: skip
 GHANA = PenalSet(
-    "", "iccs_heldout_penal_en17", "coa_sample_labelled.csv",
+    "ghana_criminal_offences_act", "iccs_heldout_penal_en17", "coa_sample_labelled.csv",
     "coa_offence_sections.csv", 150, 176, "untrained 74.0% / 84.0% / 64.0% (v26)", 0.6, 0.4, 0.6,
 )  # fmt: skip
 VIRGINIA = PenalSet(
-    "", "iccs_heldout_penal_en18", "vac_sample_labelled.csv",
+    "virginia_code_18_2", "iccs_heldout_penal_en18", "vac_sample_labelled.csv",
     "vac_offence_sections.csv", 150, 548, "untrained 64.7% / 76.6% / 42.7% (v26)", 0.5, 0.25, 0.55,
 )  # fmt: skip
 SWITZERLAND = PenalSet(
-    "", "iccs_heldout_penal_en19", "scc_sample_labelled.csv",
+    "swiss_criminal_code", "iccs_heldout_penal_en19", "scc_sample_labelled.csv",
     "scc_offence_sections.csv", 150, 234, "untrained 67.3% / 73.8% / 58.0% (v26)", 0.5, 0.4, 0.55,
 )  # fmt: skip
 UKRAINE = PenalSet(
-    "", "iccs_heldout_penal_en20", "uacc_sample_labelled.csv",
+    "ukraine_criminal_code", "iccs_heldout_penal_en20", "uacc_sample_labelled.csv",
     "uacc_offence_sections.csv", 150, 406, "untrained 68.7% / 81.8% / 52.0% (v26)", 0.45, 0.3, 0.55,
 )  # fmt: skip
 ALL_SETS = {

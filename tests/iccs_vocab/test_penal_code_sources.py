@@ -34,6 +34,10 @@ PENAL = {
     "kazakhstan_penal_code": ("iccs_heldout_penal_en14/kzpc_2014_sample_labelled.csv", 150, 6),
     "taiwan_criminal_code": ("iccs_heldout_penal_en15/twcc_sample_labelled.csv", 150, 3),
     "hawaii_penal_code": ("iccs_heldout_penal_en16/hpc_sample_labelled.csv", 150, 6),
+    "ghana_criminal_offences_act": ("iccs_heldout_penal_en17/coa_sample_labelled.csv", 150, 5),
+    "virginia_code_18_2": ("iccs_heldout_penal_en18/vac_sample_labelled.csv", 150, 1),
+    "swiss_criminal_code": ("iccs_heldout_penal_en19/scc_sample_labelled.csv", 150, 6),
+    "ukraine_criminal_code": ("iccs_heldout_penal_en20/uacc_sample_labelled.csv", 150, 10),
 }
 """Source -> (labelled sample, sections, sections labelled at ICCS level 1 only)."""
 HOME_OFFICE = {"home_office_classes": ("iccs_heldout_penal_en11/ho_sample_labelled.csv", 135, 6)}

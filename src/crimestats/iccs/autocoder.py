@@ -73,7 +73,7 @@ from crimestats.iccs.model_cache import cache_dir, model_key
 from crimestats.iccs.text import looks_foreign, with_glossary
 from crimestats.iccs.training import FOREIGN_GENERIC_SOURCES, Example, default_examples
 
-MODEL_VERSION = "26"
+MODEL_VERSION = "27"
 """Bump when the model changes, so cached models are refitted."""
 
 _CHUNK = 4096

@@ -58,6 +58,10 @@ BUNDLED_FILES = {
     "kazakhstan_penal_code": "kazakhstan_penal_code.csv",
     "taiwan_criminal_code": "taiwan_criminal_code.csv",
     "hawaii_penal_code": "hawaii_penal_code.csv",
+    "ghana_criminal_offences_act": "ghana_criminal_offences_act.csv",
+    "virginia_code_18_2": "virginia_code_18_2.csv",
+    "swiss_criminal_code": "swiss_criminal_code.csv",
+    "ukraine_criminal_code": "ukraine_criminal_code.csv",
 }
 """Bundled tables by ``source`` value (the value ingest writes to ``offences.source``)."""
 
