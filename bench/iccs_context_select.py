@@ -105,6 +105,10 @@ TRAINED = (
 UNTRAINED = (
     LabelledSet("philippines", "", "iccs_heldout_penal_en4/rpc_sample_labelled.csv"),
     LabelledSet("nepal", "", "iccs_heldout_penal_en6/npc_sample_labelled.csv"),
+    LabelledSet("maldives", "", "iccs_heldout_penal_en21/mpc_sample_labelled.csv"),
+    LabelledSet("australia", "", "iccs_heldout_penal_en22/cth_sample_labelled.csv"),
+    LabelledSet("india_bns", "", "iccs_heldout_penal_en23/bns_2023_sample_labelled.csv"),
+    LabelledSet("florida", "", "iccs_heldout_penal_en24/flcrimes_sample_labelled.csv"),
 )
 
 WEIGHTS = tuple(round(0.05 * i, 2) for i in range(1, 7))
