@@ -93,6 +93,21 @@ def test_every_rule_is_well_formed_and_quotes_the_classification() -> None:
             "force-to-take-property-is-robbery",
         ),
         ("Robo con lesiones graves", "020111", "0401", "force-to-take-property-is-robbery"),
+        # 1101 includes "rape associated with armed conflict" and the killing of civilians
+        ("War crime--rape", "03011", "1101", "war-crimes-are-acts-under-universal-jurisdiction"),
+        (
+            "War crimes: wilful killing",
+            "0101",
+            "1101",
+            "war-crimes-are-acts-under-universal-jurisdiction",
+        ),
+        (
+            "Crime against humanity--enslavement",
+            "02031",
+            "1101",
+            "war-crimes-are-acts-under-universal-jurisdiction",
+        ),
+        ("Genocidio", "0101", "1101", "war-crimes-are-acts-under-universal-jurisdiction"),
     ],
 )
 def test_a_rule_moves_a_code_icc_excludes(text: str, model: str, expected: str, rule: str) -> None:
@@ -118,6 +133,9 @@ def test_a_rule_moves_a_code_icc_excludes(text: str, model: str, expected: str, 
         ("Prostitution - soliciting", "08021"),  # 08021 includes offering sexual services
         ("Purchasing prostitution", "08021"),  # 08021 includes procuring sexual services
         ("Assault with injury", "02011"),  # no property taken
+        ("War crime--pillaging", "110132"),  # already under 1101: its finer code stays
+        ("Desertion (not amounting to war crimes)", "0904"),  # 0904's own wording
+        ("Warehouse crime", "0501"),  # whole words only: not a war crime
     ],
 )
 def test_a_rule_leaves_codes_icc_allows(text: str, model: str) -> None:
