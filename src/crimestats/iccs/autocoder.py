@@ -36,10 +36,10 @@ How it decides (DESIGN.md section 4, step 2):
    (:mod:`crimestats.iccs.lexicon`). Each coding says every reason for review.
 
 Calibration data come from leave-one-source-out folds over the correspondence tables in
-the training set: each source is predicted by a model that never saw it, as a new police
-force or penal code would be. Text in the glossary's languages is calibrated apart, in
-pools by how much of it the glossary covers, each with its own review threshold
-(:mod:`crimestats.iccs._calibration` says how and why).
+the training set but the English penal codes (``training_only``): each source is predicted
+by a model that never saw it, as a new police force would be. Text in the glossary's
+languages is calibrated apart, in pools by how much of it the glossary covers, each with
+its own review threshold (:mod:`crimestats.iccs._calibration` says how and why).
 scikit-learn is imported lazily: importing this module is cheap, fitting is not.
 """
 
@@ -72,8 +72,9 @@ from crimestats.iccs.label_structure import with_compounds
 from crimestats.iccs.model_cache import cache_dir, model_key
 from crimestats.iccs.text import looks_foreign, with_glossary
 from crimestats.iccs.training import FOREIGN_GENERIC_SOURCES, Example, default_examples
+from crimestats.iccs.vocabulary_sources import statute_sources
 
-MODEL_VERSION = "27"
+MODEL_VERSION = "28"
 """Bump when the model changes, so cached models are refitted."""
 
 _CHUNK = 4096
@@ -140,6 +141,10 @@ class Autocoder:
         between real sources (:mod:`crimestats.iccs.family_transfer`): the cut learnt on
         some real foreign sources must reach ``foreign_precision`` on each other one,
         with at least two of them. On by default since v18; False gives v17.
+    training_only:
+        Sources that train but are never calibration folds; None (the default since v28)
+        is :func:`~crimestats.iccs.vocabulary_sources.statute_sources`, the English penal
+        codes, whose held-out points had come to outnumber the police ones.
     """
 
     def __init__(
@@ -157,7 +162,7 @@ class Autocoder:
         conformal_alpha: float | None = 0.05,
         every_source: bool = False,
         foreign_transfer: bool = True,
-        training_only: frozenset[str] = frozenset(),
+        training_only: frozenset[str] | None = None,
     ) -> None:
         if not 0 < backoff <= 1 or not 0 <= review_threshold <= 1 or not 0 <= min_familiarity <= 1:
             raise UsageError(
@@ -176,7 +181,7 @@ class Autocoder:
         self.conformal_alpha = conformal_alpha
         self.every_source = every_source
         self.foreign_transfer = foreign_transfer
-        self.training_only = frozenset(training_only)
+        self.training_only = statute_sources() if training_only is None else training_only
         self._records: dict[tuple[str, str, str], float] = {}
         self._known: frozenset[str] = frozenset()
         self.version = ""
@@ -250,19 +255,14 @@ class Autocoder:
 
     def _fit_calibration(self, examples: Sequence[Example], vectors: Any) -> Calibration:
         """Isotonic maps per level and pool from held-out folds, and the foreign pools'
-        review thresholds (:mod:`crimestats.iccs._calibration`).
-
-        The folds are the correspondence sources (each predicted by a model without it)
-        and, with ``foreign_calibration``, all generic non-English text at once (the
-        ICCS translations and the Spanish vocabulary, predicted by a model that knows
-        those languages only through the glossary). The general map learns from every
-        source fold, as before there was a foreign one (learning it from English folds
-        only was tried: its per-level maps disagreed and codes moved, see the model
-        card). The foreign maps learn from the foreign fold and from held-out texts that
-        :func:`looks_foreign`: a confidence learnt on English police labels says little
-        about a Spanish statute heading (leave-one-source-out on the Chilean table,
-        December 2026: about 62% right at level 2 among auto-coded with a single map).
-        """
+        review thresholds (:mod:`crimestats.iccs._calibration`). The folds are the
+        correspondence sources but ``training_only`` (each predicted by a model without
+        it) and, with ``foreign_calibration``, all generic non-English text at once
+        (predicted by a model that knows those languages only through the glossary). The
+        general map learns from every fold (English folds only made its per-level maps
+        disagree: model card); the foreign maps from the foreign fold and held-out texts
+        that :func:`looks_foreign` (one map: Chile held out, about 62% right at level 2
+        among auto-coded, December 2026)."""
         import numpy as np
 
         present = {e.source for e in examples}
