@@ -105,7 +105,9 @@ view:** on the thirteen trained codes the rule picks the grid's edge (weight 0.3
 "mixed": 1,548 of 2,000 against 1,529 for these weights and 1,505 without context), but
 that pick lowers two of the six untrained codes (Nepal 122 -> 120, Virginia 97 -> 95; six
 pooled 643 of 900 against 639 without), where these weights lower none (648). So the six
-no longer check this choice cleanly; the context stays opt-in."""
+no longer check this choice cleanly; the context stays opt-in. **v28 (session 14) keeps
+them without re-running the selection**: on its six untrained codes they lower none
+(Philippines +2 rows, Nepal +3, Florida +6, the Maldives, Australia and the BNS 0)."""
 
 
 @dataclass(frozen=True, slots=True)
