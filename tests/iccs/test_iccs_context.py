@@ -45,19 +45,22 @@ def test_without_context_the_codings_are_the_coders_own(autocoder: Autocoder) ->
 
 
 def test_a_context_settles_a_heading_that_cannot_place_itself(autocoder: Autocoder) -> None:
-    """ "Tampering" alone names no offence (with what?); under a property chapter it is 05.
+    """ "Unlawful use" alone names no offence (of what?); under the environment chapter it
+    is 10 (unlawful use of a protected resource).
 
     (Until v24 the example was "Harbouring" under a state-security chapter; v26 learnt the
-    US codes' "harboring" as hindering prosecution, 08 at 0.54 against 09 at 0.23, which the
-    default weights rightly do not overturn.)"""
-    alone = autocoder.code_text("Tampering")
-    assert (alone.code or "")[:2] != "05"
-    placed = autocoder.code_text("Tampering", _section_label("05"))
-    assert (placed.code or "")[:2] == "05"
+    US codes' "harboring" as hindering prosecution. v26 and v27 used "Tampering" under a
+    property chapter; v28 places it at 08 with 0.35 against 05 at 0.22, which the default
+    weights rightly do not overturn. "Unlawful use" is 09 at 0.22 against 10 at 0.18.)"""
+    alone = autocoder.code_text("Unlawful use")
+    assert (alone.code or "")[:2] != "10"
+    placed = autocoder.code_text("Unlawful use", _section_label("10"))
+    assert (placed.code or "")[:2] == "10"
     assert placed.needs_review
     assert any("context moved the code" in r for r in placed.review_reasons)
     assert any(
-        line.startswith("context 'Acts against property only") for line in placed.explanation
+        line.startswith("context 'Acts against the natural environment")
+        for line in placed.explanation
     )
 
 
@@ -117,7 +120,7 @@ def test_the_chapter_context_lifts_level_1_on_codes_never_trained_on(
 def test_cli_context_column(app: typer.Typer, tmp_path: Path) -> None:
     source = tmp_path / "table.csv"
     source.write_text(
-        f"heading,chapter,code\nTampering,{_section_label('05')},05\nTampering,,05\n",
+        f"heading,chapter,code\nUnlawful use,{_section_label('10')},10\nUnlawful use,,10\n",
         encoding="utf-8",
     )
     out = tmp_path / "coded.csv"
@@ -127,12 +130,12 @@ def test_cli_context_column(app: typer.Typer, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     with out.open(encoding="utf-8", newline="") as handle:
         coded = list(csv.DictReader(handle))
-    assert coded[0]["iccs_code"][:2] == "05"
-    assert coded[1]["iccs_code"][:2] != "05"
+    assert coded[0]["iccs_code"][:2] == "10"
+    assert coded[1]["iccs_code"][:2] != "10"
     evaluate = ["iccs", "evaluate", str(source), "--text-column", "heading"]
     evaluate += ["--code-column", "code", "--json"]
     result = runner.invoke(app, [*evaluate, "--context-column", "chapter"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["accuracy_by_level"]["1"] == 0.5
-    result = runner.invoke(app, ["iccs", "code", "Tampering", "--context-column", "chapter"])
+    result = runner.invoke(app, ["iccs", "code", "Unlawful use", "--context-column", "chapter"])
     assert result.exit_code != 0
