@@ -20,7 +20,7 @@ rather than trusted:
 The rights on the trained sets are those the weights were chosen on: not held out. The
 script exits 0 whether or not the pick is ``DEFAULT_WEIGHTS``, but says so loudly when not.
 
-Run from the repository root (about 70 s per fitted coder, thirteen coders):
+Run from the repository root (about a minute per fitted coder under v28, seventeen coders):
 ``PYTHONPATH=src python bench/iccs_context_select.py [--json PATH]``.
 """
 
