@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import random
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -52,6 +53,16 @@ def first_of_each_heading(
             seen.add(row["text"].casefold())
             pool.append(row)
     return pool
+
+
+def number_coinciding_headings(pool: list[dict[str, str]], label: str) -> None:
+    """Where two sections of ``pool`` share a heading (case folded), append
+    ``" (<label> <section>)"`` to each, so that no two sampled texts are the same but both
+    sections stay in the pool (``first_of_each_heading`` drops the later ones instead)."""
+    counts = Counter(r["text"].casefold() for r in pool)
+    for row in pool:
+        if counts[row["text"].casefold()] > 1:
+            row["text"] = f"{row['text']} ({label} {row['section']})"
 
 
 def add_titles(path: Path, pool: list[dict[str, str]]) -> None:

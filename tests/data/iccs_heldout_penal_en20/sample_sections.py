@@ -36,12 +36,11 @@ from __future__ import annotations
 import re
 import sys
 import zipfile
-from collections import Counter
 from pathlib import Path
 from xml.etree import ElementTree
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/data: penal_sampling
-from penal_sampling import write_pool_and_sample
+from penal_sampling import number_coinciding_headings, write_pool_and_sample
 
 SAMPLE_SIZE = 150
 HERE = Path(__file__).parent
@@ -173,10 +172,7 @@ def eligible(source: Path) -> list[dict[str, str]]:
         pool.append({"section": article, "chapter": chapter, "chapter_title": title, "text": text})
     if [r["section"] for r in pool] != sorted((r["section"] for r in pool), key=_key):
         raise ValueError("the workbook is not in the code's order")
-    counts = Counter(r["text"].casefold() for r in pool)
-    for row in pool:
-        if counts[row["text"].casefold()] > 1:
-            row["text"] = f"{row['text']} (Article {row['section']})"
+    number_coinciding_headings(pool, "Article")
     return pool
 
 

@@ -33,11 +33,10 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/data: penal_sampling
-from penal_sampling import write_pool_and_sample
+from penal_sampling import number_coinciding_headings, write_pool_and_sample
 
 SAMPLE_SIZE = 150
 HERE = Path(__file__).parent
@@ -189,10 +188,7 @@ def eligible(folder: Path) -> list[dict[str, str]]:
                 }
             )
     pool.sort(key=lambda r: _key(r["section"]))
-    counts = Counter(r["text"].casefold() for r in pool)
-    for row in pool:
-        if counts[row["text"].casefold()] > 1:
-            row["text"] = f"{row['text']} (s. {row['section']})"
+    number_coinciding_headings(pool, "s.")
     return pool
 
 
