@@ -52,3 +52,8 @@ def test_by_default_the_english_penal_codes_are_training_only() -> None:
     # writes eighteen tables; the eighteenth is the Home Office's police classes)
     assert len(default) == 17
     assert Autocoder(training_only=frozenset()).training_only == frozenset()
+    # any iterable is copied into a frozenset: a caller's list changed later changes nothing
+    given = ["ipc_1860"]
+    coder = Autocoder(training_only=given)  # type: ignore[arg-type]
+    given.append("chicago")
+    assert coder.training_only == frozenset({"ipc_1860"})
