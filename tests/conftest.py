@@ -62,6 +62,19 @@ def ingest_rows(tmp_path: Path, db: Path) -> Callable[..., IngestResult]:
     return run
 
 
+def reopen_after_crash(db: Path) -> None:
+    """Open and close the store as the next crimestats command after a crash does.
+
+    That open discards a commit the crash cut short (``storage/torn_wal.py``), which
+    DuckDB 1.5.6 alone would bring back in part; a test of ``kill -9`` then reads what a
+    user of crimestats reads.
+    """
+    from crimestats.storage.store import open_store
+
+    with open_store(db, read_only=True):
+        pass
+
+
 def table_counts(db: Path, tables: tuple[str, ...]) -> tuple[int, ...]:
     """Row counts of store tables, read-only (to compare a store before and after)."""
     import duckdb

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.conftest import table_counts
+from tests.conftest import reopen_after_crash, table_counts
 
 ROWS = 300_000
 
@@ -43,6 +43,7 @@ def test_kill_minus_9_leaves_all_or_nothing(tmp_path: Path, delay: float) -> Non
     if proc.poll() is None:
         os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
+    reopen_after_crash(db)
     after = _state(db)
     bad = sum(1 for i in range(ROWS) if i % 97 == 0)
     complete = (before[0] + 1, before[1] + ROWS - bad, before[2] + bad, before[3] + ROWS - bad)

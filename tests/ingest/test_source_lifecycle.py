@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from tests.conftest import table_counts
+from tests.conftest import reopen_after_crash, table_counts
 
 from crimestats.services.demo import bundled_path, mapping_path
 from crimestats.services.ingesting import ingest_files
@@ -195,6 +195,7 @@ def test_kill_minus_9_mid_replace_keeps_the_old_version(tmp_path: Path, delay: f
     if proc.poll() is None:
         os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
+    reopen_after_crash(db)
     labels = _labels(db)
     # Either the old version counts whole, or the new one does: never a mix, never none.
     assert labels in (Counter({"Theft": rows}), Counter({"Burglary": rows}))

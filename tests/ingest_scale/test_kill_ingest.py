@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.conftest import table_counts
+from tests.conftest import reopen_after_crash, table_counts
 
 from crimestats.services.ingesting import ingest_files
 from crimestats.storage.staging import SCRATCH_SUFFIX
@@ -125,6 +125,7 @@ def test_kill_minus_9_at_a_random_point_leaves_the_store_as_it_was(
         shutil.copyfile(primed, db)
         seen, finished = _kill_during(big, db, step, share * rng.uniform(0.0, 1.0))
         assert step in seen
+        reopen_after_crash(db)
         counts = dict(zip(TABLES, table_counts(db, TABLES), strict=True))
         committed = {t: counts[t] for t in whole if t != "ingest_issues"} == {
             t: n for t, n in whole.items() if t != "ingest_issues"

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from tests.conftest import reopen_after_crash
 
 KILLS = 4
 SEED = 19
@@ -51,6 +52,7 @@ def _complete(folder: Path) -> str:
 
 
 def _recorded(db: Path) -> int:
+    reopen_after_crash(db)
     con = duckdb.connect(str(db), read_only=True)  # the store opens after the kill
     try:
         row = con.execute("SELECT count(*) FROM releases").fetchone()

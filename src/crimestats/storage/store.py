@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ import duckdb
 
 from crimestats.errors import StoreError, StoreLockedError
 from crimestats.storage.migrations import LATEST_VERSION, MIGRATIONS
+from crimestats.storage.torn_wal import discard_torn_commit
 
 DEFAULT_DB = "crimestats.duckdb"
 DB_ENV = "CRIMESTATS_DB"
@@ -81,6 +83,13 @@ def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:
 
 def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
     check_store_file(path)
+    torn = discard_torn_commit(path)
+    if torn is not None:
+        sys.stderr.write(
+            f"note: the last write to {path} was interrupted before it committed (the process "
+            f"was killed or crashed); its unfinished log ({torn.bytes_removed} bytes) was "
+            "discarded, so the store is as it was before that write\n"
+        )
     try:
         return duckdb.connect(str(path), read_only=read_only, config=dict(_CONFIG))
     except duckdb.IOException as exc:
