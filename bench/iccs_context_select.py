@@ -111,8 +111,9 @@ UNTRAINED = (
     LabelledSet("florida", "", "iccs_heldout_penal_en24/flcrimes_sample_labelled.csv"),
 )
 
-WEIGHTS = tuple(round(0.05 * i, 2) for i in range(1, 7))
-"""0.05 to 0.30: well under one half, where a context alone could override a clear heading."""
+WEIGHTS = tuple(round(0.05 * i, 2) for i in range(1, 10))
+"""0.05 to 0.45: under one half, where a context alone could override a clear heading.
+Widened from 0.30 in session 15, after v28's rule picked 0.30, the grid's edge."""
 SHARPEN = (1.0, 2.0, 4.0)
 INSIDE = ("backoff", "mixed")
 """In tie order: the coder's own back-off rule inside a section before the mixed scores."""

@@ -63,8 +63,8 @@ def test_ties_go_to_the_least_context(
 
 def test_the_grid_is_the_declared_one_and_holds_the_default() -> None:
     grid = sel.grid()
-    assert len(grid) == 6 * 3 * 2
-    assert sorted({g.weight for g in grid}) == [0.05, 0.1, 0.15, 0.2, 0.25, 0.3]
+    assert len(grid) == 9 * 3 * 2
+    assert sorted({g.weight for g in grid}) == [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45]
     assert {g.sharpen for g in grid} == {1.0, 2.0, 4.0}
     assert {g.inside for g in grid} == {"backoff", "mixed"}
     assert all(g.disagree is None for g in grid)
