@@ -149,6 +149,8 @@ VERSION = b"\x64\x00\x62\x65\x00\x02\xff\xff"
         (VERSION + _entry(29, b"x" * 40)[:30], len(VERSION)),
         # every entry whole, the flush missing
         (VERSION + _entry(25) + _entry(29), len(VERSION)),
+        # a schema change inside the unfinished commit is part of it
+        (VERSION + _entry(1) + _entry(100) + _entry(1) + _entry(26), len(VERSION) + 42),
     ],
 )
 def test_the_log_is_cut_back_to_its_last_flush(tmp_path: Path, log: bytes, kept: int) -> None:
@@ -164,7 +166,8 @@ def test_the_log_is_cut_back_to_its_last_flush(tmp_path: Path, log: bytes, kept:
     [
         VERSION + _entry(25) + _entry(100),  # finished: nothing to cut
         VERSION + _entry(99) + _entry(26),  # a checkpoint entry: DuckDB decides
-        VERSION + _entry(1) + _entry(26),  # a schema change in the tail
+        VERSION + _entry(25) + _entry(120),  # a type not known here
+        VERSION + _entry(25) + _entry(98),  # a second version entry
         b"\x64\x00\x62\x65\x00\x03\xff\xff" + _entry(26),  # another log version (encrypted)
         VERSION + b"\x05" + b"\x00" * 15 + b"\x00\x00\x00\x00\x00",  # not an object's bytes
     ],
@@ -237,3 +240,30 @@ def test_a_torn_replace_comes_back_as_the_old_version(tmp_path: Path) -> None:
     ingests = json.loads(listed.stdout)["ingests"]
     assert [(i["ingest_id"], i["state"]) for i in ingests] == [(1, "active")]
     assert "was interrupted before it committed" in listed.stderr
+
+
+def test_a_torn_commit_after_a_schema_change_is_discarded_whole(tmp_path: Path) -> None:
+    """A committed schema change earlier in the same log (as the migrations of an upgraded
+    store leave before an ingest) does not stop the cut: an attack found it did."""
+    store = tmp_path / "made" / "t.duckdb"
+    store.parent.mkdir()
+    con = duckdb.connect(str(store))
+    con.execute("CREATE TABLE t AS SELECT i FROM range(10) r(i)")
+    con.execute("CHECKPOINT")
+    _keep_log_on_close(con)
+    con.execute("CREATE TABLE note (x INTEGER)")  # committed, in the log before the torn one
+    con.execute("BEGIN")
+    con.execute("DELETE FROM t WHERE i < 3")
+    con.execute("INSERT INTO t SELECT i FROM range(300000) r(i)")
+    con.execute("COMMIT")
+    con.close()
+    torn = _tear(store, tmp_path / "torn")
+    cut = discard_torn_commit(torn)
+    assert cut is not None
+    assert cut.entries_removed == 4
+    assert _counts(torn) == (10, 3)
+    con = duckdb.connect(str(torn), read_only=True)
+    try:  # the schema change before the last flush is kept
+        assert con.execute("SELECT count(*) FROM note").fetchone() == (0,)
+    finally:
+        con.close()

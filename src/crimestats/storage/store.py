@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 from crimestats.errors import StoreError, StoreLockedError
+from crimestats.storage.held_files import held_open
 from crimestats.storage.migrations import LATEST_VERSION, MIGRATIONS
 from crimestats.storage.torn_wal import discard_torn_commit
 
@@ -54,8 +55,13 @@ _OTHER_FORMATS = {
 
 
 def check_store_file(path: Path) -> None:
-    """Refuse an existing file that is not a DuckDB database, before DuckDB opens it."""
-    if not path.is_file():
+    """Refuse an existing file that is not a DuckDB database, before DuckDB opens it.
+
+    Not read when this process already has the file open (its DuckDB has it, so it is a
+    store): reading it would close a descriptor of it and so drop DuckDB's lock
+    (``held_files.py``).
+    """
+    if not path.is_file() or held_open(path):
         return
     with path.open("rb") as handle:
         head = handle.read(16)

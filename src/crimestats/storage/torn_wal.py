@@ -17,12 +17,17 @@ every condition holds; otherwise the log is left to DuckDB exactly as it was:
 
 - no other process has the store open (an open-file-description lock on the store file,
   which conflicts with the lock DuckDB holds while it has the file open), and this process
-  has not either (its open files, ``/proc/self/fd``): a live writer's log may be mid-commit;
+  has not either (``storage/held_files.py``): a live writer's log may be mid-commit;
 - no checkpoint was under way (no ``.wal.checkpoint`` or ``.wal.recovery`` file, no
-  checkpoint entry in the tail);
+  checkpoint entry anywhere in the log);
 - the log is in the format read here (version 2: a version entry, then entries of size,
   checksum and body, each body a serialized object whose first field (id 100) is the
   entry's type and which ends in ``FF FF``), read to its end without a surprise.
+
+What came before the last flush is committed, whatever it is (the migrations' schema
+changes often share a log with the ingest after them; an attack in session 15 found that an
+earlier version of this guard gave up on any log holding one). After the last flush any
+entry but a version, a checkpoint or a second flush belongs to the unfinished commit.
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from crimestats.storage.held_files import held_open
+
 _VERSION_ENTRY = b"\x64\x00\x62\x65\x00\x02\xff\xff"
 """Field 100 (type) = 98 (WAL_VERSION), field 101 (version) = 2, end of object."""
 _ENTRY_HEADER = struct.Struct("<QQ")
@@ -42,10 +49,10 @@ _ENTRY_HEADER = struct.Struct("<QQ")
 _FLUSH = 100
 """WAL_FLUSH: written after a transaction's last entry; the commit is durable once it is."""
 _CHECKPOINT = 99
-_DATA_TYPES = frozenset({10, 25, 26, 27, 28, 29})
-"""The entries a transaction's data writes leave: SEQUENCE_VALUE, USE_TABLE, INSERT_TUPLE,
-DELETE_TUPLE, UPDATE_TUPLE, ROW_GROUP_DATA. A tail with anything else (a checkpoint, a
-schema change) is left to DuckDB."""
+_VERSION = 98
+_TRANSACTION_TYPES = range(1, _VERSION)
+"""Entry types a transaction writes (catalog changes 1-24, data 25-29): everything below
+WAL_VERSION (98) and CHECKPOINT (99)."""
 _FLOCK = struct.Struct("hhqqi4x")
 """``struct flock`` on 64-bit Linux: type, whence, start, length, pid (0 for OFD locks)."""
 
@@ -66,8 +73,8 @@ def discard_torn_commit(store: Path) -> TornCommit | None:
         return None
     if any(Path(f"{store}.wal.{kind}").exists() for kind in ("checkpoint", "recovery")):
         return None
-    if _open_in_this_process(store) or _open_in_this_process(wal):
-        return None
+    if held_open(store) is not False or held_open(wal) is not False:
+        return None  # this process holds it (its DuckDB owns the log), or cannot tell
     with _exclusive(store) as held:
         if not held:
             return None
@@ -109,10 +116,10 @@ def _unfinished_tail(log: bytes) -> tuple[int, int] | None:
         pos += _ENTRY_HEADER.size + size
         if kind == _FLUSH:
             keep, after_flush = pos, []
-        elif kind in _DATA_TYPES:
+        elif kind in _TRANSACTION_TYPES:
             after_flush.append(kind)
         else:
-            return None
+            return None  # a checkpoint, a second version entry, or a type not known here
     if pos < len(log):
         after_flush.append(-1)  # the piece of an entry the crash cut
     if not after_flush:
@@ -120,28 +127,13 @@ def _unfinished_tail(log: bytes) -> tuple[int, int] | None:
     return keep, len(after_flush)
 
 
-def _open_in_this_process(path: Path) -> bool:
-    """Whether this process holds ``path`` open (then its DuckDB instance owns the log).
-
-    Where ``/proc`` is missing the answer is "yes": nothing is cut.
-    """
-    fds = Path("/proc/self/fd")
-    if not fds.is_dir():
-        return True
-    target = os.path.realpath(path)
-    for fd in fds.iterdir():
-        with contextlib.suppress(OSError):
-            if os.path.realpath(fd.readlink()) == target:
-                return True
-    return False
-
-
 @contextlib.contextmanager
 def _exclusive(store: Path) -> Iterator[bool]:
     """Hold a write lock on the whole store file while the log is cut; yields whether held.
 
     An open-file-description lock (Linux): it conflicts with DuckDB's own lock in another
-    process, and closing it releases nothing this process holds otherwise.
+    process. Taken only when this process holds no descriptor of the store: closing this
+    one would drop every POSIX lock the process has on the file (``held_files.py``).
     """
     ofd_lock = getattr(fcntl, "F_OFD_SETLK", None)
     if ofd_lock is None:
