@@ -109,6 +109,7 @@ UNTRAINED = (
     LabelledSet("australia", "", "iccs_heldout_penal_en22/cth_sample_labelled.csv"),
     LabelledSet("india_bns", "", "iccs_heldout_penal_en23/bns_2023_sample_labelled.csv"),
     LabelledSet("florida", "", "iccs_heldout_penal_en24/flcrimes_sample_labelled.csv"),
+    LabelledSet("japan", "", "iccs_heldout_penal_en26/jppc_sample_labelled.csv"),
 )
 
 WEIGHTS = tuple(round(0.05 * i, 2) for i in range(1, 10))

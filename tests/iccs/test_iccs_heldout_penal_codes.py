@@ -1,4 +1,4 @@
-"""Regression guards on the twenty-four English penal-code and offence-class sets (tests/data).
+"""Regression guards on the twenty-five English penal-code and offence-class sets (tests/data).
 
 Each set is a seeded random sample of a real code's offence-creating sections, labelled to
 ICCS by a crimestats developer before any coder was run on them (each folder's
@@ -24,12 +24,14 @@ was written, none read before v27 was committed: the Maldives Penal Code 2014 (M
 Code with Islamic offences; its whole pool of 86), Australia's Commonwealth Criminal Code
 1995 (Model Criminal Code), India's Bharatiya Nyaya Sanhita 2023 (the IPC's successor: 67
 of its 150 headings are in training word for word) and Florida's Title XLVI (a US code
-not modelled on the Model Penal Code). Every set but the Philippine, Nepalese and
-session-14 sets is a vocabulary source: each is scored with the coder fitted without it
-(leave one source out), as a code the coder never saw would be. The Philippine and
-Nepalese sets and the session-14 four are never trained on and chose nothing: the checks
-no coder change has seen. The floors sit well under the measured
-figures: they catch a broken coder, not small changes in accuracy, and they are not targets
+not modelled on the Model Penal Code). Session 15 added Japan's Penal Code 1907 (the
+Ministry of Justice's English captions; a civil-law code on the German model; its whole
+pool of 173), labelled blind by another session. Every set but the Philippine, Nepalese,
+session-14 and session-15 sets is a vocabulary source: each is scored with the coder
+fitted without it (leave one source out), as a code the coder never saw would be. The
+Philippine and Nepalese sets, the session-14 four and Japan are never trained on and
+chose nothing: the checks no coder change has seen. The floors sit well under the
+measured figures: they catch a broken coder, not small changes in accuracy, and they are not targets
 to tune to.
 """
 
@@ -174,6 +176,11 @@ FLORIDA = PenalSet(
     "flcrimes_offence_sections.csv", 150, 566, "untrained 64.0% / 88.0% / 34.7% (v28)",
     0.5, 0.25, 0.6,
 )  # fmt: skip
+JAPAN = PenalSet(
+    "", "iccs_heldout_penal_en26", "jppc_sample_labelled.csv",
+    "jppc_offence_sections.csv", 173, 173, "untrained 73.4% / 79.6% / 57.8% (v28)",
+    0.6, 0.4, 0.65,
+)  # fmt: skip
 ALL_SETS = {
     "ipc": IPC, "wa": WA, "canada": CANADA, "philippines": PHILIPPINES,
     "texas": TEXAS, "nepal": NEPAL, "south_sudan": SOUTH_SUDAN, "singapore": SINGAPORE,
@@ -181,6 +188,7 @@ ALL_SETS = {
     "us_federal": US_FEDERAL, "kazakhstan": KAZAKHSTAN, "taiwan": TAIWAN, "hawaii": HAWAII,
     "ghana": GHANA, "virginia": VIRGINIA, "switzerland": SWITZERLAND, "ukraine": UKRAINE,
     "maldives": MALDIVES, "australia": AUSTRALIA, "india_bns": INDIA_BNS, "florida": FLORIDA,
+    "japan": JAPAN,
 }  # fmt: skip
 SETS = pytest.mark.parametrize("penal", list(ALL_SETS.values()), ids=list(ALL_SETS))
 COLUMNS = ["text", "section", "chapter", "chapter_title", "iccs_code", "level_labelled", "note"]
