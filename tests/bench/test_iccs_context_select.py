@@ -123,7 +123,12 @@ def test_the_sets_are_those_of_the_held_out_penal_code_tests() -> None:
 
 
 def selection(default: sel.Weights) -> sel.Selection:
-    grid = (point(0.05, 1.0, "backoff", 5, 6), point(0.1, 4.0, "backoff", 6, 7))
+    """A selection whose pick is the shipped DEFAULT_WEIGHTS, and whose default is ``default``."""
+    shipped = DEFAULT_WEIGHTS
+    grid = (
+        point(0.05, 1.0, "backoff", 5, 6),
+        point(shipped.weight, shipped.sharpen, shipped.inside, 6, 7),
+    )
     return sel.Selection(
         sets=("a", "b"),
         sizes=(8, 9),
@@ -139,7 +144,7 @@ def test_the_json_records_read_back_the_same() -> None:
     original = selection(sel.Weights.of(DEFAULT_WEIGHTS))
     written = json.loads(json.dumps(original.to_json()))
     assert written["pick"] == {
-        "weights": {"weight": 0.1, "sharpen": 4.0, "inside": "backoff", "disagree": None},
+        "weights": {"weight": 0.35, "sharpen": 1.0, "inside": "mixed", "disagree": None},
         "rights": [6, 7],
     }
     assert written["pick_is_default"] is True
@@ -155,7 +160,7 @@ def test_a_default_that_is_not_the_pick_is_said_loudly(
     assert sel.main(["--json", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "DEFAULT_WEIGHTS is not the rule's pick" in printed
-    assert "weight 0.10, sharpen 4, inside backoff" in printed
+    assert "weight 0.35, sharpen 1, inside mixed" in printed  # the pick: the shipped weights
     assert sel.Selection.from_json(json.loads(out.read_text(encoding="utf-8"))).default == other
 
     monkeypatch.setattr(sel, "select", lambda: selection(sel.Weights.of(DEFAULT_WEIGHTS)))
