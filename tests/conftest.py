@@ -62,6 +62,16 @@ def ingest_rows(tmp_path: Path, db: Path) -> Callable[..., IngestResult]:
     return run
 
 
+def big_label_file(path: Path, rows: int, label: str) -> Path:
+    """A flat CSV of ``rows`` incidents B0, B1, ..., all with the offence ``label``: one
+    version of a source, for the tests that replace it with another (and kill the replace)."""
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("incident_id,reported_date,national_label\n")
+        for i in range(rows):
+            handle.write(f"B{i},2023-{1 + i % 12:02d}-{1 + i % 28:02d},{label}\n")
+    return path
+
+
 def reopen_after_crash(db: Path) -> None:
     """Open and close the store as the next crimestats command after a crash does.
 

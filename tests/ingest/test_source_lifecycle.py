@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from tests.conftest import reopen_after_crash, table_counts
+from tests.conftest import big_label_file, reopen_after_crash, table_counts
 
 from crimestats.services.demo import bundled_path, mapping_path
 from crimestats.services.ingesting import ingest_files
@@ -172,23 +172,15 @@ def test_undo_refuses_to_orphan_a_later_ingests_records(tmp_path: Path) -> None:
     assert table_counts(db, ("incidents", "offences")) == (1, 2)
 
 
-def _big(path: Path, rows: int, label: str) -> Path:
-    with path.open("w", encoding="utf-8") as handle:
-        handle.write("incident_id,reported_date,national_label\n")
-        for i in range(rows):
-            handle.write(f"B{i},2023-{1 + i % 12:02d}-{1 + i % 28:02d},{label}\n")
-    return path
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("delay", [3.0, 4.0, 5.0])
 def test_kill_minus_9_mid_replace_keeps_the_old_version(tmp_path: Path, delay: float) -> None:
     rows = 200_000
     db = tmp_path / "s.duckdb"
     cli = [sys.executable, "-m", "crimestats", "ingest", "--db", str(db), "--source", "x", "--json"]
-    subprocess.run([*cli, str(_big(tmp_path / "v1.csv", rows, "Theft"))], check=True,
+    subprocess.run([*cli, str(big_label_file(tmp_path / "v1.csv", rows, "Theft"))], check=True,
                    capture_output=True)  # fmt: skip
-    new = _big(tmp_path / "v2.csv", rows, "Burglary")
+    new = big_label_file(tmp_path / "v2.csv", rows, "Burglary")
     proc = subprocess.Popen([*cli, "--replace", str(new)], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)  # fmt: skip
     time.sleep(delay)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from tests.conftest import big_label_file
 
 from crimestats.services.ingesting import ingest_files
 from crimestats.storage.torn_wal import discard_torn_commit
@@ -62,22 +63,28 @@ def _counts(store: Path) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
-@pytest.fixture
-def committed(tmp_path: Path) -> Path:
-    """Ten rows checkpointed; then one transaction deletes three and inserts 300,000
-    (enough for DuckDB to write row groups straight to the file), its log kept."""
-    store = tmp_path / "made" / "t.duckdb"
+def _commit_keeping_the_log(store: Path, *, first: str | None = None) -> Path:
+    """Ten rows checkpointed; then, after ``first`` (a committed statement, if given), one
+    transaction deletes three and inserts 300,000 (enough for DuckDB to write row groups
+    straight to the file), its log kept beside the store."""
     store.parent.mkdir()
     con = duckdb.connect(str(store))
     con.execute("CREATE TABLE t AS SELECT i FROM range(10) r(i)")
     con.execute("CHECKPOINT")
     _keep_log_on_close(con)
+    if first:
+        con.execute(first)
     con.execute("BEGIN")
     con.execute("DELETE FROM t WHERE i < 3")
     con.execute("INSERT INTO t SELECT i FROM range(300000) r(i)")
     con.execute("COMMIT")
     con.close()
     return store
+
+
+@pytest.fixture
+def committed(tmp_path: Path) -> Path:
+    return _commit_keeping_the_log(tmp_path / "made" / "t.duckdb")
 
 
 def test_a_torn_commit_is_discarded_whole(committed: Path, tmp_path: Path) -> None:
@@ -201,14 +208,6 @@ os._exit(0)
 """
 
 
-def _big(path: Path, rows: int, label: str) -> Path:
-    with path.open("w", encoding="utf-8") as handle:
-        handle.write("incident_id,reported_date,national_label\n")
-        for i in range(rows):
-            handle.write(f"B{i},2023-{1 + i % 12:02d}-{1 + i % 28:02d},{label}\n")
-    return path
-
-
 def _labels(store: Path) -> Counter[str]:
     con = duckdb.connect(str(store), read_only=True)
     try:
@@ -223,8 +222,8 @@ def test_a_torn_replace_comes_back_as_the_old_version(tmp_path: Path) -> None:
     rows = 200_000
     store = tmp_path / "made" / "s.duckdb"
     store.parent.mkdir()
-    ingest_files([_big(tmp_path / "v1.csv", rows, "Theft")], source="x", db=store)
-    new = _big(tmp_path / "v2.csv", rows, "Burglary")
+    ingest_files([big_label_file(tmp_path / "v1.csv", rows, "Theft")], source="x", db=store)
+    new = big_label_file(tmp_path / "v2.csv", rows, "Burglary")
     subprocess.run([sys.executable, "-c", _REPLACE_KEEPING_THE_LOG, str(store), str(new)],
                    check=True)  # fmt: skip
 
@@ -245,18 +244,9 @@ def test_a_torn_replace_comes_back_as_the_old_version(tmp_path: Path) -> None:
 def test_a_torn_commit_after_a_schema_change_is_discarded_whole(tmp_path: Path) -> None:
     """A committed schema change earlier in the same log (as the migrations of an upgraded
     store leave before an ingest) does not stop the cut: an attack found it did."""
-    store = tmp_path / "made" / "t.duckdb"
-    store.parent.mkdir()
-    con = duckdb.connect(str(store))
-    con.execute("CREATE TABLE t AS SELECT i FROM range(10) r(i)")
-    con.execute("CHECKPOINT")
-    _keep_log_on_close(con)
-    con.execute("CREATE TABLE note (x INTEGER)")  # committed, in the log before the torn one
-    con.execute("BEGIN")
-    con.execute("DELETE FROM t WHERE i < 3")
-    con.execute("INSERT INTO t SELECT i FROM range(300000) r(i)")
-    con.execute("COMMIT")
-    con.close()
+    store = _commit_keeping_the_log(
+        tmp_path / "made" / "t.duckdb", first="CREATE TABLE note (x INTEGER)"
+    )
     torn = _tear(store, tmp_path / "torn")
     cut = discard_torn_commit(torn)
     assert cut is not None
