@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from crimestats.storage.held_files import held_open
+from crimestats.storage.held_files import held_open, read_through_held
 from crimestats.storage.store import open_store, serving_connection
 
 OTHER_WRITER = (
@@ -60,7 +60,12 @@ def test_held_open_sees_the_file_through_links(tmp_path: Path) -> None:
         assert held_open(db) is True
         assert held_open(hard) is True
         assert held_open(soft) is True
+        # read through DuckDB's own descriptor: bytes 8-11 of a DuckDB file are its magic
+        head = read_through_held(db, 16)
+        assert head is not None
+        assert head[8:12] == b"DUCK"
     finally:
         con.close()
     assert held_open(db) is False
     assert held_open(tmp_path / "missing.duckdb") is False
+    assert read_through_held(db, 16) is None  # nothing held now

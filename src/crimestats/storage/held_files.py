@@ -16,6 +16,7 @@ same file. Linux answers through ``/proc/self/fd``; elsewhere the answer is "unk
 from __future__ import annotations
 
 import contextlib
+import os
 from pathlib import Path
 
 
@@ -24,13 +25,30 @@ def held_open(path: Path) -> bool | None:
     fds = Path("/proc/self/fd")
     if not fds.is_dir():
         return None
+    return bool(_descriptors(fds, path))
+
+
+def read_through_held(path: Path, size: int) -> bytes | None:
+    """The first ``size`` bytes of ``path`` read through a descriptor this process already
+    holds (``pread``: nothing opened, nothing closed, no lock lost); None if no held
+    descriptor can be read (none held, or held for writing only)."""
+    fds = Path("/proc/self/fd")
+    for fd in _descriptors(fds, path) if fds.is_dir() else []:
+        with contextlib.suppress(OSError):
+            return os.pread(fd, size, 0)
+    return None
+
+
+def _descriptors(fds: Path, path: Path) -> list[int]:
+    """This process's descriptors of ``path`` (same device and inode)."""
     try:
         target = path.stat()
     except OSError:
-        return False  # no such file: nothing of it is held
+        return []  # no such file: nothing of it is held
+    found = []
     for fd in fds.iterdir():
-        with contextlib.suppress(OSError):  # the listing's own descriptor is gone by now
+        with contextlib.suppress(OSError, ValueError):  # the listing's own one is gone now
             held = fd.stat()
             if (held.st_dev, held.st_ino) == (target.st_dev, target.st_ino):
-                return True
-    return False
+                found.append(int(fd.name))
+    return found

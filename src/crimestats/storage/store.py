@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 
 from crimestats.errors import StoreError, StoreLockedError
-from crimestats.storage.held_files import held_open
+from crimestats.storage.held_files import held_open, read_through_held
 from crimestats.storage.migrations import LATEST_VERSION, MIGRATIONS
 from crimestats.storage.torn_wal import discard_torn_commit
 
@@ -57,14 +57,18 @@ _OTHER_FORMATS = {
 def check_store_file(path: Path) -> None:
     """Refuse an existing file that is not a DuckDB database, before DuckDB opens it.
 
-    Not read when this process already has the file open (its DuckDB has it, so it is a
-    store): reading it would close a descriptor of it and so drop DuckDB's lock
-    (``held_files.py``).
+    A file this process already holds open (its DuckDB instance, say) is read through that
+    descriptor: opening and closing another would drop DuckDB's lock (``held_files.py``).
     """
-    if not path.is_file() or held_open(path):
+    if not path.is_file():
         return
-    with path.open("rb") as handle:
-        head = handle.read(16)
+    if held_open(path):
+        head = read_through_held(path, 16)
+        if head is None:
+            return  # held, but not readable here: DuckDB decides
+    else:
+        with path.open("rb") as handle:
+            head = handle.read(16)
     if head[8:12] == DUCKDB_MAGIC:
         return
     what = next((w for magic, w in _OTHER_FORMATS.items() if head.startswith(magic)), None)
