@@ -69,3 +69,24 @@ def test_held_open_sees_the_file_through_links(tmp_path: Path) -> None:
     assert held_open(db) is False
     assert held_open(tmp_path / "missing.duckdb") is False
     assert read_through_held(db, 16) is None  # nothing held now
+
+
+def test_the_store_given_as_a_file_to_load_is_refused_and_never_read(tmp_path: Path) -> None:
+    """``crimestats ingest data/* --db data/s.duckdb`` lists the store among its inputs:
+    reading and hashing it would close a descriptor of it and drop the ingest's own lock
+    (an attack in session 15 wrote to the store from another process meanwhile)."""
+    from crimestats.services.ingesting import ingest_files
+
+    db = tmp_path / "s.duckdb"
+    first = tmp_path / "a.csv"
+    first.write_text("incident_id,reported_date,national_label\nA1,2024-01-01,Theft\n")
+    ingest_files([first], source="x", db=db)  # the store exists
+    link = tmp_path / "link.duckdb"
+    link.symlink_to(db)
+    second = tmp_path / "z.csv"
+    second.write_text("incident_id,reported_date,national_label\nZ1,2024-01-02,Theft\n")
+    results = ingest_files([db, link, second], source="y", db=db)
+    assert [r.refused["code"] if r.refused else None for r in results] == [
+        "file-is-the-store", "file-is-the-store", None,
+    ]  # fmt: skip
+    assert results[2].accepted == 1

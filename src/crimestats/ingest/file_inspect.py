@@ -41,6 +41,7 @@ Repeats = tuple[tuple[str, tuple[int, ...]], ...]
 
 FILE_PROBLEMS = {
     "file-not-found": "the file does not exist",
+    "file-is-the-store": "the file is the store being loaded into, or its log",
     "file-empty": "the file is empty or has a header but no rows",
     "file-type-mismatch": "the content is not what the file's extension says",
     "file-encoding": "the text is not in the declared encoding",

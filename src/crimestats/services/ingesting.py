@@ -25,7 +25,12 @@ from crimestats.ingest.mapping import Mapping, identity_mapping, load_mapping
 from crimestats.ingest.mapping_columns import check_header
 from crimestats.storage.loader import load_file
 from crimestats.storage.sources import IngestRecord, UndoOutcome, ingest_records, undo_ingest
-from crimestats.storage.store import bound_ingest_memory, open_store
+from crimestats.storage.store import (
+    bound_ingest_memory,
+    is_store_file,
+    open_store,
+    resolve_db_path,
+)
 from crimestats.version import code_version
 
 _SOURCE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
@@ -200,6 +205,7 @@ def ingest_files(
     loaded = load_mapping(mapping) if mapping else None
     report = progress or (lambda _f, _s: None)
     results: list[IngestResult] = []
+    store = resolve_db_path(db)
     with (
         open_store(db) as con,
         bound_ingest_memory(con, max_line_bytes=limits.max_line_bytes),  # a bounded peak
@@ -211,6 +217,14 @@ def ingest_files(
             results.append(result)
             try:
                 report(str(path), "inspecting")
+                if is_store_file(path, store):
+                    raise refuse(
+                        path,
+                        "file-is-the-store",
+                        "this is the store the files are loaded into, not a file to load",
+                        "leave the store out of the files to load (e.g. keep it in another "
+                        "folder than the data)",
+                    )
                 the_mapping = loaded
                 probe = loaded or identity_mapping([], target)
                 info = inspect_file(

@@ -83,6 +83,22 @@ def check_store_file(path: Path) -> None:
     )
 
 
+def is_store_file(path: Path, store: Path) -> bool:
+    """Whether ``path`` is the store file itself or its write-ahead log (any link to them).
+
+    Why asked: an ingest reads and hashes its input files, and opening and closing the
+    store's own file in the process that holds it drops DuckDB's lock (``held_files.py``;
+    ``crimestats ingest data/* --db data/s.duckdb`` did it, found by an attack in session 15).
+    """
+    for part in (store, Path(f"{store}.wal")):
+        try:
+            if path.samefile(part):
+                return True
+        except OSError:  # one of the two does not exist
+            continue
+    return False
+
+
 def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:
     """The store path: the argument, else ``$CRIMESTATS_DB``, else ``./crimestats.duckdb``."""
     if db:
