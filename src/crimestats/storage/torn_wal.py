@@ -39,6 +39,7 @@ import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from crimestats.storage.held_files import held_open
 
@@ -48,9 +49,7 @@ _ENTRY_HEADER = struct.Struct("<QQ")
 """Each entry after the version entry: body size, checksum (not recomputed here)."""
 _FLUSH = 100
 """WAL_FLUSH: written after a transaction's last entry; the commit is durable once it is."""
-_CHECKPOINT = 99
-_VERSION = 98
-_TRANSACTION_TYPES = range(1, _VERSION)
+_TRANSACTION_TYPES = range(1, 98)
 """Entry types a transaction writes (catalog changes 1-24, data 25-29): everything below
 WAL_VERSION (98) and CHECKPOINT (99)."""
 _FLOCK = struct.Struct("hhqqi4x")
@@ -78,7 +77,8 @@ def discard_torn_commit(store: Path) -> TornCommit | None:
     with _exclusive(store) as held:
         if not held:
             return None
-        tail = _unfinished_tail(wal.read_bytes())
+        with wal.open("rb") as log:
+            tail = _unfinished_tail(log, wal.stat().st_size)
         if tail is None:
             return None
         keep, entries = tail
@@ -93,38 +93,43 @@ def discard_torn_commit(store: Path) -> TornCommit | None:
         return TornCommit(wal=wal, bytes_removed=removed, entries_removed=entries)
 
 
-def _unfinished_tail(log: bytes) -> tuple[int, int] | None:
+def _unfinished_tail(log: BinaryIO, size: int) -> tuple[int, int] | None:
     """(offset to keep, entries after it) when the log ends in an unfinished commit.
 
     None when the log ends in a flush (nothing to cut) or is not read to the end without
-    a surprise (then DuckDB decides, as before).
+    a surprise (then DuckDB decides, as before). Reads each entry's header and the ends
+    of its body only: a log can hold gigabytes of row ids.
     """
-    if not log.startswith(_VERSION_ENTRY):
+    if log.read(len(_VERSION_ENTRY)) != _VERSION_ENTRY:
         return None
     pos = keep = len(_VERSION_ENTRY)
-    after_flush: list[int] = []
-    while pos < len(log):
-        if pos + _ENTRY_HEADER.size > len(log):
+    after_flush = 0
+    while pos < size:
+        if pos + _ENTRY_HEADER.size > size:
             break  # a header cut short by the crash: part of the unfinished tail
-        size, _checksum = _ENTRY_HEADER.unpack_from(log, pos)
-        body = log[pos + _ENTRY_HEADER.size : pos + _ENTRY_HEADER.size + size]
-        if len(body) < size:
+        log.seek(pos)
+        length, _checksum = _ENTRY_HEADER.unpack(log.read(_ENTRY_HEADER.size))
+        body = pos + _ENTRY_HEADER.size
+        if body + length > size:
             break  # a body cut short by the crash
-        if len(body) < 5 or body[:2] != b"\x64\x00" or body[-2:] != b"\xff\xff":
+        if length < 5:
             return None
-        kind = body[2]
-        pos += _ENTRY_HEADER.size + size
-        if kind == _FLUSH:
-            keep, after_flush = pos, []
-        elif kind in _TRANSACTION_TYPES:
-            after_flush.append(kind)
+        head = log.read(3)
+        log.seek(body + length - 2)
+        if head[:2] != b"\x64\x00" or log.read(2) != b"\xff\xff":
+            return None
+        pos = body + length
+        if head[2] == _FLUSH:
+            keep, after_flush = pos, 0
+        elif head[2] in _TRANSACTION_TYPES:
+            after_flush += 1
         else:
             return None  # a checkpoint, a second version entry, or a type not known here
-    if pos < len(log):
-        after_flush.append(-1)  # the piece of an entry the crash cut
+    if pos < size:
+        after_flush += 1  # the piece of an entry the crash cut
     if not after_flush:
         return None
-    return keep, len(after_flush)
+    return keep, after_flush
 
 
 @contextlib.contextmanager
