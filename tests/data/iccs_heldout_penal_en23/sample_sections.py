@@ -36,12 +36,11 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/data: penal_sampling
-from penal_sampling import write_pool_and_sample
+from penal_sampling import roman_value, write_pool_and_sample
 
 SAMPLE_SIZE = 150
 HERE = Path(__file__).parent
 OFFENCE_CHAPTERS = range(5, 20)  # Chapters V to XIX
-ROMAN = {"I": 1, "V": 5, "X": 10}
 
 NOT_OFFENCES = {
     "86",  # "Cruelty defined" (s. 85 punishes cruelty)
@@ -54,11 +53,6 @@ NOT_OFFENCES = {
 
 CHAPTER = re.compile(r'chapter_number: "([IVXL]+)",\s*chapter_title: "([^"]*)"')
 SECTION = re.compile(r'section_number: "(\d+[A-Z]*)",\s*section_title: "([^"]*)"')
-
-
-def _roman(numeral: str) -> int:
-    values = [ROMAN[c] for c in numeral]
-    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
 
 
 def _key(section: str) -> tuple[int, str]:
@@ -79,7 +73,7 @@ def sections(source: str) -> list[dict[str, str]]:
             rows.append(
                 {
                     "section": section.group(1),
-                    "chapter": str(_roman(match.group(1))),
+                    "chapter": str(roman_value(match.group(1))),
                     "chapter_title": match.group(2).strip(),
                     "text": heading.removesuffix("."),
                 }

@@ -39,7 +39,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/data: penal_sampling
-from penal_sampling import number_coinciding_headings, write_pool_and_sample
+from penal_sampling import number_coinciding_headings, roman_value, write_pool_and_sample
 
 HERE = Path(__file__).parent
 
@@ -48,7 +48,6 @@ CHAPTER = re.compile(r"^Chapter ([IVXL]+)(-\d+)? (.*)$")
 CAPTION = re.compile(r"^\((.+)\)$")
 JAPANESE_CAPTION = re.compile(r"^（.+）")  # Article 128's caption line ends "）‐" (a slip)
 PENALTY = re.compile(r"punish|imprisonment|fine|dealt with|death penalty|imposed")
-ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
 NOT_OFFENCE = {
     "80": "Self-Denunciation: exculpation",
     "105": "Special Provision for Crimes by Relatives: exemption",
@@ -73,12 +72,6 @@ NOT_OFFENCE = {
 }
 
 
-def roman(numeral: str) -> int:
-    """The value of a Roman numeral (the Code's Chapters run I-XL)."""
-    values = [ROMAN[c] for c in numeral]
-    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
-
-
 def articles(source: Path) -> list[dict[str, str]]:
     """Every article of Part II with its Chapter, its English caption and its English body."""
     text = json.loads(source.read_text(encoding="utf-8"))["text"]
@@ -90,7 +83,7 @@ def articles(source: Path) -> list[dict[str, str]]:
         found_chapter = CHAPTER.match(line)
         if found_chapter:
             numeral, branch, chapter_title = found_chapter.groups()
-            chapter = f"{roman(numeral)}{branch or ''}"
+            chapter = f"{roman_value(numeral)}{branch or ''}"
             continue
         found = ARTICLE.match(line)
         if found is None:
